@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Authorization;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Api.Auth;
+
+/// <summary>Authorization policies: a role, and for scoped roles the claim that scopes them.</summary>
+public static class Policies
+{
+    public const string Municipality = "municipality";
+    public const string Auditor = "auditor";
+
+    public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
+        .AddPolicy(Municipality, p => p
+            .RequireRole(Roles.Municipality)
+            .RequireAssertion(c => MunicipalityCode.IsValid(c.User.FindFirst(MynaClaims.Municipality)?.Value)))
+        .AddPolicy(Auditor, p => p.RequireRole(Roles.Auditor));
+}

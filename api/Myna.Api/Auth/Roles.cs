@@ -1,0 +1,31 @@
+namespace Myna.Api.Auth;
+
+/// <summary>The roles a token may carry (claim "role"), one per kind of caller in the domain brief.</summary>
+public static class Roles
+{
+    public const string Resident = "resident";
+    public const string Municipality = "municipality";
+    public const string CallCentre = "call-centre";
+    public const string Insurer = "insurer";
+    public const string Terminal = "terminal";
+    public const string Agency = "agency";
+    public const string Auditor = "auditor";
+    public const string Operator = "operator";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator,
+    };
+}
+
+/// <summary>Claims that scope a role: which municipality, insurer, institution or person a caller acts for.</summary>
+public static class MynaClaims
+{
+    public const string Subject = "sub";
+    public const string Role = "role";
+    public const string Municipality = "municipality";
+    public const string Insurer = "insurer";
+    public const string Institution = "institution";
+    public const string PersonId = "person_id";
+    public const string Channel = "channel";
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Myna.Api.Auth;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Api.Commands;
+
+/// <summary>
+/// Turns an HTTP request into a <see cref="CommandContext"/>: the Idempotency-Key becomes the command id
+/// (scoped to the caller, so two callers' keys never collide), X-Correlation-Id the correlation id.
+/// </summary>
+public static class CommandContextFactory
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string CorrelationHeader = "X-Correlation-Id";
+    public const int MaxKeyLength = 200;
+
+    public static bool TryCreate(HttpContext http, out CommandContext context, out string? error)
+    {
+        var user = http.User;
+        var subject = user.FindFirstValue(MynaClaims.Subject) ?? "anonymous";
+        var role = user.FindFirstValue(MynaClaims.Role) ?? "none";
+        context = null!;
+        error = null;
+
+        Guid commandId;
+        var key = http.Request.Headers[IdempotencyHeader].ToString();
+        if (key.Length == 0)
+        {
+            commandId = Guid.CreateVersion7();
+        }
+        else if (key.Length > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
+        {
+            error = $"{IdempotencyHeader} is 1 to {MaxKeyLength} visible ASCII characters.";
+            return false;
+        }
+        else
+        {
+            commandId = DeterministicGuid($"command\n{subject}\n{key}");
+        }
+
+        var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader].ToString(), out var given)
+            ? given
+            : Guid.CreateVersion7();
+        http.Response.Headers[CorrelationHeader] = correlation.ToString("D");
+
+        var channel = user.FindFirstValue(MynaClaims.Channel) ?? role;
+        context = new CommandContext(commandId, correlation, new Actor(subject, role), channel);
+        return true;
+    }
+
+    /// <summary>An id derived from a command id, so a retried "create" lands on the same new aggregate.</summary>
+    public static Guid DerivedId(Guid commandId, string purpose) => DeterministicGuid($"{purpose}\n{commandId:D}");
+
+    private static Guid DeterministicGuid(string text)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom, name-based
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+}

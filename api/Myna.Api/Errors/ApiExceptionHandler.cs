@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Myna.Api.Errors;
+
+/// <summary>
+/// Exceptions are bugs or infrastructure. Orleans timeouts and unreachable silos mean "outcome unknown":
+/// 503 with Retry-After, so the caller retries with the same Idempotency-Key (a retried command never
+/// applies twice). Anything else is a 500 without internals; details go to the log only.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail) = Classify(exception);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+            logger.LogWarning("Request {Path} could not reach the cluster: {Exception}", httpContext.Request.Path, exception.GetType().Name);
+        }
+        else if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled exception on {Path}", httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = ApiProblems.TitleFor(status), Detail = detail };
+        problem.Extensions[ApiProblems.CodeExtension] = code;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static (int Status, string Code, string Detail) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
+            "The request body or parameters could not be read."),
+        TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
+            or OperationCanceledException =>
+            (StatusCodes.Status503ServiceUnavailable, "service.unavailable",
+                "The request's outcome is unknown: retry with the same Idempotency-Key."),
+        _ => (StatusCodes.Status500InternalServerError, "internal.error", "An unexpected error occurred."),
+    };
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Api.Errors;
+
+/// <summary>
+/// The one mapping from expected failures to HTTP (RFC 9457 ProblemDetails with a stable "code"):
+/// Validation → 400, NotFound → 404, Conflict → 409, RuleViolated → 422, Forbidden → 403.
+/// </summary>
+public static class ApiProblems
+{
+    public const string CodeExtension = "code";
+
+    public static int StatusFor(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => StatusCodes.Status400BadRequest,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.RuleViolated => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static ProblemHttpResult ToProblem(this DomainError error) =>
+        Problem(StatusFor(error.Kind), error.Code, error.Message);
+
+    public static ProblemHttpResult Problem(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { [CodeExtension] = code };
+        return TypedResults.Problem(detail: detail, statusCode: status, title: TitleFor(status), extensions: all);
+    }
+
+    public static string TitleFor(int status) => status switch
+    {
+        400 => "The request is not valid.",
+        401 => "Authentication is required.",
+        403 => "This caller may not do this.",
+        404 => "Not found.",
+        409 => "Conflict with the current state.",
+        422 => "A business rule refused the request.",
+        503 => "Temporarily unavailable; retry with the same Idempotency-Key.",
+        _ => "An unexpected error occurred.",
+    };
+
+    /// <summary>Default codes for problems the framework writes itself (401, 403, unknown routes…).</summary>
+    public static string DefaultCodeFor(int status) => status switch
+    {
+        400 => "request.invalid",
+        401 => "auth.unauthenticated",
+        403 => "auth.forbidden",
+        404 => "route.not-found",
+        405 => "route.method-not-allowed",
+        415 => "request.unsupported-media-type",
+        503 => "service.unavailable",
+        _ => "internal.error",
+    };
+}
+
+/// <summary>Collects request-shape errors so the caller sees all of them at once (400, code request.invalid).</summary>
+public sealed class RequestErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+        list.Add(message);
+    }
+
+    public void Require(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "Required.");
+        }
+    }
+
+    public void Require<T>(T? value, string field) where T : struct
+    {
+        if (value is null)
+        {
+            Add(field, "Required.");
+        }
+    }
+
+    public ProblemHttpResult ToProblem() =>
+        ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed.",
+            new Dictionary<string, object?> { ["errors"] = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()) });
+}

@@ -1,0 +1,106 @@
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Myna.Api.Audit;
+using Myna.Api.Auth;
+using Myna.Api.Errors;
+using Myna.Api.Health;
+using Myna.Api.Persons;
+using Scalar.AspNetCore;
+
+namespace Myna.Api.Hosting;
+
+public static class ApiSetup
+{
+    /// <summary>Authentication, authorization, errors, OpenAPI, health and the Orleans client.</summary>
+    public static WebApplicationBuilder AddMynaApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+            c.ProblemDetails.Extensions.TryAdd(ApiProblems.CodeExtension, ApiProblems.DefaultCodeFor(status));
+            c.ProblemDetails.Title ??= ApiProblems.TitleFor(status);
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Malformed JSON becomes a BadHttpRequestException, which the handler maps to 400 request.malformed.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Value.Issuer,
+                    ValidAudience = jwt.Value.Audience,
+                    IssuerSigningKey = TokenIssuer.KeyFrom(jwt.Value.SigningKey),
+                    NameClaimType = MynaClaims.Subject,
+                    RoleClaimType = MynaClaims.Role,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+        services.AddAuthorizationBuilder().AddMynaPolicies();
+
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: ["ready"]);
+        builder.AddMynaOrleansClient();
+        return builder;
+    }
+
+    private static void AddMynaOrleansClient(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(OrleansClientOptions.Section).Get<OrleansClientOptions>() ?? new();
+        builder.Services.AddSingleton(options);
+        builder.UseOrleansClient(client =>
+        {
+            if (string.Equals(options.Clustering, "AzureTable", StringComparison.OrdinalIgnoreCase))
+            {
+                var connection = builder.Configuration.GetConnectionString("AzureStorage");
+                if (string.IsNullOrWhiteSpace(connection))
+                {
+                    throw new OptionsValidationException("ConnectionStrings:AzureStorage", typeof(string),
+                        ["ConnectionStrings:AzureStorage is not set: Azure Table clustering needs it."]);
+                }
+                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+            }
+            else
+            {
+                client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+            }
+            client.UseConnectionRetryFilter<StartupConnectionRetry>();
+        });
+    }
+
+    /// <summary>Middleware and endpoints, in order.</summary>
+    public static WebApplication UseMynaApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/alive", new() { Predicate = _ => false });
+
+        app.MapPersonEndpoints();
+        app.MapAuditEndpoints();
+        if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
+        {
+            app.MapDevTokenEndpoints();
+        }
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+using Myna.GrainInterfaces.Audit;
+using Myna.GrainInterfaces.Numbers;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.GrainInterfaces.Common;
+
+/// <summary>The one place grain references are made from typed ids.</summary>
+public static class GrainFactoryExtensions
+{
+    public static IPersonGrain GetPerson(this IGrainFactory grains, PersonId id) => grains.GetGrain<IPersonGrain>(id.Value);
+
+    public static IAuditGrain GetAudit(this IGrainFactory grains) => grains.GetGrain<IAuditGrain>(0);
+
+    public static INumberDirectoryGrain GetNumberDirectory(this IGrainFactory grains) => grains.GetGrain<INumberDirectoryGrain>(0);
+
+    public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
+}
+
+/// <summary>A stateless ping the API's readiness check uses to prove a silo answers.</summary>
+public interface IHealthGrain : IGrainWithIntegerKey
+{
+    [Alias("Ping")]
+    Task<DateTimeOffset> Ping();
+}

@@ -1,0 +1,35 @@
+namespace Myna.GrainInterfaces.Common;
+
+/// <summary>The aggregate kinds that own an event stream. The name is part of every stored stream key.</summary>
+public enum StreamKind
+{
+    Person,
+    Card,
+    Insurer,
+}
+
+/// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
+[GenerateSerializer, Immutable, Alias("myna.stream-ref")]
+public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [property: Id(1)] string Id)
+{
+    public string Key => $"{Kind.ToString().ToLowerInvariant()}-{Id}";
+
+    public static StreamRef For(PersonId id) => new(StreamKind.Person, id.ToString());
+
+    public override string ToString() => Key;
+}
+
+/// <summary>What an operator may ask any event-sourced grain: how big its history is and how it activated.</summary>
+[GenerateSerializer, Immutable, Alias("myna.stream-info")]
+public sealed record StreamInfo(
+    [property: Id(0)] string StreamKey,
+    [property: Id(1)] long Version,
+    [property: Id(2)] long? ActivatedFromSnapshotVersion,
+    [property: Id(3)] int EventsReplayedOnActivation,
+    [property: Id(4)] string? SnapshotFallbackReason);
+
+public interface IEventSourcedGrain : IGrain
+{
+    [Alias("GetStreamInfo")]
+    Task<StreamInfo> GetStreamInfo();
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Myna.EventStore.Configuration;
+
+/// <summary>Bound from the "EventStore" section; the connection string from ConnectionStrings:Postgres.</summary>
+public sealed class EventStoreOptions
+{
+    public const string Section = "EventStore";
+
+    [Required(ErrorMessage = "ConnectionStrings:Postgres is not set: the event store needs PostgreSQL.")]
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>PostgreSQL schema holding the event and document tables.</summary>
+    [Required]
+    public string Schema { get; set; } = "myna";
+
+    /// <summary>
+    /// Secret key for deriving Individual Number candidates and the number index keys. Must be set in
+    /// production; the development default is public and only fit for local runs.
+    /// </summary>
+    [Required, MinLength(32)]
+    public string NumberKey { get; set; } = "development-only-number-key-change-me-0001";
+}

@@ -1,0 +1,41 @@
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Myna.EventStore.Numbers;
+using Myna.EventStore.Streams;
+
+namespace Myna.EventStore.Configuration;
+
+public static class EventStoreServiceCollectionExtensions
+{
+    /// <summary>Marten (one singleton document store), the stream adapter and the number registry.</summary>
+    public static IServiceCollection AddMynaEventStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EventStoreOptions>()
+            .Bind(configuration.GetSection(EventStoreOptions.Section))
+            .Configure(o =>
+            {
+                var fromConnectionStrings = configuration.GetConnectionString("Postgres");
+                if (!string.IsNullOrWhiteSpace(fromConnectionStrings))
+                {
+                    o.ConnectionString = fromConnectionStrings;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddMarten(sp =>
+        {
+            var options = new StoreOptions();
+            MartenSetup.Configure(options, sp.GetRequiredService<IOptions<EventStoreOptions>>().Value);
+            return options;
+        }).ApplyAllDatabaseChangesOnStartup();
+
+        services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
+        services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

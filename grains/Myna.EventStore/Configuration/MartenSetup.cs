@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Myna.EventStore.Numbers;
+using Weasel.Core;
+
+namespace Myna.EventStore.Configuration;
+
+public static class MartenSetup
+{
+    /// <summary>The one Marten configuration: used by the silo, the tests and the tools alike.</summary>
+    public static void Configure(StoreOptions opts, EventStoreOptions options)
+    {
+        opts.Connection(options.ConnectionString);
+        opts.DatabaseSchemaName = options.Schema;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, configure: json =>
+            json.Converters.Add(new JsonStringEnumConverter()));
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+        // One stream per grain, keyed "{kind}-{id}".
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        // Rich mode: Marten checks the expected version itself, so a stale writer is refused.
+        opts.Events.AppendMode = EventAppendMode.Rich;
+        opts.Events.MetadataConfig.EnableAll();
+
+        foreach (var (type, name) in EventCatalogue.All)
+        {
+            opts.Events.MapEventType(type, name);
+        }
+
+        opts.Schema.For<NumberReservation>().Identity(x => x.Id).Index(x => x.PersonId);
+    }
+}

@@ -1,0 +1,43 @@
+namespace Myna.EventStore.Streams;
+
+/// <summary>One stored event with the metadata recorded around it.</summary>
+public sealed record StoredEvent(
+    long Version,
+    long Sequence,
+    object Data,
+    string EventTypeName,
+    DateTimeOffset RecordedAt,
+    Guid? CommandId,
+    Guid? CorrelationId,
+    string? Channel,
+    string? Fingerprint);
+
+/// <summary>Written with every event of one command: carried as Marten causation/correlation ids and headers.</summary>
+public sealed record AppendMetadata(Guid CommandId, Guid CorrelationId, string Channel, string Fingerprint);
+
+/// <summary>The expected version was stale: someone else appended first. Nothing of this append was written.</summary>
+public sealed class StreamConflictException(string streamKey, long expectedVersion, Exception inner)
+    : Exception($"Stream {streamKey} is no longer at version {expectedVersion}.", inner)
+{
+    public string StreamKey { get; } = streamKey;
+    public long ExpectedVersion { get; } = expectedVersion;
+}
+
+/// <summary>
+/// The event store as the grains see it: read a stream from a version, append with an expected version.
+/// Each call opens and closes its own short-lived Marten session; nothing is held between calls.
+/// </summary>
+public interface IEventStreamStore
+{
+    /// <summary>Events with version ≥ <paramref name="fromVersion"/>, in order, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default);
+
+    /// <summary>The stream's current version (0 when it does not exist).</summary>
+    Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends atomically if the stream is still at <paramref name="expectedVersion"/>; returns the new version.
+    /// Throws <see cref="StreamConflictException"/> when it is not.
+    /// </summary>
+    Task<long> AppendAsync(string streamKey, long expectedVersion, IReadOnlyList<object> events, AppendMetadata metadata, CancellationToken cancellationToken = default);
+}

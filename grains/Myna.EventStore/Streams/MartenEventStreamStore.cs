@@ -1,0 +1,84 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Exceptions;
+using Npgsql;
+
+namespace Myna.EventStore.Streams;
+
+public sealed class MartenEventStreamStore(IDocumentStore store) : IEventStreamStore
+{
+    private const string ChannelHeader = "channel";
+    private const string FingerprintHeader = "command-fingerprint";
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var query = session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == streamKey && e.Version >= fromVersion)
+            .OrderBy(e => e.Version);
+        var events = limit == int.MaxValue
+            ? await query.ToListAsync(cancellationToken)
+            : await query.Take(limit).ToListAsync(cancellationToken);
+        return events.Select(ToStored).ToList();
+    }
+
+    public async Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var state = await session.Events.FetchStreamStateAsync(streamKey, cancellationToken);
+        return state?.Version ?? 0;
+    }
+
+    public async Task<long> AppendAsync(string streamKey, long expectedVersion, IReadOnlyList<object> events, AppendMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+        await using var session = store.LightweightSession();
+        session.CausationId = metadata.CommandId.ToString("D");
+        session.CorrelationId = metadata.CorrelationId.ToString("D");
+        session.SetHeader(ChannelHeader, metadata.Channel);
+        session.SetHeader(FingerprintHeader, metadata.Fingerprint);
+
+        var newVersion = expectedVersion + events.Count;
+        if (expectedVersion == 0)
+        {
+            session.Events.StartStream(streamKey, events.ToArray());
+        }
+        else
+        {
+            // Marten takes the version the stream will have *after* this append.
+            session.Events.Append(streamKey, newVersion, events.ToArray());
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsConflict(ex))
+        {
+            throw new StreamConflictException(streamKey, expectedVersion, ex);
+        }
+        return newVersion;
+    }
+
+    private static bool IsConflict(Exception ex) => ex switch
+    {
+        JasperFx.ConcurrencyException => true,
+        JasperFx.Events.ExistingStreamIdCollisionException => true,
+        Marten.Exceptions.ExistingStreamIdCollisionException => true,
+        // A racing first append can surface as a unique violation on the stream or event tables.
+        MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        _ => false,
+    };
+
+    private static StoredEvent ToStored(IEvent e) => new(
+        e.Version,
+        e.Sequence,
+        e.Data,
+        e.EventTypeName,
+        e.Timestamp,
+        Guid.TryParse(e.CausationId, out var command) ? command : null,
+        Guid.TryParse(e.CorrelationId, out var correlation) ? correlation : null,
+        e.GetHeader(ChannelHeader)?.ToString(),
+        e.GetHeader(FingerprintHeader)?.ToString());
+}

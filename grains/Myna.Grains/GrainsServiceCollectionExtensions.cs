@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Myna.EventStore.Configuration;
+using Myna.Grains.EventSourcing;
+
+namespace Myna.Grains;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>Everything the grains need besides Orleans itself: the event store and snapshot settings.</summary>
+    public static IServiceCollection AddMynaGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMynaEventStore(configuration);
+        services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section));
+        return services;
+    }
+}

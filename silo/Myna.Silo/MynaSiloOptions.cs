@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Myna.Silo;
+
+public enum ClusteringMode
+{
+    /// <summary>One machine, one command: a single silo (or a few on fixed ports) without a membership table.</summary>
+    Localhost,
+
+    /// <summary>Membership in Azure Table storage (Azurite locally): any number of silos and clients find each other.</summary>
+    AzureTable,
+}
+
+/// <summary>Bound from the "Cluster" section.</summary>
+public sealed class MynaSiloOptions
+{
+    public const string Section = "Cluster";
+
+    public ClusteringMode Clustering { get; set; } = ClusteringMode.Localhost;
+
+    [Required]
+    public string ClusterId { get; set; } = "myna-local";
+
+    [Required]
+    public string ServiceId { get; set; } = "myna";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Localhost clustering only: the first silo's port, which later silos join.</summary>
+    public int? PrimarySiloPort { get; set; }
+}

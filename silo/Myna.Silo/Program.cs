@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Hosting;
+using Myna.Silo;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddMynaSilo();
+await builder.Build().RunAsync();

@@ -1,0 +1,87 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Myna.Grains;
+using Myna.Grains.EventSourcing;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Myna.Silo;
+
+public static class SiloSetup
+{
+    /// <summary>The whole silo: dependency checks, event store, Orleans with clustering, snapshots and reminders.</summary>
+    public static IHostApplicationBuilder AddMynaSilo(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var options = configuration.GetSection(MynaSiloOptions.Section).Get<MynaSiloOptions>() ?? new MynaSiloOptions();
+        Validator.ValidateOrThrow(options);
+
+        // First hosted service: fail fast, with a readable message, if a store is missing or down.
+        builder.Services.AddHostedService<DependencyCheck>();
+        builder.Services.AddMynaGrainServices(configuration);
+        builder.UseOrleans(silo => silo.ConfigureMynaSilo(configuration, options));
+        return builder;
+    }
+
+    /// <summary>Orleans part of the silo; also used by the in-process test clusters.</summary>
+    public static ISiloBuilder ConfigureMynaSilo(this ISiloBuilder silo, IConfiguration configuration, MynaSiloOptions options)
+    {
+        var azureStorage = AzureStorageConnectionString(configuration);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+
+        if (options.Clustering == ClusteringMode.AzureTable)
+        {
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azureStorage));
+            silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            var primary = new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort ?? options.SiloPort);
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
+        }
+
+        silo.ConfigureMynaStorage(azureStorage);
+        return silo;
+    }
+
+    /// <summary>Log consistency on Marten, snapshots and reminders in Azure Storage.</summary>
+    public static ISiloBuilder ConfigureMynaStorage(this ISiloBuilder silo, string azureStorage)
+    {
+        silo.AddCustomStorageBasedLogConsistencyProviderAsDefault();
+        silo.AddAzureTableGrainStorage(SnapshotOptions.StorageName, o => o.Configure<IServiceProvider>((table, services) =>
+        {
+            table.TableServiceClient = new TableServiceClient(azureStorage);
+            table.TableName = "MynaSnapshots";
+            // Orleans' own binary format: snapshot types are [GenerateSerializer] with stable ids.
+            table.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services);
+        }));
+        silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azureStorage));
+        return silo;
+    }
+
+    public static string AzureStorageConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("AzureStorage") is { Length: > 0 } value
+            ? value
+            : throw new OptionsValidationException("ConnectionStrings:AzureStorage", typeof(string),
+                ["ConnectionStrings:AzureStorage is not set: snapshots, clustering and reminders need Azure Storage (Azurite locally)."]);
+}
+
+internal static class Validator
+{
+    public static void ValidateOrThrow<T>(T options) where T : notnull
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(typeof(T).Name, typeof(T), results.Select(r => r.ErrorMessage ?? "invalid"));
+        }
+    }
+}
