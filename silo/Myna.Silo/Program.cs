@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Hosting;
-using Myna.Silo;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.AddMynaSilo();
-await builder.Build().RunAsync();
+namespace Myna.Silo;
+
+public static class SiloProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddMynaSilo();
+        await builder.Build().RunAsync();
+    }
+}

@@ -91,7 +91,7 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         return IndividualNumber.FromBody(body.ToString("D11", CultureInfo.InvariantCulture));
     }
 
-    private string IndexKey(IndividualNumber number) =>
+    internal string IndexKey(IndividualNumber number) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_indexKey, Encoding.ASCII.GetBytes(number.Digits)));
 
     private static byte[] DeriveKey(string secret, string purpose) =>

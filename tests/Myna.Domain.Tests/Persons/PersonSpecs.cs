@@ -1,0 +1,107 @@
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Persons;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.Domain.Tests.Persons;
+
+/// <summary>Given events, when a command, then events or an error. No infrastructure.</summary>
+public class PersonSpecs
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.FromHours(9));
+    private static readonly Actor Clerk = new("clerk-7", "municipality");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private static readonly PersonId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
+    private static readonly BasicFourItems Taro = new("山田 太郎", "東京都千代田区千代田1-1", new DateOnly(1990, 4, 1), Sex.Male);
+
+    private static PersonState Given(params IPersonEvent[] events) => AggregateState.Fold(PersonState.Initial, events);
+
+    private static PersonRegistered Registered() => new(Id, Taro, Chiyoda, RegistrationReason.MoveIn, Now.AddDays(-1), Clerk);
+
+    [Fact]
+    public void Registering_a_new_person_records_the_basic_four_items()
+    {
+        var decision = PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Name = "  山田 太郎 " }, Chiyoda, RegistrationReason.Birth), Now, Clerk);
+
+        var e = Assert.IsType<PersonRegistered>(Assert.Single(decision.Events));
+        Assert.Null(decision.Error);
+        Assert.Equal(new PersonRegistered(Id, Taro, Chiyoda, RegistrationReason.Birth, Now, Clerk), e);
+    }
+
+    [Fact]
+    public void Registering_twice_is_a_conflict()
+    {
+        var decision = PersonDecider.Register(Given(Registered()), Id, new RegisterPerson(Taro, Chiyoda, RegistrationReason.MoveIn), Now, Clerk);
+        Assert.Equal("person.already-registered", decision.Error?.Code);
+        Assert.Empty(decision.Events);
+    }
+
+    [Theory]
+    [InlineData("", "東京都", "1990-04-01", "person.invalid-name")]
+    [InlineData("山田", " ", "1990-04-01", "person.invalid-address")]
+    [InlineData("山田", "東京都", "2030-01-01", "person.invalid-date-of-birth")]
+    [InlineData("山田", "東京都", "1700-01-01", "person.invalid-date-of-birth")]
+    public void Invalid_basic_four_items_are_refused_with_a_field_code(string name, string address, string dob, string code)
+    {
+        var items = new BasicFourItems(name, address, DateOnly.Parse(dob, System.Globalization.CultureInfo.InvariantCulture), Sex.Female);
+        var decision = PersonDecider.Register(Given(), Id, new RegisterPerson(items, Chiyoda, RegistrationReason.Birth), Now, Clerk);
+        Assert.Equal(code, decision.Error?.Code);
+        Assert.Equal(ErrorKind.Validation, decision.Error?.Kind);
+    }
+
+    [Fact]
+    public void A_bad_municipality_code_is_refused()
+    {
+        var decision = PersonDecider.Register(Given(), Id, new RegisterPerson(Taro, new MunicipalityCode("13101"), RegistrationReason.Birth), Now, Clerk);
+        Assert.Equal("person.invalid-municipality", decision.Error?.Code);
+    }
+
+    [Fact]
+    public void A_registered_person_gets_a_number_from_their_municipality()
+    {
+        var number = IndividualNumber.Parse("123456789018");
+        var decision = PersonDecider.AssignNumber(Given(Registered()), number, Chiyoda, Now, Clerk);
+        Assert.Equal(new IndividualNumberAssigned(Id, number, Chiyoda, Now, Clerk), Assert.Single(decision.Events));
+    }
+
+    [Fact]
+    public void The_number_is_lifelong_a_second_assignment_is_refused()
+    {
+        var state = Given(Registered(), new IndividualNumberAssigned(Id, IndividualNumber.Parse("123456789018"), Chiyoda, Now, Clerk));
+        Assert.Equal("individual-number.already-assigned", PersonDecider.CanAssignNumber(state, Chiyoda)?.Code);
+        Assert.Equal("individual-number.already-assigned",
+            PersonDecider.AssignNumber(state, IndividualNumber.Parse("987654321093"), Chiyoda, Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void No_number_for_an_unknown_person_or_from_another_municipality()
+    {
+        Assert.Equal("person.not-found", PersonDecider.CanAssignNumber(Given(), Chiyoda)?.Code);
+        Assert.Equal("person.other-municipality", PersonDecider.CanAssignNumber(Given(Registered()), new MunicipalityCode("271004"))?.Code);
+    }
+
+    [Fact]
+    public void A_move_changes_the_address_and_nothing_else()
+    {
+        var decision = PersonDecider.Move(Given(Registered()), new RecordMove("大阪府大阪市北区1-1", new MunicipalityCode("271004"), new DateOnly(2026, 11, 20)), Now, Clerk);
+        var state = AggregateState.Fold(Given(Registered()), decision.Events);
+        Assert.Equal(Taro with { Address = "大阪府大阪市北区1-1" }, state.Items);
+        Assert.Equal(new MunicipalityCode("271004"), state.Municipality);
+    }
+
+    [Fact]
+    public void A_move_is_not_recorded_for_an_unknown_person_or_in_the_future()
+    {
+        Assert.Equal("person.not-found", PersonDecider.Move(Given(), new RecordMove("x", Chiyoda, new DateOnly(2026, 1, 1)), Now, Clerk).Error?.Code);
+        Assert.Equal("person.invalid-moved-on",
+            PersonDecider.Move(Given(Registered()), new RecordMove("x", Chiyoda, new DateOnly(2027, 1, 1)), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Apply_is_total_an_event_for_an_unregistered_state_leaves_it_usable()
+    {
+        var state = Given(new PersonMoved(Id, "x", Chiyoda, new DateOnly(2026, 1, 1), Now, Clerk));
+        Assert.False(state.IsRegistered);
+        Assert.Null(state.Items);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using Myna.EventStore.Numbers;
+using Myna.GrainInterfaces.Common;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.EventStore;
+
+/// <summary>Level 2: number reservation against real PostgreSQL.</summary>
+public sealed class NumberRegistryTests : IAsyncLifetime
+{
+    private Marten.DocumentStore _store = null!;
+    private MartenNumberRegistry _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        await TestInfrastructure.EnsureSchemaAsync();
+        _store = TestInfrastructure.CreateStore();
+        _registry = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+    }
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Reserving_again_for_the_same_person_returns_the_same_number()
+    {
+        var person = PersonId.New();
+        var first = await _registry.ReserveAsync(person);
+        var again = await _registry.ReserveAsync(person);
+        Assert.Equal(first, again);
+        Assert.Equal(person, await _registry.FindAsync(first));
+    }
+
+    [Fact]
+    public async Task Concurrent_reservations_give_distinct_valid_numbers()
+    {
+        var persons = Enumerable.Range(0, 300).Select(_ => PersonId.New()).ToList();
+        // Two registries = two silos racing on the same table.
+        using var otherStore = TestInfrastructure.CreateStore();
+        var other = new MartenNumberRegistry(otherStore, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+
+        var numbers = await Task.WhenAll(persons.Select((p, i) => (i % 2 == 0 ? _registry : other).ReserveAsync(p)));
+
+        Assert.Equal(numbers.Length, numbers.Select(n => n.Digits).Distinct().Count());
+        Assert.All(numbers, n => Assert.True(IndividualNumber.TryParse(n.Digits, out _, out _)));
+        for (var i = 0; i < persons.Count; i += 37)
+        {
+            Assert.Equal(persons[i], await _registry.FindAsync(numbers[i]));
+        }
+    }
+
+    [Fact]
+    public async Task A_taken_candidate_is_skipped_not_shared()
+    {
+        var owner = PersonId.New();
+        var latecomer = PersonId.New();
+        // Someone else already holds the latecomer's first candidate.
+        var firstCandidate = _registry.Candidate(latecomer, 0);
+        await using (var session = _store.LightweightSession())
+        {
+            session.Insert(new NumberReservation { Id = _registry.IndexKey(firstCandidate), PersonId = owner.Value, ReservedAt = DateTimeOffset.UtcNow });
+            await session.SaveChangesAsync();
+        }
+
+        var number = await _registry.ReserveAsync(latecomer);
+
+        Assert.NotEqual(firstCandidate, number);
+        Assert.Equal(_registry.Candidate(latecomer, 1), number);
+        Assert.Equal(owner, await _registry.FindAsync(firstCandidate));
+        Assert.Equal(latecomer, await _registry.FindAsync(number));
+    }
+
+    [Fact]
+    public async Task An_unknown_number_resolves_to_nobody()
+    {
+        Assert.Null(await _registry.FindAsync(IndividualNumber.FromBody("00000000001")));
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Myna.Api.Auth;
+using Myna.Silo;
+
+namespace Myna.IntegrationTests.Support;
+
+/// <summary>
+/// The two-process shape in one test process: a real silo host (the Myna.Silo composition) with Azure
+/// Table clustering on Azurite, and the API host (WebApplicationFactory) finding it through the same
+/// membership table.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
+
+    public string ClusterId { get; } = "api-" + Guid.NewGuid().ToString("N")[..8];
+
+    private IHost? _silo;
+    private ApiFactory? _api;
+
+    public ApiFactory Api => _api ?? throw new InvalidOperationException("Not initialised.");
+
+    public async Task InitializeAsync()
+    {
+        await TestInfrastructure.EnsureSchemaAsync();
+        var siloPort = TestInfrastructure.FreePort();
+        var gatewayPort = TestInfrastructure.FreePort();
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(TestInfrastructure.Settings(snapshotEvery: 100));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Clustering"] = "AzureTable",
+            ["Cluster:ClusterId"] = ClusterId,
+            ["Cluster:ServiceId"] = "myna-tests",
+            ["Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        });
+        builder.AddMynaSilo();
+        _silo = builder.Build();
+        await _silo.StartAsync();
+
+        _api = new ApiFactory(ClusterId);
+        // Force the host (and its Orleans client) to start now, not in the first test.
+        _ = _api.Server;
+    }
+
+    public HttpClient ClientFor(string role, IReadOnlyDictionary<string, string>? scope = null, string? subject = null)
+    {
+        var client = Api.CreateClient();
+        var issuer = Api.Services.GetRequiredService<TokenIssuer>();
+        var (token, _) = issuer.Issue(subject ?? role + "-" + Guid.NewGuid().ToString("N")[..6], role, scope);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Municipality(string code = "131016") =>
+        ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = code });
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            _silo.Dispose();
+        }
+    }
+
+    public sealed class ApiFactory(string clusterId) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:AzureStorage", TestInfrastructure.AzureStorage);
+            builder.UseSetting("Cluster:Clustering", "AzureTable");
+            builder.UseSetting("Cluster:ClusterId", clusterId);
+            builder.UseSetting("Cluster:ServiceId", "myna-tests");
+            builder.UseSetting("Auth:SigningKey", SigningKey);
+            builder.UseSetting("Auth:DevTokens", "true");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Myna.EventStore.Streams;
+using Myna.Grains;
+using Myna.Silo;
+using Orleans.TestingHost;
+
+namespace Myna.IntegrationTests.Support;
+
+/// <summary>Two silos in this process on real PostgreSQL (events) and Azurite (snapshots). Snapshot every 5 events.</summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    public const int SnapshotEvery = 5;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>Marten seen from outside the grains: a second writer, or an auditor's replay.</summary>
+    public IEventStreamStore Store { get; private set; } = null!;
+
+    private Marten.DocumentStore? _store;
+
+    public async Task InitializeAsync()
+    {
+        await TestInfrastructure.EnsureSchemaAsync();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ConfigureFileLogging = false;
+        builder.Options.ClusterId = "grains-" + Guid.NewGuid().ToString("N")[..8];
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(TestInfrastructure.Settings(SnapshotEvery));
+            host.Services.AddMynaGrainServices(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) => silo.ConfigureMynaStorage(TestInfrastructure.AzureStorage));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+
+        _store = TestInfrastructure.CreateStore();
+        Store = new MartenEventStreamStore(_store);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        _store?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain cluster";
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using Marten;
+using Myna.EventStore.Configuration;
+
+namespace Myna.IntegrationTests.Support;
+
+/// <summary>
+/// Where the real PostgreSQL and Azurite are: from MYNA_TEST_POSTGRES / MYNA_TEST_AZURE_STORAGE (set by
+/// deploy/test.sh), else the defaults of deploy/local. Tests never fall back to in-memory stand-ins.
+/// </summary>
+public static class TestInfrastructure
+{
+    public const string Schema = "myna";
+
+    public static string Postgres { get; } =
+        Environment.GetEnvironmentVariable("MYNA_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=55432;Username=myna;Password=myna;Database=myna_test";
+
+    public static string AzureStorage { get; } =
+        Environment.GetEnvironmentVariable("MYNA_TEST_AZURE_STORAGE")
+        ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
+
+    public const string NumberKey = "integration-tests-number-key-0123456789abcdef";
+
+    public static EventStoreOptions EventStoreOptions => new() { ConnectionString = Postgres, Schema = Schema, NumberKey = NumberKey };
+
+    private static readonly Lazy<Task> SchemaReady = new(async () =>
+    {
+        // Apply the schema once, before several silos in this process would race to create it.
+        await using var store = CreateStore();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+    });
+
+    public static Task EnsureSchemaAsync() => SchemaReady.Value;
+
+    /// <summary>A separate document store, as a second process (or an auditor's tool) would have.</summary>
+    public static DocumentStore CreateStore()
+    {
+        var options = new StoreOptions();
+        MartenSetup.Configure(options, EventStoreOptions);
+        return new DocumentStore(options);
+    }
+
+    public static Dictionary<string, string?> Settings(int snapshotEvery = 5) => new()
+    {
+        ["ConnectionStrings:Postgres"] = Postgres,
+        ["ConnectionStrings:AzureStorage"] = AzureStorage,
+        ["EventStore:Schema"] = Schema,
+        ["EventStore:NumberKey"] = NumberKey,
+        ["Snapshots:Every"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
