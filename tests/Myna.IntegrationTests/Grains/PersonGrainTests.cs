@@ -1,0 +1,225 @@
+using Azure.Data.Tables;
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Persons;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Grains;
+
+/// <summary>Level 3: the event-sourced grain mechanism on two in-process silos, real PostgreSQL and Azurite.</summary>
+[Collection(GrainClusterCollection.Name)]
+public sealed class PersonGrainTests(GrainClusterFixture fixture)
+{
+    private static readonly Actor Clerk = new("clerk-9", "municipality");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private static readonly BasicFourItems Hanako = new("佐藤 花子", "東京都千代田区1-1", new DateOnly(1985, 2, 3), Sex.Female);
+
+    private static CommandContext Command(Guid? id = null) => new(id ?? Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter");
+
+    private async Task<(PersonId Id, IPersonGrain Grain)> RegisteredPerson()
+    {
+        var id = PersonId.New();
+        var grain = fixture.Client.GetPerson(id);
+        var result = await grain.Register(Command(), new RegisterPerson(Hanako, Chiyoda, RegistrationReason.Birth));
+        Assert.True(result.IsSuccess, result.Error?.Code);
+        return (id, grain);
+    }
+
+    private static Task<Result<PersonProfile>> Move(IPersonGrain grain, string address, CommandContext? context = null) =>
+        grain.RecordMove(context ?? Command(), new RecordMove(address, Chiyoda, new DateOnly(2026, 11, 1)));
+
+    /// <summary>The state a full replay of the stored stream gives, with the grains' own Apply.</summary>
+    private async Task<PersonProfile> FullReplay(PersonId id)
+    {
+        var events = await fixture.Store.ReadAsync(StreamRef.For(id).Key, 1);
+        var state = AggregateState.Fold(PersonState.Initial, events.Select(e => (IPersonEvent)e.Data));
+        return PersonDecider.ToProfile(state, events.Count);
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation_and_is_rebuilt_from_the_stream()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var assigned = await grain.AssignIndividualNumber(Command(), new AssignIndividualNumber(Chiyoda));
+        Assert.True(assigned.IsSuccess);
+
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var after = await fixture.Client.GetPerson(id).GetProfile();
+        Assert.Equal(assigned.Value, after.Value);
+        Assert.Equal(await FullReplay(id), after.Value);
+        var info = await grain.GetStreamInfo();
+        Assert.Equal(2, info.Version);
+        Assert.Equal(2, info.EventsReplayedOnActivation);
+    }
+
+    [Fact]
+    public async Task Snapshot_plus_tail_gives_exactly_the_full_replay()
+    {
+        var (id, grain) = await RegisteredPerson();
+        Assert.True((await grain.AssignIndividualNumber(Command(), new AssignIndividualNumber(Chiyoda))).IsSuccess);
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.True((await Move(grain, $"東京都千代田区{i}-1")).IsSuccess);
+        }
+        // 12 events; snapshots every 5 → the latest at version 10, a tail of 2.
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var profile = await grain.GetProfile();
+        var info = await grain.GetStreamInfo();
+
+        Assert.Equal(10, info.ActivatedFromSnapshotVersion);
+        Assert.Equal(2, info.EventsReplayedOnActivation);
+        Assert.Null(info.SnapshotFallbackReason);
+        Assert.Equal(12, profile.Value!.Version);
+        Assert.Equal(await FullReplay(id), profile.Value);
+        Assert.Equal("東京都千代田区10-1", profile.Value.Items.Address);
+    }
+
+    [Fact]
+    public async Task A_retried_command_id_does_not_append_twice()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var retry = Command();
+
+        var first = await Move(grain, "東京都港区1-1", retry);
+        var second = await Move(grain, "東京都港区1-1", retry);
+        await fixture.Cluster.DeactivateAsync(grain);
+        var third = await Move(grain, "東京都港区1-1", retry); // after reactivation: receipts come from the stream
+
+        Assert.False(first.Replayed);
+        Assert.True(second.Replayed);
+        Assert.True(third.Replayed);
+        Assert.Equal(first.Value, second.Value);
+        Assert.Equal(first.Value, third.Value);
+        Assert.Equal(2, (await fixture.Store.ReadAsync(StreamRef.For(id).Key, 1)).Count);
+    }
+
+    [Fact]
+    public async Task The_same_command_id_with_a_different_command_is_refused()
+    {
+        var (_, grain) = await RegisteredPerson();
+        var key = Command();
+        Assert.True((await Move(grain, "東京都港区1-1", key)).IsSuccess);
+
+        var reused = await Move(grain, "東京都港区9-9", key);
+
+        Assert.Equal("idempotency.key-reused", reused.Error?.Code);
+        Assert.Equal("東京都港区1-1", (await grain.GetProfile()).Value!.Items.Address);
+    }
+
+    [Fact]
+    public async Task A_second_writer_behind_the_grains_back_is_detected_and_nothing_is_lost_or_doubled()
+    {
+        var (id, grain) = await RegisteredPerson();
+        Assert.Equal(1, (await grain.GetProfile()).Value!.Version);
+
+        // Another writer appends directly to the stream; the active grain still believes version 1.
+        var key = StreamRef.For(id).Key;
+        await fixture.Store.AppendAsync(key, 1,
+            [new PersonMoved(id, "外部の書き手", Chiyoda, new DateOnly(2026, 10, 1), DateTimeOffset.UtcNow, Clerk)],
+            new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "batch", "fp:external"));
+
+        var result = await Move(grain, "グレインの書き込み");
+
+        Assert.True(result.IsSuccess, result.Error?.Code);
+        var stored = await fixture.Store.ReadAsync(key, 1);
+        Assert.Equal([1L, 2L, 3L], stored.Select(e => e.Version));
+        Assert.Equal(["外部の書き手", "グレインの書き込み"], stored.Skip(1).Select(e => ((PersonMoved)e.Data).NewAddress));
+        Assert.Equal(3, result.Value!.Version);
+        Assert.Equal(await FullReplay(id), (await grain.GetProfile()).Value);
+    }
+
+    [Fact]
+    public async Task A_decision_made_on_a_stale_state_is_decided_again_not_written()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var key = StreamRef.For(id).Key;
+        // Behind the grain's back the person gets a number (e.g. a duplicate activation during a partition).
+        var elsewhere = IndividualNumber.Parse("123456789018");
+        await fixture.Store.AppendAsync(key, 1,
+            [new IndividualNumberAssigned(id, elsewhere, Chiyoda, DateTimeOffset.UtcNow, Clerk)],
+            new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "counter", "fp:external"));
+
+        // The grain still sees no number and decides to assign one; the append meets version 2,
+        // the grain re-reads and decides again: the number is lifelong, so the command is refused.
+        var result = await grain.AssignIndividualNumber(Command(), new AssignIndividualNumber(Chiyoda));
+
+        Assert.Equal("individual-number.already-assigned", result.Error?.Code);
+        var stored = await fixture.Store.ReadAsync(key, 1);
+        Assert.Single(stored, e => e.Data is IndividualNumberAssigned);
+        Assert.Equal(elsewhere, (await grain.GetProfile()).Value!.IndividualNumber);
+    }
+
+    [Fact]
+    public async Task An_unreadable_snapshot_falls_back_to_full_replay()
+    {
+        var (id, grain) = await RegisteredPerson();
+        for (var i = 1; i <= 6; i++)
+        {
+            Assert.True((await Move(grain, $"大阪府{i}")).IsSuccess);
+        }
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.Equal(5, (await grain.GetStreamInfo()).ActivatedFromSnapshotVersion);
+
+        await CorruptSnapshotAsync(id);
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var profile = await grain.GetProfile();
+        var info = await grain.GetStreamInfo();
+        Assert.NotNull(info.SnapshotFallbackReason);
+        Assert.Null(info.ActivatedFromSnapshotVersion);
+        Assert.Equal(7, info.EventsReplayedOnActivation);
+        Assert.Equal(await FullReplay(id), profile.Value);
+    }
+
+    [Fact]
+    public async Task Commands_on_an_unregistered_person_are_refused_and_write_nothing()
+    {
+        var id = PersonId.New();
+        var grain = fixture.Client.GetPerson(id);
+
+        Assert.Equal("person.not-found", (await grain.AssignIndividualNumber(Command(), new AssignIndividualNumber(Chiyoda))).Error?.Code);
+        Assert.Equal("person.not-found", (await Move(grain, "x")).Error?.Code);
+        Assert.Equal("person.not-found", (await grain.GetProfile()).Error?.Code);
+        Assert.Equal(0, await fixture.Store.GetVersionAsync(StreamRef.For(id).Key));
+    }
+
+    [Fact]
+    public async Task Many_persons_numbered_at_once_across_two_silos_get_distinct_valid_numbers()
+    {
+        var persons = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => RegisteredPerson()));
+
+        var results = await Task.WhenAll(persons.Select(p => p.Grain.AssignIndividualNumber(Command(), new AssignIndividualNumber(Chiyoda))));
+
+        var numbers = results.Select(r => r.Value!.IndividualNumber!.Value.Digits).ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.All(numbers, n => Assert.True(IndividualNumber.TryParse(n, out _, out _)));
+        var resolved = await fixture.Client.GetNumberDirectory().Resolve(results[0].Value!.IndividualNumber!.Value);
+        Assert.Equal(persons[0].Id, resolved.Value);
+    }
+
+    private static async Task CorruptSnapshotAsync(PersonId id)
+    {
+        var table = new TableClient(TestInfrastructure.AzureStorage, "MynaSnapshots");
+        var needle = id.Value.ToString("N");
+        var found = 0;
+        await foreach (var entity in table.QueryAsync<TableEntity>())
+        {
+            if (!entity.PartitionKey.Contains(needle, StringComparison.OrdinalIgnoreCase)
+                && !entity.PartitionKey.Contains(id.Value.ToString("D"), StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            foreach (var property in entity.Keys.Where(k => k.StartsWith("Data", StringComparison.Ordinal) || k.StartsWith("StringData", StringComparison.Ordinal)).ToList())
+            {
+                entity[property] = entity[property] is string ? "{not a snapshot" : new byte[] { 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01 };
+            }
+            await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
+            found++;
+        }
+        Assert.Equal(1, found);
+    }
+}
