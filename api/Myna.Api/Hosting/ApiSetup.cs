@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Orleans.Configuration;
 using Myna.Api.Audit;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
@@ -64,6 +65,11 @@ public static class ApiSetup
         builder.Services.AddSingleton(options);
         builder.UseOrleansClient(client =>
         {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
             if (string.Equals(options.Clustering, "AzureTable", StringComparison.OrdinalIgnoreCase))
             {
                 var connection = builder.Configuration.GetConnectionString("AzureStorage");

@@ -1,0 +1,67 @@
+using System.Net;
+using Myna.Api.Auth;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class AuditApiTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task An_auditor_lists_a_person_stream_with_metadata_and_the_number_masked()
+    {
+        var clerk = fixture.Municipality();
+        var correlation = Guid.NewGuid();
+        var register = new HttpRequestMessage(HttpMethod.Post, "/v1/persons") { Content = System.Net.Http.Json.JsonContent.Create(ApiJson.Hanako) };
+        register.Headers.Add("X-Correlation-Id", correlation.ToString());
+        var id = (await (await clerk.SendAsync(register)).Json()).Str("id");
+        var number = (await (await clerk.PostAsync($"/v1/persons/{id}/individual-number", null)).Json()).Str("individualNumber");
+
+        var response = await fixture.ClientFor(Roles.Auditor).GetAsync($"/v1/audit/streams/person/{id}/events");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(number, raw, StringComparison.Ordinal);
+        var page = await response.Json();
+        Assert.Equal($"person-{id}", page.Str("stream"));
+        var events = page.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["person_registered_v1", "individual_number_assigned_v1"], events.Select(e => e.Str("type")));
+        Assert.Equal(correlation.ToString(), events[0].Str("correlationId"));
+        Assert.Equal("municipality", events[0].Str("channel"));
+        Assert.False(string.IsNullOrEmpty(events[0].Str("commandId")));
+        Assert.Equal("********" + number[^4..], events[1].GetProperty("data").Str("number"));
+        Assert.Equal("municipality", events[1].GetProperty("data").GetProperty("actor").Str("role"));
+    }
+
+    [Fact]
+    public async Task Paging_walks_the_stream()
+    {
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        for (var i = 0; i < 3; i++)
+        {
+            await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = $"東京都港区{i}", movedOn = "2026-11-01" });
+        }
+        var auditor = fixture.ClientFor(Roles.Auditor);
+
+        var first = await (await auditor.GetAsync($"/v1/audit/streams/person/{id}/events?limit=3")).Json();
+        var next = first.GetProperty("nextFromVersion").GetInt64();
+        var second = await (await auditor.GetAsync($"/v1/audit/streams/person/{id}/events?fromVersion={next}&limit=3")).Json();
+
+        Assert.Equal(3, first.GetProperty("events").GetArrayLength());
+        Assert.Equal(4, next);
+        Assert.Equal(1, second.GetProperty("events").GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, second.GetProperty("nextFromVersion").ValueKind);
+    }
+
+    [Fact]
+    public async Task Audit_refuses_other_roles_unknown_streams_and_bad_pages()
+    {
+        var auditor = fixture.ClientFor(Roles.Auditor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Municipality().GetAsync($"/v1/audit/streams/person/{Guid.NewGuid()}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync($"/v1/audit/streams/person/{Guid.NewGuid()}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await auditor.GetAsync($"/v1/audit/streams/planet/{Guid.NewGuid()}/events")).StatusCode);
+        var badPage = await auditor.GetAsync($"/v1/audit/streams/person/{Guid.NewGuid()}/events?limit=0");
+        Assert.Equal("audit.invalid-page", (await badPage.Json()).Str("code"));
+    }
+}

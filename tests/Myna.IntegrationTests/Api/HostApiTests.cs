@@ -1,0 +1,59 @@
+using System.Net;
+using Azure.Data.Tables;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class HostApiTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_endpoints()
+    {
+        var response = await fixture.Api.CreateClient().GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = await response.Json();
+        var paths = doc.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/v1/persons", out _));
+        Assert.True(paths.TryGetProperty("/v1/audit/streams/{kind}/{id}/events", out _));
+    }
+
+    [Fact]
+    public async Task Health_is_ready_when_a_silo_answers_and_alive_always()
+    {
+        var client = fixture.Api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Silo_and_api_found_each_other_through_the_azure_table_membership()
+    {
+        var table = new TableClient(TestInfrastructure.AzureStorage, "OrleansSiloInstances");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(r => r.PartitionKey.CompareTo("") > 0))
+        {
+            if (row.PartitionKey.Contains(fixture.ClusterId, StringComparison.Ordinal))
+            {
+                rows.Add(row);
+            }
+        }
+        // The membership row of the silo, with status Active, and the API answering through its gateway.
+        Assert.Contains(rows, r => r.GetString("Status") == "Active");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Api.CreateClient().GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Development_tokens_are_issued_only_for_known_roles()
+    {
+        var client = fixture.Api.CreateClient();
+        var ok = await client.PostJson("/dev/tokens", new { subject = "clerk", role = "municipality", scope = new { municipality = "131016" } });
+        var bad = await client.PostJson("/dev/tokens", new { subject = "clerk", role = "emperor" });
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.False(string.IsNullOrEmpty((await ok.Json()).Str("accessToken")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("request.invalid", (await bad.Json()).Str("code"));
+    }
+}
