@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,8 +12,13 @@ namespace Myna.Silo;
 /// <summary>
 /// Runs before Orleans starts: a silo that cannot reach PostgreSQL or Azure Storage refuses to start
 /// with a message naming the store (never its password), instead of failing later inside a grain call.
+/// Then it brings Marten's schema up to date.
 /// </summary>
-internal sealed class DependencyCheck(IOptions<EventStoreOptions> eventStore, IConfiguration configuration, ILogger<DependencyCheck> logger) : IHostedService
+internal sealed class DependencyCheck(
+    IOptions<EventStoreOptions> eventStore,
+    IDocumentStore documents,
+    IConfiguration configuration,
+    ILogger<DependencyCheck> logger) : IHostedService
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
@@ -42,6 +48,8 @@ internal sealed class DependencyCheck(IOptions<EventStoreOptions> eventStore, IC
         {
             throw new InvalidOperationException($"Azure Table storage at {tables.Uri} is unreachable: {ex.Message}", ex);
         }
+        // Create or update Marten's tables once, here, so that no grain call pays for it.
+        await documents.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         logger.LogInformation("PostgreSQL {Host}:{Port} and Azure Storage {Uri} are reachable", pg.Host, pg.Port, tables.Uri);
     }
 

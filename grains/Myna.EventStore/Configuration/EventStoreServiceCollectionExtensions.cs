@@ -31,7 +31,7 @@ public static class EventStoreServiceCollectionExtensions
             var options = new StoreOptions();
             MartenSetup.Configure(options, sp.GetRequiredService<IOptions<EventStoreOptions>>().Value);
             return options;
-        }).ApplyAllDatabaseChangesOnStartup();
+        });
 
         services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
