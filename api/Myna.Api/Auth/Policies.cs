@@ -8,10 +8,14 @@ public static class Policies
 {
     public const string Municipality = "municipality";
     public const string Auditor = "auditor";
+    public const string Agency = "agency";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
             .RequireRole(Roles.Municipality)
             .RequireAssertion(c => MunicipalityCode.IsValid(c.User.FindFirst(MynaClaims.Municipality)?.Value)))
-        .AddPolicy(Auditor, p => p.RequireRole(Roles.Auditor));
+        .AddPolicy(Auditor, p => p.RequireRole(Roles.Auditor))
+        .AddPolicy(Agency, p => p
+            .RequireRole(Roles.Agency)
+            .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));
 }

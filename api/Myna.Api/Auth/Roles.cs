@@ -26,6 +26,7 @@ public static class MynaClaims
     public const string Municipality = "municipality";
     public const string Insurer = "insurer";
     public const string Institution = "institution";
+    public const string Agency = "agency";
     public const string PersonId = "person_id";
     public const string Channel = "channel";
 }

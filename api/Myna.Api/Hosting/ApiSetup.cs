@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Orleans.Configuration;
+using Myna.Api.Agencies;
 using Myna.Api.Audit;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
@@ -103,6 +104,7 @@ public static class ApiSetup
 
         app.MapPersonEndpoints();
         app.MapAuditEndpoints();
+        app.MapAgencyEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

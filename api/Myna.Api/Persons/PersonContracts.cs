@@ -8,9 +8,30 @@ public sealed record RegisterPersonRequest(string? Name, string? Address, DateOn
 
 public sealed record RecordMoveRequest(string? NewAddress, DateOnly? MovedOn);
 
+public sealed record RenameRequest(string? NewName);
+
+public sealed record CloseRecordRequest(ClosureReason? Reason, DateOnly? EffectiveOn);
+
+public sealed record ReplaceNumberRequest(string? LeakDecisionReference);
+
+public sealed record RecordDisabilityCertificateRequest(
+    string? CertificateNumber, DisabilityKind? Kind, string? Grade, string? Issuer, DateOnly? ValidFrom, DateOnly? ValidUntil);
+
+public sealed record UpdateDisabilityCertificateRequest(string? Grade, DateOnly? ValidUntil);
+
+public sealed record ExpireDisabilityCertificateRequest(DateOnly? ExpiredOn);
+
+public sealed record RecordIncomeSummaryRequest(int? FiscalYear, long? TotalIncomeYen, long? TaxableIncomeYen);
+
+public sealed record PresentedDocumentRequest(PresentedDocumentKind? Kind, string? IndividualNumber, string? Name, string? Address);
+
+public sealed record IdentityVerificationRequest(string? Procedure, List<PresentedDocumentRequest>? Documents, string? HelpedBy);
+
+public sealed record IdentityVerificationResponse(bool Accepted, bool NumberConfirmed, bool IdentityConfirmed, IReadOnlyList<string> Reasons);
+
 public sealed record NumberLookupRequest(string? IndividualNumber);
 
-public sealed record NumberLookupResponse(Guid PersonId);
+public sealed record NumberLookupResponse(Guid PersonId, NumberStatus Status);
 
 /// <summary>A person as the managing municipality sees it (the only role that gets the full number).</summary>
 public sealed record PersonResponse(
@@ -22,9 +43,14 @@ public sealed record PersonResponse(
     string Municipality,
     string? IndividualNumber,
     DateTimeOffset RegisteredAt,
-    long Version)
+    long Version,
+    ClosureReason? ClosedBecause,
+    DateOnly? ClosedOn,
+    IReadOnlyList<DisabilityCertificateView> DisabilityCertificates,
+    IReadOnlyList<IncomeSummaryView> IncomeSummaries)
 {
     public static PersonResponse From(PersonProfile p) => new(
         p.Id.Value, p.Items.Name, p.Items.Address, p.Items.DateOfBirth, p.Items.Sex, p.Municipality.Value,
-        p.IndividualNumber?.Digits, p.RegisteredAt, p.Version);
+        p.IndividualNumber?.Digits, p.RegisteredAt, p.Version, p.ClosedBecause, p.ClosedOn,
+        p.DisabilityCertificates, p.IncomeSummaries);
 }

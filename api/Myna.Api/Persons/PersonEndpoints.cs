@@ -8,6 +8,7 @@ using Myna.GrainInterfaces.Persons;
 
 namespace Myna.Api.Persons;
 
+/// <summary>The municipality counter: residents, their numbers, certificates, income and identity checks.</summary>
 public static class PersonEndpoints
 {
     public static IEndpointRouteBuilder MapPersonEndpoints(this IEndpointRouteBuilder app)
@@ -19,7 +20,15 @@ public static class PersonEndpoints
         group.MapPost("/", Register).WithName("RegisterPerson");
         group.MapGet("/{personId}", Get).WithName("GetPerson");
         group.MapPost("/{personId}/individual-number", AssignNumber).WithName("AssignIndividualNumber");
+        group.MapPost("/{personId}/individual-number/replacement", ReplaceNumber).WithName("ReplaceIndividualNumber");
         group.MapPost("/{personId}/moves", RecordMove).WithName("RecordMove");
+        group.MapPost("/{personId}/name-changes", Rename).WithName("RenamePerson");
+        group.MapPost("/{personId}/closure", Close).WithName("CloseResidentRecord");
+        group.MapPost("/{personId}/disability-certificates", RecordCertificate).WithName("RecordDisabilityCertificate");
+        group.MapPut("/{personId}/disability-certificates/{certificateNumber}", UpdateCertificate).WithName("UpdateDisabilityCertificate");
+        group.MapPost("/{personId}/disability-certificates/{certificateNumber}/expiry", ExpireCertificate).WithName("ExpireDisabilityCertificate");
+        group.MapPost("/{personId}/income-summaries", RecordIncome).WithName("RecordIncomeSummary");
+        group.MapPost("/{personId}/identity-verifications", VerifyIdentity).WithName("VerifyIdentity");
         // The number travels in the body, never in a URL (URLs end up in access logs).
         group.MapPost("/lookup", LookupByNumber).WithName("LookupPersonByNumber");
         return app;
@@ -71,30 +80,126 @@ public static class PersonEndpoints
             : OtherMunicipality();
     }
 
-    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> AssignNumber(string personId, HttpContext http, IClusterClient grains)
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> AssignNumber(string personId, HttpContext http, IClusterClient grains) =>
+        OnPerson(personId, http, new RequestErrors(), (grain, context) =>
+            grain.AssignIndividualNumber(context, new AssignIndividualNumber(Municipality(http.User))));
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ReplaceNumber(
+        string personId, ReplaceNumberRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!PersonId.TryParse(personId, out var id))
-        {
-            return InvalidPersonId();
-        }
-        if (!TryCommand(http, out var context, out var problem))
-        {
-            return problem;
-        }
-        var result = await grains.GetPerson(id).AssignIndividualNumber(context, new AssignIndividualNumber(Municipality(http.User)));
-        return result.IsSuccess ? TypedResults.Ok(PersonResponse.From(result.Value!)) : result.Error!.ToProblem();
+        var errors = new RequestErrors();
+        errors.Require(request.LeakDecisionReference, "leakDecisionReference");
+        return OnPerson(personId, http, errors, (grain, context) =>
+            grain.ReplaceIndividualNumber(context, new ReplaceIndividualNumber(request.LeakDecisionReference!, Municipality(http.User))));
     }
 
-    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordMove(
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordMove(
         string personId, RecordMoveRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.NewAddress, "newAddress");
+        errors.Require(request.MovedOn, "movedOn");
+        return OnPerson(personId, http, errors, (grain, context) =>
+            grain.RecordMove(context, new RecordMove(request.NewAddress!, Municipality(http.User), request.MovedOn!.Value)));
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Rename(
+        string personId, RenameRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.NewName, "newName");
+        return OnPerson(personId, http, errors, (grain, context) =>
+            grain.Rename(context, new RenamePerson(request.NewName!, Municipality(http.User))));
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Close(
+        string personId, CloseRecordRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.Reason, "reason");
+        errors.Require(request.EffectiveOn, "effectiveOn");
+        return OnPerson(personId, http, errors, (grain, context) =>
+            grain.CloseRecord(context, new CloseResidentRecord(request.Reason!.Value, request.EffectiveOn!.Value, Municipality(http.User))));
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordCertificate(
+        string personId, RecordDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.CertificateNumber, "certificateNumber");
+        errors.Require(request.Kind, "kind");
+        errors.Require(request.Grade, "grade");
+        errors.Require(request.Issuer, "issuer");
+        errors.Require(request.ValidFrom, "validFrom");
+        return OnPerson(personId, http, errors, (grain, context) => grain.RecordDisabilityCertificate(context,
+            new RecordDisabilityCertificate(request.CertificateNumber!, request.Kind!.Value, request.Grade!, request.Issuer!,
+                request.ValidFrom!.Value, request.ValidUntil, Municipality(http.User))));
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> UpdateCertificate(
+        string personId, string certificateNumber, UpdateDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.Grade, "grade");
+        return OnPerson(personId, http, errors, (grain, context) => grain.UpdateDisabilityCertificate(context,
+            new UpdateDisabilityCertificate(certificateNumber, request.Grade!, request.ValidUntil, Municipality(http.User))));
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ExpireCertificate(
+        string personId, string certificateNumber, ExpireDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.ExpiredOn, "expiredOn");
+        return OnPerson(personId, http, errors, (grain, context) => grain.ExpireDisabilityCertificate(context,
+            new ExpireDisabilityCertificate(certificateNumber, request.ExpiredOn!.Value, Municipality(http.User))));
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordIncome(
+        string personId, RecordIncomeSummaryRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.FiscalYear, "fiscalYear");
+        errors.Require(request.TotalIncomeYen, "totalIncomeYen");
+        errors.Require(request.TaxableIncomeYen, "taxableIncomeYen");
+        return OnPerson(personId, http, errors, (grain, context) => grain.RecordIncomeSummary(context,
+            new RecordIncomeSummary(request.FiscalYear!.Value, request.TotalIncomeYen!.Value, request.TaxableIncomeYen!.Value, Municipality(http.User))));
+    }
+
+    private static async Task<Results<Ok<IdentityVerificationResponse>, ProblemHttpResult>> VerifyIdentity(
+        string personId, IdentityVerificationRequest request, HttpContext http, IClusterClient grains)
     {
         if (!PersonId.TryParse(personId, out var id))
         {
             return InvalidPersonId();
         }
         var errors = new RequestErrors();
-        errors.Require(request.NewAddress, "newAddress");
-        errors.Require(request.MovedOn, "movedOn");
+        errors.Require(request.Procedure, "procedure");
+        if (request.Documents is not { Count: > 0 })
+        {
+            errors.Add("documents", "List what the person presented.");
+        }
+        var documents = new List<PresentedDocument>();
+        foreach (var (document, index) in (request.Documents ?? []).Select((d, i) => (d, i)))
+        {
+            if (document.Kind is null)
+            {
+                errors.Add($"documents[{index}].kind", "Required.");
+                continue;
+            }
+            IndividualNumber? number = null;
+            if (document.IndividualNumber is not null)
+            {
+                if (IndividualNumber.TryParse(document.IndividualNumber, out var parsed, out _))
+                {
+                    number = parsed;
+                }
+                else
+                {
+                    errors.Add($"documents[{index}].individualNumber", "Not a valid Individual Number (12 digits, check digit).");
+                }
+            }
+            documents.Add(new PresentedDocument(document.Kind.Value, number, document.Name, document.Address));
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -103,9 +208,15 @@ public static class PersonEndpoints
         {
             return problem;
         }
-        var result = await grains.GetPerson(id).RecordMove(context,
-            new RecordMove(request.NewAddress!, Municipality(http.User), request.MovedOn!.Value));
-        return result.IsSuccess ? TypedResults.Ok(PersonResponse.From(result.Value!)) : result.Error!.ToProblem();
+        var person = grains.GetPerson(id);
+        if (await ManagedElsewhere(person, http.User) is { } refused)
+        {
+            return refused;
+        }
+        var result = await person.VerifyIdentity(context, new VerifyIdentity(documents, request.Procedure!, request.HelpedBy));
+        return result.IsSuccess
+            ? TypedResults.Ok(new IdentityVerificationResponse(result.Value!.Accepted, result.Value.NumberConfirmed, result.Value.IdentityConfirmed, result.Value.Reasons))
+            : result.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<NumberLookupResponse>, ProblemHttpResult>> LookupByNumber(
@@ -117,15 +228,49 @@ public static class PersonEndpoints
                 ? ApiProblems.Problem(400, "individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.")
                 : ApiProblems.Problem(400, "individual-number.invalid-format", "An Individual Number is exactly 12 digits.");
         }
-        var person = await grains.GetNumberDirectory().Resolve(number);
-        if (!person.IsSuccess)
+        var lookup = await grains.GetNumberDirectory().Resolve(number);
+        if (!lookup.IsSuccess)
         {
-            return person.Error!.ToProblem();
+            return lookup.Error!.ToProblem();
         }
-        var profile = await grains.GetPerson(person.Value).GetProfile();
-        return profile.Value?.Municipality == Municipality(http.User)
-            ? TypedResults.Ok(new NumberLookupResponse(person.Value.Value))
-            : OtherMunicipality();
+        var found = lookup.Value!;
+        if (await ManagedElsewhere(grains.GetPerson(found.PersonId), http.User) is { } refused)
+        {
+            return refused;
+        }
+        // A replaced number still answers, flagged, for the person who held it: never for anybody else.
+        return TypedResults.Ok(new NumberLookupResponse(found.PersonId.Value, found.Status));
+    }
+
+    /// <summary>The shared shape of a clerk's command on one person: parse, validate, command context, call, map.</summary>
+    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> OnPerson(
+        string personId, HttpContext http, RequestErrors errors, Func<IPersonGrain, CommandContext, Task<Result<PersonProfile>>> call)
+    {
+        if (!PersonId.TryParse(personId, out var id))
+        {
+            return InvalidPersonId();
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!TryCommand(http, out var context, out var problem))
+        {
+            return problem;
+        }
+        var grains = http.RequestServices.GetRequiredService<IClusterClient>();
+        var result = await call(grains.GetPerson(id), context);
+        return result.IsSuccess ? TypedResults.Ok(PersonResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static async Task<ProblemHttpResult?> ManagedElsewhere(IPersonGrain person, ClaimsPrincipal user)
+    {
+        var profile = await person.GetProfile();
+        if (!profile.IsSuccess)
+        {
+            return profile.Error!.ToProblem();
+        }
+        return profile.Value!.Municipality == Municipality(user) ? null : OtherMunicipality();
     }
 
     private static bool TryCommand(HttpContext http, out CommandContext context, out ProblemHttpResult problem)

@@ -13,6 +13,8 @@ public static class GrainFactoryExtensions
 
     public static INumberDirectoryGrain GetNumberDirectory(this IGrainFactory grains) => grains.GetGrain<INumberDirectoryGrain>(0);
 
+    public static IAgencyGatewayGrain GetAgencyGateway(this IGrainFactory grains) => grains.GetGrain<IAgencyGatewayGrain>(0);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }
 

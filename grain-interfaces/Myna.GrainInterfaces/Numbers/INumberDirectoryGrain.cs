@@ -1,6 +1,11 @@
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
 
 namespace Myna.GrainInterfaces.Numbers;
+
+/// <summary>The person a number belongs to, and whether it is still their current number.</summary>
+[GenerateSerializer, Immutable, Alias("myna.number-lookup")]
+public sealed record NumberLookup([property: Id(0)] PersonId PersonId, [property: Id(1)] NumberStatus Status);
 
 /// <summary>
 /// Resolves an Individual Number to the person it was assigned to. Stateless worker: the index lives in
@@ -8,6 +13,7 @@ namespace Myna.GrainInterfaces.Numbers;
 /// </summary>
 public interface INumberDirectoryGrain : IGrainWithIntegerKey
 {
+    /// <summary>A replaced number answers <see cref="NumberStatus.Replaced"/> and never resolves to anybody else.</summary>
     [Alias("Resolve")]
-    Task<Result<PersonId>> Resolve(IndividualNumber number);
+    Task<Result<NumberLookup>> Resolve(IndividualNumber number);
 }

@@ -2,6 +2,14 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.GrainInterfaces.Persons;
 
+/// <summary>Whether a number is a person's current one, or one they held before a leak replacement.</summary>
+public enum NumberStatus
+{
+    NotTheirs,
+    Current,
+    Replaced,
+}
+
 /// <summary>One resident: the basic four items, the Individual Number and everything recorded about them.</summary>
 public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
 {
@@ -11,9 +19,44 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("AssignIndividualNumber")]
     Task<Result<PersonProfile>> AssignIndividualNumber(CommandContext context, AssignIndividualNumber command);
 
+    [Alias("ReplaceIndividualNumber")]
+    Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command);
+
     [Alias("RecordMove")]
     Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command);
 
+    [Alias("Rename")]
+    Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command);
+
+    [Alias("CloseRecord")]
+    Task<Result<PersonProfile>> CloseRecord(CommandContext context, CloseResidentRecord command);
+
+    [Alias("RecordDisabilityCertificate")]
+    Task<Result<PersonProfile>> RecordDisabilityCertificate(CommandContext context, RecordDisabilityCertificate command);
+
+    [Alias("UpdateDisabilityCertificate")]
+    Task<Result<PersonProfile>> UpdateDisabilityCertificate(CommandContext context, UpdateDisabilityCertificate command);
+
+    [Alias("ExpireDisabilityCertificate")]
+    Task<Result<PersonProfile>> ExpireDisabilityCertificate(CommandContext context, ExpireDisabilityCertificate command);
+
+    [Alias("RecordIncomeSummary")]
+    Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command);
+
+    /// <summary>Checks presented documents for a procedure; the check itself is on the person's ledger.</summary>
+    [Alias("VerifyIdentity")]
+    Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, VerifyIdentity command);
+
+    [Alias("RecordAgencyCodeIssued")]
+    Task<Result<AgencyCode>> RecordAgencyCodeIssued(CommandContext context, string agency, AgencyCode code);
+
+    /// <summary>Gives an agency one data item (never the number); provisions and refusals go on the ledger.</summary>
+    [Alias("ProvideData")]
+    Task<Result<ProvidedData>> ProvideData(CommandContext context, AgencyCode code, ProvideData request);
+
     [Alias("GetProfile")]
     Task<Result<PersonProfile>> GetProfile();
+
+    [Alias("GetNumberStatus")]
+    Task<NumberStatus> GetNumberStatus(IndividualNumber number);
 }

@@ -25,4 +25,8 @@ public sealed record PersonProfile(
     [property: Id(2)] MunicipalityCode Municipality,
     [property: Id(3)] IndividualNumber? IndividualNumber,
     [property: Id(4)] DateTimeOffset RegisteredAt,
-    [property: Id(5)] long Version);
+    [property: Id(5)] long Version,
+    [property: Id(6)] ClosureReason? ClosedBecause,
+    [property: Id(7)] DateOnly? ClosedOn,
+    [property: Id(8)] IReadOnlyList<DisabilityCertificateView> DisabilityCertificates,
+    [property: Id(9)] IReadOnlyList<IncomeSummaryView> IncomeSummaries);

@@ -29,31 +29,109 @@ public static class PersonDecider
             id, Normalise(command.Items), command.Municipality, command.Reason, now, actor));
     }
 
-    /// <summary>Checked before a number is reserved, so that no number is reserved for nothing.</summary>
-    public static DomainError? CanAssignNumber(PersonState state, MunicipalityCode municipality)
+    /// <summary>An open record managed by this municipality: the precondition of every change by a clerk.</summary>
+    public static DomainError? CanChange(PersonState state, MunicipalityCode municipality)
     {
         if (!state.IsRegistered)
         {
             return PersonErrors.NotRegistered;
         }
-        if (state.Municipality != municipality)
+        if (state.IsClosed)
         {
-            return PersonErrors.NotTheirMunicipality;
+            return PersonErrors.RecordClosed;
         }
-        // Invariant 1: the number is lifelong; a replacement needs a recorded leak decision (its own command).
-        return state.Number is not null ? PersonErrors.NumberAlreadyAssigned : null;
+        return state.Municipality != municipality ? PersonErrors.NotTheirMunicipality : null;
     }
 
+    /// <summary>Checked before a number is reserved, so that no number is reserved for nothing.</summary>
+    public static DomainError? CanAssignNumber(PersonState state, MunicipalityCode municipality) =>
+        CanChange(state, municipality)
+        // Invariant 1: the number is lifelong; a replacement needs a recorded leak decision (its own command).
+        ?? (state.Number is not null ? PersonErrors.NumberAlreadyAssigned : null);
+
+    /// <summary>Assignment, and the notification letter to the address on the record (never proof of anything).</summary>
     public static Decision<IPersonEvent> AssignNumber(PersonState state, IndividualNumber number, MunicipalityCode municipality, DateTimeOffset now, Actor actor) =>
         CanAssignNumber(state, municipality) is { } error
             ? error
-            : Decision<IPersonEvent>.Accept(new IndividualNumberAssigned(state.Id, number, municipality, now, actor));
+            : Decision<IPersonEvent>.Accept(
+                new IndividualNumberAssigned(state.Id, number, municipality, now, actor),
+                new NumberNotificationLetterSent(state.Id, state.Items!.Address, now, actor));
 
+    public static DomainError? CanReplaceNumber(PersonState state, ReplaceIndividualNumber command)
+    {
+        if (CanChange(state, command.Municipality) is { } error)
+        {
+            return error;
+        }
+        if (state.Number is null)
+        {
+            return PersonErrors.NoNumberYet;
+        }
+        var reference = command.LeakDecisionReference?.Trim() ?? string.Empty;
+        return reference.Length is 0 or > 100
+            ? PersonErrors.Invalid("leak-decision", "A replacement needs the reference of the recorded leak decision (1 to 100 characters).")
+            : null;
+    }
+
+    /// <summary>Replacement after a leak decision: the old number stays reserved for ever (the registry never frees it).</summary>
+    public static Decision<IPersonEvent> ReplaceNumber(PersonState state, ReplaceIndividualNumber command, IndividualNumber newNumber, DateTimeOffset now, Actor actor)
+    {
+        if (CanReplaceNumber(state, command) is { } error)
+        {
+            return error;
+        }
+        if (newNumber == state.Number || state.FormerNumbers.Contains(newNumber))
+        {
+            return PersonErrors.Invalid("new-number", "A replacement number must be new.");
+        }
+        return Decision<IPersonEvent>.Accept(
+            new IndividualNumberReplaced(state.Id, state.Number!.Value, newNumber, command.LeakDecisionReference.Trim(), command.Municipality, now, actor),
+            new NumberNotificationLetterSent(state.Id, state.Items!.Address, now, actor));
+    }
+
+    public static Decision<IPersonEvent> Rename(PersonState state, RenamePerson command, DateTimeOffset now, Actor actor)
+    {
+        if (CanChange(state, command.Municipality) is { } error)
+        {
+            return error;
+        }
+        var name = command.NewName?.Trim() ?? string.Empty;
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return PersonErrors.Invalid("name", $"A name is 1 to {MaxNameLength} characters.");
+        }
+        return name == state.Items!.Name
+            ? Decision<IPersonEvent>.Accept()
+            : Decision<IPersonEvent>.Accept(new PersonRenamed(state.Id, name, command.Municipality, now, actor));
+    }
+
+    public static Decision<IPersonEvent> Close(PersonState state, CloseResidentRecord command, DateTimeOffset now, Actor actor)
+    {
+        if (CanChange(state, command.Municipality) is { } error)
+        {
+            return error;
+        }
+        if (!Enum.IsDefined(command.Reason))
+        {
+            return PersonErrors.Invalid("closure-reason", "Death, emigrated-abroad or removed-from-record.");
+        }
+        if (command.EffectiveOn > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)) || command.EffectiveOn < state.Items!.DateOfBirth)
+        {
+            return PersonErrors.Invalid("effective-on", "A record is closed on a real date between birth and today.");
+        }
+        return Decision<IPersonEvent>.Accept(new ResidentRecordClosed(state.Id, command.Reason, command.EffectiveOn, command.Municipality, now, actor));
+    }
+
+    /// <summary>A move-in is recorded by the municipality the person moves to, which then manages the record.</summary>
     public static Decision<IPersonEvent> Move(PersonState state, RecordMove command, DateTimeOffset now, Actor actor)
     {
         if (!state.IsRegistered)
         {
             return PersonErrors.NotRegistered;
+        }
+        if (state.IsClosed)
+        {
+            return PersonErrors.RecordClosed;
         }
         var address = command.NewAddress?.Trim() ?? string.Empty;
         if (address.Length is 0 or > MaxAddressLength)
@@ -99,5 +177,8 @@ public static class PersonDecider
 
     /// <summary>What a municipality sees; derived from state only.</summary>
     public static PersonProfile ToProfile(PersonState state, long version) =>
-        new(state.Id, state.Items!, state.Municipality, state.Number, state.RegisteredAt, version);
+        new(state.Id, state.Items!, state.Municipality, state.Number, state.RegisteredAt, version,
+            state.ClosedBecause, state.ClosedOn,
+            state.DisabilityCertificates.Select(DisabilityRules.ToView).ToList(),
+            state.IncomeSummaries.OrderBy(s => s.FiscalYear).ToList());
 }

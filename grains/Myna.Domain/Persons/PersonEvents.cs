@@ -40,3 +40,126 @@ public sealed record PersonMoved(
     [property: Id(3)] DateOnly MovedOn,
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
+
+/// <summary>The name on the resident record changed (marriage, adoption, …). Revokes signature certificates (cards).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.person-renamed.v1")]
+public sealed record PersonRenamed(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string NewName,
+    [property: Id(2)] MunicipalityCode Municipality,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IPersonEvent;
+
+/// <summary>Death, emigration or removal closed the resident record; every later change is refused.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.resident-record-closed.v1")]
+public sealed record ResidentRecordClosed(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] ClosureReason Reason,
+    [property: Id(2)] DateOnly EffectiveOn,
+    [property: Id(3)] MunicipalityCode Municipality,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IPersonEvent;
+
+/// <summary>
+/// After a recorded leak decision the person got a new number. The old one stays reserved for ever
+/// and is never issued to anybody again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.individual-number-replaced.v1")]
+public sealed record IndividualNumberReplaced(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] IndividualNumber OldNumber,
+    [property: Id(2)] IndividualNumber NewNumber,
+    [property: Id(3)] string LeakDecisionReference,
+    [property: Id(4)] MunicipalityCode Municipality,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : IPersonEvent;
+
+/// <summary>The number notification letter went out to this address. It is never proof of the number or of identity.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.number-notification-letter-sent.v1")]
+public sealed record NumberNotificationLetterSent(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string AddressUsed,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-recorded.v1")]
+public sealed record DisabilityCertificateRecorded(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string CertificateNumber,
+    [property: Id(2)] DisabilityKind Kind,
+    [property: Id(3)] string Grade,
+    [property: Id(4)] string Issuer,
+    [property: Id(5)] DateOnly ValidFrom,
+    [property: Id(6)] DateOnly? ValidUntil,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] Actor Actor) : IPersonEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-updated.v1")]
+public sealed record DisabilityCertificateUpdated(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string CertificateNumber,
+    [property: Id(2)] string Grade,
+    [property: Id(3)] DateOnly? ValidUntil,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IPersonEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-expired.v1")]
+public sealed record DisabilityCertificateExpired(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string CertificateNumber,
+    [property: Id(2)] DateOnly ExpiredOn,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IPersonEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.income-summary-recorded.v1")]
+public sealed record IncomeSummaryRecorded(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] int FiscalYear,
+    [property: Id(2)] long TotalIncomeYen,
+    [property: Id(3)] long TaxableIncomeYen,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IPersonEvent;
+
+// Access ledger: every look at the person's data by someone else is an event on their own stream.
+
+/// <summary>A counter checked the number and the person's identity for a procedure.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.identity-verified.v1")]
+public sealed record IdentityVerified(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string Procedure,
+    [property: Id(2)] IReadOnlyList<PresentedDocumentKind> Documents,
+    [property: Id(3)] bool Accepted,
+    [property: Id(4)] IReadOnlyList<string> Reasons,
+    [property: Id(5)] string? HelpedBy,
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] Actor Actor) : IPersonEvent;
+
+/// <summary>An agency obtained its own code for the person (the one time it used the number).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.agency-code-issued.v1")]
+public sealed record AgencyCodeIssued(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string Agency,
+    [property: Id(2)] AgencyCode Code,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IPersonEvent;
+
+/// <summary>Data about the person was provided to an agency for a procedure.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.person-data-provided.v1")]
+public sealed record PersonDataProvided(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string Agency,
+    [property: Id(2)] DataItem Item,
+    [property: Id(3)] string Procedure,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IPersonEvent;
+
+/// <summary>An agency asked for an item it has no right to; it got nothing, and the person can see that it asked.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.person-data-request-refused.v1")]
+public sealed record PersonDataRequestRefused(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string Agency,
+    [property: Id(2)] DataItem Item,
+    [property: Id(3)] string Procedure,
+    [property: Id(4)] string Reason,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : IPersonEvent;

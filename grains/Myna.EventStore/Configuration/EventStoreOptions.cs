@@ -20,4 +20,8 @@ public sealed class EventStoreOptions
     /// </summary>
     [Required, MinLength(32)]
     public string NumberKey { get; set; } = "development-only-number-key-change-me-0001";
+
+    /// <summary>Secret key from which per-agency codes are derived; without it two agencies' codes cannot be linked.</summary>
+    [Required, MinLength(32)]
+    public string AgencyCodeKey { get; set; } = "development-only-agency-code-key-change-me-01";
 }

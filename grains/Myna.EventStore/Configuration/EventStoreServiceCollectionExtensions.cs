@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Myna.EventStore.Agencies;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 
@@ -35,6 +36,7 @@ public static class EventStoreServiceCollectionExtensions
 
         services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
+        services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Myna.EventStore.Agencies;
 using Myna.EventStore.Numbers;
 using Weasel.Core;
 
@@ -30,5 +31,6 @@ public static class MartenSetup
         }
 
         opts.Schema.For<NumberReservation>().Identity(x => x.Id).Index(x => x.PersonId);
+        opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id);
     }
 }

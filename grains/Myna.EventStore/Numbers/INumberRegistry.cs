@@ -6,10 +6,11 @@ namespace Myna.EventStore.Numbers;
 public interface INumberRegistry
 {
     /// <summary>
-    /// Reserves a fresh number for <paramref name="person"/>. Idempotent: asking again for the same person
-    /// returns the number already reserved for them.
+    /// Reserves a fresh number for the <paramref name="generation"/>-th number of <paramref name="person"/>
+    /// (0 = first, 1 = first replacement after a leak, …). Idempotent: asking again for the same person
+    /// and generation returns the number already reserved for them.
     /// </summary>
-    Task<IndividualNumber> ReserveAsync(PersonId person, CancellationToken cancellationToken = default);
+    Task<IndividualNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default);
 
     /// <summary>The person a number was reserved for, if any.</summary>
     Task<PersonId?> FindAsync(IndividualNumber number, CancellationToken cancellationToken = default);

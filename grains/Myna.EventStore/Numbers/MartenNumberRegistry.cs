@@ -31,18 +31,18 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
     private readonly byte[] _candidateKey = DeriveKey(options.Value.NumberKey, "candidate");
     private readonly byte[] _indexKey = DeriveKey(options.Value.NumberKey, "index");
 
-    public async Task<IndividualNumber> ReserveAsync(PersonId person, CancellationToken cancellationToken = default)
+    public async Task<IndividualNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default)
     {
         for (var attempt = 0; attempt < MaxCandidates; attempt++)
         {
-            var candidate = Candidate(person, attempt);
+            var candidate = Candidate(person, generation, attempt);
             var id = IndexKey(candidate);
             await using (var query = store.QuerySession())
             {
                 var existing = await query.LoadAsync<NumberReservation>(id, cancellationToken);
                 if (existing is not null)
                 {
-                    if (existing.PersonId == person.Value)
+                    if (existing.PersonId == person.Value && existing.Generation == generation)
                     {
                         return candidate;
                     }
@@ -51,7 +51,7 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
             }
 
             await using var session = store.LightweightSession();
-            session.Insert(new NumberReservation { Id = id, PersonId = person.Value, ReservedAt = clock.GetUtcNow() });
+            session.Insert(new NumberReservation { Id = id, PersonId = person.Value, Generation = generation, ReservedAt = clock.GetUtcNow() });
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
@@ -63,7 +63,7 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
                 // person (a retried command on another activation) it is ours; otherwise try the next one.
                 await using var query = store.QuerySession();
                 var winner = await query.LoadAsync<NumberReservation>(id, cancellationToken);
-                if (winner?.PersonId == person.Value)
+                if (winner?.PersonId == person.Value && winner.Generation == generation)
                 {
                     return candidate;
                 }
@@ -79,11 +79,12 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         return reservation is null ? null : new PersonId(reservation.PersonId);
     }
 
-    internal IndividualNumber Candidate(PersonId person, int attempt)
+    internal IndividualNumber Candidate(PersonId person, int generation, int attempt)
     {
-        Span<byte> input = stackalloc byte[20];
+        Span<byte> input = stackalloc byte[24];
         person.Value.TryWriteBytes(input);
-        BinaryPrimitives.WriteInt32BigEndian(input[16..], attempt);
+        BinaryPrimitives.WriteInt32BigEndian(input[16..], generation);
+        BinaryPrimitives.WriteInt32BigEndian(input[20..], attempt);
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_candidateKey, input, mac);
         // 64 bits reduced mod 10^11: the bias (≈ 10^11 / 2^64) is negligible.

@@ -9,5 +9,7 @@ public sealed class NumberReservation
 {
     public string Id { get; set; } = string.Empty;
     public Guid PersonId { get; set; }
+    /// <summary>Which of the person's numbers this is: 0 = first, 1 = first replacement, …</summary>
+    public int Generation { get; set; }
     public DateTimeOffset ReservedAt { get; set; }
 }

@@ -1,6 +1,7 @@
 using Myna.EventStore.Numbers;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Numbers;
+using Myna.GrainInterfaces.Persons;
 using Orleans.Concurrency;
 
 namespace Myna.Grains.Numbers;
@@ -11,15 +12,15 @@ public sealed class NumberDirectoryGrain(INumberRegistry registry) : Grain, INum
     private static readonly DomainError Unknown =
         DomainError.NotFound("individual-number.not-found", "No person holds this Individual Number.");
 
-    public async Task<Result<PersonId>> Resolve(IndividualNumber number)
+    public async Task<Result<NumberLookup>> Resolve(IndividualNumber number)
     {
         if (await registry.FindAsync(number) is not { } person)
         {
             return Unknown;
         }
         // A reservation is made just before the assignment event: trust it only once the person's own
-        // stream says the number is theirs (the stream is the truth, the index only points to it).
-        var profile = await GrainFactory.GetPerson(person).GetProfile();
-        return profile.Value?.IndividualNumber == number ? Result<PersonId>.Ok(person) : Unknown;
+        // stream says the number is (or was) theirs. The stream is the truth; the index only points to it.
+        var status = await GrainFactory.GetPerson(person).GetNumberStatus(number);
+        return status == NumberStatus.NotTheirs ? Unknown : Result<NumberLookup>.Ok(new NumberLookup(person, status));
     }
 }

@@ -23,9 +23,7 @@ public sealed class PersonGrain(
     protected override StreamRef Stream => StreamRef.For(Id);
 
     public Task<Result<PersonProfile>> Register(CommandContext context, RegisterPerson command) =>
-        Execute(context, command,
-            state => Task.FromResult(PersonDecider.Register(state, Id, command, Now, context.Actor)),
-            Profile);
+        Change(context, command, state => PersonDecider.Register(state, Id, command, Now, context.Actor));
 
     public Task<Result<PersonProfile>> AssignIndividualNumber(CommandContext context, AssignIndividualNumber command) =>
         Execute(context, command,
@@ -36,18 +34,95 @@ public sealed class PersonGrain(
                 {
                     return refused;
                 }
-                var number = await numbers.ReserveAsync(Id);
+                var number = await numbers.ReserveAsync(Id, generation: 0);
                 return PersonDecider.AssignNumber(state, number, command.Municipality, Now, context.Actor);
             },
             Profile);
 
-    public Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command) =>
+    public Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command) =>
         Execute(context, command,
-            state => Task.FromResult(PersonDecider.Move(state, command, Now, context.Actor)),
+            async state =>
+            {
+                if (PersonDecider.CanReplaceNumber(state, command) is { } refused)
+                {
+                    return refused;
+                }
+                var number = await numbers.ReserveAsync(Id, generation: state.FormerNumbers.Count + 1);
+                return PersonDecider.ReplaceNumber(state, command, number, Now, context.Actor);
+            },
             Profile);
 
+    public Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command) =>
+        Change(context, command, state => PersonDecider.Move(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command) =>
+        Change(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> CloseRecord(CommandContext context, CloseResidentRecord command) =>
+        Change(context, command, state => PersonDecider.Close(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> RecordDisabilityCertificate(CommandContext context, RecordDisabilityCertificate command) =>
+        Change(context, command, state => DisabilityRules.Record(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> UpdateDisabilityCertificate(CommandContext context, UpdateDisabilityCertificate command) =>
+        Change(context, command, state => DisabilityRules.Update(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> ExpireDisabilityCertificate(CommandContext context, ExpireDisabilityCertificate command) =>
+        Change(context, command, state => DisabilityRules.Expire(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command) =>
+        Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor));
+
+    public Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, VerifyIdentity command)
+    {
+        // The outcome is a pure function of the state and the documents, so a retried check answers the same.
+        return Execute(context, command,
+            state =>
+            {
+                if (!state.IsRegistered)
+                {
+                    return Task.FromResult<Decision<IPersonEvent>>(PersonErrors.NotRegistered);
+                }
+                var procedure = command.Procedure?.Trim() ?? string.Empty;
+                if (procedure.Length is 0 or > 100 || command.Documents is null || command.Documents.Count is 0 or > 10)
+                {
+                    return Task.FromResult<Decision<IPersonEvent>>(DomainError.Validation("identity.invalid-request",
+                        "Name the procedure (1 to 100 characters) and list 1 to 10 presented documents."));
+                }
+                var result = IdentityVerificationRules.Evaluate(state, command);
+                return Task.FromResult(Decision<IPersonEvent>.Accept(new IdentityVerified(
+                    Id, procedure, command.Documents.Select(d => d.Kind).ToList(), result.Accepted, result.Reasons,
+                    command.HelpedBy, Now, context.Actor)));
+            },
+            state => Result<IdentityVerificationResult>.Ok(IdentityVerificationRules.Evaluate(state, command)));
+    }
+
+    public Task<Result<AgencyCode>> RecordAgencyCodeIssued(CommandContext context, string agency, AgencyCode code) =>
+        Execute(context, new AgencyCodeIssue(agency, code.Value),
+            state => Task.FromResult(AgencySharing.RecordCodeIssued(state, agency, code, Now, context.Actor)),
+            _ => Result<AgencyCode>.Ok(code));
+
+    public Task<Result<ProvidedData>> ProvideData(CommandContext context, AgencyCode code, ProvideData request) =>
+        Execute(context, request,
+            state => Task.FromResult(AgencySharing.Provide(state, request, Now, context.Actor)),
+            state => AgencySharing.Allows(request.Agency, request.Item)
+                ? Result<ProvidedData>.Ok(AgencySharing.Answer(state, code, request.Item, DateOnly.FromDateTime(Now.UtcDateTime)))
+                : AgencySharing.NotAllowed);
+
     public Task<Result<PersonProfile>> GetProfile() => Task.FromResult(Profile(Current));
+
+    public Task<NumberStatus> GetNumberStatus(IndividualNumber number) => Task.FromResult(
+        Current.Number == number ? NumberStatus.Current
+        : Current.FormerNumbers.Contains(number) ? NumberStatus.Replaced
+        : NumberStatus.NotTheirs);
+
+    private Task<Result<PersonProfile>> Change<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
+        where TCommand : notnull =>
+        Execute(context, command, state => Task.FromResult(decide(state)), Profile);
 
     private Result<PersonProfile> Profile(PersonState state) =>
         state.IsRegistered ? Result<PersonProfile>.Ok(PersonDecider.ToProfile(state, Version)) : PersonErrors.NotRegistered;
 }
+
+/// <summary>The command behind <see cref="PersonGrain.RecordAgencyCodeIssued"/>, for its idempotency fingerprint.</summary>
+internal sealed record AgencyCodeIssue(string Agency, string Code);

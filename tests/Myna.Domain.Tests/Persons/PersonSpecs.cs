@@ -61,7 +61,10 @@ public class PersonSpecs
     {
         var number = IndividualNumber.Parse("123456789018");
         var decision = PersonDecider.AssignNumber(Given(Registered()), number, Chiyoda, Now, Clerk);
-        Assert.Equal(new IndividualNumberAssigned(Id, number, Chiyoda, Now, Clerk), Assert.Single(decision.Events));
+        // Assignment and the notification letter to the address on the record, in one decision.
+        Assert.Equal(
+            [new IndividualNumberAssigned(Id, number, Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Taro.Address, Now, Clerk)],
+            decision.Events);
     }
 
     [Fact]

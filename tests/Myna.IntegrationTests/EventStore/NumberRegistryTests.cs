@@ -28,8 +28,8 @@ public sealed class NumberRegistryTests : IAsyncLifetime
     public async Task Reserving_again_for_the_same_person_returns_the_same_number()
     {
         var person = PersonId.New();
-        var first = await _registry.ReserveAsync(person);
-        var again = await _registry.ReserveAsync(person);
+        var first = await _registry.ReserveAsync(person, 0);
+        var again = await _registry.ReserveAsync(person, 0);
         Assert.Equal(first, again);
         Assert.Equal(person, await _registry.FindAsync(first));
     }
@@ -42,7 +42,7 @@ public sealed class NumberRegistryTests : IAsyncLifetime
         using var otherStore = TestInfrastructure.CreateStore();
         var other = new MartenNumberRegistry(otherStore, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
 
-        var numbers = await Task.WhenAll(persons.Select((p, i) => (i % 2 == 0 ? _registry : other).ReserveAsync(p)));
+        var numbers = await Task.WhenAll(persons.Select((p, i) => (i % 2 == 0 ? _registry : other).ReserveAsync(p, 0)));
 
         Assert.Equal(numbers.Length, numbers.Select(n => n.Digits).Distinct().Count());
         Assert.All(numbers, n => Assert.True(IndividualNumber.TryParse(n.Digits, out _, out _)));
@@ -58,19 +58,32 @@ public sealed class NumberRegistryTests : IAsyncLifetime
         var owner = PersonId.New();
         var latecomer = PersonId.New();
         // Someone else already holds the latecomer's first candidate.
-        var firstCandidate = _registry.Candidate(latecomer, 0);
+        var firstCandidate = _registry.Candidate(latecomer, 0, 0);
         await using (var session = _store.LightweightSession())
         {
             session.Insert(new NumberReservation { Id = _registry.IndexKey(firstCandidate), PersonId = owner.Value, ReservedAt = DateTimeOffset.UtcNow });
             await session.SaveChangesAsync();
         }
 
-        var number = await _registry.ReserveAsync(latecomer);
+        var number = await _registry.ReserveAsync(latecomer, 0);
 
         Assert.NotEqual(firstCandidate, number);
-        Assert.Equal(_registry.Candidate(latecomer, 1), number);
+        Assert.Equal(_registry.Candidate(latecomer, 0, 1), number);
         Assert.Equal(owner, await _registry.FindAsync(firstCandidate));
         Assert.Equal(latecomer, await _registry.FindAsync(number));
+    }
+
+    [Fact]
+    public async Task A_new_generation_gets_a_new_number_and_the_old_stays_reserved()
+    {
+        var person = PersonId.New();
+        var first = await _registry.ReserveAsync(person, 0);
+        var second = await _registry.ReserveAsync(person, 1);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await _registry.ReserveAsync(person, 1));
+        Assert.Equal(person, await _registry.FindAsync(first));
+        Assert.Equal(person, await _registry.FindAsync(second));
     }
 
     [Fact]

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myna.Api.Auth;
+using Myna.Api.Commands;
+using Myna.Api.Errors;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.Api.Agencies;
+
+public sealed record AgencyCodeRequest(string? IndividualNumber);
+
+public sealed record AgencyCodeResponse(string AgencyCode);
+
+public sealed record AgencyDataRequest(string? AgencyCode, DataItem? Item, string? Procedure);
+
+/// <summary>What an agency gets back: the item it asked for under its own code. Never the Individual Number.</summary>
+public sealed record AgencyDataResponse(
+    string AgencyCode,
+    DataItem Item,
+    BasicFourItems? BasicFourItems,
+    IReadOnlyList<DisabilityCertificateView>? DisabilityCertificates,
+    IReadOnlyList<IncomeSummaryView>? IncomeSummaries);
+
+/// <summary>The information-sharing gateway for agencies (claim "agency" names which one).</summary>
+public static class AgencyEndpoints
+{
+    public static IEndpointRouteBuilder MapAgencyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/agency")
+            .WithTags("Information sharing")
+            .RequireAuthorization(Policies.Agency);
+        group.MapPost("/codes", IssueCode).WithName("IssueAgencyCode");
+        group.MapPost("/requests", RequestData).WithName("RequestPersonData");
+        return app;
+    }
+
+    private static async Task<Results<Ok<AgencyCodeResponse>, ProblemHttpResult>> IssueCode(
+        AgencyCodeRequest request, HttpContext http, IClusterClient grains)
+    {
+        if (!IndividualNumber.TryParse(request.IndividualNumber, out var number, out var error))
+        {
+            return error == IndividualNumberError.InvalidCheckDigit
+                ? ApiProblems.Problem(400, "individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.")
+                : ApiProblems.Problem(400, "individual-number.invalid-format", "An Individual Number is exactly 12 digits.");
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out var keyError))
+        {
+            return ApiProblems.Problem(400, "idempotency-key.invalid", keyError!);
+        }
+        var result = await grains.GetAgencyGateway().IssueCode(context, Agency(http.User), number);
+        return result.IsSuccess ? TypedResults.Ok(new AgencyCodeResponse(result.Value.Value)) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<AgencyDataResponse>, ProblemHttpResult>> RequestData(
+        AgencyDataRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        if (!AgencyCode.IsWellFormed(request.AgencyCode))
+        {
+            errors.Add("agencyCode", "An agency code is 32 lower-case letters and digits.");
+        }
+        errors.Require(request.Item, "item");
+        errors.Require(request.Procedure, "procedure");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out var keyError))
+        {
+            return ApiProblems.Problem(400, "idempotency-key.invalid", keyError!);
+        }
+        var code = new AgencyCode(request.AgencyCode!);
+        var result = await grains.GetAgencyGateway().Request(context, code, new ProvideData(Agency(http.User), request.Item!.Value, request.Procedure!));
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+        var data = result.Value!;
+        return TypedResults.Ok(new AgencyDataResponse(data.Code.Value, data.Item, data.BasicFourItems, data.DisabilityCertificates, data.IncomeSummaries));
+    }
+
+    private static string Agency(ClaimsPrincipal user) => user.FindFirstValue(MynaClaims.Agency) ?? string.Empty;
+}

@@ -1,0 +1,80 @@
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.GrainInterfaces.Persons;
+
+/// <summary>Why a resident record was closed. A closed record refuses every later command.</summary>
+public enum ClosureReason
+{
+    Death,
+    EmigratedAbroad,
+    RemovedFromRecord,
+}
+
+public enum DisabilityKind
+{
+    Physical,
+    Intellectual,
+    MentalHealth,
+}
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.rename-person")]
+public sealed record RenamePerson([property: Id(0)] string NewName, [property: Id(1)] MunicipalityCode Municipality);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.close-resident-record")]
+public sealed record CloseResidentRecord(
+    [property: Id(0)] ClosureReason Reason,
+    [property: Id(1)] DateOnly EffectiveOn,
+    [property: Id(2)] MunicipalityCode Municipality);
+
+/// <summary>A number is replaced only after a recorded decision that it leaked (and could be misused).</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.replace-individual-number")]
+public sealed record ReplaceIndividualNumber(
+    [property: Id(0)] string LeakDecisionReference,
+    [property: Id(1)] MunicipalityCode Municipality);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-disability-certificate")]
+public sealed record RecordDisabilityCertificate(
+    [property: Id(0)] string CertificateNumber,
+    [property: Id(1)] DisabilityKind Kind,
+    [property: Id(2)] string Grade,
+    [property: Id(3)] string Issuer,
+    [property: Id(4)] DateOnly ValidFrom,
+    [property: Id(5)] DateOnly? ValidUntil,
+    [property: Id(6)] MunicipalityCode Municipality);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.update-disability-certificate")]
+public sealed record UpdateDisabilityCertificate(
+    [property: Id(0)] string CertificateNumber,
+    [property: Id(1)] string Grade,
+    [property: Id(2)] DateOnly? ValidUntil,
+    [property: Id(3)] MunicipalityCode Municipality);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.expire-disability-certificate")]
+public sealed record ExpireDisabilityCertificate(
+    [property: Id(0)] string CertificateNumber,
+    [property: Id(1)] DateOnly ExpiredOn,
+    [property: Id(2)] MunicipalityCode Municipality);
+
+/// <summary>Resident tax is assessed by the municipality, which therefore records the income it was assessed on.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-income-summary")]
+public sealed record RecordIncomeSummary(
+    [property: Id(0)] int FiscalYear,
+    [property: Id(1)] long TotalIncomeYen,
+    [property: Id(2)] long TaxableIncomeYen,
+    [property: Id(3)] MunicipalityCode Municipality);
+
+[GenerateSerializer, Immutable, Alias("myna.disability-certificate")]
+public sealed record DisabilityCertificateView(
+    [property: Id(0)] string CertificateNumber,
+    [property: Id(1)] DisabilityKind Kind,
+    [property: Id(2)] string Grade,
+    [property: Id(3)] string Issuer,
+    [property: Id(4)] DateOnly ValidFrom,
+    [property: Id(5)] DateOnly? ValidUntil,
+    [property: Id(6)] bool Expired);
+
+[GenerateSerializer, Immutable, Alias("myna.income-summary")]
+public sealed record IncomeSummaryView(
+    [property: Id(0)] int FiscalYear,
+    [property: Id(1)] long TotalIncomeYen,
+    [property: Id(2)] long TaxableIncomeYen);
