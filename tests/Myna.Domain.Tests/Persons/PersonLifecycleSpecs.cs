@@ -1,0 +1,177 @@
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Persons;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.Domain.Tests.Persons;
+
+public class PersonLifecycleSpecs
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.FromHours(9));
+    private static readonly Actor Clerk = new("clerk-7", "municipality");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private static readonly MunicipalityCode Osaka = new("271004");
+    private static readonly PersonId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000002"));
+    private static readonly BasicFourItems Hanako = new("佐藤 花子", "東京都千代田区千代田1-1", new DateOnly(1985, 2, 3), Sex.Female);
+    private static readonly IndividualNumber First = IndividualNumber.Parse("123456789018");
+    private static readonly IndividualNumber Second = IndividualNumber.Parse("987654321093");
+
+    private static PersonState Given(params IPersonEvent[] events) => AggregateState.Fold(PersonState.Initial, events);
+
+    private static PersonRegistered Registered() => new(Id, Hanako, Chiyoda, RegistrationReason.Birth, Now.AddYears(-1), Clerk);
+
+    private static IndividualNumberAssigned Numbered() => new(Id, First, Chiyoda, Now.AddDays(-300), Clerk);
+
+    private static ResidentRecordClosed Closed() => new(Id, ClosureReason.Death, new DateOnly(2026, 11, 1), Chiyoda, Now.AddDays(-20), Clerk);
+
+    [Fact]
+    public void A_rename_changes_the_name_only()
+    {
+        var decision = PersonDecider.Rename(Given(Registered()), new RenamePerson(" 鈴木 花子 ", Chiyoda), Now, Clerk);
+        Assert.Equal(new PersonRenamed(Id, "鈴木 花子", Chiyoda, Now, Clerk), Assert.Single(decision.Events));
+        Assert.Equal(Hanako with { Name = "鈴木 花子" }, AggregateState.Fold(Given(Registered()), decision.Events).Items);
+    }
+
+    [Fact]
+    public void Renaming_to_the_same_name_records_nothing()
+    {
+        var decision = PersonDecider.Rename(Given(Registered()), new RenamePerson("佐藤 花子", Chiyoda), Now, Clerk);
+        Assert.Null(decision.Error);
+        Assert.Empty(decision.Events);
+    }
+
+    [Fact]
+    public void Only_the_managing_municipality_changes_a_record()
+    {
+        Assert.Equal("person.other-municipality", PersonDecider.Rename(Given(Registered()), new RenamePerson("x", Osaka), Now, Clerk).Error?.Code);
+        Assert.Equal("person.other-municipality", PersonDecider.Close(Given(Registered()), new CloseResidentRecord(ClosureReason.Death, new DateOnly(2026, 1, 1), Osaka), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Closing_the_record_refuses_every_later_change()
+    {
+        var decision = PersonDecider.Close(Given(Registered()), new CloseResidentRecord(ClosureReason.Death, new DateOnly(2026, 11, 1), Chiyoda), Now, Clerk);
+        var closed = AggregateState.Fold(Given(Registered()), decision.Events);
+
+        Assert.True(closed.IsClosed);
+        Assert.Equal("person.record-closed", PersonDecider.Rename(closed, new RenamePerson("x", Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Equal("person.record-closed", PersonDecider.Move(closed, new RecordMove("x", Chiyoda, new DateOnly(2026, 11, 2)), Now, Clerk).Error?.Code);
+        Assert.Equal("person.record-closed", PersonDecider.CanAssignNumber(closed, Chiyoda)?.Code);
+        Assert.Equal("person.record-closed", PersonDecider.Close(closed, new CloseResidentRecord(ClosureReason.Death, new DateOnly(2026, 11, 1), Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Equal("person.record-closed", IncomeRules.Record(closed, new RecordIncomeSummary(2025, 1, 1, Chiyoda), Now, Clerk).Error?.Code);
+    }
+
+    [Theory]
+    [InlineData("2027-01-01")]
+    [InlineData("1980-01-01")]
+    public void A_closure_date_lies_between_birth_and_today(string day)
+    {
+        var decision = PersonDecider.Close(Given(Registered()), new CloseResidentRecord(ClosureReason.EmigratedAbroad, DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), Chiyoda), Now, Clerk);
+        Assert.Equal("person.invalid-effective-on", decision.Error?.Code);
+    }
+
+    [Fact]
+    public void A_replacement_keeps_the_old_number_as_former_and_sends_a_new_letter()
+    {
+        var state = Given(Registered(), Numbered());
+        var decision = PersonDecider.ReplaceNumber(state, new ReplaceIndividualNumber("LEAK-2026-0042", Chiyoda), Second, Now, Clerk);
+
+        Assert.Equal(
+            [new IndividualNumberReplaced(Id, First, Second, "LEAK-2026-0042", Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Hanako.Address, Now, Clerk)],
+            decision.Events);
+        var after = AggregateState.Fold(state, decision.Events);
+        Assert.Equal(Second, after.Number);
+        Assert.Equal([First], after.FormerNumbers);
+    }
+
+    [Fact]
+    public void A_replacement_needs_a_leak_decision_a_number_and_a_new_number()
+    {
+        Assert.Equal("person.invalid-leak-decision", PersonDecider.CanReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber(" ", Chiyoda))?.Code);
+        Assert.Equal("individual-number.not-assigned", PersonDecider.CanReplaceNumber(Given(Registered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda))?.Code);
+        Assert.Equal("person.invalid-new-number", PersonDecider.ReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda), First, Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Disability_certificates_are_recorded_updated_and_expired()
+    {
+        var record = new RecordDisabilityCertificate("東京-123", DisabilityKind.Physical, "2級", "東京都", new DateOnly(2024, 4, 1), new DateOnly(2029, 3, 31), Chiyoda);
+        var state = AggregateState.Fold(Given(Registered()), DisabilityRules.Record(Given(Registered()), record, Now, Clerk).Events);
+        state = AggregateState.Fold(state, DisabilityRules.Update(state, new UpdateDisabilityCertificate("東京-123", "1級", null, Chiyoda), Now, Clerk).Events);
+
+        var certificate = Assert.Single(state.DisabilityCertificates);
+        Assert.Equal("1級", certificate.Grade);
+        Assert.Null(certificate.ValidUntil);
+        Assert.True(DisabilityRules.IsValidOn(certificate, new DateOnly(2030, 1, 1)));
+
+        state = AggregateState.Fold(state, DisabilityRules.Expire(state, new ExpireDisabilityCertificate("東京-123", new DateOnly(2026, 11, 1), Chiyoda), Now, Clerk).Events);
+        Assert.False(DisabilityRules.IsValidOn(Assert.Single(state.DisabilityCertificates), new DateOnly(2026, 11, 2)));
+        Assert.Equal("disability-certificate.expired", DisabilityRules.Update(state, new UpdateDisabilityCertificate("東京-123", "3級", null, Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Equal("disability-certificate.already-recorded", DisabilityRules.Record(state, record, Now, Clerk).Error?.Code);
+        Assert.Equal("disability-certificate.not-found", DisabilityRules.Expire(state, new ExpireDisabilityCertificate("nope", new DateOnly(2026, 1, 1), Chiyoda), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void A_certificate_cannot_end_before_it_starts()
+    {
+        var record = new RecordDisabilityCertificate("X-1", DisabilityKind.MentalHealth, "2", "大阪府", new DateOnly(2025, 4, 1), new DateOnly(2025, 3, 31), Chiyoda);
+        Assert.Equal("person.invalid-validity", DisabilityRules.Record(Given(Registered()), record, Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Income_is_one_summary_per_year_and_a_reassessment_replaces_it()
+    {
+        var state = Given(Registered(),
+            new IncomeSummaryRecorded(Id, 2025, 5_000_000, 3_000_000, Now, Clerk),
+            new IncomeSummaryRecorded(Id, 2025, 5_200_000, 3_100_000, Now, Clerk));
+        Assert.Equal(new IncomeSummaryView(2025, 5_200_000, 3_100_000), Assert.Single(state.IncomeSummaries));
+        Assert.Equal("person.invalid-income", IncomeRules.Record(state, new RecordIncomeSummary(2025, 100, 200, Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Equal("person.invalid-fiscal-year", IncomeRules.Record(state, new RecordIncomeSummary(2030, 100, 50, Chiyoda), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Agencies_get_only_their_items_and_refusals_are_recorded()
+    {
+        var state = Given(Registered(), Numbered());
+        var allowed = AgencySharing.Provide(state, new ProvideData("welfare-office", DataItem.DisabilityCertificates, "障害福祉サービス"), Now, Clerk);
+        var refused = AgencySharing.Provide(state, new ProvideData("public-employment-office", DataItem.IncomeSummary, "雇用保険"), Now, Clerk);
+
+        Assert.IsType<PersonDataProvided>(Assert.Single(allowed.Events));
+        Assert.Equal(new PersonDataRequestRefused(Id, "public-employment-office", DataItem.IncomeSummary, "雇用保険", "no right to this item", Now, Clerk), Assert.Single(refused.Events));
+        Assert.False(AgencySharing.Allows("public-employment-office", DataItem.IncomeSummary));
+        Assert.False(AgencySharing.Allows("unknown", DataItem.BasicFourItems));
+    }
+
+    [Fact]
+    public void An_agency_answer_carries_only_the_item_asked_for()
+    {
+        var state = Given(Registered(), Numbered(),
+            new DisabilityCertificateRecorded(Id, "C-1", DisabilityKind.Intellectual, "A", "東京都", new DateOnly(2020, 1, 1), null, Now, Clerk),
+            new DisabilityCertificateRecorded(Id, "C-0", DisabilityKind.Physical, "3級", "東京都", new DateOnly(2010, 1, 1), new DateOnly(2015, 1, 1), Now, Clerk));
+        var code = new AgencyCode(new string('a', 32));
+
+        var certificates = AgencySharing.Answer(state, code, DataItem.DisabilityCertificates, new DateOnly(2026, 11, 26));
+
+        Assert.Null(certificates.BasicFourItems);
+        Assert.Null(certificates.IncomeSummaries);
+        Assert.Equal(["C-1"], certificates.DisabilityCertificates!.Select(c => c.CertificateNumber)); // the lapsed one is not given
+    }
+
+    [Fact]
+    public void An_agency_code_is_recorded_once_per_agency()
+    {
+        var code = new AgencyCode(new string('b', 32));
+        var first = AgencySharing.RecordCodeIssued(Given(Registered()), "tax-office", code, Now, Clerk);
+        var state = AggregateState.Fold(Given(Registered()), first.Events);
+        Assert.Single(first.Events);
+        Assert.Empty(AgencySharing.RecordCodeIssued(state, "tax-office", code, Now, Clerk).Events);
+        Assert.Single(AgencySharing.RecordCodeIssued(state, "pension-service", code, Now, Clerk).Events);
+    }
+
+    [Fact]
+    public void Closed_records_keep_their_data_readable()
+    {
+        var state = Given(Registered(), Numbered(), Closed());
+        Assert.Single(AgencySharing.Provide(state, new ProvideData("pension-service", DataItem.BasicFourItems, "遺族年金"), Now, Clerk).Events);
+    }
+}
