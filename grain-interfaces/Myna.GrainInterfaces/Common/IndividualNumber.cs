@@ -101,3 +101,38 @@ public sealed class IndividualNumberJsonConverter : JsonConverter<IndividualNumb
     public override void Write(Utf8JsonWriter writer, IndividualNumber value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.Digits);
 }
+
+/// <summary>
+/// The 11-digit resident record code (住民票コード) from which the Individual Number is derived by a
+/// secret conversion. Sensitive like the number: <see cref="ToString"/> is masked.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.resident-record-code")]
+[JsonConverter(typeof(ResidentRecordCodeJsonConverter))]
+public readonly record struct ResidentRecordCode
+{
+    public const long Space = 100_000_000_000L;
+
+    [Id(0)] private readonly long _value;
+
+    public ResidentRecordCode(long value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, Space);
+        _value = value;
+    }
+
+    public long Value => _value;
+
+    public string Digits => _value.ToString("D11", System.Globalization.CultureInfo.InvariantCulture);
+
+    public override string ToString() => "*******" + Digits[^4..];
+}
+
+public sealed class ResidentRecordCodeJsonConverter : JsonConverter<ResidentRecordCode>
+{
+    public override ResidentRecordCode Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        new(long.Parse(reader.GetString() ?? string.Empty, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture));
+
+    public override void Write(Utf8JsonWriter writer, ResidentRecordCode value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.Digits);
+}

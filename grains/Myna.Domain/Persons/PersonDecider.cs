@@ -4,6 +4,9 @@ using Myna.GrainInterfaces.Persons;
 
 namespace Myna.Domain.Persons;
 
+/// <summary>A number reserved for a person, with the resident record code it was derived from.</summary>
+public sealed record ReservedNumber(ResidentRecordCode Code, IndividualNumber Number);
+
 /// <summary>Pure business rules of the person aggregate: state + command → events or an error.</summary>
 public static class PersonDecider
 {
@@ -49,12 +52,16 @@ public static class PersonDecider
         // Invariant 1: the number is lifelong; a replacement needs a recorded leak decision (its own command).
         ?? (state.Number is not null ? PersonErrors.NumberAlreadyAssigned : null);
 
-    /// <summary>Assignment, and the notification letter to the address on the record (never proof of anything).</summary>
-    public static Decision<IPersonEvent> AssignNumber(PersonState state, IndividualNumber number, MunicipalityCode municipality, DateTimeOffset now, Actor actor) =>
+    /// <summary>
+    /// Assignment of the number derived from a resident record code, and the notification letter to the
+    /// address on the record (never proof of anything).
+    /// </summary>
+    public static Decision<IPersonEvent> AssignNumber(PersonState state, ReservedNumber reserved, MunicipalityCode municipality, DateTimeOffset now, Actor actor) =>
         CanAssignNumber(state, municipality) is { } error
             ? error
             : Decision<IPersonEvent>.Accept(
-                new IndividualNumberAssigned(state.Id, number, municipality, now, actor),
+                new ResidentRecordCodeAssigned(state.Id, reserved.Code, now, actor),
+                new IndividualNumberAssigned(state.Id, reserved.Number, municipality, now, actor),
                 new NumberNotificationLetterSent(state.Id, state.Items!.Address, now, actor));
 
     public static DomainError? CanReplaceNumber(PersonState state, ReplaceIndividualNumber command)
@@ -74,18 +81,19 @@ public static class PersonDecider
     }
 
     /// <summary>Replacement after a leak decision: the old number stays reserved for ever (the registry never frees it).</summary>
-    public static Decision<IPersonEvent> ReplaceNumber(PersonState state, ReplaceIndividualNumber command, IndividualNumber newNumber, DateTimeOffset now, Actor actor)
+    public static Decision<IPersonEvent> ReplaceNumber(PersonState state, ReplaceIndividualNumber command, ReservedNumber reserved, DateTimeOffset now, Actor actor)
     {
         if (CanReplaceNumber(state, command) is { } error)
         {
             return error;
         }
-        if (newNumber == state.Number || state.FormerNumbers.Contains(newNumber))
+        if (reserved.Number == state.Number || state.FormerNumbers.Contains(reserved.Number))
         {
             return PersonErrors.Invalid("new-number", "A replacement number must be new.");
         }
         return Decision<IPersonEvent>.Accept(
-            new IndividualNumberReplaced(state.Id, state.Number!.Value, newNumber, command.LeakDecisionReference.Trim(), command.Municipality, now, actor),
+            new ResidentRecordCodeAssigned(state.Id, reserved.Code, now, actor),
+            new IndividualNumberReplaced(state.Id, state.Number!.Value, reserved.Number, command.LeakDecisionReference.Trim(), command.Municipality, now, actor),
             new NumberNotificationLetterSent(state.Id, state.Items!.Address, now, actor));
     }
 

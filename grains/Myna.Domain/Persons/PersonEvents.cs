@@ -163,3 +163,14 @@ public sealed record PersonDataRequestRefused(
     [property: Id(4)] string Reason,
     [property: Id(5)] DateTimeOffset OccurredAt,
     [property: Id(6)] Actor Actor) : IPersonEvent;
+
+/// <summary>
+/// The resident record code from which the person's (current) Individual Number was derived. Recorded
+/// with each assignment or replacement: a replacement after a leak derives from a new code.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.resident-record-code-assigned.v1")]
+public sealed record ResidentRecordCodeAssigned(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] ResidentRecordCode Code,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;

@@ -32,6 +32,7 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(9)] public ImmutableList<DisabilityCertificate> DisabilityCertificates { get; init; } = [];
     [Id(10)] public ImmutableList<IncomeSummaryView> IncomeSummaries { get; init; } = [];
     [Id(11)] public ImmutableList<string> AgenciesWithCodes { get; init; } = [];
+    [Id(12)] public ResidentRecordCode? ResidentRecordCode { get; init; }
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -45,6 +46,7 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
             Municipality = e.Municipality,
             RegisteredAt = e.OccurredAt,
         },
+        ResidentRecordCodeAssigned e => this with { ResidentRecordCode = e.Code },
         IndividualNumberAssigned e => this with { Number = e.Number },
         IndividualNumberReplaced e => this with { Number = e.NewNumber, FormerNumbers = FormerNumbers.Add(e.OldNumber) },
         PersonMoved e when Items is not null => this with

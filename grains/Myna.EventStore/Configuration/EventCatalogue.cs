@@ -26,5 +26,6 @@ public static class EventCatalogue
         (typeof(AgencyCodeIssued), "agency_code_issued_v1"),
         (typeof(PersonDataProvided), "person_data_provided_v1"),
         (typeof(PersonDataRequestRefused), "person_data_request_refused_v1"),
+        (typeof(ResidentRecordCodeAssigned), "resident_record_code_assigned_v1"),
     ];
 }

@@ -1,3 +1,4 @@
+using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 
 namespace Myna.EventStore.Numbers;
@@ -10,7 +11,7 @@ public interface INumberRegistry
     /// (0 = first, 1 = first replacement after a leak, …). Idempotent: asking again for the same person
     /// and generation returns the number already reserved for them.
     /// </summary>
-    Task<IndividualNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default);
+    Task<ReservedNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default);
 
     /// <summary>The person a number was reserved for, if any.</summary>
     Task<PersonId?> FindAsync(IndividualNumber number, CancellationToken cancellationToken = default);

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Options;
+using Myna.Domain.Numbers;
+using Myna.Domain.Persons;
 using Myna.EventStore.Configuration;
 using Myna.GrainInterfaces.Common;
 using Npgsql;
@@ -13,30 +14,37 @@ using Npgsql;
 namespace Myna.EventStore.Numbers;
 
 /// <summary>
-/// Number assignment with no central counter, lock or grain:
-/// <list type="bullet">
-/// <item>Candidates are derived from the person id with a keyed HMAC (secret key), so a number says
-/// nothing about any other number and cannot be guessed without the key.</item>
-/// <item>Uniqueness is enforced by the primary key of <see cref="NumberReservation"/> (a keyed hash of the
-/// number): two silos racing for the same number cannot both commit; the loser takes its next candidate.
-/// With 10^11 bodies and ~1.3·10^8 residents a candidate collides with probability &lt; 0.2%, so the
-/// expected number of tries is ~1.</item>
-/// <item>Reservations are never deleted, so a number is never reissued, even after a leak replacement.</item>
+/// Number assignment with no central counter, lock or grain, the way the real system derives numbers:
+/// <list type="number">
+/// <item>Each person gets a resident record code: an 11-digit value drawn from a keyed HMAC of the person
+/// id (and the number's generation and an attempt counter), so it is unpredictable without the key and
+/// the same on a retry.</item>
+/// <item>The number's 11-digit body is <see cref="NumberPermutation.Permute"/> of the code under a secret
+/// key, plus the check digit (so every number validates by construction). The permutation is a
+/// bijection: <b>distinct codes always give distinct numbers</b>, and neighbouring codes give unrelated
+/// numbers.</item>
+/// <item>Codes are drawn at random, so two persons can draw the same code (≈0.1% of draws once the
+/// country is numbered). The primary key of <see cref="NumberReservation"/> (a keyed hash of the
+/// number, never the number in clear) makes a second reservation impossible to commit, whichever silo
+/// tries; the loser takes its next attempt. Hence every committed number belongs to exactly one
+/// person.</item>
+/// <item>Reservations are never deleted, so a number is never reissued, even after a leak replacement
+/// (which draws a new code for the next generation).</item>
 /// </list>
-/// Every Individual Number has a valid check digit by construction (<see cref="IndividualNumber.FromBody"/>).
 /// </summary>
 public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventStoreOptions> options, TimeProvider clock) : INumberRegistry
 {
     private const int MaxCandidates = 64;
     private readonly byte[] _candidateKey = DeriveKey(options.Value.NumberKey, "candidate");
     private readonly byte[] _indexKey = DeriveKey(options.Value.NumberKey, "index");
+    private readonly NumberPermutation _permutation = new(DeriveKey(options.Value.NumberKey, "permutation"));
 
-    public async Task<IndividualNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default)
+    public async Task<ReservedNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default)
     {
         for (var attempt = 0; attempt < MaxCandidates; attempt++)
         {
             var candidate = Candidate(person, generation, attempt);
-            var id = IndexKey(candidate);
+            var id = IndexKey(candidate.Number);
             await using (var query = store.QuerySession())
             {
                 var existing = await query.LoadAsync<NumberReservation>(id, cancellationToken);
@@ -79,7 +87,13 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         return reservation is null ? null : new PersonId(reservation.PersonId);
     }
 
-    internal IndividualNumber Candidate(PersonId person, int generation, int attempt)
+    internal ReservedNumber Candidate(PersonId person, int generation, int attempt)
+    {
+        var code = CandidateCode(person, generation, attempt);
+        return new ReservedNumber(code, IndividualNumber.FromBody(_permutation.PermuteToBody(code.Value)));
+    }
+
+    private ResidentRecordCode CandidateCode(PersonId person, int generation, int attempt)
     {
         Span<byte> input = stackalloc byte[24];
         person.Value.TryWriteBytes(input);
@@ -88,8 +102,7 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_candidateKey, input, mac);
         // 64 bits reduced mod 10^11: the bias (≈ 10^11 / 2^64) is negligible.
-        var body = BinaryPrimitives.ReadUInt64BigEndian(mac) % 100_000_000_000UL;
-        return IndividualNumber.FromBody(body.ToString("D11", CultureInfo.InvariantCulture));
+        return new ResidentRecordCode((long)(BinaryPrimitives.ReadUInt64BigEndian(mac) % (ulong)ResidentRecordCode.Space));
     }
 
     internal string IndexKey(IndividualNumber number) =>

@@ -14,10 +14,10 @@ public sealed class AuditGrain(IEventStreamStore store) : Grain, IAuditGrain
     public const int MaxPageSize = 500;
 
     // Auditors replay histories; they do not need the numbers themselves, so event data is shown with
-    // every Individual Number masked to its last four digits.
+    // every Individual Number and resident record code masked to its last four digits.
     private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(), new MaskedIndividualNumberConverter() },
+        Converters = { new JsonStringEnumConverter(), new MaskedIndividualNumberConverter(), new MaskedResidentRecordCodeConverter() },
     };
 
     public async Task<Result<StreamPage>> ReadStream(StreamRef stream, long fromVersion, int limit)
@@ -37,6 +37,15 @@ public sealed class AuditGrain(IEventStreamStore store) : Grain, IAuditGrain
             JsonSerializer.Serialize(e.Data, e.Data.GetType(), AuditJson))).ToList();
         long? next = events.Count > limit ? events[limit].Version : null;
         return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, page, next));
+    }
+
+    private sealed class MaskedResidentRecordCodeConverter : JsonConverter<ResidentRecordCode>
+    {
+        public override ResidentRecordCode Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Audit views are written, never read back.");
+
+        public override void Write(Utf8JsonWriter writer, ResidentRecordCode value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
     }
 
     private sealed class MaskedIndividualNumberConverter : JsonConverter<IndividualNumber>

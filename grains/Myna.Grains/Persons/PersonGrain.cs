@@ -34,8 +34,8 @@ public sealed class PersonGrain(
                 {
                     return refused;
                 }
-                var number = await numbers.ReserveAsync(Id, generation: 0);
-                return PersonDecider.AssignNumber(state, number, command.Municipality, Now, context.Actor);
+                var reserved = await numbers.ReserveAsync(Id, generation: 0);
+                return PersonDecider.AssignNumber(state, reserved, command.Municipality, Now, context.Actor);
             },
             Profile);
 
@@ -47,8 +47,8 @@ public sealed class PersonGrain(
                 {
                     return refused;
                 }
-                var number = await numbers.ReserveAsync(Id, generation: state.FormerNumbers.Count + 1);
-                return PersonDecider.ReplaceNumber(state, command, number, Now, context.Actor);
+                var reserved = await numbers.ReserveAsync(Id, generation: state.FormerNumbers.Count + 1);
+                return PersonDecider.ReplaceNumber(state, command, reserved, Now, context.Actor);
             },
             Profile);
 

@@ -74,10 +74,11 @@ public class PersonLifecycleSpecs
     public void A_replacement_keeps_the_old_number_as_former_and_sends_a_new_letter()
     {
         var state = Given(Registered(), Numbered());
-        var decision = PersonDecider.ReplaceNumber(state, new ReplaceIndividualNumber("LEAK-2026-0042", Chiyoda), Second, Now, Clerk);
+        var code = new ResidentRecordCode(98_765_432_109);
+        var decision = PersonDecider.ReplaceNumber(state, new ReplaceIndividualNumber("LEAK-2026-0042", Chiyoda), new ReservedNumber(code, Second), Now, Clerk);
 
         Assert.Equal(
-            [new IndividualNumberReplaced(Id, First, Second, "LEAK-2026-0042", Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Hanako.Address, Now, Clerk)],
+            [new ResidentRecordCodeAssigned(Id, code, Now, Clerk), new IndividualNumberReplaced(Id, First, Second, "LEAK-2026-0042", Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Hanako.Address, Now, Clerk)],
             decision.Events);
         var after = AggregateState.Fold(state, decision.Events);
         Assert.Equal(Second, after.Number);
@@ -89,7 +90,7 @@ public class PersonLifecycleSpecs
     {
         Assert.Equal("person.invalid-leak-decision", PersonDecider.CanReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber(" ", Chiyoda))?.Code);
         Assert.Equal("individual-number.not-assigned", PersonDecider.CanReplaceNumber(Given(Registered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda))?.Code);
-        Assert.Equal("person.invalid-new-number", PersonDecider.ReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda), First, Now, Clerk).Error?.Code);
+        Assert.Equal("person.invalid-new-number", PersonDecider.ReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda), new ReservedNumber(new ResidentRecordCode(7), First), Now, Clerk).Error?.Code);
     }
 
     [Fact]

@@ -60,10 +60,11 @@ public class PersonSpecs
     public void A_registered_person_gets_a_number_from_their_municipality()
     {
         var number = IndividualNumber.Parse("123456789018");
-        var decision = PersonDecider.AssignNumber(Given(Registered()), number, Chiyoda, Now, Clerk);
-        // Assignment and the notification letter to the address on the record, in one decision.
+        var code = new ResidentRecordCode(12_345_678_901);
+        var decision = PersonDecider.AssignNumber(Given(Registered()), new ReservedNumber(code, number), Chiyoda, Now, Clerk);
+        // The code it derives from, the assignment and the notification letter to the address on the record.
         Assert.Equal(
-            [new IndividualNumberAssigned(Id, number, Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Taro.Address, Now, Clerk)],
+            [new ResidentRecordCodeAssigned(Id, code, Now, Clerk), new IndividualNumberAssigned(Id, number, Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Taro.Address, Now, Clerk)],
             decision.Events);
     }
 
@@ -73,7 +74,7 @@ public class PersonSpecs
         var state = Given(Registered(), new IndividualNumberAssigned(Id, IndividualNumber.Parse("123456789018"), Chiyoda, Now, Clerk));
         Assert.Equal("individual-number.already-assigned", PersonDecider.CanAssignNumber(state, Chiyoda)?.Code);
         Assert.Equal("individual-number.already-assigned",
-            PersonDecider.AssignNumber(state, IndividualNumber.Parse("987654321093"), Chiyoda, Now, Clerk).Error?.Code);
+            PersonDecider.AssignNumber(state, new ReservedNumber(new ResidentRecordCode(1), IndividualNumber.Parse("987654321093")), Chiyoda, Now, Clerk).Error?.Code);
     }
 
     [Fact]

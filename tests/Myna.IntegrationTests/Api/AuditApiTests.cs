@@ -25,12 +25,13 @@ public sealed class AuditApiTests(ApiFixture fixture)
         var page = await response.Json();
         Assert.Equal($"person-{id}", page.Str("stream"));
         var events = page.GetProperty("events").EnumerateArray().ToList();
-        Assert.Equal(["person_registered_v1", "individual_number_assigned_v1", "number_notification_letter_sent_v1"], events.Select(e => e.Str("type")));
+        Assert.Equal(["person_registered_v1", "resident_record_code_assigned_v1", "individual_number_assigned_v1", "number_notification_letter_sent_v1"], events.Select(e => e.Str("type")));
         Assert.Equal(correlation.ToString(), events[0].Str("correlationId"));
         Assert.Equal("municipality", events[0].Str("channel"));
         Assert.False(string.IsNullOrEmpty(events[0].Str("commandId")));
-        Assert.Equal("********" + number[^4..], events[1].GetProperty("data").Str("number"));
-        Assert.Equal("municipality", events[1].GetProperty("data").GetProperty("actor").Str("role"));
+        Assert.StartsWith("*******", events[1].GetProperty("data").Str("code"), StringComparison.Ordinal);
+        Assert.Equal("********" + number[^4..], events[2].GetProperty("data").Str("number"));
+        Assert.Equal("municipality", events[2].GetProperty("data").GetProperty("actor").Str("role"));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class NumberRegistryTests : IAsyncLifetime
         var first = await _registry.ReserveAsync(person, 0);
         var again = await _registry.ReserveAsync(person, 0);
         Assert.Equal(first, again);
-        Assert.Equal(person, await _registry.FindAsync(first));
+        Assert.Equal(person, await _registry.FindAsync(first.Number));
     }
 
     [Fact]
@@ -44,11 +44,12 @@ public sealed class NumberRegistryTests : IAsyncLifetime
 
         var numbers = await Task.WhenAll(persons.Select((p, i) => (i % 2 == 0 ? _registry : other).ReserveAsync(p, 0)));
 
-        Assert.Equal(numbers.Length, numbers.Select(n => n.Digits).Distinct().Count());
-        Assert.All(numbers, n => Assert.True(IndividualNumber.TryParse(n.Digits, out _, out _)));
+        Assert.Equal(numbers.Length, numbers.Select(n => n.Number.Digits).Distinct().Count());
+        Assert.Equal(numbers.Length, numbers.Select(n => n.Code).Distinct().Count());
+        Assert.All(numbers, n => Assert.True(IndividualNumber.TryParse(n.Number.Digits, out _, out _)));
         for (var i = 0; i < persons.Count; i += 37)
         {
-            Assert.Equal(persons[i], await _registry.FindAsync(numbers[i]));
+            Assert.Equal(persons[i], await _registry.FindAsync(numbers[i].Number));
         }
     }
 
@@ -61,7 +62,7 @@ public sealed class NumberRegistryTests : IAsyncLifetime
         var firstCandidate = _registry.Candidate(latecomer, 0, 0);
         await using (var session = _store.LightweightSession())
         {
-            session.Insert(new NumberReservation { Id = _registry.IndexKey(firstCandidate), PersonId = owner.Value, ReservedAt = DateTimeOffset.UtcNow });
+            session.Insert(new NumberReservation { Id = _registry.IndexKey(firstCandidate.Number), PersonId = owner.Value, ReservedAt = DateTimeOffset.UtcNow });
             await session.SaveChangesAsync();
         }
 
@@ -69,8 +70,8 @@ public sealed class NumberRegistryTests : IAsyncLifetime
 
         Assert.NotEqual(firstCandidate, number);
         Assert.Equal(_registry.Candidate(latecomer, 0, 1), number);
-        Assert.Equal(owner, await _registry.FindAsync(firstCandidate));
-        Assert.Equal(latecomer, await _registry.FindAsync(number));
+        Assert.Equal(owner, await _registry.FindAsync(firstCandidate.Number));
+        Assert.Equal(latecomer, await _registry.FindAsync(number.Number));
     }
 
     [Fact]
@@ -80,10 +81,11 @@ public sealed class NumberRegistryTests : IAsyncLifetime
         var first = await _registry.ReserveAsync(person, 0);
         var second = await _registry.ReserveAsync(person, 1);
 
-        Assert.NotEqual(first, second);
+        Assert.NotEqual(first.Number, second.Number);
+        Assert.NotEqual(first.Code, second.Code);
         Assert.Equal(second, await _registry.ReserveAsync(person, 1));
-        Assert.Equal(person, await _registry.FindAsync(first));
-        Assert.Equal(person, await _registry.FindAsync(second));
+        Assert.Equal(person, await _registry.FindAsync(first.Number));
+        Assert.Equal(person, await _registry.FindAsync(second.Number));
     }
 
     [Fact]

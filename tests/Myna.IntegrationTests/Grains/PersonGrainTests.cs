@@ -52,8 +52,8 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
         AssertSame(assigned.Value, after.Value);
         AssertSame(await FullReplay(id), after.Value);
         var info = await grain.GetStreamInfo();
-        Assert.Equal(3, info.Version); // registered, number assigned, letter sent
-        Assert.Equal(3, info.EventsReplayedOnActivation);
+        Assert.Equal(4, info.Version); // registered, resident record code, number assigned, letter sent
+        Assert.Equal(4, info.EventsReplayedOnActivation);
     }
 
     [Fact]
@@ -65,16 +65,16 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
         {
             Assert.True((await Move(grain, $"東京都千代田区{i}-1")).IsSuccess);
         }
-        // 13 events (registration, number + letter, 10 moves); snapshots every 5 → the latest at 10, a tail of 3.
+        // 14 events (registration, code + number + letter, 10 moves); snapshots every 5 → the latest at 10, a tail of 4.
         await fixture.Cluster.DeactivateAsync(grain);
 
         var profile = await grain.GetProfile();
         var info = await grain.GetStreamInfo();
 
         Assert.Equal(10, info.ActivatedFromSnapshotVersion);
-        Assert.Equal(3, info.EventsReplayedOnActivation);
+        Assert.Equal(4, info.EventsReplayedOnActivation);
         Assert.Null(info.SnapshotFallbackReason);
-        Assert.Equal(13, profile.Value!.Version);
+        Assert.Equal(14, profile.Value!.Version);
         AssertSame(await FullReplay(id), profile.Value);
         Assert.Equal("東京都千代田区10-1", profile.Value.Items.Address);
     }
