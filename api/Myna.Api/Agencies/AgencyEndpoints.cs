@@ -38,15 +38,13 @@ public static class AgencyEndpoints
     private static async Task<Results<Ok<AgencyCodeResponse>, ProblemHttpResult>> IssueCode(
         AgencyCodeRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!IndividualNumber.TryParse(request.IndividualNumber, out var number, out var error))
+        if (!ApiProblems.TryParseNumber(request.IndividualNumber, out var number, out var invalid))
         {
-            return error == IndividualNumberError.InvalidCheckDigit
-                ? ApiProblems.Problem(400, "individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.")
-                : ApiProblems.Problem(400, "individual-number.invalid-format", "An Individual Number is exactly 12 digits.");
+            return invalid;
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out var keyError))
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
-            return ApiProblems.Problem(400, "idempotency-key.invalid", keyError!);
+            return problem;
         }
         var result = await grains.GetAgencyGateway().IssueCode(context, Agency(http.User), number);
         return result.IsSuccess ? TypedResults.Ok(new AgencyCodeResponse(result.Value.Value)) : result.Error!.ToProblem();
@@ -66,9 +64,9 @@ public static class AgencyEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out var keyError))
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
-            return ApiProblems.Problem(400, "idempotency-key.invalid", keyError!);
+            return problem;
         }
         var code = new AgencyCode(request.AgencyCode!);
         var result = await grains.GetAgencyGateway().Request(context, code, new ProvideData(Agency(http.User), request.Item!.Value, request.Procedure!));

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
+using Myna.Api.Errors;
 using Myna.GrainInterfaces.Common;
 
 namespace Myna.Api.Commands;
@@ -48,6 +50,18 @@ public static class CommandContextFactory
         var channel = user.FindFirstValue(MynaClaims.Channel) ?? role;
         context = new CommandContext(commandId, correlation, new Actor(subject, role), channel);
         return true;
+    }
+
+    /// <summary>As <see cref="TryCreate(HttpContext, out CommandContext, out string?)"/>, with the 400 problem to return.</summary>
+    public static bool TryCreate(HttpContext http, out CommandContext context, out ProblemHttpResult problem)
+    {
+        if (TryCreate(http, out context, out string? error))
+        {
+            problem = null!;
+            return true;
+        }
+        problem = ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key.invalid", error!);
+        return false;
     }
 
     /// <summary>An id derived from a command id, so a retried "create" lands on the same new aggregate.</summary>

@@ -42,6 +42,20 @@ public static class ApiProblems
         _ => "An unexpected error occurred.",
     };
 
+    /// <summary>Parses a number from a request body; the problem never echoes the input.</summary>
+    public static bool TryParseNumber(string? text, out IndividualNumber number, out ProblemHttpResult problem)
+    {
+        if (IndividualNumber.TryParse(text, out number, out var error))
+        {
+            problem = null!;
+            return true;
+        }
+        problem = error == IndividualNumberError.InvalidCheckDigit
+            ? Problem(StatusCodes.Status400BadRequest, "individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.")
+            : Problem(StatusCodes.Status400BadRequest, "individual-number.invalid-format", "An Individual Number is exactly 12 digits.");
+        return false;
+    }
+
     /// <summary>Default codes for problems the framework writes itself (401, 403, unknown routes…).</summary>
     public static string DefaultCodeFor(int status) => status switch
     {

@@ -47,7 +47,7 @@ public static class PersonEndpoints
         {
             return errors.ToProblem();
         }
-        if (!TryCommand(http, out var context, out var problem))
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
             return problem;
         }
@@ -204,7 +204,7 @@ public static class PersonEndpoints
         {
             return errors.ToProblem();
         }
-        if (!TryCommand(http, out var context, out var problem))
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
             return problem;
         }
@@ -222,11 +222,9 @@ public static class PersonEndpoints
     private static async Task<Results<Ok<NumberLookupResponse>, ProblemHttpResult>> LookupByNumber(
         NumberLookupRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!IndividualNumber.TryParse(request.IndividualNumber, out var number, out var error))
+        if (!ApiProblems.TryParseNumber(request.IndividualNumber, out var number, out var invalid))
         {
-            return error == IndividualNumberError.InvalidCheckDigit
-                ? ApiProblems.Problem(400, "individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.")
-                : ApiProblems.Problem(400, "individual-number.invalid-format", "An Individual Number is exactly 12 digits.");
+            return invalid;
         }
         var lookup = await grains.GetNumberDirectory().Resolve(number);
         if (!lookup.IsSuccess)
@@ -254,7 +252,7 @@ public static class PersonEndpoints
         {
             return errors.ToProblem();
         }
-        if (!TryCommand(http, out var context, out var problem))
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
             return problem;
         }
@@ -271,17 +269,6 @@ public static class PersonEndpoints
             return profile.Error!.ToProblem();
         }
         return profile.Value!.Municipality == Municipality(user) ? null : OtherMunicipality();
-    }
-
-    private static bool TryCommand(HttpContext http, out CommandContext context, out ProblemHttpResult problem)
-    {
-        if (CommandContextFactory.TryCreate(http, out context, out var error))
-        {
-            problem = null!;
-            return true;
-        }
-        problem = ApiProblems.Problem(400, "idempotency-key.invalid", error!);
-        return false;
     }
 
     private static MunicipalityCode Municipality(ClaimsPrincipal user) =>
