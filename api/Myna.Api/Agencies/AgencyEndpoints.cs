@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Commands;
 using Myna.Api.Errors;
+using Myna.Api.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 
@@ -11,6 +12,8 @@ namespace Myna.Api.Agencies;
 public sealed record AgencyCodeRequest(string? IndividualNumber);
 
 public sealed record AgencyCodeResponse(string AgencyCode);
+
+public sealed record AgencyIdentityVerificationRequest(string? AgencyCode, string? Procedure, List<PresentedDocumentRequest>? Documents, string? HelpedBy);
 
 public sealed record AgencyDataRequest(string? AgencyCode, DataItem? Item, string? Procedure);
 
@@ -32,6 +35,7 @@ public static class AgencyEndpoints
             .RequireAuthorization(Policies.Agency);
         group.MapPost("/codes", IssueCode).WithName("IssueAgencyCode");
         group.MapPost("/requests", RequestData).WithName("RequestPersonData");
+        group.MapPost("/identity-verifications", VerifyIdentity).WithName("AgencyVerifyIdentity");
         return app;
     }
 
@@ -76,6 +80,27 @@ public static class AgencyEndpoints
         }
         var data = result.Value!;
         return TypedResults.Ok(new AgencyDataResponse(data.Code.Value, data.Item, data.BasicFourItems, data.DisabilityCertificates, data.IncomeSummaries));
+    }
+
+    private static async Task<Results<Ok<IdentityVerificationResponse>, ProblemHttpResult>> VerifyIdentity(
+        AgencyIdentityVerificationRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        if (!AgencyCode.IsWellFormed(request.AgencyCode))
+        {
+            errors.Add("agencyCode", "An agency code is 32 lower-case letters and digits.");
+        }
+        var command = new IdentityVerificationRequest(request.Procedure, request.Documents, request.HelpedBy).ToCommand(errors);
+        if (command is null)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var result = await grains.GetAgencyGateway().VerifyIdentity(context, Agency(http.User), new AgencyCode(request.AgencyCode!), command);
+        return result.IsSuccess ? TypedResults.Ok(IdentityVerificationResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
     private static string Agency(ClaimsPrincipal user) => user.FindFirstValue(MynaClaims.Agency) ?? string.Empty;

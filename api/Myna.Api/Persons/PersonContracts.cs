@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 
 namespace Myna.Api.Persons;
@@ -25,9 +26,46 @@ public sealed record RecordIncomeSummaryRequest(int? FiscalYear, long? TotalInco
 
 public sealed record PresentedDocumentRequest(PresentedDocumentKind? Kind, string? IndividualNumber, string? Name, string? Address);
 
-public sealed record IdentityVerificationRequest(string? Procedure, List<PresentedDocumentRequest>? Documents, string? HelpedBy);
+public sealed record IdentityVerificationRequest(string? Procedure, List<PresentedDocumentRequest>? Documents, string? HelpedBy)
+{
+    /// <summary>Checks the shape and turns it into the grain command; numbers are parsed, never echoed.</summary>
+    public VerifyIdentity? ToCommand(Errors.RequestErrors errors)
+    {
+        errors.Require(Procedure, "procedure");
+        if (Documents is not { Count: > 0 })
+        {
+            errors.Add("documents", "List what the person presented.");
+        }
+        var documents = new List<PresentedDocument>();
+        foreach (var (document, index) in (Documents ?? []).Select((d, i) => (d, i)))
+        {
+            if (document.Kind is null)
+            {
+                errors.Add($"documents[{index}].kind", "Required.");
+                continue;
+            }
+            IndividualNumber? number = null;
+            if (document.IndividualNumber is not null)
+            {
+                if (IndividualNumber.TryParse(document.IndividualNumber, out var parsed, out _))
+                {
+                    number = parsed;
+                }
+                else
+                {
+                    errors.Add($"documents[{index}].individualNumber", "Not a valid Individual Number (12 digits, check digit).");
+                }
+            }
+            documents.Add(new PresentedDocument(document.Kind.Value, number, document.Name, document.Address));
+        }
+        return errors.Any ? null : new VerifyIdentity(documents, Procedure!, HelpedBy);
+    }
+}
 
-public sealed record IdentityVerificationResponse(bool Accepted, bool NumberConfirmed, bool IdentityConfirmed, IReadOnlyList<string> Reasons);
+public sealed record IdentityVerificationResponse(bool Accepted, bool NumberConfirmed, bool IdentityConfirmed, IReadOnlyList<string> Reasons)
+{
+    public static IdentityVerificationResponse From(IdentityVerificationResult r) => new(r.Accepted, r.NumberConfirmed, r.IdentityConfirmed, r.Reasons);
+}
 
 public sealed record NumberLookupRequest(string? IndividualNumber);
 

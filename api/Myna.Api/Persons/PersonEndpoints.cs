@@ -173,34 +173,8 @@ public static class PersonEndpoints
             return InvalidPersonId();
         }
         var errors = new RequestErrors();
-        errors.Require(request.Procedure, "procedure");
-        if (request.Documents is not { Count: > 0 })
-        {
-            errors.Add("documents", "List what the person presented.");
-        }
-        var documents = new List<PresentedDocument>();
-        foreach (var (document, index) in (request.Documents ?? []).Select((d, i) => (d, i)))
-        {
-            if (document.Kind is null)
-            {
-                errors.Add($"documents[{index}].kind", "Required.");
-                continue;
-            }
-            IndividualNumber? number = null;
-            if (document.IndividualNumber is not null)
-            {
-                if (IndividualNumber.TryParse(document.IndividualNumber, out var parsed, out _))
-                {
-                    number = parsed;
-                }
-                else
-                {
-                    errors.Add($"documents[{index}].individualNumber", "Not a valid Individual Number (12 digits, check digit).");
-                }
-            }
-            documents.Add(new PresentedDocument(document.Kind.Value, number, document.Name, document.Address));
-        }
-        if (errors.Any)
+        var command = request.ToCommand(errors);
+        if (command is null)
         {
             return errors.ToProblem();
         }
@@ -213,10 +187,8 @@ public static class PersonEndpoints
         {
             return refused;
         }
-        var result = await person.VerifyIdentity(context, new VerifyIdentity(documents, request.Procedure!, request.HelpedBy));
-        return result.IsSuccess
-            ? TypedResults.Ok(new IdentityVerificationResponse(result.Value!.Accepted, result.Value.NumberConfirmed, result.Value.IdentityConfirmed, result.Value.Reasons))
-            : result.Error!.ToProblem();
+        var result = await person.VerifyIdentity(context, command);
+        return result.IsSuccess ? TypedResults.Ok(IdentityVerificationResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<NumberLookupResponse>, ProblemHttpResult>> LookupByNumber(

@@ -61,4 +61,8 @@ public interface IAgencyGatewayGrain : IGrainWithIntegerKey
 
     [Alias("Request")]
     Task<Result<ProvidedData>> Request(CommandContext context, AgencyCode code, ProvideData request);
+
+    /// <summary>An agency counter checks presented documents for one of its procedures, under its code.</summary>
+    [Alias("VerifyIdentity")]
+    Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, string agency, AgencyCode code, VerifyIdentity command);
 }

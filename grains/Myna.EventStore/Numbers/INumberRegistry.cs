@@ -15,4 +15,11 @@ public interface INumberRegistry
 
     /// <summary>The person a number was reserved for, if any.</summary>
     Task<PersonId?> FindAsync(IndividualNumber number, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rebuilds the number index from the person streams (assignments and replacements), the only
+    /// truth: missing rows come back, existing rows are rewritten to what the streams say. Returns how
+    /// many numbers were indexed.
+    /// </summary>
+    Task<int> RebuildIndexAsync(CancellationToken cancellationToken = default);
 }

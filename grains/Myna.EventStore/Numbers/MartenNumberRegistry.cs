@@ -87,6 +87,57 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         return reservation is null ? null : new PersonId(reservation.PersonId);
     }
 
+    public async Task<int> RebuildIndexAsync(CancellationToken cancellationToken = default)
+    {
+        const int Batch = 1_000;
+        await using var query = store.QuerySession();
+        var generations = new Dictionary<Guid, int>();
+        var indexed = 0;
+        long after = 0;
+        while (true)
+        {
+            // In global order, so a person's replacements count up their generations as they happened.
+            var page = await query.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > after
+                    && (e.EventTypeName == AssignedName || e.EventTypeName == ReplacedName))
+                .OrderBy(e => e.Sequence)
+                .Take(Batch)
+                .ToListAsync(cancellationToken);
+            if (page.Count == 0)
+            {
+                return indexed;
+            }
+            await using var session = store.LightweightSession();
+            foreach (var e in page)
+            {
+                switch (e.Data)
+                {
+                    case IndividualNumberAssigned assigned:
+                        generations[assigned.PersonId.Value] = 0;
+                        session.Store(Row(assigned.Number, assigned.PersonId, 0, e.Timestamp));
+                        indexed++;
+                        break;
+                    case IndividualNumberReplaced replaced:
+                        var generation = generations.GetValueOrDefault(replaced.PersonId.Value) + 1;
+                        generations[replaced.PersonId.Value] = generation;
+                        session.Store(Row(replaced.NewNumber, replaced.PersonId, generation, e.Timestamp));
+                        indexed++;
+                        break;
+                    default:
+                        break;
+                }
+            }
+            await session.SaveChangesAsync(cancellationToken);
+            after = page[^1].Sequence;
+        }
+    }
+
+    private const string AssignedName = "individual_number_assigned_v1";
+    private const string ReplacedName = "individual_number_replaced_v1";
+
+    private NumberReservation Row(IndividualNumber number, PersonId person, int generation, DateTimeOffset at) =>
+        new() { Id = IndexKey(number), PersonId = person.Value, Generation = generation, ReservedAt = at };
+
     internal ReservedNumber Candidate(PersonId person, int generation, int attempt)
     {
         var code = CandidateCode(person, generation, attempt);

@@ -55,4 +55,17 @@ public sealed class AgencyGatewayGrain(INumberRegistry numbers, IAgencyCodeDirec
         }
         return await GrainFactory.GetPerson(person).ProvideData(context, code, request);
     }
+
+    public async Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, string agency, AgencyCode code, VerifyIdentity command)
+    {
+        if (!AgencySharing.IsKnownAgency(agency))
+        {
+            return UnknownAgency;
+        }
+        if (await codes.ResolveAsync(agency, code) is not { } person)
+        {
+            return UnknownCode;
+        }
+        return await GrainFactory.GetPerson(person).VerifyIdentity(context, command);
+    }
 }

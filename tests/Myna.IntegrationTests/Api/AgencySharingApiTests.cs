@@ -67,6 +67,28 @@ public sealed class AgencySharingApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_agency_counter_verifies_identity_under_its_code_and_it_is_on_the_ledger()
+    {
+        var (id, number) = await PersonWithData();
+        var pension = Agency("pension-service");
+        var code = await CodeFor(pension, number);
+
+        var response = await pension.PostJson("/v1/agency/identity-verifications", new
+        {
+            agencyCode = code,
+            procedure = "老齢年金請求",
+            documents = new object[] { new { kind = "individual-number-card", individualNumber = number } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.Json()).GetProperty("accepted").GetBoolean());
+        Assert.DoesNotContain(number, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var history = await (await fixture.ClientFor(Roles.Auditor).GetAsync($"/v1/audit/streams/person/{id}/events?limit=500")).Json();
+        var check = history.GetProperty("events").EnumerateArray().Last(e => e.Str("type") == "identity_verified_v1");
+        Assert.Equal("agency", check.GetProperty("data").GetProperty("actor").Str("role"));
+    }
+
+    [Fact]
     public async Task Codes_differ_per_agency_and_are_stable()
     {
         var (_, number) = await PersonWithData();

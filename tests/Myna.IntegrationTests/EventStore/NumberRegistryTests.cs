@@ -89,6 +89,43 @@ public sealed class NumberRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_index_is_rebuilt_from_the_person_streams()
+    {
+        // Two persons' streams say who holds which number; then their index rows are lost.
+        var events = new Myna.EventStore.Streams.MartenEventStreamStore(_store);
+        var actor = new Actor("clerk", "municipality");
+        var chiyoda = new MunicipalityCode("131016");
+        var (alice, bob) = (PersonId.New(), PersonId.New());
+        var aliceFirst = await _registry.ReserveAsync(alice, 0);
+        var aliceSecond = await _registry.ReserveAsync(alice, 1);
+        var bobs = await _registry.ReserveAsync(bob, 0);
+        var meta = new Myna.EventStore.Streams.AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "test", "fp");
+        await events.AppendAsync(StreamRef.For(alice).Key, 0,
+        [
+            new Myna.Domain.Persons.IndividualNumberAssigned(alice, aliceFirst.Number, chiyoda, DateTimeOffset.UtcNow, actor),
+            new Myna.Domain.Persons.IndividualNumberReplaced(alice, aliceFirst.Number, aliceSecond.Number, "LEAK-9", chiyoda, DateTimeOffset.UtcNow, actor),
+        ], meta);
+        await events.AppendAsync(StreamRef.For(bob).Key, 0,
+            [new Myna.Domain.Persons.IndividualNumberAssigned(bob, bobs.Number, chiyoda, DateTimeOffset.UtcNow, actor)], meta);
+        await using (var session = _store.LightweightSession())
+        {
+            session.Delete<NumberReservation>(_registry.IndexKey(aliceSecond.Number));
+            session.Delete<NumberReservation>(_registry.IndexKey(bobs.Number));
+            await session.SaveChangesAsync();
+        }
+        Assert.Null(await _registry.FindAsync(bobs.Number));
+
+        var indexed = await _registry.RebuildIndexAsync();
+
+        Assert.True(indexed >= 2);
+        Assert.Equal(alice, await _registry.FindAsync(aliceFirst.Number));
+        Assert.Equal(alice, await _registry.FindAsync(aliceSecond.Number));
+        Assert.Equal(bob, await _registry.FindAsync(bobs.Number));
+        // The rebuilt rows keep their generation, so a retried replacement still finds its own number.
+        Assert.Equal(aliceSecond, await _registry.ReserveAsync(alice, 1));
+    }
+
+    [Fact]
     public async Task An_unknown_number_resolves_to_nobody()
     {
         Assert.Null(await _registry.FindAsync(IndividualNumber.FromBody("00000000001")));
