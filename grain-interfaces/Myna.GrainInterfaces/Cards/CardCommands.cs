@@ -1,0 +1,74 @@
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.GrainInterfaces.Cards;
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.apply-for-card")]
+public sealed record ApplyForCard(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] DateOnly HolderDateOfBirth,
+    [property: Id(2)] ApplicationChannel Channel,
+    [property: Id(3)] bool FaceAuthentication,
+    [property: Id(4)] bool UnderGuardianship,
+    [property: Id(5)] bool Reissue);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.mark-card-produced")]
+public sealed record MarkCardProduced([property: Id(0)] string ChipBatch);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.mark-card-ready")]
+public sealed record MarkCardReadyForPickup([property: Id(0)] MunicipalityCode Municipality);
+
+/// <summary>
+/// Handover at the counter. The terminal reports that the holder set the PINs on the chip (never the
+/// PINs themselves) and the public keys the chip generated; the backend issues the certificates.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.hand-over-card")]
+public sealed record HandOverCard(
+    [property: Id(0)] ProxyHandoverReason? ProxyReason,
+    [property: Id(1)] bool PinsSet,
+    [property: Id(2)] string? UserAuthenticationPublicKey,
+    [property: Id(3)] string? SignaturePublicKey);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.suspend-card")]
+public sealed record SuspendCard([property: Id(0)] string Reason);
+
+/// <summary>Resumption only in person at a counter with the card; the signature certificate is reissued.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.resume-card")]
+public sealed record ResumeCard(
+    [property: Id(0)] MunicipalityCode Municipality,
+    [property: Id(1)] bool CardPresented,
+    [property: Id(2)] string? NewSignaturePublicKey);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.abolish-card")]
+public sealed record AbolishCard([property: Id(0)] AbolitionReason Reason);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.report-pin-lock")]
+public sealed record ReportPinLock([property: Id(0)] PinKind Pin);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.reset-pin")]
+public sealed record ResetPin([property: Id(0)] PinKind Pin, [property: Id(1)] bool CardPresented);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.revoke-signature-certificate")]
+public sealed record RevokeSignatureCertificate([property: Id(0)] string Reason);
+
+[GenerateSerializer, Immutable, Alias("myna.certificate-view")]
+public sealed record CertificateView(
+    [property: Id(0)] CertificateKind Kind,
+    [property: Id(1)] string Serial,
+    [property: Id(2)] DateOnly ValidUntil,
+    [property: Id(3)] string Status);
+
+[GenerateSerializer, Immutable, Alias("myna.card-view")]
+public sealed record CardView(
+    [property: Id(0)] CardId Id,
+    [property: Id(1)] PersonId PersonId,
+    [property: Id(2)] CardStatus Status,
+    [property: Id(3)] bool FaceAuthentication,
+    [property: Id(4)] DateOnly AppliedOn,
+    [property: Id(5)] DateOnly? IssuedOn,
+    [property: Id(6)] DateOnly? ExpiresOn,
+    [property: Id(7)] DateOnly? RenewalOpensOn,
+    [property: Id(8)] int FeeYen,
+    [property: Id(9)] AbolitionReason? AbolishedBecause,
+    [property: Id(10)] IReadOnlyList<CertificateView> Certificates,
+    [property: Id(11)] IReadOnlyList<PinKind> LockedPins,
+    [property: Id(12)] long Version);

@@ -1,0 +1,234 @@
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Domain.Cards;
+
+/// <summary>Certificate serials are minted outside (random) and passed in, so deciding stays pure.</summary>
+public sealed record CertificateSerials(string UserAuthentication, string Signature);
+
+/// <summary>Pure rules of the Individual Number Card lifecycle.</summary>
+public static class CardDecider
+{
+    /// <summary>Reissue after loss: 800 yen for the card and 200 yen for the certificates (recorded, not charged here).</summary>
+    public const int ReissueFeeYen = 1_000;
+
+    public static Decision<ICardEvent> Apply(CardState state, CardId id, ApplyForCard command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.None)
+        {
+            return CardErrors.AlreadyApplied;
+        }
+        if (!Enum.IsDefined(command.Channel))
+        {
+            return DomainError.Validation("card.invalid-channel", "Paper form, smartphone, PC, photo booth or counter.");
+        }
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (command.HolderDateOfBirth > today)
+        {
+            return DomainError.Validation("card.invalid-date-of-birth", "The holder's date of birth is in the future.");
+        }
+        return Decision<ICardEvent>.Accept(new CardApplied(id, command.PersonId, command.HolderDateOfBirth, command.Channel,
+            command.FaceAuthentication, command.UnderGuardianship, command.Reissue, command.Reissue ? ReissueFeeYen : 0, today, now, actor));
+    }
+
+    public static Decision<ICardEvent> Produce(CardState state, MarkCardProduced command, DateTimeOffset now, Actor actor) =>
+        state.Status != CardStatus.Applied ? Wrong(state, CardStatus.Applied)
+        : string.IsNullOrWhiteSpace(command.ChipBatch) || command.ChipBatch.Length > 40
+            ? DomainError.Validation("card.invalid-chip-batch", "A chip batch id is 1 to 40 characters.")
+            : Decision<ICardEvent>.Accept(new CardProduced(state.Id, command.ChipBatch.Trim(), now, actor));
+
+    public static Decision<ICardEvent> ReadyForPickup(CardState state, MarkCardReadyForPickup command, DateTimeOffset now, Actor actor) =>
+        state.Status != CardStatus.Produced
+            ? Wrong(state, CardStatus.Produced)
+            : Decision<ICardEvent>.Accept(new CardReadyForPickup(state.Id, command.Municipality, now, actor));
+
+    /// <summary>
+    /// Handover fixes validity from the holder's date of birth and the issue date, and issues the
+    /// certificates: user authentication always (but not on a face-authentication card), signature only
+    /// from age 15, never for an adult under guardianship, never on a face-authentication card.
+    /// </summary>
+    public static Decision<ICardEvent> HandOver(CardState state, HandOverCard command, CertificateSerials serials, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.ReadyForPickup)
+        {
+            return Wrong(state, CardStatus.ReadyForPickup);
+        }
+        if (command.ProxyReason is { } reason && !Enum.IsDefined(reason))
+        {
+            return DomainError.Validation("card.invalid-proxy-reason", "A proxy collects a card only for a listed reason.");
+        }
+        var issuedOn = DateOnly.FromDateTime(now.UtcDateTime);
+        var expiresOn = CardValidity.CardExpiry(state.HolderDateOfBirth, state.AppliedOn, issuedOn);
+        var events = new List<ICardEvent>();
+        if (state.FaceAuthentication)
+        {
+            events.Add(new CardHandedOver(state.Id, issuedOn, expiresOn, command.ProxyReason, PinsSet: false, now, actor));
+            return Decision<ICardEvent>.Accept([.. events]);
+        }
+        if (!command.PinsSet)
+        {
+            return CardErrors.PinsNotSet;
+        }
+        if (!IsPublicKey(command.UserAuthenticationPublicKey))
+        {
+            return CardErrors.NoPublicKey;
+        }
+        var certificateExpiry = CardValidity.CertificateExpiry(state.HolderDateOfBirth, issuedOn, expiresOn);
+        events.Add(new CardHandedOver(state.Id, issuedOn, expiresOn, command.ProxyReason, PinsSet: true, now, actor));
+        events.Add(new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication,
+            command.UserAuthenticationPublicKey!, certificateExpiry, now, actor));
+        if (MaySign(state, issuedOn))
+        {
+            if (!IsPublicKey(command.SignaturePublicKey))
+            {
+                return CardErrors.NoPublicKey;
+            }
+            events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature,
+                command.SignaturePublicKey!, certificateExpiry, now, actor));
+        }
+        return Decision<ICardEvent>.Accept([.. events]);
+    }
+
+    /// <summary>Invariant 7: no signature certificate under 15, under guardianship, or on a face-authentication card.</summary>
+    public static bool MaySign(CardState state, DateOnly on) =>
+        !state.FaceAuthentication && !state.UnderGuardianship
+        && CardValidity.AgeOn(state.HolderDateOfBirth, on) >= CardValidity.SignatureCertificateMinimumAge;
+
+    /// <summary>The call centre suspends an active card at any hour; its certificates stop working with it.</summary>
+    public static Decision<ICardEvent> Suspend(CardState state, SuspendCard command, DateTimeOffset now, Actor actor) => state.Status switch
+    {
+        CardStatus.Active => Decision<ICardEvent>.Accept(new CardSuspended(state.Id, string.IsNullOrWhiteSpace(command.Reason) ? "lost" : command.Reason.Trim(), now, actor)),
+        CardStatus.Suspended => CardErrors.AlreadySuspended,
+        _ => Wrong(state, CardStatus.Active),
+    };
+
+    /// <summary>Invariant 5: resumption needs an in-person counter event with the card; the signature certificate is reissued.</summary>
+    public static Decision<ICardEvent> Resume(CardState state, ResumeCard command, string newSignatureSerial, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Suspended)
+        {
+            return state.Status == CardStatus.Abolished ? CardErrors.Abolished : CardErrors.NotSuspended;
+        }
+        if (!command.CardPresented)
+        {
+            return CardErrors.CardNotPresented;
+        }
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (state.IsExpiredOn(today))
+        {
+            return CardErrors.Expired;
+        }
+        var events = new List<ICardEvent> { new CardResumed(state.Id, command.Municipality, now, actor) };
+        if (state.Live(CertificateKind.Signature) is { } old)
+        {
+            if (!IsPublicKey(command.NewSignaturePublicKey))
+            {
+                return CardErrors.NoPublicKey;
+            }
+            events.Add(new CertificateRevoked(state.Id, old.Serial, "reissued on resumption", now, actor));
+            events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, newSignatureSerial, command.NewSignaturePublicKey!, old.ValidUntil, now, actor));
+        }
+        return Decision<ICardEvent>.Accept([.. events]);
+    }
+
+    /// <summary>Abolition is terminal (invariant 5); the certificates die with the card.</summary>
+    public static Decision<ICardEvent> Abolish(CardState state, AbolishCard command, DateTimeOffset now, Actor actor) => state.Status switch
+    {
+        CardStatus.None => CardErrors.NotFound,
+        CardStatus.Abolished => CardErrors.Abolished,
+        _ when !Enum.IsDefined(command.Reason) => DomainError.Validation("card.invalid-abolition-reason", "Unknown abolition reason."),
+        _ => Decision<ICardEvent>.Accept(new CardAbolished(state.Id, command.Reason, now, actor)),
+    };
+
+    public static Decision<ICardEvent> ReportPinLock(CardState state, ReportPinLock command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status is not (CardStatus.Active or CardStatus.Suspended))
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        if (state.FaceAuthentication)
+        {
+            return CardErrors.NoPins;
+        }
+        // Reported again while locked: nothing new to record.
+        return state.LockedPins.Contains(command.Pin)
+            ? Decision<ICardEvent>.Accept()
+            : Decision<ICardEvent>.Accept(new PinLockReported(state.Id, command.Pin, now, actor));
+    }
+
+    public static Decision<ICardEvent> ResetPin(CardState state, ResetPin command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Active)
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        if (state.FaceAuthentication)
+        {
+            return CardErrors.NoPins;
+        }
+        return command.CardPresented
+            ? Decision<ICardEvent>.Accept(new PinReset(state.Id, command.Pin, now, actor))
+            : CardErrors.CardNotPresented;
+    }
+
+    /// <summary>Invariant 6: any basic-four change revokes the signature certificate; the user certificate stays.</summary>
+    public static Decision<ICardEvent> RevokeSignature(CardState state, RevokeSignatureCertificate command, DateTimeOffset now, Actor actor) =>
+        state.Live(CertificateKind.Signature) is { } signature && state.Status != CardStatus.Abolished
+            ? Decision<ICardEvent>.Accept(new CertificateRevoked(state.Id, signature.Serial, command.Reason, now, actor))
+            : Decision<ICardEvent>.Accept();
+
+    /// <summary>
+    /// Invariant 4: only an active, unexpired card with a live, unexpired certificate authenticates or signs.
+    /// Expiry is checked against the clock, so an expired card fails even with no event written.
+    /// </summary>
+    public static DomainError? CanUse(CardState state, CertificateKind kind, DateOnly today)
+    {
+        if (state.Status != CardStatus.Active)
+        {
+            return state.Status switch
+            {
+                CardStatus.None => CardErrors.NotFound,
+                CardStatus.Abolished => CardErrors.Abolished,
+                CardStatus.Suspended => DomainError.Rule("card.suspended", "The card is suspended."),
+                _ => CardErrors.NotActive,
+            };
+        }
+        if (state.IsExpiredOn(today))
+        {
+            return CardErrors.Expired;
+        }
+        var certificate = state.Live(kind);
+        if (certificate is null)
+        {
+            return DomainError.Rule("certificate.none", $"The card has no valid {kind} certificate.");
+        }
+        return today > certificate.ValidUntil ? DomainError.Rule("certificate.expired", "The certificate has expired.") : null;
+    }
+
+    public static string CertificateStatus(CardState state, Certificate certificate, DateOnly today) =>
+        certificate.RevokedBecause is not null || state.Status == CardStatus.Abolished ? "revoked"
+        : state.Status == CardStatus.Suspended ? "suspended"
+        : today > certificate.ValidUntil || state.IsExpiredOn(today) ? "expired"
+        : "good";
+
+    public static CardView ToView(CardState state, DateOnly today, long version) => new(
+        state.Id, state.PersonId, state.Status, state.FaceAuthentication, state.AppliedOn, state.IssuedOn, state.ExpiresOn,
+        state.ExpiresOn is { } expires ? CardValidity.RenewalOpensOn(expires) : null, state.FeeYen, state.AbolishedBecause,
+        state.Certificates.Select(c => new CertificateView(c.Kind, c.Serial, c.ValidUntil, CertificateStatus(state, c, today))).ToList(),
+        state.LockedPins, version);
+
+    private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
+        state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);
+
+    /// <summary>A public key as the chip exports it: base64 SubjectPublicKeyInfo, bounded in size.</summary>
+    private static bool IsPublicKey(string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 2_000)
+        {
+            return false;
+        }
+        Span<byte> buffer = stackalloc byte[1_600];
+        return Convert.TryFromBase64String(key, buffer, out var written) && written >= 32;
+    }
+}

@@ -1,0 +1,109 @@
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Domain.Cards;
+
+// Stored events are contracts: never edit one once released; add a V2 and an upcaster instead.
+
+public interface ICardEvent : IDomainEvent
+{
+    CardId CardId { get; }
+}
+
+/// <summary>A card was applied for. The holder's date of birth is copied in: validity is fixed from it at issue.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-applied.v1")]
+public sealed record CardApplied(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] PersonId PersonId,
+    [property: Id(2)] DateOnly HolderDateOfBirth,
+    [property: Id(3)] ApplicationChannel Channel,
+    [property: Id(4)] bool FaceAuthentication,
+    [property: Id(5)] bool UnderGuardianship,
+    [property: Id(6)] bool Reissue,
+    [property: Id(7)] int FeeYen,
+    [property: Id(8)] DateOnly AppliedOn,
+    [property: Id(9)] DateTimeOffset OccurredAt,
+    [property: Id(10)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.card-produced.v1")]
+public sealed record CardProduced(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string ChipBatch,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.card-ready-for-pickup.v1")]
+public sealed record CardReadyForPickup(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] MunicipalityCode Municipality,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>Handed over (in person, or to a proxy with a listed reason); PINs were set on the chip; validity fixed.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-handed-over.v1")]
+public sealed record CardHandedOver(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] DateOnly IssuedOn,
+    [property: Id(2)] DateOnly ExpiresOn,
+    [property: Id(3)] ProxyHandoverReason? ProxyReason,
+    [property: Id(4)] bool PinsSet,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.certificate-issued.v1")]
+public sealed record CertificateIssued(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] CertificateKind Kind,
+    [property: Id(2)] string Serial,
+    [property: Id(3)] string PublicKey,
+    [property: Id(4)] DateOnly ValidUntil,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.certificate-revoked.v1")]
+public sealed record CertificateRevoked(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string Serial,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : ICardEvent;
+
+/// <summary>Suspended (lost card, any hour): the certificates cannot be used while it lasts.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-suspended.v1")]
+public sealed record CardSuspended(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>Resumed at a counter with the card present.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-resumed.v1")]
+public sealed record CardResumed(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] MunicipalityCode Municipality,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.card-abolished.v1")]
+public sealed record CardAbolished(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] AbolitionReason Reason,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>The chip reported a lock (3 wrong PINs, or 5 wrong signature passwords). The PIN itself never reaches us.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.pin-lock-reported.v1")]
+public sealed record PinLockReported(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] PinKind Pin,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>A new PIN was set on the chip at the counter, with the card present.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.pin-reset.v1")]
+public sealed record PinReset(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] PinKind Pin,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;

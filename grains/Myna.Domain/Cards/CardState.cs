@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Domain.Cards;
+
+[GenerateSerializer, Immutable, Alias("myna.state.certificate.v1")]
+public sealed record Certificate(
+    [property: Id(0)] CertificateKind Kind,
+    [property: Id(1)] string Serial,
+    [property: Id(2)] string PublicKey,
+    [property: Id(3)] DateOnly ValidUntil,
+    [property: Id(4)] string? RevokedBecause);
+
+[GenerateSerializer, Immutable, Alias("myna.state.card.v1")]
+public sealed record CardState : IAggregateState<CardState, ICardEvent>
+{
+    public static CardState Initial { get; } = new();
+
+    [Id(0)] public CardStatus Status { get; init; }
+    [Id(1)] public CardId Id { get; init; }
+    [Id(2)] public PersonId PersonId { get; init; }
+    [Id(3)] public DateOnly HolderDateOfBirth { get; init; }
+    [Id(4)] public DateOnly AppliedOn { get; init; }
+    [Id(5)] public bool FaceAuthentication { get; init; }
+    [Id(6)] public bool UnderGuardianship { get; init; }
+    [Id(7)] public int FeeYen { get; init; }
+    [Id(8)] public string? ChipBatch { get; init; }
+    [Id(9)] public DateOnly? IssuedOn { get; init; }
+    [Id(10)] public DateOnly? ExpiresOn { get; init; }
+    [Id(11)] public ImmutableList<Certificate> Certificates { get; init; } = [];
+    [Id(12)] public ImmutableList<PinKind> LockedPins { get; init; } = [];
+    [Id(13)] public AbolitionReason? AbolishedBecause { get; init; }
+    [Id(14)] public MunicipalityCode Municipality { get; init; }
+
+    public CardState Apply(ICardEvent @event) => @event switch
+    {
+        CardApplied e => this with
+        {
+            Status = CardStatus.Applied,
+            Id = e.CardId,
+            PersonId = e.PersonId,
+            HolderDateOfBirth = e.HolderDateOfBirth,
+            AppliedOn = e.AppliedOn,
+            FaceAuthentication = e.FaceAuthentication,
+            UnderGuardianship = e.UnderGuardianship,
+            FeeYen = e.FeeYen,
+        },
+        CardProduced e => this with { Status = CardStatus.Produced, ChipBatch = e.ChipBatch },
+        CardReadyForPickup e => this with { Status = CardStatus.ReadyForPickup, Municipality = e.Municipality },
+        CardHandedOver e => this with { Status = CardStatus.Active, IssuedOn = e.IssuedOn, ExpiresOn = e.ExpiresOn },
+        CertificateIssued e => this with
+        {
+            Certificates = Certificates.Add(new Certificate(e.Kind, e.Serial, e.PublicKey, e.ValidUntil, null)),
+        },
+        CertificateRevoked e => this with
+        {
+            Certificates = Certificates.ConvertAll(c => c.Serial == e.Serial ? c with { RevokedBecause = e.Reason } : c),
+        },
+        CardSuspended => this with { Status = CardStatus.Suspended },
+        CardResumed e => this with { Status = CardStatus.Active, Municipality = e.Municipality },
+        CardAbolished e => this with { Status = CardStatus.Abolished, AbolishedBecause = e.Reason },
+        PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },
+        PinReset e => this with { LockedPins = LockedPins.Remove(e.Pin) },
+        _ => this,
+    };
+
+    /// <summary>The certificate of a kind that is not revoked, if any (one of each kind is live at a time).</summary>
+    public Certificate? Live(CertificateKind kind) => Certificates.FindLast(c => c.Kind == kind && c.RevokedBecause is null);
+
+    /// <summary>Expiry is enforced by time: an expired card fails even though no event says so.</summary>
+    public bool IsExpiredOn(DateOnly day) => ExpiresOn is { } expires && day > expires;
+}

@@ -1,0 +1,171 @@
+using Myna.Domain.Cards;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Domain.Tests.Cards;
+
+/// <summary>Every transition and every refusal of the card lifecycle.</summary>
+public class CardSpecs
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 1, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
+    private static readonly Actor Clerk = new("clerk-1", "municipality");
+    private static readonly Actor CallCentre = new("operator-9", "call-centre");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private static readonly CardId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-00000000c0de"));
+    private static readonly PersonId Holder = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
+    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(0, 91).Select(i => (byte)i).ToArray());
+    private static readonly CertificateSerials Serials = new("U-1", "S-1");
+
+    private static CardState Given(params ICardEvent[] events) => AggregateState.Fold(CardState.Initial, events);
+
+    private static ICardEvent[] ReadyFor(DateOnly dob, bool faceAuth = false, bool guardianship = false) =>
+    [
+        new CardApplied(Id, Holder, dob, ApplicationChannel.Smartphone, faceAuth, guardianship, false, 0, new DateOnly(2026, 9, 1), Now.AddDays(-80), Clerk),
+        new CardProduced(Id, "BATCH-26-09", Now.AddDays(-40), Clerk),
+        new CardReadyForPickup(Id, Chiyoda, Now.AddDays(-10), Clerk),
+    ];
+
+    private static CardState Active(DateOnly? dob = null)
+    {
+        var ready = Given(ReadyFor(dob ?? new DateOnly(1990, 4, 1)));
+        return AggregateState.Fold(ready, CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk).Events);
+    }
+
+    [Fact]
+    public void Applying_records_channel_and_no_fee_for_a_first_card_but_a_fee_for_a_reissue()
+    {
+        var first = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, new DateOnly(1990, 4, 1), ApplicationChannel.PhotoBooth, false, false, false), Now, Clerk);
+        var reissue = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, new DateOnly(1990, 4, 1), ApplicationChannel.Counter, false, false, true), Now, Clerk);
+        Assert.Equal(0, Assert.IsType<CardApplied>(Assert.Single(first.Events)).FeeYen);
+        Assert.Equal(CardDecider.ReissueFeeYen, Assert.IsType<CardApplied>(Assert.Single(reissue.Events)).FeeYen);
+        Assert.Equal("card.already-applied", CardDecider.Apply(Given(ReadyFor(new DateOnly(1990, 4, 1))), Id, new ApplyForCard(Holder, new DateOnly(1990, 4, 1), ApplicationChannel.Pc, false, false, false), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Steps_only_happen_in_order()
+    {
+        var applied = Given(ReadyFor(new DateOnly(1990, 4, 1))[0]);
+        Assert.Equal("card.invalid-transition", CardDecider.ReadyForPickup(applied, new MarkCardReadyForPickup(Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Equal("card.invalid-transition", CardDecider.HandOver(applied, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.not-found", CardDecider.Produce(Given(), new MarkCardProduced("B"), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Handover_fixes_validity_and_issues_both_certificates_to_an_adult()
+    {
+        var ready = Given(ReadyFor(new DateOnly(1990, 4, 1)));
+        var decision = CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk);
+
+        var handedOver = Assert.IsType<CardHandedOver>(decision.Events[0]);
+        Assert.Equal(new DateOnly(2036, 4, 1), handedOver.ExpiresOn);
+        var certificates = decision.Events.OfType<CertificateIssued>().ToList();
+        Assert.Equal([CertificateKind.UserAuthentication, CertificateKind.Signature], certificates.Select(c => c.Kind));
+        Assert.All(certificates, c => Assert.Equal(new DateOnly(2031, 4, 1), c.ValidUntil));
+        Assert.Equal(CardStatus.Active, AggregateState.Fold(ready, decision.Events).Status);
+    }
+
+    [Theory]
+    [InlineData(14, false, false)]
+    [InlineData(15, false, true)]
+    [InlineData(40, true, false)]
+    public void No_signature_certificate_under_15_or_under_guardianship(int age, bool guardianship, bool signs)
+    {
+        var dob = Today.AddYears(-age).AddDays(-1);
+        var ready = Given(ReadyFor(dob, guardianship: guardianship));
+        var decision = CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk);
+        Assert.Equal(signs, decision.Events.OfType<CertificateIssued>().Any(c => c.Kind == CertificateKind.Signature));
+        Assert.Contains(decision.Events.OfType<CertificateIssued>(), c => c.Kind == CertificateKind.UserAuthentication);
+    }
+
+    [Fact]
+    public void A_face_authentication_card_has_no_pins_and_no_certificates()
+    {
+        var ready = Given(ReadyFor(new DateOnly(1950, 1, 1), faceAuth: true));
+        var decision = CardDecider.HandOver(ready, new HandOverCard(ProxyHandoverReason.Aged75OrOver, false, null, null), Serials, Now, Clerk);
+        var state = AggregateState.Fold(ready, decision.Events);
+
+        Assert.Empty(decision.Events.OfType<CertificateIssued>());
+        Assert.Equal(CardStatus.Active, state.Status);
+        Assert.Equal("card.face-authentication-has-no-pin", CardDecider.ReportPinLock(state, new ReportPinLock(PinKind.UserAuthenticationPin), Now, Clerk).Error?.Code);
+        Assert.Equal("certificate.none", CardDecider.CanUse(state, CertificateKind.UserAuthentication, Today)?.Code);
+    }
+
+    [Fact]
+    public void Handover_needs_the_pins_set_and_the_chips_keys()
+    {
+        var ready = Given(ReadyFor(new DateOnly(1990, 4, 1)));
+        Assert.Equal("card.pins-not-set", CardDecider.HandOver(ready, new HandOverCard(null, false, Key, Key), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.invalid-public-key", CardDecider.HandOver(ready, new HandOverCard(null, true, "not base64!", Key), Serials, Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void A_suspended_card_cannot_authenticate_and_resumes_only_with_the_card_at_a_counter()
+    {
+        var active = Active();
+        Assert.Null(CardDecider.CanUse(active, CertificateKind.UserAuthentication, Today));
+
+        var suspended = AggregateState.Fold(active, CardDecider.Suspend(active, new SuspendCard("lost on the train"), Now, CallCentre).Events);
+        Assert.Equal("card.suspended", CardDecider.CanUse(suspended, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.Equal("card.already-suspended", CardDecider.Suspend(suspended, new SuspendCard("x"), Now, CallCentre).Error?.Code);
+        Assert.Equal("card.not-presented", CardDecider.Resume(suspended, new ResumeCard(Chiyoda, false, Key), "S-2", Now, Clerk).Error?.Code);
+
+        var resume = CardDecider.Resume(suspended, new ResumeCard(Chiyoda, true, Key), "S-2", Now, Clerk);
+        var resumed = AggregateState.Fold(suspended, resume.Events);
+        Assert.Equal(CardStatus.Active, resumed.Status);
+        Assert.Equal("S-2", resumed.Live(CertificateKind.Signature)?.Serial); // the signature certificate is reissued
+        Assert.Equal("reissued on resumption", resumed.Certificates.Single(c => c.Serial == "S-1").RevokedBecause);
+        Assert.Null(CardDecider.CanUse(resumed, CertificateKind.Signature, Today));
+    }
+
+    [Fact]
+    public void Abolition_is_terminal()
+    {
+        var abolished = AggregateState.Fold(Active(), CardDecider.Abolish(Active(), new AbolishCard(AbolitionReason.Lost), Now, CallCentre).Events);
+        Assert.Equal("card.abolished", CardDecider.Abolish(abolished, new AbolishCard(AbolitionReason.Returned), Now, Clerk).Error?.Code);
+        Assert.Equal("card.abolished", CardDecider.Suspend(abolished, new SuspendCard("x"), Now, CallCentre).Error?.Code);
+        Assert.Equal("card.abolished", CardDecider.Resume(abolished, new ResumeCard(Chiyoda, true, Key), "S-9", Now, Clerk).Error?.Code);
+        Assert.Equal("card.abolished", CardDecider.CanUse(abolished, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.All(abolished.Certificates, c => Assert.Equal("revoked", CardDecider.CertificateStatus(abolished, c, Today)));
+    }
+
+    [Fact]
+    public void An_expired_card_fails_by_the_clock_alone()
+    {
+        var active = Active(new DateOnly(1990, 4, 1)); // expires 2036-04-01
+        Assert.Null(CardDecider.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2031, 4, 1)));
+        Assert.Equal("certificate.expired", CardDecider.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2031, 4, 2))?.Code);
+        Assert.Equal("card.expired", CardDecider.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2036, 4, 2))?.Code);
+    }
+
+    [Fact]
+    public void A_basic_four_change_revokes_the_signature_certificate_only()
+    {
+        var active = Active();
+        var after = AggregateState.Fold(active, CardDecider.RevokeSignature(active, new RevokeSignatureCertificate("basic four items changed"), Now, Clerk).Events);
+        Assert.Null(after.Live(CertificateKind.Signature));
+        Assert.NotNull(after.Live(CertificateKind.UserAuthentication));
+        Assert.Empty(CardDecider.RevokeSignature(after, new RevokeSignatureCertificate("again"), Now, Clerk).Events);
+    }
+
+    [Fact]
+    public void Pin_locks_are_reported_once_and_reset_at_the_counter_with_the_card()
+    {
+        var active = Active();
+        var locked = AggregateState.Fold(active, CardDecider.ReportPinLock(active, new ReportPinLock(PinKind.SignaturePassword), Now, Clerk).Events);
+        Assert.Equal([PinKind.SignaturePassword], locked.LockedPins);
+        Assert.Empty(CardDecider.ReportPinLock(locked, new ReportPinLock(PinKind.SignaturePassword), Now, Clerk).Events);
+        Assert.Equal("card.not-presented", CardDecider.ResetPin(locked, new ResetPin(PinKind.SignaturePassword, false), Now, Clerk).Error?.Code);
+        var reset = AggregateState.Fold(locked, CardDecider.ResetPin(locked, new ResetPin(PinKind.SignaturePassword, true), Now, Clerk).Events);
+        Assert.Empty(reset.LockedPins);
+    }
+
+    [Fact]
+    public void The_view_shows_certificate_status_and_the_renewal_window()
+    {
+        var view = CardDecider.ToView(Active(), Today, 5);
+        Assert.Equal(new DateOnly(2036, 1, 1), view.RenewalOpensOn);
+        Assert.All(view.Certificates, c => Assert.Equal("good", c.Status));
+    }
+}
