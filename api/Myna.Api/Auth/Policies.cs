@@ -9,12 +9,18 @@ public static class Policies
     public const string Municipality = "municipality";
     public const string Auditor = "auditor";
     public const string Agency = "agency";
+    public const string CallCentre = "call-centre";
+    public const string Operator = "operator";
+    public const string CardReaders = "card-readers";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
             .RequireRole(Roles.Municipality)
             .RequireAssertion(c => MunicipalityCode.IsValid(c.User.FindFirst(MynaClaims.Municipality)?.Value)))
         .AddPolicy(Auditor, p => p.RequireRole(Roles.Auditor))
+        .AddPolicy(CallCentre, p => p.RequireRole(Roles.CallCentre))
+        .AddPolicy(Operator, p => p.RequireRole(Roles.Operator))
+        .AddPolicy(CardReaders, p => p.RequireRole(Roles.Municipality, Roles.CallCentre))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

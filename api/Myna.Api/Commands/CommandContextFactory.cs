@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
@@ -39,7 +37,7 @@ public static class CommandContextFactory
         }
         else
         {
-            commandId = DeterministicGuid($"command\n{subject}\n{key}");
+            commandId = CommandContext.NameBased($"command\n{subject}\n{key}");
         }
 
         var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader].ToString(), out var given)
@@ -65,15 +63,5 @@ public static class CommandContextFactory
     }
 
     /// <summary>An id derived from a command id, so a retried "create" lands on the same new aggregate.</summary>
-    public static Guid DerivedId(Guid commandId, string purpose) => DeterministicGuid($"{purpose}\n{commandId:D}");
-
-    private static Guid DeterministicGuid(string text)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        var bytes = hash[..16];
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom, name-based
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(bytes, bigEndian: true);
-    }
+    public static Guid DerivedId(Guid commandId, string purpose) => CommandContext.DerivedId(commandId, purpose);
 }

@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Myna.Api.Agencies;
 using Myna.Api.Audit;
 using Myna.Api.Auth;
+using Myna.Api.Cards;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Persons;
@@ -105,6 +106,7 @@ public static class ApiSetup
         app.MapPersonEndpoints();
         app.MapAuditEndpoints();
         app.MapAgencyEndpoints();
+        app.MapCardEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

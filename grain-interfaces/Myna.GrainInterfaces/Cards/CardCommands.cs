@@ -5,11 +5,10 @@ namespace Myna.GrainInterfaces.Cards;
 [GenerateSerializer, Immutable, Alias("myna.cmd.apply-for-card")]
 public sealed record ApplyForCard(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] DateOnly HolderDateOfBirth,
-    [property: Id(2)] ApplicationChannel Channel,
-    [property: Id(3)] bool FaceAuthentication,
-    [property: Id(4)] bool UnderGuardianship,
-    [property: Id(5)] bool Reissue);
+    [property: Id(1)] ApplicationChannel Channel,
+    [property: Id(2)] bool FaceAuthentication,
+    [property: Id(3)] bool UnderGuardianship,
+    [property: Id(4)] bool Reissue);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.mark-card-produced")]
 public sealed record MarkCardProduced([property: Id(0)] string ChipBatch);

@@ -1,4 +1,5 @@
 using Myna.GrainInterfaces.Audit;
+using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Numbers;
 using Myna.GrainInterfaces.Persons;
 
@@ -8,6 +9,8 @@ namespace Myna.GrainInterfaces.Common;
 public static class GrainFactoryExtensions
 {
     public static IPersonGrain GetPerson(this IGrainFactory grains, PersonId id) => grains.GetGrain<IPersonGrain>(id.Value);
+
+    public static ICardGrain GetCard(this IGrainFactory grains, CardId id) => grains.GetGrain<ICardGrain>(id.Value);
 
     public static IAuditGrain GetAudit(this IGrainFactory grains) => grains.GetGrain<IAuditGrain>(0);
 

@@ -16,6 +16,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
 
     public static StreamRef For(PersonId id) => new(StreamKind.Person, id.ToString());
 
+    public static StreamRef For(CardId id) => new(StreamKind.Card, id.ToString());
+
     public override string ToString() => Key;
 }
 

@@ -54,6 +54,13 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("ProvideData")]
     Task<Result<ProvidedData>> ProvideData(CommandContext context, AgencyCode code, ProvideData request);
 
+    /// <summary>
+    /// Invariant 2, at most one active card: the person's stream serialises activations and says which
+    /// card was active before, so the caller can abolish it.
+    /// </summary>
+    [Alias("RegisterActiveCard")]
+    Task<Result<Cards.ActiveCardChange>> RegisterActiveCard(CommandContext context, CardId card);
+
     [Alias("GetProfile")]
     Task<Result<PersonProfile>> GetProfile();
 

@@ -13,7 +13,8 @@ public static class CardDecider
     /// <summary>Reissue after loss: 800 yen for the card and 200 yen for the certificates (recorded, not charged here).</summary>
     public const int ReissueFeeYen = 1_000;
 
-    public static Decision<ICardEvent> Apply(CardState state, CardId id, ApplyForCard command, DateTimeOffset now, Actor actor)
+    /// <summary>The holder's date of birth comes from the person's record (validity is computed from it at issue).</summary>
+    public static Decision<ICardEvent> Apply(CardState state, CardId id, ApplyForCard command, DateOnly holderDateOfBirth, DateTimeOffset now, Actor actor)
     {
         if (state.Status != CardStatus.None)
         {
@@ -24,11 +25,11 @@ public static class CardDecider
             return DomainError.Validation("card.invalid-channel", "Paper form, smartphone, PC, photo booth or counter.");
         }
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        if (command.HolderDateOfBirth > today)
+        if (holderDateOfBirth > today)
         {
             return DomainError.Validation("card.invalid-date-of-birth", "The holder's date of birth is in the future.");
         }
-        return Decision<ICardEvent>.Accept(new CardApplied(id, command.PersonId, command.HolderDateOfBirth, command.Channel,
+        return Decision<ICardEvent>.Accept(new CardApplied(id, command.PersonId, holderDateOfBirth, command.Channel,
             command.FaceAuthentication, command.UnderGuardianship, command.Reissue, command.Reissue ? ReissueFeeYen : 0, today, now, actor));
     }
 

@@ -183,6 +183,22 @@ public static class PersonDecider
     private static BasicFourItems Normalise(BasicFourItems items) =>
         items with { Name = items.Name.Trim(), Address = items.Address.Trim() };
 
+    /// <summary>A new active card replaces the previous one; the same card again records nothing.</summary>
+    public static Decision<IPersonEvent> RegisterActiveCard(PersonState state, CardId card, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        if (state.IsClosed)
+        {
+            return PersonErrors.RecordClosed;
+        }
+        return state.ActiveCard == card
+            ? Decision<IPersonEvent>.Accept()
+            : Decision<IPersonEvent>.Accept(new ActiveCardChanged(state.Id, card, state.ActiveCard, now, actor));
+    }
+
     /// <summary>What a municipality sees; derived from state only.</summary>
     public static PersonProfile ToProfile(PersonState state, long version) =>
         new(state.Id, state.Items!, state.Municipality, state.Number, state.RegisteredAt, version,

@@ -174,3 +174,12 @@ public sealed record ResidentRecordCodeAssigned(
     [property: Id(1)] ResidentRecordCode Code,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IPersonEvent;
+
+/// <summary>A card became the person's one active card; the previous one (if any) is to be abolished as reissued.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.active-card-changed.v1")]
+public sealed record ActiveCardChanged(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] CardId Card,
+    [property: Id(2)] CardId? Previous,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IPersonEvent;

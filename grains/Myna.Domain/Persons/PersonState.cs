@@ -33,6 +33,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(10)] public ImmutableList<IncomeSummaryView> IncomeSummaries { get; init; } = [];
     [Id(11)] public ImmutableList<string> AgenciesWithCodes { get; init; } = [];
     [Id(12)] public ResidentRecordCode? ResidentRecordCode { get; init; }
+    [Id(13)] public CardId? ActiveCard { get; init; }
+    [Id(14)] public CardId? PreviousActiveCard { get; init; }
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -47,6 +49,7 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
             RegisteredAt = e.OccurredAt,
         },
         ResidentRecordCodeAssigned e => this with { ResidentRecordCode = e.Code },
+        ActiveCardChanged e => this with { ActiveCard = e.Card, PreviousActiveCard = e.Previous },
         IndividualNumberAssigned e => this with { Number = e.Number },
         IndividualNumberReplaced e => this with { Number = e.NewNumber, FormerNumbers = FormerNumbers.Add(e.OldNumber) },
         PersonMoved e when Items is not null => this with

@@ -1,3 +1,4 @@
+using Myna.Domain.Cards;
 using Myna.Domain.Persons;
 
 namespace Myna.EventStore.Configuration;
@@ -27,5 +28,17 @@ public static class EventCatalogue
         (typeof(PersonDataProvided), "person_data_provided_v1"),
         (typeof(PersonDataRequestRefused), "person_data_request_refused_v1"),
         (typeof(ResidentRecordCodeAssigned), "resident_record_code_assigned_v1"),
+        (typeof(ActiveCardChanged), "active_card_changed_v1"),
+        (typeof(CardApplied), "card_applied_v1"),
+        (typeof(CardProduced), "card_produced_v1"),
+        (typeof(CardReadyForPickup), "card_ready_for_pickup_v1"),
+        (typeof(CardHandedOver), "card_handed_over_v1"),
+        (typeof(CertificateIssued), "certificate_issued_v1"),
+        (typeof(CertificateRevoked), "certificate_revoked_v1"),
+        (typeof(CardSuspended), "card_suspended_v1"),
+        (typeof(CardResumed), "card_resumed_v1"),
+        (typeof(CardAbolished), "card_abolished_v1"),
+        (typeof(PinLockReported), "pin_lock_reported_v1"),
+        (typeof(PinReset), "pin_reset_v1"),
     ];
 }

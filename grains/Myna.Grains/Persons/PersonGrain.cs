@@ -109,6 +109,12 @@ public sealed class PersonGrain(
                 ? Result<ProvidedData>.Ok(AgencySharing.Answer(state, code, request.Item, DateOnly.FromDateTime(Now.UtcDateTime)))
                 : AgencySharing.NotAllowed);
 
+    public Task<Result<Myna.GrainInterfaces.Cards.ActiveCardChange>> RegisterActiveCard(CommandContext context, CardId card) =>
+        Execute(context, new ActiveCardRegistration(card.Value),
+            state => Task.FromResult(PersonDecider.RegisterActiveCard(state, card, Now, context.Actor)),
+            state => Result<Myna.GrainInterfaces.Cards.ActiveCardChange>.Ok(
+                new(card, state.ActiveCard == card ? state.PreviousActiveCard : null)));
+
     public Task<Result<PersonProfile>> GetProfile() => Task.FromResult(Profile(Current));
 
     public Task<NumberStatus> GetNumberStatus(IndividualNumber number) => Task.FromResult(
@@ -126,3 +132,5 @@ public sealed class PersonGrain(
 
 /// <summary>The command behind <see cref="PersonGrain.RecordAgencyCodeIssued"/>, for its idempotency fingerprint.</summary>
 internal sealed record AgencyCodeIssue(string Agency, string Code);
+
+internal sealed record ActiveCardRegistration(Guid Card);

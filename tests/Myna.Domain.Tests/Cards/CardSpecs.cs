@@ -36,11 +36,11 @@ public class CardSpecs
     [Fact]
     public void Applying_records_channel_and_no_fee_for_a_first_card_but_a_fee_for_a_reissue()
     {
-        var first = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, new DateOnly(1990, 4, 1), ApplicationChannel.PhotoBooth, false, false, false), Now, Clerk);
-        var reissue = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, new DateOnly(1990, 4, 1), ApplicationChannel.Counter, false, false, true), Now, Clerk);
+        var first = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, ApplicationChannel.PhotoBooth, false, false, false), new DateOnly(1990, 4, 1), Now, Clerk);
+        var reissue = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, ApplicationChannel.Counter, false, false, true), new DateOnly(1990, 4, 1), Now, Clerk);
         Assert.Equal(0, Assert.IsType<CardApplied>(Assert.Single(first.Events)).FeeYen);
         Assert.Equal(CardDecider.ReissueFeeYen, Assert.IsType<CardApplied>(Assert.Single(reissue.Events)).FeeYen);
-        Assert.Equal("card.already-applied", CardDecider.Apply(Given(ReadyFor(new DateOnly(1990, 4, 1))), Id, new ApplyForCard(Holder, new DateOnly(1990, 4, 1), ApplicationChannel.Pc, false, false, false), Now, Clerk).Error?.Code);
+        Assert.Equal("card.already-applied", CardDecider.Apply(Given(ReadyFor(new DateOnly(1990, 4, 1))), Id, new ApplyForCard(Holder, ApplicationChannel.Pc, false, false, false), new DateOnly(1990, 4, 1), Now, Clerk).Error?.Code);
     }
 
     [Fact]

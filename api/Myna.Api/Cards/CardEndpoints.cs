@@ -1,0 +1,175 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myna.Api.Auth;
+using Myna.Api.Commands;
+using Myna.Api.Errors;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Api.Cards;
+
+public sealed record ApplyForCardRequest(Guid? PersonId, ApplicationChannel? Channel, bool? FaceAuthentication, bool? UnderGuardianship, bool? Reissue);
+
+public sealed record ProducedRequest(string? ChipBatch);
+
+public sealed record HandOverRequest(ProxyHandoverReason? ProxyReason, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+
+public sealed record SuspendRequest(string? Reason);
+
+public sealed record ResumeRequest(bool? CardPresented, string? NewSignaturePublicKey);
+
+public sealed record AbolishRequest(AbolitionReason? Reason);
+
+public sealed record PinRequest(PinKind? Pin, bool? CardPresented);
+
+public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
+
+/// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
+public sealed record CardResponse(
+    Guid Id, Guid PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
+    DateOnly? ExpiresOn, DateOnly? RenewalOpensOn, int FeeYen, AbolitionReason? AbolishedBecause,
+    IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version)
+{
+    public static CardResponse From(CardView v) => new(
+        v.Id.Value, v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
+        v.FeeYen, v.AbolishedBecause, v.Certificates.Select(c => new CertificateResponse(c.Kind, c.Serial, c.ValidUntil, c.Status)).ToList(),
+        v.LockedPins, v.Version);
+}
+
+/// <summary>
+/// The card's life: a counter applies, hands over, resumes and abolishes; the operator records production;
+/// the call centre suspends at any hour. PINs never travel here: only the events around them.
+/// </summary>
+public static class CardEndpoints
+{
+    public static IEndpointRouteBuilder MapCardEndpoints(this IEndpointRouteBuilder app)
+    {
+        var cards = app.MapGroup("/v1/cards").WithTags("Cards");
+
+        cards.MapPost("/", Apply).WithName("ApplyForCard").RequireAuthorization(Policies.Municipality);
+        cards.MapGet("/{cardId}", Get).WithName("GetCard").RequireAuthorization(Policies.CardReaders);
+        cards.MapPost("/{cardId}/production", Produced).WithName("RecordCardProduced").RequireAuthorization(Policies.Operator);
+        cards.MapPost("/{cardId}/ready-for-pickup", Ready).WithName("RecordCardReadyForPickup").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/handover", HandOver).WithName("HandOverCard").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/suspension", Suspend).WithName("SuspendCard").RequireAuthorization(Policies.CallCentre);
+        cards.MapPost("/{cardId}/resumption", Resume).WithName("ResumeCard").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/abolition", Abolish).WithName("AbolishCard").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/pin-locks", PinLocked).WithName("ReportPinLock").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/pin-resets", PinReset).WithName("ResetPin").RequireAuthorization(Policies.Municipality);
+        return app;
+    }
+
+    private static async Task<Results<Created<CardResponse>, ProblemHttpResult>> Apply(ApplyForCardRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        if (request.PersonId is null || request.PersonId == Guid.Empty)
+        {
+            errors.Add("personId", "Required.");
+        }
+        errors.Require(request.Channel, "channel");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var person = new PersonId(request.PersonId!.Value);
+        var profile = await grains.GetPerson(person).GetProfile();
+        if (!profile.IsSuccess)
+        {
+            return profile.Error!.ToProblem();
+        }
+        if (profile.Value!.Municipality.Value != http.User.FindFirstValue(MynaClaims.Municipality))
+        {
+            return ApiProblems.Problem(403, "person.other-municipality", "The person is on another municipality's resident record.");
+        }
+        // A retried application (same Idempotency-Key) lands on the same card.
+        var cardId = new CardId(CommandContextFactory.DerivedId(context.CommandId, "card"));
+        var result = await grains.GetCard(cardId).Apply(context, new ApplyForCard(person, request.Channel!.Value,
+            request.FaceAuthentication ?? false, request.UnderGuardianship ?? false, request.Reissue ?? false));
+        return result.IsSuccess ? TypedResults.Created($"/v1/cards/{cardId}", CardResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(string cardId, IClusterClient grains)
+    {
+        if (!TryCardId(cardId, out var id))
+        {
+            return InvalidCardId();
+        }
+        var result = await grains.GetCard(id).GetCard();
+        return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Produced(string cardId, ProducedRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.ChipBatch, "chipBatch"),
+            (card, context) => card.MarkProduced(context, new MarkCardProduced(request.ChipBatch!)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Ready(string cardId, HttpContext http) =>
+        OnCard(cardId, http, _ => { },
+            (card, context) => card.MarkReadyForPickup(context, new MarkCardReadyForPickup(Municipality(http.User))));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> HandOver(string cardId, HandOverRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.PinsSet, "pinsSet"),
+            (card, context) => card.HandOver(context, new HandOverCard(request.ProxyReason, request.PinsSet!.Value,
+                request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http) =>
+        OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Resume(string cardId, ResumeRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),
+            (card, context) => card.Resume(context, new ResumeCard(Municipality(http.User), request.CardPresented!.Value, request.NewSignaturePublicKey)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Abolish(string cardId, AbolishRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.Reason, "reason"),
+            (card, context) => card.Abolish(context, new AbolishCard(request.Reason!.Value)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> PinLocked(string cardId, PinRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.Pin, "pin"),
+            (card, context) => card.ReportPinLock(context, new ReportPinLock(request.Pin!.Value)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> PinReset(string cardId, PinRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors =>
+            {
+                errors.Require(request.Pin, "pin");
+                errors.Require(request.CardPresented, "cardPresented");
+            },
+            (card, context) => card.ResetPin(context, new ResetPin(request.Pin!.Value, request.CardPresented!.Value)));
+
+    /// <summary>The shared shape of a card command: parse the id, validate, command context, call, map.</summary>
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> OnCard(
+        string cardId, HttpContext http, Action<RequestErrors> validate, Func<ICardGrain, CommandContext, Task<Result<CardView>>> call)
+    {
+        if (!TryCardId(cardId, out var id))
+        {
+            return InvalidCardId();
+        }
+        var errors = new RequestErrors();
+        validate(errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var grains = http.RequestServices.GetRequiredService<IClusterClient>();
+        var result = await call(grains.GetCard(id), context);
+        return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static bool TryCardId(string text, out CardId id)
+    {
+        var ok = Guid.TryParse(text, out var guid) && guid != Guid.Empty;
+        id = new CardId(guid);
+        return ok;
+    }
+
+    private static MunicipalityCode Municipality(ClaimsPrincipal user) =>
+        new(user.FindFirstValue(MynaClaims.Municipality) ?? string.Empty);
+
+    private static ProblemHttpResult InvalidCardId() => ApiProblems.Problem(400, "card.invalid-id", "A card id is a UUID.");
+}

@@ -1,0 +1,45 @@
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.GrainInterfaces.Cards;
+
+/// <summary>One Individual Number Card through its whole life.</summary>
+public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
+{
+    [Alias("Apply")]
+    Task<Result<CardView>> Apply(CommandContext context, ApplyForCard command);
+
+    [Alias("MarkProduced")]
+    Task<Result<CardView>> MarkProduced(CommandContext context, MarkCardProduced command);
+
+    [Alias("MarkReadyForPickup")]
+    Task<Result<CardView>> MarkReadyForPickup(CommandContext context, MarkCardReadyForPickup command);
+
+    /// <summary>Hands the card over; it becomes the person's one active card and abolishes the previous one.</summary>
+    [Alias("HandOver")]
+    Task<Result<CardView>> HandOver(CommandContext context, HandOverCard command);
+
+    [Alias("Suspend")]
+    Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command);
+
+    [Alias("Resume")]
+    Task<Result<CardView>> Resume(CommandContext context, ResumeCard command);
+
+    [Alias("Abolish")]
+    Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command);
+
+    [Alias("ReportPinLock")]
+    Task<Result<CardView>> ReportPinLock(CommandContext context, ReportPinLock command);
+
+    [Alias("ResetPin")]
+    Task<Result<CardView>> ResetPin(CommandContext context, ResetPin command);
+
+    [Alias("RevokeSignatureCertificate")]
+    Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command);
+
+    [Alias("GetCard")]
+    Task<Result<CardView>> GetCard();
+}
+
+/// <summary>What a person's stream recorded when a card became their active one.</summary>
+[GenerateSerializer, Immutable, Alias("myna.active-card-change")]
+public sealed record ActiveCardChange([property: Id(0)] CardId Card, [property: Id(1)] CardId? Previous);

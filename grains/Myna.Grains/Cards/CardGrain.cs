@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Myna.Domain.Cards;
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Persons;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+using Myna.Grains.EventSourcing;
+
+namespace Myna.Grains.Cards;
+
+public sealed class CardGrain(
+    IEventStreamStore store,
+    TimeProvider clock,
+    ILogger<CardGrain> logger,
+    IOptions<SnapshotOptions> snapshots)
+    : EventSourcedGrain<CardState, ICardEvent>(store, clock, logger, snapshots), ICardGrain
+{
+    private CardId Id => new(this.GetPrimaryKey());
+
+    private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+
+    protected override StreamRef Stream => StreamRef.For(Id);
+
+    public async Task<Result<CardView>> Apply(CommandContext context, ApplyForCard command)
+    {
+        // The holder's date of birth comes from the person's own record, never from the applicant.
+        var person = await GrainFactory.GetPerson(command.PersonId).GetProfile();
+        if (!person.IsSuccess)
+        {
+            return person.Error!;
+        }
+        if (person.Value!.ClosedBecause is not null && State.FindReceipt(context.CommandId) is null)
+        {
+            return PersonErrors.RecordClosed;
+        }
+        var dateOfBirth = person.Value.Items.DateOfBirth;
+        return await Change(context, command, state => CardDecider.Apply(state, Id, command, dateOfBirth, Now, context.Actor));
+    }
+
+    public Task<Result<CardView>> MarkProduced(CommandContext context, MarkCardProduced command) =>
+        Change(context, command, state => CardDecider.Produce(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> MarkReadyForPickup(CommandContext context, MarkCardReadyForPickup command) =>
+        Change(context, command, state => CardDecider.ReadyForPickup(state, command, Now, context.Actor));
+
+    public async Task<Result<CardView>> HandOver(CommandContext context, HandOverCard command)
+    {
+        var serials = new CertificateSerials(NewSerial(), NewSerial());
+        if (State.FindReceipt(context.CommandId) is null)
+        {
+            // Refuse early, so that a handover that cannot happen touches no other grain.
+            if (CardDecider.HandOver(Current, command, serials, Now, context.Actor).Error is { } refused)
+            {
+                return refused;
+            }
+            // Invariant 2: the person's stream serialises activations across silos; the card it replaces
+            // is abolished before this one is recorded active. Follow-up ids make a retry apply each once.
+            var change = await GrainFactory.GetPerson(Current.PersonId).RegisterActiveCard(context.FollowUp("activate-card"), Id);
+            if (!change.IsSuccess)
+            {
+                return change.Error!;
+            }
+            if (change.Value!.Previous is { } previous && previous != Id)
+            {
+                var abolished = await GrainFactory.GetCard(previous)
+                    .Abolish(context.FollowUp("abolish-previous-card"), new AbolishCard(AbolitionReason.Reissued));
+                if (!abolished.IsSuccess && abolished.Error!.Code != CardErrors.Abolished.Code)
+                {
+                    return abolished.Error;
+                }
+            }
+        }
+        return await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor));
+    }
+
+    public Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command) =>
+        Change(context, command, state => CardDecider.Suspend(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> Resume(CommandContext context, ResumeCard command)
+    {
+        var serial = NewSerial();
+        return Change(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor));
+    }
+
+    public Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command) =>
+        Change(context, command, state => CardDecider.Abolish(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> ReportPinLock(CommandContext context, ReportPinLock command) =>
+        Change(context, command, state => CardDecider.ReportPinLock(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> ResetPin(CommandContext context, ResetPin command) =>
+        Change(context, command, state => CardDecider.ResetPin(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
+        Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> GetCard() => Task.FromResult(View(Current));
+
+    private Task<Result<CardView>> Change<TCommand>(CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide)
+        where TCommand : notnull =>
+        Execute(context, command, state => Task.FromResult(decide(state)), View);
+
+    private Result<CardView> View(CardState state) =>
+        state.Status == CardStatus.None ? CardErrors.NotFound : Result<CardView>.Ok(CardDecider.ToView(state, Today, Version));
+
+    /// <summary>Certificate serials: 80 random bits, hex. Unique with overwhelming probability and unguessable.</summary>
+    private static string NewSerial() => Convert.ToHexString(RandomNumberGenerator.GetBytes(10));
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using Myna.Api.Auth;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class CardApiTests(ApiFixture fixture)
+{
+    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(0, 91).Select(i => (byte)i).ToArray());
+
+    [Fact]
+    public async Task A_card_is_taken_from_application_to_abolition_through_the_api()
+    {
+        var clerk = fixture.Municipality();
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+
+        var applied = await clerk.PostJson("/v1/cards", new { personId = person, channel = "photo-booth" });
+        Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+        var card = applied.Headers.Location!.ToString();
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "2026-11-A" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"{card}/ready-for-pickup", new { })).StatusCode);
+        var active = await (await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key })).Json();
+        Assert.Equal("active", active.Str("status"));
+        Assert.Equal(2, active.GetProperty("certificates").GetArrayLength());
+
+        var callCentre = fixture.ClientFor(Roles.CallCentre);
+        var suspended = await (await callCentre.PostJson($"{card}/suspension", new { reason = "lost at night" })).Json();
+        Assert.Equal("suspended", suspended.Str("status"));
+        var noCard = await clerk.PostJson($"{card}/resumption", new { cardPresented = false });
+        Assert.Equal("card.not-presented", (await noCard.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noCard.StatusCode);
+        Assert.Equal("active", (await (await clerk.PostJson($"{card}/resumption", new { cardPresented = true, newSignaturePublicKey = Key })).Json()).Str("status"));
+
+        var abolished = await (await clerk.PostJson($"{card}/abolition", new { reason = "returned" })).Json();
+        Assert.Equal("abolished", abolished.Str("status"));
+        Assert.All(abolished.GetProperty("certificates").EnumerateArray(), c => Assert.Equal("revoked", c.Str("status")));
+        Assert.Equal("abolished", (await (await callCentre.GetAsync(card)).Json()).Str("status"));
+    }
+
+    [Theory]
+    [InlineData(Roles.Resident, "/production")]
+    [InlineData(Roles.Municipality, "/suspension")]
+    [InlineData(Roles.CallCentre, "/abolition")]
+    [InlineData(Roles.Agency, "/handover")]
+    public async Task Card_steps_belong_to_their_roles(string role, string step)
+    {
+        var scope = new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" };
+        var response = await fixture.ClientFor(role, scope).PostJson($"/v1/cards/{Guid.NewGuid()}{step}", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_cards_and_persons_are_404()
+    {
+        var clerk = fixture.Municipality();
+        Assert.Equal("card.not-found", (await (await clerk.GetAsync($"/v1/cards/{Guid.NewGuid()}")).Json()).Str("code"));
+        Assert.Equal("person.not-found", (await (await clerk.PostJson("/v1/cards", new { personId = Guid.NewGuid(), channel = "counter" })).Json()).Str("code"));
+    }
+}

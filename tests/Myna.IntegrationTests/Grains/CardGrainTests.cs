@@ -1,0 +1,118 @@
+using Myna.Domain.Cards;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Grains;
+
+[Collection(GrainClusterCollection.Name)]
+public sealed class CardGrainTests(GrainClusterFixture fixture)
+{
+    private static readonly Actor Clerk = new("clerk-3", "municipality");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(0, 91).Select(i => (byte)i).ToArray());
+
+    private static CommandContext Command() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter");
+
+    private async Task<PersonId> Person()
+    {
+        var id = PersonId.New();
+        var registered = await fixture.Client.GetPerson(id).Register(Command(),
+            new RegisterPerson(new BasicFourItems("高橋 一郎", "東京都千代田区2-2", new DateOnly(1980, 6, 15), Sex.Male), Chiyoda, RegistrationReason.Birth));
+        Assert.True(registered.IsSuccess);
+        return id;
+    }
+
+    private async Task<ICardGrain> ReadyCard(PersonId person)
+    {
+        var card = fixture.Client.GetCard(CardId.New());
+        Assert.True((await card.Apply(Command(), new ApplyForCard(person, ApplicationChannel.Smartphone, false, false, false))).IsSuccess);
+        Assert.True((await card.MarkProduced(Command(), new MarkCardProduced("BATCH-A"))).IsSuccess);
+        Assert.True((await card.MarkReadyForPickup(Command(), new MarkCardReadyForPickup(Chiyoda))).IsSuccess);
+        return card;
+    }
+
+    private static HandOverCard Handover() => new(null, true, Key, Key);
+
+    [Fact]
+    public async Task A_card_goes_from_application_to_abolition()
+    {
+        var person = await Person();
+        var card = await ReadyCard(person);
+
+        var active = await card.HandOver(Command(), Handover());
+        Assert.Equal(CardStatus.Active, active.Value!.Status);
+        Assert.Equal(new DateOnly(1980, 6, 15).Day, active.Value.ExpiresOn!.Value.Day);
+        Assert.Equal(2, active.Value.Certificates.Count);
+
+        var suspended = await card.Suspend(new CommandContext(Guid.NewGuid(), Guid.NewGuid(), new Actor("cc-1", "call-centre"), "phone"), new SuspendCard("lost"));
+        Assert.All(suspended.Value!.Certificates, c => Assert.Equal("suspended", c.Status));
+        Assert.Equal("card.not-presented", (await card.Resume(Command(), new ResumeCard(Chiyoda, false, Key))).Error?.Code);
+        Assert.Equal(CardStatus.Active, (await card.Resume(Command(), new ResumeCard(Chiyoda, true, Key))).Value!.Status);
+
+        var abolished = await card.Abolish(Command(), new AbolishCard(AbolitionReason.Returned));
+        Assert.Equal(CardStatus.Abolished, abolished.Value!.Status);
+        Assert.Equal("card.abolished", (await card.Suspend(Command(), new SuspendCard("x"))).Error?.Code);
+    }
+
+    [Fact]
+    public async Task A_new_card_abolishes_the_previous_one()
+    {
+        var person = await Person();
+        var first = await ReadyCard(person);
+        Assert.True((await first.HandOver(Command(), Handover())).IsSuccess);
+        var second = await ReadyCard(person);
+
+        Assert.Equal(CardStatus.Active, (await second.HandOver(Command(), Handover())).Value!.Status);
+
+        var old = (await first.GetCard()).Value!;
+        Assert.Equal(CardStatus.Abolished, old.Status);
+        Assert.Equal(AbolitionReason.Reissued, old.AbolishedBecause);
+    }
+
+    [Fact]
+    public async Task Racing_handovers_for_one_person_never_leave_two_active_cards()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var person = await Person();
+            var cards = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ReadyCard(person)));
+
+            var results = await Task.WhenAll(cards.Select(c => c.HandOver(Command(), Handover())));
+
+            Assert.All(results, r => Assert.True(r.IsSuccess, r.Error?.Code));
+            var views = await Task.WhenAll(cards.Select(async c => (await c.GetCard()).Value!));
+            var active = Assert.Single(views, v => v.Status == CardStatus.Active);
+            Assert.All(views.Where(v => v != active), v => Assert.Equal(AbolitionReason.Reissued, v.AbolishedBecause));
+        }
+    }
+
+    [Fact]
+    public async Task A_retried_handover_applies_once()
+    {
+        var person = await Person();
+        var card = await ReadyCard(person);
+        var retry = Command();
+
+        var first = await card.HandOver(retry, Handover());
+        var again = await card.HandOver(retry, Handover());
+
+        Assert.True(again.Replayed);
+        Assert.Equal(first.Value!.Version, again.Value!.Version);
+        var cardEvents = await fixture.Store.ReadAsync(StreamRef.For(new CardId(card.GetPrimaryKey())).Key, 1);
+        Assert.Single(cardEvents, e => e.Data is CardHandedOver);
+        var personEvents = await fixture.Store.ReadAsync(StreamRef.For(person).Key, 1);
+        Assert.Single(personEvents, e => e.EventTypeName == "active_card_changed_v1");
+    }
+
+    [Fact]
+    public async Task A_card_for_an_unknown_person_is_refused()
+    {
+        var card = fixture.Client.GetCard(CardId.New());
+        var result = await card.Apply(Command(), new ApplyForCard(PersonId.New(), ApplicationChannel.Counter, false, false, false));
+        Assert.Equal("person.not-found", result.Error?.Code);
+        Assert.Equal("card.not-found", (await card.GetCard()).Error?.Code);
+    }
+}
