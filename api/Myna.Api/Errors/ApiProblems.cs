@@ -5,7 +5,7 @@ namespace Myna.Api.Errors;
 
 /// <summary>
 /// The one mapping from expected failures to HTTP (RFC 9457 ProblemDetails with a stable "code"):
-/// Validation → 400, NotFound → 404, Conflict → 409, RuleViolated → 422, Forbidden → 403.
+/// Validation → 400, NotFound → 404, Conflict → 409, RuleViolated → 422, Forbidden → 403, Unauthenticated → 401.
 /// </summary>
 public static class ApiProblems
 {
@@ -18,6 +18,7 @@ public static class ApiProblems
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.RuleViolated => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Myna.Api.Agencies;
 using Myna.Api.Audit;
 using Myna.Api.Auth;
+using Myna.Api.Authentication;
 using Myna.Api.Cards;
 using Myna.Api.Errors;
 using Myna.Api.Health;
@@ -107,6 +108,7 @@ public static class ApiSetup
         app.MapAuditEndpoints();
         app.MapAgencyEndpoints();
         app.MapCardEndpoints();
+        app.MapCertificateAuthenticationEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -38,6 +38,13 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
 
     [Alias("GetCard")]
     Task<Result<CardView>> GetCard();
+
+    /// <summary>Checks a signature over a challenge with the registered user-authentication key.</summary>
+    [Alias("VerifySignature")]
+    Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature);
+
+    [Alias("CertificateStatus")]
+    Task<CertificateStatusView> CertificateStatus(string serial);
 }
 
 /// <summary>What a person's stream recorded when a card became their active one.</summary>

@@ -12,6 +12,10 @@ public static class GrainFactoryExtensions
 
     public static ICardGrain GetCard(this IGrainFactory grains, CardId id) => grains.GetGrain<ICardGrain>(id.Value);
 
+    public static IChallengeGrain GetChallenge(this IGrainFactory grains, Guid id) => grains.GetGrain<IChallengeGrain>(id);
+
+    public static ICertificateServiceGrain GetCertificateService(this IGrainFactory grains) => grains.GetGrain<ICertificateServiceGrain>(0);
+
     public static IAuditGrain GetAudit(this IGrainFactory grains) => grains.GetGrain<IAuditGrain>(0);
 
     public static INumberDirectoryGrain GetNumberDirectory(this IGrainFactory grains) => grains.GetGrain<INumberDirectoryGrain>(0);

@@ -8,6 +8,8 @@ public enum ErrorKind
     Conflict,
     RuleViolated,
     Forbidden,
+    /// <summary>Authentication was attempted and refused (bad signature, used challenge, unusable card).</summary>
+    Unauthenticated,
 }
 
 /// <summary>An expected failure as a value, with a stable machine-readable code such as <c>person.not-found</c>.</summary>
@@ -22,6 +24,7 @@ public sealed record DomainError(
     public static DomainError Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
     public static DomainError Rule(string code, string message) => new(ErrorKind.RuleViolated, code, message);
     public static DomainError Forbidden(string code, string message) => new(ErrorKind.Forbidden, code, message);
+    public static DomainError Unauthenticated(string code, string message) => new(ErrorKind.Unauthenticated, code, message);
 }
 
 /// <summary>Outcome of a command or query: a value or a <see cref="DomainError"/>.</summary>

@@ -222,14 +222,5 @@ public static class CardDecider
     private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);
 
-    /// <summary>A public key as the chip exports it: base64 SubjectPublicKeyInfo, bounded in size.</summary>
-    private static bool IsPublicKey(string? key)
-    {
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 2_000)
-        {
-            return false;
-        }
-        Span<byte> buffer = stackalloc byte[1_600];
-        return Convert.TryFromBase64String(key, buffer, out var written) && written >= 32;
-    }
+    private static bool IsPublicKey(string? key) => CertificateAuthentication.IsValidPublicKey(key);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Myna.EventStore.Agencies;
+using Myna.EventStore.Certificates;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 
@@ -37,6 +38,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
         services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();
+        services.AddSingleton<ICertificateIndex, MartenCertificateIndex>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
+using Myna.EventStore.Certificates;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
@@ -13,6 +14,7 @@ namespace Myna.Grains.Cards;
 
 public sealed class CardGrain(
     IEventStreamStore store,
+    ICertificateIndex certificates,
     TimeProvider clock,
     ILogger<CardGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -73,16 +75,20 @@ public sealed class CardGrain(
                 }
             }
         }
-        return await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor));
+        var result = await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor));
+        await IndexCertificatesAsync(result);
+        return result;
     }
 
     public Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command) =>
         Change(context, command, state => CardDecider.Suspend(state, command, Now, context.Actor));
 
-    public Task<Result<CardView>> Resume(CommandContext context, ResumeCard command)
+    public async Task<Result<CardView>> Resume(CommandContext context, ResumeCard command)
     {
         var serial = NewSerial();
-        return Change(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor));
+        var result = await Change(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor));
+        await IndexCertificatesAsync(result);
+        return result;
     }
 
     public Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command) =>
@@ -98,6 +104,44 @@ public sealed class CardGrain(
         Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
 
     public Task<Result<CardView>> GetCard() => Task.FromResult(View(Current));
+
+    public Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature)
+    {
+        // Invariant 4: only an active, unexpired card with a live, unexpired certificate authenticates.
+        if (CardDecider.CanUse(Current, CertificateKind.UserAuthentication, Today) is { } unusable)
+        {
+            return Task.FromResult<Result<AuthenticatedHolder>>(DomainError.Unauthenticated(unusable.Code, unusable.Message));
+        }
+        var certificate = Current.Live(CertificateKind.UserAuthentication)!;
+        if (certificate.Serial != serial)
+        {
+            return Task.FromResult<Result<AuthenticatedHolder>>(DomainError.Unauthenticated("auth.certificate-revoked", "This certificate is no longer valid."));
+        }
+        return Task.FromResult(CertificateAuthentication.Verify(certificate.PublicKey, challenge, signature)
+            ? Result<AuthenticatedHolder>.Ok(new AuthenticatedHolder(Current.PersonId, Id, serial))
+            : DomainError.Unauthenticated("auth.signature-invalid", "The signature does not verify with this certificate."));
+    }
+
+    public Task<CertificateStatusView> CertificateStatus(string serial)
+    {
+        var certificate = Current.Certificates.Find(c => c.Serial == serial);
+        return Task.FromResult(certificate is null
+            ? new CertificateStatusView(serial, "unknown", null)
+            : new CertificateStatusView(serial, CardDecider.CertificateStatus(Current, certificate, Today), certificate.ValidUntil));
+    }
+
+    /// <summary>After confirmation only: the serial → card index that relying parties' lookups use (idempotent).</summary>
+    private async Task IndexCertificatesAsync(Result<CardView> result)
+    {
+        if (!result.IsSuccess)
+        {
+            return;
+        }
+        foreach (var certificate in Current.Certificates.Where(c => c.RevokedBecause is null))
+        {
+            await certificates.RecordAsync(certificate.Serial, Id);
+        }
+    }
 
     private Task<Result<CardView>> Change<TCommand>(CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide)
         where TCommand : notnull =>

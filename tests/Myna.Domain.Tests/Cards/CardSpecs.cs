@@ -15,7 +15,7 @@ public class CardSpecs
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly CardId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-00000000c0de"));
     private static readonly PersonId Holder = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
-    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(0, 91).Select(i => (byte)i).ToArray());
+    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());
     private static readonly CertificateSerials Serials = new("U-1", "S-1");
 
     private static CardState Given(params ICardEvent[] events) => AggregateState.Fold(CardState.Initial, events);

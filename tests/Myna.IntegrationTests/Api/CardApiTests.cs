@@ -7,7 +7,7 @@ namespace Myna.IntegrationTests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class CardApiTests(ApiFixture fixture)
 {
-    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(0, 91).Select(i => (byte)i).ToArray());
+    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());
 
     [Fact]
     public async Task A_card_is_taken_from_application_to_abolition_through_the_api()

@@ -12,7 +12,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
 {
     private static readonly Actor Clerk = new("clerk-3", "municipality");
     private static readonly MunicipalityCode Chiyoda = new("131016");
-    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(0, 91).Select(i => (byte)i).ToArray());
+    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());
 
     private static CommandContext Command() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter");
 

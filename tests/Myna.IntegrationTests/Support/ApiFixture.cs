@@ -26,6 +26,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public ApiFactory Api => _api ?? throw new InvalidOperationException("Not initialised.");
 
+    /// <summary>The silo's clock. Tests in this collection run one at a time; a test that moves it puts it back.</summary>
+    public TestClock SiloClock { get; } = new();
+
     public async Task InitializeAsync()
     {
         await TestInfrastructure.EnsureSchemaAsync();
@@ -42,6 +45,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
         });
+        builder.Services.AddSingleton<TimeProvider>(SiloClock);
         builder.AddMynaSilo();
         _silo = builder.Build();
         await _silo.StartAsync();

@@ -1,0 +1,45 @@
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.GrainInterfaces.Cards;
+
+/// <summary>A one-time challenge for the card to sign.</summary>
+[GenerateSerializer, Immutable, Alias("myna.challenge")]
+public sealed record Challenge(
+    [property: Id(0)] Guid ChallengeId,
+    [property: Id(1)] byte[] Nonce,
+    [property: Id(2)] DateTimeOffset ExpiresAt);
+
+/// <summary>Who signed: the person and card behind a good user-authentication certificate. Never the number.</summary>
+[GenerateSerializer, Immutable, Alias("myna.authenticated-holder")]
+public sealed record AuthenticatedHolder(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] CardId CardId,
+    [property: Id(2)] string Serial);
+
+/// <summary>OCSP-like answer for relying parties: good, revoked, suspended, expired or unknown.</summary>
+[GenerateSerializer, Immutable, Alias("myna.certificate-status")]
+public sealed record CertificateStatusView(
+    [property: Id(0)] string Serial,
+    [property: Id(1)] string Status,
+    [property: Id(2)] DateOnly? ValidUntil);
+
+/// <summary>One challenge, used at most once, valid for a few minutes. Held in memory only.</summary>
+public interface IChallengeGrain : IGrainWithGuidKey
+{
+    [Alias("Issue")]
+    Task<Challenge> Issue();
+
+    /// <summary>Returns the nonce once; a second take, an expired or unknown challenge is refused.</summary>
+    [Alias("Take")]
+    Task<Result<byte[]>> Take();
+}
+
+/// <summary>Certificate authentication and status by serial. Stateless worker: scales with the silos.</summary>
+public interface ICertificateServiceGrain : IGrainWithIntegerKey
+{
+    [Alias("Authenticate")]
+    Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature);
+
+    [Alias("Status")]
+    Task<CertificateStatusView> Status(string serial);
+}

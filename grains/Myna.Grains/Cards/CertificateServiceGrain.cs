@@ -1,0 +1,33 @@
+using Myna.EventStore.Certificates;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+using Orleans.Concurrency;
+
+namespace Myna.Grains.Cards;
+
+[StatelessWorker]
+public sealed class CertificateServiceGrain(ICertificateIndex index) : Grain, ICertificateServiceGrain
+{
+    private static readonly DomainError UnknownCertificate =
+        DomainError.Unauthenticated("auth.certificate-unknown", "No certificate with this serial was issued.");
+
+    public async Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature)
+    {
+        // Take the challenge first: whatever happens next, it cannot be used again.
+        var challenge = await GrainFactory.GetChallenge(challengeId).Take();
+        if (!challenge.IsSuccess)
+        {
+            return challenge.Error!;
+        }
+        if (await index.FindAsync(serial) is not { } card)
+        {
+            return UnknownCertificate;
+        }
+        return await GrainFactory.GetCard(card).VerifySignature(serial, challenge.Value!, signature);
+    }
+
+    public async Task<CertificateStatusView> Status(string serial) =>
+        await index.FindAsync(serial) is { } card
+            ? await GrainFactory.GetCard(card).CertificateStatus(serial)
+            : new CertificateStatusView(serial, "unknown", null);
+}
