@@ -31,6 +31,8 @@ public enum AbolitionReason
     Death,
     NumberChanged,
     LeftJapan,
+    /// <summary>The holder was removed from the resident record (職権消除).</summary>
+    RemovedFromResidentRecord,
 }
 
 /// <summary>Why a proxy may collect a card for the holder.</summary>

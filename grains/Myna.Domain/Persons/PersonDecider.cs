@@ -199,6 +199,11 @@ public static class PersonDecider
             : Decision<IPersonEvent>.Accept(new ActiveCardChanged(state.Id, card, state.ActiveCard, now, actor));
     }
 
+    public static Decision<IPersonEvent> CompleteCardReaction(PersonState state, long reaction, DateTimeOffset now, Actor actor) =>
+        state.PendingCardReactions.Exists(r => r.Number == reaction)
+            ? Decision<IPersonEvent>.Accept(new CardReactionCompleted(state.Id, reaction, now, actor))
+            : Decision<IPersonEvent>.Accept();
+
     /// <summary>What a municipality sees; derived from state only.</summary>
     public static PersonProfile ToProfile(PersonState state, long version) =>
         new(state.Id, state.Items!, state.Municipality, state.Number, state.RegisteredAt, version,

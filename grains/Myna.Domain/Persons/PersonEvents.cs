@@ -183,3 +183,14 @@ public sealed record ActiveCardChanged(
     [property: Id(2)] CardId? Previous,
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
+
+/// <summary>
+/// A reaction this person's change caused on their card (signature certificate revoked, card abolished)
+/// was carried out. Until then it is pending in the person's state and retried (at least once, idempotent).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-reaction-completed.v1")]
+public sealed record CardReactionCompleted(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] long Reaction,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;

@@ -15,6 +15,23 @@ public sealed record DisabilityCertificate(
     [property: Id(5)] DateOnly? ValidUntil,
     [property: Id(6)] DateOnly? ExpiredOn);
 
+public enum CardReactionKind
+{
+    /// <summary>Invariant 6: a basic-four change revokes the signature certificate.</summary>
+    RevokeSignatureCertificate,
+    /// <summary>Death or leaving the resident record abolishes the card.</summary>
+    AbolishCard,
+}
+
+/// <summary>A reaction owed to a card; numbered so that its follow-up command id is stable across retries.</summary>
+[GenerateSerializer, Immutable, Alias("myna.state.card-reaction.v1")]
+public sealed record CardReaction(
+    [property: Id(0)] long Number,
+    [property: Id(1)] CardId Card,
+    [property: Id(2)] CardReactionKind Kind,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] ClosureReason? Closure);
+
 [GenerateSerializer, Immutable, Alias("myna.state.person.v1")]
 public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
 {
@@ -35,6 +52,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(12)] public ResidentRecordCode? ResidentRecordCode { get; init; }
     [Id(13)] public CardId? ActiveCard { get; init; }
     [Id(14)] public CardId? PreviousActiveCard { get; init; }
+    [Id(15)] public ImmutableList<CardReaction> PendingCardReactions { get; init; } = [];
+    [Id(16)] public long CardReactionsRaised { get; init; }
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -52,13 +71,16 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         ActiveCardChanged e => this with { ActiveCard = e.Card, PreviousActiveCard = e.Previous },
         IndividualNumberAssigned e => this with { Number = e.Number },
         IndividualNumberReplaced e => this with { Number = e.NewNumber, FormerNumbers = FormerNumbers.Add(e.OldNumber) },
-        PersonMoved e when Items is not null => this with
+        PersonMoved e when Items is not null => (this with
         {
             Items = Items with { Address = e.NewAddress },
             Municipality = e.Municipality,
-        },
-        PersonRenamed e when Items is not null => this with { Items = Items with { Name = e.NewName } },
-        ResidentRecordClosed e => this with { ClosedBecause = e.Reason, ClosedOn = e.EffectiveOn },
+        }).OweCard(CardReactionKind.RevokeSignatureCertificate, "address changed", null),
+        PersonRenamed e when Items is not null => (this with { Items = Items with { Name = e.NewName } })
+            .OweCard(CardReactionKind.RevokeSignatureCertificate, "name changed", null),
+        ResidentRecordClosed e => (this with { ClosedBecause = e.Reason, ClosedOn = e.EffectiveOn })
+            .OweCard(CardReactionKind.AbolishCard, "resident record closed", e.Reason),
+        CardReactionCompleted e => this with { PendingCardReactions = PendingCardReactions.RemoveAll(r => r.Number == e.Reaction) },
         DisabilityCertificateRecorded e => this with
         {
             DisabilityCertificates = DisabilityCertificates
@@ -85,6 +107,16 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         // Ledger events (identity checks, provisions, refusals) record a look; they change no state.
         _ => this,
     };
+
+    /// <summary>Records that the active card, if any, owes a reaction to this change (the outbox, folded from events).</summary>
+    private PersonState OweCard(CardReactionKind kind, string reason, ClosureReason? closure) =>
+        ActiveCard is not { } card
+            ? this
+            : this with
+            {
+                CardReactionsRaised = CardReactionsRaised + 1,
+                PendingCardReactions = PendingCardReactions.Add(new CardReaction(CardReactionsRaised + 1, card, kind, reason, closure)),
+            };
 
     public DisabilityCertificate? FindCertificate(string number) =>
         DisabilityCertificates.Find(c => c.CertificateNumber == number);

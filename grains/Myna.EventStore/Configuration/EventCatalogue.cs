@@ -29,6 +29,7 @@ public static class EventCatalogue
         (typeof(PersonDataRequestRefused), "person_data_request_refused_v1"),
         (typeof(ResidentRecordCodeAssigned), "resident_record_code_assigned_v1"),
         (typeof(ActiveCardChanged), "active_card_changed_v1"),
+        (typeof(CardReactionCompleted), "card_reaction_completed_v1"),
         (typeof(CardApplied), "card_applied_v1"),
         (typeof(CardProduced), "card_produced_v1"),
         (typeof(CardReadyForPickup), "card_ready_for_pickup_v1"),

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.Grains.EventSourcing;
@@ -16,8 +18,11 @@ public sealed class PersonGrain(
     TimeProvider clock,
     ILogger<PersonGrain> logger,
     IOptions<SnapshotOptions> snapshots)
-    : EventSourcedGrain<PersonState, IPersonEvent>(store, clock, logger, snapshots), IPersonGrain
+    : EventSourcedGrain<PersonState, IPersonEvent>(store, clock, logger, snapshots), IPersonGrain, IRemindable
 {
+    private const string CardReactionsReminder = "card-reactions";
+    private static readonly Actor System = new("system", "person-reactions");
+
     private PersonId Id => new(this.GetPrimaryKey());
 
     protected override StreamRef Stream => StreamRef.For(Id);
@@ -53,13 +58,27 @@ public sealed class PersonGrain(
             Profile);
 
     public Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command) =>
-        Change(context, command, state => PersonDecider.Move(state, command, Now, context.Actor));
+        ChangeAndReact(context, command, state => PersonDecider.Move(state, command, Now, context.Actor));
 
     public Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command) =>
-        Change(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor));
+        ChangeAndReact(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor));
 
     public Task<Result<PersonProfile>> CloseRecord(CommandContext context, CloseResidentRecord command) =>
-        Change(context, command, state => PersonDecider.Close(state, command, Now, context.Actor));
+        ChangeAndReact(context, command, state => PersonDecider.Close(state, command, Now, context.Actor));
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        // Reactions recorded before a crash are still pending in the state folded from the stream:
+        // carry them out soon after activation, without holding the activation up.
+        if (Current.PendingCardReactions.Count > 0)
+        {
+            this.RegisterGrainTimer(DispatchCardReactionsAsync, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == CardReactionsReminder ? DispatchCardReactionsAsync() : Task.CompletedTask;
 
     public Task<Result<PersonProfile>> RecordDisabilityCertificate(CommandContext context, RecordDisabilityCertificate command) =>
         Change(context, command, state => DisabilityRules.Record(state, command, Now, context.Actor));
@@ -122,6 +141,61 @@ public sealed class PersonGrain(
         : Current.FormerNumbers.Contains(number) ? NumberStatus.Replaced
         : NumberStatus.NotTheirs);
 
+    /// <summary>
+    /// A change that the person's card must follow (invariant 6, closure). The reaction is pending in the
+    /// state from the moment the event is confirmed (an outbox folded from the stream); a reminder in
+    /// Azure Table storage wakes this grain to retry it until <see cref="CardReactionCompleted"/> is recorded,
+    /// so a silo dying in between loses nothing, and follow-up command ids make every retry apply once.
+    /// </summary>
+    private async Task<Result<PersonProfile>> ChangeAndReact<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
+        where TCommand : notnull
+    {
+        var result = await Change(context, command, decide);
+        if (Current.PendingCardReactions.Count > 0)
+        {
+            await this.RegisterOrUpdateReminder(CardReactionsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await DispatchCardReactionsAsync();
+        }
+        return result;
+    }
+
+    private async Task DispatchCardReactionsAsync()
+    {
+        foreach (var reaction in Current.PendingCardReactions.ToList())
+        {
+            var context = new CommandContext(
+                CommandContext.DerivedId(Id.Value, $"card-reaction-{reaction.Number}"), Guid.CreateVersion7(), System, "system");
+            var card = GrainFactory.GetCard(reaction.Card);
+            Result<CardView> outcome;
+            try
+            {
+                outcome = reaction.Kind == CardReactionKind.RevokeSignatureCertificate
+                    ? await card.RevokeSignatureCertificate(context, new RevokeSignatureCertificate(reaction.Reason))
+                    : await card.Abolish(context, new AbolishCard(reaction.Closure switch
+                    {
+                        ClosureReason.Death => AbolitionReason.Death,
+                        ClosureReason.EmigratedAbroad => AbolitionReason.LeftJapan,
+                        _ => AbolitionReason.RemovedFromResidentRecord,
+                    }));
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                logger.LogWarning(ex, "Card reaction {Reaction} of {Stream} not delivered yet; the reminder retries it", reaction.Number, Stream.Key);
+                return;
+            }
+            if (outcome.IsSuccess || outcome.Error!.Code == CardErrors.Abolished.Code || outcome.Error.Code == CardErrors.NotFound.Code)
+            {
+                await Execute(context.FollowUp("completed"), new CardReactionDone(reaction.Number),
+                    state => Task.FromResult(PersonDecider.CompleteCardReaction(state, reaction.Number, Now, System)),
+                    _ => Result<long>.Ok(reaction.Number));
+            }
+        }
+        if (Current.PendingCardReactions.Count == 0 && await this.GetReminder(CardReactionsReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
     private Task<Result<PersonProfile>> Change<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
         where TCommand : notnull =>
         Execute(context, command, state => Task.FromResult(decide(state)), Profile);
@@ -134,3 +208,5 @@ public sealed class PersonGrain(
 internal sealed record AgencyCodeIssue(string Agency, string Code);
 
 internal sealed record ActiveCardRegistration(Guid Card);
+
+internal sealed record CardReactionDone(long Reaction);

@@ -1,4 +1,5 @@
 using Myna.Domain.Cards;
+using Myna.Domain.Persons;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
@@ -105,6 +106,74 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         Assert.Single(cardEvents, e => e.Data is CardHandedOver);
         var personEvents = await fixture.Store.ReadAsync(StreamRef.For(person).Key, 1);
         Assert.Single(personEvents, e => e.EventTypeName == "active_card_changed_v1");
+    }
+
+    private async Task<(PersonId Person, ICardGrain Card)> PersonWithActiveCard()
+    {
+        var person = await Person();
+        var card = await ReadyCard(person);
+        Assert.True((await card.HandOver(Command(), Handover())).IsSuccess);
+        return (person, card);
+    }
+
+    [Fact]
+    public async Task A_basic_four_change_revokes_the_signature_certificate_and_keeps_the_user_certificate()
+    {
+        var (person, card) = await PersonWithActiveCard();
+
+        Assert.True((await fixture.Client.GetPerson(person).Rename(Command(), new RenamePerson("高橋 一朗", Chiyoda))).IsSuccess);
+
+        var certificates = (await card.GetCard()).Value!.Certificates;
+        Assert.Equal("revoked", certificates.Single(c => c.Kind == CertificateKind.Signature).Status);
+        Assert.Equal("good", certificates.Single(c => c.Kind == CertificateKind.UserAuthentication).Status);
+        var personEvents = await fixture.Store.ReadAsync(StreamRef.For(person).Key, 1);
+        Assert.Single(personEvents, e => e.EventTypeName == "card_reaction_completed_v1");
+    }
+
+    [Fact]
+    public async Task Death_abolishes_the_card()
+    {
+        var (person, card) = await PersonWithActiveCard();
+
+        await fixture.Client.GetPerson(person).CloseRecord(Command(), new CloseResidentRecord(ClosureReason.Death, new DateOnly(2026, 11, 20), Chiyoda));
+
+        var view = (await card.GetCard()).Value!;
+        Assert.Equal(CardStatus.Abolished, view.Status);
+        Assert.Equal(AbolitionReason.Death, view.AbolishedBecause);
+    }
+
+    [Fact]
+    public async Task A_reaction_pending_when_the_silo_died_is_carried_out_on_the_next_activation()
+    {
+        var (person, card) = await PersonWithActiveCard();
+        var grain = fixture.Client.GetPerson(person);
+        await fixture.Cluster.DeactivateAsync(grain);
+        // As if a silo confirmed the rename and died before telling the card: the event is stored, the
+        // reaction never ran.
+        var key = StreamRef.For(person).Key;
+        await fixture.Store.AppendAsync(key, await fixture.Store.GetVersionAsync(key),
+            [new PersonRenamed(person, "高橋 壱郎", Chiyoda, DateTimeOffset.UtcNow, Clerk)],
+            new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "counter", "fp:crash"));
+        Assert.Equal("good", (await card.GetCard()).Value!.Certificates.Single(c => c.Kind == CertificateKind.Signature).Status);
+
+        await grain.GetProfile(); // any call reactivates the person; the reminder would do the same
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string status;
+        do
+        {
+            await Task.Delay(100);
+            status = (await card.GetCard()).Value!.Certificates.Single(c => c.Kind == CertificateKind.Signature).Status;
+        }
+        while (status != "revoked" && DateTime.UtcNow < deadline);
+        Assert.Equal("revoked", status);
+        var completed = 0;
+        for (var i = 0; i < 50 && completed == 0; i++)
+        {
+            completed = (await fixture.Store.ReadAsync(key, 1)).Count(e => e.EventTypeName == "card_reaction_completed_v1");
+            await Task.Delay(100);
+        }
+        Assert.Equal(1, completed);
     }
 
     [Fact]
