@@ -22,18 +22,21 @@ public sealed record AbolishRequest(AbolitionReason? Reason);
 
 public sealed record PinRequest(PinKind? Pin, bool? CardPresented);
 
+public sealed record AddressUpdateRequest(bool? CardPresented);
+
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
 /// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
 public sealed record CardResponse(
     Guid Id, Guid PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
     DateOnly? ExpiresOn, DateOnly? RenewalOpensOn, int FeeYen, AbolitionReason? AbolishedBecause,
-    IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version)
+    IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version,
+    DateOnly? AddressUpdateDueBy, bool Lapsed)
 {
     public static CardResponse From(CardView v) => new(
         v.Id.Value, v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
         v.FeeYen, v.AbolishedBecause, v.Certificates.Select(c => new CertificateResponse(c.Kind, c.Serial, c.ValidUntil, c.Status)).ToList(),
-        v.LockedPins, v.Version);
+        v.LockedPins, v.Version, v.AddressUpdateDueBy, v.Lapsed);
 }
 
 /// <summary>
@@ -56,6 +59,7 @@ public static class CardEndpoints
         cards.MapPost("/{cardId}/abolition", Abolish).WithName("AbolishCard").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/pin-locks", PinLocked).WithName("ReportPinLock").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/pin-resets", PinReset).WithName("ResetPin").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/address-updates", AddressUpdated).WithName("RecordCardAddressUpdate").RequireAuthorization(Policies.Municipality);
         return app;
     }
 
@@ -137,6 +141,10 @@ public static class CardEndpoints
                 errors.Require(request.CardPresented, "cardPresented");
             },
             (card, context) => card.ResetPin(context, new ResetPin(request.Pin!.Value, request.CardPresented!.Value)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> AddressUpdated(string cardId, AddressUpdateRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),
+            (card, context) => card.RecordAddressUpdate(context, new RecordCardAddressUpdate(Municipality(http.User), request.CardPresented!.Value)));
 
     /// <summary>The shared shape of a card command: parse the id, validate, command context, call, map.</summary>
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> OnCard(

@@ -46,6 +46,13 @@ public sealed record ReportPinLock([property: Id(0)] PinKind Pin);
 [GenerateSerializer, Immutable, Alias("myna.cmd.reset-pin")]
 public sealed record ResetPin([property: Id(0)] PinKind Pin, [property: Id(1)] bool CardPresented);
 
+/// <summary>The holder moved: the card must be updated at a counter within 90 days of the move-in or it lapses.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.note-holder-moved")]
+public sealed record NoteHolderMoved([property: Id(0)] DateOnly MovedOn);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-card-address-update")]
+public sealed record RecordCardAddressUpdate([property: Id(0)] MunicipalityCode Municipality, [property: Id(1)] bool CardPresented);
+
 [GenerateSerializer, Immutable, Alias("myna.cmd.revoke-signature-certificate")]
 public sealed record RevokeSignatureCertificate([property: Id(0)] string Reason);
 
@@ -70,4 +77,6 @@ public sealed record CardView(
     [property: Id(9)] AbolitionReason? AbolishedBecause,
     [property: Id(10)] IReadOnlyList<CertificateView> Certificates,
     [property: Id(11)] IReadOnlyList<PinKind> LockedPins,
-    [property: Id(12)] long Version);
+    [property: Id(12)] long Version,
+    [property: Id(13)] DateOnly? AddressUpdateDueBy,
+    [property: Id(14)] bool Lapsed);

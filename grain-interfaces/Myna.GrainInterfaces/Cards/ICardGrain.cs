@@ -33,6 +33,12 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("ResetPin")]
     Task<Result<CardView>> ResetPin(CommandContext context, ResetPin command);
 
+    [Alias("NoteHolderMoved")]
+    Task<Result<CardView>> NoteHolderMoved(CommandContext context, NoteHolderMoved command);
+
+    [Alias("RecordAddressUpdate")]
+    Task<Result<CardView>> RecordAddressUpdate(CommandContext context, RecordCardAddressUpdate command);
+
     [Alias("RevokeSignatureCertificate")]
     Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command);
 

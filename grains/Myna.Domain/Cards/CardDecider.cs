@@ -173,6 +173,31 @@ public static class CardDecider
             : CardErrors.CardNotPresented;
     }
 
+    /// <summary>A move-in gives 90 days to update the card's address (the earliest open deadline counts).</summary>
+    public const int AddressUpdateDays = 90;
+
+    public static Decision<ICardEvent> NoteHolderMoved(CardState state, NoteHolderMoved command, DateTimeOffset now, Actor actor) =>
+        state.Status is CardStatus.None or CardStatus.Abolished
+            ? Decision<ICardEvent>.Accept()
+            : Decision<ICardEvent>.Accept(new CardAddressUpdateRequired(state.Id, command.MovedOn, command.MovedOn.AddDays(AddressUpdateDays), now, actor));
+
+    public static Decision<ICardEvent> RecordAddressUpdate(CardState state, RecordCardAddressUpdate command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status is not (CardStatus.Active or CardStatus.Suspended))
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        if (!command.CardPresented)
+        {
+            return CardErrors.CardNotPresented;
+        }
+        if (state.IsLapsedOn(DateOnly.FromDateTime(now.UtcDateTime)))
+        {
+            return DomainError.Rule("card.lapsed", "The card lapsed: its address was not updated within 90 days of the move. Apply for a new card.");
+        }
+        return Decision<ICardEvent>.Accept(new CardAddressUpdated(state.Id, command.Municipality, now, actor));
+    }
+
     /// <summary>Invariant 6: any basic-four change revokes the signature certificate; the user certificate stays.</summary>
     public static Decision<ICardEvent> RevokeSignature(CardState state, RevokeSignatureCertificate command, DateTimeOffset now, Actor actor) =>
         state.Live(CertificateKind.Signature) is { } signature && state.Status != CardStatus.Abolished
@@ -199,6 +224,10 @@ public static class CardDecider
         {
             return CardErrors.Expired;
         }
+        if (state.IsLapsedOn(today))
+        {
+            return DomainError.Rule("card.lapsed", "The card lapsed: its address was not updated within 90 days of the move.");
+        }
         var certificate = state.Live(kind);
         if (certificate is null)
         {
@@ -208,7 +237,7 @@ public static class CardDecider
     }
 
     public static string CertificateStatus(CardState state, Certificate certificate, DateOnly today) =>
-        certificate.RevokedBecause is not null || state.Status == CardStatus.Abolished ? "revoked"
+        certificate.RevokedBecause is not null || state.Status == CardStatus.Abolished || state.IsLapsedOn(today) ? "revoked"
         : state.Status == CardStatus.Suspended ? "suspended"
         : today > certificate.ValidUntil || state.IsExpiredOn(today) ? "expired"
         : "good";
@@ -217,7 +246,7 @@ public static class CardDecider
         state.Id, state.PersonId, state.Status, state.FaceAuthentication, state.AppliedOn, state.IssuedOn, state.ExpiresOn,
         state.ExpiresOn is { } expires ? CardValidity.RenewalOpensOn(expires) : null, state.FeeYen, state.AbolishedBecause,
         state.Certificates.Select(c => new CertificateView(c.Kind, c.Serial, c.ValidUntil, CertificateStatus(state, c, today))).ToList(),
-        state.LockedPins, version);
+        state.LockedPins, version, state.AddressUpdateDueBy, state.IsLapsedOn(today));
 
     private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);

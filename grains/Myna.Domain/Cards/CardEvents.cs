@@ -92,6 +92,23 @@ public sealed record CardAbolished(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : ICardEvent;
 
+/// <summary>The holder moved; the card's address must be updated by <see cref="DueBy"/> (90 days) or the card lapses.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-address-update-required.v1")]
+public sealed record CardAddressUpdateRequired(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] DateOnly MovedOn,
+    [property: Id(2)] DateOnly DueBy,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : ICardEvent;
+
+/// <summary>The new address was written on the card at a counter.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-address-updated.v1")]
+public sealed record CardAddressUpdated(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] MunicipalityCode Municipality,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
 /// <summary>The chip reported a lock (3 wrong PINs, or 5 wrong signature passwords). The PIN itself never reaches us.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.pin-lock-reported.v1")]
 public sealed record PinLockReported(

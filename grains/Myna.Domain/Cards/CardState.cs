@@ -33,6 +33,7 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
     [Id(12)] public ImmutableList<PinKind> LockedPins { get; init; } = [];
     [Id(13)] public AbolitionReason? AbolishedBecause { get; init; }
     [Id(14)] public MunicipalityCode Municipality { get; init; }
+    [Id(15)] public DateOnly? AddressUpdateDueBy { get; init; }
 
     public CardState Apply(ICardEvent @event) => @event switch
     {
@@ -63,6 +64,8 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         CardAbolished e => this with { Status = CardStatus.Abolished, AbolishedBecause = e.Reason },
         PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },
         PinReset e => this with { LockedPins = LockedPins.Remove(e.Pin) },
+        CardAddressUpdateRequired e => this with { AddressUpdateDueBy = AddressUpdateDueBy is { } due && due < e.DueBy ? due : e.DueBy },
+        CardAddressUpdated e => this with { AddressUpdateDueBy = null, Municipality = e.Municipality },
         _ => this,
     };
 
@@ -71,4 +74,7 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
 
     /// <summary>Expiry is enforced by time: an expired card fails even though no event says so.</summary>
     public bool IsExpiredOn(DateOnly day) => ExpiresOn is { } expires && day > expires;
+
+    /// <summary>Moved and not updated within 90 days: the card has lapsed, by the clock alone.</summary>
+    public bool IsLapsedOn(DateOnly day) => AddressUpdateDueBy is { } due && day > due;
 }

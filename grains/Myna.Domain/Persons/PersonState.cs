@@ -21,6 +21,8 @@ public enum CardReactionKind
     RevokeSignatureCertificate,
     /// <summary>Death or leaving the resident record abolishes the card.</summary>
     AbolishCard,
+    /// <summary>A move-in starts the card's 90 days to have its address updated.</summary>
+    NoteMove,
 }
 
 /// <summary>A reaction owed to a card; numbered so that its follow-up command id is stable across retries.</summary>
@@ -30,7 +32,8 @@ public sealed record CardReaction(
     [property: Id(1)] CardId Card,
     [property: Id(2)] CardReactionKind Kind,
     [property: Id(3)] string Reason,
-    [property: Id(4)] ClosureReason? Closure);
+    [property: Id(4)] ClosureReason? Closure,
+    [property: Id(5)] DateOnly? MovedOn = null);
 
 [GenerateSerializer, Immutable, Alias("myna.state.person.v1")]
 public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
@@ -75,7 +78,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         {
             Items = Items with { Address = e.NewAddress },
             Municipality = e.Municipality,
-        }).OweCard(CardReactionKind.RevokeSignatureCertificate, "address changed", null),
+        }).OweCard(CardReactionKind.RevokeSignatureCertificate, "address changed", null)
+            .OweCard(CardReactionKind.NoteMove, "moved", null, e.MovedOn),
         PersonRenamed e when Items is not null => (this with { Items = Items with { Name = e.NewName } })
             .OweCard(CardReactionKind.RevokeSignatureCertificate, "name changed", null),
         ResidentRecordClosed e => (this with { ClosedBecause = e.Reason, ClosedOn = e.EffectiveOn })
@@ -109,13 +113,13 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     };
 
     /// <summary>Records that the active card, if any, owes a reaction to this change (the outbox, folded from events).</summary>
-    private PersonState OweCard(CardReactionKind kind, string reason, ClosureReason? closure) =>
+    private PersonState OweCard(CardReactionKind kind, string reason, ClosureReason? closure, DateOnly? movedOn = null) =>
         ActiveCard is not { } card
             ? this
             : this with
             {
                 CardReactionsRaised = CardReactionsRaised + 1,
-                PendingCardReactions = PendingCardReactions.Add(new CardReaction(CardReactionsRaised + 1, card, kind, reason, closure)),
+                PendingCardReactions = PendingCardReactions.Add(new CardReaction(CardReactionsRaised + 1, card, kind, reason, closure, movedOn)),
             };
 
     public DisabilityCertificate? FindCertificate(string number) =>

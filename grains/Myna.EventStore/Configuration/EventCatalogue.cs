@@ -41,5 +41,7 @@ public static class EventCatalogue
         (typeof(CardAbolished), "card_abolished_v1"),
         (typeof(PinLockReported), "pin_lock_reported_v1"),
         (typeof(PinReset), "pin_reset_v1"),
+        (typeof(CardAddressUpdateRequired), "card_address_update_required_v1"),
+        (typeof(CardAddressUpdated), "card_address_updated_v1"),
     ];
 }

@@ -100,6 +100,12 @@ public sealed class CardGrain(
     public Task<Result<CardView>> ResetPin(CommandContext context, ResetPin command) =>
         Change(context, command, state => CardDecider.ResetPin(state, command, Now, context.Actor));
 
+    public Task<Result<CardView>> NoteHolderMoved(CommandContext context, NoteHolderMoved command) =>
+        Change(context, command, state => CardDecider.NoteHolderMoved(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> RecordAddressUpdate(CommandContext context, RecordCardAddressUpdate command) =>
+        Change(context, command, state => CardDecider.RecordAddressUpdate(state, command, Now, context.Actor));
+
     public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
         Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
 

@@ -169,14 +169,17 @@ public sealed class PersonGrain(
             Result<CardView> outcome;
             try
             {
-                outcome = reaction.Kind == CardReactionKind.RevokeSignatureCertificate
-                    ? await card.RevokeSignatureCertificate(context, new RevokeSignatureCertificate(reaction.Reason))
-                    : await card.Abolish(context, new AbolishCard(reaction.Closure switch
+                outcome = reaction.Kind switch
+                {
+                    CardReactionKind.RevokeSignatureCertificate => await card.RevokeSignatureCertificate(context, new RevokeSignatureCertificate(reaction.Reason)),
+                    CardReactionKind.NoteMove => await card.NoteHolderMoved(context, new NoteHolderMoved(reaction.MovedOn ?? DateOnly.FromDateTime(Now.UtcDateTime))),
+                    _ => await card.Abolish(context, new AbolishCard(reaction.Closure switch
                     {
                         ClosureReason.Death => AbolitionReason.Death,
                         ClosureReason.EmigratedAbroad => AbolitionReason.LeftJapan,
                         _ => AbolitionReason.RemovedFromResidentRecord,
-                    }));
+                    })),
+                };
             }
             catch (Exception ex) when (ex is TimeoutException or OrleansException)
             {

@@ -162,6 +162,31 @@ public class CardSpecs
     }
 
     [Fact]
+    public void A_move_not_followed_by_a_card_update_within_90_days_lapses_the_card()
+    {
+        var active = Active();
+        var moved = AggregateState.Fold(active, CardDecider.NoteHolderMoved(active, new NoteHolderMoved(new DateOnly(2026, 11, 1)), Now, Clerk).Events);
+
+        Assert.Equal(new DateOnly(2027, 1, 30), moved.AddressUpdateDueBy);
+        Assert.Null(CardDecider.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 30)));
+        Assert.Equal("card.lapsed", CardDecider.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 31))?.Code);
+        Assert.True(CardDecider.ToView(moved, new DateOnly(2027, 1, 31), 1).Lapsed);
+
+        var updated = AggregateState.Fold(moved, CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, true), Now, Clerk).Events);
+        Assert.Null(updated.AddressUpdateDueBy);
+        Assert.Null(CardDecider.CanUse(updated, CertificateKind.UserAuthentication, new DateOnly(2027, 6, 1)));
+        Assert.Equal("card.not-presented", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, false), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void A_lapsed_card_cannot_be_updated_any_more()
+    {
+        var active = Active();
+        var moved = AggregateState.Fold(active, CardDecider.NoteHolderMoved(active, new NoteHolderMoved(new DateOnly(2026, 6, 1)), Now, Clerk).Events);
+        Assert.Equal("card.lapsed", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, true), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
     public void The_view_shows_certificate_status_and_the_renewal_window()
     {
         var view = CardDecider.ToView(Active(), Today, 5);

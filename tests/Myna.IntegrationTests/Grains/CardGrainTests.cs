@@ -131,6 +131,20 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_move_starts_the_cards_90_days_and_revokes_the_signature_certificate()
+    {
+        var (person, card) = await PersonWithActiveCard();
+
+        await fixture.Client.GetPerson(person).RecordMove(Command(), new RecordMove("東京都千代田区9-9", Chiyoda, new DateOnly(2026, 11, 20)));
+
+        var view = (await card.GetCard()).Value!;
+        Assert.Equal(new DateOnly(2027, 2, 18), view.AddressUpdateDueBy);
+        Assert.Equal("revoked", view.Certificates.Single(c => c.Kind == CertificateKind.Signature).Status);
+        var updated = await card.RecordAddressUpdate(Command(), new RecordCardAddressUpdate(Chiyoda, true));
+        Assert.Null(updated.Value!.AddressUpdateDueBy);
+    }
+
+    [Fact]
     public async Task Death_abolishes_the_card()
     {
         var (person, card) = await PersonWithActiveCard();
