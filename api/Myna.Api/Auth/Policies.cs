@@ -12,6 +12,7 @@ public static class Policies
     public const string CallCentre = "call-centre";
     public const string Operator = "operator";
     public const string CardReaders = "card-readers";
+    public const string LossReporters = "loss-reporters";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -21,6 +22,7 @@ public static class Policies
         .AddPolicy(CallCentre, p => p.RequireRole(Roles.CallCentre))
         .AddPolicy(Operator, p => p.RequireRole(Roles.Operator))
         .AddPolicy(CardReaders, p => p.RequireRole(Roles.Municipality, Roles.CallCentre))
+        .AddPolicy(LossReporters, p => p.RequireRole(Roles.CallCentre, Roles.Resident))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

@@ -24,6 +24,8 @@ public sealed record PinRequest(PinKind? Pin, bool? CardPresented);
 
 public sealed record AddressUpdateRequest(bool? CardPresented);
 
+public sealed record ConversionRequest(bool? FaceAuthentication, bool? CardPresented, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
 /// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
@@ -54,7 +56,9 @@ public static class CardEndpoints
         cards.MapPost("/{cardId}/production", Produced).WithName("RecordCardProduced").RequireAuthorization(Policies.Operator);
         cards.MapPost("/{cardId}/ready-for-pickup", Ready).WithName("RecordCardReadyForPickup").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/handover", HandOver).WithName("HandOverCard").RequireAuthorization(Policies.Municipality);
-        cards.MapPost("/{cardId}/suspension", Suspend).WithName("SuspendCard").RequireAuthorization(Policies.CallCentre);
+        // The call centre at any hour, or the holders themselves from the portal (their own card only).
+        cards.MapPost("/{cardId}/suspension", Suspend).WithName("SuspendCard").RequireAuthorization(Policies.LossReporters);
+        cards.MapPost("/{cardId}/conversion", Convert).WithName("ConvertCard").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/resumption", Resume).WithName("ResumeCard").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/abolition", Abolish).WithName("AbolishCard").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/pin-locks", PinLocked).WithName("ReportPinLock").RequireAuthorization(Policies.Municipality);
@@ -119,8 +123,34 @@ public static class CardEndpoints
             (card, context) => card.HandOver(context, new HandOverCard(request.ProxyReason, request.PinsSet!.Value,
                 request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http) =>
-        OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http, IClusterClient grains)
+    {
+        if (http.User.IsInRole(Roles.Resident))
+        {
+            if (!TryCardId(cardId, out var id))
+            {
+                return InvalidCardId();
+            }
+            var card = await grains.GetCard(id).GetCard();
+            if (!card.IsSuccess || card.Value!.PersonId.Value.ToString() != http.User.FindFirstValue(MynaClaims.PersonId))
+            {
+                // Not revealing whether someone else's card exists.
+                return ApiProblems.Problem(404, "card.not-found", "No card of yours exists under this id.");
+            }
+        }
+        return await OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
+    }
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Convert(string cardId, ConversionRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors =>
+            {
+                errors.Require(request.FaceAuthentication, "faceAuthentication");
+                errors.Require(request.CardPresented, "cardPresented");
+            },
+            (card, context) => request.FaceAuthentication!.Value
+                ? card.ConvertToFaceAuthentication(context, new ConvertToFaceAuthentication(request.CardPresented!.Value))
+                : card.ConvertToPinCard(context, new ConvertToPinCard(request.CardPresented!.Value, request.PinsSet ?? false,
+                    request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Resume(string cardId, ResumeRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),

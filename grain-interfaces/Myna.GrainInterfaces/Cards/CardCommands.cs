@@ -53,6 +53,18 @@ public sealed record NoteHolderMoved([property: Id(0)] DateOnly MovedOn);
 [GenerateSerializer, Immutable, Alias("myna.cmd.record-card-address-update")]
 public sealed record RecordCardAddressUpdate([property: Id(0)] MunicipalityCode Municipality, [property: Id(1)] bool CardPresented);
 
+/// <summary>At a counter with the card: to a PIN-less face-authentication card (certificates revoked, PINs gone).</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.convert-to-face-authentication")]
+public sealed record ConvertToFaceAuthentication([property: Id(0)] bool CardPresented);
+
+/// <summary>At a counter with the card: back to a PIN card (PINs set on the chip, certificates issued).</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.convert-to-pin-card")]
+public sealed record ConvertToPinCard(
+    [property: Id(0)] bool CardPresented,
+    [property: Id(1)] bool PinsSet,
+    [property: Id(2)] string? UserAuthenticationPublicKey,
+    [property: Id(3)] string? SignaturePublicKey);
+
 [GenerateSerializer, Immutable, Alias("myna.cmd.revoke-signature-certificate")]
 public sealed record RevokeSignatureCertificate([property: Id(0)] string Reason);
 

@@ -39,6 +39,12 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("RecordAddressUpdate")]
     Task<Result<CardView>> RecordAddressUpdate(CommandContext context, RecordCardAddressUpdate command);
 
+    [Alias("ConvertToFaceAuthentication")]
+    Task<Result<CardView>> ConvertToFaceAuthentication(CommandContext context, ConvertToFaceAuthentication command);
+
+    [Alias("ConvertToPinCard")]
+    Task<Result<CardView>> ConvertToPinCard(CommandContext context, ConvertToPinCard command);
+
     [Alias("RevokeSignatureCertificate")]
     Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command);
 

@@ -198,6 +198,67 @@ public static class CardDecider
         return Decision<ICardEvent>.Accept(new CardAddressUpdated(state.Id, command.Municipality, now, actor));
     }
 
+    public static Decision<ICardEvent> ConvertToFaceAuthentication(CardState state, ConvertToFaceAuthentication command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Active)
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        if (!command.CardPresented)
+        {
+            return CardErrors.CardNotPresented;
+        }
+        if (state.FaceAuthentication)
+        {
+            return Decision<ICardEvent>.Accept();
+        }
+        var events = new List<ICardEvent> { new CardConvertedToFaceAuthentication(state.Id, now, actor) };
+        events.AddRange(state.Certificates.Where(c => c.RevokedBecause is null)
+            .Select(c => new CertificateRevoked(state.Id, c.Serial, "converted to face authentication", now, actor)));
+        return Decision<ICardEvent>.Accept([.. events]);
+    }
+
+    /// <summary>Certificates issued on conversion run to the 5th birthday from today, never past the card.</summary>
+    public static Decision<ICardEvent> ConvertToPinCard(CardState state, ConvertToPinCard command, CertificateSerials serials, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Active)
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        if (!command.CardPresented)
+        {
+            return CardErrors.CardNotPresented;
+        }
+        if (!state.FaceAuthentication)
+        {
+            return Decision<ICardEvent>.Accept();
+        }
+        if (!command.PinsSet)
+        {
+            return CardErrors.PinsNotSet;
+        }
+        if (!IsPublicKey(command.UserAuthenticationPublicKey))
+        {
+            return CardErrors.NoPublicKey;
+        }
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var validUntil = CardValidity.CertificateExpiry(state.HolderDateOfBirth, today, state.ExpiresOn!.Value);
+        var events = new List<ICardEvent>
+        {
+            new CardConvertedToPinCard(state.Id, now, actor),
+            new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication, command.UserAuthenticationPublicKey!, validUntil, now, actor),
+        };
+        if (MaySign(state with { FaceAuthentication = false }, today))
+        {
+            if (!IsPublicKey(command.SignaturePublicKey))
+            {
+                return CardErrors.NoPublicKey;
+            }
+            events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature, command.SignaturePublicKey!, validUntil, now, actor));
+        }
+        return Decision<ICardEvent>.Accept([.. events]);
+    }
+
     /// <summary>Invariant 6: any basic-four change revokes the signature certificate; the user certificate stays.</summary>
     public static Decision<ICardEvent> RevokeSignature(CardState state, RevokeSignatureCertificate command, DateTimeOffset now, Actor actor) =>
         state.Live(CertificateKind.Signature) is { } signature && state.Status != CardStatus.Abolished

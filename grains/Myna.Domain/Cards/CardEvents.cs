@@ -109,6 +109,20 @@ public sealed record CardAddressUpdated(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : ICardEvent;
 
+/// <summary>Converted to a face-authentication card: no PINs and no certificates from now on.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-converted-to-face-authentication.v1")]
+public sealed record CardConvertedToFaceAuthentication(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] DateTimeOffset OccurredAt,
+    [property: Id(2)] Actor Actor) : ICardEvent;
+
+/// <summary>Converted back to a PIN card: PINs were set on the chip (certificates follow as their own events).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-converted-to-pin-card.v1")]
+public sealed record CardConvertedToPinCard(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] DateTimeOffset OccurredAt,
+    [property: Id(2)] Actor Actor) : ICardEvent;
+
 /// <summary>The chip reported a lock (3 wrong PINs, or 5 wrong signature passwords). The PIN itself never reaches us.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.pin-lock-reported.v1")]
 public sealed record PinLockReported(

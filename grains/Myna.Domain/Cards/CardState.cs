@@ -65,6 +65,8 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },
         PinReset e => this with { LockedPins = LockedPins.Remove(e.Pin) },
         CardAddressUpdateRequired e => this with { AddressUpdateDueBy = AddressUpdateDueBy is { } due && due < e.DueBy ? due : e.DueBy },
+        CardConvertedToFaceAuthentication => this with { FaceAuthentication = true, LockedPins = [] },
+        CardConvertedToPinCard => this with { FaceAuthentication = false },
         CardAddressUpdated e => this with { AddressUpdateDueBy = null, Municipality = e.Municipality },
         _ => this,
     };

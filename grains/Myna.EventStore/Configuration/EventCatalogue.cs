@@ -43,5 +43,7 @@ public static class EventCatalogue
         (typeof(PinReset), "pin_reset_v1"),
         (typeof(CardAddressUpdateRequired), "card_address_update_required_v1"),
         (typeof(CardAddressUpdated), "card_address_updated_v1"),
+        (typeof(CardConvertedToFaceAuthentication), "card_converted_to_face_authentication_v1"),
+        (typeof(CardConvertedToPinCard), "card_converted_to_pin_card_v1"),
     ];
 }

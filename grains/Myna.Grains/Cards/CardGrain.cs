@@ -106,6 +106,17 @@ public sealed class CardGrain(
     public Task<Result<CardView>> RecordAddressUpdate(CommandContext context, RecordCardAddressUpdate command) =>
         Change(context, command, state => CardDecider.RecordAddressUpdate(state, command, Now, context.Actor));
 
+    public Task<Result<CardView>> ConvertToFaceAuthentication(CommandContext context, ConvertToFaceAuthentication command) =>
+        Change(context, command, state => CardDecider.ConvertToFaceAuthentication(state, command, Now, context.Actor));
+
+    public async Task<Result<CardView>> ConvertToPinCard(CommandContext context, ConvertToPinCard command)
+    {
+        var serials = new CertificateSerials(NewSerial(), NewSerial());
+        var result = await Change(context, command, state => CardDecider.ConvertToPinCard(state, command, serials, Now, context.Actor));
+        await IndexCertificatesAsync(result);
+        return result;
+    }
+
     public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
         Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
 

@@ -187,6 +187,26 @@ public class CardSpecs
     }
 
     [Fact]
+    public void Conversion_to_face_authentication_revokes_certificates_and_back_issues_new_ones()
+    {
+        var active = Active();
+        Assert.Equal("card.not-presented", CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(false), Now, Clerk).Error?.Code);
+
+        var face = AggregateState.Fold(active, CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(true), Now, Clerk).Events);
+        Assert.True(face.FaceAuthentication);
+        Assert.All(face.Certificates, c => Assert.NotNull(c.RevokedBecause));
+        Assert.Equal("certificate.none", CardDecider.CanUse(face, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.Equal("card.face-authentication-has-no-pin", CardDecider.ResetPin(face, new ResetPin(PinKind.UserAuthenticationPin, true), Now, Clerk).Error?.Code);
+
+        var back = AggregateState.Fold(face, CardDecider.ConvertToPinCard(face, new ConvertToPinCard(true, true, Key, Key), new CertificateSerials("U-2", "S-2"), Now, Clerk).Events);
+        Assert.False(back.FaceAuthentication);
+        Assert.Equal("U-2", back.Live(CertificateKind.UserAuthentication)?.Serial);
+        Assert.Equal("S-2", back.Live(CertificateKind.Signature)?.Serial);
+        Assert.True(back.Live(CertificateKind.Signature)!.ValidUntil <= back.ExpiresOn);
+        Assert.Equal("card.pins-not-set", CardDecider.ConvertToPinCard(face, new ConvertToPinCard(true, false, Key, Key), Serials, Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
     public void The_view_shows_certificate_status_and_the_renewal_window()
     {
         var view = CardDecider.ToView(Active(), Today, 5);

@@ -52,6 +52,42 @@ public sealed class CardApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_resident_reports_their_own_card_lost_but_not_someone_elses()
+    {
+        var clerk = fixture.Municipality();
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "pc" })).Headers.Location!.ToString();
+        await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "B" });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+
+        var stranger = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = Guid.NewGuid().ToString() });
+        var refused = await stranger.PostJson($"{card}/suspension", new { reason = "not mine" });
+        var holder = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = person });
+        var reported = await holder.PostJson($"{card}/suspension", new { reason = "lost in the park" });
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
+        Assert.Equal("suspended", (await reported.Json()).Str("status"));
+    }
+
+    [Fact]
+    public async Task A_counter_converts_a_card_to_face_authentication()
+    {
+        var clerk = fixture.Municipality();
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" })).Headers.Location!.ToString();
+        await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "B" });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+
+        var converted = await (await clerk.PostJson($"{card}/conversion", new { faceAuthentication = true, cardPresented = true })).Json();
+
+        Assert.True(converted.GetProperty("faceAuthentication").GetBoolean());
+        Assert.All(converted.GetProperty("certificates").EnumerateArray(), c => Assert.Equal("revoked", c.Str("status")));
+    }
+
+    [Fact]
     public async Task Unknown_cards_and_persons_are_404()
     {
         var clerk = fixture.Municipality();
