@@ -26,6 +26,8 @@ public sealed record AddressUpdateRequest(bool? CardPresented);
 
 public sealed record ConversionRequest(bool? FaceAuthentication, bool? CardPresented, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
 
+public sealed record LinkedCredentialResponse(string Kind, string Reference, string Status);
+
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
 /// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
@@ -33,12 +35,13 @@ public sealed record CardResponse(
     Guid Id, Guid PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
     DateOnly? ExpiresOn, DateOnly? RenewalOpensOn, int FeeYen, AbolitionReason? AbolishedBecause,
     IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version,
-    DateOnly? AddressUpdateDueBy, bool Lapsed)
+    DateOnly? AddressUpdateDueBy, bool Lapsed, IReadOnlyList<LinkedCredentialResponse> LinkedCredentials)
 {
     public static CardResponse From(CardView v) => new(
         v.Id.Value, v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
         v.FeeYen, v.AbolishedBecause, v.Certificates.Select(c => new CertificateResponse(c.Kind, c.Serial, c.ValidUntil, c.Status)).ToList(),
-        v.LockedPins, v.Version, v.AddressUpdateDueBy, v.Lapsed);
+        v.LockedPins, v.Version, v.AddressUpdateDueBy, v.Lapsed,
+        v.LinkedCredentials.Select(c => new LinkedCredentialResponse(c.Kind, c.Reference, c.Status)).ToList());
 }
 
 /// <summary>

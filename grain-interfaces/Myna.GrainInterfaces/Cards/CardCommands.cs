@@ -65,6 +65,26 @@ public sealed record ConvertToPinCard(
     [property: Id(2)] string? UserAuthenticationPublicKey,
     [property: Id(3)] string? SignaturePublicKey);
 
+/// <summary>Puts the card's credential on a smartphone. One person per phone.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.link-smartphone")]
+public sealed record LinkSmartphone([property: Id(0)] string DeviceId);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.unlink-smartphone")]
+public sealed record UnlinkSmartphone([property: Id(0)] string DeviceId);
+
+/// <summary>Records the driving licence on the card (12-digit licence number).</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.link-driving-licence")]
+public sealed record LinkDrivingLicence([property: Id(0)] string LicenceNumber);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.unlink-driving-licence")]
+public sealed record UnlinkDrivingLicence;
+
+[GenerateSerializer, Immutable, Alias("myna.linked-credential-view")]
+public sealed record LinkedCredentialView(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Reference,
+    [property: Id(2)] string Status);
+
 [GenerateSerializer, Immutable, Alias("myna.cmd.revoke-signature-certificate")]
 public sealed record RevokeSignatureCertificate([property: Id(0)] string Reason);
 
@@ -91,4 +111,5 @@ public sealed record CardView(
     [property: Id(11)] IReadOnlyList<PinKind> LockedPins,
     [property: Id(12)] long Version,
     [property: Id(13)] DateOnly? AddressUpdateDueBy,
-    [property: Id(14)] bool Lapsed);
+    [property: Id(14)] bool Lapsed,
+    [property: Id(15)] IReadOnlyList<LinkedCredentialView> LinkedCredentials);

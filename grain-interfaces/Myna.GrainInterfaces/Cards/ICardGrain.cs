@@ -45,6 +45,18 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("ConvertToPinCard")]
     Task<Result<CardView>> ConvertToPinCard(CommandContext context, ConvertToPinCard command);
 
+    [Alias("LinkSmartphone")]
+    Task<Result<CardView>> LinkSmartphone(CommandContext context, LinkSmartphone command);
+
+    [Alias("UnlinkSmartphone")]
+    Task<Result<CardView>> UnlinkSmartphone(CommandContext context, UnlinkSmartphone command);
+
+    [Alias("LinkDrivingLicence")]
+    Task<Result<CardView>> LinkDrivingLicence(CommandContext context, LinkDrivingLicence command);
+
+    [Alias("UnlinkDrivingLicence")]
+    Task<Result<CardView>> UnlinkDrivingLicence(CommandContext context, UnlinkDrivingLicence command);
+
     [Alias("RevokeSignatureCertificate")]
     Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command);
 

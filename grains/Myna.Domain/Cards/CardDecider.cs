@@ -259,6 +259,44 @@ public static class CardDecider
         return Decision<ICardEvent>.Accept([.. events]);
     }
 
+    /// <summary>
+    /// A smartphone credential is put on an active card's holder's phone; the phone's one-person rule is
+    /// enforced by the device index before this is decided. The credential follows the card's state.
+    /// </summary>
+    public static Decision<ICardEvent> LinkSmartphone(CardState state, string deviceHash, DateTimeOffset now, Actor actor) =>
+        state.Status != CardStatus.Active ? Wrong(state, CardStatus.Active)
+        : state.Smartphones.Contains(deviceHash) ? Decision<ICardEvent>.Accept()
+        : Decision<ICardEvent>.Accept(new SmartphoneCredentialLinked(state.Id, deviceHash, now, actor));
+
+    public static Decision<ICardEvent> UnlinkSmartphone(CardState state, string deviceHash, DateTimeOffset now, Actor actor) =>
+        state.Smartphones.Contains(deviceHash)
+            ? Decision<ICardEvent>.Accept(new SmartphoneCredentialUnlinked(state.Id, deviceHash, now, actor))
+            : Decision<ICardEvent>.Accept();
+
+    public static Decision<ICardEvent> LinkDrivingLicence(CardState state, LinkDrivingLicence command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Active)
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        return command.LicenceNumber is { Length: 12 } number && number.All(char.IsAsciiDigit)
+            ? Decision<ICardEvent>.Accept(new DrivingLicenceLinked(state.Id, number[^4..], now, actor))
+            : DomainError.Validation("card.invalid-licence-number", "A driving licence number has 12 digits.");
+    }
+
+    public static Decision<ICardEvent> UnlinkDrivingLicence(CardState state, DateTimeOffset now, Actor actor) =>
+        state.DrivingLicenceLast4 is null
+            ? Decision<ICardEvent>.Accept()
+            : Decision<ICardEvent>.Accept(new DrivingLicenceUnlinked(state.Id, now, actor));
+
+    /// <summary>Linked credentials follow the card: usable only while the card is.</summary>
+    public static string CredentialStatus(CardState state, DateOnly today) => state.Status switch
+    {
+        CardStatus.Active when !state.IsExpiredOn(today) && !state.IsLapsedOn(today) => "active",
+        CardStatus.Suspended => "suspended",
+        _ => "revoked",
+    };
+
     /// <summary>Invariant 6: any basic-four change revokes the signature certificate; the user certificate stays.</summary>
     public static Decision<ICardEvent> RevokeSignature(CardState state, RevokeSignatureCertificate command, DateTimeOffset now, Actor actor) =>
         state.Live(CertificateKind.Signature) is { } signature && state.Status != CardStatus.Abolished
@@ -307,7 +345,11 @@ public static class CardDecider
         state.Id, state.PersonId, state.Status, state.FaceAuthentication, state.AppliedOn, state.IssuedOn, state.ExpiresOn,
         state.ExpiresOn is { } expires ? CardValidity.RenewalOpensOn(expires) : null, state.FeeYen, state.AbolishedBecause,
         state.Certificates.Select(c => new CertificateView(c.Kind, c.Serial, c.ValidUntil, CertificateStatus(state, c, today))).ToList(),
-        state.LockedPins, version, state.AddressUpdateDueBy, state.IsLapsedOn(today));
+        state.LockedPins, version, state.AddressUpdateDueBy, state.IsLapsedOn(today),
+        [
+            .. state.Smartphones.Select(h => new LinkedCredentialView("smartphone", h[..8], CredentialStatus(state, today))),
+            .. state.DrivingLicenceLast4 is { } last4 ? [new LinkedCredentialView("driving-licence", "********" + last4, CredentialStatus(state, today))] : Array.Empty<LinkedCredentialView>(),
+        ]);
 
     private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);

@@ -123,6 +123,35 @@ public sealed record CardConvertedToPinCard(
     [property: Id(1)] DateTimeOffset OccurredAt,
     [property: Id(2)] Actor Actor) : ICardEvent;
 
+/// <summary>The card's credential was put on a smartphone (the device id is kept only as a hash).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.smartphone-credential-linked.v1")]
+public sealed record SmartphoneCredentialLinked(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string DeviceHash,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.smartphone-credential-unlinked.v1")]
+public sealed record SmartphoneCredentialUnlinked(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string DeviceHash,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>The driving licence was recorded on the card (only its last four digits are kept in clear).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.driving-licence-linked.v1")]
+public sealed record DrivingLicenceLinked(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string LicenceLast4,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.driving-licence-unlinked.v1")]
+public sealed record DrivingLicenceUnlinked(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] DateTimeOffset OccurredAt,
+    [property: Id(2)] Actor Actor) : ICardEvent;
+
 /// <summary>The chip reported a lock (3 wrong PINs, or 5 wrong signature passwords). The PIN itself never reaches us.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.pin-lock-reported.v1")]
 public sealed record PinLockReported(

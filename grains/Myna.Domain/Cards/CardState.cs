@@ -34,6 +34,8 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
     [Id(13)] public AbolitionReason? AbolishedBecause { get; init; }
     [Id(14)] public MunicipalityCode Municipality { get; init; }
     [Id(15)] public DateOnly? AddressUpdateDueBy { get; init; }
+    [Id(16)] public ImmutableList<string> Smartphones { get; init; } = [];
+    [Id(17)] public string? DrivingLicenceLast4 { get; init; }
 
     public CardState Apply(ICardEvent @event) => @event switch
     {
@@ -65,6 +67,10 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },
         PinReset e => this with { LockedPins = LockedPins.Remove(e.Pin) },
         CardAddressUpdateRequired e => this with { AddressUpdateDueBy = AddressUpdateDueBy is { } due && due < e.DueBy ? due : e.DueBy },
+        SmartphoneCredentialLinked e when !Smartphones.Contains(e.DeviceHash) => this with { Smartphones = Smartphones.Add(e.DeviceHash) },
+        SmartphoneCredentialUnlinked e => this with { Smartphones = Smartphones.Remove(e.DeviceHash) },
+        DrivingLicenceLinked e => this with { DrivingLicenceLast4 = e.LicenceLast4 },
+        DrivingLicenceUnlinked => this with { DrivingLicenceLast4 = null },
         CardConvertedToFaceAuthentication => this with { FaceAuthentication = true, LockedPins = [] },
         CardConvertedToPinCard => this with { FaceAuthentication = false },
         CardAddressUpdated e => this with { AddressUpdateDueBy = null, Municipality = e.Municipality },

@@ -45,5 +45,9 @@ public static class EventCatalogue
         (typeof(CardAddressUpdated), "card_address_updated_v1"),
         (typeof(CardConvertedToFaceAuthentication), "card_converted_to_face_authentication_v1"),
         (typeof(CardConvertedToPinCard), "card_converted_to_pin_card_v1"),
+        (typeof(SmartphoneCredentialLinked), "smartphone_credential_linked_v1"),
+        (typeof(SmartphoneCredentialUnlinked), "smartphone_credential_unlinked_v1"),
+        (typeof(DrivingLicenceLinked), "driving_licence_linked_v1"),
+        (typeof(DrivingLicenceUnlinked), "driving_licence_unlinked_v1"),
     ];
 }

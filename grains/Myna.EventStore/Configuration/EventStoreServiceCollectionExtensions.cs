@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Myna.EventStore.Agencies;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Devices;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 
@@ -39,6 +40,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
         services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();
         services.AddSingleton<ICertificateIndex, MartenCertificateIndex>();
+        services.AddSingleton<IDeviceRegistry, MartenDeviceRegistry>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -4,6 +4,7 @@ using JasperFx.Events;
 using Marten;
 using Myna.EventStore.Agencies;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Devices;
 using Myna.EventStore.Numbers;
 using Weasel.Core;
 
@@ -34,5 +35,6 @@ public static class MartenSetup
         opts.Schema.For<NumberReservation>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
+        opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
     }
 }

@@ -5,6 +5,7 @@ using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Devices;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
@@ -15,6 +16,7 @@ namespace Myna.Grains.Cards;
 public sealed class CardGrain(
     IEventStreamStore store,
     ICertificateIndex certificates,
+    IDeviceRegistry devices,
     TimeProvider clock,
     ILogger<CardGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -116,6 +118,45 @@ public sealed class CardGrain(
         await IndexCertificatesAsync(result);
         return result;
     }
+
+    public async Task<Result<CardView>> LinkSmartphone(CommandContext context, LinkSmartphone command)
+    {
+        if (string.IsNullOrWhiteSpace(command.DeviceId) || command.DeviceId.Length > 200)
+        {
+            return DomainError.Validation("smartphone.invalid-device", "A device id is 1 to 200 characters.");
+        }
+        var device = MartenDeviceRegistry.Hash(command.DeviceId);
+        if (State.FindReceipt(context.CommandId) is null)
+        {
+            if (CardDecider.LinkSmartphone(Current, device, Now, context.Actor).Error is { } refused)
+            {
+                return refused;
+            }
+            // One person per phone: the device index refuses a phone that holds someone else's credential.
+            if (!await devices.ClaimAsync(device, Current.PersonId, Id))
+            {
+                return DomainError.Conflict("smartphone.linked-to-another-person", "This phone already holds another person's credential.");
+            }
+        }
+        return await Change(context, command, state => CardDecider.LinkSmartphone(state, device, Now, context.Actor));
+    }
+
+    public async Task<Result<CardView>> UnlinkSmartphone(CommandContext context, UnlinkSmartphone command)
+    {
+        var device = MartenDeviceRegistry.Hash(command.DeviceId ?? string.Empty);
+        var result = await Change(context, command, state => CardDecider.UnlinkSmartphone(state, device, Now, context.Actor));
+        if (result.IsSuccess)
+        {
+            await devices.ReleaseAsync(device, Current.PersonId);
+        }
+        return result;
+    }
+
+    public Task<Result<CardView>> LinkDrivingLicence(CommandContext context, LinkDrivingLicence command) =>
+        Change(context, command, state => CardDecider.LinkDrivingLicence(state, command, Now, context.Actor));
+
+    public Task<Result<CardView>> UnlinkDrivingLicence(CommandContext context, UnlinkDrivingLicence command) =>
+        Change(context, command, state => CardDecider.UnlinkDrivingLicence(state, Now, context.Actor));
 
     public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
         Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));

@@ -207,6 +207,20 @@ public class CardSpecs
     }
 
     [Fact]
+    public void Linked_credentials_follow_the_card()
+    {
+        var active = Active();
+        var linked = AggregateState.Fold(active, CardDecider.LinkSmartphone(active, "abcdef0123456789", Now, Clerk).Events);
+        Assert.Equal("active", CardDecider.CredentialStatus(linked, Today));
+        Assert.Empty(CardDecider.LinkSmartphone(linked, "abcdef0123456789", Now, Clerk).Events);
+        var suspended = AggregateState.Fold(linked, CardDecider.Suspend(linked, new SuspendCard("lost"), Now, CallCentre).Events);
+        Assert.Equal("suspended", CardDecider.CredentialStatus(suspended, Today));
+        Assert.Equal("card.invalid-transition", CardDecider.LinkSmartphone(suspended, "other", Now, Clerk).Error?.Code);
+        var abolished = AggregateState.Fold(linked, CardDecider.Abolish(linked, new AbolishCard(AbolitionReason.Lost), Now, CallCentre).Events);
+        Assert.Equal("revoked", CardDecider.CredentialStatus(abolished, Today));
+    }
+
+    [Fact]
     public void The_view_shows_certificate_status_and_the_renewal_window()
     {
         var view = CardDecider.ToView(Active(), Today, 5);

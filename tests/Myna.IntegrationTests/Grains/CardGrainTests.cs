@@ -191,6 +191,54 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_phone_holds_one_persons_credential_and_it_follows_the_card()
+    {
+        var (_, card) = await PersonWithActiveCard();
+        var (_, otherPersonsCard) = await PersonWithActiveCard();
+        var device = "phone-" + Guid.NewGuid();
+
+        var linked = await card.LinkSmartphone(Command(), new LinkSmartphone(device));
+        var intruder = await otherPersonsCard.LinkSmartphone(Command(), new LinkSmartphone(device));
+
+        Assert.Equal("active", Assert.Single(linked.Value!.LinkedCredentials).Status);
+        Assert.Equal("smartphone.linked-to-another-person", intruder.Error?.Code);
+
+        var suspended = await card.Suspend(Command(), new SuspendCard("lost"));
+        Assert.Equal("suspended", Assert.Single(suspended.Value!.LinkedCredentials).Status);
+
+        var unlinked = await card.UnlinkSmartphone(Command(), new UnlinkSmartphone(device));
+        Assert.Empty(unlinked.Value!.LinkedCredentials);
+        Assert.True((await otherPersonsCard.LinkSmartphone(Command(), new LinkSmartphone(device))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_new_card_of_the_same_person_takes_the_phone_over_and_the_old_credential_is_revoked()
+    {
+        var (person, first) = await PersonWithActiveCard();
+        var device = "phone-" + Guid.NewGuid();
+        Assert.True((await first.LinkSmartphone(Command(), new LinkSmartphone(device))).IsSuccess);
+
+        var second = await ReadyCard(person);
+        Assert.True((await second.HandOver(Command(), Handover())).IsSuccess);
+        var moved = await second.LinkSmartphone(Command(), new LinkSmartphone(device));
+
+        Assert.True(moved.IsSuccess, moved.Error?.Code);
+        Assert.Equal("revoked", Assert.Single((await first.GetCard()).Value!.LinkedCredentials).Status);
+    }
+
+    [Fact]
+    public async Task A_driving_licence_is_linked_masked_and_unlinked()
+    {
+        var (_, card) = await PersonWithActiveCard();
+
+        Assert.Equal("card.invalid-licence-number", (await card.LinkDrivingLicence(Command(), new LinkDrivingLicence("12345"))).Error?.Code);
+        var linked = await card.LinkDrivingLicence(Command(), new LinkDrivingLicence("301234567890"));
+        var credential = Assert.Single(linked.Value!.LinkedCredentials);
+        Assert.Equal("********7890", credential.Reference);
+        Assert.Empty((await card.UnlinkDrivingLicence(Command(), new UnlinkDrivingLicence())).Value!.LinkedCredentials);
+    }
+
+    [Fact]
     public async Task A_card_for_an_unknown_person_is_refused()
     {
         var card = fixture.Client.GetCard(CardId.New());
