@@ -16,6 +16,8 @@ public static class GrainFactoryExtensions
 
     public static ICertificateServiceGrain GetCertificateService(this IGrainFactory grains) => grains.GetGrain<ICertificateServiceGrain>(0);
 
+    public static ISuspensionCampaignGrain GetSuspensionCampaign(this IGrainFactory grains, Guid id) => grains.GetGrain<ISuspensionCampaignGrain>(id);
+
     public static IAuditGrain GetAudit(this IGrainFactory grains) => grains.GetGrain<IAuditGrain>(0);
 
     public static INumberDirectoryGrain GetNumberDirectory(this IGrainFactory grains) => grains.GetGrain<INumberDirectoryGrain>(0);

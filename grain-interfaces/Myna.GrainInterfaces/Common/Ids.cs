@@ -20,6 +20,7 @@ public readonly record struct PersonId([property: Id(0)] Guid Value)
 }
 
 [GenerateSerializer, Immutable, Alias("myna.card-id")]
+[System.Text.Json.Serialization.JsonConverter(typeof(CardIdJsonConverter))]
 public readonly record struct CardId([property: Id(0)] Guid Value)
 {
     public static CardId New() => new(Guid.CreateVersion7());

@@ -10,6 +10,12 @@ public sealed class PersonIdJsonConverter : JsonConverter<PersonId>
     public override void Write(Utf8JsonWriter writer, PersonId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
 }
 
+public sealed class CardIdJsonConverter : JsonConverter<CardId>
+{
+    public override CardId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetGuid());
+    public override void Write(Utf8JsonWriter writer, CardId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
+}
+
 public sealed class MunicipalityCodeJsonConverter : JsonConverter<MunicipalityCode>
 {
     public override MunicipalityCode Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetString() ?? string.Empty);

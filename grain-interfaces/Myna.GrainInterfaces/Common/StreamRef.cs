@@ -6,6 +6,7 @@ public enum StreamKind
     Person,
     Card,
     Insurer,
+    Campaign,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -17,6 +18,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef For(PersonId id) => new(StreamKind.Person, id.ToString());
 
     public static StreamRef For(CardId id) => new(StreamKind.Card, id.ToString());
+
+    public static StreamRef ForCampaign(Guid id) => new(StreamKind.Campaign, id.ToString("D"));
 
     public override string ToString() => Key;
 }

@@ -1,3 +1,4 @@
+using Myna.Domain.Campaigns;
 using Myna.Domain.Cards;
 using Myna.Domain.Persons;
 
@@ -49,5 +50,9 @@ public static class EventCatalogue
         (typeof(SmartphoneCredentialUnlinked), "smartphone_credential_unlinked_v1"),
         (typeof(DrivingLicenceLinked), "driving_licence_linked_v1"),
         (typeof(DrivingLicenceUnlinked), "driving_licence_unlinked_v1"),
+        (typeof(SuspensionCampaignStarted), "suspension_campaign_started_v1"),
+        (typeof(CampaignTargetsListed), "campaign_targets_listed_v1"),
+        (typeof(CampaignCardsProcessed), "campaign_cards_processed_v1"),
+        (typeof(SuspensionCampaignCompleted), "suspension_campaign_completed_v1"),
     ];
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Myna.EventStore.Agencies;
+using Myna.EventStore.Cards;
 using Myna.EventStore.Certificates;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Numbers;
@@ -41,6 +42,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();
         services.AddSingleton<ICertificateIndex, MartenCertificateIndex>();
         services.AddSingleton<IDeviceRegistry, MartenDeviceRegistry>();
+        services.AddSingleton<IChipBatchIndex, MartenChipBatchIndex>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -26,11 +26,11 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         return id;
     }
 
-    private async Task<ICardGrain> ReadyCard(PersonId person)
+    private async Task<ICardGrain> ReadyCard(PersonId person, string batch = "BATCH-A")
     {
         var card = fixture.Client.GetCard(CardId.New());
         Assert.True((await card.Apply(Command(), new ApplyForCard(person, ApplicationChannel.Smartphone, false, false, false))).IsSuccess);
-        Assert.True((await card.MarkProduced(Command(), new MarkCardProduced("BATCH-A"))).IsSuccess);
+        Assert.True((await card.MarkProduced(Command(), new MarkCardProduced(batch))).IsSuccess);
         Assert.True((await card.MarkReadyForPickup(Command(), new MarkCardReadyForPickup(Chiyoda))).IsSuccess);
         return card;
     }
@@ -236,6 +236,71 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var credential = Assert.Single(linked.Value!.LinkedCredentials);
         Assert.Equal("********7890", credential.Reference);
         Assert.Empty((await card.UnlinkDrivingLicence(Command(), new UnlinkDrivingLicence())).Value!.LinkedCredentials);
+    }
+
+    private async Task<CampaignProgress> UntilCompleted(Guid campaign)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        CampaignProgress progress;
+        do
+        {
+            await Task.Delay(100);
+            progress = (await fixture.Client.GetSuspensionCampaign(campaign).GetProgress()).Value!;
+        }
+        while (!progress.Completed && DateTime.UtcNow < deadline);
+        return progress;
+    }
+
+    [Fact]
+    public async Task A_campaign_suspends_a_chip_batch_except_the_exemptions()
+    {
+        var batch = "CAMP-" + Guid.NewGuid().ToString("N")[..8];
+        var active = new List<ICardGrain>();
+        for (var i = 0; i < 3; i++)
+        {
+            var card = await ReadyCard(await Person(), batch);
+            Assert.True((await card.HandOver(Command(), Handover())).IsSuccess);
+            active.Add(card);
+        }
+        var notHandedOver = await ReadyCard(await Person(), batch);
+        var exempt = new CardId(active[2].GetPrimaryKey());
+        var campaign = Guid.NewGuid();
+
+        var started = await fixture.Client.GetSuspensionCampaign(campaign).Start(Command(),
+            new StartSuspensionCampaign(batch, "chip vulnerability CVE-2026-0001", [exempt]));
+        var progress = await UntilCompleted(campaign);
+
+        Assert.Equal(4, started.Value!.Targets);
+        Assert.True(progress.Completed);
+        Assert.Equal((2, 2), (progress.Suspended, progress.Skipped));
+        Assert.Equal(CardStatus.Suspended, (await active[0].GetCard()).Value!.Status);
+        Assert.Equal(CardStatus.Suspended, (await active[1].GetCard()).Value!.Status);
+        Assert.Equal(CardStatus.Active, (await active[2].GetCard()).Value!.Status);
+        Assert.Equal(CardStatus.ReadyForPickup, (await notHandedOver.GetCard()).Value!.Status);
+        var history = await fixture.Store.ReadAsync(StreamRef.For(new CardId(active[0].GetPrimaryKey())).Key, 1);
+        Assert.Contains(history, e => e.Data is CardSuspended s && s.Reason.Contains(campaign.ToString("D"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_campaign_interrupted_after_it_started_resumes_on_activation()
+    {
+        var batch = "CAMP-" + Guid.NewGuid().ToString("N")[..8];
+        var card = await ReadyCard(await Person(), batch);
+        Assert.True((await card.HandOver(Command(), Handover())).IsSuccess);
+        var campaign = Guid.NewGuid();
+        var operatorActor = new Actor("ops-1", "operator");
+        // As if the silo died right after recording the start: targets listed, nothing processed.
+        await fixture.Store.AppendAsync(StreamRef.ForCampaign(campaign).Key, 0,
+        [
+            new Myna.Domain.Campaigns.SuspensionCampaignStarted(campaign, batch, "chip vulnerability", [], DateTimeOffset.UtcNow, operatorActor),
+            new Myna.Domain.Campaigns.CampaignTargetsListed(campaign, [new CardId(card.GetPrimaryKey())], DateTimeOffset.UtcNow, operatorActor),
+        ], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "campaign", "fp:crash"));
+
+        var progress = await UntilCompleted(campaign);
+
+        Assert.True(progress.Completed);
+        Assert.Equal(1, progress.Suspended);
+        Assert.Equal(CardStatus.Suspended, (await card.GetCard()).Value!.Status);
     }
 
     [Fact]
