@@ -11,6 +11,7 @@ using Myna.Api.Authentication;
 using Myna.Api.Cards;
 using Myna.Api.Errors;
 using Myna.Api.Health;
+using Myna.Api.Operations;
 using Myna.Api.Persons;
 using Scalar.AspNetCore;
 
@@ -109,6 +110,7 @@ public static class ApiSetup
         app.MapAgencyEndpoints();
         app.MapCardEndpoints();
         app.MapCertificateAuthenticationEndpoints();
+        app.MapCampaignEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -88,6 +88,35 @@ public sealed class CardApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_operator_runs_a_suspension_campaign_and_watches_its_progress()
+    {
+        var clerk = fixture.Municipality();
+        var batch = "API-CAMP-" + Guid.NewGuid().ToString("N")[..6];
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" })).Headers.Location!.ToString();
+        var operators = fixture.ClientFor(Roles.Operator);
+        await operators.PostJson($"{card}/production", new { chipBatch = batch });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+
+        var started = await operators.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var location = started.Headers.Location!.ToString();
+        System.Text.Json.JsonElement progress;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(100);
+            progress = await (await operators.GetAsync(location)).Json();
+        }
+        while (!progress.GetProperty("completed").GetBoolean() && DateTime.UtcNow < deadline);
+
+        Assert.Equal(1, progress.GetProperty("suspended").GetInt32());
+        Assert.Equal("suspended", (await (await clerk.GetAsync(card)).Json()).Str("status"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "x" })).StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_cards_and_persons_are_404()
     {
         var clerk = fixture.Municipality();

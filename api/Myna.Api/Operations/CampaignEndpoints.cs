@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myna.Api.Auth;
+using Myna.Api.Commands;
+using Myna.Api.Errors;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Api.Operations;
+
+public sealed record StartCampaignRequest(string? ChipBatch, string? Reason, List<Guid>? ExemptCardIds);
+
+public sealed record CampaignResponse(Guid Id, string ChipBatch, string Reason, int Targets, int Processed, int Suspended, int Skipped, bool Completed)
+{
+    public static CampaignResponse From(CampaignProgress p) =>
+        new(p.CampaignId, p.ChipBatch, p.Reason, p.Targets, p.Processed, p.Suspended, p.Skipped, p.Completed);
+}
+
+/// <summary>Operator tooling: mass suspension of a chip batch, with progress to watch.</summary>
+public static class CampaignEndpoints
+{
+    public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/operations/suspension-campaigns")
+            .WithTags("Operations")
+            .RequireAuthorization(Policies.Operator);
+        group.MapPost("/", Start).WithName("StartSuspensionCampaign");
+        group.MapGet("/{campaignId:guid}", Progress).WithName("GetSuspensionCampaign");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<CampaignResponse>, ProblemHttpResult>> Start(StartCampaignRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.ChipBatch, "chipBatch");
+        errors.Require(request.Reason, "reason");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        // A retried start (same Idempotency-Key) is the same campaign.
+        var id = CommandContextFactory.DerivedId(context.CommandId, "campaign");
+        var exemptions = (request.ExemptCardIds ?? []).Select(c => new CardId(c)).ToList();
+        var result = await grains.GetSuspensionCampaign(id).Start(context, new StartSuspensionCampaign(request.ChipBatch!, request.Reason!, exemptions));
+        return result.IsSuccess
+            ? TypedResults.Accepted($"/v1/operations/suspension-campaigns/{id}", CampaignResponse.From(result.Value!))
+            : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> Progress(Guid campaignId, IClusterClient grains)
+    {
+        var result = await grains.GetSuspensionCampaign(campaignId).GetProgress();
+        return result.IsSuccess ? TypedResults.Ok(CampaignResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+}
