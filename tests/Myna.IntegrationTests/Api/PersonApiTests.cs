@@ -186,6 +186,30 @@ public sealed class PersonApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_reads_never_mix_one_persons_data_into_anothers_answer()
+    {
+        // Invariant 15 (the 2023 kiosk incident): many requests at once, each answer is its own person's.
+        var clerk = fixture.Municipality();
+        var persons = new List<(string Id, string Name)>();
+        for (var i = 0; i < 20; i++)
+        {
+            var name = $"並行 {i:D2}";
+            var created = await (await clerk.PostJson("/v1/persons", new { name, address = $"東京都千代田区{i}", dateOfBirth = "1980-01-01", sex = "male", reason = "birth" })).Json();
+            persons.Add((created.Str("id"), name));
+        }
+
+        var reads = Enumerable.Range(0, 400).Select(async i =>
+        {
+            var (id, name) = persons[i % persons.Count];
+            var person = await (await clerk.GetAsync($"/v1/persons/{id}")).Json();
+            return (expected: (id, name), actual: (person.Str("id"), person.Str("name")));
+        });
+        var answers = await Task.WhenAll(reads);
+
+        Assert.All(answers, a => Assert.Equal(a.expected, a.actual));
+    }
+
+    [Fact]
     public async Task An_invalid_idempotency_key_is_refused()
     {
         var response = await fixture.Municipality().PostJson("/v1/persons", ApiJson.Hanako, "bad key with spaces");
