@@ -13,6 +13,7 @@ public static class Policies
     public const string Operator = "operator";
     public const string CardReaders = "card-readers";
     public const string LossReporters = "loss-reporters";
+    public const string Holders = "holders";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -23,6 +24,7 @@ public static class Policies
         .AddPolicy(Operator, p => p.RequireRole(Roles.Operator))
         .AddPolicy(CardReaders, p => p.RequireRole(Roles.Municipality, Roles.CallCentre))
         .AddPolicy(LossReporters, p => p.RequireRole(Roles.CallCentre, Roles.Resident))
+        .AddPolicy(Holders, p => p.RequireRole(Roles.Resident))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

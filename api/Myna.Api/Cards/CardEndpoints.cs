@@ -24,6 +24,10 @@ public sealed record PinRequest(PinKind? Pin, bool? CardPresented);
 
 public sealed record AddressUpdateRequest(bool? CardPresented);
 
+public sealed record SmartphoneRequest(string? DeviceId);
+
+public sealed record DrivingLicenceRequest(string? LicenceNumber);
+
 public sealed record ConversionRequest(bool? FaceAuthentication, bool? CardPresented, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
 
 public sealed record LinkedCredentialResponse(string Kind, string Reference, string Status);
@@ -62,6 +66,11 @@ public static class CardEndpoints
         // The call centre at any hour, or the holders themselves from the portal (their own card only).
         cards.MapPost("/{cardId}/suspension", Suspend).WithName("SuspendCard").RequireAuthorization(Policies.LossReporters);
         cards.MapPost("/{cardId}/conversion", Convert).WithName("ConvertCard").RequireAuthorization(Policies.Municipality);
+        // The holder puts the credential on their own phone, and takes it off.
+        cards.MapPost("/{cardId}/smartphones", LinkSmartphone).WithName("LinkSmartphone").RequireAuthorization(Policies.Holders);
+        cards.MapPost("/{cardId}/smartphones/unlink", UnlinkSmartphone).WithName("UnlinkSmartphone").RequireAuthorization(Policies.Holders);
+        cards.MapPost("/{cardId}/driving-licence", LinkLicence).WithName("LinkDrivingLicence").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/driving-licence/unlink", UnlinkLicence).WithName("UnlinkDrivingLicence").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/resumption", Resume).WithName("ResumeCard").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/abolition", Abolish).WithName("AbolishCard").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/pin-locks", PinLocked).WithName("ReportPinLock").RequireAuthorization(Policies.Municipality);
@@ -126,22 +135,41 @@ public static class CardEndpoints
             (card, context) => card.HandOver(context, new HandOverCard(request.ProxyReason, request.PinsSet!.Value,
                 request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
 
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http, IClusterClient grains) =>
+        await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
+
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkSmartphone(string cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
+        await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, errors => errors.Require(request.DeviceId, "deviceId"),
+            (card, context) => card.LinkSmartphone(context, new LinkSmartphone(request.DeviceId!)));
+
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkSmartphone(string cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
+        await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, errors => errors.Require(request.DeviceId, "deviceId"),
+            (card, context) => card.UnlinkSmartphone(context, new UnlinkSmartphone(request.DeviceId!)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkLicence(string cardId, DrivingLicenceRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.LicenceNumber, "licenceNumber"),
+            (card, context) => card.LinkDrivingLicence(context, new LinkDrivingLicence(request.LicenceNumber!)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkLicence(string cardId, HttpContext http) =>
+        OnCard(cardId, http, _ => { }, (card, context) => card.UnlinkDrivingLicence(context, new UnlinkDrivingLicence()));
+
+    /// <summary>A resident acts only on their own card; someone else's answers as if it did not exist.</summary>
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>?> OwnCard(string cardId, HttpContext http, IClusterClient grains)
     {
-        if (http.User.IsInRole(Roles.Resident))
+        if (!http.User.IsInRole(Roles.Resident))
         {
-            if (!TryCardId(cardId, out var id))
-            {
-                return InvalidCardId();
-            }
-            var card = await grains.GetCard(id).GetCard();
-            if (!card.IsSuccess || card.Value!.PersonId.Value.ToString() != http.User.FindFirstValue(MynaClaims.PersonId))
-            {
-                // Not revealing whether someone else's card exists.
-                return ApiProblems.Problem(404, "card.not-found", "No card of yours exists under this id.");
-            }
+            return null;
         }
-        return await OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
+        if (!TryCardId(cardId, out var id))
+        {
+            return InvalidCardId();
+        }
+        var card = await grains.GetCard(id).GetCard();
+        if (card.IsSuccess && card.Value!.PersonId.Value.ToString() == http.User.FindFirstValue(MynaClaims.PersonId))
+        {
+            return null;
+        }
+        return ApiProblems.Problem(404, "card.not-found", "No card of yours exists under this id.");
     }
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Convert(string cardId, ConversionRequest request, HttpContext http) =>

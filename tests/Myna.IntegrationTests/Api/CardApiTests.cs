@@ -117,6 +117,31 @@ public sealed class CardApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_holder_links_a_phone_and_a_counter_links_the_driving_licence()
+    {
+        var clerk = fixture.Municipality();
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "smartphone" })).Headers.Location!.ToString();
+        await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "B" });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+        var holder = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = person });
+        var device = "android-" + Guid.NewGuid();
+
+        var phone = await holder.PostJson($"{card}/smartphones", new { deviceId = device });
+        var licence = await (await clerk.PostJson($"{card}/driving-licence", new { licenceNumber = "301234567890" })).Json();
+
+        Assert.Equal(HttpStatusCode.OK, phone.StatusCode);
+        Assert.Equal(["smartphone", "driving-licence"], licence.GetProperty("linkedCredentials").EnumerateArray().Select(c => c.Str("kind")));
+        Assert.DoesNotContain("301234567890", licence.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(device, licence.ToString(), StringComparison.Ordinal);
+        var stranger = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostJson($"{card}/smartphones", new { deviceId = "x" })).StatusCode);
+        var unlinked = await (await holder.PostJson($"{card}/smartphones/unlink", new { deviceId = device })).Json();
+        Assert.Equal(["driving-licence"], unlinked.GetProperty("linkedCredentials").EnumerateArray().Select(c => c.Str("kind")));
+    }
+
+    [Fact]
     public async Task Unknown_cards_and_persons_are_404()
     {
         var clerk = fixture.Municipality();
