@@ -26,6 +26,8 @@ public sealed record AddressUpdateRequest(bool? CardPresented);
 
 public sealed record SmartphoneRequest(string? DeviceId);
 
+public sealed record RenewalRequest(bool? CardPresented, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+
 public sealed record DrivingLicenceRequest(string? LicenceNumber);
 
 public sealed record ConversionRequest(bool? FaceAuthentication, bool? CardPresented, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
@@ -65,6 +67,7 @@ public static class CardEndpoints
         cards.MapPost("/{cardId}/handover", HandOver).WithName("HandOverCard").RequireAuthorization(Policies.Municipality);
         // The call centre at any hour, or the holders themselves from the portal (their own card only).
         cards.MapPost("/{cardId}/suspension", Suspend).WithName("SuspendCard").RequireAuthorization(Policies.LossReporters);
+        cards.MapPost("/{cardId}/certificate-renewals", Renew).WithName("RenewCertificates").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/conversion", Convert).WithName("ConvertCard").RequireAuthorization(Policies.Municipality);
         // The holder puts the credential on their own phone, and takes it off.
         cards.MapPost("/{cardId}/smartphones", LinkSmartphone).WithName("LinkSmartphone").RequireAuthorization(Policies.Holders);
@@ -145,6 +148,10 @@ public static class CardEndpoints
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkSmartphone(string cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
         await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, errors => errors.Require(request.DeviceId, "deviceId"),
             (card, context) => card.UnlinkSmartphone(context, new UnlinkSmartphone(request.DeviceId!)));
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Renew(string cardId, RenewalRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),
+            (card, context) => card.RenewCertificates(context, new RenewCertificates(request.CardPresented!.Value, request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkLicence(string cardId, DrivingLicenceRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.LicenceNumber, "licenceNumber"),

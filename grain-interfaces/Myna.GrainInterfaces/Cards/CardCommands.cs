@@ -85,6 +85,13 @@ public sealed record LinkedCredentialView(
     [property: Id(1)] string Reference,
     [property: Id(2)] string Status);
 
+/// <summary>Certificate renewal at a counter with the card, from 3 months before the certificates expire.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.renew-certificates")]
+public sealed record RenewCertificates(
+    [property: Id(0)] bool CardPresented,
+    [property: Id(1)] string? UserAuthenticationPublicKey,
+    [property: Id(2)] string? SignaturePublicKey);
+
 [GenerateSerializer, Immutable, Alias("myna.cmd.revoke-signature-certificate")]
 public sealed record RevokeSignatureCertificate([property: Id(0)] string Reason);
 

@@ -57,6 +57,9 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("UnlinkDrivingLicence")]
     Task<Result<CardView>> UnlinkDrivingLicence(CommandContext context, UnlinkDrivingLicence command);
 
+    [Alias("RenewCertificates")]
+    Task<Result<CardView>> RenewCertificates(CommandContext context, RenewCertificates command);
+
     [Alias("RevokeSignatureCertificate")]
     Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command);
 

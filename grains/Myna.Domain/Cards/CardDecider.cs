@@ -297,6 +297,54 @@ public static class CardDecider
         _ => "revoked",
     };
 
+    /// <summary>
+    /// Renewal opens 3 months before the user-authentication certificate expires. New certificates run to
+    /// the 5th birthday after renewal, never past the card (invariant 3); the old ones are revoked.
+    /// </summary>
+    public static Decision<ICardEvent> RenewCertificates(CardState state, RenewCertificates command, CertificateSerials serials, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Active)
+        {
+            return Wrong(state, CardStatus.Active);
+        }
+        if (state.FaceAuthentication)
+        {
+            return CardErrors.NoPins;
+        }
+        if (!command.CardPresented)
+        {
+            return CardErrors.CardNotPresented;
+        }
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var current = state.Certificates.LastOrDefault(c => c.Kind == CertificateKind.UserAuthentication);
+        if (current is not null && current.RevokedBecause is null && today < CardValidity.RenewalOpensOn(current.ValidUntil))
+        {
+            return DomainError.Rule("certificate.renewal-not-open", $"Renewal opens on {CardValidity.RenewalOpensOn(current.ValidUntil):yyyy-MM-dd}.");
+        }
+        if (state.IsExpiredOn(today))
+        {
+            return CardErrors.Expired;
+        }
+        if (!IsPublicKey(command.UserAuthenticationPublicKey))
+        {
+            return CardErrors.NoPublicKey;
+        }
+        var validUntil = CardValidity.CertificateExpiry(state.HolderDateOfBirth, today, state.ExpiresOn!.Value);
+        var events = new List<ICardEvent>();
+        events.AddRange(state.Certificates.Where(c => c.RevokedBecause is null)
+            .Select(c => new CertificateRevoked(state.Id, c.Serial, "renewed", now, actor)));
+        events.Add(new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication, command.UserAuthenticationPublicKey!, validUntil, now, actor));
+        if (MaySign(state, today))
+        {
+            if (!IsPublicKey(command.SignaturePublicKey))
+            {
+                return CardErrors.NoPublicKey;
+            }
+            events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature, command.SignaturePublicKey!, validUntil, now, actor));
+        }
+        return Decision<ICardEvent>.Accept([.. events]);
+    }
+
     /// <summary>Invariant 6: any basic-four change revokes the signature certificate; the user certificate stays.</summary>
     public static Decision<ICardEvent> RevokeSignature(CardState state, RevokeSignatureCertificate command, DateTimeOffset now, Actor actor) =>
         state.Live(CertificateKind.Signature) is { } signature && state.Status != CardStatus.Abolished

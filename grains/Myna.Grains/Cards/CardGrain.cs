@@ -158,6 +158,14 @@ public sealed class CardGrain(
     public Task<Result<CardView>> UnlinkDrivingLicence(CommandContext context, UnlinkDrivingLicence command) =>
         Change(context, command, state => CardDecider.UnlinkDrivingLicence(state, Now, context.Actor));
 
+    public async Task<Result<CardView>> RenewCertificates(CommandContext context, RenewCertificates command)
+    {
+        var serials = new CertificateSerials(NewSerial(), NewSerial());
+        var result = await Change(context, command, state => CardDecider.RenewCertificates(state, command, serials, Now, context.Actor));
+        await IndexCertificatesAsync(result);
+        return result;
+    }
+
     public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
         Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
 

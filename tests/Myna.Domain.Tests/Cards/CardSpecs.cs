@@ -221,6 +221,27 @@ public class CardSpecs
     }
 
     [Fact]
+    public void Certificates_renew_from_three_months_before_expiry_and_never_past_the_card()
+    {
+        var active = Active(new DateOnly(1990, 4, 1)); // certificates to 2031-04-01, card to 2036-04-01
+        var early = new DateTimeOffset(2030, 12, 31, 0, 0, 0, TimeSpan.Zero);
+        var open = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal("certificate.renewal-not-open", CardDecider.RenewCertificates(active, new RenewCertificates(true, Key, Key), new CertificateSerials("U-9", "S-9"), early, Clerk).Error?.Code);
+        Assert.Equal("card.not-presented", CardDecider.RenewCertificates(active, new RenewCertificates(false, Key, Key), new CertificateSerials("U-9", "S-9"), open, Clerk).Error?.Code);
+
+        var renewed = AggregateState.Fold(active, CardDecider.RenewCertificates(active, new RenewCertificates(true, Key, Key), new CertificateSerials("U-9", "S-9"), open, Clerk).Events);
+        Assert.Equal("U-9", renewed.Live(CertificateKind.UserAuthentication)?.Serial);
+        // The 5th birthday after 2031-01-01 is 2035-04-01, before the card's 2036-04-01.
+        Assert.Equal(new DateOnly(2035, 4, 1), renewed.Live(CertificateKind.Signature)?.ValidUntil);
+        Assert.Equal(2, renewed.Certificates.Count(c => c.RevokedBecause == "renewed"));
+
+        var late = new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var capped = AggregateState.Fold(active, CardDecider.RenewCertificates(active, new RenewCertificates(true, Key, Key), new CertificateSerials("U-8", "S-8"), late, Clerk).Events);
+        Assert.Equal(new DateOnly(2036, 4, 1), capped.Live(CertificateKind.UserAuthentication)?.ValidUntil);
+    }
+
+    [Fact]
     public void The_view_shows_certificate_status_and_the_renewal_window()
     {
         var view = CardDecider.ToView(Active(), Today, 5);

@@ -142,6 +142,33 @@ public sealed class CardApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Certificates_renew_only_inside_the_window()
+    {
+        var clerk = fixture.Municipality();
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" })).Headers.Location!.ToString();
+        await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "B" });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        var handedOver = await (await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key })).Json();
+        var renewalOpens = DateOnly.Parse(handedOver.GetProperty("certificates")[0].Str("validUntil"), System.Globalization.CultureInfo.InvariantCulture).AddMonths(-3);
+
+        var tooEarly = await clerk.PostJson($"{card}/certificate-renewals", new { cardPresented = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+        Assert.Equal("certificate.renewal-not-open", (await tooEarly.Json()).Str("code"));
+        try
+        {
+            fixture.SiloClock.Offset = renewalOpens.ToDateTime(TimeOnly.MinValue) - DateTime.UtcNow.Date + TimeSpan.FromDays(1);
+            var renewed = await (await clerk.PostJson($"{card}/certificate-renewals", new { cardPresented = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key })).Json();
+            var statuses = renewed.GetProperty("certificates").EnumerateArray().Select(c => c.Str("status")).ToList();
+            Assert.Equal(2, statuses.Count(s => s == "revoked"));
+            Assert.Equal(2, statuses.Count(s => s == "good"));
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
     public async Task Unknown_cards_and_persons_are_404()
     {
         var clerk = fixture.Municipality();
