@@ -109,7 +109,7 @@ public static class CardEndpoints
             return ApiProblems.Problem(403, "person.other-municipality", "The person is on another municipality's resident record.");
         }
         // A retried application (same Idempotency-Key) lands on the same card.
-        var cardId = new CardId(CommandContextFactory.DerivedId(context.CommandId, "card"));
+        var cardId = new CardId(CommandContext.DerivedId(context.CommandId, "card"));
         var result = await grains.GetCard(cardId).Apply(context, new ApplyForCard(person, request.Channel!.Value,
             request.FaceAuthentication ?? false, request.UnderGuardianship ?? false, request.Reissue ?? false));
         return result.IsSuccess ? TypedResults.Created($"/v1/cards/{cardId}", CardResponse.From(result.Value!)) : result.Error!.ToProblem();

@@ -61,7 +61,4 @@ public static class CommandContextFactory
         problem = ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key.invalid", error!);
         return false;
     }
-
-    /// <summary>An id derived from a command id, so a retried "create" lands on the same new aggregate.</summary>
-    public static Guid DerivedId(Guid commandId, string purpose) => CommandContext.DerivedId(commandId, purpose);
 }

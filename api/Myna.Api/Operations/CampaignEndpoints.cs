@@ -42,7 +42,7 @@ public static class CampaignEndpoints
             return problem;
         }
         // A retried start (same Idempotency-Key) is the same campaign.
-        var id = CommandContextFactory.DerivedId(context.CommandId, "campaign");
+        var id = CommandContext.DerivedId(context.CommandId, "campaign");
         var exemptions = (request.ExemptCardIds ?? []).Select(c => new CardId(c)).ToList();
         var result = await grains.GetSuspensionCampaign(id).Start(context, new StartSuspensionCampaign(request.ChipBatch!, request.Reason!, exemptions));
         return result.IsSuccess

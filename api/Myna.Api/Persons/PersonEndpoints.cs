@@ -53,7 +53,7 @@ public static class PersonEndpoints
         }
 
         // A retried registration (same Idempotency-Key) must land on the same person, not a new one.
-        var personId = new PersonId(CommandContextFactory.DerivedId(context.CommandId, "person"));
+        var personId = new PersonId(CommandContext.DerivedId(context.CommandId, "person"));
         var command = new RegisterPerson(
             new BasicFourItems(request.Name!, request.Address!, request.DateOfBirth!.Value, request.Sex!.Value),
             Municipality(http.User), request.Reason!.Value);

@@ -17,7 +17,7 @@ public sealed class AuditGrain(IEventStreamStore store) : Grain, IAuditGrain
     // every Individual Number and resident record code masked to its last four digits.
     private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(), new MaskedIndividualNumberConverter(), new MaskedResidentRecordCodeConverter() },
+        Converters = { new JsonStringEnumConverter(), new MaskedConverter<IndividualNumber>(), new MaskedConverter<ResidentRecordCode>() },
     };
 
     public async Task<Result<StreamPage>> ReadStream(StreamRef stream, long fromVersion, int limit)
@@ -39,21 +39,14 @@ public sealed class AuditGrain(IEventStreamStore store) : Grain, IAuditGrain
         return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, page, next));
     }
 
-    private sealed class MaskedResidentRecordCodeConverter : JsonConverter<ResidentRecordCode>
+    /// <summary>Writes a sensitive typed value as its <c>ToString()</c>, which these types keep masked.</summary>
+    private sealed class MaskedConverter<T> : JsonConverter<T>
+        where T : struct
     {
-        public override ResidentRecordCode Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             throw new NotSupportedException("Audit views are written, never read back.");
 
-        public override void Write(Utf8JsonWriter writer, ResidentRecordCode value, JsonSerializerOptions options) =>
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToString());
-    }
-
-    private sealed class MaskedIndividualNumberConverter : JsonConverter<IndividualNumber>
-    {
-        public override IndividualNumber Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            throw new NotSupportedException("Audit views are written, never read back.");
-
-        public override void Write(Utf8JsonWriter writer, IndividualNumber value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Masked);
     }
 }

@@ -35,7 +35,7 @@ public sealed class SuspensionCampaignGrain(
 
     public async Task<Result<CampaignProgress>> Start(CommandContext context, StartSuspensionCampaign command)
     {
-        var targets = State.FindReceipt(context.CommandId) is null && !Current.Started
+        var targets = !IsRetry(context) && !Current.Started
             ? await batches.CardsOfBatchAsync(command.ChipBatch?.Trim() ?? string.Empty)
             : [];
         var result = await Execute(context, command,

@@ -36,7 +36,7 @@ public sealed class CardGrain(
         {
             return person.Error!;
         }
-        if (person.Value!.ClosedBecause is not null && State.FindReceipt(context.CommandId) is null)
+        if (person.Value!.ClosedBecause is not null && !IsRetry(context))
         {
             return PersonErrors.RecordClosed;
         }
@@ -53,7 +53,7 @@ public sealed class CardGrain(
     public async Task<Result<CardView>> HandOver(CommandContext context, HandOverCard command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        if (State.FindReceipt(context.CommandId) is null)
+        if (!IsRetry(context))
         {
             // Refuse early, so that a handover that cannot happen touches no other grain.
             if (CardDecider.HandOver(Current, command, serials, Now, context.Actor).Error is { } refused)
@@ -126,7 +126,7 @@ public sealed class CardGrain(
             return DomainError.Validation("smartphone.invalid-device", "A device id is 1 to 200 characters.");
         }
         var device = MartenDeviceRegistry.Hash(command.DeviceId);
-        if (State.FindReceipt(context.CommandId) is null)
+        if (!IsRetry(context))
         {
             if (CardDecider.LinkSmartphone(Current, device, Now, context.Actor).Error is { } refused)
             {

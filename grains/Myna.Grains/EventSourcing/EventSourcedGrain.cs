@@ -73,6 +73,13 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         Task.FromResult(new StreamInfo(Stream.Key, Version, _activatedFromSnapshot, _replayedOnActivation, _fallbackReason));
 
     /// <summary>
+    /// True when this command id is already on the stream: a retry. Side effects a command performs before
+    /// deciding (reading another grain, claiming an index row) are skipped for a retry, whose outcome is
+    /// replayed by <see cref="Execute{TCommand,TReply}"/>.
+    /// </summary>
+    protected bool IsRetry(CommandContext context) => State.FindReceipt(context.CommandId) is not null;
+
+    /// <summary>
     /// The one command pattern: idempotency check → decide on the confirmed state → raise → confirm →
     /// reply. Side effects (snapshots) only after confirmation.
     /// </summary>
