@@ -14,6 +14,9 @@ public static class Policies
     public const string CardReaders = "card-readers";
     public const string LossReporters = "loss-reporters";
     public const string Holders = "holders";
+    public const string Insurer = "insurer";
+    public const string Terminal = "terminal";
+    public const string InsurerRegistry = "insurer-registry";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -25,6 +28,14 @@ public static class Policies
         .AddPolicy(CardReaders, p => p.RequireRole(Roles.Municipality, Roles.CallCentre))
         .AddPolicy(LossReporters, p => p.RequireRole(Roles.CallCentre, Roles.Resident))
         .AddPolicy(Holders, p => p.RequireRole(Roles.Resident))
+        .AddPolicy(Insurer, p => p
+            .RequireRole(Roles.Insurer)
+            .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Insurer)?.Value)))
+        .AddPolicy(InsurerRegistry, p => p.RequireRole(Roles.Operator, Roles.Insurer))
+        .AddPolicy(Terminal, p => p
+            .RequireRole(Roles.Terminal)
+            .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Institution)?.Value)
+                && !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Terminal)?.Value)))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

@@ -26,6 +26,8 @@ public static class MynaClaims
     public const string Municipality = "municipality";
     public const string Insurer = "insurer";
     public const string Institution = "institution";
+    /// <summary>A reception terminal's id at its institution.</summary>
+    public const string Terminal = "terminal_id";
     public const string Agency = "agency";
     public const string PersonId = "person_id";
     public const string Channel = "channel";

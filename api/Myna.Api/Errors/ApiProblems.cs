@@ -23,7 +23,8 @@ public static class ApiProblems
     };
 
     public static ProblemHttpResult ToProblem(this DomainError error) =>
-        Problem(StatusFor(error.Kind), error.Code, error.Message);
+        Problem(StatusFor(error.Kind), error.Code, error.Message,
+            error.Details is { Count: > 0 } details ? new Dictionary<string, object?> { ["details"] = details } : null);
 
     public static ProblemHttpResult Problem(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {

@@ -9,6 +9,8 @@ using Myna.Api.Audit;
 using Myna.Api.Auth;
 using Myna.Api.Authentication;
 using Myna.Api.Cards;
+using Myna.Api.Clinics;
+using Myna.Api.Insurance;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
@@ -111,6 +113,8 @@ public static class ApiSetup
         app.MapCardEndpoints();
         app.MapCertificateAuthenticationEndpoints();
         app.MapCampaignEndpoints();
+        app.MapInsuranceEndpoints();
+        app.MapClinicEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

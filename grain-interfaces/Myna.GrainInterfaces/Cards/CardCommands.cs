@@ -119,4 +119,11 @@ public sealed record CardView(
     [property: Id(12)] long Version,
     [property: Id(13)] DateOnly? AddressUpdateDueBy,
     [property: Id(14)] bool Lapsed,
-    [property: Id(15)] IReadOnlyList<LinkedCredentialView> LinkedCredentials);
+    [property: Id(15)] IReadOnlyList<LinkedCredentialView> LinkedCredentials,
+    [property: Id(16)] Clinics.InsuranceRegistrationChannel? RegisteredForInsuranceVia = null);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.register-card-for-insurance")]
+public sealed record RegisterCardForInsurance([property: Id(0)] Clinics.InsuranceRegistrationChannel Channel);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.cancel-card-insurance-registration")]
+public sealed record CancelCardInsuranceRegistration([property: Id(0)] string Reason);

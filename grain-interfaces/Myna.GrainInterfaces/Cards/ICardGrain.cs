@@ -63,11 +63,18 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("RevokeSignatureCertificate")]
     Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command);
 
-    [Alias("GetCard")]
+    /// <summary>Registers the card for use as a health insurance card (a face-authentication card only at a clinic terminal).</summary>
+    [Alias("RegisterForInsurance")]
+    Task<Result<CardView>> RegisterForInsurance(CommandContext context, RegisterCardForInsurance command);
+
+    [Alias("CancelInsuranceRegistration")]
+    Task<Result<CardView>> CancelInsuranceRegistration(CommandContext context, CancelCardInsuranceRegistration command);
+
+    [Alias("GetCard"), Orleans.Concurrency.ReadOnly]
     Task<Result<CardView>> GetCard();
 
     /// <summary>Checks a signature over a challenge with the registered user-authentication key.</summary>
-    [Alias("VerifySignature")]
+    [Alias("VerifySignature"), Orleans.Concurrency.ReadOnly]
     Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature);
 
     [Alias("CertificateStatus")]

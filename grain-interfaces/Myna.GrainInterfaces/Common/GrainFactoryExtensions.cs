@@ -1,5 +1,7 @@
 using Myna.GrainInterfaces.Audit;
 using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Numbers;
 using Myna.GrainInterfaces.Persons;
 
@@ -23,6 +25,16 @@ public static class GrainFactoryExtensions
     public static INumberDirectoryGrain GetNumberDirectory(this IGrainFactory grains) => grains.GetGrain<INumberDirectoryGrain>(0);
 
     public static IAgencyGatewayGrain GetAgencyGateway(this IGrainFactory grains) => grains.GetGrain<IAgencyGatewayGrain>(0);
+
+    public static IInsurerGrain GetInsurer(this IGrainFactory grains, InsurerNumber number) => grains.GetGrain<IInsurerGrain>(number.Value);
+
+    public static IInstitutionGrain GetInstitution(this IGrainFactory grains, string code) => grains.GetGrain<IInstitutionGrain>(code);
+
+    public static IInstitutionDirectoryGrain GetInstitutionDirectory(this IGrainFactory grains) => grains.GetGrain<IInstitutionDirectoryGrain>(0);
+
+    public static IAccessLedgerGrain GetLedger(this IGrainFactory grains, PersonId person) => grains.GetGrain<IAccessLedgerGrain>(person.Value);
+
+    public static IEligibilityCheckGrain GetEligibilityCheck(this IGrainFactory grains, Guid challengeId) => grains.GetGrain<IEligibilityCheckGrain>(challengeId);
 
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }

@@ -17,7 +17,8 @@ public enum ErrorKind
 public sealed record DomainError(
     [property: Id(0)] ErrorKind Kind,
     [property: Id(1)] string Code,
-    [property: Id(2)] string Message)
+    [property: Id(2)] string Message,
+    [property: Id(3)] IReadOnlyList<string>? Details = null)
 {
     public static DomainError Validation(string code, string message) => new(ErrorKind.Validation, code, message);
     public static DomainError NotFound(string code, string message) => new(ErrorKind.NotFound, code, message);

@@ -7,6 +7,9 @@ public enum StreamKind
     Card,
     Insurer,
     Campaign,
+    Institution,
+    /// <summary>A person's access ledger for reads by clinics: "ledger-{person id}".</summary>
+    Ledger,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -20,6 +23,12 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef For(CardId id) => new(StreamKind.Card, id.ToString());
 
     public static StreamRef ForCampaign(Guid id) => new(StreamKind.Campaign, id.ToString("D"));
+
+    public static StreamRef ForInsurer(string insurerNumber) => new(StreamKind.Insurer, insurerNumber);
+
+    public static StreamRef ForInstitution(string code) => new(StreamKind.Institution, code);
+
+    public static StreamRef LedgerOf(PersonId id) => new(StreamKind.Ledger, id.ToString());
 
     public override string ToString() => Key;
 }

@@ -1,4 +1,5 @@
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
 
 namespace Myna.GrainInterfaces.Persons;
 
@@ -60,6 +61,24 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     /// </summary>
     [Alias("RegisterActiveCard")]
     Task<Result<Cards.ActiveCardChange>> RegisterActiveCard(CommandContext context, CardId card);
+
+    /// <summary>Invariants 8 and 9: the qualification an insurer enrolled, linked only on the number or a full basic-four match.</summary>
+    [Alias("AcquireQualification")]
+    Task<Result<InsuranceQualificationView>> AcquireQualification(CommandContext context, AcquireQualification command);
+
+    [Alias("EndQualification")]
+    Task<Result<InsuranceQualificationView>> EndQualification(CommandContext context, EndQualification command);
+
+    [Alias("ChangeQualificationCeiling")]
+    Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command);
+
+    /// <summary>The person's insurance as a clinic or the resident may see it (no number). Read-only, so clinic reads interleave.</summary>
+    [Alias("GetInsurance"), Orleans.Concurrency.ReadOnly]
+    Task<Result<InsuranceSummary>> GetInsurance();
+
+    /// <summary>The current basic four items of an open record (null when unregistered or closed), for matching.</summary>
+    [Alias("GetBasicFour"), Orleans.Concurrency.ReadOnly]
+    Task<BasicFourItems?> GetBasicFour();
 
     [Alias("GetProfile")]
     Task<Result<PersonProfile>> GetProfile();

@@ -357,6 +357,21 @@ public static class CardDecider
     /// </summary>
     public static DomainError? CanUse(CardState state, CertificateKind kind, DateOnly today)
     {
+        if (CanPresent(state, today) is { } unusable)
+        {
+            return unusable;
+        }
+        var certificate = state.Live(kind);
+        if (certificate is null)
+        {
+            return DomainError.Rule("certificate.none", $"The card has no valid {kind} certificate.");
+        }
+        return today > certificate.ValidUntil ? DomainError.Rule("certificate.expired", "The certificate has expired.") : null;
+    }
+
+    /// <summary>Invariant 4 for the card itself: active, not expired, not lapsed (face match and visual checks use no certificate).</summary>
+    public static DomainError? CanPresent(CardState state, DateOnly today)
+    {
         if (state.Status != CardStatus.Active)
         {
             return state.Status switch
@@ -375,12 +390,44 @@ public static class CardDecider
         {
             return DomainError.Rule("card.lapsed", "The card lapsed: its address was not updated within 90 days of the move.");
         }
-        var certificate = state.Live(kind);
-        if (certificate is null)
+        return null;
+    }
+
+    /// <summary>
+    /// Flow 4's last step: the card becomes usable as a health insurance card. Through the portal, a bank
+    /// ATM or a clinic terminal; a face-authentication card (no PIN) only at a clinic terminal, where the
+    /// face match stands in for the PIN. Registering again is a no-op, so a double click records nothing.
+    /// </summary>
+    public static Decision<ICardEvent> RegisterForInsurance(CardState state, RegisterCardForInsurance command, DateOnly today, DateTimeOffset now, Actor actor)
+    {
+        if (CanPresent(state, today) is { } unusable)
         {
-            return DomainError.Rule("certificate.none", $"The card has no valid {kind} certificate.");
+            return unusable;
         }
-        return today > certificate.ValidUntil ? DomainError.Rule("certificate.expired", "The certificate has expired.") : null;
+        if (state.FaceAuthentication && command.Channel != Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel.ClinicTerminal)
+        {
+            return DomainError.Rule("card.face-authentication-clinic-only",
+                "A face-authentication card is registered for insurance only at a clinic or pharmacy terminal.");
+        }
+        return state.InsuranceRegistration is not null
+            ? Decision<ICardEvent>.Accept()
+            : Decision<ICardEvent>.Accept(new CardRegisteredForInsurance(state.Id, command.Channel, now, actor));
+    }
+
+    public static Decision<ICardEvent> CancelInsuranceRegistration(CardState state, CancelCardInsuranceRegistration command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status == CardStatus.None)
+        {
+            return CardErrors.NotFound;
+        }
+        var reason = command.Reason?.Trim() ?? string.Empty;
+        if (reason.Length is 0 or > 200)
+        {
+            return DomainError.Validation("card.invalid-reason", "Give a reason of 1 to 200 characters.");
+        }
+        return state.InsuranceRegistration is null
+            ? Decision<ICardEvent>.Accept()
+            : Decision<ICardEvent>.Accept(new CardInsuranceRegistrationCancelled(state.Id, reason, now, actor));
     }
 
     public static string CertificateStatus(CardState state, Certificate certificate, DateOnly today) =>
@@ -397,7 +444,8 @@ public static class CardDecider
         [
             .. state.Smartphones.Select(h => new LinkedCredentialView("smartphone", h[..8], CredentialStatus(state, today))),
             .. state.DrivingLicenceLast4 is { } last4 ? [new LinkedCredentialView("driving-licence", "********" + last4, CredentialStatus(state, today))] : Array.Empty<LinkedCredentialView>(),
-        ]);
+        ],
+        state.InsuranceRegistration);
 
     private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);

@@ -167,3 +167,19 @@ public sealed record PinReset(
     [property: Id(1)] PinKind Pin,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>The holder registered the card for use as a health insurance card, through this channel.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-registered-for-insurance.v1")]
+public sealed record CardRegisteredForInsurance(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel Channel,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>The holder withdrew the card's registration as a health insurance card.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-insurance-registration-cancelled.v1")]
+public sealed record CardInsuranceRegistrationCancelled(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;

@@ -36,6 +36,7 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
     [Id(15)] public DateOnly? AddressUpdateDueBy { get; init; }
     [Id(16)] public ImmutableList<string> Smartphones { get; init; } = [];
     [Id(17)] public string? DrivingLicenceLast4 { get; init; }
+    [Id(18)] public Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel? InsuranceRegistration { get; init; }
 
     public CardState Apply(ICardEvent @event) => @event switch
     {
@@ -73,6 +74,8 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         DrivingLicenceUnlinked => this with { DrivingLicenceLast4 = null },
         CardConvertedToFaceAuthentication => this with { FaceAuthentication = true, LockedPins = [] },
         CardConvertedToPinCard => this with { FaceAuthentication = false },
+        CardRegisteredForInsurance e => this with { InsuranceRegistration = e.Channel },
+        CardInsuranceRegistrationCancelled => this with { InsuranceRegistration = null },
         CardAddressUpdated e => this with { AddressUpdateDueBy = null, Municipality = e.Municipality },
         _ => this,
     };

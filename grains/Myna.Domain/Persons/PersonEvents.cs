@@ -1,5 +1,6 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 
 namespace Myna.Domain.Persons;
@@ -194,3 +195,39 @@ public sealed record CardReactionCompleted(
     [property: Id(1)] long Reaction,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IPersonEvent;
+
+// Health insurance: an insurer's enrolment lands here, on the member's own stream (invariants 8, 9).
+
+/// <summary>An insurer enrolled the person: linked on the number they gave, or on a full basic-four match.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.insurance-qualification-acquired.v1")]
+public sealed record InsuranceQualificationAcquired(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid QualificationId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] InsuredId Insured,
+    [property: Id(4)] DateOnly ValidFrom,
+    [property: Id(5)] DateOnly? ValidUntil,
+    [property: Id(6)] CeilingCategory Ceiling,
+    [property: Id(7)] LinkBasis LinkedBy,
+    [property: Id(8)] DateTimeOffset OccurredAt,
+    [property: Id(9)] Actor Actor) : IPersonEvent;
+
+/// <summary>The insurer disenrolled the person: the qualification's last day.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.insurance-qualification-ended.v1")]
+public sealed record InsuranceQualificationEnded(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid QualificationId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] DateOnly LastDay,
+    [property: Id(4)] string Reason,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : IPersonEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.ceiling-category-changed.v1")]
+public sealed record CeilingCategoryChanged(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid QualificationId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] CeilingCategory Category,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IPersonEvent;

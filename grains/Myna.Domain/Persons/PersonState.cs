@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 
 namespace Myna.Domain.Persons;
@@ -35,6 +36,34 @@ public sealed record CardReaction(
     [property: Id(4)] ClosureReason? Closure,
     [property: Id(5)] DateOnly? MovedOn = null);
 
+/// <summary>One insurance qualification; <see cref="LastDay"/> is the earlier of the declared end and a disenrolment.</summary>
+[GenerateSerializer, Immutable, Alias("myna.state.insurance-qualification.v1")]
+public sealed record InsuranceQualification(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] InsurerNumber Insurer,
+    [property: Id(2)] InsuredId Insured,
+    [property: Id(3)] DateOnly ValidFrom,
+    [property: Id(4)] DateOnly? ValidUntil,
+    [property: Id(5)] CeilingCategory Ceiling,
+    [property: Id(6)] LinkBasis LinkedBy,
+    [property: Id(7)] DateOnly? EndedOn,
+    [property: Id(8)] string? EndedBecause)
+{
+    public DateOnly? LastDay => (ValidUntil, EndedOn) switch
+    {
+        ({ } until, { } ended) => until < ended ? until : ended,
+        ({ } until, null) => until,
+        (null, { } ended) => ended,
+        _ => null,
+    };
+
+    public bool IsActiveOn(DateOnly day) => ValidFrom <= day && (LastDay is not { } last || day <= last);
+
+    /// <summary>Two periods overlap when each starts before the other ends (open ends run for ever).</summary>
+    public bool Overlaps(DateOnly from, DateOnly? until) =>
+        (until is not { } u || ValidFrom <= u) && (LastDay is not { } last || from <= last);
+}
+
 [GenerateSerializer, Immutable, Alias("myna.state.person.v1")]
 public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
 {
@@ -57,6 +86,7 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(14)] public CardId? PreviousActiveCard { get; init; }
     [Id(15)] public ImmutableList<CardReaction> PendingCardReactions { get; init; } = [];
     [Id(16)] public long CardReactionsRaised { get; init; }
+    [Id(17)] public ImmutableList<InsuranceQualification> Qualifications { get; init; } = [];
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -106,6 +136,20 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
             IncomeSummaries = IncomeSummaries
                 .RemoveAll(s => s.FiscalYear == e.FiscalYear)
                 .Add(new IncomeSummaryView(e.FiscalYear, e.TotalIncomeYen, e.TaxableIncomeYen)),
+        },
+        InsuranceQualificationAcquired e => this with
+        {
+            Qualifications = Qualifications.Add(new InsuranceQualification(
+                e.QualificationId, e.Insurer, e.Insured, e.ValidFrom, e.ValidUntil, e.Ceiling, e.LinkedBy, null, null)),
+        },
+        InsuranceQualificationEnded e => this with
+        {
+            Qualifications = Qualifications.ConvertAll(q =>
+                q.Id == e.QualificationId ? q with { EndedOn = e.LastDay, EndedBecause = e.Reason } : q),
+        },
+        CeilingCategoryChanged e => this with
+        {
+            Qualifications = Qualifications.ConvertAll(q => q.Id == e.QualificationId ? q with { Ceiling = e.Category } : q),
         },
         AgencyCodeIssued e when !AgenciesWithCodes.Contains(e.Agency) => this with { AgenciesWithCodes = AgenciesWithCodes.Add(e.Agency) },
         // Ledger events (identity checks, provisions, refusals) record a look; they change no state.

@@ -1,5 +1,7 @@
 using Myna.Domain.Campaigns;
 using Myna.Domain.Cards;
+using Myna.Domain.Clinics;
+using Myna.Domain.Insurance;
 using Myna.Domain.Persons;
 
 namespace Myna.EventStore.Configuration;
@@ -54,5 +56,20 @@ public static class EventCatalogue
         (typeof(CampaignTargetsListed), "campaign_targets_listed_v1"),
         (typeof(CampaignCardsProcessed), "campaign_cards_processed_v1"),
         (typeof(SuspensionCampaignCompleted), "suspension_campaign_completed_v1"),
+        (typeof(InsuranceQualificationAcquired), "insurance_qualification_acquired_v1"),
+        (typeof(InsuranceQualificationEnded), "insurance_qualification_ended_v1"),
+        (typeof(CeilingCategoryChanged), "ceiling_category_changed_v1"),
+        (typeof(CardRegisteredForInsurance), "card_registered_for_insurance_v1"),
+        (typeof(CardInsuranceRegistrationCancelled), "card_insurance_registration_cancelled_v1"),
+        (typeof(InsurerRegistered), "insurer_registered_v1"),
+        (typeof(InsurerSuspended), "insurer_suspended_v1"),
+        (typeof(InsurerResumed), "insurer_resumed_v1"),
+        (typeof(InsurerMerged), "insurer_merged_v1"),
+        (typeof(InstitutionRegistered), "institution_registered_v1"),
+        (typeof(CardAcceptanceChanged), "card_acceptance_changed_v1"),
+        (typeof(TerminalRegistered), "terminal_registered_v1"),
+        (typeof(TerminalRetired), "terminal_retired_v1"),
+        (typeof(EligibilityChecked), "eligibility_checked_v1"),
+        (typeof(ClinicConsentGiven), "clinic_consent_given_v1"),
     ];
 }

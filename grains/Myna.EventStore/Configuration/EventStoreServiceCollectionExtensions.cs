@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 using Myna.EventStore.Agencies;
 using Myna.EventStore.Cards;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
+using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 
@@ -43,6 +45,11 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<ICertificateIndex, MartenCertificateIndex>();
         services.AddSingleton<IDeviceRegistry, MartenDeviceRegistry>();
         services.AddSingleton<IChipBatchIndex, MartenChipBatchIndex>();
+        services.AddSingleton<IPersonMatchIndex, MartenPersonMatchIndex>();
+        services.AddSingleton<IQualificationDirectory, MartenQualificationDirectory>();
+        services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();
+        services.AddSingleton<BatchingEventStreamStore>();
+        services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -4,7 +4,9 @@ using JasperFx.Events;
 using Marten;
 using Myna.EventStore.Agencies;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
+using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Weasel.Core;
 
@@ -36,5 +38,8 @@ public static class MartenSetup
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
+        opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);
+        opts.Schema.For<QualificationRecord>().Identity(x => x.Id);
+        opts.Schema.For<InstitutionListing>().Identity(x => x.Id).Index(x => x.Prefecture);
     }
 }

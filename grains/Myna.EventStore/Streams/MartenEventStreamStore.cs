@@ -7,8 +7,8 @@ namespace Myna.EventStore.Streams;
 
 public sealed class MartenEventStreamStore(IDocumentStore store) : IEventStreamStore
 {
-    private const string ChannelHeader = "channel";
-    private const string FingerprintHeader = "command-fingerprint";
+    internal const string ChannelHeader = "channel";
+    internal const string FingerprintHeader = "command-fingerprint";
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {

@@ -169,6 +169,12 @@ public sealed class CardGrain(
     public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
         Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
 
+    public Task<Result<CardView>> RegisterForInsurance(CommandContext context, RegisterCardForInsurance command) =>
+        Change(context, command, state => CardDecider.RegisterForInsurance(state, command, Today, Now, context.Actor));
+
+    public Task<Result<CardView>> CancelInsuranceRegistration(CommandContext context, CancelCardInsuranceRegistration command) =>
+        Change(context, command, state => CardDecider.CancelInsuranceRegistration(state, command, Now, context.Actor));
+
     public Task<Result<CardView>> GetCard() => Task.FromResult(View(Current));
 
     public Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature)

@@ -3,10 +3,12 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
+using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.Grains.EventSourcing;
 
@@ -15,6 +17,7 @@ namespace Myna.Grains.Persons;
 public sealed class PersonGrain(
     IEventStreamStore store,
     INumberRegistry numbers,
+    IPersonMatchIndex matches,
     TimeProvider clock,
     ILogger<PersonGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -27,8 +30,8 @@ public sealed class PersonGrain(
 
     protected override StreamRef Stream => StreamRef.For(Id);
 
-    public Task<Result<PersonProfile>> Register(CommandContext context, RegisterPerson command) =>
-        Change(context, command, state => PersonDecider.Register(state, Id, command, Now, context.Actor));
+    public async Task<Result<PersonProfile>> Register(CommandContext context, RegisterPerson command) =>
+        await IndexMatchAsync(await Change(context, command, state => PersonDecider.Register(state, Id, command, Now, context.Actor)));
 
     public Task<Result<PersonProfile>> AssignIndividualNumber(CommandContext context, AssignIndividualNumber command) =>
         Execute(context, command,
@@ -57,11 +60,28 @@ public sealed class PersonGrain(
             },
             Profile);
 
-    public Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command) =>
-        ChangeAndReact(context, command, state => PersonDecider.Move(state, command, Now, context.Actor));
+    public async Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command) =>
+        await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Move(state, command, Now, context.Actor)));
 
-    public Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command) =>
-        ChangeAndReact(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor));
+    public async Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command) =>
+        await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor)));
+
+    public Task<Result<InsuranceQualificationView>> AcquireQualification(CommandContext context, AcquireQualification command) =>
+        Execute(context, command, state => Task.FromResult(InsuranceRules.Acquire(state, command, Now, context.Actor)),
+            state => Qualification(state, command.QualificationId));
+
+    public Task<Result<InsuranceQualificationView>> EndQualification(CommandContext context, EndQualification command) =>
+        Execute(context, command, state => Task.FromResult(InsuranceRules.End(state, command, Now, context.Actor)),
+            state => Qualification(state, command.QualificationId));
+
+    public Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command) =>
+        Execute(context, command, state => Task.FromResult(InsuranceRules.ChangeCeiling(state, command, Now, context.Actor)),
+            state => Qualification(state, command.QualificationId));
+
+    public Task<Result<InsuranceSummary>> GetInsurance() => Task.FromResult(
+        Current.IsRegistered ? Result<InsuranceSummary>.Ok(InsuranceRules.Summary(Current)) : PersonErrors.NotRegistered);
+
+    public Task<BasicFourItems?> GetBasicFour() => Task.FromResult(Current is { IsRegistered: true, IsClosed: false } ? Current.Items : null);
 
     public Task<Result<PersonProfile>> CloseRecord(CommandContext context, CloseResidentRecord command) =>
         ChangeAndReact(context, command, state => PersonDecider.Close(state, command, Now, context.Actor));
@@ -198,6 +218,21 @@ public sealed class PersonGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    /// <summary>After confirmation only: the normalised basic four items that insurers' enrolments are matched against (idempotent).</summary>
+    private async Task<Result<PersonProfile>> IndexMatchAsync(Result<PersonProfile> result)
+    {
+        if (result.IsSuccess && Current.Items is { } items)
+        {
+            await matches.RecordAsync(Id, items);
+        }
+        return result;
+    }
+
+    private static Result<InsuranceQualificationView> Qualification(PersonState state, Guid id) =>
+        state.Qualifications.Find(q => q.Id == id) is { } q
+            ? Result<InsuranceQualificationView>.Ok(InsuranceRules.ToView(q))
+            : InsuranceRules.QualificationNotFound;
 
     private Task<Result<PersonProfile>> Change<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
         where TCommand : notnull =>

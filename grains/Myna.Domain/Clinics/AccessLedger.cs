@@ -1,0 +1,176 @@
+using System.Collections.Immutable;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+
+namespace Myna.Domain.Clinics;
+
+// Stored events are contracts: never edit one once released; add a V2 and an upcaster instead.
+
+/// <summary>An event on a person's access ledger stream ("ledger-{person}").</summary>
+public interface ILedgerEvent : IDomainEvent
+{
+    PersonId PersonId { get; }
+}
+
+/// <summary>A reception terminal checked the person's eligibility, successfully or not (invariant 11).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.eligibility-checked.v1")]
+public sealed record EligibilityChecked(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid CheckId,
+    [property: Id(2)] CardId Card,
+    [property: Id(3)] string Institution,
+    [property: Id(4)] string TerminalId,
+    [property: Id(5)] VerificationMethod Method,
+    [property: Id(6)] string? StaffId,
+    [property: Id(7)] bool Eligible,
+    [property: Id(8)] string? Reason,
+    [property: Id(9)] InsurerNumber? Insurer,
+    [property: Id(10)] DateTimeOffset OccurredAt,
+    [property: Id(11)] Actor Actor) : ILedgerEvent;
+
+/// <summary>The patient's consent choices at reception: scoped, for one institution, valid 24 hours (invariant 10).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.clinic-consent-given.v1")]
+public sealed record ClinicConsentGiven(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid ConsentId,
+    [property: Id(2)] string Institution,
+    [property: Id(3)] IReadOnlyList<ClinicConsentScope> Scopes,
+    [property: Id(4)] VerificationMethod Method,
+    [property: Id(5)] string? StaffId,
+    [property: Id(6)] DateTimeOffset ValidUntil,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] Actor Actor) : ILedgerEvent;
+
+/// <summary>
+/// Bounded: the last <see cref="KeptConsents"/> consents (enough for any 24-hour window in practice) and a
+/// count; the entries themselves are read from the stream, page by page.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.state.access-ledger.v1")]
+public sealed record LedgerState : IAggregateState<LedgerState, ILedgerEvent>
+{
+    public const int KeptConsents = 64;
+
+    public static LedgerState Initial { get; } = new();
+
+    [Id(0)] public long Checks { get; init; }
+    [Id(1)] public ImmutableList<ClinicConsentGiven> RecentConsents { get; init; } = [];
+
+    public LedgerState Apply(ILedgerEvent @event) => @event switch
+    {
+        EligibilityChecked => this with { Checks = Checks + 1 },
+        ClinicConsentGiven e => this with
+        {
+            RecentConsents = (RecentConsents.Count >= KeptConsents ? RecentConsents.RemoveAt(0) : RecentConsents).Add(e),
+        },
+        _ => this,
+    };
+}
+
+/// <summary>The eligibility check's pure rules (flow 5).</summary>
+public static class EligibilityRules
+{
+    /// <summary>A consent given at reception lasts 24 hours.</summary>
+    public static readonly TimeSpan ConsentLifetime = TimeSpan.FromHours(24);
+
+    public const int MaxStaffIdLength = 40;
+
+    /// <summary>What the terminal must send for each method; null when the request is complete.</summary>
+    public static DomainError? ValidateRequest(CheckEligibility command)
+    {
+        if (command.StaffId is { } staff && (staff.Length is 0 or > MaxStaffIdLength || !staff.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            return Invalid("staff", $"A staff id has 1 to {MaxStaffIdLength} letters, digits, '-' or '_'.");
+        }
+        if (command.Consents is null || command.Consents.Count != command.Consents.Distinct().Count())
+        {
+            return Invalid("consents", "List each consent scope at most once (an empty list means no consent).");
+        }
+        return command.Method switch
+        {
+            VerificationMethod.Pin when command.CertificateSerial is null || command.ChipSignature is not { Length: > 0 } =>
+                Invalid("pin", "A PIN check sends the certificate serial and the chip's signature of the challenge."),
+            VerificationMethod.FaceMatch or VerificationMethod.VisualCheck when command.Card is null || command.TerminalSignature is not { Length: > 0 } =>
+                Invalid("attestation", "A face match or visual check sends the card id and the terminal's signed attestation."),
+            VerificationMethod.VisualCheck when command.StaffId is null =>
+                Invalid("staff", "A visual check names the staff member who did it."),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The bytes a terminal signs for a face match or visual check: the one-time challenge, the card, the
+    /// method and the staff member, so an attestation cannot be replayed or moved to another card.
+    /// </summary>
+    public static byte[] AttestationPayload(ReadOnlySpan<byte> nonce, CardId card, VerificationMethod method, string? staffId) =>
+        [.. System.Text.Encoding.UTF8.GetBytes($"myna-eligibility-attestation-v1\n{Convert.ToBase64String(nonce)}\n{card}\n{method}\n{staffId}")];
+
+    /// <summary>Why this card cannot confirm eligibility today (invariant 4), or null.</summary>
+    public static string? CardRefusal(Myna.GrainInterfaces.Cards.CardView card, DateOnly today, VerificationMethod method)
+    {
+        var refusal = card.Status switch
+        {
+            Myna.GrainInterfaces.Cards.CardStatus.Active => null,
+            Myna.GrainInterfaces.Cards.CardStatus.Suspended => "card.suspended",
+            Myna.GrainInterfaces.Cards.CardStatus.Abolished => "card.abolished",
+            _ => "card.not-active",
+        };
+        return refusal
+            ?? (card.ExpiresOn is { } expires && today > expires ? "card.expired"
+            : card.Lapsed ? "card.lapsed"
+            : method == VerificationMethod.Pin && card.FaceAuthentication ? "card.face-authentication-has-no-pin"
+            : card.RegisteredForInsuranceVia is null ? "card.not-registered-for-insurance"
+            : null);
+    }
+
+    /// <summary>The active qualification today, or why there is none.</summary>
+    public static (InsuranceQualificationView? Qualification, string? Reason) Qualification(InsuranceSummary insurance, DateOnly today)
+    {
+        if (insurance.RecordClosed)
+        {
+            return (null, "person.record-closed");
+        }
+        var active = insurance.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } until || today <= until));
+        return active is null ? (null, "insurance.no-active-qualification") : (active, null);
+    }
+
+    /// <summary>
+    /// The answer: the qualification for the reception desk, the ceiling category only with the patient's
+    /// consent; never the number or the person id (the types carry neither).
+    /// </summary>
+    public static EligibilityAnswer Answer(
+        Guid checkId, InsuranceSummary? insurance, InsuranceQualificationView? qualification, string? reason,
+        IReadOnlyList<ClinicConsentScope> consents, DateTimeOffset? consentValidUntil) =>
+        new(checkId,
+            qualification is not null && reason is null,
+            reason,
+            insurance?.Name,
+            insurance?.DateOfBirth,
+            qualification?.Insurer,
+            qualification?.Insured,
+            qualification?.ValidFrom,
+            qualification?.ValidUntil,
+            qualification is not null && consents.Contains(ClinicConsentScope.CeilingCategory) ? qualification.Ceiling : null,
+            consentValidUntil is null ? [] : consents,
+            consentValidUntil);
+
+    /// <summary>The ledger events of one check; consent is recorded only when the patient was confirmed eligible.</summary>
+    public static Decision<ILedgerEvent> Record(PersonId person, RecordEligibilityCheck command, DateTimeOffset now, Actor actor)
+    {
+        var checkedEvent = new EligibilityChecked(person, command.CheckId, command.Card, command.Institution, command.TerminalId,
+            command.Method, command.StaffId, command.Eligible, command.Reason, command.Insurer, now, actor);
+        return command.Eligible && command.Consents.Count > 0
+            ? Decision<ILedgerEvent>.Accept(checkedEvent, new ClinicConsentGiven(person, command.CheckId, command.Institution,
+                command.Consents, command.Method, command.StaffId, now + ConsentLifetime, now, actor))
+            : Decision<ILedgerEvent>.Accept(checkedEvent);
+    }
+
+    public static IReadOnlyList<ClinicConsentView> Consents(LedgerState state, DateTimeOffset now) =>
+        state.RecentConsents
+            .Select(c => new ClinicConsentView(c.ConsentId, c.Institution, c.Scopes, c.Method, c.StaffId, c.OccurredAt, c.ValidUntil, now < c.ValidUntil))
+            .Reverse()
+            .ToList();
+
+    private static DomainError Invalid(string field, string message) => DomainError.Validation($"eligibility.invalid-{field}", message);
+}

@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using Myna.Domain.Cards;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Domain.Clinics;
+
+// Stored events are contracts: never edit one once released; add a V2 and an upcaster instead.
+
+public interface IInstitutionEvent : IDomainEvent
+{
+    string Institution { get; }
+}
+
+[GenerateSerializer, Immutable, Alias("myna.ev.institution-registered.v1")]
+public sealed record InstitutionRegistered(
+    [property: Id(0)] string Institution,
+    [property: Id(1)] string Name,
+    [property: Id(2)] InstitutionKind Kind,
+    [property: Id(3)] string Prefecture,
+    [property: Id(4)] bool AcceptsCard,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : IInstitutionEvent;
+
+/// <summary>The institution started or stopped accepting the card at reception ("Myna reception").</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-acceptance-changed.v1")]
+public sealed record CardAcceptanceChanged(
+    [property: Id(0)] string Institution,
+    [property: Id(1)] bool AcceptsCard,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IInstitutionEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.terminal-registered.v1")]
+public sealed record TerminalRegistered(
+    [property: Id(0)] string Institution,
+    [property: Id(1)] string TerminalId,
+    [property: Id(2)] string PublicKey,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IInstitutionEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.ev.terminal-retired.v1")]
+public sealed record TerminalRetired(
+    [property: Id(0)] string Institution,
+    [property: Id(1)] string TerminalId,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IInstitutionEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.state.terminal.v1")]
+public sealed record Terminal(
+    [property: Id(0)] string TerminalId,
+    [property: Id(1)] string PublicKey,
+    [property: Id(2)] bool Active);
+
+[GenerateSerializer, Immutable, Alias("myna.state.institution.v1")]
+public sealed record InstitutionState : IAggregateState<InstitutionState, IInstitutionEvent>
+{
+    public static InstitutionState Initial { get; } = new();
+
+    [Id(0)] public bool IsRegistered { get; init; }
+    [Id(1)] public string Code { get; init; } = string.Empty;
+    [Id(2)] public string Name { get; init; } = string.Empty;
+    [Id(3)] public InstitutionKind Kind { get; init; }
+    [Id(4)] public string Prefecture { get; init; } = string.Empty;
+    [Id(5)] public bool AcceptsCard { get; init; }
+    [Id(6)] public ImmutableList<Terminal> Terminals { get; init; } = [];
+
+    public InstitutionState Apply(IInstitutionEvent @event) => @event switch
+    {
+        InstitutionRegistered e => this with
+        {
+            IsRegistered = true, Code = e.Institution, Name = e.Name, Kind = e.Kind, Prefecture = e.Prefecture, AcceptsCard = e.AcceptsCard,
+        },
+        CardAcceptanceChanged e => this with { AcceptsCard = e.AcceptsCard },
+        TerminalRegistered e => this with
+        {
+            Terminals = Terminals.RemoveAll(t => t.TerminalId == e.TerminalId).Add(new Terminal(e.TerminalId, e.PublicKey, true)),
+        },
+        TerminalRetired e => this with
+        {
+            Terminals = Terminals.ConvertAll(t => t.TerminalId == e.TerminalId ? t with { Active = false } : t),
+        },
+        _ => this,
+    };
+
+    public Terminal? ActiveTerminal(string terminalId) => Terminals.Find(t => t.TerminalId == terminalId && t.Active);
+}
+
+/// <summary>Pure rules for medical institutions, pharmacies and their reception terminals.</summary>
+public static class InstitutionDecider
+{
+    public const int MaxTerminals = 200;
+
+    public static readonly DomainError NotFound =
+        DomainError.NotFound("institution.not-found", "No medical institution or pharmacy is registered under this code.");
+
+    /// <summary>A 10-digit institution code (prefecture 2 + fee-table 1 + institution 7).</summary>
+    public static bool IsInstitutionCode(string? code) =>
+        code is { Length: 10 } && code.All(char.IsAsciiDigit) && IsPrefecture(code[..2]);
+
+    public static bool IsPrefecture(string? code) =>
+        code is { Length: 2 } && code.All(char.IsAsciiDigit) && int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 47;
+
+    public static bool IsTerminalId(string? id) =>
+        id is { Length: > 0 and <= 40 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    public static Decision<IInstitutionEvent> Register(InstitutionState state, string code, RegisterInstitution command, DateTimeOffset now, Actor actor)
+    {
+        if (state.IsRegistered)
+        {
+            return DomainError.Conflict("institution.already-registered", "An institution is already registered under this code.");
+        }
+        if (!IsInstitutionCode(code))
+        {
+            return Invalid("code", "An institution code has 10 digits and starts with a prefecture 01 to 47.");
+        }
+        var name = command.Name?.Trim() ?? string.Empty;
+        if (name.Length is 0 or > 200)
+        {
+            return Invalid("name", "The name has 1 to 200 characters.");
+        }
+        if (!IsPrefecture(command.Prefecture))
+        {
+            return Invalid("prefecture", "The prefecture is a 2-digit code from 01 to 47.");
+        }
+        return Decision<IInstitutionEvent>.Accept(new InstitutionRegistered(code, name, command.Kind, command.Prefecture, command.AcceptsCard, now, actor));
+    }
+
+    public static Decision<IInstitutionEvent> SetCardAcceptance(InstitutionState state, SetCardAcceptance command, DateTimeOffset now, Actor actor) =>
+        !state.IsRegistered ? NotFound
+        : state.AcceptsCard == command.AcceptsCard ? Decision<IInstitutionEvent>.Accept()
+        : Decision<IInstitutionEvent>.Accept(new CardAcceptanceChanged(state.Code, command.AcceptsCard, now, actor));
+
+    public static Decision<IInstitutionEvent> RegisterTerminal(InstitutionState state, RegisterTerminal command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return NotFound;
+        }
+        if (!IsTerminalId(command.TerminalId))
+        {
+            return Invalid("terminal-id", "A terminal id has 1 to 40 letters, digits, '-' or '_'.");
+        }
+        if (!CertificateAuthentication.IsValidPublicKey(command.PublicKey))
+        {
+            return Invalid("public-key", "The terminal's public key is a base64 ECDSA P-256 SubjectPublicKeyInfo.");
+        }
+        if (state.Terminals.Find(t => t.TerminalId == command.TerminalId) is { } existing)
+        {
+            return existing.Active && existing.PublicKey == command.PublicKey
+                ? Decision<IInstitutionEvent>.Accept()
+                : DomainError.Conflict("terminal.already-registered", "This terminal id is taken; retire it first or use another id.");
+        }
+        return state.Terminals.Count >= MaxTerminals
+            ? DomainError.Rule("terminal.too-many", $"An institution has at most {MaxTerminals} terminals.")
+            : Decision<IInstitutionEvent>.Accept(new TerminalRegistered(state.Code, command.TerminalId, command.PublicKey, now, actor));
+    }
+
+    public static Decision<IInstitutionEvent> RetireTerminal(InstitutionState state, RetireTerminal command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return NotFound;
+        }
+        return state.Terminals.Find(t => t.TerminalId == command.TerminalId) switch
+        {
+            null => DomainError.NotFound("terminal.not-found", "No terminal with this id is registered here."),
+            { Active: false } => Decision<IInstitutionEvent>.Accept(),
+            _ => Decision<IInstitutionEvent>.Accept(new TerminalRetired(state.Code, command.TerminalId, now, actor)),
+        };
+    }
+
+    public static InstitutionView ToView(InstitutionState state, long version) =>
+        new(state.Code, state.Name, state.Kind, state.Prefecture, state.AcceptsCard,
+            state.Terminals.Select(t => new TerminalView(t.TerminalId, t.PublicKey, t.Active)).ToList(), version);
+
+    private static DomainError Invalid(string field, string message) => DomainError.Validation($"institution.invalid-{field}", message);
+}

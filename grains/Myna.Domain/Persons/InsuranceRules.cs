@@ -1,0 +1,181 @@
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.Domain.Persons;
+
+/// <summary>
+/// Insurance qualifications on the person's stream.
+/// <list type="bullet">
+/// <item>Invariant 8: a link on basic four items is decided here again, against the record as it is now:
+/// all four must match after normalisation, and a partial match says which items did not.</item>
+/// <item>Invariant 9, decided: a qualification whose period overlaps another one (of any insurer) is
+/// <b>refused</b>, never silently ended. The previous insurer records the loss first (its last day), then
+/// the new enrolment goes through; so no two insurers are ever on record for the same day, and no
+/// insurer can end another insurer's qualification.</item>
+/// </list>
+/// </summary>
+public static class InsuranceRules
+{
+    public const int MaxSymbolLength = 20;
+    public const int MaxInsuredNumberLength = 20;
+    public const int MaxReasonLength = 200;
+
+    public static readonly DomainError QualificationNotFound =
+        DomainError.NotFound("insurance.qualification-not-found", "This insurer has no qualification with this id on the person's record.");
+    public static readonly DomainError AlreadyEnded =
+        DomainError.Rule("insurance.qualification-ended", "The qualification has already ended.");
+
+    public static DomainError PartialMatch(IReadOnlyList<BasicFourItem> mismatched) =>
+        new(ErrorKind.RuleViolated, "insurance.partial-match",
+            "The basic four items match only in part; a partial match never links. Items that did not match: "
+            + string.Join(", ", mismatched.Select(Kebab)) + ".",
+            mismatched.Select(Kebab).ToList());
+
+    public static readonly DomainError NoMatch =
+        DomainError.NotFound("insurance.no-match", "No resident matches these details; nothing was linked.");
+
+    public static readonly DomainError AmbiguousMatch =
+        DomainError.Conflict("insurance.ambiguous-match", "More than one resident matches all four items; link with the Individual Number instead.");
+
+    public static string Kebab(BasicFourItem item) => item switch
+    {
+        BasicFourItem.Name => "name",
+        BasicFourItem.Address => "address",
+        BasicFourItem.DateOfBirth => "date-of-birth",
+        _ => "sex",
+    };
+
+    /// <summary>The shape of the insurer's member id: symbol and number up to 20 characters, a 2-digit branch.</summary>
+    public static DomainError? ValidateInsured(InsuredId? insured)
+    {
+        if (insured is null)
+        {
+            return Invalid("insured", "Give the member's symbol, number and 2-digit branch number.");
+        }
+        if (insured.Symbol is null || insured.Symbol.Trim().Length is 0 or > MaxSymbolLength)
+        {
+            return Invalid("symbol", $"The insured symbol has 1 to {MaxSymbolLength} characters.");
+        }
+        if (insured.Number is null || insured.Number.Trim().Length is 0 or > MaxInsuredNumberLength)
+        {
+            return Invalid("insured-number", $"The insured number has 1 to {MaxInsuredNumberLength} characters.");
+        }
+        return insured.Branch is { Length: 2 } branch && branch.All(char.IsAsciiDigit)
+            ? null
+            : Invalid("branch", "The branch number has exactly 2 digits.");
+    }
+
+    public static DomainError? ValidatePeriod(DateOnly from, DateOnly? until) =>
+        until is { } u && u < from ? Invalid("period", "A qualification cannot end before it starts.") : null;
+
+    public static Decision<IPersonEvent> Acquire(PersonState state, AcquireQualification command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        if (state.IsClosed)
+        {
+            return PersonErrors.RecordClosed;
+        }
+        if ((ValidateInsured(command.Insured) ?? ValidatePeriod(command.ValidFrom, command.ValidUntil)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (command.ValidFrom < state.Items!.DateOfBirth)
+        {
+            return Invalid("period", "A qualification cannot start before the person was born.");
+        }
+        if (command.LinkedBy == LinkBasis.BasicFourItems)
+        {
+            if (command.ClaimedItems is null)
+            {
+                return Invalid("items", "A link on the basic four items needs all four items.");
+            }
+            var mismatched = BasicFourMatching.Mismatches(state.Items, command.ClaimedItems);
+            if (mismatched.Count > 0)
+            {
+                return PartialMatch(mismatched);
+            }
+        }
+        if (state.Qualifications.Find(q => q.Id == command.QualificationId) is { } existing)
+        {
+            // The same enrolment delivered again (another command id): nothing new to record.
+            return existing.Insurer == command.Insurer && existing.Insured == command.Insured && existing.ValidFrom == command.ValidFrom
+                ? Decision<IPersonEvent>.Accept()
+                : DomainError.Conflict("insurance.qualification-exists", "A different qualification is recorded under this id.");
+        }
+        if (state.Qualifications.Find(q => q.Overlaps(command.ValidFrom, command.ValidUntil)) is { } overlapping)
+        {
+            return DomainError.Rule("insurance.qualification-overlaps",
+                $"The person already has a qualification from {overlapping.ValidFrom:yyyy-MM-dd}"
+                + (overlapping.LastDay is { } last ? $" to {last:yyyy-MM-dd}" : " with no end")
+                + "; its insurer must record the loss first (one qualification per period).");
+        }
+        return Decision<IPersonEvent>.Accept(new InsuranceQualificationAcquired(
+            state.Id, command.QualificationId, command.Insurer, Trimmed(command.Insured), command.ValidFrom, command.ValidUntil,
+            command.Ceiling, command.LinkedBy, now, actor));
+    }
+
+    public static Decision<IPersonEvent> End(PersonState state, EndQualification command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        if (state.Qualifications.Find(q => q.Id == command.QualificationId && q.Insurer == command.Insurer) is not { } qualification)
+        {
+            return QualificationNotFound;
+        }
+        var reason = command.Reason?.Trim() ?? string.Empty;
+        if (reason.Length is 0 or > MaxReasonLength)
+        {
+            return Invalid("reason", $"Give the reason for the loss of qualification (1 to {MaxReasonLength} characters).");
+        }
+        if (qualification.EndedOn is { } ended)
+        {
+            return ended == command.LastDay ? Decision<IPersonEvent>.Accept() : AlreadyEnded;
+        }
+        if (command.LastDay < qualification.ValidFrom.AddDays(-1))
+        {
+            return Invalid("period", "The last day cannot be before the day before the qualification started.");
+        }
+        return Decision<IPersonEvent>.Accept(new InsuranceQualificationEnded(
+            state.Id, qualification.Id, qualification.Insurer, command.LastDay, reason, now, actor));
+    }
+
+    public static Decision<IPersonEvent> ChangeCeiling(PersonState state, ChangeQualificationCeiling command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        if (state.Qualifications.Find(q => q.Id == command.QualificationId && q.Insurer == command.Insurer) is not { } qualification)
+        {
+            return QualificationNotFound;
+        }
+        if (qualification.EndedOn is not null)
+        {
+            return AlreadyEnded;
+        }
+        return qualification.Ceiling == command.Category
+            ? Decision<IPersonEvent>.Accept()
+            : Decision<IPersonEvent>.Accept(new CeilingCategoryChanged(state.Id, qualification.Id, qualification.Insurer, command.Category, now, actor));
+    }
+
+    public static InsuranceQualificationView ToView(InsuranceQualification q) =>
+        new(q.Id, q.Insurer, q.Insured, q.ValidFrom, q.LastDay, q.Ceiling, q.LinkedBy, q.EndedBecause);
+
+    public static InsuranceSummary Summary(PersonState state) =>
+        new(state.Items!.Name, state.Items.DateOfBirth, state.IsClosed,
+            state.Qualifications.OrderByDescending(q => q.ValidFrom).Select(ToView).ToList());
+
+    /// <summary>The one qualification active on a day (invariant 9 guarantees at most one).</summary>
+    public static InsuranceQualification? ActiveOn(PersonState state, DateOnly day) => state.Qualifications.Find(q => q.IsActiveOn(day));
+
+    private static InsuredId Trimmed(InsuredId insured) => new(insured.Symbol.Trim(), insured.Number.Trim(), insured.Branch);
+
+    private static DomainError Invalid(string field, string message) => DomainError.Validation($"insurance.invalid-{field}", message);
+}

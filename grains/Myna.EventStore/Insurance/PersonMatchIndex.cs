@@ -1,0 +1,132 @@
+using System.Globalization;
+using Marten;
+using Myna.Domain.Persons;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.EventStore.Insurance;
+
+/// <summary>
+/// The basic four items of a person, normalised, so that an insurer's enrolment without a number can find
+/// candidates. Only a hint: written after the person's events are confirmed, and every link is decided by
+/// the person grain against its own current record, so a stale row can miss a match but never link the
+/// wrong person.
+/// </summary>
+public sealed class PersonMatchRecord
+{
+    public Guid Id { get; set; }
+    public string NameKey { get; set; } = string.Empty;
+    public string AddressKey { get; set; } = string.Empty;
+    public string DateOfBirth { get; set; } = string.Empty;
+    public string Sex { get; set; } = string.Empty;
+}
+
+public interface IPersonMatchIndex
+{
+    Task RecordAsync(PersonId person, BasicFourItems items, CancellationToken cancellationToken = default);
+
+    /// <summary>Persons who share at least two of name, address and date of birth with the claim (at most 20).</summary>
+    Task<IReadOnlyList<PersonId>> FindCandidatesAsync(BasicFourItems claimed, CancellationToken cancellationToken = default);
+
+    /// <summary>Rewrites every row from the person streams (registrations, moves, renames); returns the persons indexed.</summary>
+    Task<int> RebuildAsync(CancellationToken cancellationToken = default);
+}
+
+public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchIndex
+{
+    private const int MaxCandidates = 20;
+
+    public async Task RecordAsync(PersonId person, BasicFourItems items, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(ToRecord(person.Value, items));
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PersonId>> FindCandidatesAsync(BasicFourItems claimed, CancellationToken cancellationToken = default)
+    {
+        var key = ToRecord(Guid.Empty, claimed);
+        await using var query = store.QuerySession();
+        var rows = await query.Query<PersonMatchRecord>()
+            .Where(r => (r.NameKey == key.NameKey && (r.DateOfBirth == key.DateOfBirth || r.AddressKey == key.AddressKey))
+                || (r.AddressKey == key.AddressKey && r.DateOfBirth == key.DateOfBirth))
+            .Take(MaxCandidates)
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new PersonId(r.Id)).ToList();
+    }
+
+    public async Task<int> RebuildAsync(CancellationToken cancellationToken = default)
+    {
+        var names = new[] { "person_registered_v1", "person_moved_v1", "person_renamed_v1" };
+        var current = new Dictionary<Guid, BasicFourItems>();
+        await using (var query = store.QuerySession())
+        {
+            var events = await query.Events.QueryAllRawEvents()
+                .Where(e => names.Contains(e.EventTypeName))
+                .OrderBy(e => e.Sequence)
+                .ToListAsync(cancellationToken);
+            foreach (var e in events)
+            {
+                switch (e.Data)
+                {
+                    case PersonRegistered r:
+                        current[r.PersonId.Value] = r.Items;
+                        break;
+                    case PersonMoved m when current.TryGetValue(m.PersonId.Value, out var items):
+                        current[m.PersonId.Value] = items with { Address = m.NewAddress };
+                        break;
+                    case PersonRenamed n when current.TryGetValue(n.PersonId.Value, out var items):
+                        current[n.PersonId.Value] = items with { Name = n.NewName };
+                        break;
+                }
+            }
+        }
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<PersonMatchRecord>(_ => true);
+        session.Store(current.Select(p => ToRecord(p.Key, p.Value)).ToArray());
+        await session.SaveChangesAsync(cancellationToken);
+        return current.Count;
+    }
+
+    private static PersonMatchRecord ToRecord(Guid person, BasicFourItems items) => new()
+    {
+        Id = person,
+        NameKey = BasicFourMatching.NormaliseName(items.Name),
+        AddressKey = BasicFourMatching.NormaliseAddress(items.Address),
+        DateOfBirth = items.DateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Sex = items.Sex.ToString(),
+    };
+}
+
+/// <summary>Qualification id → member, so that an insurer can end or change a qualification it enrolled.</summary>
+public sealed class QualificationRecord
+{
+    public Guid Id { get; set; }
+    public Guid PersonId { get; set; }
+    public string Insurer { get; set; } = string.Empty;
+}
+
+public interface IQualificationDirectory
+{
+    Task RecordAsync(Guid qualification, PersonId person, string insurer, CancellationToken cancellationToken = default);
+
+    /// <summary>The member of a qualification, only for the insurer that enrolled it.</summary>
+    Task<PersonId?> FindAsync(Guid qualification, string insurer, CancellationToken cancellationToken = default);
+}
+
+public sealed class MartenQualificationDirectory(IDocumentStore store) : IQualificationDirectory
+{
+    public async Task RecordAsync(Guid qualification, PersonId person, string insurer, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(new QualificationRecord { Id = qualification, PersonId = person.Value, Insurer = insurer });
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<PersonId?> FindAsync(Guid qualification, string insurer, CancellationToken cancellationToken = default)
+    {
+        await using var query = store.QuerySession();
+        var record = await query.LoadAsync<QualificationRecord>(qualification, cancellationToken);
+        return record is not null && record.Insurer == insurer ? new PersonId(record.PersonId) : null;
+    }
+}

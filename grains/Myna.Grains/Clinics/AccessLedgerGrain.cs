@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Myna.Domain.Clinics;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.Grains.EventSourcing;
+
+namespace Myna.Grains.Clinics;
+
+/// <summary>
+/// A person's access ledger for clinic reads, on its own stream. Appends go through the batching store:
+/// many persons' checks share one database round trip, and each check is answered only once its ledger
+/// event is durable. Retries are idempotent through the same receipts as every other stream.
+/// </summary>
+public sealed class AccessLedgerGrain(
+    BatchingEventStreamStore store,
+    TimeProvider clock,
+    ILogger<AccessLedgerGrain> logger,
+    IOptions<SnapshotOptions> snapshots)
+    : EventSourcedGrain<LedgerState, ILedgerEvent>(store, clock, logger, snapshots), IAccessLedgerGrain
+{
+    public const int MaxPage = 200;
+
+    private PersonId Id => new(this.GetPrimaryKey());
+
+    protected override StreamRef Stream => StreamRef.LedgerOf(Id);
+
+    public Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command) =>
+        Execute(context, command,
+            _ => Task.FromResult(EligibilityRules.Record(Id, command, Now, context.Actor)),
+            state => Result<LedgerReceipt>.Ok(new LedgerReceipt(Version,
+                state.RecentConsents.FindLast(c => c.ConsentId == command.CheckId)?.ValidUntil)));
+
+    public Task<IReadOnlyList<ClinicConsentView>> GetClinicConsents() =>
+        Task.FromResult(EligibilityRules.Consents(Current, Now));
+
+    public async Task<IReadOnlyList<AccessLedgerEntry>> GetEntries(long fromVersion, int limit)
+    {
+        var events = await store.ReadAsync(Stream.Key, Math.Max(1, fromVersion), Math.Clamp(limit, 1, MaxPage));
+        return events.Select(e => e.Data switch
+        {
+            EligibilityChecked c => new AccessLedgerEntry(e.Version, c.OccurredAt, "institution", c.Institution,
+                "eligibility-check:" + (c.Eligible ? "eligible" : c.Reason ?? "not-eligible"),
+                $"reception ({KebabMethod(c.Method)}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
+            ClinicConsentGiven g => new AccessLedgerEntry(e.Version, g.OccurredAt, "institution", g.Institution,
+                "consent:" + string.Join(",", g.Scopes.Select(s => s.ToString())), $"valid until {g.ValidUntil:O}", false),
+            _ => new AccessLedgerEntry(e.Version, e.RecordedAt, "system", "system", e.EventTypeName, string.Empty, false),
+        }).ToList();
+    }
+
+    private static string KebabMethod(VerificationMethod method) => method switch
+    {
+        VerificationMethod.Pin => "pin",
+        VerificationMethod.FaceMatch => "face-match",
+        _ => "visual-check",
+    };
+}

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging;
+using Myna.Domain.Cards;
+using Myna.Domain.Clinics;
+using Myna.EventStore.Certificates;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+using Myna.Grains.Cards;
+
+namespace Myna.Grains.Clinics;
+
+/// <summary>
+/// One online eligibility check (flow 5), keyed by the one-time challenge it consumes. It reads the card,
+/// the person's insurance and the terminal from their warm grains (read-only calls that interleave), and
+/// writes only the patient's ledger, whose batched append is durable before the answer leaves. The answer
+/// stays in memory for the challenge's lifetime, so the terminal's retry of the same request gets the
+/// same answer and the ledger gets one entry.
+/// </summary>
+public sealed class EligibilityCheckGrain(ICertificateIndex certificates, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
+    : Grain, IEligibilityCheckGrain
+{
+    private static readonly DomainError UnknownTerminal =
+        DomainError.Forbidden("terminal.unknown", "This terminal is not registered (or was retired) at this institution.");
+    private static readonly DomainError NotAccepting =
+        DomainError.Rule("institution.not-accepting-card", "The institution is not registered as accepting the card.");
+    private static readonly DomainError UnknownCertificate =
+        DomainError.Unauthenticated("auth.certificate-unknown", "No certificate with this serial was issued.");
+    private static readonly DomainError AttestationInvalid =
+        DomainError.Unauthenticated("eligibility.attestation-invalid", "The terminal's attestation does not verify with its registered key.");
+    private static readonly DomainError ChallengeUsed =
+        DomainError.Unauthenticated("auth.challenge-invalid", "This challenge was used by another request; ask for a new one.");
+
+    private Guid? _commandId;
+    private Result<EligibilityAnswer>? _outcome;
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    public async Task<Result<EligibilityAnswer>> Check(CommandContext context, CheckEligibility command)
+    {
+        if (_outcome is not null)
+        {
+            return _commandId == context.CommandId ? _outcome with { Replayed = true } : ChallengeUsed;
+        }
+        var outcome = await RunAsync(context, command);
+        if (outcome.Error?.Code != UnknownTerminal.Code)
+        {
+            _commandId = context.CommandId;
+            _outcome = outcome;
+            DelayDeactivation(ChallengeGrain.Lifetime);
+        }
+        return outcome;
+    }
+
+    private async Task<Result<EligibilityAnswer>> RunAsync(CommandContext context, CheckEligibility command)
+    {
+        if (EligibilityRules.ValidateRequest(command) is { } invalid)
+        {
+            return invalid;
+        }
+        var institution = await GrainFactory.GetInstitution(command.Institution).Get();
+        if (!institution.IsSuccess || institution.Value!.Terminals.FirstOrDefault(t => t.TerminalId == command.TerminalId && t.Active) is not { } terminal)
+        {
+            return UnknownTerminal;
+        }
+        if (!institution.Value.AcceptsCard)
+        {
+            return NotAccepting;
+        }
+        // Take the challenge first: whatever happens next, it cannot be used again.
+        var nonce = await GrainFactory.GetChallenge(this.GetPrimaryKey()).Take();
+        if (!nonce.IsSuccess)
+        {
+            return nonce.Error!;
+        }
+
+        CardId cardId;
+        DomainError? authentication = null;
+        if (command.Method == VerificationMethod.Pin)
+        {
+            if (await certificates.FindAsync(command.CertificateSerial!) is not { } found)
+            {
+                return UnknownCertificate;
+            }
+            cardId = found;
+            var verified = await GrainFactory.GetCard(cardId).VerifySignature(command.CertificateSerial!, nonce.Value!, command.ChipSignature!);
+            authentication = verified.Error;
+        }
+        else
+        {
+            cardId = command.Card!.Value;
+            var payload = EligibilityRules.AttestationPayload(nonce.Value!, cardId, command.Method, command.StaffId);
+            if (!CertificateAuthentication.Verify(terminal.PublicKey, payload, command.TerminalSignature!))
+            {
+                return AttestationInvalid;
+            }
+        }
+
+        var card = await GrainFactory.GetCard(cardId).GetCard();
+        if (!card.IsSuccess)
+        {
+            return card.Error!;
+        }
+        var view = card.Value!;
+        if (authentication is null && command.RegisterCardForInsurance && view.RegisteredForInsuranceVia is null
+            && EligibilityRules.CardRefusal(view, Today, command.Method) == "card.not-registered-for-insurance")
+        {
+            // Flow 4 at reception: the patient, just verified on this terminal, registers the card for insurance.
+            var registered = await GrainFactory.GetCard(cardId).RegisterForInsurance(context.FollowUp("insurance-registration"),
+                new RegisterCardForInsurance(InsuranceRegistrationChannel.ClinicTerminal));
+            if (registered.IsSuccess)
+            {
+                view = registered.Value!;
+            }
+        }
+        var checkId = this.GetPrimaryKey();
+        var reason = authentication?.Code ?? EligibilityRules.CardRefusal(view, Today, command.Method);
+        Myna.GrainInterfaces.Insurance.InsuranceSummary? insurance = null;
+        Myna.GrainInterfaces.Insurance.InsuranceQualificationView? qualification = null;
+        if (reason is null)
+        {
+            var summary = await GrainFactory.GetPerson(view.PersonId).GetInsurance();
+            if (!summary.IsSuccess)
+            {
+                return summary.Error!;
+            }
+            insurance = summary.Value!;
+            (qualification, reason) = EligibilityRules.Qualification(insurance, Today);
+        }
+
+        // Invariant 11: every check, successful or not, is on the patient's ledger before anyone sees the answer.
+        var eligible = reason is null;
+        var recorded = await GrainFactory.GetLedger(view.PersonId).RecordEligibilityCheck(context.FollowUp("ledger"),
+            new RecordEligibilityCheck(checkId, cardId, command.Institution, command.TerminalId, command.Method, command.StaffId,
+                eligible, reason, qualification?.Insurer, command.Consents));
+        if (!recorded.IsSuccess)
+        {
+            logger.LogWarning("Eligibility check {Check}: the ledger refused the entry ({Code})", checkId, recorded.Error!.Code);
+            return recorded.Error!;
+        }
+        if (authentication?.Code == "auth.signature-invalid")
+        {
+            return authentication;
+        }
+        return Result<EligibilityAnswer>.Ok(eligible
+            ? EligibilityRules.Answer(checkId, insurance, qualification, null, command.Consents, recorded.Value!.ConsentValidUntil)
+            : EligibilityRules.Answer(checkId, null, null, reason, [], null));
+    }
+}

@@ -1,0 +1,312 @@
+using System.Net;
+using System.Security.Cryptography;
+using Myna.Api.Auth;
+using Myna.CardSimulator;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+/// <summary>Flow 5 end to end through the API: an insurer enrols, the card is registered, a reception terminal checks.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class EligibilityCheckApiTests(ApiFixture fixture)
+{
+    private readonly ClinicWorld _world = new(fixture);
+
+    [Fact]
+    public async Task A_pin_check_answers_the_qualification_and_never_the_number_or_person_id()
+    {
+        var (patient, insurer) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+
+        var response = await ClinicWorld.CheckWithPin(reception, patient);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = await response.Json();
+        Assert.True(body.GetProperty("eligible").GetBoolean());
+        Assert.Equal(insurer, body.Str("insurerNumber"));
+        Assert.Equal("1234", body.Str("symbol"));
+        Assert.Equal("5678", body.Str("insuredNumber"));
+        Assert.Equal("01", body.Str("branch"));
+        Assert.Equal(patient.Name, body.Str("patientName"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("ceilingCategory").ValueKind);
+        Assert.DoesNotContain(patient.Number, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(patient.PersonId, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("individualNumber", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("personId", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Consent_shows_the_ceiling_category_and_expires_after_24_hours()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+
+        var body = await (await ClinicWorld.CheckWithPin(reception, patient, ["medication-history", "ceiling-category"])).Json();
+
+        Assert.Equal("under-seventy-c", body.Str("ceilingCategory"));
+        Assert.Equal(["medication-history", "ceiling-category"], body.GetProperty("consentsGiven").EnumerateArray().Select(c => c.GetString()));
+        var holder = _world.Holder(patient);
+        var consents = await (await holder.GetAsync($"/v1/persons/{patient.PersonId}/clinic-consents")).Json();
+        var consent = Assert.Single(consents.EnumerateArray());
+        Assert.True(consent.GetProperty("active").GetBoolean());
+        Assert.Equal(reception.Institution, consent.Str("institution"));
+        Assert.Equal("pin", consent.Str("method"));
+        try
+        {
+            fixture.SiloClock.Offset = TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1);
+            var later = await (await holder.GetAsync($"/v1/persons/{patient.PersonId}/clinic-consents")).Json();
+            Assert.False(Assert.Single(later.EnumerateArray()).GetProperty("active").GetBoolean());
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task Face_match_and_staff_visual_check_work_with_the_terminals_attestation()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+
+        var face = await ClinicWorld.CheckWithAttestation(reception, patient, "face-match", staffId: null);
+        var visual = await ClinicWorld.CheckWithAttestation(reception, patient, "visual-check", staffId: "nurse-07", consents: ["health-check-results"]);
+        var noStaff = await ClinicWorld.CheckWithAttestation(reception, patient, "visual-check", staffId: null);
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = await ClinicWorld.CheckWithAttestation(reception, patient, "face-match", staffId: null, signWith: otherKey);
+
+        Assert.True((await face.Json()).GetProperty("eligible").GetBoolean());
+        Assert.True((await visual.Json()).GetProperty("eligible").GetBoolean());
+        Assert.Equal("eligibility.invalid-staff", (await noStaff.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal("eligibility.attestation-invalid", (await forged.Json()).Str("code"));
+        var consent = Assert.Single((await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-consents")).Json()).EnumerateArray());
+        Assert.Equal("nurse-07", consent.Str("staffId"));
+        Assert.Equal("visual-check", consent.Str("method"));
+    }
+
+    [Theory]
+    [InlineData("suspended", "card.suspended")]
+    [InlineData("abolished", "card.abolished")]
+    [InlineData("not-registered", "card.not-registered-for-insurance")]
+    [InlineData("no-qualification", "insurance.no-active-qualification")]
+    public async Task A_card_that_cannot_confirm_eligibility_is_answered_not_eligible_and_still_on_the_ledger(string situation, string reason)
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        if (situation != "no-qualification")
+        {
+            await _world.Enrol(insurer, insurerNumber, patient);
+        }
+        if (situation != "not-registered")
+        {
+            await _world.RegisterForInsurance(patient);
+        }
+        if (situation == "suspended")
+        {
+            (await fixture.ClientFor(Roles.CallCentre).PostJson($"{patient.CardUrl}/suspension", new { reason = "lost" })).EnsureSuccessStatusCode();
+        }
+        if (situation == "abolished")
+        {
+            (await _world.Clerk.PostJson($"{patient.CardUrl}/abolition", new { reason = "returned" })).EnsureSuccessStatusCode();
+        }
+        var reception = await _world.Reception();
+
+        var response = await ClinicWorld.CheckWithAttestation(reception, patient, "face-match", staffId: null, consents: ["medication-history"]);
+
+        var body = await response.Json();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(body.GetProperty("eligible").GetBoolean());
+        Assert.Equal(reason, body.Str("reason"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("patientName").ValueKind);
+        Assert.Empty(body.GetProperty("consentsGiven").EnumerateArray());
+        var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
+        var entry = Assert.Single(ledger.EnumerateArray());
+        Assert.Equal(reception.Institution, entry.Str("accessor"));
+        Assert.Equal("eligibility-check:" + reason, entry.Str("what"));
+        Assert.True(entry.GetProperty("refused").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_expired_card_cannot_confirm_eligibility()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        try
+        {
+            fixture.SiloClock.Offset = TimeSpan.FromDays(366 * 11);
+            var body = await (await ClinicWorld.CheckWithAttestation(reception, patient, "face-match", staffId: null)).Json();
+            Assert.False(body.GetProperty("eligible").GetBoolean());
+            Assert.Equal("card.expired", body.Str("reason"));
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task A_face_authentication_card_has_no_pin_and_registers_for_insurance_only_at_a_terminal()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient(faceAuthentication: true);
+        await _world.Enrol(insurer, insurerNumber, patient);
+        var reception = await _world.Reception();
+
+        var atPortal = await _world.Holder(patient).PostJson($"{patient.CardUrl}/insurance-registration", new { channel = "portal" });
+        var before = await (await ClinicWorld.CheckWithAttestation(reception, patient, "face-match", staffId: null)).Json();
+
+        Assert.Equal("card.face-authentication-clinic-only", (await atPortal.Json()).Str("code"));
+        Assert.Equal("card.not-registered-for-insurance", before.Str("reason"));
+        var card = await (await _world.Clerk.GetAsync(patient.CardUrl)).Json();
+        Assert.True(card.GetProperty("faceAuthentication").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_patient_registers_the_card_for_insurance_at_the_terminal_during_the_check()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        await _world.Enrol(insurer, insurerNumber, patient);
+        var reception = await _world.Reception();
+
+        var body = await (await ClinicWorld.CheckWithPin(reception, patient, registerCard: true)).Json();
+
+        Assert.True(body.GetProperty("eligible").GetBoolean());
+        var again = await (await ClinicWorld.CheckWithPin(reception, patient)).Json();
+        Assert.True(again.GetProperty("eligible").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_retried_check_answers_the_same_and_lands_on_the_ledger_once()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
+        var request = new
+        {
+            challengeId = challenge.Str("challengeId"),
+            method = "pin",
+            certificateSerial = patient.Serial,
+            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),
+            consents = new[] { "clinical-information" },
+        };
+
+        var first = await (await reception.Client.PostJson("/v1/eligibility-checks", request, "retry-1")).Json();
+        var second = await (await reception.Client.PostJson("/v1/eligibility-checks", request, "retry-1")).Json();
+        var otherKey = await reception.Client.PostJson("/v1/eligibility-checks", request, "retry-2");
+
+        Assert.Equal(first.Str("checkId"), second.Str("checkId"));
+        Assert.True(second.GetProperty("eligible").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, otherKey.StatusCode);
+        var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
+        Assert.Equal(["eligibility-check:eligible", "consent:ClinicalInformation"], ledger.EnumerateArray().Select(e => e.Str("what")));
+    }
+
+    [Fact]
+    public async Task A_wrong_chip_signature_is_refused_and_recorded()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        using var impostor = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
+
+        var response = await reception.Client.PostJson("/v1/eligibility-checks", new
+        {
+            challengeId = challenge.Str("challengeId"),
+            method = "pin",
+            certificateSerial = patient.Serial,
+            chipSignature = Convert.ToBase64String(impostor.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),
+            consents = Array.Empty<string>(),
+        });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("auth.signature-invalid", (await response.Json()).Str("code"));
+        var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
+        Assert.Equal("eligibility-check:auth.signature-invalid", Assert.Single(ledger.EnumerateArray()).Str("what"));
+    }
+
+    [Fact]
+    public async Task Only_registered_terminals_check_and_other_roles_cannot()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        var unknownTerminal = reception with
+        {
+            Client = fixture.ClientFor(Roles.Terminal, new Dictionary<string, string> { [MynaClaims.Institution] = reception.Institution, [MynaClaims.Terminal] = "desk-9" }),
+        };
+        (await _world.Operator.PostJson($"/v1/institutions/{reception.Institution}/terminals/{reception.TerminalId}/retirement", new { })).EnsureSuccessStatusCode();
+
+        var retired = await ClinicWorld.CheckWithPin(reception, patient);
+        var unknown = await ClinicWorld.CheckWithPin(unknownTerminal, patient);
+        var clerk = await _world.Clerk.PostJson("/v1/eligibility-checks/challenges", new { });
+
+        Assert.Equal("terminal.unknown", (await retired.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.Forbidden, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, clerk.StatusCode);
+    }
+
+    [Fact]
+    public async Task Many_checks_at_once_never_cross_wire_patients()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var reception = await _world.Reception();
+        var patients = new List<Patient>();
+        for (var i = 0; i < 12; i++)
+        {
+            var patient = await _world.Patient();
+            await _world.Enrol(insurer, insurerNumber, patient);
+            await _world.RegisterForInsurance(patient);
+            patients.Add(patient);
+        }
+
+        var checks = Enumerable.Range(0, 96).Select(async i =>
+        {
+            var patient = patients[i % patients.Count];
+            var response = i % 2 == 0
+                ? await ClinicWorld.CheckWithPin(reception, patient, ["ceiling-category"])
+                : await ClinicWorld.CheckWithAttestation(reception, patient, "face-match", staffId: null);
+            return (patient, body: await response.Json());
+        });
+        var answers = await Task.WhenAll(checks);
+
+        Assert.All(answers, a =>
+        {
+            Assert.True(a.body.GetProperty("eligible").GetBoolean());
+            Assert.Equal(a.patient.Name, a.body.Str("patientName"));
+        });
+        foreach (var patient in patients)
+        {
+            var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger?limit=200")).Json();
+            Assert.Equal(8, ledger.EnumerateArray().Count(e => e.Str("what") == "eligibility-check:eligible"));
+        }
+    }
+
+    [Fact]
+    public async Task The_public_list_shows_institutions_that_accept_the_card_by_prefecture()
+    {
+        var accepting = await _world.Reception(prefecture: "47");
+        var notAccepting = await _world.Reception(prefecture: "47", acceptsCard: false);
+        var anonymous = fixture.Api.CreateClient();
+
+        var codes = new List<string>();
+        string? after = null;
+        do
+        {
+            var listed = await anonymous.GetAsync($"/v1/institutions?prefecture=47&limit=50{(after is null ? string.Empty : "&after=" + after)}");
+            Assert.True(listed.IsSuccessStatusCode, await listed.Content.ReadAsStringAsync());
+            var page = await listed.Json();
+            codes.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.Str("code")));
+            after = page.GetProperty("next").GetString();
+        }
+        while (after is not null);
+
+        Assert.Contains(accepting.Institution, codes);
+        Assert.DoesNotContain(notAccepting.Institution, codes);
+        Assert.All(codes, c => Assert.StartsWith("47", c, StringComparison.Ordinal));
+        Assert.Equal("request.invalid", (await (await anonymous.GetAsync("/v1/institutions?prefecture=48")).Json()).Str("code"));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using Myna.Api.Auth;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+/// <summary>Flow 4: insurers enrol members on the number or a full basic-four match, never on a partial one.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class InsuranceApiTests(ApiFixture fixture)
+{
+    private readonly ClinicWorld _world = new(fixture);
+
+    private static object Enrolment(object? basicFour = null, string? number = null, string validFrom = "2024-04-01", string? validUntil = null) => new
+    {
+        individualNumber = number,
+        basicFourItems = basicFour,
+        insured = new { symbol = "記号12", number = "345", branch = "02" },
+        validFrom,
+        validUntil,
+        ceilingCategory = "under-seventy-b",
+    };
+
+    [Fact]
+    public async Task A_full_basic_four_match_links_across_width_spacing_and_address_spelling()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        var tag = patient.Name[^8..];
+        // Full-width letters and digits, an ideographic space, 霞ヶ関 for 霞が関 and 1-2-3 for 1丁目2番3号.
+        var claimed = new
+        {
+            name = "保険　花子" + tag.ToUpperInvariant().Normalize(System.Text.NormalizationForm.FormKC),
+            address = "東京都千代田区霞ヶ関１－２－３ " + tag,
+            dateOfBirth = "1980-05-06",
+            sex = "female",
+        };
+
+        var response = await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(claimed));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("basic-four-items", (await response.Json()).Str("linkedBy"));
+        var own = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/insurance")).Json();
+        var qualification = Assert.Single(own.GetProperty("qualifications").EnumerateArray());
+        Assert.Equal(insurerNumber, qualification.Str("insurerNumber"));
+        Assert.Equal("under-seventy-b", qualification.Str("ceilingCategory"));
+    }
+
+    [Theory]
+    [InlineData("name", "address")]
+    [InlineData("address", null)]
+    [InlineData("date-of-birth", null)]
+    [InlineData("sex", null)]
+    public async Task A_partial_match_never_links_and_says_what_did_not_match(string wrong, string? alsoWrong)
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        var claimed = new
+        {
+            name = wrong == "name" ? patient.Name + "子" : patient.Name,
+            address = wrong == "address" || alsoWrong == "address" ? patient.Address + "4号室" : patient.Address,
+            dateOfBirth = wrong == "date-of-birth" ? "1980-05-07" : "1980-05-06",
+            sex = wrong == "sex" ? "male" : "female",
+        };
+
+        var response = await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(claimed));
+
+        var body = await response.Json();
+        if (wrong == "name" && alsoWrong == "address")
+        {
+            // Only the date of birth and sex agree: not even a candidate, so nothing is said about anyone.
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("insurance.no-match", body.Str("code"));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Equal("insurance.partial-match", body.Str("code"));
+            Assert.Equal([wrong], body.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        }
+        var own = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/insurance")).Json();
+        Assert.Empty(own.GetProperty("qualifications").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_number_links_and_the_response_never_echoes_it()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+
+        var response = await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(number: patient.Number));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("individual-number", (await response.Json()).Str("linkedBy"));
+        Assert.DoesNotContain(patient.Number, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var bad = await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(number: "123456789010"));
+        Assert.Equal("individual-number.invalid-check-digit", (await bad.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task One_qualification_per_period_until_the_previous_insurer_records_the_loss()
+    {
+        var (firstNumber, first) = await _world.Insurer();
+        var (secondNumber, second) = await _world.Insurer();
+        var patient = await _world.Patient();
+        var qualification = (await (await first.PostJson($"/v1/insurers/{firstNumber}/enrolments", Enrolment(number: patient.Number))).Json()).Str("qualificationId");
+
+        var overlapping = await second.PostJson($"/v1/insurers/{secondNumber}/enrolments", Enrolment(number: patient.Number, validFrom: "2025-10-01"));
+        var otherInsurersLoss = await second.PostJson($"/v1/insurers/{secondNumber}/qualifications/{qualification}/loss", new { lastDay = "2025-09-30", reason = "job change" });
+        var loss = await first.PostJson($"/v1/insurers/{firstNumber}/qualifications/{qualification}/loss", new { lastDay = "2025-09-30", reason = "job change" });
+        var next = await second.PostJson($"/v1/insurers/{secondNumber}/enrolments", Enrolment(number: patient.Number, validFrom: "2025-10-01"));
+
+        Assert.Equal("insurance.qualification-overlaps", (await overlapping.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.NotFound, otherInsurersLoss.StatusCode);
+        Assert.Equal("2025-09-30", (await loss.Json()).Str("validUntil"));
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        var own = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/insurance")).Json();
+        Assert.Equal([secondNumber, firstNumber], own.GetProperty("qualifications").EnumerateArray().Select(q => q.Str("insurerNumber")));
+    }
+
+    [Fact]
+    public async Task A_retried_enrolment_applies_once_and_the_insurer_acts_only_for_itself()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var (otherNumber, _) = await _world.Insurer();
+        var patient = await _world.Patient();
+
+        var first = await (await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(number: patient.Number), "enrol-1")).Json();
+        var again = await (await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(number: patient.Number), "enrol-1")).Json();
+        var foreign = await insurer.PostJson($"/v1/insurers/{otherNumber}/enrolments", Enrolment(number: patient.Number));
+        var ceiling = await insurer.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/v1/insurers/{insurerNumber}/qualifications/{first.Str("qualificationId")}/ceiling-category")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { category = "seventy-plus-general" }),
+        });
+
+        Assert.Equal(first.Str("qualificationId"), again.Str("qualificationId"));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal("seventy-plus-general", (await ceiling.Json()).Str("ceilingCategory"));
+        var own = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/insurance")).Json();
+        Assert.Single(own.GetProperty("qualifications").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_suspended_insurer_enrols_nobody_and_bad_insurer_numbers_are_refused()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        (await _world.Operator.PostJson($"/v1/insurers/{insurerNumber}/suspension", new { reason = "audit" })).EnsureSuccessStatusCode();
+
+        var refused = await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(number: patient.Number));
+        var badCheckDigit = await _world.Operator.PostJson("/v1/insurers/06130010", new { name = "x" });
+
+        Assert.Equal("insurer.suspended", (await refused.Json()).Str("code"));
+        Assert.Equal("insurer.invalid-number", (await badCheckDigit.Json()).Str("code"));
+        var resident = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = patient.PersonId });
+        Assert.Equal(HttpStatusCode.Forbidden, (await resident.PostJson($"/v1/insurers/{insurerNumber}/enrolments", Enrolment(number: patient.Number))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_public_ceiling_table_answers_the_monthly_limit()
+    {
+        var anonymous = fixture.Api.CreateClient();
+
+        var c = await (await anonymous.GetAsync("/v1/high-cost-ceilings/under-seventy-c?totalMedicalCost=1000000")).Json();
+        var reduced = await (await anonymous.GetAsync("/v1/high-cost-ceilings/under-seventy-c?totalMedicalCost=1000000&priorQualifyingMonths=3")).Json();
+        var bad = await anonymous.GetAsync("/v1/high-cost-ceilings/nonsense?totalMedicalCost=1");
+
+        Assert.Equal(87_430, c.GetProperty("householdLimitYen").GetInt64());
+        Assert.Equal(44_400, reduced.GetProperty("householdLimitYen").GetInt64());
+        Assert.True(reduced.GetProperty("reducedRate").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}
