@@ -35,7 +35,8 @@ public sealed record EligibilityChallengeResponse(Guid ChallengeId, string Nonce
 /// <summary>What the reception terminal sends. The PIN never leaves the chip: only the chip's signature does.</summary>
 public sealed record EligibilityCheckRequest(
     Guid? ChallengeId, VerificationMethod? Method, Guid? CardId, string? CertificateSerial, string? ChipSignature,
-    string? TerminalSignature, string? StaffId, IReadOnlyList<ClinicConsentScope>? Consents, bool? RegisterCardForInsurance);
+    string? TerminalSignature, string? StaffId, IReadOnlyList<ClinicConsentScope>? Consents, bool? RegisterCardForInsurance,
+    string? DocumentNumber);
 
 /// <summary>The answer at reception: no Individual Number, no person id; the ceiling category only with consent.</summary>
 public sealed record EligibilityCheckResponse(
@@ -180,7 +181,7 @@ public static class ClinicEndpoints
         var command = new CheckEligibility(
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Method!.Value,
             request.CardId is { } card ? new CardId(card) : null, request.CertificateSerial, chip, attestation, request.StaffId,
-            request.Consents ?? [], request.RegisterCardForInsurance ?? false);
+            request.Consents ?? [], request.RegisterCardForInsurance ?? false, request.DocumentNumber);
         var result = await grains.GetEligibilityCheck(request.ChallengeId!.Value).Check(context, command);
         return result.IsSuccess ? TypedResults.Ok(EligibilityCheckResponse.From(result.Value!)) : result.Error!.ToProblem();
     }

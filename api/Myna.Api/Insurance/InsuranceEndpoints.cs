@@ -46,7 +46,17 @@ public sealed record QualificationResponse(
             q.ValidFrom, q.ValidUntil, HighCostCeiling.KebabName(q.Ceiling), q.LinkedBy, q.EndedBecause);
 }
 
-public sealed record InsuranceResponse(string Name, DateOnly DateOfBirth, bool RecordClosed, IReadOnlyList<QualificationResponse> Qualifications);
+public sealed record ConfirmationDocumentRequest(ConfirmationDocumentReason? Reason);
+
+public sealed record ConfirmationDocumentResponse(string DocumentNumber, Guid QualificationId, string InsurerNumber, DateOnly IssuedOn, DateOnly ValidUntil, ConfirmationDocumentReason Reason)
+{
+    public static ConfirmationDocumentResponse From(ConfirmationDocumentView d) =>
+        new(d.DocumentNumber, d.QualificationId, d.Insurer.Value, d.IssuedOn, d.ValidUntil, d.Reason);
+}
+
+public sealed record InsuranceResponse(
+    string Name, DateOnly DateOfBirth, bool RecordClosed, IReadOnlyList<QualificationResponse> Qualifications,
+    IReadOnlyList<ConfirmationDocumentResponse> ConfirmationDocuments);
 
 public sealed record CeilingLimitResponse(string Category, long TotalMedicalCostYen, int PriorQualifyingMonths, long HouseholdLimitYen, long? OutpatientLimitYen, bool ReducedRate);
 
@@ -66,6 +76,7 @@ public static class InsuranceEndpoints
         insurers.MapGet("/{insurerNumber}", Get).WithName("GetInsurer").RequireAuthorization(Policies.InsurerRegistry);
         insurers.MapPost("/{insurerNumber}/enrolments", Enrol).WithName("EnrolMember").RequireAuthorization(Policies.Insurer);
         insurers.MapPost("/{insurerNumber}/qualifications/{qualificationId:guid}/loss", Disenrol).WithName("DisenrolMember").RequireAuthorization(Policies.Insurer);
+        insurers.MapPost("/{insurerNumber}/qualifications/{qualificationId:guid}/confirmation-documents", IssueDocument).WithName("IssueConfirmationDocument").RequireAuthorization(Policies.Insurer);
         insurers.MapPut("/{insurerNumber}/qualifications/{qualificationId:guid}/ceiling-category", ChangeCeiling).WithName("ChangeCeilingCategory").RequireAuthorization(Policies.Insurer);
 
         app.MapGet("/v1/persons/{personId:guid}/insurance", OwnInsurance).WithTags("Health insurers").WithName("GetOwnInsurance").RequireAuthorization(Policies.Holders);
@@ -215,6 +226,31 @@ public static class InsuranceEndpoints
         return result.IsSuccess ? TypedResults.Ok(QualificationResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
+    private static async Task<Results<Created<ConfirmationDocumentResponse>, ProblemHttpResult>> IssueDocument(
+        string insurerNumber, Guid qualificationId, ConfirmationDocumentRequest request, HttpContext http, IClusterClient grains)
+    {
+        if (Scoped(insurerNumber, http, requireOwn: true) is { } refused)
+        {
+            return refused;
+        }
+        if (request.Reason is null)
+        {
+            var errors = new RequestErrors();
+            errors.Add("reason", "no-registered-card or requested.");
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
+            .IssueConfirmationDocument(context, new IssueConfirmationDocument(qualificationId, request.Reason.Value));
+        return result.IsSuccess
+            ? TypedResults.Created($"/v1/insurers/{insurerNumber}/qualifications/{qualificationId}/confirmation-documents/{result.Value!.DocumentNumber}",
+                ConfirmationDocumentResponse.From(result.Value))
+            : result.Error!.ToProblem();
+    }
+
     private static async Task<Results<Ok<InsuranceResponse>, ProblemHttpResult>> OwnInsurance(Guid personId, HttpContext http, IClusterClient grains)
     {
         if (http.User.FindFirstValue(MynaClaims.PersonId) != personId.ToString("D"))
@@ -224,7 +260,8 @@ public static class InsuranceEndpoints
         var result = await grains.GetPerson(new PersonId(personId)).GetInsurance();
         return result.IsSuccess
             ? TypedResults.Ok(new InsuranceResponse(result.Value!.Name, result.Value.DateOfBirth, result.Value.RecordClosed,
-                result.Value.Qualifications.Select(QualificationResponse.From).ToList()))
+                result.Value.Qualifications.Select(QualificationResponse.From).ToList(),
+                result.Value.Documents.Select(ConfirmationDocumentResponse.From).ToList()))
             : result.Error!.ToProblem();
     }
 

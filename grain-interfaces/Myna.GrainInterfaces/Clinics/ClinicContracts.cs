@@ -20,6 +20,8 @@ public enum VerificationMethod
     FaceMatch,
     /// <summary>Staff compared the patient with the card's photo and the terminal signs an attestation naming them.</summary>
     VisualCheck,
+    /// <summary>No card: staff checked an eligibility confirmation document (資格確認書); the terminal attests it, naming them.</summary>
+    ConfirmationDocument,
 }
 
 /// <summary>What the patient may agree to share with the institution for 24 hours.</summary>
@@ -109,7 +111,8 @@ public sealed record CheckEligibility(
     [property: Id(6)] byte[]? TerminalSignature,
     [property: Id(7)] string? StaffId,
     [property: Id(8)] IReadOnlyList<ClinicConsentScope> Consents,
-    [property: Id(9)] bool RegisterCardForInsurance = false);
+    [property: Id(9)] bool RegisterCardForInsurance = false,
+    [property: Id(10)] string? DocumentNumber = null);
 
 /// <summary>
 /// The answer to a terminal. Never the Individual Number, never the person id: the qualification, the
@@ -141,7 +144,7 @@ public interface IEligibilityCheckGrain : IGrainWithGuidKey
 [GenerateSerializer, Immutable, Alias("myna.cmd.record-eligibility-check")]
 public sealed record RecordEligibilityCheck(
     [property: Id(0)] Guid CheckId,
-    [property: Id(1)] CardId Card,
+    [property: Id(1)] CardId? Card,
     [property: Id(2)] string Institution,
     [property: Id(3)] string TerminalId,
     [property: Id(4)] VerificationMethod Method,
@@ -149,7 +152,8 @@ public sealed record RecordEligibilityCheck(
     [property: Id(6)] bool Eligible,
     [property: Id(7)] string? Reason,
     [property: Id(8)] InsurerNumber? Insurer,
-    [property: Id(9)] IReadOnlyList<ClinicConsentScope> Consents);
+    [property: Id(9)] IReadOnlyList<ClinicConsentScope> Consents,
+    [property: Id(10)] string? DocumentNumber = null);
 
 [GenerateSerializer, Immutable, Alias("myna.clinic-consent-view")]
 public sealed record ClinicConsentView(

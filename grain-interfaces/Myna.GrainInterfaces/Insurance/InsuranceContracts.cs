@@ -47,13 +47,48 @@ public sealed record InsuranceQualificationView(
     [property: Id(6)] LinkBasis LinkedBy,
     [property: Id(7)] string? EndedBecause);
 
+/// <summary>Why an eligibility confirmation document (資格確認書) was issued.</summary>
+public enum ConfirmationDocumentReason
+{
+    /// <summary>The member has no card registered as a health insurance card.</summary>
+    NoRegisteredCard,
+    /// <summary>The member asked for one because they need help using the card (elderly, disabled, …).</summary>
+    Requested,
+}
+
+/// <summary>An eligibility confirmation document: accepted at reception instead of the card, checked by staff.</summary>
+[GenerateSerializer, Immutable, Alias("myna.confirmation-document-view")]
+public sealed record ConfirmationDocumentView(
+    [property: Id(0)] string DocumentNumber,
+    [property: Id(1)] Guid QualificationId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] DateOnly IssuedOn,
+    [property: Id(4)] DateOnly ValidUntil,
+    [property: Id(5)] ConfirmationDocumentReason Reason);
+
 /// <summary>What a person's insurance looks like from outside: never the number, never the person id.</summary>
 [GenerateSerializer, Immutable, Alias("myna.insurance-summary")]
 public sealed record InsuranceSummary(
     [property: Id(0)] string Name,
     [property: Id(1)] DateOnly DateOfBirth,
     [property: Id(2)] bool RecordClosed,
-    [property: Id(3)] IReadOnlyList<InsuranceQualificationView> Qualifications);
+    [property: Id(3)] IReadOnlyList<InsuranceQualificationView> Qualifications,
+    [property: Id(4)] IReadOnlyList<ConfirmationDocumentView> Documents,
+    [property: Id(5)] CardId? ActiveCard);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.issue-confirmation-document")]
+public sealed record IssueConfirmationDocument(
+    [property: Id(0)] Guid QualificationId,
+    [property: Id(1)] ConfirmationDocumentReason Reason);
+
+/// <summary>The document as the person's stream records it; the insurer grain checked the card's registration.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-confirmation-document")]
+public sealed record RecordConfirmationDocument(
+    [property: Id(0)] string DocumentNumber,
+    [property: Id(1)] Guid QualificationId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] ConfirmationDocumentReason Reason,
+    [property: Id(4)] bool HasCardRegisteredForInsurance);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.register-insurer")]
 public sealed record RegisterInsurer([property: Id(0)] string Name);
@@ -155,6 +190,10 @@ public interface IInsurerGrain : IGrainWithStringKey, IEventSourcedGrain
 
     [Alias("Disenrol"), Orleans.Concurrency.ReadOnly]
     Task<Result<InsuranceQualificationView>> Disenrol(CommandContext context, DisenrolMember command);
+
+    /// <summary>Issues an eligibility confirmation document for one of this insurer's qualifications.</summary>
+    [Alias("IssueConfirmationDocument"), Orleans.Concurrency.ReadOnly]
+    Task<Result<ConfirmationDocumentView>> IssueConfirmationDocument(CommandContext context, IssueConfirmationDocument command);
 
     [Alias("ChangeCeiling"), Orleans.Concurrency.ReadOnly]
     Task<Result<InsuranceQualificationView>> ChangeCeiling(CommandContext context, ChangeCeilingCategory command);

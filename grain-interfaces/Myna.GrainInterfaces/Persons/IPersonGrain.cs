@@ -72,6 +72,9 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("ChangeQualificationCeiling")]
     Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command);
 
+    [Alias("RecordConfirmationDocument")]
+    Task<Result<ConfirmationDocumentView>> RecordConfirmationDocument(CommandContext context, RecordConfirmationDocument command);
+
     /// <summary>The person's insurance as a clinic or the resident may see it (no number). Read-only, so clinic reads interleave.</summary>
     [Alias("GetInsurance"), Orleans.Concurrency.ReadOnly]
     Task<Result<InsuranceSummary>> GetInsurance();

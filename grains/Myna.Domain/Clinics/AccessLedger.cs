@@ -19,7 +19,7 @@ public interface ILedgerEvent : IDomainEvent
 public sealed record EligibilityChecked(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid CheckId,
-    [property: Id(2)] CardId Card,
+    [property: Id(2)] CardId? Card,
     [property: Id(3)] string Institution,
     [property: Id(4)] string TerminalId,
     [property: Id(5)] VerificationMethod Method,
@@ -27,8 +27,9 @@ public sealed record EligibilityChecked(
     [property: Id(7)] bool Eligible,
     [property: Id(8)] string? Reason,
     [property: Id(9)] InsurerNumber? Insurer,
-    [property: Id(10)] DateTimeOffset OccurredAt,
-    [property: Id(11)] Actor Actor) : ILedgerEvent;
+    [property: Id(10)] string? DocumentNumber,
+    [property: Id(11)] DateTimeOffset OccurredAt,
+    [property: Id(12)] Actor Actor) : ILedgerEvent;
 
 /// <summary>The patient's consent choices at reception: scoped, for one institution, valid 24 hours (invariant 10).</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.clinic-consent-given.v1")]
@@ -93,8 +94,10 @@ public static class EligibilityRules
                 Invalid("pin", "A PIN check sends the certificate serial and the chip's signature of the challenge."),
             VerificationMethod.FaceMatch or VerificationMethod.VisualCheck when command.Card is null || command.TerminalSignature is not { Length: > 0 } =>
                 Invalid("attestation", "A face match or visual check sends the card id and the terminal's signed attestation."),
-            VerificationMethod.VisualCheck when command.StaffId is null =>
-                Invalid("staff", "A visual check names the staff member who did it."),
+            VerificationMethod.VisualCheck or VerificationMethod.ConfirmationDocument when command.StaffId is null =>
+                Invalid("staff", "A visual check or a confirmation document names the staff member who checked."),
+            VerificationMethod.ConfirmationDocument when !Insurance.ConfirmationDocuments.IsDocumentNumber(command.DocumentNumber) || command.TerminalSignature is not { Length: > 0 } =>
+                Invalid("document", "A confirmation document check sends the document number and the terminal's signed attestation."),
             _ => null,
         };
     }
@@ -103,8 +106,25 @@ public static class EligibilityRules
     /// The bytes a terminal signs for a face match or visual check: the one-time challenge, the card, the
     /// method and the staff member, so an attestation cannot be replayed or moved to another card.
     /// </summary>
-    public static byte[] AttestationPayload(ReadOnlySpan<byte> nonce, CardId card, VerificationMethod method, string? staffId) =>
-        [.. System.Text.Encoding.UTF8.GetBytes($"myna-eligibility-attestation-v1\n{Convert.ToBase64String(nonce)}\n{card}\n{method}\n{staffId}")];
+    public static byte[] AttestationPayload(ReadOnlySpan<byte> nonce, string presented, VerificationMethod method, string? staffId) =>
+        [.. System.Text.Encoding.UTF8.GetBytes($"myna-eligibility-attestation-v1\n{Convert.ToBase64String(nonce)}\n{presented}\n{method}\n{staffId}")];
+
+    /// <summary>A confirmation document confirms eligibility while it is valid and its qualification is active.</summary>
+    public static (InsuranceQualificationView? Qualification, string? Reason) ByDocument(InsuranceSummary insurance, string documentNumber, DateOnly today)
+    {
+        if (insurance.Documents.FirstOrDefault(d => d.DocumentNumber == documentNumber) is not { } document)
+        {
+            return (null, "document.not-found");
+        }
+        if (today > document.ValidUntil)
+        {
+            return (null, "document.expired");
+        }
+        var (qualification, reason) = Qualification(insurance, today);
+        return qualification is not null && qualification.QualificationId != document.QualificationId
+            ? (null, "document.superseded")
+            : (qualification, reason);
+    }
 
     /// <summary>Why this card cannot confirm eligibility today (invariant 4), or null.</summary>
     public static string? CardRefusal(Myna.GrainInterfaces.Cards.CardView card, DateOnly today, VerificationMethod method)
@@ -159,7 +179,7 @@ public static class EligibilityRules
     public static Decision<ILedgerEvent> Record(PersonId person, RecordEligibilityCheck command, DateTimeOffset now, Actor actor)
     {
         var checkedEvent = new EligibilityChecked(person, command.CheckId, command.Card, command.Institution, command.TerminalId,
-            command.Method, command.StaffId, command.Eligible, command.Reason, command.Insurer, now, actor);
+            command.Method, command.StaffId, command.Eligible, command.Reason, command.Insurer, command.DocumentNumber, now, actor);
         return command.Eligible && command.Consents.Count > 0
             ? Decision<ILedgerEvent>.Accept(checkedEvent, new ClinicConsentGiven(person, command.CheckId, command.Institution,
                 command.Consents, command.Method, command.StaffId, now + ConsentLifetime, now, actor))

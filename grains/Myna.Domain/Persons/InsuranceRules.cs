@@ -165,12 +165,50 @@ public static class InsuranceRules
             : Decision<IPersonEvent>.Accept(new CeilingCategoryChanged(state.Id, qualification.Id, qualification.Insurer, command.Category, now, actor));
     }
 
+    /// <summary>
+    /// An eligibility confirmation document for a running qualification of this insurer. For the reason
+    /// "no registered card" the member must indeed have no card registered for insurance; anyone may ask
+    /// for one because they need help. The same document number again records nothing.
+    /// </summary>
+    public static Decision<IPersonEvent> IssueDocument(PersonState state, RecordConfirmationDocument command, DateOnly today, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        if (state.IsClosed)
+        {
+            return PersonErrors.RecordClosed;
+        }
+        if (state.Qualifications.Find(q => q.Id == command.QualificationId && q.Insurer == command.Insurer) is not { } qualification)
+        {
+            return QualificationNotFound;
+        }
+        if (state.ConfirmationDocuments.Exists(d => d.DocumentNumber == command.DocumentNumber))
+        {
+            return Decision<IPersonEvent>.Accept();
+        }
+        if (qualification.LastDay is { } last && last < today)
+        {
+            return AlreadyEnded;
+        }
+        if (command.Reason == ConfirmationDocumentReason.NoRegisteredCard && command.HasCardRegisteredForInsurance)
+        {
+            return DomainError.Rule("insurance.card-registered",
+                "The member's card is registered as an insurance card; issue a document only if they ask for one (reason: requested).");
+        }
+        var issuedOn = today < qualification.ValidFrom ? qualification.ValidFrom : today;
+        return Decision<IPersonEvent>.Accept(new ConfirmationDocumentIssued(state.Id, command.DocumentNumber, qualification.Id, qualification.Insurer,
+            issuedOn, Insurance.ConfirmationDocuments.ValidUntil(issuedOn, qualification.LastDay), command.Reason, now, actor));
+    }
+
     public static InsuranceQualificationView ToView(InsuranceQualification q) =>
         new(q.Id, q.Insurer, q.Insured, q.ValidFrom, q.LastDay, q.Ceiling, q.LinkedBy, q.EndedBecause);
 
     public static InsuranceSummary Summary(PersonState state) =>
         new(state.Items!.Name, state.Items.DateOfBirth, state.IsClosed,
-            state.Qualifications.OrderByDescending(q => q.ValidFrom).Select(ToView).ToList());
+            state.Qualifications.OrderByDescending(q => q.ValidFrom).Select(ToView).ToList(),
+            state.ConfirmationDocuments, state.ActiveCard);
 
     /// <summary>The one qualification active on a day (invariant 9 guarantees at most one).</summary>
     public static InsuranceQualification? ActiveOn(PersonState state, DateOnly day) => state.Qualifications.Find(q => q.IsActiveOn(day));

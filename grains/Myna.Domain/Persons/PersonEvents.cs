@@ -231,3 +231,16 @@ public sealed record CeilingCategoryChanged(
     [property: Id(3)] CeilingCategory Category,
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
+
+/// <summary>The insurer issued an eligibility confirmation document (資格確認書) for one of the person's qualifications.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.confirmation-document-issued.v1")]
+public sealed record ConfirmationDocumentIssued(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string DocumentNumber,
+    [property: Id(2)] Guid QualificationId,
+    [property: Id(3)] InsurerNumber Insurer,
+    [property: Id(4)] DateOnly IssuedOn,
+    [property: Id(5)] DateOnly ValidUntil,
+    [property: Id(6)] ConfirmationDocumentReason Reason,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] Actor Actor) : IPersonEvent;

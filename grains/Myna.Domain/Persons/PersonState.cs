@@ -87,6 +87,7 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(15)] public ImmutableList<CardReaction> PendingCardReactions { get; init; } = [];
     [Id(16)] public long CardReactionsRaised { get; init; }
     [Id(17)] public ImmutableList<InsuranceQualification> Qualifications { get; init; } = [];
+    [Id(18)] public ImmutableList<ConfirmationDocumentView> ConfirmationDocuments { get; init; } = [];
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -146,6 +147,11 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         {
             Qualifications = Qualifications.ConvertAll(q =>
                 q.Id == e.QualificationId ? q with { EndedOn = e.LastDay, EndedBecause = e.Reason } : q),
+        },
+        ConfirmationDocumentIssued e when !ConfirmationDocuments.Exists(d => d.DocumentNumber == e.DocumentNumber) => this with
+        {
+            ConfirmationDocuments = ConfirmationDocuments.Add(new ConfirmationDocumentView(
+                e.DocumentNumber, e.QualificationId, e.Insurer, e.IssuedOn, e.ValidUntil, e.Reason)),
         },
         CeilingCategoryChanged e => this with
         {

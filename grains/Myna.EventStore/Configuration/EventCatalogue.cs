@@ -59,6 +59,7 @@ public static class EventCatalogue
         (typeof(InsuranceQualificationAcquired), "insurance_qualification_acquired_v1"),
         (typeof(InsuranceQualificationEnded), "insurance_qualification_ended_v1"),
         (typeof(CeilingCategoryChanged), "ceiling_category_changed_v1"),
+        (typeof(ConfirmationDocumentIssued), "confirmation_document_issued_v1"),
         (typeof(CardRegisteredForInsurance), "card_registered_for_insurance_v1"),
         (typeof(CardInsuranceRegistrationCancelled), "card_insurance_registration_cancelled_v1"),
         (typeof(InsurerRegistered), "insurer_registered_v1"),

@@ -40,6 +40,7 @@ public static class MartenSetup
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);
         opts.Schema.For<QualificationRecord>().Identity(x => x.Id);
+        opts.Schema.For<ConfirmationDocumentRecord>().Identity(x => x.Id);
         opts.Schema.For<InstitutionListing>().Identity(x => x.Id).Index(x => x.Prefecture);
     }
 }

@@ -106,9 +106,21 @@ public sealed class QualificationRecord
     public string Insurer { get; set; } = string.Empty;
 }
 
+/// <summary>Eligibility confirmation document number → member, for the reception check without a card.</summary>
+public sealed class ConfirmationDocumentRecord
+{
+    public string Id { get; set; } = string.Empty;
+    public Guid PersonId { get; set; }
+}
+
 public interface IQualificationDirectory
 {
     Task RecordAsync(Guid qualification, PersonId person, string insurer, CancellationToken cancellationToken = default);
+
+    Task RecordDocumentAsync(string documentNumber, PersonId person, CancellationToken cancellationToken = default);
+
+    /// <summary>A hint only: the person's own stream decides whether the document is theirs and valid.</summary>
+    Task<PersonId?> FindDocumentAsync(string documentNumber, CancellationToken cancellationToken = default);
 
     /// <summary>The member of a qualification, only for the insurer that enrolled it.</summary>
     Task<PersonId?> FindAsync(Guid qualification, string insurer, CancellationToken cancellationToken = default);
@@ -121,6 +133,20 @@ public sealed class MartenQualificationDirectory(IDocumentStore store) : IQualif
         await using var session = store.LightweightSession();
         session.Store(new QualificationRecord { Id = qualification, PersonId = person.Value, Insurer = insurer });
         await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task RecordDocumentAsync(string documentNumber, PersonId person, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(new ConfirmationDocumentRecord { Id = documentNumber, PersonId = person.Value });
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<PersonId?> FindDocumentAsync(string documentNumber, CancellationToken cancellationToken = default)
+    {
+        await using var query = store.QuerySession();
+        var record = await query.LoadAsync<ConfirmationDocumentRecord>(documentNumber, cancellationToken);
+        return record is null ? null : new PersonId(record.PersonId);
     }
 
     public async Task<PersonId?> FindAsync(Guid qualification, string insurer, CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Myna.Domain.Cards;
 using Myna.Domain.Clinics;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Insurance;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
@@ -16,7 +17,8 @@ namespace Myna.Grains.Clinics;
 /// stays in memory for the challenge's lifetime, so the terminal's retry of the same request gets the
 /// same answer and the ledger gets one entry.
 /// </summary>
-public sealed class EligibilityCheckGrain(ICertificateIndex certificates, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
+public sealed class EligibilityCheckGrain(
+    ICertificateIndex certificates, IQualificationDirectory documents, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
     : Grain, IEligibilityCheckGrain
 {
     private static readonly DomainError UnknownTerminal =
@@ -27,6 +29,8 @@ public sealed class EligibilityCheckGrain(ICertificateIndex certificates, TimePr
         DomainError.Unauthenticated("auth.certificate-unknown", "No certificate with this serial was issued.");
     private static readonly DomainError AttestationInvalid =
         DomainError.Unauthenticated("eligibility.attestation-invalid", "The terminal's attestation does not verify with its registered key.");
+    private static readonly DomainError UnknownDocument =
+        DomainError.NotFound("document.not-found", "No eligibility confirmation document with this number was issued.");
     private static readonly DomainError ChallengeUsed =
         DomainError.Unauthenticated("auth.challenge-invalid", "This challenge was used by another request; ask for a new one.");
 
@@ -73,6 +77,11 @@ public sealed class EligibilityCheckGrain(ICertificateIndex certificates, TimePr
             return nonce.Error!;
         }
 
+        if (command.Method == VerificationMethod.ConfirmationDocument)
+        {
+            return await CheckDocumentAsync(context, command, terminal, nonce.Value!);
+        }
+
         CardId cardId;
         DomainError? authentication = null;
         if (command.Method == VerificationMethod.Pin)
@@ -88,7 +97,7 @@ public sealed class EligibilityCheckGrain(ICertificateIndex certificates, TimePr
         else
         {
             cardId = command.Card!.Value;
-            var payload = EligibilityRules.AttestationPayload(nonce.Value!, cardId, command.Method, command.StaffId);
+            var payload = EligibilityRules.AttestationPayload(nonce.Value!, cardId.ToString(), command.Method, command.StaffId);
             if (!CertificateAuthentication.Verify(terminal.PublicKey, payload, command.TerminalSignature!))
             {
                 return AttestationInvalid;
@@ -143,6 +152,45 @@ public sealed class EligibilityCheckGrain(ICertificateIndex certificates, TimePr
         }
         return Result<EligibilityAnswer>.Ok(eligible
             ? EligibilityRules.Answer(checkId, insurance, qualification, null, command.Consents, recorded.Value!.ConsentValidUntil)
+            : EligibilityRules.Answer(checkId, null, null, reason, [], null));
+    }
+
+    /// <summary>
+    /// The path without a card: staff checked an eligibility confirmation document and the terminal attests
+    /// it. The document index is a hint; the person's stream decides whether the document is valid.
+    /// </summary>
+    private async Task<Result<EligibilityAnswer>> CheckDocumentAsync(CommandContext context, CheckEligibility command, TerminalView terminal, byte[] nonce)
+    {
+        var documentNumber = command.DocumentNumber!;
+        var payload = EligibilityRules.AttestationPayload(nonce, documentNumber, command.Method, command.StaffId);
+        if (!CertificateAuthentication.Verify(terminal.PublicKey, payload, command.TerminalSignature!))
+        {
+            return AttestationInvalid;
+        }
+        if (await documents.FindDocumentAsync(documentNumber) is not { } person)
+        {
+            return UnknownDocument;
+        }
+        var summary = await GrainFactory.GetPerson(person).GetInsurance();
+        if (!summary.IsSuccess)
+        {
+            return summary.Error!;
+        }
+        var (qualification, reason) = EligibilityRules.ByDocument(summary.Value!, documentNumber, Today);
+        if (reason == "document.not-found")
+        {
+            return UnknownDocument;
+        }
+        var checkId = this.GetPrimaryKey();
+        var recorded = await GrainFactory.GetLedger(person).RecordEligibilityCheck(context.FollowUp("ledger"),
+            new RecordEligibilityCheck(checkId, null, command.Institution, command.TerminalId, command.Method, command.StaffId,
+                reason is null, reason, qualification?.Insurer, command.Consents, documentNumber));
+        if (!recorded.IsSuccess)
+        {
+            return recorded.Error!;
+        }
+        return Result<EligibilityAnswer>.Ok(reason is null
+            ? EligibilityRules.Answer(checkId, summary.Value, qualification, null, command.Consents, recorded.Value!.ConsentValidUntil)
             : EligibilityRules.Answer(checkId, null, null, reason, [], null));
     }
 }

@@ -108,6 +108,31 @@ public sealed class InsurerGrain(
             : InsuranceRules.QualificationNotFound;
     }
 
+    public async Task<Result<ConfirmationDocumentView>> IssueConfirmationDocument(CommandContext context, IssueConfirmationDocument command)
+    {
+        if (InsurerDecider.CanOperate(Current) is { } refused)
+        {
+            return refused;
+        }
+        if (await qualifications.FindAsync(command.QualificationId, Number.Value) is not { } person)
+        {
+            return InsuranceRules.QualificationNotFound;
+        }
+        var member = GrainFactory.GetPerson(person);
+        var insurance = await member.GetInsurance();
+        if (!insurance.IsSuccess)
+        {
+            return insurance.Error!;
+        }
+        var registered = insurance.Value!.ActiveCard is { } card
+            && await GrainFactory.GetCard(card).GetCard() is { IsSuccess: true } view
+            && view.Value!.RegisteredForInsuranceVia is not null;
+        var documentNumber = ConfirmationDocuments.NumberFrom(CommandContext.DerivedId(context.CommandId, "confirmation-document"));
+        await qualifications.RecordDocumentAsync(documentNumber, person);
+        return await member.RecordConfirmationDocument(context.FollowUp("confirmation-document"),
+            new RecordConfirmationDocument(documentNumber, command.QualificationId, Number, command.Reason, registered));
+    }
+
     private async Task<Result<PersonId>> ByNumberAsync(IndividualNumber number)
     {
         if (await numbers.FindAsync(number) is not { } person)

@@ -78,6 +78,13 @@ public sealed class PersonGrain(
         Execute(context, command, state => Task.FromResult(InsuranceRules.ChangeCeiling(state, command, Now, context.Actor)),
             state => Qualification(state, command.QualificationId));
 
+    public Task<Result<ConfirmationDocumentView>> RecordConfirmationDocument(CommandContext context, RecordConfirmationDocument command) =>
+        Execute(context, command,
+            state => Task.FromResult(InsuranceRules.IssueDocument(state, command, DateOnly.FromDateTime(Now.UtcDateTime), Now, context.Actor)),
+            state => state.ConfirmationDocuments.Find(d => d.DocumentNumber == command.DocumentNumber) is { } document
+                ? Result<ConfirmationDocumentView>.Ok(document)
+                : InsuranceRules.QualificationNotFound);
+
     public Task<Result<InsuranceSummary>> GetInsurance() => Task.FromResult(
         Current.IsRegistered ? Result<InsuranceSummary>.Ok(InsuranceRules.Summary(Current)) : PersonErrors.NotRegistered);
 

@@ -24,7 +24,7 @@ public class EligibilitySpecs
 
     private static InsuranceSummary Insured(DateOnly? until = null, bool closed = false) =>
         new("山田 太郎", new DateOnly(1990, 4, 1), closed,
-            [new InsuranceQualificationView(Guid.NewGuid(), Kyokai, new InsuredId("記号", "1", "00"), new DateOnly(2024, 4, 1), until, CeilingCategory.UnderSeventyB, LinkBasis.IndividualNumber, null)]);
+            [new InsuranceQualificationView(Guid.NewGuid(), Kyokai, new InsuredId("記号", "1", "00"), new DateOnly(2024, 4, 1), until, CeilingCategory.UnderSeventyB, LinkBasis.IndividualNumber, null)], [], Card);
 
     public static TheoryData<CardView, VerificationMethod, string?> Cards => new()
     {
@@ -76,7 +76,7 @@ public class EligibilitySpecs
     [Fact]
     public void A_check_is_always_on_the_ledger_and_consent_only_when_eligible_lasts_24_hours()
     {
-        var eligible = new RecordEligibilityCheck(Guid.NewGuid(), Card, "1311234567", "desk-1", VerificationMethod.VisualCheck, "nurse-1", true, null, Kyokai, [ClinicConsentScope.ClinicalInformation]);
+        var eligible = new RecordEligibilityCheck(Guid.NewGuid(), (CardId?)Card, "1311234567", "desk-1", VerificationMethod.VisualCheck, "nurse-1", true, null, Kyokai, [ClinicConsentScope.ClinicalInformation]);
         var refused = eligible with { Eligible = false, Reason = "card.suspended" };
 
         var recorded = EligibilityRules.Record(Person, eligible, Now, Terminal);

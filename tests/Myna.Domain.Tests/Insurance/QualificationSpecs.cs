@@ -129,4 +129,38 @@ public class QualificationSpecs
         Assert.Equal(CeilingCategory.UnderSeventyA, InsuranceRules.ActiveOn(AggregateState.Fold(state, changed.Events), new DateOnly(2025, 1, 1))!.Ceiling);
         Assert.Empty(same.Events);
     }
+
+    [Fact]
+    public void A_confirmation_document_lasts_five_years_at_most_and_never_past_the_qualification()
+    {
+        var open = Guid.NewGuid();
+        var ending = Guid.NewGuid();
+        var state = Given(Acquired(open, Kyokai, new DateOnly(2024, 4, 1)));
+        var today = new DateOnly(2026, 11, 26);
+
+        var forOpen = InsuranceRules.IssueDocument(state, new RecordConfirmationDocument("AAAAAAAAAAAAAAAB", open, Kyokai, ConfirmationDocumentReason.NoRegisteredCard, false), today, Now, Insurer);
+        var endingState = Given(Acquired(ending, Kyokai, new DateOnly(2024, 4, 1), new DateOnly(2027, 3, 31)));
+        var forEnding = InsuranceRules.IssueDocument(endingState, new RecordConfirmationDocument("AAAAAAAAAAAAAAAC", ending, Kyokai, ConfirmationDocumentReason.Requested, true), today, Now, Insurer);
+        var registeredCard = InsuranceRules.IssueDocument(state, new RecordConfirmationDocument("AAAAAAAAAAAAAAAD", open, Kyokai, ConfirmationDocumentReason.NoRegisteredCard, true), today, Now, Insurer);
+        var otherInsurer = InsuranceRules.IssueDocument(state, new RecordConfirmationDocument("AAAAAAAAAAAAAAAE", open, Kumiai, ConfirmationDocumentReason.Requested, false), today, Now, Insurer);
+
+        Assert.Equal(new DateOnly(2031, 11, 25), Assert.IsType<ConfirmationDocumentIssued>(Assert.Single(forOpen.Events)).ValidUntil);
+        Assert.Equal(new DateOnly(2027, 3, 31), Assert.IsType<ConfirmationDocumentIssued>(Assert.Single(forEnding.Events)).ValidUntil);
+        Assert.Equal("insurance.card-registered", registeredCard.Error?.Code);
+        Assert.Equal("insurance.qualification-not-found", otherInsurer.Error?.Code);
+        var issued = AggregateState.Fold(state, forOpen.Events);
+        Assert.Empty(InsuranceRules.IssueDocument(issued, new RecordConfirmationDocument("AAAAAAAAAAAAAAAB", open, Kyokai, ConfirmationDocumentReason.NoRegisteredCard, false), today, Now, Insurer).Events);
+    }
+
+    [Fact]
+    public void Document_numbers_are_16_base32_characters_and_stable_for_a_command()
+    {
+        var id = Guid.NewGuid();
+        var number = Myna.Domain.Insurance.ConfirmationDocuments.NumberFrom(id);
+
+        Assert.True(Myna.Domain.Insurance.ConfirmationDocuments.IsDocumentNumber(number));
+        Assert.Equal(number, Myna.Domain.Insurance.ConfirmationDocuments.NumberFrom(id));
+        Assert.NotEqual(number, Myna.Domain.Insurance.ConfirmationDocuments.NumberFrom(Guid.NewGuid()));
+        Assert.False(Myna.Domain.Insurance.ConfirmationDocuments.IsDocumentNumber("aaaaaaaaaaaaaaaa"));
+    }
 }

@@ -136,6 +136,22 @@ internal sealed class ClinicWorld(ApiFixture fixture)
         }, idempotencyKey);
     }
 
+    /// <summary>No card: staff checked an eligibility confirmation document; the terminal attests the document number and the staff member.</summary>
+    public static async Task<HttpResponseMessage> CheckWithDocument(Reception reception, string documentNumber, string staffId, string[]? consents = null)
+    {
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var payload = Encoding.UTF8.GetBytes($"myna-eligibility-attestation-v1\n{challenge.Str("nonce")}\n{documentNumber}\nConfirmationDocument\n{staffId}");
+        return await reception.Client.PostJson("/v1/eligibility-checks", new
+        {
+            challengeId = challenge.Str("challengeId"),
+            method = "confirmation-document",
+            documentNumber,
+            terminalSignature = Convert.ToBase64String(reception.Key.SignData(payload, HashAlgorithmName.SHA256)),
+            staffId,
+            consents = consents ?? [],
+        });
+    }
+
     /// <summary>The face-match or visual-check path: the terminal signs an attestation over the challenge, card, method and staff.</summary>
     public static async Task<HttpResponseMessage> CheckWithAttestation(Reception reception, Patient patient, string method, string? staffId, string[]? consents = null, ECDsa? signWith = null)
     {

@@ -309,4 +309,51 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         Assert.All(codes, c => Assert.StartsWith("47", c, StringComparison.Ordinal));
         Assert.Equal("request.invalid", (await (await anonymous.GetAsync("/v1/institutions?prefecture=48")).Json()).Str("code"));
     }
+
+    [Fact]
+    public async Task A_confirmation_document_stands_in_for_an_unregistered_card_until_it_expires()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        var qualification = await _world.Enrol(insurer, insurerNumber, patient);
+        var reception = await _world.Reception();
+
+        var issued = await insurer.PostJson($"/v1/insurers/{insurerNumber}/qualifications/{qualification}/confirmation-documents", new { reason = "no-registered-card" });
+        var document = (await issued.Json()).Str("documentNumber");
+        var check = await (await ClinicWorld.CheckWithDocument(reception, document, "clerk-3", ["ceiling-category"])).Json();
+
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        Assert.True(check.GetProperty("eligible").GetBoolean());
+        Assert.Equal(insurerNumber, check.Str("insurerNumber"));
+        Assert.Equal("under-seventy-c", check.Str("ceilingCategory"));
+        var own = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/insurance")).Json();
+        var validUntil = DateOnly.Parse(Assert.Single(own.GetProperty("confirmationDocuments").EnumerateArray()).Str("validUntil"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("eligibility-check:eligible", (await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json())[0].Str("what"));
+        Assert.Equal("document.not-found", (await (await ClinicWorld.CheckWithDocument(reception, "AAAAAAAAAAAAAAAA", "clerk-3")).Json()).Str("code"));
+        try
+        {
+            fixture.SiloClock.Offset = validUntil.ToDateTime(TimeOnly.MinValue) - DateTime.UtcNow.Date + TimeSpan.FromDays(1);
+            var expired = await (await ClinicWorld.CheckWithDocument(reception, document, "clerk-3")).Json();
+            Assert.Equal("document.expired", expired.Str("reason"));
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task A_document_for_lack_of_a_registered_card_is_refused_when_the_card_is_registered_but_may_be_requested()
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        var qualification = await _world.Enrol(insurer, insurerNumber, patient);
+        await _world.RegisterForInsurance(patient);
+
+        var refused = await insurer.PostJson($"/v1/insurers/{insurerNumber}/qualifications/{qualification}/confirmation-documents", new { reason = "no-registered-card" });
+        var requested = await insurer.PostJson($"/v1/insurers/{insurerNumber}/qualifications/{qualification}/confirmation-documents", new { reason = "requested" });
+
+        Assert.Equal("insurance.card-registered", (await refused.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
+    }
 }

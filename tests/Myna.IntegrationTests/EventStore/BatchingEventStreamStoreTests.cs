@@ -28,7 +28,7 @@ public sealed class BatchingEventStreamStoreTests : IAsyncLifetime
     }
 
     private static EligibilityChecked Checked(PersonId person) =>
-        new(person, Guid.NewGuid(), new CardId(Guid.NewGuid()), "1311234567", "desk-1", VerificationMethod.Pin, null, true, null, null, DateTimeOffset.UtcNow, Terminal);
+        new(person, Guid.NewGuid(), new CardId(Guid.NewGuid()), "1311234567", "desk-1", VerificationMethod.Pin, null, true, null, null, null, DateTimeOffset.UtcNow, Terminal);
 
     [Fact]
     public async Task Concurrent_appends_to_many_streams_share_transactions_and_keep_their_own_metadata()
