@@ -15,6 +15,8 @@ public sealed record CampaignResponse(Guid Id, string ChipBatch, string Reason, 
         new(p.CampaignId, p.ChipBatch, p.Reason, p.Targets, p.Processed, p.Suspended, p.Skipped, p.Completed);
 }
 
+public sealed record IndexRebuildResponse(string Index, int Rows);
+
 /// <summary>Operator tooling: mass suspension of a chip batch, with progress to watch.</summary>
 public static class CampaignEndpoints
 {
@@ -25,7 +27,20 @@ public static class CampaignEndpoints
             .RequireAuthorization(Policies.Operator);
         group.MapPost("/", Start).WithName("StartSuspensionCampaign");
         group.MapGet("/{campaignId:guid}", Progress).WithName("GetSuspensionCampaign");
+        app.MapPost("/v1/operations/index-rebuilds/{index}", RebuildIndex)
+            .WithTags("Operations").WithName("RebuildIndex").RequireAuthorization(Policies.Operator);
         return app;
+    }
+
+    /// <summary>Rebuilds a lookup index (person-match, certificates, devices) from the streams; answers the row count.</summary>
+    private static async Task<Results<Ok<IndexRebuildResponse>, ProblemHttpResult>> RebuildIndex(string index, IClusterClient grains)
+    {
+        if (!Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes.Contains(index))
+        {
+            return ApiProblems.Problem(404, "index.not-found", "Rebuildable indexes: " + string.Join(", ", Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes) + ".");
+        }
+        var rows = await grains.GetIndexMaintenance().Rebuild(index);
+        return TypedResults.Ok(new IndexRebuildResponse(index, rows));
     }
 
     private static async Task<Results<Accepted<CampaignResponse>, ProblemHttpResult>> Start(StartCampaignRequest request, HttpContext http, IClusterClient grains)

@@ -3,6 +3,7 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Numbers;
+using Myna.GrainInterfaces.Operations;
 using Myna.GrainInterfaces.Persons;
 
 namespace Myna.GrainInterfaces.Common;
@@ -35,6 +36,8 @@ public static class GrainFactoryExtensions
     public static IAccessLedgerGrain GetLedger(this IGrainFactory grains, PersonId person) => grains.GetGrain<IAccessLedgerGrain>(person.Value);
 
     public static IEligibilityCheckGrain GetEligibilityCheck(this IGrainFactory grains, Guid challengeId) => grains.GetGrain<IEligibilityCheckGrain>(challengeId);
+
+    public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
 
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }

@@ -9,6 +9,7 @@ using Myna.EventStore.Certificates;
 using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
+using Myna.EventStore.Maintenance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 
@@ -48,6 +49,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IPersonMatchIndex, MartenPersonMatchIndex>();
         services.AddSingleton<IQualificationDirectory, MartenQualificationDirectory>();
         services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();
+        services.AddSingleton<IIndexRebuilder, MartenIndexRebuilder>();
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);

@@ -57,30 +57,22 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
 
     public async Task<int> RebuildAsync(CancellationToken cancellationToken = default)
     {
-        var names = new[] { "person_registered_v1", "person_moved_v1", "person_renamed_v1" };
         var current = new Dictionary<Guid, BasicFourItems>();
-        await using (var query = store.QuerySession())
+        await Maintenance.MartenIndexRebuilder.ScanAsync(store, ["person_registered_v1", "person_moved_v1", "person_renamed_v1"], e =>
         {
-            var events = await query.Events.QueryAllRawEvents()
-                .Where(e => names.Contains(e.EventTypeName))
-                .OrderBy(e => e.Sequence)
-                .ToListAsync(cancellationToken);
-            foreach (var e in events)
+            switch (e.Data)
             {
-                switch (e.Data)
-                {
-                    case PersonRegistered r:
-                        current[r.PersonId.Value] = r.Items;
-                        break;
-                    case PersonMoved m when current.TryGetValue(m.PersonId.Value, out var items):
-                        current[m.PersonId.Value] = items with { Address = m.NewAddress };
-                        break;
-                    case PersonRenamed n when current.TryGetValue(n.PersonId.Value, out var items):
-                        current[n.PersonId.Value] = items with { Name = n.NewName };
-                        break;
-                }
+                case PersonRegistered r:
+                    current[r.PersonId.Value] = r.Items;
+                    break;
+                case PersonMoved m when current.TryGetValue(m.PersonId.Value, out var items):
+                    current[m.PersonId.Value] = items with { Address = m.NewAddress };
+                    break;
+                case PersonRenamed n when current.TryGetValue(n.PersonId.Value, out var items):
+                    current[n.PersonId.Value] = items with { Name = n.NewName };
+                    break;
             }
-        }
+        }, cancellationToken);
         await using var session = store.LightweightSession();
         session.DeleteWhere<PersonMatchRecord>(_ => true);
         session.Store(current.Select(p => ToRecord(p.Key, p.Value)).ToArray());
