@@ -97,6 +97,16 @@ public sealed class SimulatedCard : IDisposable
         _keys[ChipKey.Signature] = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     }
 
+    /// <summary>A chip applet update after a vulnerability: both keys are generated anew on the chip.</summary>
+    public void RegenerateKeys()
+    {
+        foreach (var key in _keys.Keys.ToList())
+        {
+            _keys[key].Dispose();
+            _keys[key] = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var key in _keys.Values)

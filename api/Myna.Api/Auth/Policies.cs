@@ -11,7 +11,7 @@ public static class Policies
     public const string Agency = "agency";
     public const string CallCentre = "call-centre";
     public const string Operator = "operator";
-    public const string CardReaders = "card-readers";
+    public const string CardViewers = "card-viewers";
     public const string LossReporters = "loss-reporters";
     public const string Holders = "holders";
     public const string Insurer = "insurer";
@@ -25,7 +25,7 @@ public static class Policies
         .AddPolicy(Auditor, p => p.RequireRole(Roles.Auditor))
         .AddPolicy(CallCentre, p => p.RequireRole(Roles.CallCentre))
         .AddPolicy(Operator, p => p.RequireRole(Roles.Operator))
-        .AddPolicy(CardReaders, p => p.RequireRole(Roles.Municipality, Roles.CallCentre))
+        .AddPolicy(CardViewers, p => p.RequireRole(Roles.Municipality, Roles.CallCentre, Roles.Resident))
         .AddPolicy(LossReporters, p => p.RequireRole(Roles.CallCentre, Roles.Resident))
         .AddPolicy(Holders, p => p.RequireRole(Roles.Resident))
         .AddPolicy(Insurer, p => p

@@ -34,6 +34,11 @@ public sealed record ConversionRequest(bool? FaceAuthentication, bool? CardPrese
 
 public sealed record LinkedCredentialResponse(string Kind, string Reference, string Status);
 
+public sealed record CardNoticeResponse(string Kind, DateOnly Date, bool Sent);
+
+/// <summary>The remote certificate re-issue after a campaign: the old key signs the challenge, the updated chip brings new keys.</summary>
+public sealed record RemoteReissueRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
 /// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
@@ -41,13 +46,22 @@ public sealed record CardResponse(
     Guid Id, Guid PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
     DateOnly? ExpiresOn, DateOnly? RenewalOpensOn, int FeeYen, AbolitionReason? AbolishedBecause,
     IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version,
-    DateOnly? AddressUpdateDueBy, bool Lapsed, IReadOnlyList<LinkedCredentialResponse> LinkedCredentials)
+    DateOnly? AddressUpdateDueBy, bool Lapsed, IReadOnlyList<LinkedCredentialResponse> LinkedCredentials,
+    string? RegisteredForInsuranceVia, IReadOnlyList<CardNoticeResponse> Notices)
 {
     public static CardResponse From(CardView v) => new(
         v.Id.Value, v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
         v.FeeYen, v.AbolishedBecause, v.Certificates.Select(c => new CertificateResponse(c.Kind, c.Serial, c.ValidUntil, c.Status)).ToList(),
         v.LockedPins, v.Version, v.AddressUpdateDueBy, v.Lapsed,
-        v.LinkedCredentials.Select(c => new LinkedCredentialResponse(c.Kind, c.Reference, c.Status)).ToList());
+        v.LinkedCredentials.Select(c => new LinkedCredentialResponse(c.Kind, c.Reference, c.Status)).ToList(),
+        v.RegisteredForInsuranceVia switch
+        {
+            null => null,
+            Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel.Portal => "portal",
+            Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel.BankAtm => "bank-atm",
+            _ => "clinic-terminal",
+        },
+        (v.Notices ?? []).Select(n => new CardNoticeResponse(n.Kind, n.Date, n.Sent)).ToList());
 }
 
 /// <summary>
@@ -61,7 +75,10 @@ public static class CardEndpoints
         var cards = app.MapGroup("/v1/cards").WithTags("Cards");
 
         cards.MapPost("/", Apply).WithName("ApplyForCard").RequireAuthorization(Policies.Municipality);
-        cards.MapGet("/{cardId}", Get).WithName("GetCard").RequireAuthorization(Policies.CardReaders);
+        // Counters and the call centre read any card; holders read their own (with its notices).
+        cards.MapGet("/{cardId}", Get).WithName("GetCard").RequireAuthorization(Policies.CardViewers);
+        // Authenticated by the chip itself (old key, PIN on the chip), like a login.
+        cards.MapPost("/remote-certificate-reissues", RemoteReissue).WithName("ReissueCertificatesAfterCampaign").AllowAnonymous();
         cards.MapPost("/{cardId}/production", Produced).WithName("RecordCardProduced").RequireAuthorization(Policies.Operator);
         cards.MapPost("/{cardId}/ready-for-pickup", Ready).WithName("RecordCardReadyForPickup").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/handover", HandOver).WithName("HandOverCard").RequireAuthorization(Policies.Municipality);
@@ -115,13 +132,48 @@ public static class CardEndpoints
         return result.IsSuccess ? TypedResults.Created($"/v1/cards/{cardId}", CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(string cardId, IClusterClient grains)
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(string cardId, HttpContext http, IClusterClient grains)
     {
+        if (await OwnCard(cardId, http, grains) is { } notTheirs)
+        {
+            return notTheirs;
+        }
         if (!TryCardId(cardId, out var id))
         {
             return InvalidCardId();
         }
         var result = await grains.GetCard(id).GetCard();
+        return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> RemoteReissue(RemoteReissueRequest request, HttpContext http, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        if (request.ChallengeId is null || request.ChallengeId == Guid.Empty)
+        {
+            errors.Add("challengeId", "Required.");
+        }
+        if (request.CertificateSerial is not { Length: > 0 and <= 64 } serial || !serial.All(char.IsAsciiLetterOrDigit))
+        {
+            errors.Add("certificateSerial", "The old user-authentication certificate's serial (1 to 64 letters and digits).");
+        }
+        var signature = new byte[256];
+        if (string.IsNullOrEmpty(request.Signature) || !System.Convert.TryFromBase64String(request.Signature, signature, out var length))
+        {
+            errors.Add("signature", "The chip's signature of the challenge, base64, at most 256 bytes.");
+            length = 0;
+        }
+        errors.Require(request.UserAuthenticationPublicKey, "userAuthenticationPublicKey");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var result = await grains.GetCertificateService().RemedyAfterCampaign(context, request.ChallengeId!.Value, request.CertificateSerial!,
+            signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

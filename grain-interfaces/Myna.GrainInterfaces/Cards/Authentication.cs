@@ -42,4 +42,8 @@ public interface ICertificateServiceGrain : IGrainWithIntegerKey
 
     [Alias("Status")]
     Task<CertificateStatusView> Status(string serial);
+
+    /// <summary>Takes the challenge, finds the card by its old serial and re-issues its certificates after a campaign.</summary>
+    [Alias("RemedyAfterCampaign")]
+    Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey);
 }

@@ -120,7 +120,30 @@ public sealed record CardView(
     [property: Id(13)] DateOnly? AddressUpdateDueBy,
     [property: Id(14)] bool Lapsed,
     [property: Id(15)] IReadOnlyList<LinkedCredentialView> LinkedCredentials,
-    [property: Id(16)] Clinics.InsuranceRegistrationChannel? RegisteredForInsuranceVia = null);
+    [property: Id(16)] Clinics.InsuranceRegistrationChannel? RegisteredForInsuranceVia = null,
+    [property: Id(17)] IReadOnlyList<CardNoticeView>? Notices = null);
+
+/// <summary>
+/// What the holder should be told about the card now: the renewal window is open (card or certificates),
+/// the card has expired, or an address update is due. <see cref="Sent"/> says the notice letter went out.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.card-notice-view")]
+public sealed record CardNoticeView(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] DateOnly Date,
+    [property: Id(2)] bool Sent);
+
+/// <summary>
+/// The remote certificate re-issue after a chip campaign: the chip, updated, made new keys; it proves
+/// possession (and the PIN, checked on the chip) by signing the challenge with the old user-authentication key.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.remedy-after-campaign")]
+public sealed record RemedyAfterCampaign(
+    [property: Id(0)] string OldSerial,
+    [property: Id(1)] byte[] Challenge,
+    [property: Id(2)] byte[] Signature,
+    [property: Id(3)] string? UserAuthenticationPublicKey,
+    [property: Id(4)] string? SignaturePublicKey);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.register-card-for-insurance")]
 public sealed record RegisterCardForInsurance([property: Id(0)] Clinics.InsuranceRegistrationChannel Channel);

@@ -70,6 +70,14 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("CancelInsuranceRegistration")]
     Task<Result<CardView>> CancelInsuranceRegistration(CommandContext context, CancelCardInsuranceRegistration command);
 
+    /// <summary>The remote certificate re-issue for a card a suspension campaign stopped; the card is active again.</summary>
+    [Alias("RemedyAfterCampaign")]
+    Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, RemedyAfterCampaign command);
+
+    /// <summary>Produces the notices that are due by the clock (once each); the card's reminder calls it.</summary>
+    [Alias("SendDueNotices")]
+    Task<Result<CardView>> SendDueNotices();
+
     [Alias("GetCard"), Orleans.Concurrency.ReadOnly]
     Task<Result<CardView>> GetCard();
 

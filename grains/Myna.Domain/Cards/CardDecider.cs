@@ -436,6 +436,119 @@ public static class CardDecider
         : today > certificate.ValidUntil || state.IsExpiredOn(today) ? "expired"
         : "good";
 
+    /// <summary>
+    /// Estonia 2017, done remotely: a card that a suspension campaign stopped comes back when its updated
+    /// chip proves possession with the old user-authentication key (over a one-time challenge, the PIN
+    /// checked on the chip) and brings new public keys. The old certificates are revoked, new ones issued
+    /// with the same validity (never past the card), and the card is active again.
+    /// </summary>
+    public static Decision<ICardEvent> RemedyAfterCampaign(CardState state, RemedyAfterCampaign command, CertificateSerials serials, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status != CardStatus.Suspended || state.SuspendingCampaign is not { } campaign)
+        {
+            return state.Status == CardStatus.Abolished ? CardErrors.Abolished
+                : DomainError.Rule("card.not-suspended-by-campaign", "Only a card a suspension campaign stopped is re-issued remotely.");
+        }
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (state.IsExpiredOn(today))
+        {
+            return CardErrors.Expired;
+        }
+        if (state.Live(CertificateKind.UserAuthentication) is not { } old || old.Serial != command.OldSerial)
+        {
+            return DomainError.Unauthenticated("auth.certificate-revoked", "This is not the card's current user-authentication certificate.");
+        }
+        if (!CertificateAuthentication.Verify(old.PublicKey, command.Challenge, command.Signature))
+        {
+            return DomainError.Unauthenticated("auth.signature-invalid", "The signature does not verify with this certificate.");
+        }
+        var maySign = MaySign(state, today);
+        if (!IsPublicKey(command.UserAuthenticationPublicKey) || (maySign && !IsPublicKey(command.SignaturePublicKey)))
+        {
+            return CardErrors.NoPublicKey;
+        }
+        if (state.Certificates.Exists(c => c.PublicKey == command.UserAuthenticationPublicKey || c.PublicKey == command.SignaturePublicKey))
+        {
+            return DomainError.Rule("card.key-reused", "The updated chip must bring new keys; the campaign's keys are not trusted again.");
+        }
+        var events = new List<ICardEvent> { new CertificateRevoked(state.Id, old.Serial, $"re-issued after campaign {campaign:D}", now, actor) };
+        if (state.Live(CertificateKind.Signature) is { } oldSignature)
+        {
+            events.Add(new CertificateRevoked(state.Id, oldSignature.Serial, $"re-issued after campaign {campaign:D}", now, actor));
+        }
+        events.Add(new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication, command.UserAuthenticationPublicKey!, old.ValidUntil, now, actor));
+        if (maySign)
+        {
+            events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature, command.SignaturePublicKey!, old.ValidUntil, now, actor));
+        }
+        events.Add(new CardRemediedAfterCampaign(state.Id, campaign, now, actor));
+        return Decision<ICardEvent>.Accept([.. events]);
+    }
+
+    public const string CardRenewalNotice = "card-renewal";
+    public const string CertificateRenewalNotice = "certificate-renewal";
+    public const string CardExpiredNotice = "card-expired";
+    public const string CertificateExpiredNotice = "certificate-expired";
+    public const string AddressUpdateNotice = "address-update-due";
+
+    /// <summary>What the holder should be told today (renewal windows open 3 months before expiry).</summary>
+    public static IReadOnlyList<CardNoticeView> Notices(CardState state, DateOnly today)
+    {
+        var notices = new List<CardNoticeView>();
+        if (state.Status is not (CardStatus.Active or CardStatus.Suspended) || state.ExpiresOn is not { } expires)
+        {
+            return notices;
+        }
+        if (today > expires)
+        {
+            notices.Add(new CardNoticeView(CardExpiredNotice, expires, false));
+            return notices;
+        }
+        if (today >= CardValidity.RenewalOpensOn(expires))
+        {
+            notices.Add(new CardNoticeView(CardRenewalNotice, expires, state.NoticesSent.Contains(CardState.NoticeKey(CardRenewalNotice, expires))));
+        }
+        if (state.Live(CertificateKind.UserAuthentication) is { } certificate && certificate.ValidUntil < expires
+            && today >= CardValidity.RenewalOpensOn(certificate.ValidUntil))
+        {
+            notices.Add(today > certificate.ValidUntil
+                ? new CardNoticeView(CertificateExpiredNotice, certificate.ValidUntil, false)
+                : new CardNoticeView(CertificateRenewalNotice, certificate.ValidUntil,
+                    state.NoticesSent.Contains(CardState.NoticeKey(CertificateRenewalNotice, certificate.ValidUntil))));
+        }
+        if (state.AddressUpdateDueBy is { } due)
+        {
+            notices.Add(new CardNoticeView(AddressUpdateNotice, due, false));
+        }
+        return notices;
+    }
+
+    /// <summary>The renewal notices due and not yet sent: one event each, so a notice goes out once per expiry date.</summary>
+    public static Decision<ICardEvent> SendDueNotices(CardState state, DateOnly today, DateTimeOffset now, Actor actor) =>
+        Decision<ICardEvent>.Accept([.. Notices(state, today)
+            .Where(n => n.Kind is CardRenewalNotice or CertificateRenewalNotice && !n.Sent)
+            .Select(n => (ICardEvent)new CardExpiryNoticeSent(state.Id, n.Kind, n.Date, now, actor))]);
+
+    /// <summary>When the next notice falls due (for the card's reminder), or null when none will.</summary>
+    public static DateOnly? NextNoticeDue(CardState state)
+    {
+        if (state.Status is not (CardStatus.Active or CardStatus.Suspended) || state.ExpiresOn is not { } expires)
+        {
+            return null;
+        }
+        var dates = new List<DateOnly>();
+        if (!state.NoticesSent.Contains(CardState.NoticeKey(CardRenewalNotice, expires)))
+        {
+            dates.Add(CardValidity.RenewalOpensOn(expires));
+        }
+        if (state.Live(CertificateKind.UserAuthentication) is { } certificate && certificate.ValidUntil < expires
+            && !state.NoticesSent.Contains(CardState.NoticeKey(CertificateRenewalNotice, certificate.ValidUntil)))
+        {
+            dates.Add(CardValidity.RenewalOpensOn(certificate.ValidUntil));
+        }
+        return dates.Count == 0 ? null : dates.Min();
+    }
+
     public static CardView ToView(CardState state, DateOnly today, long version) => new(
         state.Id, state.PersonId, state.Status, state.FaceAuthentication, state.AppliedOn, state.IssuedOn, state.ExpiresOn,
         state.ExpiresOn is { } expires ? CardValidity.RenewalOpensOn(expires) : null, state.FeeYen, state.AbolishedBecause,
@@ -445,7 +558,8 @@ public static class CardDecider
             .. state.Smartphones.Select(h => new LinkedCredentialView("smartphone", h[..8], CredentialStatus(state, today))),
             .. state.DrivingLicenceLast4 is { } last4 ? [new LinkedCredentialView("driving-licence", "********" + last4, CredentialStatus(state, today))] : Array.Empty<LinkedCredentialView>(),
         ],
-        state.InsuranceRegistration);
+        state.InsuranceRegistration,
+        Notices(state, today));
 
     private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);

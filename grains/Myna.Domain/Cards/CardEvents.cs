@@ -183,3 +183,23 @@ public sealed record CardInsuranceRegistrationCancelled(
     [property: Id(1)] string Reason,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>
+/// After a chip vulnerability campaign, the holder re-issued the certificates remotely (new keys from the
+/// updated chip, proven by the chip's signature with the PIN): the card is active again without a counter visit.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-remedied-after-campaign.v1")]
+public sealed record CardRemediedAfterCampaign(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] Guid CampaignId,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICardEvent;
+
+/// <summary>The expiry notice for the holder was produced (renewal window open): once per expiry date and kind.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-expiry-notice-sent.v1")]
+public sealed record CardExpiryNoticeSent(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] DateOnly ExpiresOn,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : ICardEvent;

@@ -37,6 +37,9 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
     [Id(16)] public ImmutableList<string> Smartphones { get; init; } = [];
     [Id(17)] public string? DrivingLicenceLast4 { get; init; }
     [Id(18)] public Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel? InsuranceRegistration { get; init; }
+    /// <summary>The campaign that suspended the card, if one did (its reason reads "campaign {id}: …").</summary>
+    [Id(19)] public Guid? SuspendingCampaign { get; init; }
+    [Id(20)] public ImmutableList<string> NoticesSent { get; init; } = [];
 
     public CardState Apply(ICardEvent @event) => @event switch
     {
@@ -62,8 +65,10 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         {
             Certificates = Certificates.ConvertAll(c => c.Serial == e.Serial ? c with { RevokedBecause = e.Reason } : c),
         },
-        CardSuspended => this with { Status = CardStatus.Suspended },
-        CardResumed e => this with { Status = CardStatus.Active, Municipality = e.Municipality },
+        CardSuspended e => this with { Status = CardStatus.Suspended, SuspendingCampaign = CampaignOf(e.Reason) },
+        CardResumed e => this with { Status = CardStatus.Active, Municipality = e.Municipality, SuspendingCampaign = null },
+        CardRemediedAfterCampaign => this with { Status = CardStatus.Active, SuspendingCampaign = null },
+        CardExpiryNoticeSent e => this with { NoticesSent = NoticesSent.Add(NoticeKey(e.Kind, e.ExpiresOn)) },
         CardAbolished e => this with { Status = CardStatus.Abolished, AbolishedBecause = e.Reason },
         PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },
         PinReset e => this with { LockedPins = LockedPins.Remove(e.Pin) },
@@ -79,6 +84,12 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         CardAddressUpdated e => this with { AddressUpdateDueBy = null, Municipality = e.Municipality },
         _ => this,
     };
+
+    public static string NoticeKey(string kind, DateOnly expiresOn) => $"{kind}@{expiresOn:yyyy-MM-dd}";
+
+    /// <summary>Suspension campaigns write "campaign {id}: {reason}" (see the campaign grain); any other reason is a plain suspension.</summary>
+    private static Guid? CampaignOf(string reason) =>
+        reason.StartsWith("campaign ", StringComparison.Ordinal) && reason.Length >= 45 && Guid.TryParse(reason.AsSpan(9, 36), out var id) ? id : null;
 
     /// <summary>The certificate of a kind that is not revoked, if any (one of each kind is live at a time).</summary>
     public Certificate? Live(CertificateKind kind) => Certificates.FindLast(c => c.Kind == kind && c.RevokedBecause is null);

@@ -20,8 +20,12 @@ public sealed class CardGrain(
     TimeProvider clock,
     ILogger<CardGrain> logger,
     IOptions<SnapshotOptions> snapshots)
-    : EventSourcedGrain<CardState, ICardEvent>(store, clock, logger, snapshots), ICardGrain
+    : EventSourcedGrain<CardState, ICardEvent>(store, clock, logger, snapshots), ICardGrain, IRemindable
 {
+    private const string NoticesReminder = "card-notices";
+    private static readonly TimeSpan NoticeCheckPeriod = TimeSpan.FromDays(30);
+    private static readonly Actor NoticeActor = new("card-notices", "system");
+
     private CardId Id => new(this.GetPrimaryKey());
 
     private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
@@ -175,6 +179,26 @@ public sealed class CardGrain(
     public Task<Result<CardView>> CancelInsuranceRegistration(CommandContext context, CancelCardInsuranceRegistration command) =>
         Change(context, command, state => CardDecider.CancelInsuranceRegistration(state, command, Now, context.Actor));
 
+    public async Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, RemedyAfterCampaign command)
+    {
+        var serials = new CertificateSerials(NewSerial(), NewSerial());
+        var result = await Change(context, command, state => CardDecider.RemedyAfterCampaign(state, command, serials, Now, context.Actor));
+        await IndexCertificatesAsync(result);
+        return result;
+    }
+
+    public async Task<Result<CardView>> SendDueNotices()
+    {
+        // One command id per card and day: a second tick the same day finds nothing new to send anyway.
+        var context = new CommandContext(CommandContext.NameBased($"card-notices\n{Id}\n{Today:yyyy-MM-dd}"), Guid.CreateVersion7(), NoticeActor, "system");
+        var result = await Change(context, new SendNotices(Today), state => CardDecider.SendDueNotices(state, Today, Now, NoticeActor));
+        await ScheduleNoticesAsync();
+        return result;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == NoticesReminder ? SendDueNotices() : Task.CompletedTask;
+
     public Task<Result<CardView>> GetCard() => Task.FromResult(View(Current));
 
     public Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature)
@@ -213,6 +237,27 @@ public sealed class CardGrain(
         {
             await certificates.RecordAsync(certificate.Serial, Id);
         }
+        await ScheduleNoticesAsync();
+    }
+
+    /// <summary>
+    /// Expiry notices by an Azure Table reminder: it wakes the card when the next renewal window opens (or
+    /// every 30 days until then, the longest wait a reminder is given here), so a notice goes out even if
+    /// nobody touches the card. A card with nothing left to announce has no reminder.
+    /// </summary>
+    private async Task ScheduleNoticesAsync()
+    {
+        if (CardDecider.NextNoticeDue(Current) is not { } due)
+        {
+            if (await this.GetReminder(NoticesReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            return;
+        }
+        var wait = due.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - Now.UtcDateTime;
+        var dueTime = wait < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait > NoticeCheckPeriod ? NoticeCheckPeriod : wait;
+        await this.RegisterOrUpdateReminder(NoticesReminder, dueTime, NoticeCheckPeriod);
     }
 
     private Task<Result<CardView>> Change<TCommand>(CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide)
@@ -225,3 +270,5 @@ public sealed class CardGrain(
     /// <summary>Certificate serials: 80 random bits, hex. Unique with overwhelming probability and unguessable.</summary>
     private static string NewSerial() => Convert.ToHexString(RandomNumberGenerator.GetBytes(10));
 }
+
+internal sealed record SendNotices(DateOnly Day);

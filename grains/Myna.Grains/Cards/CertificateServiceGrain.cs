@@ -26,6 +26,22 @@ public sealed class CertificateServiceGrain(ICertificateIndex index) : Grain, IC
         return await GrainFactory.GetCard(card).VerifySignature(serial, challenge.Value!, signature);
     }
 
+    public async Task<Result<CardView>> RemedyAfterCampaign(
+        CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey)
+    {
+        var challenge = await GrainFactory.GetChallenge(challengeId).Take();
+        if (!challenge.IsSuccess)
+        {
+            return challenge.Error!;
+        }
+        if (await index.FindAsync(oldSerial) is not { } card)
+        {
+            return UnknownCertificate;
+        }
+        return await GrainFactory.GetCard(card).RemedyAfterCampaign(context,
+            new RemedyAfterCampaign(oldSerial, challenge.Value!, signature, userAuthenticationPublicKey, signaturePublicKey));
+    }
+
     public async Task<CertificateStatusView> Status(string serial) =>
         await index.FindAsync(serial) is { } card
             ? await GrainFactory.GetCard(card).CertificateStatus(serial)

@@ -26,6 +26,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public ApiFactory Api => _api ?? throw new InvalidOperationException("Not initialised.");
 
+    /// <summary>The silo's own grain factory, for what only the silo does (reminder callbacks) in tests.</summary>
+    public IGrainFactory Grains => (_silo ?? throw new InvalidOperationException("Not initialised.")).Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>The silo's clock. Tests in this collection run one at a time; a test that moves it puts it back.</summary>
     public TestClock SiloClock { get; } = new();
 

@@ -1,0 +1,132 @@
+using System.Net;
+using Myna.Api.Auth;
+using Myna.CardSimulator;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+/// <summary>After handover: expiry notices for the holder, and the remote certificate re-issue after a chip campaign.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class CardAftercareApiTests(ApiFixture fixture)
+{
+    private readonly ClinicWorld _world = new(fixture);
+
+    [Fact]
+    public async Task The_renewal_notice_appears_when_the_window_opens_and_is_sent_once()
+    {
+        var patient = await _world.Patient();
+        var holder = _world.Holder(patient);
+        var card = await (await holder.GetAsync(patient.CardUrl)).Json();
+        var expires = DateOnly.Parse(card.Str("expiresOn"), System.Globalization.CultureInfo.InvariantCulture);
+        var certificateExpires = DateOnly.Parse(card.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("validUntil"),
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Empty(card.GetProperty("notices").EnumerateArray());
+        var stranger = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(patient.CardUrl)).StatusCode);
+        try
+        {
+            // The 5-year certificates' window opens first (the card runs 10 years).
+            fixture.SiloClock.Offset = certificateExpires.AddMonths(-3).ToDateTime(TimeOnly.MinValue) - DateTime.UtcNow.Date + TimeSpan.FromDays(1);
+            var due = await (await holder.GetAsync(patient.CardUrl)).Json();
+            var notice = Assert.Single(due.GetProperty("notices").EnumerateArray());
+            Assert.Equal("certificate-renewal", notice.Str("kind"));
+            Assert.False(notice.GetProperty("sent").GetBoolean());
+            Assert.True(certificateExpires < expires);
+
+            // What the card's reminder does when it fires.
+            var grain = fixture.Grains.GetCard(new CardId(Guid.Parse(patient.CardId)));
+            var sent = await grain.SendDueNotices();
+            var again = await grain.SendDueNotices();
+
+            Assert.True(Assert.Single(sent.Value!.Notices!).Sent);
+            Assert.Equal(sent.Value.Version, again.Value!.Version);
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task A_card_stopped_by_a_campaign_comes_back_with_new_keys_proven_by_the_old_one()
+    {
+        var batch = "AFTERCARE-" + Guid.NewGuid().ToString("N")[..6];
+        var clerk = _world.Clerk;
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" })).Headers.Location!.ToString();
+        await _world.Operator.PostJson($"{card}/production", new { chipBatch = batch });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        using var chip = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
+        var handedOver = await (await clerk.PostJson($"{card}/handover", new
+        {
+            pinsSet = true,
+            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
+            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+        })).Json();
+        var oldSerial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
+        var campaign = (await _world.Operator.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" })).Headers.Location!.ToString();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await (await _world.Operator.GetAsync(campaign)).Json()).GetProperty("completed").GetBoolean() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        var anonymous = fixture.Api.CreateClient();
+
+        // Before the applet update the chip proves possession twice (two one-time challenges), then makes new keys.
+        var first = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        var second = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        var firstProof = chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(first.Str("nonce")));
+        var secondProof = chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(second.Str("nonce")));
+        var oldUserKey = chip.PublicKey(ChipKey.UserAuthentication);
+        chip.RegenerateKeys();
+
+        var reused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+        {
+            challengeId = first.Str("challengeId"),
+            certificateSerial = oldSerial,
+            signature = Convert.ToBase64String(firstProof),
+            userAuthenticationPublicKey = oldUserKey,
+            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+        });
+        var remedied = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+        {
+            challengeId = second.Str("challengeId"),
+            certificateSerial = oldSerial,
+            signature = Convert.ToBase64String(secondProof),
+            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
+            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+        });
+
+        Assert.Equal("card.key-reused", (await reused.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.OK, remedied.StatusCode);
+        var body = await remedied.Json();
+        Assert.Equal("active", body.Str("status"));
+        var certificates = body.GetProperty("certificates").EnumerateArray().ToList();
+        Assert.Equal("revoked", certificates.First(c => c.Str("serial") == oldSerial).Str("status"));
+        var newSerial = certificates.Last(c => c.Str("kind") == "user-authentication").Str("serial");
+        Assert.Equal("good", certificates.Last(c => c.Str("kind") == "user-authentication").Str("status"));
+        // The new key now logs in; a plain (non-campaign) suspension cannot be remedied remotely.
+        var login = await anonymous.PostJson("/v1/auth/challenges", new { });
+        var loginChallenge = await login.Json();
+        var signedIn = await anonymous.PostJson("/v1/auth/challenge-responses", new
+        {
+            challengeId = loginChallenge.Str("challengeId"),
+            certificateSerial = newSerial,
+            signature = Convert.ToBase64String(chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(loginChallenge.Str("nonce")))),
+        });
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        var plain = await _world.Patient();
+        (await fixture.ClientFor(Roles.CallCentre).PostJson($"{plain.CardUrl}/suspension", new { reason = "lost" })).EnsureSuccessStatusCode();
+        var plainChallenge = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        var refused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+        {
+            challengeId = plainChallenge.Str("challengeId"),
+            certificateSerial = plain.Serial,
+            signature = Convert.ToBase64String(plain.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(plainChallenge.Str("nonce")))),
+            userAuthenticationPublicKey = chip.PublicKey(ChipKey.Signature),
+        });
+        Assert.Equal("card.not-suspended-by-campaign", (await refused.Json()).Str("code"));
+    }
+}
