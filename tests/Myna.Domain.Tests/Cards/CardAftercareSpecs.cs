@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using Myna.Domain.Cards;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Domain.Tests.Cards;
+
+/// <summary>Expiry notices and the remote re-issue after a suspension campaign.</summary>
+public class CardAftercareSpecs
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 1, 0, 0, TimeSpan.Zero);
+    private static readonly Actor Clerk = new("clerk-1", "municipality");
+    private static readonly CardId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-00000000c0de"));
+    private static readonly PersonId Holder = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
+    private static readonly Guid Campaign = Guid.Parse("0193a5b0-0000-7000-8000-0000000ca4a1");
+
+    private static string Key(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+
+    private static CardState Active(ECDsa user, ECDsa signature)
+    {
+        var ready = AggregateState.Fold(CardState.Initial, new ICardEvent[]
+        {
+            new CardApplied(Id, Holder, new DateOnly(1990, 4, 1), ApplicationChannel.Counter, false, false, false, 0, new DateOnly(2026, 9, 1), Now.AddDays(-80), Clerk),
+            new CardProduced(Id, "B", Now.AddDays(-40), Clerk),
+            new CardReadyForPickup(Id, new MunicipalityCode("131016"), Now.AddDays(-10), Clerk),
+        });
+        return AggregateState.Fold(ready, CardDecider.HandOver(ready, new HandOverCard(null, true, Key(user), Key(signature)), new CertificateSerials("U-1", "S-1"), Now, Clerk).Events);
+    }
+
+    [Fact]
+    public void Notices_follow_the_clock_and_are_sent_once_per_expiry()
+    {
+        using var user = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var signature = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var state = Active(user, signature);
+        var certificateUntil = state.Live(CertificateKind.UserAuthentication)!.ValidUntil;
+        var windowOpens = certificateUntil.AddMonths(-3);
+
+        Assert.Empty(CardDecider.Notices(state, windowOpens.AddDays(-1)));
+        Assert.Equal(windowOpens, CardDecider.NextNoticeDue(state));
+        var sent = CardDecider.SendDueNotices(state, windowOpens, Now, Clerk);
+        var after = AggregateState.Fold(state, sent.Events);
+
+        Assert.Equal(CardDecider.CertificateRenewalNotice, Assert.IsType<CardExpiryNoticeSent>(Assert.Single(sent.Events)).Kind);
+        Assert.Empty(CardDecider.SendDueNotices(after, windowOpens.AddDays(1), Now, Clerk).Events);
+        Assert.Equal(CardValidity.RenewalOpensOn(state.ExpiresOn!.Value), CardDecider.NextNoticeDue(after));
+        Assert.Equal(CardDecider.CertificateExpiredNotice, Assert.Single(CardDecider.Notices(after, certificateUntil.AddDays(1))).Kind);
+        Assert.Equal(CardDecider.CardExpiredNotice, Assert.Single(CardDecider.Notices(after, state.ExpiresOn!.Value.AddDays(1))).Kind);
+    }
+
+    [Fact]
+    public void Only_a_campaign_suspension_is_remedied_remotely_with_the_old_key_and_new_keys()
+    {
+        using var user = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var signature = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var newUser = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var newSignature = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var active = Active(user, signature);
+        var byCampaign = AggregateState.Fold(active, [new CardSuspended(Id, $"campaign {Campaign:D}: chip vulnerability", Now, Clerk)]);
+        var lost = AggregateState.Fold(active, [new CardSuspended(Id, "lost", Now, Clerk)]);
+        var challenge = RandomNumberGenerator.GetBytes(32);
+        var proof = user.SignData(challenge, HashAlgorithmName.SHA256);
+        var serials = new CertificateSerials("U-2", "S-2");
+        RemedyAfterCampaign Remedy(byte[] sig, string userKey) => new("U-1", challenge, sig, userKey, Key(newSignature));
+
+        var remedied = CardDecider.RemedyAfterCampaign(byCampaign, Remedy(proof, Key(newUser)), serials, Now, Clerk);
+        var state = AggregateState.Fold(byCampaign, remedied.Events);
+
+        Assert.Equal(Campaign, byCampaign.SuspendingCampaign);
+        Assert.Equal(CardStatus.Active, state.Status);
+        Assert.Equal("U-2", state.Live(CertificateKind.UserAuthentication)!.Serial);
+        Assert.Equal("S-2", state.Live(CertificateKind.Signature)!.Serial);
+        Assert.Equal(active.Live(CertificateKind.UserAuthentication)!.ValidUntil, state.Live(CertificateKind.UserAuthentication)!.ValidUntil);
+        Assert.Equal("card.not-suspended-by-campaign", CardDecider.RemedyAfterCampaign(lost, Remedy(proof, Key(newUser)), serials, Now, Clerk).Error?.Code);
+        Assert.Equal("auth.signature-invalid", CardDecider.RemedyAfterCampaign(byCampaign, Remedy(newUser.SignData(challenge, HashAlgorithmName.SHA256), Key(newUser)), serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.key-reused", CardDecider.RemedyAfterCampaign(byCampaign, Remedy(proof, Key(user)), serials, Now, Clerk).Error?.Code);
+    }
+}
