@@ -17,6 +17,8 @@ public static class Policies
     public const string Insurer = "insurer";
     public const string Terminal = "terminal";
     public const string InsurerRegistry = "insurer-registry";
+    public const string Residents = "residents";
+    public const string Apps = "apps";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -36,6 +38,12 @@ public static class Policies
             .RequireRole(Roles.Terminal)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Institution)?.Value)
                 && !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Terminal)?.Value)))
+        .AddPolicy(Residents, p => p
+            .RequireRole(Roles.Resident)
+            .RequireAssertion(c => Guid.TryParse(c.User.FindFirst(MynaClaims.PersonId)?.Value, out var id) && id != Guid.Empty))
+        .AddPolicy(Apps, p => p
+            .RequireRole(Roles.App)
+            .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.AppId)?.Value)))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

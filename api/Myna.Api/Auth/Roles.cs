@@ -11,10 +11,12 @@ public static class Roles
     public const string Agency = "agency";
     public const string Auditor = "auditor";
     public const string Operator = "operator";
+    /// <summary>A registered third-party app (claim <see cref="MynaClaims.AppId"/>), reading under residents' consents.</summary>
+    public const string App = "app";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator,
+        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator, App,
     };
 }
 
@@ -31,4 +33,10 @@ public static class MynaClaims
     public const string Agency = "agency";
     public const string PersonId = "person_id";
     public const string Channel = "channel";
+    /// <summary>A third-party app's registered id.</summary>
+    public const string AppId = "app_id";
+    /// <summary>The card a resident logged in to the portal with.</summary>
+    public const string CardId = "card_id";
+    /// <summary>The portal session a resident's access token belongs to.</summary>
+    public const string SessionId = "sid";
 }

@@ -15,6 +15,7 @@ using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
 using Myna.Api.Persons;
+using Myna.Api.Portal;
 using Scalar.AspNetCore;
 
 namespace Myna.Api.Hosting;
@@ -59,7 +60,9 @@ public static class ApiSetup
             });
         services.AddAuthorizationBuilder().AddMynaPolicies();
 
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddExamples());
+        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPortalRateLimiting();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: ["ready"]);
         builder.AddMynaOrleansClient();
         return builder;
@@ -101,6 +104,7 @@ public static class ApiSetup
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -115,6 +119,9 @@ public static class ApiSetup
         app.MapCampaignEndpoints();
         app.MapInsuranceEndpoints();
         app.MapClinicEndpoints();
+        app.MapPortalSessionEndpoints();
+        app.MapPortalEndpoints();
+        app.MapAppEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

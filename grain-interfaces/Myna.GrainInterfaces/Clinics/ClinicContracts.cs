@@ -186,6 +186,24 @@ public interface IAccessLedgerGrain : IGrainWithGuidKey, IEventSourcedGrain
     /// <summary>The ledger, oldest first, from a version, at most <paramref name="limit"/> entries.</summary>
     [Alias("GetEntries")]
     Task<IReadOnlyList<Persons.AccessLedgerEntry>> GetEntries(long fromVersion, int limit);
+
+    // The portal's ledger: agencies, apps, proxies and the resident's own number reveals land here too.
+
+    [Alias("RecordAgencyRequest")]
+    Task<Result<LedgerReceipt>> RecordAgencyRequest(CommandContext context, Portal.RecordAgencyRequest command);
+
+    [Alias("RecordAppRequest")]
+    Task<Result<LedgerReceipt>> RecordAppRequest(CommandContext context, Portal.RecordAppRequest command);
+
+    [Alias("RecordProxyAccess")]
+    Task<Result<LedgerReceipt>> RecordProxyAccess(CommandContext context, Portal.RecordProxyAccess command);
+
+    [Alias("RecordNumberReveal")]
+    Task<Result<LedgerReceipt>> RecordNumberReveal(CommandContext context, Portal.RecordNumberReveal command);
+
+    /// <summary>Newest first, keyset-paged, filtered by accessor kind and recorded period.</summary>
+    [Alias("Query"), Orleans.Concurrency.ReadOnly]
+    Task<Portal.LedgerPage> Query(Portal.LedgerQuery query);
 }
 
 [GenerateSerializer, Immutable, Alias("myna.institution-listing")]

@@ -40,6 +40,12 @@ public static class GrainFactoryExtensions
     public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
 
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
+
+    public static Portal.IPortalGrain GetPortal(this IGrainFactory grains, PersonId person) => grains.GetGrain<Portal.IPortalGrain>(person.Value);
+
+    public static Portal.IAppGrain GetApp(this IGrainFactory grains, string appId) => grains.GetGrain<Portal.IAppGrain>(appId);
+
+    public static Portal.IAppGatewayGrain GetAppGateway(this IGrainFactory grains) => grains.GetGrain<Portal.IAppGatewayGrain>(0);
 }
 
 /// <summary>A stateless ping the API's readiness check uses to prove a silo answers.</summary>

@@ -10,6 +10,10 @@ public enum StreamKind
     Institution,
     /// <summary>A person's access ledger for reads by clinics: "ledger-{person id}".</summary>
     Ledger,
+    /// <summary>A resident's portal: sessions, places, app consents, proxies: "portal-{person id}".</summary>
+    Portal,
+    /// <summary>A registered third-party app: "app-{app id}".</summary>
+    App,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -29,6 +33,10 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef ForInstitution(string code) => new(StreamKind.Institution, code);
 
     public static StreamRef LedgerOf(PersonId id) => new(StreamKind.Ledger, id.ToString());
+
+    public static StreamRef PortalOf(PersonId id) => new(StreamKind.Portal, id.ToString());
+
+    public static StreamRef ForApp(string appId) => new(StreamKind.App, appId);
 
     public override string ToString() => Key;
 }

@@ -3,6 +3,7 @@ using Myna.Domain.Cards;
 using Myna.Domain.Clinics;
 using Myna.Domain.Insurance;
 using Myna.Domain.Persons;
+using Myna.Domain.Portal;
 
 namespace Myna.EventStore.Configuration;
 
@@ -72,5 +73,19 @@ public static class EventCatalogue
         (typeof(TerminalRetired), "terminal_retired_v1"),
         (typeof(EligibilityChecked), "eligibility_checked_v1"),
         (typeof(ClinicConsentGiven), "clinic_consent_given_v1"),
+
+        // Resident portal: the portal stream, registered apps, and the access ledger beyond clinics.
+        (typeof(ResidentLoggedIn), "resident_logged_in_v1"),
+        (typeof(PortalSessionRefreshed), "portal_session_refreshed_v1"),
+        (typeof(PortalSessionEnded), "portal_session_ended_v1"),
+        (typeof(AppConsentGranted), "app_consent_granted_v1"),
+        (typeof(AppConsentRevoked), "app_consent_revoked_v1"),
+        (typeof(ProxyAppointed), "proxy_appointed_v1"),
+        (typeof(ProxyRemoved), "proxy_removed_v1"),
+        (typeof(ThirdPartyAppRegistered), "third_party_app_registered_v1"),
+        (typeof(AgencyDataRequested), "agency_data_requested_v1"),
+        (typeof(AppDataRequested), "app_data_requested_v1"),
+        (typeof(ProxyAccessed), "proxy_accessed_v1"),
+        (typeof(IndividualNumberRevealed), "individual_number_revealed_v1"),
     ];
 }

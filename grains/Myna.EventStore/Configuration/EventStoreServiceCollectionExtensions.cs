@@ -50,6 +50,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IQualificationDirectory, MartenQualificationDirectory>();
         services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();
         services.AddSingleton<IIndexRebuilder, MartenIndexRebuilder>();
+        services.AddSingleton<IStreamPageReader, MartenStreamPageReader>();
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);

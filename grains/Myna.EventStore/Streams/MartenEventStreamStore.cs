@@ -71,7 +71,7 @@ public sealed class MartenEventStreamStore(IDocumentStore store) : IEventStreamS
         _ => false,
     };
 
-    private static StoredEvent ToStored(IEvent e) => new(
+    internal static StoredEvent ToStored(IEvent e) => new(
         e.Version,
         e.Sequence,
         e.Data,

@@ -3,6 +3,7 @@ using Myna.EventStore.Agencies;
 using Myna.EventStore.Numbers;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Portal;
 using Orleans.Concurrency;
 
 namespace Myna.Grains.Agencies;
@@ -53,7 +54,19 @@ public sealed class AgencyGatewayGrain(INumberRegistry numbers, IAgencyCodeDirec
         {
             return UnknownCode;
         }
-        return await GrainFactory.GetPerson(person).ProvideData(context, code, request);
+        var result = await GrainFactory.GetPerson(person).ProvideData(context, code, request);
+        // The same ledger as clinic checks and app reads (invariant 11): provided or refused for want of a right.
+        var refused = !result.IsSuccess && result.Error!.Code == AgencySharing.NotAllowed.Code;
+        if (result.IsSuccess || refused)
+        {
+            var ledger = await GrainFactory.GetLedger(person).RecordAgencyRequest(context.FollowUp("agency-ledger"),
+                new RecordAgencyRequest(request.Agency, request.Item, request.Procedure.Trim(), result.IsSuccess, refused ? "no right to this item" : null));
+            if (!ledger.IsSuccess)
+            {
+                return ledger.Error!;
+            }
+        }
+        return result;
     }
 
     public async Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, string agency, AgencyCode code, VerifyIdentity command)

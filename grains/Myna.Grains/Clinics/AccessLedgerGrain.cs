@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Portal;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Portal;
 using Myna.Grains.EventSourcing;
 
 namespace Myna.Grains.Clinics;
@@ -16,6 +19,7 @@ namespace Myna.Grains.Clinics;
 /// </summary>
 public sealed class AccessLedgerGrain(
     BatchingEventStreamStore store,
+    IStreamPageReader pages,
     TimeProvider clock,
     ILogger<AccessLedgerGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -39,21 +43,43 @@ public sealed class AccessLedgerGrain(
     public async Task<IReadOnlyList<AccessLedgerEntry>> GetEntries(long fromVersion, int limit)
     {
         var events = await store.ReadAsync(Stream.Key, Math.Max(1, fromVersion), Math.Clamp(limit, 1, MaxPage));
-        return events.Select(e => e.Data switch
-        {
-            EligibilityChecked c => new AccessLedgerEntry(e.Version, c.OccurredAt, "institution", c.Institution,
-                "eligibility-check:" + (c.Eligible ? "eligible" : c.Reason ?? "not-eligible"),
-                $"reception ({KebabMethod(c.Method)}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
-            ClinicConsentGiven g => new AccessLedgerEntry(e.Version, g.OccurredAt, "institution", g.Institution,
-                "consent:" + string.Join(",", g.Scopes.Select(s => s.ToString())), $"valid until {g.ValidUntil:O}", false),
-            _ => new AccessLedgerEntry(e.Version, e.RecordedAt, "system", "system", e.EventTypeName, string.Empty, false),
-        }).ToList();
+        return events.Select(Describe).ToList();
     }
 
-    private static string KebabMethod(VerificationMethod method) => method switch
+    public Task<Result<LedgerReceipt>> RecordAgencyRequest(CommandContext context, RecordAgencyRequest command) =>
+        Record(context, command, () => AccessLedgerEntries.AgencyRequest(Id, command, Now, context.Actor));
+
+    public Task<Result<LedgerReceipt>> RecordAppRequest(CommandContext context, RecordAppRequest command) =>
+        Record(context, command, () => AccessLedgerEntries.AppRead(Id, command, Now, context.Actor));
+
+    public Task<Result<LedgerReceipt>> RecordProxyAccess(CommandContext context, RecordProxyAccess command) =>
+        Record(context, command, () => AccessLedgerEntries.ProxyAccess(Id, command, Now, context.Actor));
+
+    public Task<Result<LedgerReceipt>> RecordNumberReveal(CommandContext context, RecordNumberReveal command) =>
+        Record(context, command, () => AccessLedgerEntries.Reveal(Id, command, Now, context.Actor));
+
+    public async Task<LedgerPage> Query(LedgerQuery query)
     {
-        VerificationMethod.Pin => "pin",
-        VerificationMethod.FaceMatch => "face-match",
-        _ => "visual-check",
-    };
+        var limit = Math.Clamp(query.Limit, 1, MaxPage);
+        var types = query.Kinds is { Count: > 0 } kinds
+            ? kinds.SelectMany(k => AccessLedgerEntries.Kinds.TryGetValue(k, out var t) ? t : []).Distinct().ToList()
+            : null;
+        if (types is { Count: 0 })
+        {
+            return new LedgerPage([], null);
+        }
+        // One more than asked: its presence says there is a next page.
+        var events = await pages.ReadBackwardAsync(Stream.Key, query.Before, types, query.From, query.To, limit + 1);
+        var entries = events.Take(limit).Select(Describe).ToList();
+        return new LedgerPage(entries, events.Count > limit ? entries[^1].Version : null);
+    }
+
+    private Task<Result<LedgerReceipt>> Record<TCommand>(CommandContext context, TCommand command, Func<Decision<ILedgerEvent>> decide)
+        where TCommand : notnull =>
+        Execute(context, command, _ => Task.FromResult(decide()), _ => Result<LedgerReceipt>.Ok(new LedgerReceipt(Version, null)));
+
+    private static AccessLedgerEntry Describe(StoredEvent e) =>
+        e.Data is ILedgerEvent ledger
+            ? AccessLedgerEntries.Describe(e.Version, ledger)
+            : new AccessLedgerEntry(e.Version, e.RecordedAt, "system", "system", e.EventTypeName, string.Empty, false);
 }

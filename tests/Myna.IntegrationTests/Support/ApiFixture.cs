@@ -94,6 +94,10 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Cluster:ServiceId", "myna-tests");
             builder.UseSetting("Auth:SigningKey", SigningKey);
             builder.UseSetting("Auth:DevTokens", "true");
+            // The suite shares one client IP: portal limits high here, low in the rate-limit test's own host.
+            builder.UseSetting("Portal:RateLimits:LoginsPerIp", "100000");
+            builder.UseSetting("Portal:RateLimits:ReadsPerToken", "100000");
+            builder.UseSetting("Portal:RateLimits:ReadsPerIp", "1000000");
         }
     }
 }

@@ -1,0 +1,66 @@
+using Myna.Domain.Clinics;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Portal;
+
+namespace Myna.Domain.Portal;
+
+/// <summary>
+/// The access ledger as the resident reads it ("who looked at my data, when, why"): one entry per ledger
+/// event, and the accessor kinds the portal filters by.
+/// </summary>
+public static class AccessLedgerEntries
+{
+    public const string Institution = "institution";
+    public const string Agency = "agency";
+    public const string App = "app";
+    public const string Proxy = "proxy";
+    public const string Resident = "resident";
+
+    public static IReadOnlyDictionary<string, Type[]> Kinds { get; } = new Dictionary<string, Type[]>(StringComparer.Ordinal)
+    {
+        [Institution] = [typeof(EligibilityChecked), typeof(ClinicConsentGiven)],
+        [Agency] = [typeof(AgencyDataRequested)],
+        [App] = [typeof(AppDataRequested)],
+        [Proxy] = [typeof(ProxyAccessed)],
+        [Resident] = [typeof(IndividualNumberRevealed)],
+    };
+
+    public static Decision<ILedgerEvent> AgencyRequest(PersonId person, RecordAgencyRequest c, DateTimeOffset now, Actor actor) =>
+        Decision<ILedgerEvent>.Accept(new AgencyDataRequested(person, c.Agency, c.Item, c.Procedure, c.Provided, c.Reason, now, actor));
+
+    public static Decision<ILedgerEvent> AppRead(PersonId person, RecordAppRequest c, DateTimeOffset now, Actor actor) =>
+        Decision<ILedgerEvent>.Accept(new AppDataRequested(person, c.AppId, c.AppName, c.Item, c.ConsentId, c.Provided, c.Reason, now, actor));
+
+    public static Decision<ILedgerEvent> ProxyAccess(PersonId person, RecordProxyAccess c, DateTimeOffset now, Actor actor) =>
+        c.What is { Length: > 0 and <= 100 }
+            ? Decision<ILedgerEvent>.Accept(new ProxyAccessed(person, c.Proxy, c.What, now, actor))
+            : DomainError.Validation("ledger.invalid-what", "Name what the proxy did (1 to 100 characters).");
+
+    public static Decision<ILedgerEvent> Reveal(PersonId person, RecordNumberReveal c, DateTimeOffset now, Actor actor) =>
+        Decision<ILedgerEvent>.Accept(new IndividualNumberRevealed(person, c.SessionId, now, actor));
+
+    /// <summary>One ledger event as an entry: who (kind and accessor), what, why, and whether it was refused.</summary>
+    public static AccessLedgerEntry Describe(long version, ILedgerEvent e) => e switch
+    {
+        EligibilityChecked c => new AccessLedgerEntry(version, c.OccurredAt, Institution, c.Institution,
+            "eligibility-check:" + (c.Eligible ? "eligible" : c.Reason ?? "not-eligible"),
+            $"reception ({Kebab(c.Method.ToString())}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
+        ClinicConsentGiven g => new AccessLedgerEntry(version, g.OccurredAt, Institution, g.Institution,
+            "consent:" + string.Join(",", g.Scopes.Select(s => s.ToString())), $"valid until {g.ValidUntil:O}", false),
+        AgencyDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, Agency, a.Agency, Kebab(a.Item.ToString()),
+            a.Provided ? a.Procedure : $"{a.Procedure} (refused: {a.Reason})", !a.Provided),
+        AppDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, App, $"{a.AppName} ({a.AppId})", Kebab(a.Item.ToString()),
+            a.Provided ? $"consent {a.ConsentId:D}" : $"refused: {a.Reason}", !a.Provided),
+        ProxyAccessed p => new AccessLedgerEntry(version, p.OccurredAt, Proxy, p.Proxy.ToString(), p.What, "as proxy", false),
+        IndividualNumberRevealed r => new AccessLedgerEntry(version, r.OccurredAt, Resident, r.Actor.Subject, "individual-number",
+            "revealed in the portal", false),
+        _ => new AccessLedgerEntry(version, e.OccurredAt, "system", e.Actor.Subject, e.GetType().Name, string.Empty, false),
+    };
+
+    /// <summary>"FaceMatch" → "face-match".</summary>
+    public static string Kebab(string pascal) =>
+        string.Concat(pascal.Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "-" : string.Empty) + char.ToLowerInvariant(ch) : ch.ToString()));
+}
