@@ -42,8 +42,9 @@ public static class PortalRateLimiting
             o.AddPolicy(Login, http => Fixed("login-ip:" + ClientIp(http), Limits(http).LoginsPerIp, http));
             o.AddPolicy(Reads, http =>
             {
-                var subject = http.User.FindFirstValue(MynaClaims.Subject);
-                return Fixed(subject is null ? "reads-anonymous-ip:" + ClientIp(http) : "reads-token:" + subject, Limits(http).ReadsPerToken, http);
+                // Per token: a portal session's tokens share its session id; other tokens count by subject.
+                var token = http.User.FindFirstValue(MynaClaims.SessionId) ?? http.User.FindFirstValue(MynaClaims.Subject);
+                return Fixed(token is null ? "reads-anonymous-ip:" + ClientIp(http) : "reads-token:" + token, Limits(http).ReadsPerToken, http);
             });
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.GetEndpoint()?.Metadata.GetMetadata<PortalReadMetadata>() is null
