@@ -11,10 +11,12 @@ public static class Roles
     public const string Agency = "agency";
     public const string Auditor = "auditor";
     public const string Operator = "operator";
+    /// <summary>A convenience-store kiosk (claim <see cref="MynaClaims.Kiosk"/>).</summary>
+    public const string Kiosk = "kiosk";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator,
+        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator, Kiosk,
     };
 }
 
@@ -31,4 +33,6 @@ public static class MynaClaims
     public const string Agency = "agency";
     public const string PersonId = "person_id";
     public const string Channel = "channel";
+    /// <summary>A convenience-store kiosk's registered id.</summary>
+    public const string Kiosk = "kiosk_id";
 }

@@ -11,6 +11,7 @@ using Myna.Api.Authentication;
 using Myna.Api.Cards;
 using Myna.Api.Clinics;
 using Myna.Api.Insurance;
+using Myna.Api.Kiosks;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
@@ -115,6 +116,7 @@ public static class ApiSetup
         app.MapCampaignEndpoints();
         app.MapInsuranceEndpoints();
         app.MapClinicEndpoints();
+        app.MapKioskEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

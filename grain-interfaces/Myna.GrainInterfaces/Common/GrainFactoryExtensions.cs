@@ -5,6 +5,7 @@ using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Numbers;
 using Myna.GrainInterfaces.Operations;
 using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Services;
 
 namespace Myna.GrainInterfaces.Common;
 
@@ -38,6 +39,12 @@ public static class GrainFactoryExtensions
     public static IEligibilityCheckGrain GetEligibilityCheck(this IGrainFactory grains, Guid challengeId) => grains.GetGrain<IEligibilityCheckGrain>(challengeId);
 
     public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
+
+    public static IKioskGrain GetKiosk(this IGrainFactory grains, string id) => grains.GetGrain<IKioskGrain>(id);
+
+    public static IKioskSessionGrain GetKioskSession(this IGrainFactory grains, Guid id) => grains.GetGrain<IKioskSessionGrain>(id);
+
+    public static IDocumentVerifierGrain GetDocumentVerifier(this IGrainFactory grains) => grains.GetGrain<IDocumentVerifierGrain>(0);
 
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }

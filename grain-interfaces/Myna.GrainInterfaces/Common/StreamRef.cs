@@ -10,6 +10,8 @@ public enum StreamKind
     Institution,
     /// <summary>A person's access ledger for reads by clinics: "ledger-{person id}".</summary>
     Ledger,
+    /// <summary>A convenience-store kiosk: "kiosk-{id}".</summary>
+    Kiosk,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -29,6 +31,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef ForInstitution(string code) => new(StreamKind.Institution, code);
 
     public static StreamRef LedgerOf(PersonId id) => new(StreamKind.Ledger, id.ToString());
+
+    public static StreamRef ForKiosk(string id) => new(StreamKind.Kiosk, id);
 
     public override string ToString() => Key;
 }

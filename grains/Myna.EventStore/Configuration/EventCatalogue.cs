@@ -3,6 +3,7 @@ using Myna.Domain.Cards;
 using Myna.Domain.Clinics;
 using Myna.Domain.Insurance;
 using Myna.Domain.Persons;
+using Myna.Domain.Services;
 
 namespace Myna.EventStore.Configuration;
 
@@ -72,5 +73,11 @@ public static class EventCatalogue
         (typeof(TerminalRetired), "terminal_retired_v1"),
         (typeof(EligibilityChecked), "eligibility_checked_v1"),
         (typeof(ClinicConsentGiven), "clinic_consent_given_v1"),
+        (typeof(KioskRegistered), "kiosk_registered_v1"),
+        (typeof(KioskWithdrawn), "kiosk_withdrawn_v1"),
+        (typeof(KioskCertificateIssued), "kiosk_certificate_issued_v1"),
+        (typeof(KioskCertificateRefused), "kiosk_certificate_refused_v1"),
+        (typeof(ProtectionMeasureStarted), "protection_measure_started_v1"),
+        (typeof(ProtectionMeasureEnded), "protection_measure_ended_v1"),
     ];
 }
