@@ -12,6 +12,7 @@ using Myna.Api.Cards;
 using Myna.Api.Clinics;
 using Myna.Api.Insurance;
 using Myna.Api.Kiosks;
+using Myna.Api.Medical;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
@@ -117,6 +118,7 @@ public static class ApiSetup
         app.MapInsuranceEndpoints();
         app.MapClinicEndpoints();
         app.MapKioskEndpoints();
+        app.MapMedicalEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -46,6 +46,12 @@ public static class GrainFactoryExtensions
 
     public static IDocumentVerifierGrain GetDocumentVerifier(this IGrainFactory grains) => grains.GetGrain<IDocumentVerifierGrain>(0);
 
+    public static IMedicalRecordGrain GetMedicalRecords(this IGrainFactory grains, PersonId person) => grains.GetGrain<IMedicalRecordGrain>(person.Value);
+
+    public static IMedicalFeedGrain GetMedicalFeed(this IGrainFactory grains) => grains.GetGrain<IMedicalFeedGrain>(0);
+
+    public static IClinicMedicalReaderGrain GetClinicMedicalReader(this IGrainFactory grains) => grains.GetGrain<IClinicMedicalReaderGrain>(0);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }
 

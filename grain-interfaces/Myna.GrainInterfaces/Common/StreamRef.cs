@@ -12,6 +12,8 @@ public enum StreamKind
     Ledger,
     /// <summary>A convenience-store kiosk: "kiosk-{id}".</summary>
     Kiosk,
+    /// <summary>A person's medical information fed by claims processing: "medical-{person id}".</summary>
+    Medical,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -33,6 +35,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef LedgerOf(PersonId id) => new(StreamKind.Ledger, id.ToString());
 
     public static StreamRef ForKiosk(string id) => new(StreamKind.Kiosk, id);
+
+    public static StreamRef MedicalOf(PersonId id) => new(StreamKind.Medical, id.ToString());
 
     public override string ToString() => Key;
 }

@@ -194,3 +194,24 @@ public static class EligibilityRules
 
     private static DomainError Invalid(string field, string message) => DomainError.Validation($"eligibility.invalid-{field}", message);
 }
+
+/// <summary>A clinic read (or was refused) the person's medical information under an eligibility-check consent.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.medical-information-read.v1")]
+public sealed record MedicalInformationRead(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid ReadId,
+    [property: Id(2)] Guid CheckId,
+    [property: Id(3)] string Institution,
+    [property: Id(4)] string TerminalId,
+    [property: Id(5)] IReadOnlyList<ClinicConsentScope> Items,
+    [property: Id(6)] string? RefusedBecause,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] Actor Actor) : ILedgerEvent;
+
+/// <summary>The ledger's rule for medical reads: every attempt is one line, recorded once per read id.</summary>
+public static class MedicalReadRules
+{
+    public static Decision<ILedgerEvent> Record(PersonId person, Myna.GrainInterfaces.Services.RecordMedicalRead command, DateTimeOffset now, Actor actor) =>
+        Decision<ILedgerEvent>.Accept(new MedicalInformationRead(person, command.ReadId, command.CheckId, command.Institution, command.TerminalId,
+            command.Items, command.RefusedBecause, now, actor));
+}

@@ -79,5 +79,7 @@ public static class EventCatalogue
         (typeof(KioskCertificateRefused), "kiosk_certificate_refused_v1"),
         (typeof(ProtectionMeasureStarted), "protection_measure_started_v1"),
         (typeof(ProtectionMeasureEnded), "protection_measure_ended_v1"),
+        (typeof(MedicalRecordsReceived), "medical_records_received_v1"),
+        (typeof(MedicalInformationRead), "medical_information_read_v1"),
     ];
 }

@@ -52,6 +52,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();
         services.AddSingleton<IIndexRebuilder, MartenIndexRebuilder>();
         services.AddSingleton<IIssuedDocumentRegistry, MartenIssuedDocumentRegistry>();
+        services.AddSingleton<IClinicConsentDirectory, MartenClinicConsentDirectory>();
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
+using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
@@ -16,6 +17,7 @@ namespace Myna.Grains.Clinics;
 /// </summary>
 public sealed class AccessLedgerGrain(
     BatchingEventStreamStore store,
+    IClinicConsentDirectory consents,
     TimeProvider clock,
     ILogger<AccessLedgerGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -27,11 +29,24 @@ public sealed class AccessLedgerGrain(
 
     protected override StreamRef Stream => StreamRef.LedgerOf(Id);
 
-    public Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command) =>
-        Execute(context, command,
+    public async Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command)
+    {
+        var result = await Execute(context, command,
             _ => Task.FromResult(EligibilityRules.Record(Id, command, Now, context.Actor)),
             state => Result<LedgerReceipt>.Ok(new LedgerReceipt(Version,
                 state.RecentConsents.FindLast(c => c.ConsentId == command.CheckId)?.ValidUntil)));
+        if (result.Value is { ConsentValidUntil: not null })
+        {
+            // After confirmation only, and idempotent: lets the clinic's later reads find the patient by check id.
+            await consents.RecordAsync(command.CheckId, Id, command.Institution);
+        }
+        return result;
+    }
+
+    public Task<Result<long>> RecordMedicalRead(CommandContext context, Myna.GrainInterfaces.Services.RecordMedicalRead command) =>
+        Execute(context, command,
+            _ => Task.FromResult(MedicalReadRules.Record(Id, command, Now, context.Actor)),
+            _ => Result<long>.Ok(Version));
 
     public Task<IReadOnlyList<ClinicConsentView>> GetClinicConsents() =>
         Task.FromResult(EligibilityRules.Consents(Current, Now));
@@ -44,6 +59,9 @@ public sealed class AccessLedgerGrain(
             EligibilityChecked c => new AccessLedgerEntry(e.Version, c.OccurredAt, "institution", c.Institution,
                 "eligibility-check:" + (c.Eligible ? "eligible" : c.Reason ?? "not-eligible"),
                 $"reception ({KebabMethod(c.Method)}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
+            MedicalInformationRead m => new AccessLedgerEntry(e.Version, m.OccurredAt, "institution", m.Institution,
+                "medical-information:" + string.Join(",", m.Items.Select(i => i.ToString())),
+                m.RefusedBecause is null ? $"under the consent of check {m.CheckId:D}" : "refused: " + m.RefusedBecause, m.RefusedBecause is not null),
             ClinicConsentGiven g => new AccessLedgerEntry(e.Version, g.OccurredAt, "institution", g.Institution,
                 "consent:" + string.Join(",", g.Scopes.Select(s => s.ToString())), $"valid until {g.ValidUntil:O}", false),
             _ => new AccessLedgerEntry(e.Version, e.RecordedAt, "system", "system", e.EventTypeName, string.Empty, false),
