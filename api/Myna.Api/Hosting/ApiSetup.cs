@@ -13,6 +13,7 @@ using Myna.Api.Clinics;
 using Myna.Api.Insurance;
 using Myna.Api.Kiosks;
 using Myna.Api.Medical;
+using Myna.Api.Disasters;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
@@ -119,6 +120,7 @@ public static class ApiSetup
         app.MapClinicEndpoints();
         app.MapKioskEndpoints();
         app.MapMedicalEndpoints();
+        app.MapDisasterEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -187,6 +187,10 @@ public interface IAccessLedgerGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("RecordMedicalRead")]
     Task<Result<long>> RecordMedicalRead(CommandContext context, Services.RecordMedicalRead command);
 
+    /// <summary>A card-less disaster-mode lookup, durable before any data is returned.</summary>
+    [Alias("RecordDisasterLookup")]
+    Task<Result<long>> RecordDisasterLookup(CommandContext context, Services.RecordDisasterLookup command);
+
     /// <summary>The ledger, oldest first, from a version, at most <paramref name="limit"/> entries.</summary>
     [Alias("GetEntries")]
     Task<IReadOnlyList<Persons.AccessLedgerEntry>> GetEntries(long fromVersion, int limit);

@@ -52,6 +52,10 @@ public static class GrainFactoryExtensions
 
     public static IClinicMedicalReaderGrain GetClinicMedicalReader(this IGrainFactory grains) => grains.GetGrain<IClinicMedicalReaderGrain>(0);
 
+    public static IDisasterGrain GetDisaster(this IGrainFactory grains, Guid id) => grains.GetGrain<IDisasterGrain>(id);
+
+    public static IDisasterLookupGrain GetDisasterLookup(this IGrainFactory grains) => grains.GetGrain<IDisasterLookupGrain>(0);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }
 

@@ -14,6 +14,8 @@ public enum StreamKind
     Kiosk,
     /// <summary>A person's medical information fed by claims processing: "medical-{person id}".</summary>
     Medical,
+    /// <summary>A declared disaster: "disaster-{id}".</summary>
+    Disaster,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -37,6 +39,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef ForKiosk(string id) => new(StreamKind.Kiosk, id);
 
     public static StreamRef MedicalOf(PersonId id) => new(StreamKind.Medical, id.ToString());
+
+    public static StreamRef ForDisaster(Guid id) => new(StreamKind.Disaster, id.ToString("D"));
 
     public override string ToString() => Key;
 }

@@ -215,3 +215,18 @@ public static class MedicalReadRules
         Decision<ILedgerEvent>.Accept(new MedicalInformationRead(person, command.ReadId, command.CheckId, command.Institution, command.TerminalId,
             command.Items, command.RefusedBecause, now, actor));
 }
+
+/// <summary>
+/// Disaster mode: a clinic in a declared area found the patient by the basic four items, without the card
+/// and without a consent. Flagged as such on the ledger.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.disaster-lookup-performed.v1")]
+public sealed record DisasterLookupPerformed(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid LookupId,
+    [property: Id(2)] Guid DisasterId,
+    [property: Id(3)] string Institution,
+    [property: Id(4)] string TerminalId,
+    [property: Id(5)] bool IncludedMedication,
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] Actor Actor) : ILedgerEvent;

@@ -81,5 +81,8 @@ public static class EventCatalogue
         (typeof(ProtectionMeasureEnded), "protection_measure_ended_v1"),
         (typeof(MedicalRecordsReceived), "medical_records_received_v1"),
         (typeof(MedicalInformationRead), "medical_information_read_v1"),
+        (typeof(DisasterDeclared), "disaster_declared_v1"),
+        (typeof(DisasterEnded), "disaster_ended_v1"),
+        (typeof(DisasterLookupPerformed), "disaster_lookup_performed_v1"),
     ];
 }

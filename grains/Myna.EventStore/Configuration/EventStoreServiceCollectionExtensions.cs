@@ -53,6 +53,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IIndexRebuilder, MartenIndexRebuilder>();
         services.AddSingleton<IIssuedDocumentRegistry, MartenIssuedDocumentRegistry>();
         services.AddSingleton<IClinicConsentDirectory, MartenClinicConsentDirectory>();
+        services.AddSingleton<IDisasterDirectory, MartenDisasterDirectory>();
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);

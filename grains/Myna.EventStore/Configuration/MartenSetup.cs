@@ -45,5 +45,6 @@ public static class MartenSetup
         opts.Schema.For<InstitutionListing>().Identity(x => x.Id).Index(x => x.Prefecture);
         opts.Schema.For<IssuedDocumentRecord>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<ClinicConsentRecord>().Identity(x => x.Id);
+        opts.Schema.For<DisasterRecord>().Identity(x => x.Id);
     }
 }

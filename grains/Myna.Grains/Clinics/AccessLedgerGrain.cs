@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
+using Myna.Domain.EventSourcing;
 using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Clinics;
@@ -48,6 +49,12 @@ public sealed class AccessLedgerGrain(
             _ => Task.FromResult(MedicalReadRules.Record(Id, command, Now, context.Actor)),
             _ => Result<long>.Ok(Version));
 
+    public Task<Result<long>> RecordDisasterLookup(CommandContext context, Myna.GrainInterfaces.Services.RecordDisasterLookup command) =>
+        Execute(context, command,
+            _ => Task.FromResult(Decision<ILedgerEvent>.Accept(new DisasterLookupPerformed(Id, command.LookupId, command.DisasterId,
+                command.Institution, command.TerminalId, command.IncludedMedication, Now, context.Actor))),
+            _ => Result<long>.Ok(Version));
+
     public Task<IReadOnlyList<ClinicConsentView>> GetClinicConsents() =>
         Task.FromResult(EligibilityRules.Consents(Current, Now));
 
@@ -59,6 +66,9 @@ public sealed class AccessLedgerGrain(
             EligibilityChecked c => new AccessLedgerEntry(e.Version, c.OccurredAt, "institution", c.Institution,
                 "eligibility-check:" + (c.Eligible ? "eligible" : c.Reason ?? "not-eligible"),
                 $"reception ({KebabMethod(c.Method)}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
+            DisasterLookupPerformed d => new AccessLedgerEntry(e.Version, d.OccurredAt, "institution", d.Institution,
+                "disaster-lookup:eligibility" + (d.IncludedMedication ? ",MedicationHistory" : string.Empty),
+                $"disaster mode without card or consent (disaster {d.DisasterId:D})", false),
             MedicalInformationRead m => new AccessLedgerEntry(e.Version, m.OccurredAt, "institution", m.Institution,
                 "medical-information:" + string.Join(",", m.Items.Select(i => i.ToString())),
                 m.RefusedBecause is null ? $"under the consent of check {m.CheckId:D}" : "refused: " + m.RefusedBecause, m.RefusedBecause is not null),
