@@ -14,6 +14,7 @@ using Myna.Api.Insurance;
 using Myna.Api.Kiosks;
 using Myna.Api.Medical;
 using Myna.Api.Disasters;
+using Myna.Api.Procedures;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
@@ -121,6 +122,7 @@ public static class ApiSetup
         app.MapKioskEndpoints();
         app.MapMedicalEndpoints();
         app.MapDisasterEndpoints();
+        app.MapProcedureEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -95,15 +95,25 @@ public static class MedicalEndpoints
             : accepted.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<MedicalRecordResponse>>, ProblemHttpResult>> Own(Guid personId, MedicalRecordKind? kind, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<IReadOnlyList<MedicalRecordResponse>>, ProblemHttpResult>> Own(Guid personId, string? kind, HttpContext http, IClusterClient grains)
     {
         if (http.User.FindFirstValue(MynaClaims.PersonId) != personId.ToString("D"))
         {
             return ApiProblems.Problem(404, "person.not-found", "No record of yours exists under this id.");
         }
+        MedicalRecordKind? wanted = null;
+        if (kind is not null)
+        {
+            // The same kebab-case names as in the JSON bodies (medication-dispensed, …).
+            if (!Enum.TryParse<MedicalRecordKind>(kind.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return ApiProblems.Problem(400, "request.invalid", "kind is medication-dispensed, health-check-result or monthly-medical-expense.");
+            }
+            wanted = parsed;
+        }
         var records = await grains.GetMedicalRecords(new PersonId(personId)).GetRecords();
         return TypedResults.Ok<IReadOnlyList<MedicalRecordResponse>>(records
-            .Where(r => kind is null || r.Record.Kind == kind)
+            .Where(r => wanted is null || r.Record.Kind == wanted)
             .Select(r => MedicalRecordResponse.From(r.Record, r.Insurer))
             .ToList());
     }

@@ -56,6 +56,10 @@ public static class GrainFactoryExtensions
 
     public static IDisasterLookupGrain GetDisasterLookup(this IGrainFactory grains) => grains.GetGrain<IDisasterLookupGrain>(0);
 
+    public static IProcedureGrain GetProcedure(this IGrainFactory grains, Guid id) => grains.GetGrain<IProcedureGrain>(id);
+
+    public static IProcedureDirectoryGrain GetProcedureDirectory(this IGrainFactory grains) => grains.GetGrain<IProcedureDirectoryGrain>(0);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }
 

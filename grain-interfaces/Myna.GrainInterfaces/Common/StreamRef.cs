@@ -16,6 +16,8 @@ public enum StreamKind
     Medical,
     /// <summary>A declared disaster: "disaster-{id}".</summary>
     Disaster,
+    /// <summary>One online procedure submission: "procedure-{id}".</summary>
+    Procedure,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -41,6 +43,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef MedicalOf(PersonId id) => new(StreamKind.Medical, id.ToString());
 
     public static StreamRef ForDisaster(Guid id) => new(StreamKind.Disaster, id.ToString("D"));
+
+    public static StreamRef ForProcedure(Guid id) => new(StreamKind.Procedure, id.ToString("D"));
 
     public override string ToString() => Key;
 }

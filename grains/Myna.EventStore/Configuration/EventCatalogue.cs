@@ -84,5 +84,10 @@ public static class EventCatalogue
         (typeof(DisasterDeclared), "disaster_declared_v1"),
         (typeof(DisasterEnded), "disaster_ended_v1"),
         (typeof(DisasterLookupPerformed), "disaster_lookup_performed_v1"),
+        (typeof(ProcedureSubmitted), "procedure_submitted_v1"),
+        (typeof(ProcedureAccepted), "procedure_accepted_v1"),
+        (typeof(ProcedureReturned), "procedure_returned_v1"),
+        (typeof(ProcedureResubmitted), "procedure_resubmitted_v1"),
+        (typeof(ProcedureDecided), "procedure_decided_v1"),
     ];
 }

@@ -54,6 +54,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IIssuedDocumentRegistry, MartenIssuedDocumentRegistry>();
         services.AddSingleton<IClinicConsentDirectory, MartenClinicConsentDirectory>();
         services.AddSingleton<IDisasterDirectory, MartenDisasterDirectory>();
+        services.AddSingleton<IProcedureDirectory, MartenProcedureDirectory>();
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);

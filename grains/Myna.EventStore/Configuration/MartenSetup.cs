@@ -46,5 +46,6 @@ public static class MartenSetup
         opts.Schema.For<IssuedDocumentRecord>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<ClinicConsentRecord>().Identity(x => x.Id);
         opts.Schema.For<DisasterRecord>().Identity(x => x.Id);
+        opts.Schema.For<ProcedureListing>().Identity(x => x.Id).Index(x => x.Agency).Index(x => x.PersonId);
     }
 }

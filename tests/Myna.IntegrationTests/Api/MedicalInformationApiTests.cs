@@ -77,6 +77,8 @@ public sealed class MedicalInformationApiTests(ApiFixture fixture)
         Assert.Equal(4, own.GetArrayLength());
         Assert.Contains(own.EnumerateArray(), r => r.Str("kind") == "monthly-medical-expense" && r.GetProperty("amountYen").GetInt64() == 12_340);
         Assert.DoesNotContain(own.EnumerateArray(), r => r.Str("recordId") == "c-1");
+        var expensesOnly = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/medical-information?kind=monthly-medical-expense")).Json();
+        Assert.Equal("a-4", Assert.Single(expensesOnly.EnumerateArray()).Str("recordId"));
 
         var otherInsurer = await _world.Insurer();
         var foreign = await otherInsurer.Client.PostJson($"/v1/insurers/{insurerNumber}/medical-feeds", Batch("x", qualification, "x"));
