@@ -19,6 +19,7 @@ public static class Policies
     public const string InsurerRegistry = "insurer-registry";
     public const string Residents = "residents";
     public const string Apps = "apps";
+    public const string Kiosk = "kiosk";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -44,6 +45,9 @@ public static class Policies
         .AddPolicy(Apps, p => p
             .RequireRole(Roles.App)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.AppId)?.Value)))
+        .AddPolicy(Kiosk, p => p
+            .RequireRole(Roles.Kiosk)
+            .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Kiosk)?.Value)))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

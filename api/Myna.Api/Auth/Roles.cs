@@ -13,10 +13,12 @@ public static class Roles
     public const string Operator = "operator";
     /// <summary>A registered third-party app (claim <see cref="MynaClaims.AppId"/>), reading under residents' consents.</summary>
     public const string App = "app";
+    /// <summary>A convenience-store kiosk (claim <see cref="MynaClaims.Kiosk"/>).</summary>
+    public const string Kiosk = "kiosk";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator, App,
+        Resident, Municipality, CallCentre, Insurer, Terminal, Agency, Auditor, Operator, App, Kiosk,
     };
 }
 
@@ -39,4 +41,6 @@ public static class MynaClaims
     public const string CardId = "card_id";
     /// <summary>The portal session a resident's access token belongs to.</summary>
     public const string SessionId = "sid";
+    /// <summary>A convenience-store kiosk's registered id.</summary>
+    public const string Kiosk = "kiosk_id";
 }

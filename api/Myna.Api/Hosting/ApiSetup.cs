@@ -11,6 +11,10 @@ using Myna.Api.Authentication;
 using Myna.Api.Cards;
 using Myna.Api.Clinics;
 using Myna.Api.Insurance;
+using Myna.Api.Kiosks;
+using Myna.Api.Medical;
+using Myna.Api.Disasters;
+using Myna.Api.Procedures;
 using Myna.Api.Errors;
 using Myna.Api.Health;
 using Myna.Api.Operations;
@@ -122,6 +126,10 @@ public static class ApiSetup
         app.MapPortalSessionEndpoints();
         app.MapPortalEndpoints();
         app.MapAppEndpoints();
+        app.MapKioskEndpoints();
+        app.MapMedicalEndpoints();
+        app.MapDisasterEndpoints();
+        app.MapProcedureEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -183,6 +183,14 @@ public interface IAccessLedgerGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("GetClinicConsents")]
     Task<IReadOnlyList<ClinicConsentView>> GetClinicConsents();
 
+    /// <summary>A clinic's read of medical information (or its refusal), durable before any data is returned.</summary>
+    [Alias("RecordMedicalRead")]
+    Task<Result<long>> RecordMedicalRead(CommandContext context, Services.RecordMedicalRead command);
+
+    /// <summary>A card-less disaster-mode lookup, durable before any data is returned.</summary>
+    [Alias("RecordDisasterLookup")]
+    Task<Result<long>> RecordDisasterLookup(CommandContext context, Services.RecordDisasterLookup command);
+
     /// <summary>The ledger, oldest first, from a version, at most <paramref name="limit"/> entries.</summary>
     [Alias("GetEntries")]
     Task<IReadOnlyList<Persons.AccessLedgerEntry>> GetEntries(long fromVersion, int limit);

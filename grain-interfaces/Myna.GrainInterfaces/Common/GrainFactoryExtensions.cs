@@ -5,6 +5,7 @@ using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Numbers;
 using Myna.GrainInterfaces.Operations;
 using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Services;
 
 namespace Myna.GrainInterfaces.Common;
 
@@ -38,6 +39,26 @@ public static class GrainFactoryExtensions
     public static IEligibilityCheckGrain GetEligibilityCheck(this IGrainFactory grains, Guid challengeId) => grains.GetGrain<IEligibilityCheckGrain>(challengeId);
 
     public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
+
+    public static IKioskGrain GetKiosk(this IGrainFactory grains, string id) => grains.GetGrain<IKioskGrain>(id);
+
+    public static IKioskSessionGrain GetKioskSession(this IGrainFactory grains, Guid id) => grains.GetGrain<IKioskSessionGrain>(id);
+
+    public static IDocumentVerifierGrain GetDocumentVerifier(this IGrainFactory grains) => grains.GetGrain<IDocumentVerifierGrain>(0);
+
+    public static IMedicalRecordGrain GetMedicalRecords(this IGrainFactory grains, PersonId person) => grains.GetGrain<IMedicalRecordGrain>(person.Value);
+
+    public static IMedicalFeedGrain GetMedicalFeed(this IGrainFactory grains) => grains.GetGrain<IMedicalFeedGrain>(0);
+
+    public static IClinicMedicalReaderGrain GetClinicMedicalReader(this IGrainFactory grains) => grains.GetGrain<IClinicMedicalReaderGrain>(0);
+
+    public static IDisasterGrain GetDisaster(this IGrainFactory grains, Guid id) => grains.GetGrain<IDisasterGrain>(id);
+
+    public static IDisasterLookupGrain GetDisasterLookup(this IGrainFactory grains) => grains.GetGrain<IDisasterLookupGrain>(0);
+
+    public static IProcedureGrain GetProcedure(this IGrainFactory grains, Guid id) => grains.GetGrain<IProcedureGrain>(id);
+
+    public static IProcedureDirectoryGrain GetProcedureDirectory(this IGrainFactory grains) => grains.GetGrain<IProcedureDirectoryGrain>(0);
 
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 

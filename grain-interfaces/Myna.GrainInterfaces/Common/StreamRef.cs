@@ -14,6 +14,14 @@ public enum StreamKind
     Portal,
     /// <summary>A registered third-party app: "app-{app id}".</summary>
     App,
+    /// <summary>A convenience-store kiosk: "kiosk-{id}".</summary>
+    Kiosk,
+    /// <summary>A person's medical information fed by claims processing: "medical-{person id}".</summary>
+    Medical,
+    /// <summary>A declared disaster: "disaster-{id}".</summary>
+    Disaster,
+    /// <summary>One online procedure submission: "procedure-{id}".</summary>
+    Procedure,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -37,6 +45,13 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef PortalOf(PersonId id) => new(StreamKind.Portal, id.ToString());
 
     public static StreamRef ForApp(string appId) => new(StreamKind.App, appId);
+    public static StreamRef ForKiosk(string id) => new(StreamKind.Kiosk, id);
+
+    public static StreamRef MedicalOf(PersonId id) => new(StreamKind.Medical, id.ToString());
+
+    public static StreamRef ForDisaster(Guid id) => new(StreamKind.Disaster, id.ToString("D"));
+
+    public static StreamRef ForProcedure(Guid id) => new(StreamKind.Procedure, id.ToString("D"));
 
     public override string ToString() => Key;
 }

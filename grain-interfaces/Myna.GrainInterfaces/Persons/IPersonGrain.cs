@@ -83,6 +83,16 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("GetBasicFour"), Orleans.Concurrency.ReadOnly]
     Task<BasicFourItems?> GetBasicFour();
 
+    /// <summary>A kiosk issuance (or its recorded refusal) for the card bound to a kiosk session.</summary>
+    [Alias("IssueKioskCertificate")]
+    Task<Result<Services.KioskDocument>> IssueKioskCertificate(CommandContext context, Services.IssueKioskCertificate command);
+
+    [Alias("StartProtectionMeasure")]
+    Task<Result<PersonProfile>> StartProtectionMeasure(CommandContext context, Services.StartProtectionMeasure command);
+
+    [Alias("EndProtectionMeasure")]
+    Task<Result<PersonProfile>> EndProtectionMeasure(CommandContext context, Services.EndProtectionMeasure command);
+
     [Alias("GetProfile")]
     Task<Result<PersonProfile>> GetProfile();
 

@@ -194,3 +194,39 @@ public static class EligibilityRules
 
     private static DomainError Invalid(string field, string message) => DomainError.Validation($"eligibility.invalid-{field}", message);
 }
+
+/// <summary>A clinic read (or was refused) the person's medical information under an eligibility-check consent.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.medical-information-read.v1")]
+public sealed record MedicalInformationRead(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid ReadId,
+    [property: Id(2)] Guid CheckId,
+    [property: Id(3)] string Institution,
+    [property: Id(4)] string TerminalId,
+    [property: Id(5)] IReadOnlyList<ClinicConsentScope> Items,
+    [property: Id(6)] string? RefusedBecause,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] Actor Actor) : ILedgerEvent;
+
+/// <summary>The ledger's rule for medical reads: every attempt is one line, recorded once per read id.</summary>
+public static class MedicalReadRules
+{
+    public static Decision<ILedgerEvent> Record(PersonId person, Myna.GrainInterfaces.Services.RecordMedicalRead command, DateTimeOffset now, Actor actor) =>
+        Decision<ILedgerEvent>.Accept(new MedicalInformationRead(person, command.ReadId, command.CheckId, command.Institution, command.TerminalId,
+            command.Items, command.RefusedBecause, now, actor));
+}
+
+/// <summary>
+/// Disaster mode: a clinic in a declared area found the patient by the basic four items, without the card
+/// and without a consent. Flagged as such on the ledger.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.disaster-lookup-performed.v1")]
+public sealed record DisasterLookupPerformed(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid LookupId,
+    [property: Id(2)] Guid DisasterId,
+    [property: Id(3)] string Institution,
+    [property: Id(4)] string TerminalId,
+    [property: Id(5)] bool IncludedMedication,
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] Actor Actor) : ILedgerEvent;

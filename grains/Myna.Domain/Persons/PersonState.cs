@@ -3,6 +3,7 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Services;
 
 namespace Myna.Domain.Persons;
 
@@ -88,6 +89,9 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(16)] public long CardReactionsRaised { get; init; }
     [Id(17)] public ImmutableList<InsuranceQualification> Qualifications { get; init; } = [];
     [Id(18)] public ImmutableList<ConfirmationDocumentView> ConfirmationDocuments { get; init; } = [];
+    [Id(19)] public ProtectionReason? Protection { get; init; }
+    /// <summary>The most recent kiosk documents (bounded), to answer a retried issuance with the same document.</summary>
+    [Id(20)] public ImmutableList<KioskDocument> KioskDocuments { get; init; } = [];
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -158,6 +162,13 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
             Qualifications = Qualifications.ConvertAll(q => q.Id == e.QualificationId ? q with { Ceiling = e.Category } : q),
         },
         AgencyCodeIssued e when !AgenciesWithCodes.Contains(e.Agency) => this with { AgenciesWithCodes = AgenciesWithCodes.Add(e.Agency) },
+        ProtectionMeasureStarted e => this with { Protection = e.Reason },
+        ProtectionMeasureEnded => this with { Protection = null },
+        KioskCertificateIssued e => this with
+        {
+            KioskDocuments = (KioskDocuments.Count >= KioskIssuanceRules.KeptDocuments ? KioskDocuments.RemoveAt(0) : KioskDocuments)
+                .Add(KioskIssuanceRules.ToDocument(e)),
+        },
         // Ledger events (identity checks, provisions, refusals) record a look; they change no state.
         _ => this,
     };

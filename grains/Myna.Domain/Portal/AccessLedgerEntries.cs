@@ -21,7 +21,7 @@ public static class AccessLedgerEntries
 
     public static IReadOnlyDictionary<string, Type[]> Kinds { get; } = new Dictionary<string, Type[]>(StringComparer.Ordinal)
     {
-        [Institution] = [typeof(EligibilityChecked), typeof(ClinicConsentGiven)],
+        [Institution] = [typeof(EligibilityChecked), typeof(ClinicConsentGiven), typeof(MedicalInformationRead), typeof(DisasterLookupPerformed)],
         [Agency] = [typeof(AgencyDataRequested)],
         [App] = [typeof(AppDataRequested)],
         [Proxy] = [typeof(ProxyAccessed)],
@@ -50,6 +50,12 @@ public static class AccessLedgerEntries
             $"reception ({Kebab(c.Method.ToString())}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
         ClinicConsentGiven g => new AccessLedgerEntry(version, g.OccurredAt, Institution, g.Institution,
             "consent:" + string.Join(",", g.Scopes.Select(s => s.ToString())), $"valid until {g.ValidUntil:O}", false),
+        MedicalInformationRead m => new AccessLedgerEntry(version, m.OccurredAt, Institution, m.Institution,
+            "medical-information:" + string.Join(",", m.Items.Select(i => i.ToString())),
+            m.RefusedBecause is null ? $"under the consent of check {m.CheckId:D}" : "refused: " + m.RefusedBecause, m.RefusedBecause is not null),
+        DisasterLookupPerformed d => new AccessLedgerEntry(version, d.OccurredAt, Institution, d.Institution,
+            "disaster-lookup:eligibility" + (d.IncludedMedication ? ",MedicationHistory" : string.Empty),
+            $"disaster mode without card or consent (disaster {d.DisasterId:D})", false),
         AgencyDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, Agency, a.Agency, Kebab(a.Item.ToString()),
             a.Provided ? a.Procedure : $"{a.Procedure} (refused: {a.Reason})", !a.Provided),
         AppDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, App, $"{a.AppName} ({a.AppId})", Kebab(a.Item.ToString()),

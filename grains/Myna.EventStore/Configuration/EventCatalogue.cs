@@ -4,6 +4,7 @@ using Myna.Domain.Clinics;
 using Myna.Domain.Insurance;
 using Myna.Domain.Persons;
 using Myna.Domain.Portal;
+using Myna.Domain.Services;
 
 namespace Myna.EventStore.Configuration;
 
@@ -87,5 +88,21 @@ public static class EventCatalogue
         (typeof(AppDataRequested), "app_data_requested_v1"),
         (typeof(ProxyAccessed), "proxy_accessed_v1"),
         (typeof(IndividualNumberRevealed), "individual_number_revealed_v1"),
+        (typeof(KioskRegistered), "kiosk_registered_v1"),
+        (typeof(KioskWithdrawn), "kiosk_withdrawn_v1"),
+        (typeof(KioskCertificateIssued), "kiosk_certificate_issued_v1"),
+        (typeof(KioskCertificateRefused), "kiosk_certificate_refused_v1"),
+        (typeof(ProtectionMeasureStarted), "protection_measure_started_v1"),
+        (typeof(ProtectionMeasureEnded), "protection_measure_ended_v1"),
+        (typeof(MedicalRecordsReceived), "medical_records_received_v1"),
+        (typeof(MedicalInformationRead), "medical_information_read_v1"),
+        (typeof(DisasterDeclared), "disaster_declared_v1"),
+        (typeof(DisasterEnded), "disaster_ended_v1"),
+        (typeof(DisasterLookupPerformed), "disaster_lookup_performed_v1"),
+        (typeof(ProcedureSubmitted), "procedure_submitted_v1"),
+        (typeof(ProcedureAccepted), "procedure_accepted_v1"),
+        (typeof(ProcedureReturned), "procedure_returned_v1"),
+        (typeof(ProcedureResubmitted), "procedure_resubmitted_v1"),
+        (typeof(ProcedureDecided), "procedure_decided_v1"),
     ];
 }

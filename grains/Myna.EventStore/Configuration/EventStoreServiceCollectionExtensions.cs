@@ -11,6 +11,7 @@ using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Maintenance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 
 namespace Myna.EventStore.Configuration;
@@ -51,6 +52,10 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();
         services.AddSingleton<IIndexRebuilder, MartenIndexRebuilder>();
         services.AddSingleton<IStreamPageReader, MartenStreamPageReader>();
+        services.AddSingleton<IIssuedDocumentRegistry, MartenIssuedDocumentRegistry>();
+        services.AddSingleton<IClinicConsentDirectory, MartenClinicConsentDirectory>();
+        services.AddSingleton<IDisasterDirectory, MartenDisasterDirectory>();
+        services.AddSingleton<IProcedureDirectory, MartenProcedureDirectory>();
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);

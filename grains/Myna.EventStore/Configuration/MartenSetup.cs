@@ -8,6 +8,7 @@ using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Services;
 using Weasel.Core;
 
 namespace Myna.EventStore.Configuration;
@@ -42,5 +43,9 @@ public static class MartenSetup
         opts.Schema.For<QualificationRecord>().Identity(x => x.Id);
         opts.Schema.For<ConfirmationDocumentRecord>().Identity(x => x.Id);
         opts.Schema.For<InstitutionListing>().Identity(x => x.Id).Index(x => x.Prefecture);
+        opts.Schema.For<IssuedDocumentRecord>().Identity(x => x.Id).Index(x => x.PersonId);
+        opts.Schema.For<ClinicConsentRecord>().Identity(x => x.Id);
+        opts.Schema.For<DisasterRecord>().Identity(x => x.Id);
+        opts.Schema.For<ProcedureListing>().Identity(x => x.Id).Index(x => x.Agency).Index(x => x.PersonId);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Portal;
+using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
@@ -20,6 +21,7 @@ namespace Myna.Grains.Clinics;
 public sealed class AccessLedgerGrain(
     BatchingEventStreamStore store,
     IStreamPageReader pages,
+    IClinicConsentDirectory consents,
     TimeProvider clock,
     ILogger<AccessLedgerGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -31,11 +33,30 @@ public sealed class AccessLedgerGrain(
 
     protected override StreamRef Stream => StreamRef.LedgerOf(Id);
 
-    public Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command) =>
-        Execute(context, command,
+    public async Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command)
+    {
+        var result = await Execute(context, command,
             _ => Task.FromResult(EligibilityRules.Record(Id, command, Now, context.Actor)),
             state => Result<LedgerReceipt>.Ok(new LedgerReceipt(Version,
                 state.RecentConsents.FindLast(c => c.ConsentId == command.CheckId)?.ValidUntil)));
+        if (result.Value is { ConsentValidUntil: not null })
+        {
+            // After confirmation only, and idempotent: lets the clinic's later reads find the patient by check id.
+            await consents.RecordAsync(command.CheckId, Id, command.Institution);
+        }
+        return result;
+    }
+
+    public Task<Result<long>> RecordMedicalRead(CommandContext context, Myna.GrainInterfaces.Services.RecordMedicalRead command) =>
+        Execute(context, command,
+            _ => Task.FromResult(MedicalReadRules.Record(Id, command, Now, context.Actor)),
+            _ => Result<long>.Ok(Version));
+
+    public Task<Result<long>> RecordDisasterLookup(CommandContext context, Myna.GrainInterfaces.Services.RecordDisasterLookup command) =>
+        Execute(context, command,
+            _ => Task.FromResult(Decision<ILedgerEvent>.Accept(new DisasterLookupPerformed(Id, command.LookupId, command.DisasterId,
+                command.Institution, command.TerminalId, command.IncludedMedication, Now, context.Actor))),
+            _ => Result<long>.Ok(Version));
 
     public Task<IReadOnlyList<ClinicConsentView>> GetClinicConsents() =>
         Task.FromResult(EligibilityRules.Consents(Current, Now));

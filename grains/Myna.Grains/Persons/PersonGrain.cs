@@ -5,11 +5,13 @@ using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Services;
 using Myna.Grains.EventSourcing;
 
 namespace Myna.Grains.Persons;
@@ -18,6 +20,7 @@ public sealed class PersonGrain(
     IEventStreamStore store,
     INumberRegistry numbers,
     IPersonMatchIndex matches,
+    IIssuedDocumentRegistry issuedDocuments,
     TimeProvider clock,
     ILogger<PersonGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -160,6 +163,27 @@ public sealed class PersonGrain(
             state => Task.FromResult(PersonDecider.RegisterActiveCard(state, card, Now, context.Actor)),
             state => Result<Myna.GrainInterfaces.Cards.ActiveCardChange>.Ok(
                 new(card, state.ActiveCard == card ? state.PreviousActiveCard : null)));
+
+    public async Task<Result<KioskDocument>> IssueKioskCertificate(CommandContext context, IssueKioskCertificate command)
+    {
+        var result = await Execute(context, command,
+            state => Task.FromResult(KioskIssuanceRules.Issue(state, command, Now, context.Actor)),
+            state => KioskIssuanceRules.Reply(state, command, Now));
+        if (result.Value is { } document)
+        {
+            // After confirmation only, and idempotent: the public verification record for the printed code.
+            await issuedDocuments.RecordAsync(KioskIssuanceRules.HashCode(document.VerificationCode), Id,
+                new DocumentVerification(document.DocumentId, document.Kind, document.Holder.Name, document.IssuedBy,
+                    document.IssuedAt, document.Kiosk, document.ContentDigest));
+        }
+        return result;
+    }
+
+    public Task<Result<PersonProfile>> StartProtectionMeasure(CommandContext context, StartProtectionMeasure command) =>
+        Change(context, command, state => KioskIssuanceRules.StartProtection(state, command, Now, context.Actor));
+
+    public Task<Result<PersonProfile>> EndProtectionMeasure(CommandContext context, EndProtectionMeasure command) =>
+        Change(context, command, state => KioskIssuanceRules.EndProtection(state, command, Now, context.Actor));
 
     public Task<Result<PersonProfile>> GetProfile() => Task.FromResult(Profile(Current));
 
