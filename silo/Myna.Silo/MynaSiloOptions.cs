@@ -30,6 +30,12 @@ public sealed class MynaSiloOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Run under Orleans' Kubernetes hosting (AzureTable clustering): the silo advertises its pod IP, takes
+    /// its pod name from the downward API and removes dead pods from membership. Off for local runs.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
     /// <summary>Localhost clustering only: the first silo's port, which later silos join.</summary>
     public int? PrimarySiloPort { get; set; }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Myna.Grains;
 using Myna.Grains.EventSourcing;
+using Myna.Silo.Operations;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -23,7 +24,10 @@ public static class SiloSetup
         // First hosted service: fail fast, with a readable message, if a store is missing or down.
         builder.Services.AddHostedService<DependencyCheck>();
         builder.Services.AddMynaGrainServices(configuration);
-        builder.UseOrleans(silo => silo.ConfigureMynaSilo(configuration, options));
+        builder.AddMynaSiloOperations();
+        builder.UseOrleans(silo => silo
+            .ConfigureMynaSilo(configuration, options)
+            .ConfigureMynaSiloOperations(configuration, options, builder.Environment));
         return builder;
     }
 
@@ -40,7 +44,11 @@ public static class SiloSetup
         if (options.Clustering == ClusteringMode.AzureTable)
         {
             silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azureStorage));
-            silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            if (!options.KubernetesHosting)
+            {
+                // In Kubernetes the pod's own IP is advertised instead (see ConfigureMynaSiloOperations).
+                silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            }
         }
         else
         {

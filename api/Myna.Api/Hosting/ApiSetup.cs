@@ -62,6 +62,7 @@ public static class ApiSetup
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: ["ready"]);
         builder.AddMynaOrleansClient();
+        builder.AddMynaApiOperations();
         return builder;
     }
 
@@ -91,12 +92,14 @@ public static class ApiSetup
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
             }
             client.UseConnectionRetryFilter<StartupConnectionRetry>();
+            client.AddActivityPropagation();
         });
     }
 
     /// <summary>Middleware and endpoints, in order.</summary>
     public static WebApplication UseMynaApi(this WebApplication app)
     {
+        app.UseMynaApiOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -104,7 +107,7 @@ public static class ApiSetup
 
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Myna.Observability.HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/alive", new() { Predicate = _ => false });
 
         app.MapPersonEndpoints();
