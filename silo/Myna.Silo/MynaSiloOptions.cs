@@ -36,6 +36,13 @@ public sealed class MynaSiloOptions
     /// </summary>
     public bool KubernetesHosting { get; set; }
 
+    /// <summary>
+    /// AzureTable clustering outside Kubernetes: the address other silos and clients reach this silo at.
+    /// Empty: 127.0.0.1 (silos on one machine). "auto": this host's first IPv4 address, listening on all
+    /// addresses (containers, e.g. docker compose). Otherwise an IP address.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>Localhost clustering only: the first silo's port, which later silos join.</summary>
     public int? PrimarySiloPort { get; set; }
 }

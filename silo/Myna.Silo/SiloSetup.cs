@@ -47,7 +47,8 @@ public static class SiloSetup
             if (!options.KubernetesHosting)
             {
                 // In Kubernetes the pod's own IP is advertised instead (see ConfigureMynaSiloOperations).
-                silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                var advertised = AdvertisedAddress(options.AdvertisedIPAddress);
+                silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             }
         }
         else
@@ -74,6 +75,15 @@ public static class SiloSetup
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azureStorage));
         return silo;
     }
+
+    private static IPAddress AdvertisedAddress(string? setting) => setting switch
+    {
+        null or "" => IPAddress.Loopback,
+        "auto" => Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a =>
+                      a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+                  ?? throw new InvalidOperationException("Cluster:AdvertisedIPAddress is auto but this host has no IPv4 address."),
+        _ => IPAddress.Parse(setting),
+    };
 
     public static string AzureStorageConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("AzureStorage") is { Length: > 0 } value
