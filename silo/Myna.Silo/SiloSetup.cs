@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,7 @@ public static class SiloSetup
         builder.AddMynaSiloOperations();
         builder.UseOrleans(silo => silo
             .ConfigureMynaSilo(configuration, options)
-            .ConfigureMynaSiloOperations(configuration, options, builder.Environment));
+            .ConfigureMynaSiloOperations(configuration, options, builder.Environment, servesHttp: builder is WebApplicationBuilder));
         return builder;
     }
 

@@ -50,13 +50,14 @@ public static class SiloOperations
     }
 
     /// <summary>Orleans part: correlation scope and outage mapping on every call, membership timing, dashboard, Kubernetes.</summary>
-    public static ISiloBuilder ConfigureMynaSiloOperations(this ISiloBuilder silo, IConfiguration configuration, MynaSiloOptions options, IHostEnvironment environment)
+    /// <param name="servesHttp">False for a silo inside another host (tests): no dashboard without an HTTP endpoint to show it.</param>
+    public static ISiloBuilder ConfigureMynaSiloOperations(this ISiloBuilder silo, IConfiguration configuration, MynaSiloOptions options, IHostEnvironment environment, bool servesHttp = true)
     {
         silo.AddActivityPropagation();
         silo.AddIncomingGrainCallFilter<OperationsCallFilter>();
         // Failure detection timing (probe timeout, missed probes) is tunable per deployment.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(MynaSiloOptions.Section + ":Membership"));
-        if (DashboardEnabled(configuration, environment))
+        if (servesHttp && DashboardEnabled(configuration, environment))
         {
             silo.AddDashboard(o =>
             {

@@ -6,6 +6,7 @@ using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Myna.Api.Auth;
 using Myna.EventStore.Configuration;
 
@@ -58,6 +59,9 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
     public string LogDirectory => Path.Combine(_work, "logs");
 
     public WebApplicationFactory<Program> Api => _api ?? throw new InvalidOperationException("Not initialised.");
+
+    /// <summary>Everything the API host logged, at every level.</summary>
+    public CapturingLoggerProvider ApiLogs { get; } = new();
 
     public IClusterClient Grains => Api.Services.GetRequiredService<IClusterClient>();
 
@@ -297,6 +301,8 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             env["Logging__LogLevel__Default"] = "Information";
             env["Logging__LogLevel__Orleans"] = "Warning";
             env["Logging__LogLevel__Microsoft"] = "Warning";
+            // Everything Myna logs, down to Debug, so that the log privacy test sees it all.
+            env["Logging__LogLevel__Myna"] = "Debug";
             env["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
             var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
             return new SiloProcess(index, process, siloPort, httpPort, logFile);
@@ -381,6 +387,11 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             builder.UseSetting("Cluster:Messaging:ResponseTimeout", "00:00:05");
             builder.UseSetting("Auth:SigningKey", ApiFixture.SigningKey);
             builder.UseSetting("Auth:DevTokens", "true");
+            builder.ConfigureLogging(logging => logging
+                .AddProvider(cluster.ApiLogs)
+                .AddFilter<CapturingLoggerProvider>(null, LogLevel.Information)
+                .AddFilter<CapturingLoggerProvider>("Myna", LogLevel.Debug)
+                .AddFilter<CapturingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Debug));
         }
     }
 }
