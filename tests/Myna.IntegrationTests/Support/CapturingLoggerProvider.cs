@@ -36,7 +36,22 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
                     line.Append(" |").Append(key).Append('=').Append(value);
                 }
             }
-            owner._scopes.ForEachScope((scope, builder) => builder.Append(" [").Append(scope).Append(']'), line);
+            owner._scopes.ForEachScope((scope, builder) =>
+            {
+                builder.Append(" [");
+                if (scope is IEnumerable<KeyValuePair<string, object>> pairs)
+                {
+                    foreach (var (key, value) in pairs)
+                    {
+                        builder.Append(key).Append('=').Append(value).Append(' ');
+                    }
+                }
+                else
+                {
+                    builder.Append(scope);
+                }
+                builder.Append(']');
+            }, line);
             if (exception is not null)
             {
                 line.Append('\n').Append(exception);
