@@ -4,7 +4,7 @@
 # keep running (deploy/local/infra.sh down stops them).
 #
 # Environment: MYNA_API_URL (default http://127.0.0.1:5080), MYNA_SILO_PORT (11111),
-#              MYNA_GATEWAY_PORT (30000).
+#              MYNA_GATEWAY_PORT (30000), MYNA_SILO_HTTP_PORT (8081: the silo's /health, /metrics, /dashboard).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -15,6 +15,7 @@ cd "$ROOT"
 API_URL="${MYNA_API_URL:-http://127.0.0.1:5080}"
 SILO_PORT="${MYNA_SILO_PORT:-11111}"
 GATEWAY_PORT="${MYNA_GATEWAY_PORT:-30000}"
+SILO_HTTP_PORT="${MYNA_SILO_HTTP_PORT:-8081}"
 LOGS="$MYNA_STATE_DIR/logs"
 mkdir -p "$LOGS"
 
@@ -60,7 +61,8 @@ wait_for() { # $1 description, $2 seconds, $3 pid, rest: command that succeeds w
     return 1
 }
 
-(cd silo/Myna.Silo/bin/Release/net10.0 && DOTNET_ENVIRONMENT=Development exec dotnet Myna.Silo.dll) >"$LOGS/silo.log" 2>&1 &
+(cd silo/Myna.Silo/bin/Release/net10.0 && DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    exec dotnet Myna.Silo.dll --urls "http://127.0.0.1:$SILO_HTTP_PORT") >"$LOGS/silo.log" 2>&1 &
 pids+=($!)
 wait_for "silo" 120 "${pids[0]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$GATEWAY_PORT"
 
@@ -75,6 +77,7 @@ Myna.Orleans is running (logs in $LOGS):
   API reference  $API_URL/scalar/v1
   OpenAPI        $API_URL/openapi/v1.json
   health         $API_URL/health
+  dashboard      http://127.0.0.1:$SILO_HTTP_PORT/dashboard
   silo           127.0.0.1:$SILO_PORT (gateway $GATEWAY_PORT), PostgreSQL 127.0.0.1:$MYNA_PG_PORT, Azurite 127.0.0.1:$MYNA_AZURITE_TABLE_PORT
 
 Try it (see README "A first request"):

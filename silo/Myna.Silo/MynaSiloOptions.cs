@@ -30,6 +30,19 @@ public sealed class MynaSiloOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Run under Orleans' Kubernetes hosting (AzureTable clustering): the silo advertises its pod IP, takes
+    /// its pod name from the downward API and removes dead pods from membership. Off for local runs.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
+    /// <summary>
+    /// AzureTable clustering outside Kubernetes: the address other silos and clients reach this silo at.
+    /// Empty: 127.0.0.1 (silos on one machine). "auto": this host's first IPv4 address, listening on all
+    /// addresses (containers, e.g. docker compose). Otherwise an IP address.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>Localhost clustering only: the first silo's port, which later silos join.</summary>
     public int? PrimarySiloPort { get; set; }
 }

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Myna.Silo.Operations;
 
 namespace Myna.Silo;
 
@@ -6,8 +7,10 @@ public static class SiloProgram
 {
     public static async Task Main(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = WebApplication.CreateBuilder(args);
         builder.AddMynaSilo();
-        await builder.Build().RunAsync();
+        var app = builder.Build();
+        app.UseMynaSiloEndpoints();
+        await app.RunAsync();
     }
 }

@@ -1,11 +1,13 @@
 using System.Net;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Myna.Grains;
 using Myna.Grains.EventSourcing;
+using Myna.Silo.Operations;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -23,7 +25,10 @@ public static class SiloSetup
         // First hosted service: fail fast, with a readable message, if a store is missing or down.
         builder.Services.AddHostedService<DependencyCheck>();
         builder.Services.AddMynaGrainServices(configuration);
-        builder.UseOrleans(silo => silo.ConfigureMynaSilo(configuration, options));
+        builder.AddMynaSiloOperations();
+        builder.UseOrleans(silo => silo
+            .ConfigureMynaSilo(configuration, options)
+            .ConfigureMynaSiloOperations(configuration, options, builder.Environment, servesHttp: builder is WebApplicationBuilder));
         return builder;
     }
 
@@ -40,7 +45,12 @@ public static class SiloSetup
         if (options.Clustering == ClusteringMode.AzureTable)
         {
             silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azureStorage));
-            silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            if (!options.KubernetesHosting)
+            {
+                // In Kubernetes the pod's own IP is advertised instead (see ConfigureMynaSiloOperations).
+                var advertised = AdvertisedAddress(options.AdvertisedIPAddress);
+                silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            }
         }
         else
         {
@@ -66,6 +76,15 @@ public static class SiloSetup
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azureStorage));
         return silo;
     }
+
+    private static IPAddress AdvertisedAddress(string? setting) => setting switch
+    {
+        null or "" => IPAddress.Loopback,
+        "auto" => Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a =>
+                      a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+                  ?? throw new InvalidOperationException("Cluster:AdvertisedIPAddress is auto but this host has no IPv4 address."),
+        _ => IPAddress.Parse(setting),
+    };
 
     public static string AzureStorageConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("AzureStorage") is { Length: > 0 } value

@@ -33,6 +33,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     {
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
             "The request body or parameters could not be read."),
+        // A silo's store (PostgreSQL) is down: outcome unknown, retry later with the same key.
+        Myna.GrainInterfaces.Common.StoreUnavailableException =>
+            (StatusCodes.Status503ServiceUnavailable, "store.unavailable",
+                "A data store is temporarily unavailable; the outcome is unknown: retry with the same Idempotency-Key."),
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
             or OperationCanceledException =>
             (StatusCodes.Status503ServiceUnavailable, "service.unavailable",

@@ -69,6 +69,7 @@ public static class ApiSetup
         services.AddPortalRateLimiting();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: ["ready"]);
         builder.AddMynaOrleansClient();
+        builder.AddMynaApiOperations();
         return builder;
     }
 
@@ -98,12 +99,14 @@ public static class ApiSetup
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
             }
             client.UseConnectionRetryFilter<StartupConnectionRetry>();
+            client.AddActivityPropagation();
         });
     }
 
     /// <summary>Middleware and endpoints, in order.</summary>
     public static WebApplication UseMynaApi(this WebApplication app)
     {
+        app.UseMynaApiOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -112,7 +115,7 @@ public static class ApiSetup
 
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Myna.Observability.HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/alive", new() { Predicate = _ => false });
 
         app.MapPersonEndpoints();

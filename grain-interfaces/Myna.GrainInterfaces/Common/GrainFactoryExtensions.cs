@@ -74,4 +74,8 @@ public interface IHealthGrain : IGrainWithIntegerKey
 {
     [Alias("Ping")]
     Task<DateTimeOffset> Ping();
+
+    /// <summary>The answering silo's view of its stores (PostgreSQL, Azure Storage), for the API's /health.</summary>
+    [Alias("CheckDependencies")]
+    Task<IReadOnlyList<DependencyStatus>> CheckDependencies();
 }

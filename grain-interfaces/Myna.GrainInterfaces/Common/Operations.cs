@@ -1,0 +1,39 @@
+namespace Myna.GrainInterfaces.Common;
+
+/// <summary>One store as a silo sees it: reachable or not, and why not (never a secret).</summary>
+[GenerateSerializer, Immutable, Alias("Myna.DependencyStatus")]
+public sealed record DependencyStatus(
+    [property: Id(0)] string Name,
+    [property: Id(1)] bool Healthy,
+    [property: Id(2)] string? Problem);
+
+/// <summary>
+/// A store a grain needs (PostgreSQL for the event streams and indexes) did not answer. The outcome of the
+/// command is unknown to the caller: the API answers 503 <c>store.unavailable</c> with Retry-After, and a
+/// retry with the same Idempotency-Key never applies twice.
+/// </summary>
+[GenerateSerializer, Alias("Myna.StoreUnavailableException")]
+public sealed class StoreUnavailableException : Exception
+{
+    public StoreUnavailableException()
+    {
+    }
+
+    public StoreUnavailableException(string message) : base(message)
+    {
+    }
+
+    public StoreUnavailableException(string message, Exception inner) : base(message, inner)
+    {
+    }
+
+    /// <summary>Which store: "postgres" or "azure-storage".</summary>
+    [Id(0)]
+    public string Store { get; init; } = "postgres";
+}
+
+/// <summary>Keys the API puts into Orleans' RequestContext so that silo logs carry the caller's correlation id.</summary>
+public static class RequestContextKeys
+{
+    public const string CorrelationId = "myna.correlation-id";
+}

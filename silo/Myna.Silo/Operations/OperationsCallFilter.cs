@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using System.Net.Sockets;
+using Myna.GrainInterfaces.Common;
+using Npgsql;
+
+namespace Myna.Silo.Operations;
+
+/// <summary>
+/// Every grain call: the caller's correlation id in the log scope, and a PostgreSQL outage turned into a
+/// <see cref="StoreUnavailableException"/> the API knows (503 store.unavailable), instead of an Npgsql
+/// exception type the API cannot even deserialize (which would be a 500).
+/// </summary>
+internal sealed class OperationsCallFilter(ILogger<OperationsCallFilter> logger) : IIncomingGrainCallFilter
+{
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        using var scope = RequestContext.Get(RequestContextKeys.CorrelationId) is string correlation
+            ? logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlation })
+            : null;
+        try
+        {
+            await context.Invoke();
+        }
+        catch (Exception ex) when (IsStoreOutage(ex))
+        {
+            logger.LogWarning("{Grain}.{Method}: PostgreSQL unavailable ({Exception})",
+                context.TargetId.Type, context.ImplementationMethod.Name, ex.GetType().Name);
+            // No inner exception: its type and message stay in this silo's log.
+            throw new StoreUnavailableException("The event store (PostgreSQL) is unavailable; the outcome is unknown, retry with the same Idempotency-Key.");
+        }
+    }
+
+    /// <summary>Connection-level failures only; a constraint violation or a bad query stays a bug.</summary>
+    internal static bool IsStoreOutage(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                                               || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                                               || pg.SqlState == "53300":
+                    return true;
+                case PostgresException:
+                    return false;
+                case NpgsqlException npgsql when npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException:
+                    return true;
+                case SocketException:
+                    return true;
+            }
+        }
+        return false;
+    }
+}

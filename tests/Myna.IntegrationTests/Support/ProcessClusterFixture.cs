@@ -1,0 +1,403 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Myna.Api.Auth;
+using Myna.EventStore.Configuration;
+
+namespace Myna.IntegrationTests.Support;
+
+/// <summary>
+/// A real cluster of silo PROCESSES (the Release/Debug build of silo/Myna.Silo) on free ports, with Azure
+/// Table clustering, and the API in this process (WebApplicationFactory) connected through their gateways.
+/// It owns its PostgreSQL server and its Azurite (started with deploy/local/*.sh on free ports and private
+/// data directories) so that the failure tests can stop and start them without touching the stores other
+/// tests use. Every process it starts is stopped by PID in <see cref="DisposeAsync"/>, even after a failure.
+/// </summary>
+public sealed class ProcessClusterFixture : IAsyncLifetime
+{
+    public const int SiloCount = 3;
+    public const int SnapshotEvery = 3;
+    private const string Database = "myna_cluster";
+
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "myna-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly Dictionary<string, string> _storeEnv;
+    private readonly SiloProcess?[] _silos = new SiloProcess?[SiloCount];
+    private ClusterApiFactory? _api;
+
+    public ProcessClusterFixture()
+    {
+        PgPort = TestInfrastructure.FreePort();
+        var blob = TestInfrastructure.FreePort();
+        _storeEnv = new Dictionary<string, string>
+        {
+            ["MYNA_STATE_DIR"] = Path.Combine(_work, "state"),
+            ["MYNA_PG_PORT"] = PgPort.ToString(CultureInfo.InvariantCulture),
+            // Under /var/tmp: the postgres OS user must be able to reach it.
+            ["MYNA_PG_DATA"] = Path.Combine("/var/tmp", Path.GetFileName(_work), "pgdata"),
+            ["MYNA_AZURITE_BLOB_PORT"] = blob.ToString(CultureInfo.InvariantCulture),
+            ["MYNA_AZURITE_QUEUE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["MYNA_AZURITE_TABLE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["MYNA_AZURITE_DIR"] = Path.Combine(_work, "azurite"),
+        };
+        Postgres = $"Host=127.0.0.1;Port={PgPort};Username=myna;Password=myna;Database={Database}";
+        AzureStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"BlobEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_BLOB_PORT"]}/devstoreaccount1;"
+            + $"QueueEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_QUEUE_PORT"]}/devstoreaccount1;"
+            + $"TableEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_TABLE_PORT"]}/devstoreaccount1;";
+    }
+
+    public int PgPort { get; }
+    public string Postgres { get; }
+    public string AzureStorage { get; }
+    public string ClusterId { get; } = "proc-" + Guid.NewGuid().ToString("N")[..8];
+    public string LogDirectory => Path.Combine(_work, "logs");
+
+    public WebApplicationFactory<Program> Api => _api ?? throw new InvalidOperationException("Not initialised.");
+
+    /// <summary>Everything the API host logged, at every level.</summary>
+    public CapturingLoggerProvider ApiLogs { get; } = new();
+
+    public IClusterClient Grains => Api.Services.GetRequiredService<IClusterClient>();
+
+    public SiloProcess Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(LogDirectory);
+        try
+        {
+            await StartPostgresAsync();
+            await RunScriptAsync("deploy/local/postgres.sh", "createdb", Database);
+            await RunScriptAsync("deploy/local/azurite.sh", "start");
+            // One schema migration before three silos would race to make it.
+            var options = new StoreOptions();
+            MartenSetup.Configure(options, new EventStoreOptions { ConnectionString = Postgres, Schema = TestInfrastructure.Schema, NumberKey = TestInfrastructure.NumberKey });
+            await using (var store = new DocumentStore(options))
+            {
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, SiloCount).Select(StartSiloAsync));
+            _api = new ClusterApiFactory(this);
+            _ = _api.Server;
+            await WaitForActiveSilosAsync(SiloCount);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task StartPostgresAsync() => RunScriptAsync("deploy/local/postgres.sh", "start");
+
+    /// <summary>Fast shutdown: open connections are cut, as when the server dies.</summary>
+    public Task StopPostgresAsync() => RunScriptAsync("deploy/local/postgres.sh", "stop");
+
+    public Task StartAzuriteAsync() => RunScriptAsync("deploy/local/azurite.sh", "start");
+
+    public Task StopAzuriteAsync() => RunScriptAsync("deploy/local/azurite.sh", "stop");
+
+    /// <summary>Starts silo <paramref name="index"/> (again) on its own ports and waits until its /health is 200.</summary>
+    public async Task StartSiloAsync(int index)
+    {
+        var silo = SiloProcess.Start(index, this);
+        _silos[index] = silo;
+        await silo.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Waits (bounded) until the membership table lists this many Active silos.</summary>
+    public async Task WaitForActiveSilosAsync(int count, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        var active = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                active = (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
+                if (active == count)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                // A silo just died: ask again.
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"{active} active silos, expected {count}; logs in {LogDirectory}");
+    }
+
+    public HttpClient Client(string role, IReadOnlyDictionary<string, string>? scope = null, string? subject = null)
+    {
+        var client = Api.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        var (token, _) = Api.Services.GetRequiredService<TokenIssuer>().Issue(subject ?? role + "-" + Guid.NewGuid().ToString("N")[..6], role, scope, TimeSpan.FromHours(1));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Clerk(string subject) =>
+        Client(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" }, subject);
+
+    /// <summary>Everything this fixture's silos and API logged so far (the silos' stdout and stderr).</summary>
+    public string ReadSiloLogs() =>
+        string.Concat(Directory.GetFiles(LogDirectory, "*.log").Select(f =>
+        {
+            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }));
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+            _api = null;
+        }
+        foreach (var silo in _silos)
+        {
+            silo?.Kill();
+        }
+        await IgnoreFailureAsync(() => RunScriptAsync("deploy/local/azurite.sh", "stop"));
+        await IgnoreFailureAsync(() => RunScriptAsync("deploy/local/postgres.sh", "stop"));
+        foreach (var dir in new[] { _work, Path.GetDirectoryName(_storeEnv["MYNA_PG_DATA"])! })
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS to clean up; never fails a test run.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static async Task IgnoreFailureAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    private async Task RunScriptAsync(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepoRoot, script)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        foreach (var (k, v) in _storeEnv)
+        {
+            start.Environment[k] = v;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{script} did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{script} {string.Join(' ', args)} did not finish in 120 s");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed: {await output}{await error}");
+        }
+    }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Myna.Orleans.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Myna.Orleans.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The silo build next to this test build (Debug under dotnet test, Release in CI if asked).</summary>
+    public static string SiloDirectory
+    {
+        get
+        {
+            var configuration = typeof(ProcessClusterFixture).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+            return Path.Combine(RepoRoot, "silo", "Myna.Silo", "bin", configuration, "net10.0");
+        }
+    }
+
+    /// <summary>One silo process: its ports, its log file, SIGTERM / SIGKILL by PID.</summary>
+    public sealed class SiloProcess
+    {
+        private readonly Process _process;
+
+        private SiloProcess(int index, Process process, int siloPort, int httpPort, string logFile)
+        {
+            Index = index;
+            SiloPort = siloPort;
+            _process = process;
+            HttpPort = httpPort;
+            LogFile = logFile;
+        }
+
+        public int Index { get; }
+        public int SiloPort { get; }
+        public int HttpPort { get; }
+        public string LogFile { get; }
+        public int Pid => _process.Id;
+        public bool HasExited => _process.HasExited;
+
+        internal static SiloProcess Start(int index, ProcessClusterFixture cluster)
+        {
+            var httpPort = TestInfrastructure.FreePort();
+            var siloPort = TestInfrastructure.FreePort();
+            var logFile = Path.Combine(cluster.LogDirectory, $"silo-{index}-{DateTime.UtcNow:HHmmssfff}.log");
+            // exec keeps the PID: SIGTERM and SIGKILL reach the silo itself.
+            var start = new ProcessStartInfo("/bin/bash") { WorkingDirectory = SiloDirectory };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"exec dotnet Myna.Silo.dll --urls http://127.0.0.1:{httpPort} >>'{logFile}' 2>&1 </dev/null");
+            var env = start.Environment;
+            env["DOTNET_ENVIRONMENT"] = "Production";
+            env["ASPNETCORE_ENVIRONMENT"] = "Production";
+            env["ConnectionStrings__Postgres"] = cluster.Postgres;
+            env["ConnectionStrings__AzureStorage"] = cluster.AzureStorage;
+            env["EventStore__Schema"] = TestInfrastructure.Schema;
+            env["EventStore__NumberKey"] = TestInfrastructure.NumberKey;
+            env["Snapshots__Every"] = SnapshotEvery.ToString(CultureInfo.InvariantCulture);
+            env["Cluster__Clustering"] = "AzureTable";
+            env["Cluster__ClusterId"] = cluster.ClusterId;
+            env["Cluster__ServiceId"] = "myna-failure-tests";
+            env["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+            env["Cluster__GatewayPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture);
+            // Detect a killed silo in seconds rather than the production default (tens of seconds).
+            env["Cluster__Membership__ProbeTimeout"] = "00:00:01";
+            env["Cluster__Membership__NumMissedProbesLimit"] = "2";
+            env["Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:10";
+            env["Logging__LogLevel__Default"] = "Information";
+            env["Logging__LogLevel__Orleans"] = "Warning";
+            env["Logging__LogLevel__Microsoft"] = "Warning";
+            // Everything Myna logs, down to Debug, so that the log privacy test sees it all.
+            env["Logging__LogLevel__Myna"] = "Debug";
+            env["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
+            var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+            return new SiloProcess(index, process, siloPort, httpPort, logFile);
+        }
+
+        public async Task WaitUntilHealthyAsync(TimeSpan within)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow + within;
+            while (DateTime.UtcNow < deadline)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"Silo {Index} exited with {_process.ExitCode}; see {LogFile}");
+                }
+                try
+                {
+                    if ((await http.GetAsync($"http://127.0.0.1:{HttpPort}/health")).IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException)
+                {
+                }
+                await Task.Delay(500);
+            }
+            throw new TimeoutException($"Silo {Index} not healthy within {within}; see {LogFile}");
+        }
+
+        /// <summary>SIGTERM: the host stops Orleans gracefully (grains deactivate, the silo leaves membership).</summary>
+        public async Task<int> TerminateAsync(TimeSpan within)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill!.WaitForExitAsync();
+            }
+            using var timeout = new CancellationTokenSource(within);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+                throw new TimeoutException($"Silo {Index} did not stop within {within} of SIGTERM; see {LogFile}");
+            }
+            return _process.ExitCode;
+        }
+
+        /// <summary>SIGKILL (kill -9): a crash. Idempotent.</summary>
+        public void Kill()
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill();
+                    _process.WaitForExit(10_000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private sealed class ClusterApiFactory(ProcessClusterFixture cluster) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:AzureStorage", cluster.AzureStorage);
+            builder.UseSetting("Cluster:Clustering", "AzureTable");
+            builder.UseSetting("Cluster:ClusterId", cluster.ClusterId);
+            builder.UseSetting("Cluster:ServiceId", "myna-failure-tests");
+            // A call that hangs on a store outage comes back as 503 within seconds, not Orleans' default 30 s.
+            builder.UseSetting("Cluster:Messaging:ResponseTimeout", "00:00:05");
+            builder.UseSetting("Auth:SigningKey", ApiFixture.SigningKey);
+            builder.UseSetting("Auth:DevTokens", "true");
+            builder.ConfigureLogging(logging => logging
+                .AddProvider(cluster.ApiLogs)
+                .AddFilter<CapturingLoggerProvider>(null, LogLevel.Information)
+                .AddFilter<CapturingLoggerProvider>("Myna", LogLevel.Debug)
+                .AddFilter<CapturingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Debug));
+        }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessClusterCollection : ICollectionFixture<ProcessClusterFixture>
+{
+    public const string Name = "process-cluster";
+}
