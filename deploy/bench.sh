@@ -67,10 +67,12 @@ dotnet build tests/Myna.Benchmarks/Myna.Benchmarks.csproj -c Release --nologo -v
 # 40 connections per pool: the 2-core server gains nothing from more, and F6 runs four silos' pools at once.
 export MYNA_BENCH_POSTGRES="$(myna_pg_conn myna_bench);Maximum Pool Size=40"
 export MYNA_BENCH_AZURE_STORAGE="$MYNA_AZURE_STORAGE"
-before=()
-[[ $quick -eq 0 && -f tests/Myna.Benchmarks/BEFORE.md ]] && before=(--before "$ROOT/tests/Myna.Benchmarks/BEFORE.md")
+# FINDINGS.md (what the figures led to: the fixes, their before figures, why targets are missed) is
+# appended to the full report.
+findings=()
+[[ $quick -eq 0 && -f tests/Myna.Benchmarks/FINDINGS.md ]] && findings=(--append "$ROOT/tests/Myna.Benchmarks/FINDINGS.md")
 
 echo "bench: running (cut at 28 minutes); report → $results"
 timeout 28m dotnet tests/Myna.Benchmarks/bin/Release/net10.0/Myna.Benchmarks.dll \
-    --out "$ROOT/$results" --command "$command" "${before[@]}" "$@"
+    --out "$ROOT/$results" --command "$command" "${findings[@]}" "$@"
 echo "bench: done; see $results"

@@ -8,7 +8,7 @@ namespace Myna.Benchmarks;
 /// <summary>
 /// Runs the scenarios F1–F8 against the real silo and API hosted in this process, each figure beside a
 /// baseline measured in the same run, and writes the markdown report. Started by deploy/bench.sh, which
-/// owns the stores; arguments: [--quick] [--out FILE] [--only F1,F3] [--before FILE] [--command TEXT].
+/// owns the stores; arguments: [--quick] [--out FILE] [--only F1,F3] [--append FILE] [--command TEXT].
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -17,7 +17,7 @@ public static class BenchmarkProgram
         var quick = args.Contains("--quick");
         var output = Argument(args, "--out") ?? "RESULTS.md";
         var only = Argument(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var before = Argument(args, "--before");
+        var append = Argument(args, "--append");
         var command = Argument(args, "--command") ?? "deploy/bench.sh" + (quick ? " --quick" : string.Empty);
         var sizes = quick ? BenchSizes.QuickRun : BenchSizes.Full;
         bool Runs(string id) => only is null || only.Contains(id);
@@ -40,8 +40,8 @@ public static class BenchmarkProgram
                 ctx.World = new ClinicWorld(ctx.Main);
                 await ctx.World.CreateAsync(sizes.Patients, sizes.Receptions, concurrency: 24);
             }
-            await Step("F1", Runs("F1"), () => F1EligibilityChecks.RunAsync(ctx));
-            await Step("F2", Runs("F2"), () => F2DurableEvents.RunAsync(ctx));
+            await Step("F1", Runs("F1"), () => F1EligibilityChecks.RunAsync(ctx), report);
+            await Step("F2", Runs("F2"), () => F2DurableEvents.RunAsync(ctx), report);
             await Step("F7", Runs("F7"), async () =>
             {
                 if (ctx.BestCheckRate == 0)
@@ -55,12 +55,12 @@ public static class BenchmarkProgram
                     report.Note("F7 ran without F2: 400 events/s assumed as F2's peak.");
                 }
                 await F7Isolation.RunAsync(ctx);
-            });
-            await Step("F6", Runs("F6"), () => F6ScaleOut.RunAsync(ctx));
-            await Step("F3", Runs("F3"), () => F3ColdActivation.RunAsync(ctx));
-            await Step("F8", Runs("F8") || Runs("F4") || Runs("F5"), () => F8BulkRegistration.RunAsync(ctx));
-            await Step("F4", Runs("F4"), () => F4ReplayAndRebuild.RunAsync(ctx));
-            await Step("F5", Runs("F5"), () => F5GrainMemory.RunAsync(ctx));
+            }, report);
+            await Step("F6", Runs("F6"), () => F6ScaleOut.RunAsync(ctx), report);
+            await Step("F3", Runs("F3"), () => F3ColdActivation.RunAsync(ctx), report);
+            await Step("F8", Runs("F8") || Runs("F4") || Runs("F5"), () => F8BulkRegistration.RunAsync(ctx), report);
+            await Step("F4", Runs("F4"), () => F4ReplayAndRebuild.RunAsync(ctx), report);
+            await Step("F5", Runs("F5"), () => F5GrainMemory.RunAsync(ctx), report);
             Progress.Line("stopping the silo and the API");
         }
 
@@ -71,16 +71,16 @@ public static class BenchmarkProgram
             + $"(A/B/A/B, {sizes.Rounds} rounds).",
         };
         var markdown = report.Render(command, wall.Elapsed, quick, Report.MachineFacts(postgres), header);
-        if (before is not null && File.Exists(before))
+        if (append is not null && File.Exists(append))
         {
-            markdown += "\n" + await File.ReadAllTextAsync(before);
+            markdown += "\n" + await File.ReadAllTextAsync(append);
         }
         await File.WriteAllTextAsync(output, markdown);
         Progress.Line($"report written to {output} ({wall.Elapsed.TotalMinutes:0.0} min)");
         return 0;
     }
 
-    private static async Task Step(string id, bool run, Func<Task> scenario)
+    private static async Task Step(string id, bool run, Func<Task> scenario, Report report)
     {
         if (!run)
         {
@@ -88,8 +88,17 @@ public static class BenchmarkProgram
         }
         Progress.Line($"{id}: start");
         var clock = Stopwatch.StartNew();
-        await scenario();
-        Progress.Line($"{id}: done in {clock.Elapsed.TotalSeconds:0} s");
+        try
+        {
+            await scenario();
+            Progress.Line($"{id}: done in {clock.Elapsed.TotalSeconds:0} s");
+        }
+        catch (Exception ex)
+        {
+            // One scenario failing must not cost the others' figures: say so in the report and go on.
+            Progress.Line($"{id}: FAILED after {clock.Elapsed.TotalSeconds:0} s: {ex.GetType().Name}: {ex.Message}");
+            report.Note($"{id} did not finish: {ex.GetType().Name} after {clock.Elapsed.TotalSeconds:0} s ({ex.Message.Split('\n')[0]}); its remaining figures are missing from this run.");
+        }
     }
 
     private static async Task<string> PostgresVersionAsync(IDocumentStore store)

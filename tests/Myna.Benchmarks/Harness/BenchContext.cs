@@ -24,20 +24,20 @@ public sealed record BenchSizes(
     public static BenchSizes Full { get; } = new(
         Quick: false,
         Rounds: 3,
-        Patients: 800,
+        Patients: 500,
         Receptions: 20,
         RateStep: TimeSpan.FromSeconds(4),
         Rates: [25, 50, 100, 150, 200, 300, 400, 600, 800, 1_000, 1_500, 2_000, 3_000, 4_000],
         LoopStep: TimeSpan.FromSeconds(3),
         StreamCounts: [1_000, 10_000],
         Concurrencies: [1, 8, 64],
-        HotBurst: 400,
+        HotBurst: 200,
         HistoryLengths: [0, 10, 100, 1_000, 10_000],
         AuditLength: 1_000,
         RegistrationsPerRound: 2_000,
-        RawRegistrationsPerRound: 15_000,
-        MemoryGrains: 45_000,
-        ScaleOutStep: TimeSpan.FromSeconds(6));
+        RawRegistrationsPerRound: 10_000,
+        MemoryGrains: 30_000,
+        ScaleOutStep: TimeSpan.FromSeconds(5));
 
     public static BenchSizes QuickRun { get; } = new(
         Quick: true,

