@@ -45,19 +45,8 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         {
             var candidate = Candidate(person, generation, attempt);
             var id = IndexKey(candidate.Number);
-            await using (var query = store.QuerySession())
-            {
-                var existing = await query.LoadAsync<NumberReservation>(id, cancellationToken);
-                if (existing is not null)
-                {
-                    if (existing.PersonId == person.Value && existing.Generation == generation)
-                    {
-                        return candidate;
-                    }
-                    continue;
-                }
-            }
-
+            // Insert first: almost every candidate is free, so one round trip reserves it; only a taken
+            // candidate (a retry of this person's own command, or a rare collision) pays for a read.
             await using var session = store.LightweightSession();
             session.Insert(new NumberReservation { Id = id, PersonId = person.Value, Generation = generation, ReservedAt = clock.GetUtcNow() });
             try
@@ -67,8 +56,8 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
             }
             catch (Exception ex) when (IsDuplicate(ex))
             {
-                // Someone reserved this candidate between our read and our insert: if it was this same
-                // person (a retried command on another activation) it is ours; otherwise try the next one.
+                // Already reserved: if by this same person and generation (a retried command, perhaps on
+                // another activation) it is ours; otherwise another person holds it: try the next one.
                 await using var query = store.QuerySession();
                 var winner = await query.LoadAsync<NumberReservation>(id, cancellationToken);
                 if (winner?.PersonId == person.Value && winner.Generation == generation)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
@@ -17,6 +18,16 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
 {
     public const string ServiceKey = "batched";
     public const int MaxBatch = 512;
+
+    /// <summary>
+    /// Transactions in flight at once. One at a time made every append wait for the previous commit and
+    /// left PostgreSQL's group commit idle; a few overlap commits. A stream with an append in flight gets
+    /// no second one until that transaction ends, as before.
+    /// </summary>
+    public const int MaxInFlight = 4;
+
+    private readonly SemaphoreSlim _slots = new(MaxInFlight);
+    private readonly ConcurrentDictionary<string, byte> _streamsInFlight = new(StringComparer.Ordinal);
 
     private readonly IDocumentStore _store;
     private readonly MartenEventStreamStore _direct;
@@ -67,13 +78,14 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
         var deferred = new Queue<PendingAppend>();
         while (deferred.Count > 0 || await _queue.Reader.WaitToReadAsync())
         {
+            await _slots.WaitAsync();
             var streams = new HashSet<string>(StringComparer.Ordinal);
             // One append per stream per transaction: a second one for the same stream waits for the next.
             var carried = deferred.Count;
             for (var i = 0; i < carried && batch.Count < MaxBatch; i++)
             {
                 var item = deferred.Dequeue();
-                if (streams.Add(item.StreamKey))
+                if (!_streamsInFlight.ContainsKey(item.StreamKey) && streams.Add(item.StreamKey))
                 {
                     batch.Add(item);
                 }
@@ -84,7 +96,7 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
             }
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
-                if (streams.Add(item.StreamKey))
+                if (!_streamsInFlight.ContainsKey(item.StreamKey) && streams.Add(item.StreamKey))
                 {
                     batch.Add(item);
                 }
@@ -95,9 +107,40 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
             }
             if (batch.Count > 0)
             {
-                await WriteBatchAsync(batch);
-                batch.Clear();
+                foreach (var pending in batch)
+                {
+                    _streamsInFlight[pending.StreamKey] = 0;
+                }
+                _ = WriteAndReleaseAsync(batch);
+                batch = new List<PendingAppend>(MaxBatch);
             }
+            else
+            {
+                // Only appends whose stream is still in flight are waiting.
+                _slots.Release();
+                await Task.Delay(1);
+            }
+        }
+        // Stopping: wait for the transactions still in flight.
+        for (var i = 0; i < MaxInFlight; i++)
+        {
+            await _slots.WaitAsync();
+        }
+    }
+
+    private async Task WriteAndReleaseAsync(List<PendingAppend> batch)
+    {
+        try
+        {
+            await WriteBatchAsync(batch);
+        }
+        finally
+        {
+            foreach (var pending in batch)
+            {
+                _streamsInFlight.TryRemove(pending.StreamKey, out _);
+            }
+            _slots.Release();
         }
     }
 

@@ -6,7 +6,6 @@ using Myna.EventStore.Insurance;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
-using Myna.Grains.Cards;
 
 namespace Myna.Grains.Clinics;
 
@@ -14,9 +13,16 @@ namespace Myna.Grains.Clinics;
 /// One online eligibility check (flow 5), keyed by the one-time challenge it consumes. It reads the card,
 /// the person's insurance and the terminal from their warm grains (read-only calls that interleave), and
 /// writes only the patient's ledger, whose batched append is durable before the answer leaves. The answer
-/// stays in memory for the challenge's lifetime, so the terminal's retry of the same request gets the
-/// same answer and the ledger gets one entry.
+/// stays in memory while the activation is idle for less than <see cref="RetryWindowMinutes"/>, so the
+/// terminal's retry of the same request gets the same answer and the ledger gets one entry; a retry after
+/// that finds the challenge used and is refused, never recorded twice.
 /// </summary>
+/// <remarks>
+/// One activation per check: at a thousand checks a second, keeping each for the challenge's 5 minutes (or
+/// Orleans' default 15) would hold hundreds of thousands of finished checks in memory. A terminal retries a
+/// lost answer within seconds, so two minutes is ample.
+/// </remarks>
+[CollectionAgeLimit(Minutes = RetryWindowMinutes)]
 public sealed class EligibilityCheckGrain(
     ICertificateIndex certificates, IQualificationDirectory documents, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
     : Grain, IEligibilityCheckGrain
@@ -34,6 +40,8 @@ public sealed class EligibilityCheckGrain(
     private static readonly DomainError ChallengeUsed =
         DomainError.Unauthenticated("auth.challenge-invalid", "This challenge was used by another request; ask for a new one.");
 
+    public const int RetryWindowMinutes = 2;
+
     private Guid? _commandId;
     private Result<EligibilityAnswer>? _outcome;
 
@@ -50,7 +58,6 @@ public sealed class EligibilityCheckGrain(
         {
             _commandId = context.CommandId;
             _outcome = outcome;
-            DelayDeactivation(ChallengeGrain.Lifetime);
         }
         return outcome;
     }

@@ -135,7 +135,14 @@ public abstract class EventSourcedGrain<TState, TEvent> :
     async Task<KeyValuePair<int, StreamState<TState, TEvent>>> ICustomStorageInterface<StreamState<TState, TEvent>, Recorded<TEvent>>.ReadStateFromStorage()
     {
         var key = Stream.Key;
-        var snapshot = await LoadSnapshotOnceAsync();
+        // A snapshot is only ever written once a stream holds Every events: a shorter stream (most of
+        // them, and every new one) is read whole without asking Azure Storage for a snapshot it cannot have.
+        var shortStream = _snapshotLoaded ? null : await _store.ReadAsync(key, 1, _snapshotEvery);
+        if (shortStream is not null && shortStream.Count >= _snapshotEvery)
+        {
+            shortStream = null;
+        }
+        var snapshot = shortStream is null ? await LoadSnapshotOnceAsync() : null;
         var firstActivation = !_snapshotLoaded;
         _snapshotLoaded = true;
 
@@ -144,7 +151,11 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         IReadOnlyList<StoredEvent> tail;
         string? fallback = null;
 
-        if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
+        if (shortStream is not null)
+        {
+            (state, version, tail) = (new StreamState<TState, TEvent>(), 0, shortStream);
+        }
+        else if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
         {
             // Read from the snapshot's own version to prove the stream still holds what the snapshot saw.
             var events = await _store.ReadAsync(key, snapshot.Version);

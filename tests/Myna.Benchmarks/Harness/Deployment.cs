@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Myna.Api.Auth;
+using Myna.Api.Hosting;
+using Myna.EventStore.Configuration;
+using Myna.Silo;
+
+namespace Myna.Benchmarks.Harness;
+
+/// <summary>Where the stores are: set by deploy/bench.sh, which starts its own PostgreSQL and Azurite.</summary>
+public sealed record BenchStores(string Postgres, string AzureStorage)
+{
+    public const string Schema = "myna";
+    public const string NumberKey = "benchmark-number-key-0123456789abcdef-0123";
+    public const string SigningKey = "benchmark-signing-key-0123456789abcdef-0123456789";
+
+    public static BenchStores FromEnvironment() => new(
+        Environment.GetEnvironmentVariable("MYNA_BENCH_POSTGRES") ?? throw new InvalidOperationException("MYNA_BENCH_POSTGRES is not set: run deploy/bench.sh."),
+        Environment.GetEnvironmentVariable("MYNA_BENCH_AZURE_STORAGE") ?? throw new InvalidOperationException("MYNA_BENCH_AZURE_STORAGE is not set: run deploy/bench.sh."));
+
+    public EventStoreOptions EventStoreOptions => new() { ConnectionString = Postgres, Schema = Schema, NumberKey = NumberKey };
+
+    /// <summary>A document store of the benchmark's own, as a second process would have: the baselines use it.</summary>
+    public DocumentStore CreateStore()
+    {
+        var options = new StoreOptions();
+        MartenSetup.Configure(options, EventStoreOptions);
+        return new DocumentStore(options);
+    }
+}
+
+/// <summary>
+/// The real system in this process: <paramref name="siloCount"/> silo hosts built by <c>AddMynaSilo()</c>
+/// (Azure Table membership on Azurite, as in production) and the API built by <c>AddMynaApi()</c> on
+/// Kestrel at a loopback port, reached over real HTTP.
+/// </summary>
+public sealed class Deployment : IAsyncDisposable
+{
+    private readonly List<IHost> _silos = [];
+    private WebApplication? _api;
+
+    private Deployment(string clusterId) => ClusterId = clusterId;
+
+    public string ClusterId { get; }
+
+    public int SiloCount => _silos.Count;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The API's own Orleans client: grain calls through a gateway, as the API makes them.</summary>
+    public IClusterClient Client => _api!.Services.GetRequiredService<IClusterClient>();
+
+    public IServiceProvider SiloServices => _silos[0].Services;
+
+    public static async Task<Deployment> StartAsync(BenchStores stores, int siloCount, int snapshotEvery = 100)
+    {
+        var deployment = new Deployment("bench-" + Guid.NewGuid().ToString("N")[..8]);
+        for (var i = 0; i < siloCount; i++)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = false });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = stores.Postgres,
+                ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
+                ["EventStore:Schema"] = BenchStores.Schema,
+                ["EventStore:NumberKey"] = BenchStores.NumberKey,
+                ["Snapshots:Every"] = snapshotEvery.ToString(CultureInfo.InvariantCulture),
+                ["Cluster:Clustering"] = "AzureTable",
+                ["Cluster:ClusterId"] = deployment.ClusterId,
+                ["Cluster:ServiceId"] = "myna-bench",
+                ["Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            });
+            Quiet(builder.Logging);
+            builder.AddMynaSilo();
+            var silo = builder.Build();
+            await silo.StartAsync();
+            deployment._silos.Add(silo);
+        }
+
+        var port = FreePort();
+        var api = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        api.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
+            ["Cluster:Clustering"] = "AzureTable",
+            ["Cluster:ClusterId"] = deployment.ClusterId,
+            ["Cluster:ServiceId"] = "myna-bench",
+            ["Auth:SigningKey"] = BenchStores.SigningKey,
+            ["Auth:Issuer"] = "myna",
+            ["Auth:Audience"] = "myna-api",
+        });
+        api.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        Quiet(api.Logging);
+        api.AddMynaApi();
+        var app = api.Build();
+        app.UseMynaApi();
+        await app.StartAsync();
+        deployment._api = app;
+        deployment.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        deployment.Http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            MaxConnectionsPerServer = 512,
+        })
+        {
+            BaseAddress = deployment.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(90),
+        };
+        await deployment.WaitReadyAsync();
+        return deployment;
+    }
+
+    /// <summary>A bearer token for a role and scope, minted with the API's own issuer.</summary>
+    public AuthenticationHeaderValue Token(string role, IReadOnlyDictionary<string, string>? scope = null)
+    {
+        var issuer = _api!.Services.GetRequiredService<TokenIssuer>();
+        var (token, _) = issuer.Issue(role + "-bench", role, scope, TimeSpan.FromHours(2));
+        return new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_api is not null)
+        {
+            await _api.StopAsync();
+            await _api.DisposeAsync();
+        }
+        foreach (var silo in Enumerable.Reverse(_silos))
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(500);
+        }
+        throw new InvalidOperationException("The API did not become ready within 60 s.");
+    }
+
+    private static void Quiet(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o => o.SingleLine = true);
+        logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("MYNA_BENCH_LOG"), out var level) ? level : LogLevel.Error);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
