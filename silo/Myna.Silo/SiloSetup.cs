@@ -23,6 +23,7 @@ public static class SiloSetup
         // First hosted service: fail fast, with a readable message, if a store is missing or down.
         builder.Services.AddHostedService<DependencyCheck>();
         builder.Services.AddMynaGrainServices(configuration);
+        builder.Services.AddHostedService<Myna.EventStore.Integrity.IntegrityCheckpointService>();
         builder.UseOrleans(silo => silo.ConfigureMynaSilo(configuration, options));
         return builder;
     }

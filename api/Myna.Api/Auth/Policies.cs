@@ -17,6 +17,7 @@ public static class Policies
     public const string Insurer = "insurer";
     public const string Terminal = "terminal";
     public const string InsurerRegistry = "insurer-registry";
+    public const string AuditorOrOperator = "auditor-or-operator";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -36,6 +37,7 @@ public static class Policies
             .RequireRole(Roles.Terminal)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Institution)?.Value)
                 && !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Terminal)?.Value)))
+        .AddPolicy(AuditorOrOperator, p => p.RequireRole(Roles.Auditor, Roles.Operator))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

@@ -157,6 +157,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         {
             Qualifications = Qualifications.ConvertAll(q => q.Id == e.QualificationId ? q with { Ceiling = e.Category } : q),
         },
+        // A correction: the qualification never applied to this person (linked to the wrong one).
+        InsuranceQualificationVoided e => this with { Qualifications = Qualifications.RemoveAll(q => q.Id == e.QualificationId) },
         AgencyCodeIssued e when !AgenciesWithCodes.Contains(e.Agency) => this with { AgenciesWithCodes = AgenciesWithCodes.Add(e.Agency) },
         // Ledger events (identity checks, provisions, refusals) record a look; they change no state.
         _ => this,

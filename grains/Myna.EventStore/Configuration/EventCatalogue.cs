@@ -72,5 +72,8 @@ public static class EventCatalogue
         (typeof(TerminalRetired), "terminal_retired_v1"),
         (typeof(EligibilityChecked), "eligibility_checked_v1"),
         (typeof(ClinicConsentGiven), "clinic_consent_given_v1"),
+
+        // Corrections (two timelines: recorded now, in effect from earlier)
+        (typeof(InsuranceQualificationVoided), "insurance_qualification_voided_v1"),
     ];
 }
