@@ -115,6 +115,7 @@ public static class ApiSetup
         app.MapCampaignEndpoints();
         app.MapInsuranceEndpoints();
         app.MapClinicEndpoints();
+        app.MapRebuildJobEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

@@ -39,6 +39,8 @@ public static class GrainFactoryExtensions
 
     public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
 
+    public static IRebuildJobGrain GetRebuildJob(this IGrainFactory grains, Guid jobId) => grains.GetGrain<IRebuildJobGrain>(jobId);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 }
 
