@@ -70,21 +70,37 @@ public sealed class ChainVerifier(IDocumentStore store, ICheckpointStore checkpo
         var after = string.Empty;
         while (true)
         {
+            // A page of streams, then all their events in one query: two round trips per page of streams.
             await using var query = store.QuerySession();
             var schema = store.Options.Events.DatabaseSchemaName;
             var page = await query.AdvancedSql.QueryAsync<string>(
-                $"select id from {schema}.mt_streams where id > ? order by id limit {StreamPage}", cancellationToken, after);
-            foreach (var key in page)
+                $"select jsonb_build_object('s', id, 'v', version)::text from {schema}.mt_streams where id > ? order by id limit {StreamPage}",
+                cancellationToken, after);
+            var streams = page.Select(p =>
             {
-                seen.Add(key);
-                var result = Verify(key, await ReadRowsAsync(key, cancellationToken), await StreamVersionAsync(key, cancellationToken), heads.GetValueOrDefault(key));
-                Count(result);
+                using var json = JsonDocument.Parse(p);
+                return (Key: json.RootElement.GetProperty("s").GetString()!, Version: json.RootElement.GetProperty("v").GetInt64());
+            }).ToList();
+            if (streams.Count > 0)
+            {
+                var rows = await query.AdvancedSql.QueryAsync<string>(
+                    $"""
+                    select jsonb_build_object('s', stream_id, 'v', version, 't', type, 'd', data, 'h', headers, 'c', causation_id, 'r', correlation_id)::text
+                    from {schema}.mt_events where stream_id = any(?) order by stream_id, version, seq_id
+                    """, cancellationToken, [streams.Select(x => x.Key).ToArray()]);
+                var byStream = rows.Select(StoredRow.ParseWithStream).GroupBy(r => r.Stream, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList(), StringComparer.Ordinal);
+                foreach (var (key, version) in streams)
+                {
+                    seen.Add(key);
+                    Count(Verify(key, byStream.GetValueOrDefault(key) ?? [], version, heads.GetValueOrDefault(key)));
+                }
             }
-            if (page.Count < StreamPage)
+            if (streams.Count < StreamPage)
             {
                 break;
             }
-            after = page[^1];
+            after = streams[^1].Key;
         }
         // A checkpointed stream that vanished entirely was removed from its first event on.
         foreach (var head in heads.Values.Where(h => !seen.Contains(h.StreamKey)).OrderBy(h => h.StreamKey, StringComparer.Ordinal))
@@ -225,10 +241,20 @@ public sealed class ChainVerifier(IDocumentStore store, ICheckpointStore checkpo
         public string Recompute(string streamKey, string previous) => EventHash.Compute(new EventSealInput(
             streamKey, Version, Type, CausationId, CorrelationId, Channel, Fingerprint, previous, DataJson));
 
+        public static (string Stream, StoredRow Row) ParseWithStream(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            return (document.RootElement.GetProperty("s").GetString() ?? string.Empty, Parse(document.RootElement));
+        }
+
         public static StoredRow Parse(string json)
         {
             using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
+            return Parse(document.RootElement);
+        }
+
+        private static StoredRow Parse(JsonElement root)
+        {
             var headers = root.GetProperty("h");
             return new StoredRow(
                 root.GetProperty("v").GetInt64(),
