@@ -5,12 +5,12 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY grain-interfaces/Myna.GrainInterfaces/Myna.GrainInterfaces.csproj grain-interfaces/Myna.GrainInterfaces/
 COPY grains/Myna.Domain/Myna.Domain.csproj grains/Myna.Domain/
-COPY hosting/Myna.Observability/Myna.Observability.csproj hosting/Myna.Observability/
+COPY silo/Myna.Observability/Myna.Observability.csproj silo/Myna.Observability/
 COPY api/Myna.Api/Myna.Api.csproj api/Myna.Api/
 RUN dotnet restore api/Myna.Api/Myna.Api.csproj
 COPY grain-interfaces/ grain-interfaces/
 COPY grains/Myna.Domain/ grains/Myna.Domain/
-COPY hosting/ hosting/
+COPY silo/Myna.Observability/ silo/Myna.Observability/
 COPY api/ api/
 RUN dotnet publish api/Myna.Api/Myna.Api.csproj -c Release -o /app --no-restore
 

@@ -9,12 +9,11 @@ COPY grain-interfaces/Myna.GrainInterfaces/Myna.GrainInterfaces.csproj grain-int
 COPY grains/Myna.Domain/Myna.Domain.csproj grains/Myna.Domain/
 COPY grains/Myna.EventStore/Myna.EventStore.csproj grains/Myna.EventStore/
 COPY grains/Myna.Grains/Myna.Grains.csproj grains/Myna.Grains/
-COPY hosting/Myna.Observability/Myna.Observability.csproj hosting/Myna.Observability/
+COPY silo/Myna.Observability/Myna.Observability.csproj silo/Myna.Observability/
 COPY silo/Myna.Silo/Myna.Silo.csproj silo/Myna.Silo/
 RUN dotnet restore silo/Myna.Silo/Myna.Silo.csproj
 COPY grain-interfaces/ grain-interfaces/
 COPY grains/ grains/
-COPY hosting/ hosting/
 COPY silo/ silo/
 RUN dotnet publish silo/Myna.Silo/Myna.Silo.csproj -c Release -o /app --no-restore
 

@@ -26,6 +26,7 @@ public static class SiloSetup
         builder.Services.AddHostedService<DependencyCheck>();
         builder.Services.AddMynaGrainServices(configuration);
         builder.AddMynaSiloOperations();
+        builder.Services.AddHostedService<Myna.EventStore.Integrity.IntegrityCheckpointService>();
         builder.UseOrleans(silo => silo
             .ConfigureMynaSilo(configuration, options)
             .ConfigureMynaSiloOperations(configuration, options, builder.Environment, servesHttp: builder is WebApplicationBuilder));

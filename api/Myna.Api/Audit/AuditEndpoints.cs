@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
@@ -6,11 +7,35 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.Api.Audit;
 
+public sealed record AuditActor(string Subject, string Role, string? OnBehalfOf);
+
 public sealed record AuditEventResponse(
     long Version, long Sequence, string Type, DateTimeOffset RecordedAt, Guid? CommandId, Guid? CorrelationId,
-    string? Channel, System.Text.Json.JsonElement Data);
+    string? Channel, JsonElement Data, string Stream, DateTimeOffset? OccurredAt, AuditActor? Actor, DateTimeOffset? EffectiveFrom);
 
 public sealed record AuditStreamResponse(string Stream, long StreamVersion, IReadOnlyList<AuditEventResponse> Events, long? NextFromVersion);
+
+public sealed record CorrelationResponse(Guid CorrelationId, IReadOnlyList<string> Streams, IReadOnlyList<AuditEventResponse> Events);
+
+public sealed record StateResponse(string Stream, long Version, int EventsApplied, DateTimeOffset? LastRecordedAt, string Timeline, DateTimeOffset? At, JsonElement State)
+{
+    public static StateResponse From(StateView v) => new(
+        v.StreamKey, v.Version, v.EventsApplied, v.LastRecordedAt, v.Timeline.ToString().ToLowerInvariant(), v.At, Parse(v.State));
+
+    internal static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
+
+public sealed record DifferenceResponse(string Path, JsonElement? Known, JsonElement? Effective);
+
+public sealed record TimelinesResponse(DateTimeOffset At, StateResponse AsKnown, StateResponse AsEffective, IReadOnlyList<DifferenceResponse> Differences, IReadOnlyList<AuditEventResponse> Corrections);
+
+public sealed record VerificationResponse(string Stream, bool Intact, long Events, long LegacyEvents, long? FirstBadVersion, string? Problem, string? Detail);
+
+public sealed record StoreVerificationResponse(DateTimeOffset VerifiedAt, int StreamsChecked, int StreamsIntact, long EventsChecked, long LegacyEvents, string? CheckpointId, IReadOnlyList<VerificationResponse> Broken);
 
 public static class AuditEndpoints
 {
@@ -20,18 +45,25 @@ public static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(Policies.Auditor);
         group.MapGet("/streams/{kind}/{id}/events", ReadStream).WithName("ReadStreamEvents");
+        group.MapGet("/streams/{kind}/{id}/state", StateAsOf).WithName("GetStreamStateAsOf");
+        group.MapGet("/streams/{kind}/{id}/timelines", CompareTimelines).WithName("CompareStreamTimelines");
+        group.MapGet("/streams/{kind}/{id}/verification", VerifyStream).WithName("VerifyStream");
+        group.MapGet("/correlations/{correlationId:guid}/events", ReadCorrelation).WithName("ReadCorrelationEvents");
+        group.MapGet("/verification", VerifyAll).WithName("VerifyAllStreams");
+        app.MapPost("/v1/audit/checkpoints", WriteCheckpoint)
+            .WithTags("Audit").WithName("WriteIntegrityCheckpoint").RequireAuthorization(Policies.AuditorOrOperator);
         return app;
     }
 
     private static async Task<Results<Ok<AuditStreamResponse>, ProblemHttpResult>> ReadStream(
-        string kind, string id, IClusterClient grains, long? fromVersion, int? limit)
+        string kind, string id, IClusterClient grains, long? fromVersion, int? limit, string? type, DateTimeOffset? from, DateTimeOffset? to)
     {
-        if (!Enum.TryParse<StreamKind>(kind, ignoreCase: true, out var streamKind) || !Enum.IsDefined(streamKind)
-            || string.IsNullOrWhiteSpace(id) || id.Length > 64)
+        if (!TryStream(kind, id, out var stream, out var invalid))
         {
-            return ApiProblems.Problem(400, "audit.invalid-stream", "A stream is person|card|insurer and an id.");
+            return invalid;
         }
-        var result = await grains.GetAudit().ReadStream(new StreamRef(streamKind, id.ToLowerInvariant()), fromVersion ?? 1, limit ?? 100);
+        var types = type?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = await grains.GetAudit().ReadStream(stream, new HistoryQuery(fromVersion ?? 1, limit ?? 100, types, from, to));
         if (!result.IsSuccess)
         {
             return result.Error!.ToProblem();
@@ -44,9 +76,109 @@ public static class AuditEndpoints
             page.NextFromVersion));
     }
 
-    private static AuditEventResponse ToResponse(RecordedEventView e)
+    private static async Task<Results<Ok<CorrelationResponse>, ProblemHttpResult>> ReadCorrelation(Guid correlationId, IClusterClient grains, int? limit)
     {
-        using var data = System.Text.Json.JsonDocument.Parse(e.Data);
-        return new(e.Version, e.Sequence, e.EventType, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel, data.RootElement.Clone());
+        var result = await grains.GetAudit().ReadCorrelation(correlationId, limit ?? 100);
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+        var events = result.Value!;
+        return TypedResults.Ok(new CorrelationResponse(
+            correlationId, events.Select(e => e.StreamKey).Distinct().ToList(), events.Select(ToResponse).ToList()));
     }
+
+    /// <summary>The state replayed to a version, or to a moment as known then (default) or as in effect then.</summary>
+    private static async Task<Results<Ok<StateResponse>, ProblemHttpResult>> StateAsOf(
+        string kind, string id, IClusterClient grains, long? version, DateTimeOffset? at, string? timeline)
+    {
+        if (!TryStream(kind, id, out var stream, out var invalid))
+        {
+            return invalid;
+        }
+        if (!TryTimeline(timeline, out var which))
+        {
+            return ApiProblems.Problem(400, "audit.invalid-timeline", "timeline is known or effective.");
+        }
+        var result = await grains.GetAudit().StateAsOf(stream, new AsOfQuery(version, at, which));
+        return result.IsSuccess ? TypedResults.Ok(StateResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<TimelinesResponse>, ProblemHttpResult>> CompareTimelines(
+        string kind, string id, IClusterClient grains, DateTimeOffset? at)
+    {
+        if (!TryStream(kind, id, out var stream, out var invalid))
+        {
+            return invalid;
+        }
+        if (at is null)
+        {
+            return ApiProblems.Problem(400, "audit.invalid-moment", "Give the moment to compare at (at=ISO 8601 date and time).");
+        }
+        var result = await grains.GetAudit().CompareTimelines(stream, at.Value);
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+        var c = result.Value!;
+        return TypedResults.Ok(new TimelinesResponse(
+            at.Value,
+            StateResponse.From(c.AsKnown),
+            StateResponse.From(c.AsEffective),
+            c.Differences.Select(d => new DifferenceResponse(
+                d.Path, d.Known is null ? null : StateResponse.Parse(d.Known), d.Effective is null ? null : StateResponse.Parse(d.Effective))).ToList(),
+            c.Corrections.Select(ToResponse).ToList()));
+    }
+
+    /// <summary>Recomputes the stream's hash chain and compares its head with the latest checkpoint.</summary>
+    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> VerifyStream(string kind, string id, IClusterClient grains)
+    {
+        if (!TryStream(kind, id, out var stream, out var invalid))
+        {
+            return invalid;
+        }
+        var result = await grains.GetAudit().VerifyStream(stream);
+        return result.IsSuccess ? TypedResults.Ok(ToResponse(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Ok<StoreVerificationResponse>> VerifyAll(IClusterClient grains)
+    {
+        var v = await grains.GetAudit().VerifyAll();
+        return TypedResults.Ok(new StoreVerificationResponse(
+            v.VerifiedAt, v.StreamsChecked, v.StreamsIntact, v.EventsChecked, v.LegacyEvents, v.CheckpointId, v.Broken.Select(ToResponse).ToList()));
+    }
+
+    private static async Task<Created<CheckpointView>> WriteCheckpoint(IClusterClient grains)
+    {
+        var checkpoint = await grains.GetAudit().WriteCheckpoint();
+        return TypedResults.Created($"/v1/audit/checkpoints/{checkpoint.Id}", checkpoint);
+    }
+
+    private static bool TryStream(string kind, string id, out StreamRef stream, out ProblemHttpResult problem)
+    {
+        if (!Enum.TryParse<StreamKind>(kind, ignoreCase: true, out var streamKind) || !Enum.IsDefined(streamKind)
+            || string.IsNullOrWhiteSpace(id) || id.Length > 64)
+        {
+            stream = default;
+            problem = ApiProblems.Problem(400, "audit.invalid-stream",
+                "A stream is person|card|insurer|institution|ledger|campaign and an id.");
+            return false;
+        }
+        stream = new StreamRef(streamKind, id.ToLowerInvariant());
+        problem = null!;
+        return true;
+    }
+
+    private static bool TryTimeline(string? text, out Timeline timeline)
+    {
+        timeline = Timeline.Known;
+        return text is null || (Enum.TryParse(text, ignoreCase: true, out timeline) && Enum.IsDefined(timeline));
+    }
+
+    private static VerificationResponse ToResponse(StreamVerificationView v) =>
+        new(v.StreamKey, v.Intact, v.Events, v.LegacyEvents, v.FirstBadVersion, v.Problem, v.Detail);
+
+    private static AuditEventResponse ToResponse(RecordedEventView e) => new(
+        e.Version, e.Sequence, e.EventType, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel, StateResponse.Parse(e.Data),
+        e.StreamKey, e.OccurredAt, e.Actor is { } a ? new AuditActor(a.Subject, a.Role, a.OnBehalfOf) : null, e.EffectiveFrom);
 }

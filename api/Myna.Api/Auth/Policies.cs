@@ -20,6 +20,7 @@ public static class Policies
     public const string Residents = "residents";
     public const string Apps = "apps";
     public const string Kiosk = "kiosk";
+    public const string AuditorOrOperator = "auditor-or-operator";
 
     public static AuthorizationBuilder AddMynaPolicies(this AuthorizationBuilder auth) => auth
         .AddPolicy(Municipality, p => p
@@ -48,6 +49,7 @@ public static class Policies
         .AddPolicy(Kiosk, p => p
             .RequireRole(Roles.Kiosk)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Kiosk)?.Value)))
+        .AddPolicy(AuditorOrOperator, p => p.RequireRole(Roles.Auditor, Roles.Operator))
         .AddPolicy(Agency, p => p
             .RequireRole(Roles.Agency)
             .RequireAssertion(c => !string.IsNullOrWhiteSpace(c.User.FindFirst(MynaClaims.Agency)?.Value)));

@@ -133,6 +133,7 @@ public static class ApiSetup
         app.MapMedicalEndpoints();
         app.MapDisasterEndpoints();
         app.MapProcedureEndpoints();
+        app.MapRebuildJobEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

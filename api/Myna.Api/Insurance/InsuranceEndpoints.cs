@@ -27,6 +27,10 @@ public sealed record EnrolmentRequest(
 
 public sealed record DisenrolmentRequest(DateOnly? LastDay, string? Reason);
 
+public sealed record VoidingRequest(string? Reason);
+
+public sealed record VoidingResponse(Guid QualificationId, string Insurer, bool Voided);
+
 public sealed record CeilingCategoryRequest(string? Category);
 
 public sealed record InsurerResponse(string InsurerNumber, string Name, InsurerStatus Status, string? MergedInto, string? SuspendedBecause, long Version)
@@ -76,6 +80,7 @@ public static class InsuranceEndpoints
         insurers.MapGet("/{insurerNumber}", Get).WithName("GetInsurer").RequireAuthorization(Policies.InsurerRegistry);
         insurers.MapPost("/{insurerNumber}/enrolments", Enrol).WithName("EnrolMember").RequireAuthorization(Policies.Insurer);
         insurers.MapPost("/{insurerNumber}/qualifications/{qualificationId:guid}/loss", Disenrol).WithName("DisenrolMember").RequireAuthorization(Policies.Insurer);
+        insurers.MapPost("/{insurerNumber}/qualifications/{qualificationId:guid}/voiding", VoidQualification).WithName("VoidQualification").RequireAuthorization(Policies.Insurer);
         insurers.MapPost("/{insurerNumber}/qualifications/{qualificationId:guid}/confirmation-documents", IssueDocument).WithName("IssueConfirmationDocument").RequireAuthorization(Policies.Insurer);
         insurers.MapPut("/{insurerNumber}/qualifications/{qualificationId:guid}/ceiling-category", ChangeCeiling).WithName("ChangeCeilingCategory").RequireAuthorization(Policies.Insurer);
 
@@ -202,6 +207,31 @@ public static class InsuranceEndpoints
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
             .Disenrol(context, new DisenrolMember(qualificationId, request.LastDay!.Value, request.Reason!));
         return result.IsSuccess ? TypedResults.Ok(QualificationResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    /// <summary>A correction: the qualification was linked to the wrong person and never applied to them.</summary>
+    private static async Task<Results<Ok<VoidingResponse>, ProblemHttpResult>> VoidQualification(
+        string insurerNumber, Guid qualificationId, VoidingRequest request, HttpContext http, IClusterClient grains)
+    {
+        if (Scoped(insurerNumber, http, requireOwn: true) is { } refused)
+        {
+            return refused;
+        }
+        var errors = new RequestErrors();
+        errors.Require(request.Reason, "reason");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
+            .VoidQualification(context, new VoidMemberQualification(qualificationId, request.Reason!));
+        return result.IsSuccess
+            ? TypedResults.Ok(new VoidingResponse(result.Value!.QualificationId, result.Value.Insurer.Value, true))
+            : result.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<QualificationResponse>, ProblemHttpResult>> ChangeCeiling(

@@ -59,6 +59,7 @@ public static class GrainFactoryExtensions
     public static IProcedureGrain GetProcedure(this IGrainFactory grains, Guid id) => grains.GetGrain<IProcedureGrain>(id);
 
     public static IProcedureDirectoryGrain GetProcedureDirectory(this IGrainFactory grains) => grains.GetGrain<IProcedureDirectoryGrain>(0);
+    public static IRebuildJobGrain GetRebuildJob(this IGrainFactory grains, Guid jobId) => grains.GetGrain<IRebuildJobGrain>(jobId);
 
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 

@@ -195,6 +195,10 @@ public interface IInsurerGrain : IGrainWithStringKey, IEventSourcedGrain
     [Alias("IssueConfirmationDocument"), Orleans.Concurrency.ReadOnly]
     Task<Result<ConfirmationDocumentView>> IssueConfirmationDocument(CommandContext context, IssueConfirmationDocument command);
 
+    /// <summary>Voids a qualification linked to the wrong person (a correction, in effect from its first day).</summary>
+    [Alias("VoidQualification"), Orleans.Concurrency.ReadOnly]
+    Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidMemberQualification command);
+
     [Alias("ChangeCeiling"), Orleans.Concurrency.ReadOnly]
     Task<Result<InsuranceQualificationView>> ChangeCeiling(CommandContext context, ChangeCeilingCategory command);
 }

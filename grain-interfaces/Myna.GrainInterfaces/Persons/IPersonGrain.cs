@@ -69,6 +69,10 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("EndQualification")]
     Task<Result<InsuranceQualificationView>> EndQualification(CommandContext context, EndQualification command);
 
+    /// <summary>A correction: the qualification was linked to the wrong person and never applied to this one.</summary>
+    [Alias("VoidQualification")]
+    Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidQualification command);
+
     [Alias("ChangeQualificationCeiling")]
     Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command);
 

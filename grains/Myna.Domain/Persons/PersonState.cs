@@ -161,6 +161,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         {
             Qualifications = Qualifications.ConvertAll(q => q.Id == e.QualificationId ? q with { Ceiling = e.Category } : q),
         },
+        // A correction: the qualification never applied to this person (linked to the wrong one).
+        InsuranceQualificationVoided e => this with { Qualifications = Qualifications.RemoveAll(q => q.Id == e.QualificationId) },
         AgencyCodeIssued e when !AgenciesWithCodes.Contains(e.Agency) => this with { AgenciesWithCodes = AgenciesWithCodes.Add(e.Agency) },
         ProtectionMeasureStarted e => this with { Protection = e.Reason },
         ProtectionMeasureEnded => this with { Protection = null },

@@ -104,5 +104,7 @@ public static class EventCatalogue
         (typeof(ProcedureReturned), "procedure_returned_v1"),
         (typeof(ProcedureResubmitted), "procedure_resubmitted_v1"),
         (typeof(ProcedureDecided), "procedure_decided_v1"),
+        // Corrections (two timelines: recorded now, in effect from earlier)
+        (typeof(InsuranceQualificationVoided), "insurance_qualification_voided_v1"),
     ];
 }

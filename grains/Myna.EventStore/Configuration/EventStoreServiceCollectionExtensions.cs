@@ -4,11 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Myna.EventStore.Agencies;
+using Myna.EventStore.Audit;
 using Myna.EventStore.Cards;
 using Myna.EventStore.Certificates;
 using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
+using Myna.EventStore.Integrity;
 using Myna.EventStore.Maintenance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Services;
@@ -59,6 +61,8 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<BatchingEventStreamStore>();
         services.AddKeyedSingleton<IEventStreamStore>(BatchingEventStreamStore.ServiceKey, (sp, _) => sp.GetRequiredService<BatchingEventStreamStore>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMynaIntegrity(configuration);
+        services.AddSingleton<IEventHistoryReader, MartenEventHistoryReader>();
         return services;
     }
 }

@@ -1,10 +1,14 @@
 using JasperFx.Events;
 using Marten;
 using Myna.Domain.Cards;
+using Myna.Domain.Clinics;
+using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
+using Myna.EventStore.Numbers;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 
@@ -19,29 +23,171 @@ public enum RebuildableIndex
     Certificates,
     /// <summary>Smartphone → person, "one person per phone".</summary>
     Devices,
+    /// <summary>Qualification → person and insurer, for insurers' member commands.</summary>
+    Qualifications,
+    /// <summary>Eligibility confirmation document number → person, for reception.</summary>
+    ConfirmationDocuments,
+    /// <summary>The public institution list, each institution folded with its grain's own Apply.</summary>
+    Institutions,
+    /// <summary>The number index (keyed hashes of numbers → person), from the person streams.</summary>
+    Numbers,
 }
+
+/// <summary>How far a rebuild is: events read of the events that shape the index.</summary>
+public readonly record struct RebuildProgress(long Processed, long Total);
 
 public interface IIndexRebuilder
 {
     /// <summary>Rewrites the index from the events; returns how many rows it holds afterwards.</summary>
     Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default);
+
+    /// <summary>The same, reporting progress after each page of events.</summary>
+    Task<int> RebuildAsync(RebuildableIndex index, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
 /// Rebuilds an index by paging through the events that shape it (in sequence order), then replacing its
-/// rows in one transaction, so readers see the old index or the new one, never half of each.
+/// rows in one transaction, so readers see the old index or the new one, never half of each. It runs while
+/// the system serves traffic: live writers keep writing rows, and the scan reads on until it meets the end
+/// of the store, so events appended meanwhile are included. A row written live in the few milliseconds
+/// between the last page and the commit can be replaced away; these indexes are hints their grains confirm
+/// against the streams, and the next rebuild restores it.
 /// </summary>
-public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches) : IIndexRebuilder
+public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers) : IIndexRebuilder
 {
     private const int Page = 5_000;
 
-    public async Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) => index switch
+    /// <summary>The events each index is derived from (for the progress total).</summary>
+    public static IReadOnlyDictionary<RebuildableIndex, string[]> SourceEvents { get; } = new Dictionary<RebuildableIndex, string[]>
     {
-        RebuildableIndex.PersonMatch => await matches.RebuildAsync(cancellationToken),
-        RebuildableIndex.Certificates => await RebuildCertificatesAsync(cancellationToken),
-        RebuildableIndex.Devices => await RebuildDevicesAsync(cancellationToken),
-        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        [RebuildableIndex.PersonMatch] = ["person_registered_v1", "person_moved_v1", "person_renamed_v1"],
+        [RebuildableIndex.Certificates] = ["certificate_issued_v1"],
+        [RebuildableIndex.Devices] = ["card_applied_v1", "smartphone_credential_linked_v1", "smartphone_credential_unlinked_v1"],
+        [RebuildableIndex.Qualifications] = ["insurance_qualification_acquired_v1"],
+        [RebuildableIndex.ConfirmationDocuments] = ["confirmation_document_issued_v1"],
+        [RebuildableIndex.Institutions] = ["institution_registered_v1", "card_acceptance_changed_v1"],
+        [RebuildableIndex.Numbers] = ["individual_number_assigned_v1", "individual_number_replaced_v1"],
     };
+
+    public Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) =>
+        RebuildAsync(index, null, cancellationToken);
+
+    public async Task<int> RebuildAsync(RebuildableIndex index, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        var types = SourceEvents[index];
+        var total = await CountAsync(types, cancellationToken);
+        progress?.Report(new RebuildProgress(0, total));
+        var scan = new ScanProgress(progress, total);
+        var rows = await WithProgress(scan, () => index switch
+        {
+            RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
+            RebuildableIndex.Certificates => RebuildCertificatesAsync(cancellationToken),
+            RebuildableIndex.Devices => RebuildDevicesAsync(cancellationToken),
+            RebuildableIndex.Qualifications => RebuildQualificationsAsync(cancellationToken),
+            RebuildableIndex.ConfirmationDocuments => RebuildDocumentsAsync(cancellationToken),
+            RebuildableIndex.Institutions => RebuildInstitutionsAsync(cancellationToken),
+            RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        });
+        progress?.Report(new RebuildProgress(Math.Max(total, scan.Processed), Math.Max(total, scan.Processed)));
+        return rows;
+    }
+
+    private static async Task<int> WithProgress(ScanProgress scan, Func<Task<int>> rebuild)
+    {
+        Current.Value = scan;
+        try
+        {
+            return await rebuild();
+        }
+        finally
+        {
+            Current.Value = null;
+        }
+    }
+
+    /// <summary>The scan's progress sink flows with the async call (the person-match index scans through <see cref="ScanAsync(IDocumentStore,string[],Action{IEvent},CancellationToken)"/> too).</summary>
+    private static readonly AsyncLocal<ScanProgress?> Current = new();
+
+    private sealed class ScanProgress(IProgress<RebuildProgress>? sink, long total)
+    {
+        public long Processed { get; private set; }
+
+        public void Add(int count)
+        {
+            Processed += count;
+            sink?.Report(new RebuildProgress(Processed, Math.Max(total, Processed)));
+        }
+    }
+
+    private async Task<long> CountAsync(string[] types, CancellationToken cancellationToken)
+    {
+        await using var query = store.QuerySession();
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var counts = await query.AdvancedSql.QueryAsync<long>(
+            $"select count(*) from {schema}.mt_events where type = any(?)", cancellationToken, [types]);
+        return counts[0];
+    }
+
+    private async Task<int> RebuildQualificationsAsync(CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<Guid, QualificationRecord>();
+        await ScanAsync(SourceEvents[RebuildableIndex.Qualifications], e =>
+        {
+            if (e.Data is InsuranceQualificationAcquired acquired)
+            {
+                rows[acquired.QualificationId] = new QualificationRecord
+                {
+                    Id = acquired.QualificationId, PersonId = acquired.PersonId.Value, Insurer = acquired.Insurer.Value,
+                };
+            }
+        }, cancellationToken);
+        return await ReplaceAsync(rows.Values.ToArray(), cancellationToken);
+    }
+
+    private async Task<int> RebuildDocumentsAsync(CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, ConfirmationDocumentRecord>(StringComparer.Ordinal);
+        await ScanAsync(SourceEvents[RebuildableIndex.ConfirmationDocuments], e =>
+        {
+            if (e.Data is ConfirmationDocumentIssued issued)
+            {
+                rows[issued.DocumentNumber] = new ConfirmationDocumentRecord { Id = issued.DocumentNumber, PersonId = issued.PersonId.Value };
+            }
+        }, cancellationToken);
+        return await ReplaceAsync(rows.Values.ToArray(), cancellationToken);
+    }
+
+    /// <summary>Each institution's events folded with <see cref="InstitutionState.Apply"/>, as its grain does.</summary>
+    private async Task<int> RebuildInstitutionsAsync(CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, InstitutionState>(StringComparer.Ordinal);
+        await ScanAsync(SourceEvents[RebuildableIndex.Institutions], e =>
+        {
+            if (e.Data is IInstitutionEvent change && e.StreamKey is { } stream)
+            {
+                states[stream] = states.GetValueOrDefault(stream, InstitutionState.Initial).Apply(change);
+            }
+        }, cancellationToken);
+        var rows = states.Values.Where(s => s.IsRegistered).Select(s => new InstitutionListing
+        {
+            Id = s.Code, Name = s.Name, Kind = s.Kind, Prefecture = s.Prefecture, AcceptsCard = s.AcceptsCard,
+        }).ToArray();
+        return await ReplaceAsync(rows, cancellationToken);
+    }
+
+    private async Task<int> ReplaceAsync<T>(T[] rows, CancellationToken cancellationToken)
+        where T : notnull
+    {
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<T>(_ => true);
+        if (rows.Length > 0)
+        {
+            session.Store(rows);
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return rows.Length;
+    }
 
     private async Task<int> RebuildCertificatesAsync(CancellationToken cancellationToken)
     {
@@ -102,6 +248,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             {
                 visit(e);
             }
+            Current.Value?.Add(page.Count);
             if (page.Count < Page)
             {
                 return;

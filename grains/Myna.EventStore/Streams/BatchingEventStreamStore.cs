@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Logging;
+using Myna.EventStore.Integrity;
 
 namespace Myna.EventStore.Streams;
 
@@ -36,9 +37,14 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
     private readonly Task _writer;
 
     public BatchingEventStreamStore(IDocumentStore store, ILogger<BatchingEventStreamStore> logger)
+        : this(store, new ChainSealer(store), logger)
+    {
+    }
+
+    public BatchingEventStreamStore(IDocumentStore store, ChainSealer sealer, ILogger<BatchingEventStreamStore> logger)
     {
         _store = store;
-        _direct = new MartenEventStreamStore(store);
+        _direct = new MartenEventStreamStore(store, sealer);
         _logger = logger;
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -154,6 +160,7 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
         try
         {
             await using var session = _store.LightweightSession();
+            var seals = new List<ChainSealer.PendingSeal>(batch.Count);
             foreach (var pending in batch)
             {
                 var action = pending.ExpectedVersion == 0
@@ -166,8 +173,11 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
                     e.SetHeader(MartenEventStreamStore.ChannelHeader, pending.Metadata.Channel);
                     e.SetHeader(MartenEventStreamStore.FingerprintHeader, pending.Metadata.Fingerprint);
                 }
+                seals.Add(new ChainSealer.PendingSeal(pending.StreamKey, pending.ExpectedVersion, action.Events, pending.Metadata));
             }
+            var heads = await _direct.Sealer.SealAsync(seals);
             await session.SaveChangesAsync();
+            _direct.Sealer.Committed(heads);
             Interlocked.Increment(ref _transactions);
             Interlocked.Add(ref _appends, batch.Count);
             foreach (var pending in batch)

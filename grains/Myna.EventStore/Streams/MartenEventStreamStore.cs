@@ -1,12 +1,22 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
+using Myna.EventStore.Integrity;
 using Npgsql;
 
 namespace Myna.EventStore.Streams;
 
-public sealed class MartenEventStreamStore(IDocumentStore store) : IEventStreamStore
+public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sealer) : IEventStreamStore
 {
+    /// <summary>Seals appended events into their stream's hash chain (shared with the batching writer).</summary>
+    internal ChainSealer Sealer => sealer;
+
+    /// <summary>A store with its own seal cache (tools and tests; the silo shares one <see cref="ChainSealer"/>).</summary>
+    public MartenEventStreamStore(IDocumentStore store)
+        : this(store, new ChainSealer(store))
+    {
+    }
+
     internal const string ChannelHeader = "channel";
     internal const string FingerprintHeader = "command-fingerprint";
 
@@ -39,15 +49,11 @@ public sealed class MartenEventStreamStore(IDocumentStore store) : IEventStreamS
         session.SetHeader(FingerprintHeader, metadata.Fingerprint);
 
         var newVersion = expectedVersion + events.Count;
-        if (expectedVersion == 0)
-        {
-            session.Events.StartStream(streamKey, events.ToArray());
-        }
-        else
-        {
-            // Marten takes the version the stream will have *after* this append.
-            session.Events.Append(streamKey, newVersion, events.ToArray());
-        }
+        // Marten takes the version the stream will have *after* this append.
+        var action = expectedVersion == 0
+            ? session.Events.StartStream(streamKey, events.ToArray())
+            : session.Events.Append(streamKey, newVersion, events.ToArray());
+        var heads = await sealer.SealAsync([new ChainSealer.PendingSeal(streamKey, expectedVersion, action.Events, metadata)], cancellationToken);
 
         try
         {
@@ -57,6 +63,7 @@ public sealed class MartenEventStreamStore(IDocumentStore store) : IEventStreamS
         {
             throw new StreamConflictException(streamKey, expectedVersion, ex);
         }
+        sealer.Committed(heads);
         return newVersion;
     }
 

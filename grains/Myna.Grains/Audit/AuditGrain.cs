@@ -1,5 +1,14 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Myna.Domain.Campaigns;
+using Myna.Domain.Cards;
+using Myna.Domain.Clinics;
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Insurance;
+using Myna.Domain.Persons;
+using Myna.EventStore.Audit;
+using Myna.EventStore.Integrity;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Audit;
 using Myna.GrainInterfaces.Common;
@@ -9,9 +18,14 @@ namespace Myna.Grains.Audit;
 
 /// <summary>Reads stored histories for auditors. Read-only; holds nothing between calls.</summary>
 [StatelessWorker]
-public sealed class AuditGrain(IEventStreamStore store) : Grain, IAuditGrain
+public sealed class AuditGrain(
+    IEventStreamStore store,
+    IEventHistoryReader history,
+    ChainVerifier verifier,
+    CheckpointWriter checkpoints) : Grain, IAuditGrain
 {
     public const int MaxPageSize = 500;
+    private const int ScanChunk = 500;
 
     // Auditors replay histories; they do not need the numbers themselves, so event data is shown with
     // every Individual Number and resident record code masked to its last four digits.
@@ -20,24 +34,190 @@ public sealed class AuditGrain(IEventStreamStore store) : Grain, IAuditGrain
         Converters = { new JsonStringEnumConverter(), new MaskedConverter<IndividualNumber>(), new MaskedConverter<ResidentRecordCode>() },
     };
 
-    public async Task<Result<StreamPage>> ReadStream(StreamRef stream, long fromVersion, int limit)
+    /// <summary>
+    /// Each stream kind replayed with the state type (and so the Apply) its grain folds: there is no second
+    /// implementation of the rules for audit.
+    /// </summary>
+    private static readonly Dictionary<StreamKind, Func<IEnumerable<object>, object>> Replays = new()
     {
-        if (fromVersion < 1 || limit is < 1 or > MaxPageSize)
+        [StreamKind.Person] = Fold<PersonState, IPersonEvent>,
+        [StreamKind.Card] = Fold<CardState, ICardEvent>,
+        [StreamKind.Insurer] = Fold<InsurerState, IInsurerEvent>,
+        [StreamKind.Institution] = Fold<InstitutionState, IInstitutionEvent>,
+        [StreamKind.Ledger] = Fold<LedgerState, ILedgerEvent>,
+        [StreamKind.Campaign] = Fold<CampaignState, ICampaignEvent>,
+    };
+
+    private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
+
+    public async Task<Result<StreamPage>> ReadStream(StreamRef stream, HistoryQuery query)
+    {
+        if (query.FromVersion < 1 || query.Limit is < 1 or > MaxPageSize)
         {
             return DomainError.Validation("audit.invalid-page", $"fromVersion starts at 1 and limit is 1 to {MaxPageSize}.");
+        }
+        if (query.RecordedFrom is { } from && query.RecordedTo is { } to && to < from)
+        {
+            return DomainError.Validation("audit.invalid-period", "The period ends before it starts.");
         }
         var version = await store.GetVersionAsync(stream.Key);
         if (version == 0)
         {
-            return DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
+            return StreamNotFound;
         }
-        var events = await store.ReadAsync(stream.Key, fromVersion, limit + 1);
-        var page = events.Take(limit).Select(e => new RecordedEventView(
-            e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel,
-            JsonSerializer.Serialize(e.Data, e.Data.GetType(), AuditJson))).ToList();
-        long? next = events.Count > limit ? events[limit].Version : null;
-        return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, page, next));
+        var types = query.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
+        bool Matches(StoredEvent e) =>
+            (types is null || types.Contains(e.EventTypeName))
+            && (query.RecordedFrom is not { } from || e.RecordedAt >= from)
+            && (query.RecordedTo is not { } to || e.RecordedAt <= to);
+
+        // Read in chunks until a page and one more match are found (filters may skip many events).
+        var matches = new List<StoredEvent>(query.Limit + 1);
+        var next = query.FromVersion;
+        while (matches.Count <= query.Limit && next <= version)
+        {
+            var chunk = await store.ReadAsync(stream.Key, next, ScanChunk);
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+            matches.AddRange(chunk.Where(Matches).Take(query.Limit + 1 - matches.Count));
+            next = chunk[^1].Version + 1;
+        }
+        var page = matches.Take(query.Limit).Select(e => View(stream.Key, e)).ToList();
+        long? nextFrom = matches.Count > query.Limit ? matches[query.Limit].Version : null;
+        return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, page, nextFrom));
     }
+
+    public async Task<Result<IReadOnlyList<RecordedEventView>>> ReadCorrelation(Guid correlationId, int limit)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return DomainError.Validation("audit.invalid-page", $"limit is 1 to {MaxPageSize}.");
+        }
+        var events = await history.ByCorrelationAsync(correlationId, limit);
+        if (events.Count == 0)
+        {
+            return DomainError.NotFound("audit.correlation-not-found", "No events are recorded under this correlation id.");
+        }
+        return Result<IReadOnlyList<RecordedEventView>>.Ok(events.Select(e => View(e.StreamKey, e.Event)).ToList());
+    }
+
+    public async Task<Result<StateView>> StateAsOf(StreamRef stream, AsOfQuery query)
+    {
+        var events = await store.ReadAsync(stream.Key, 1);
+        if (events.Count == 0)
+        {
+            return StreamNotFound;
+        }
+        if (query.Version is { } version && (version < 0 || version > events[^1].Version))
+        {
+            return DomainError.Validation("audit.invalid-version", $"The stream has versions 1 to {events[^1].Version}.");
+        }
+        return Result<StateView>.Ok(Replay(stream, events, query));
+    }
+
+    public async Task<Result<TimelineComparison>> CompareTimelines(StreamRef stream, DateTimeOffset at)
+    {
+        var events = await store.ReadAsync(stream.Key, 1);
+        if (events.Count == 0)
+        {
+            return StreamNotFound;
+        }
+        var known = Replay(stream, events, new AsOfQuery(At: at, Timeline: Timeline.Known));
+        var effective = Replay(stream, events, new AsOfQuery(At: at, Timeline: Timeline.Effective));
+        var differences = new List<StateDifference>();
+        Diff("$", JsonNode.Parse(known.State), JsonNode.Parse(effective.State), differences);
+        // The corrections that make the difference: recorded after the moment, in effect at or before it.
+        var corrections = events
+            .Where(e => e.RecordedAt > at && e.Data is IRetroactiveEvent r && r.EffectiveFrom <= at)
+            .Select(e => View(stream.Key, e))
+            .ToList();
+        return Result<TimelineComparison>.Ok(new TimelineComparison(known, effective, differences, corrections));
+    }
+
+    public async Task<Result<StreamVerificationView>> VerifyStream(StreamRef stream)
+    {
+        var result = await verifier.VerifyStreamAsync(stream.Key);
+        return result is null ? StreamNotFound : Result<StreamVerificationView>.Ok(View(result, null));
+    }
+
+    public async Task<StoreVerificationView> VerifyAll()
+    {
+        var result = await verifier.VerifyAllAsync();
+        return new StoreVerificationView(result.VerifiedAt, result.StreamsChecked, result.StreamsIntact, result.EventsChecked,
+            result.LegacyEvents, result.CheckpointId, result.Broken.Select(b => View(b, result.CheckpointId)).ToList());
+    }
+
+    public async Task<CheckpointView> WriteCheckpoint()
+    {
+        var checkpoint = await checkpoints.WriteAsync();
+        return new CheckpointView(checkpoint.Id, checkpoint.TakenAt, checkpoint.MerkleRoot, checkpoint.Heads.Count);
+    }
+
+    private static StateView Replay(StreamRef stream, IReadOnlyList<StoredEvent> events, AsOfQuery query)
+    {
+        IEnumerable<StoredEvent> applied = (query.Version, query.At, query.Timeline) switch
+        {
+            ({ } version, _, _) => events.Where(e => e.Version <= version),
+            (null, { } at, Timeline.Known) => events.Where(e => e.RecordedAt <= at),
+            // In effect at T: everything known now; a correction counts from its effective date.
+            (null, { } at, _) => events.Where(e => (e.Data is IRetroactiveEvent r ? r.EffectiveFrom : e.RecordedAt) <= at),
+            _ => events,
+        };
+        var list = applied.ToList();
+        var state = Replays[stream.Kind](list.Select(e => e.Data));
+        return new StateView(
+            stream.Key,
+            list.Count > 0 ? list[^1].Version : 0,
+            list.Count,
+            list.Count > 0 ? list[^1].RecordedAt : null,
+            query.Version is null ? query.Timeline : Timeline.Known,
+            query.Version is null ? query.At : null,
+            JsonSerializer.Serialize(state, state.GetType(), AuditJson));
+    }
+
+    private static object Fold<TState, TEvent>(IEnumerable<object> events)
+        where TState : IAggregateState<TState, TEvent>
+        where TEvent : class =>
+        AggregateState.Fold(TState.Initial, events.OfType<TEvent>());
+
+    private static void Diff(string path, JsonNode? known, JsonNode? effective, List<StateDifference> differences)
+    {
+        switch (known, effective)
+        {
+            case (JsonObject a, JsonObject b):
+                foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key)))
+                {
+                    Diff($"{path}.{name}", a[name], b[name], differences);
+                }
+                break;
+            case (JsonArray a, JsonArray b):
+                for (var i = 0; i < Math.Max(a.Count, b.Count); i++)
+                {
+                    Diff($"{path}[{i}]", i < a.Count ? a[i] : null, i < b.Count ? b[i] : null, differences);
+                }
+                break;
+            default:
+                if (!JsonNode.DeepEquals(known, effective))
+                {
+                    differences.Add(new StateDifference(path, known?.ToJsonString(), effective?.ToJsonString()));
+                }
+                break;
+        }
+    }
+
+    private static RecordedEventView View(string streamKey, StoredEvent e) => new(
+        e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel,
+        JsonSerializer.Serialize(e.Data, e.Data.GetType(), AuditJson),
+        streamKey,
+        (e.Data as IDomainEvent)?.OccurredAt,
+        (e.Data as IDomainEvent)?.Actor,
+        (e.Data as IRetroactiveEvent)?.EffectiveFrom);
+
+    private static StreamVerificationView View(StreamVerification v, string? checkpoint) => new(
+        v.StreamKey, v.Intact, v.Events, v.LegacyEvents, v.FirstBadVersion,
+        v.Problem is { } p ? JsonNamingPolicy.KebabCaseLower.ConvertName(p.ToString()) : null, v.Detail, checkpoint);
 
     /// <summary>Writes a sensitive typed value as its <c>ToString()</c>, which these types keep masked.</summary>
     private sealed class MaskedConverter<T> : JsonConverter<T>

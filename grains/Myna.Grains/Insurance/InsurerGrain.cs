@@ -96,6 +96,12 @@ public sealed class InsurerGrain(
             : InsuranceRules.QualificationNotFound;
     }
 
+    public async Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidMemberQualification command) =>
+        await qualifications.FindAsync(command.QualificationId, Number.Value) is { } person
+            ? await GrainFactory.GetPerson(person).VoidQualification(context.FollowUp("void"),
+                new VoidQualification(command.QualificationId, Number, command.Reason))
+            : InsuranceRules.QualificationNotFound;
+
     public async Task<Result<InsuranceQualificationView>> ChangeCeiling(CommandContext context, ChangeCeilingCategory command)
     {
         if (InsurerDecider.CanOperate(Current) is { } refused)

@@ -10,15 +10,21 @@ public sealed class IndexMaintenanceGrain(IIndexRebuilder rebuilder, ILogger<Ind
 {
     public async Task<int> Rebuild(string index)
     {
-        var which = index switch
-        {
-            "person-match" => RebuildableIndex.PersonMatch,
-            "certificates" => RebuildableIndex.Certificates,
-            "devices" => RebuildableIndex.Devices,
-            _ => throw new ArgumentOutOfRangeException(nameof(index), "Unknown index."),
-        };
-        var rows = await rebuilder.RebuildAsync(which);
+        var rows = await rebuilder.RebuildAsync(Parse(index));
         logger.LogInformation("Index {Index} rebuilt from the streams: {Rows} rows", index, rows);
         return rows;
     }
+
+    /// <summary>The API's index names (<see cref="IIndexMaintenanceGrain.Indexes"/>) and the rebuilder's indexes.</summary>
+    internal static RebuildableIndex Parse(string index) => index switch
+    {
+        "person-match" => RebuildableIndex.PersonMatch,
+        "certificates" => RebuildableIndex.Certificates,
+        "devices" => RebuildableIndex.Devices,
+        "qualifications" => RebuildableIndex.Qualifications,
+        "confirmation-documents" => RebuildableIndex.ConfirmationDocuments,
+        "institutions" => RebuildableIndex.Institutions,
+        "numbers" => RebuildableIndex.Numbers,
+        _ => throw new ArgumentOutOfRangeException(nameof(index), "Unknown index."),
+    };
 }

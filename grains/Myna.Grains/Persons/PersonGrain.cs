@@ -77,6 +77,10 @@ public sealed class PersonGrain(
         Execute(context, command, state => Task.FromResult(InsuranceRules.End(state, command, Now, context.Actor)),
             state => Qualification(state, command.QualificationId));
 
+    public Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidQualification command) =>
+        Execute(context, command, state => Task.FromResult(InsuranceCorrections.Void(state, command, Now, context.Actor)),
+            _ => Result<QualificationVoidedReceipt>.Ok(new QualificationVoidedReceipt(command.QualificationId, command.Insurer)));
+
     public Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command) =>
         Execute(context, command, state => Task.FromResult(InsuranceRules.ChangeCeiling(state, command, Now, context.Actor)),
             state => Qualification(state, command.QualificationId));

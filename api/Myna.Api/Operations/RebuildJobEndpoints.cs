@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myna.Api.Auth;
+using Myna.Api.Commands;
+using Myna.Api.Errors;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Operations;
+
+namespace Myna.Api.Operations;
+
+public sealed record StartRebuildRequest(string? Index);
+
+public sealed record RebuildJobResponse(
+    Guid Id, string Index, string Status, long Processed, long Total, double Percent, double? EtaSeconds, int? Rows,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    public static RebuildJobResponse From(RebuildJobView v) => new(
+        v.JobId, v.Index, v.Status.ToString().ToLowerInvariant(), v.Processed, v.Total, v.Percent,
+        v.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds, 1) : null, v.Rows, v.StartedAt, v.FinishedAt, v.Error);
+}
+
+/// <summary>Operators and auditors rebuild any read model from the event store in the background and watch its progress.</summary>
+public static class RebuildJobEndpoints
+{
+    public static IEndpointRouteBuilder MapRebuildJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/operations/rebuild-jobs")
+            .WithTags("Operations")
+            .RequireAuthorization(Policies.AuditorOrOperator);
+        group.MapPost("/", Start).WithName("StartRebuildJob");
+        group.MapGet("/{jobId:guid}", Progress).WithName("GetRebuildJob");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<RebuildJobResponse>, ProblemHttpResult>> Start(StartRebuildRequest request, HttpContext http, IClusterClient grains)
+    {
+        if (request.Index is not { } index || !IIndexMaintenanceGrain.Indexes.Contains(index))
+        {
+            return ApiProblems.Problem(404, "index.not-found", "Rebuildable indexes: " + string.Join(", ", IIndexMaintenanceGrain.Indexes) + ".");
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        // A retried start (same Idempotency-Key) is the same job.
+        var id = CommandContext.DerivedId(context.CommandId, "rebuild-job");
+        var job = await grains.GetRebuildJob(id).Start(index);
+        return TypedResults.Accepted($"/v1/operations/rebuild-jobs/{id}", RebuildJobResponse.From(job));
+    }
+
+    private static async Task<Results<Ok<RebuildJobResponse>, ProblemHttpResult>> Progress(Guid jobId, IClusterClient grains)
+    {
+        var job = await grains.GetRebuildJob(jobId).GetProgress();
+        return job.Status == RebuildJobStatus.NotStarted
+            ? ApiProblems.Problem(404, "rebuild-job.not-found", "No rebuild job with this id is running or recently finished.")
+            : TypedResults.Ok(RebuildJobResponse.From(job));
+    }
+}

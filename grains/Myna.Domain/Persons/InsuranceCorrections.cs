@@ -1,0 +1,48 @@
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+using Myna.GrainInterfaces.Persons;
+
+namespace Myna.Domain.Persons;
+
+/// <summary>
+/// The insurer found that this qualification was linked to the wrong person: it never applied to this
+/// person. A correction with an effective date (from the qualification's first day, in Japan time), so an
+/// auditor can tell what was in effect from what the system knew at the time (e.g. what a clinic saw).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.insurance-qualification-voided.v1")]
+public sealed record InsuranceQualificationVoided(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid QualificationId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] DateTimeOffset EffectiveFrom,
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] Actor Actor) : IPersonEvent, IRetroactiveEvent;
+
+public static class InsuranceCorrections
+{
+    private static readonly TimeSpan JapanTime = TimeSpan.FromHours(9);
+
+    /// <summary>Only the qualification's own insurer voids it; the correction holds from its first day.</summary>
+    public static Decision<IPersonEvent> Void(PersonState state, VoidQualification command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        var reason = command.Reason?.Trim() ?? string.Empty;
+        if (reason.Length is 0 or > InsuranceRules.MaxReasonLength)
+        {
+            return DomainError.Validation("insurance.invalid-reason",
+                $"Give the reason for voiding the qualification (1 to {InsuranceRules.MaxReasonLength} characters).");
+        }
+        if (state.Qualifications.Find(q => q.Id == command.QualificationId && q.Insurer == command.Insurer) is not { } qualification)
+        {
+            return InsuranceRules.QualificationNotFound;
+        }
+        var effectiveFrom = new DateTimeOffset(qualification.ValidFrom.ToDateTime(TimeOnly.MinValue), JapanTime);
+        return Decision<IPersonEvent>.Accept(new InsuranceQualificationVoided(
+            state.Id, qualification.Id, qualification.Insurer, reason, effectiveFrom, now, actor));
+    }
+}

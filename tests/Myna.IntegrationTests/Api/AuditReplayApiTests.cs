@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Myna.Api.Auth;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+/// <summary>State as of a version or a moment, the correlation trail, filters, and the two timelines.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class AuditReplayApiTests(ApiFixture fixture)
+{
+    private HttpClient Auditor => fixture.ClientFor(Roles.Auditor);
+
+    internal static string At(DateTimeOffset t) => Uri.EscapeDataString(t.ToString("O", CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task As_of_each_version_equals_what_the_live_record_showed_then()
+    {
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
+        var live = new List<JsonElement> { await (await clerk.GetAsync($"/v1/persons/{id}")).Json() };
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
+        live.Add(await (await clerk.GetAsync($"/v1/persons/{id}")).Json());
+        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        live.Add(await (await clerk.GetAsync($"/v1/persons/{id}")).Json());
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区丸の内2-2-2", movedOn = "2026-11-01" });
+        live.Add(await (await clerk.GetAsync($"/v1/persons/{id}")).Json());
+
+        var history = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
+        foreach (var seen in live)
+        {
+            var version = seen.GetProperty("version").GetInt64();
+            var byVersion = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/state?version={version}")).Json();
+            var recordedAt = history.Single(e => e.GetProperty("version").GetInt64() == version).GetProperty("recordedAt").GetDateTimeOffset();
+            var byTime = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/state?at={At(recordedAt)}")).Json();
+            foreach (var replayed in new[] { byVersion, byTime })
+            {
+                Assert.Equal(version, replayed.GetProperty("version").GetInt64());
+                var state = replayed.GetProperty("state");
+                Assert.Equal(seen.Str("name"), state.GetProperty("items").Str("name"));
+                Assert.Equal(seen.Str("address"), state.GetProperty("items").Str("address"));
+                Assert.Equal(seen.Str("municipality"), state.Str("municipality"));
+                Assert.Equal("********" + number[^4..], state.Str("number"));
+            }
+        }
+        var latest = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/state")).Json();
+        Assert.Equal(live[^1].GetProperty("version").GetInt64(), latest.GetProperty("version").GetInt64());
+        Assert.Equal(live[^1].Str("address"), latest.GetProperty("state").GetProperty("items").Str("address"));
+        Assert.DoesNotContain(number, latest.GetRawText(), StringComparison.Ordinal);
+        var beyond = await Auditor.GetAsync($"/v1/audit/streams/person/{id}/state?version=999");
+        Assert.Equal("audit.invalid-version", (await beyond.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task History_shows_occurred_at_and_actor_and_filters_by_kind_and_period()
+    {
+        var clerk = fixture.ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" }, subject: "clerk-filter");
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都港区1", movedOn = "2026-10-01" });
+        var all = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都港区2", movedOn = "2026-11-01" });
+
+        var moves = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?type=person_moved_v1")).Json()).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(2, moves.Count);
+        Assert.All(moves, m => Assert.Equal("person_moved_v1", m.Str("type")));
+        Assert.Equal("clerk-filter", moves[0].GetProperty("actor").Str("subject"));
+        Assert.Equal("municipality", moves[0].GetProperty("actor").Str("role"));
+        Assert.NotEqual(JsonValueKind.Null, moves[0].GetProperty("occurredAt").ValueKind);
+        Assert.Equal($"person-{id}", moves[0].Str("stream"));
+
+        var until = all[^1].GetProperty("recordedAt").GetDateTimeOffset();
+        var early = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?type=person_moved_v1&to={At(until)}")).Json()).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("東京都港区1", Assert.Single(early).GetProperty("data").Str("newAddress"));
+        var late = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?from={At(until.AddTicks(10))}")).Json()).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("東京都港区2", Assert.Single(late).GetProperty("data").Str("newAddress"));
+        var inverted = await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?from={At(until)}&to={At(until.AddDays(-1))}");
+        Assert.Equal("audit.invalid-period", (await inverted.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_correlation_id_leads_to_every_event_of_the_request_across_streams()
+    {
+        var clerk = fixture.Municipality();
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        await clerk.PostJson($"/v1/persons/{person}/individual-number", new { });
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter", faceAuthentication = true })).Headers.Location!.ToString();
+        await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "AUDIT-1" });
+        await clerk.PostJson($"{card}/ready-for-pickup", new { });
+        var correlation = Guid.NewGuid();
+        var handover = new HttpRequestMessage(HttpMethod.Post, $"{card}/handover") { Content = System.Net.Http.Json.JsonContent.Create(new { pinsSet = false }) };
+        handover.Headers.Add("X-Correlation-Id", correlation.ToString());
+        (await clerk.SendAsync(handover)).EnsureSuccessStatusCode();
+
+        var trail = await (await Auditor.GetAsync($"/v1/audit/correlations/{correlation}/events")).Json();
+
+        var streams = trail.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains($"person-{person}", streams);
+        Assert.Contains($"card-{card.Split('/')[^1]}", streams);
+        var events = trail.GetProperty("events").EnumerateArray().ToList();
+        Assert.Contains(events, e => e.Str("type") == "card_handed_over_v1");
+        Assert.Contains(events, e => e.Str("type") == "active_card_changed_v1");
+        Assert.All(events, e => Assert.Equal(correlation.ToString(), e.Str("correlationId")));
+        var sequences = events.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(HttpStatusCode.NotFound, (await Auditor.GetAsync($"/v1/audit/correlations/{Guid.NewGuid()}/events")).StatusCode);
+    }
+
+    /// <summary>
+    /// Issue example: a qualification linked to the wrong person at T1, a clinic's check at T2, the insurer's
+    /// correction at T3. As known at T2 the link is there (what the clinic saw); as in effect at T2, asked
+    /// after T3, there is none; the comparison names the difference and the correction.
+    /// </summary>
+    [Fact]
+    public async Task The_two_timelines_tell_what_a_clinic_saw_from_what_was_in_effect()
+    {
+        var world = new ClinicWorld(fixture);
+        var (insurerNumber, insurer) = await world.Insurer();
+        var wrongPerson = await world.Patient();
+        var qualification = await world.Enrol(insurer, insurerNumber, wrongPerson);
+        await world.RegisterForInsurance(wrongPerson);
+        var clinic = await world.Reception();
+        var check = await (await ClinicWorld.CheckWithPin(clinic, wrongPerson)).Json();
+        Assert.True(check.GetProperty("eligible").GetBoolean());
+        var ledger = (await (await Auditor.GetAsync($"/v1/audit/streams/ledger/{wrongPerson.PersonId}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
+        var seen = Assert.Single(ledger, e => e.Str("type") == "eligibility_checked_v1");
+        Assert.Equal(clinic.Institution, seen.GetProperty("data").Str("institution"));
+        var t2 = seen.GetProperty("recordedAt").GetDateTimeOffset();
+
+        var voided = await insurer.PostJson($"/v1/insurers/{insurerNumber}/qualifications/{qualification}/voiding", new { reason = "linked to the wrong person" });
+        Assert.Equal(HttpStatusCode.OK, voided.StatusCode);
+
+        var known = await (await Auditor.GetAsync($"/v1/audit/streams/person/{wrongPerson.PersonId}/state?at={At(t2)}&timeline=known")).Json();
+        var knownQualification = Assert.Single(known.GetProperty("state").GetProperty("qualifications").EnumerateArray());
+        Assert.Equal(qualification, knownQualification.Str("id"));
+        var effective = await (await Auditor.GetAsync($"/v1/audit/streams/person/{wrongPerson.PersonId}/state?at={At(t2)}&timeline=effective")).Json();
+        Assert.Empty(effective.GetProperty("state").GetProperty("qualifications").EnumerateArray());
+        Assert.Equal("effective", effective.Str("timeline"));
+
+        var comparison = await (await Auditor.GetAsync($"/v1/audit/streams/person/{wrongPerson.PersonId}/timelines?at={At(t2)}")).Json();
+        var difference = Assert.Single(comparison.GetProperty("differences").EnumerateArray());
+        Assert.Equal("$.qualifications[0]", difference.Str("path"));
+        Assert.Equal(qualification, difference.GetProperty("known").Str("id"));
+        Assert.Equal(JsonValueKind.Null, difference.GetProperty("effective").ValueKind);
+        var correction = Assert.Single(comparison.GetProperty("corrections").EnumerateArray());
+        Assert.Equal("insurance_qualification_voided_v1", correction.Str("type"));
+        Assert.Equal(insurerNumber, correction.GetProperty("data").Str("insurer"));
+        Assert.Equal("insurer", correction.GetProperty("actor").Str("role"));
+        Assert.True(correction.GetProperty("effectiveFrom").GetDateTimeOffset() <= t2);
+        Assert.True(correction.GetProperty("recordedAt").GetDateTimeOffset() > t2);
+
+        // From now on the clinic sees no qualification, and the current state agrees with "in effect".
+        var after = await (await ClinicWorld.CheckWithPin(clinic, wrongPerson)).Json();
+        Assert.False(after.GetProperty("eligible").GetBoolean());
+        var now = await (await Auditor.GetAsync($"/v1/audit/streams/person/{wrongPerson.PersonId}/state")).Json();
+        Assert.Empty(now.GetProperty("state").GetProperty("qualifications").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Only_the_qualifications_insurer_voids_it_and_bad_queries_are_refused()
+    {
+        var world = new ClinicWorld(fixture);
+        var (insurerNumber, insurer) = await world.Insurer();
+        var (otherNumber, other) = await world.Insurer();
+        var patient = await world.Patient();
+        var qualification = await world.Enrol(insurer, insurerNumber, patient);
+
+        var foreign = await other.PostJson($"/v1/insurers/{otherNumber}/qualifications/{qualification}/voiding", new { reason = "wrong" });
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        var noReason = await insurer.PostJson($"/v1/insurers/{insurerNumber}/qualifications/{qualification}/voiding", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal("audit.invalid-timeline", (await (await Auditor.GetAsync($"/v1/audit/streams/person/{patient.PersonId}/state?at=2026-01-01T00:00:00Z&timeline=sideways")).Json()).Str("code"));
+        Assert.Equal("audit.invalid-moment", (await (await Auditor.GetAsync($"/v1/audit/streams/person/{patient.PersonId}/timelines")).Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Municipality().GetAsync($"/v1/audit/streams/person/{patient.PersonId}/state")).StatusCode);
+    }
+}
