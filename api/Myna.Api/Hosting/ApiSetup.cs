@@ -12,6 +12,7 @@ using Myna.Api.Cards;
 using Myna.Api.Clinics;
 using Myna.Api.Insurance;
 using Myna.Api.Kiosks;
+using Myna.Api.Income;
 using Myna.Api.Medical;
 using Myna.Api.Disasters;
 using Myna.Api.Procedures;
@@ -133,6 +134,7 @@ public static class ApiSetup
         app.MapMedicalEndpoints();
         app.MapDisasterEndpoints();
         app.MapProcedureEndpoints();
+        app.MapIncomeEndpoints();
         app.MapRebuildJobEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {

@@ -86,6 +86,9 @@ public static class PortalEndpoints
             .WithSummary($"Who looked at the data of {whose}: newest first, keyset-paged")
             .WithDescription("Every read by a clinic (institution), agency, app or proxy and every number reveal (resident). Filter with kind=institution,agency,app,proxy,resident and from/to (recorded time, ISO 8601); page with before=next.")
             .WithExamples(null, Examples.AccessLog);
+        group.MapGet("/income-information", Income).WithName("GetIncomeInformation" + suffix).AsPortalRead()
+            .WithSummary($"Income and taxation summaries of {whose}, newest fiscal year first")
+            .WithDescription("Fed yearly by the tax agency or recorded by the municipality that assessed resident tax; the latest assessment of a year is the one shown.");
         group.MapGet("/notifications", Notifications).WithName("GetNotifications" + suffix).AsPortalRead()
             .WithSummary("Notifications: card and certificate expiry and renewal windows, insurance changes, logins from a new place, expiring consents")
             .WithExamples(null, Examples.Notifications);
@@ -227,6 +230,19 @@ public static class PortalEndpoints
         var insurance = await grains.GetPerson(caller.Person).GetInsurance();
         var overview = await grains.GetPortal(caller.Person).GetOverview();
         return TypedResults.Ok(NotificationsOf(await CardsAsync(grains, insurance), insurance, overview, clock));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<IncomeSummaryView>>, ProblemHttpResult>> Income(HttpContext http, IClusterClient grains)
+    {
+        var (caller, refused) = await PortalAccess.ResolveAsync(http, grains, PortalNeed.View, "income-information");
+        if (caller is null)
+        {
+            return refused!;
+        }
+        var profile = await grains.GetPerson(caller.Person).GetProfile();
+        return profile.IsSuccess
+            ? TypedResults.Ok<IReadOnlyList<IncomeSummaryView>>(profile.Value!.IncomeSummaries.OrderByDescending(y => y.FiscalYear).ToList())
+            : profile.Error!.ToProblem();
     }
 
     private static async Task<Results<Ok<ConsentsResponse>, ProblemHttpResult>> Consents(HttpContext http, IClusterClient grains)

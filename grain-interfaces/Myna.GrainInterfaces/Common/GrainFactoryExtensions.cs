@@ -50,6 +50,8 @@ public static class GrainFactoryExtensions
 
     public static IMedicalFeedGrain GetMedicalFeed(this IGrainFactory grains) => grains.GetGrain<IMedicalFeedGrain>(0);
 
+    public static IIncomeFeedGrain GetIncomeFeed(this IGrainFactory grains) => grains.GetGrain<IIncomeFeedGrain>(0);
+
     public static IClinicMedicalReaderGrain GetClinicMedicalReader(this IGrainFactory grains) => grains.GetGrain<IClinicMedicalReaderGrain>(0);
 
     public static IDisasterGrain GetDisaster(this IGrainFactory grains, Guid id) => grains.GetGrain<IDisasterGrain>(id);

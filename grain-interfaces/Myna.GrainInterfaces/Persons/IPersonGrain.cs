@@ -44,6 +44,10 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("RecordIncomeSummary")]
     Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command);
 
+    /// <summary>The tax agency's feed: the years of one batch for this person, recorded under the batch's derived command id.</summary>
+    [Alias("RecordAssessedIncome")]
+    Task<Result<PersonProfile>> RecordAssessedIncome(CommandContext context, RecordAssessedIncome command);
+
     /// <summary>Checks presented documents for a procedure; the check itself is on the person's ledger.</summary>
     [Alias("VerifyIdentity")]
     Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, VerifyIdentity command);

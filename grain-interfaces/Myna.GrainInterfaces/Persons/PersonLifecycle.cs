@@ -63,6 +63,13 @@ public sealed record RecordIncomeSummary(
     [property: Id(2)] long TaxableIncomeYen,
     [property: Id(3)] MunicipalityCode Municipality);
 
+/// <summary>
+/// The tax agency's assessment of one person for one or more fiscal years, from one feed batch. Each year
+/// replaces that year's figures, whoever recorded them before (the latest assessment is the one in force).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-assessed-income")]
+public sealed record RecordAssessedIncome([property: Id(0)] IReadOnlyList<IncomeSummaryView> Years);
+
 [GenerateSerializer, Immutable, Alias("myna.disability-certificate")]
 public sealed record DisabilityCertificateView(
     [property: Id(0)] string CertificateNumber,

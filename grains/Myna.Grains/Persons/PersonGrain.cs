@@ -126,6 +126,9 @@ public sealed class PersonGrain(
     public Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command) =>
         Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor));
 
+    public Task<Result<PersonProfile>> RecordAssessedIncome(CommandContext context, RecordAssessedIncome command) =>
+        Change(context, command, state => IncomeRules.RecordAssessed(state, command, Now, context.Actor));
+
     public Task<Result<IdentityVerificationResult>> VerifyIdentity(CommandContext context, VerifyIdentity command)
     {
         // The outcome is a pure function of the state and the documents, so a retried check answers the same.

@@ -130,6 +130,44 @@ public class PersonLifecycleSpecs
         Assert.Equal("person.invalid-fiscal-year", IncomeRules.Record(state, new RecordIncomeSummary(2030, 100, 50, Chiyoda), Now, Clerk).Error?.Code);
     }
 
+    private static readonly Actor TaxAgency = new("nta-feed", "agency", "tax-office");
+
+    [Fact]
+    public void The_tax_agency_s_years_replace_the_municipality_s_and_are_recorded_in_year_order()
+    {
+        var state = Given(Registered(), new IncomeSummaryRecorded(Id, 2025, 5_000_000, 3_000_000, Now, Clerk));
+        var decision = IncomeRules.RecordAssessed(state,
+            new RecordAssessedIncome([new IncomeSummaryView(2025, 5_300_000, 3_200_000), new IncomeSummaryView(2024, 4_900_000, 2_900_000)]), Now, TaxAgency);
+
+        Assert.Equal(
+            [new IncomeSummaryRecorded(Id, 2024, 4_900_000, 2_900_000, Now, TaxAgency), new IncomeSummaryRecorded(Id, 2025, 5_300_000, 3_200_000, Now, TaxAgency)],
+            decision.Events);
+        Assert.Equal(
+            [new IncomeSummaryView(2024, 4_900_000, 2_900_000), new IncomeSummaryView(2025, 5_300_000, 3_200_000)],
+            AggregateState.Fold(state, decision.Events).IncomeSummaries.OrderBy(y => y.FiscalYear));
+    }
+
+    [Fact]
+    public void A_final_assessment_is_recorded_after_the_record_was_closed_but_never_for_an_unregistered_person()
+    {
+        var years = new RecordAssessedIncome([new IncomeSummaryView(2026, 1_000_000, 400_000)]);
+        Assert.Single(IncomeRules.RecordAssessed(Given(Registered(), Closed()), years, Now, TaxAgency).Events);
+        Assert.Equal("person.not-found", IncomeRules.RecordAssessed(PersonState.Initial, years, Now, TaxAgency).Error?.Code);
+    }
+
+    [Fact]
+    public void A_tax_agency_batch_is_refused_whole_for_a_repeated_year_or_bad_figures()
+    {
+        var state = Given(Registered());
+        Assert.Equal("person.invalid-fiscal-year", IncomeRules.RecordAssessed(state,
+            new RecordAssessedIncome([new IncomeSummaryView(2025, 1, 1), new IncomeSummaryView(2025, 2, 2)]), Now, TaxAgency).Error?.Code);
+        Assert.Equal("person.invalid-income", IncomeRules.RecordAssessed(state,
+            new RecordAssessedIncome([new IncomeSummaryView(2025, 1, 1), new IncomeSummaryView(2024, 100, 200)]), Now, TaxAgency).Error?.Code);
+        Assert.Equal("person.invalid-fiscal-year", IncomeRules.RecordAssessed(state,
+            new RecordAssessedIncome([new IncomeSummaryView(2015, 1, 1)]), Now, TaxAgency).Error?.Code);
+        Assert.Equal("person.invalid-years", IncomeRules.RecordAssessed(state, new RecordAssessedIncome([]), Now, TaxAgency).Error?.Code);
+    }
+
     [Fact]
     public void Agencies_get_only_their_items_and_refusals_are_recorded()
     {
