@@ -54,6 +54,8 @@ internal static class Examples
         new LedgerEntryResponse(10, Now.AddDays(-1), "institution", "1310012345", "eligibility-check:eligible", "reception (pin)", false),
     ], 10);
 
+    public static readonly IncomeSummaryView[] Income = [new(2025, 5_300_000, 3_200_000), new(2024, 4_900_000, 2_900_000)];
+
     public static readonly AppResponse App = new("kakeibo-app", "家計簿アプリ", [AppItem.InsuranceQualifications, AppItem.IncomeSummary], Now);
 
     public static readonly AppDataResponse AppData = new("abcdefghijklmnopqrstuvwxyz234567", AppItem.InsuranceQualifications, null, [Qualification], null, null);

@@ -88,7 +88,8 @@ public static class PortalEndpoints
             .WithExamples(null, Examples.AccessLog);
         group.MapGet("/income-information", Income).WithName("GetIncomeInformation" + suffix).AsPortalRead()
             .WithSummary($"Income and taxation summaries of {whose}, newest fiscal year first")
-            .WithDescription("Fed yearly by the tax agency or recorded by the municipality that assessed resident tax; the latest assessment of a year is the one shown.");
+            .WithDescription("Fed yearly by the tax agency or recorded by the municipality that assessed resident tax; the latest assessment of a year is the one shown.")
+            .WithExamples(null, Examples.Income);
         group.MapGet("/notifications", Notifications).WithName("GetNotifications" + suffix).AsPortalRead()
             .WithSummary("Notifications: card and certificate expiry and renewal windows, insurance changes, logins from a new place, expiring consents")
             .WithExamples(null, Examples.Notifications);

@@ -39,7 +39,7 @@ public sealed class SuspensionCampaignGrain(
             ? await batches.CardsOfBatchAsync(command.ChipBatch?.Trim() ?? string.Empty)
             : [];
         var result = await Execute(context, command,
-            state => Task.FromResult(CampaignRules.Start(state, Id, command, targets, Now, context.Actor)),
+            state => CampaignRules.Start(state, Id, command, targets, Now, context.Actor),
             state => Result<CampaignProgress>.Ok(CampaignRules.ToProgress(state)));
         if (result.IsSuccess && !Current.Completed)
         {

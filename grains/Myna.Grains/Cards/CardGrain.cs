@@ -262,7 +262,7 @@ public sealed class CardGrain(
 
     private Task<Result<CardView>> Change<TCommand>(CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, state => Task.FromResult(decide(state)), View);
+        Execute(context, command, decide, View);
 
     private Result<CardView> View(CardState state) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : Result<CardView>.Ok(CardDecider.ToView(state, Today, Version));

@@ -40,7 +40,7 @@ public sealed class InstitutionGrain(
     private async Task<Result<InstitutionView>> Change<TCommand>(CommandContext context, TCommand command, Func<InstitutionState, Decision<IInstitutionEvent>> decide)
         where TCommand : notnull
     {
-        var result = await Execute(context, command, state => Task.FromResult(decide(state)), View);
+        var result = await Execute(context, command, decide, View);
         if (result.IsSuccess)
         {
             // After confirmation only, and idempotent: the listing is rewritten from the confirmed state.

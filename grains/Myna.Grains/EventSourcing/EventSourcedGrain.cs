@@ -79,6 +79,15 @@ public abstract class EventSourcedGrain<TState, TEvent> :
     /// </summary>
     protected bool IsRetry(CommandContext context) => State.FindReceipt(context.CommandId) is not null;
 
+    /// <summary>The command pattern for a decision that needs nothing but the confirmed state.</summary>
+    protected Task<Result<TReply>> Execute<TCommand, TReply>(
+        CommandContext context,
+        TCommand command,
+        Func<TState, Decision<TEvent>> decide,
+        Func<TState, Result<TReply>> reply)
+        where TCommand : notnull =>
+        Execute(context, command, state => Task.FromResult(decide(state)), reply);
+
     /// <summary>
     /// The one command pattern: idempotency check → decide on the confirmed state → raise → confirm →
     /// reply. Side effects (snapshots) only after confirmation.

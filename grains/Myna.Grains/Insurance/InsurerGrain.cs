@@ -186,7 +186,7 @@ public sealed class InsurerGrain(
 
     private Task<Result<InsurerView>> Change<TCommand>(CommandContext context, TCommand command, Func<InsurerState, Decision<IInsurerEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, state => Task.FromResult(decide(state)), View);
+        Execute(context, command, decide, View);
 
     private Result<InsurerView> View(InsurerState state) =>
         state.Status == InsurerStatus.None ? InsurerErrors.NotFound : Result<InsurerView>.Ok(InsurerDecider.ToView(state, Version));

@@ -70,24 +70,24 @@ public sealed class PersonGrain(
         await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor)));
 
     public Task<Result<InsuranceQualificationView>> AcquireQualification(CommandContext context, AcquireQualification command) =>
-        Execute(context, command, state => Task.FromResult(InsuranceRules.Acquire(state, command, Now, context.Actor)),
+        Execute(context, command, state => InsuranceRules.Acquire(state, command, Now, context.Actor),
             state => Qualification(state, command.QualificationId));
 
     public Task<Result<InsuranceQualificationView>> EndQualification(CommandContext context, EndQualification command) =>
-        Execute(context, command, state => Task.FromResult(InsuranceRules.End(state, command, Now, context.Actor)),
+        Execute(context, command, state => InsuranceRules.End(state, command, Now, context.Actor),
             state => Qualification(state, command.QualificationId));
 
     public Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidQualification command) =>
-        Execute(context, command, state => Task.FromResult(InsuranceCorrections.Void(state, command, Now, context.Actor)),
+        Execute(context, command, state => InsuranceCorrections.Void(state, command, Now, context.Actor),
             _ => Result<QualificationVoidedReceipt>.Ok(new QualificationVoidedReceipt(command.QualificationId, command.Insurer)));
 
     public Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command) =>
-        Execute(context, command, state => Task.FromResult(InsuranceRules.ChangeCeiling(state, command, Now, context.Actor)),
+        Execute(context, command, state => InsuranceRules.ChangeCeiling(state, command, Now, context.Actor),
             state => Qualification(state, command.QualificationId));
 
     public Task<Result<ConfirmationDocumentView>> RecordConfirmationDocument(CommandContext context, RecordConfirmationDocument command) =>
         Execute(context, command,
-            state => Task.FromResult(InsuranceRules.IssueDocument(state, command, DateOnly.FromDateTime(Now.UtcDateTime), Now, context.Actor)),
+            state => InsuranceRules.IssueDocument(state, command, DateOnly.FromDateTime(Now.UtcDateTime), Now, context.Actor),
             state => state.ConfirmationDocuments.Find(d => d.DocumentNumber == command.DocumentNumber) is { } document
                 ? Result<ConfirmationDocumentView>.Ok(document)
                 : InsuranceRules.QualificationNotFound);
@@ -155,26 +155,26 @@ public sealed class PersonGrain(
 
     public Task<Result<AgencyCode>> RecordAgencyCodeIssued(CommandContext context, string agency, AgencyCode code) =>
         Execute(context, new AgencyCodeIssue(agency, code.Value),
-            state => Task.FromResult(AgencySharing.RecordCodeIssued(state, agency, code, Now, context.Actor)),
+            state => AgencySharing.RecordCodeIssued(state, agency, code, Now, context.Actor),
             _ => Result<AgencyCode>.Ok(code));
 
     public Task<Result<ProvidedData>> ProvideData(CommandContext context, AgencyCode code, ProvideData request) =>
         Execute(context, request,
-            state => Task.FromResult(AgencySharing.Provide(state, request, Now, context.Actor)),
+            state => AgencySharing.Provide(state, request, Now, context.Actor),
             state => AgencySharing.Allows(request.Agency, request.Item)
                 ? Result<ProvidedData>.Ok(AgencySharing.Answer(state, code, request.Item, DateOnly.FromDateTime(Now.UtcDateTime)))
                 : AgencySharing.NotAllowed);
 
     public Task<Result<Myna.GrainInterfaces.Cards.ActiveCardChange>> RegisterActiveCard(CommandContext context, CardId card) =>
         Execute(context, new ActiveCardRegistration(card.Value),
-            state => Task.FromResult(PersonDecider.RegisterActiveCard(state, card, Now, context.Actor)),
+            state => PersonDecider.RegisterActiveCard(state, card, Now, context.Actor),
             state => Result<Myna.GrainInterfaces.Cards.ActiveCardChange>.Ok(
                 new(card, state.ActiveCard == card ? state.PreviousActiveCard : null)));
 
     public async Task<Result<KioskDocument>> IssueKioskCertificate(CommandContext context, IssueKioskCertificate command)
     {
         var result = await Execute(context, command,
-            state => Task.FromResult(KioskIssuanceRules.Issue(state, command, Now, context.Actor)),
+            state => KioskIssuanceRules.Issue(state, command, Now, context.Actor),
             state => KioskIssuanceRules.Reply(state, command, Now));
         if (result.Value is { } document)
         {
@@ -247,7 +247,7 @@ public sealed class PersonGrain(
             if (outcome.IsSuccess || outcome.Error!.Code == CardErrors.Abolished.Code || outcome.Error.Code == CardErrors.NotFound.Code)
             {
                 await Execute(context.FollowUp("completed"), new CardReactionDone(reaction.Number),
-                    state => Task.FromResult(PersonDecider.CompleteCardReaction(state, reaction.Number, Now, System)),
+                    state => PersonDecider.CompleteCardReaction(state, reaction.Number, Now, System),
                     _ => Result<long>.Ok(reaction.Number));
             }
         }
@@ -274,7 +274,7 @@ public sealed class PersonGrain(
 
     private Task<Result<PersonProfile>> Change<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, state => Task.FromResult(decide(state)), Profile);
+        Execute(context, command, decide, Profile);
 
     private Result<PersonProfile> Profile(PersonState state) =>
         state.IsRegistered ? Result<PersonProfile>.Ok(PersonDecider.ToProfile(state, Version)) : PersonErrors.NotRegistered;

@@ -22,7 +22,7 @@ public sealed class AppGrain(
 
     public Task<Result<AppView>> Register(CommandContext context, RegisterApp command) =>
         Execute(context, command,
-            state => Task.FromResult(AppDecider.Register(state, AppId, command, Now, context.Actor)),
+            state => AppDecider.Register(state, AppId, command, Now, context.Actor),
             state => AppDecider.ToView(state, Version));
 
     public Task<Result<AppView>> Get() => Task.FromResult(AppDecider.ToView(Current, Version));

@@ -25,7 +25,7 @@ public sealed class PortalGrain(
 
     public Task<Result<PortalSessionView>> StartSession(CommandContext context, StartPortalSession command) =>
         Execute(context, command,
-            state => Task.FromResult(PortalDecider.StartSession(state, Id, command, Now, context.Actor)),
+            state => PortalDecider.StartSession(state, Id, command, Now, context.Actor),
             state => PortalDecider.SessionAnswer(state, Id, command.SessionId));
 
     public Task<Result<PortalSessionView>> RefreshSession(CommandContext context, RefreshPortalSession command) =>
@@ -42,7 +42,7 @@ public sealed class PortalGrain(
 
     public Task<Result<PortalSessionView>> EndSession(CommandContext context, EndPortalSession command) =>
         Execute(context, command,
-            state => Task.FromResult(PortalDecider.EndSession(state, Id, command, Now, context.Actor)),
+            state => PortalDecider.EndSession(state, Id, command, Now, context.Actor),
             state => state.FindSession(command.SessionId) is { } s
                 ? Result<PortalSessionView>.Ok(PortalDecider.ToView(Id, s))
                 : PortalErrors.SessionNotFound);
@@ -58,7 +58,7 @@ public sealed class PortalGrain(
 
     public Task<Result<AppConsentView>> RevokeAppConsent(CommandContext context, RevokeAppConsent command) =>
         Execute(context, command,
-            state => Task.FromResult(PortalDecider.RevokeConsent(state, Id, command, Now, context.Actor)),
+            state => PortalDecider.RevokeConsent(state, Id, command, Now, context.Actor),
             state => Consent(state, command.ConsentId));
 
     public Task<Result<ProxyView>> AppointProxy(CommandContext context, AppointProxy command) =>
@@ -73,7 +73,7 @@ public sealed class PortalGrain(
 
     public Task<Result<IReadOnlyList<ProxyView>>> RemoveProxy(CommandContext context, RemoveProxy command) =>
         Execute(context, command,
-            state => Task.FromResult(PortalDecider.RemoveProxy(state, Id, command, Now, context.Actor)),
+            state => PortalDecider.RemoveProxy(state, Id, command, Now, context.Actor),
             state => Result<IReadOnlyList<ProxyView>>.Ok(state.Proxies.Select(PortalDecider.ToView).ToList()));
 
     public Task<PortalOverview> GetOverview() => Task.FromResult(PortalDecider.Overview(Current, Now));

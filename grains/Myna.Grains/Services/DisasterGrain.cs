@@ -34,7 +34,7 @@ public sealed class DisasterGrain(
     private async Task<Result<DisasterView>> Change<TCommand>(CommandContext context, TCommand command, Func<DisasterState, Decision<IDisasterEvent>> decide)
         where TCommand : notnull
     {
-        var result = await Execute(context, command, state => Task.FromResult(decide(state)), View);
+        var result = await Execute(context, command, decide, View);
         if (result.IsSuccess)
         {
             // After confirmation only, and idempotent: the directory is rewritten from the confirmed state.

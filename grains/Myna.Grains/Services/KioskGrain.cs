@@ -31,7 +31,7 @@ public sealed class KioskGrain(
 
     private Task<Result<KioskView>> Change<TCommand>(CommandContext context, TCommand command, Func<KioskState, Decision<IKioskEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, state => Task.FromResult(decide(state)), View);
+        Execute(context, command, decide, View);
 
     private Result<KioskView> View(KioskState state) =>
         state.IsRegistered ? Result<KioskView>.Ok(KioskRules.ToView(state, Version)) : KioskRules.NotFound;

@@ -27,7 +27,7 @@ public sealed class MedicalRecordGrain(
     {
         var before = Current.Records.Count;
         return Execute(context, command,
-            state => Task.FromResult(MedicalRules.Receive(state, Id, command, Now, context.Actor)),
+            state => MedicalRules.Receive(state, Id, command, Now, context.Actor),
             state => Result<int>.Ok(Math.Max(0, state.Records.Count - before)));
     }
 

@@ -114,7 +114,7 @@ public sealed class ProcedureGrain(
     private async Task<Result<ProcedureView>> Change<TCommand>(CommandContext context, TCommand command, Func<ProcedureState, Decision<IProcedureEvent>> decide)
         where TCommand : notnull
     {
-        var result = await Execute(context, command, state => Task.FromResult(decide(state)),
+        var result = await Execute(context, command, decide,
             state => state.IsSubmitted ? Result<ProcedureView>.Ok(ProcedureRules.ToView(state, Version)) : ProcedureRules.NotFound);
         if (result.IsSuccess)
         {
