@@ -22,6 +22,8 @@ public sealed record UpdateDisabilityCertificateRequest(string? Grade, DateOnly?
 
 public sealed record ExpireDisabilityCertificateRequest(DateOnly? ExpiredOn);
 
+public sealed record ErasePersonalDataRequest(string? LegalBasis);
+
 public sealed record RecordIncomeSummaryRequest(int? FiscalYear, long? TotalIncomeYen, long? TaxableIncomeYen);
 
 public sealed record PresentedDocumentRequest(PresentedDocumentKind? Kind, string? IndividualNumber, string? Name, string? Address);

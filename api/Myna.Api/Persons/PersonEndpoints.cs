@@ -28,6 +28,8 @@ public static class PersonEndpoints
         group.MapPut("/{personId}/disability-certificates/{certificateNumber}", UpdateCertificate).WithName("UpdateDisabilityCertificate");
         group.MapPost("/{personId}/disability-certificates/{certificateNumber}/expiry", ExpireCertificate).WithName("ExpireDisabilityCertificate");
         group.MapPost("/{personId}/income-summaries", RecordIncome).WithName("RecordIncomeSummary");
+        group.MapPost("/{personId}/personal-data-erasure", Erase).WithName("ErasePersonalData")
+            .WithSummary("Erase the personal data of a closed resident record (crypto-shredding: the person's key is destroyed)");
         group.MapPost("/{personId}/identity-verifications", VerifyIdentity).WithName("VerifyIdentity");
         // The number travels in the body, never in a URL (URLs end up in access logs).
         group.MapPost("/lookup", LookupByNumber).WithName("LookupPersonByNumber");
@@ -213,6 +215,15 @@ public static class PersonEndpoints
     }
 
     /// <summary>The shared shape of a clerk's command on one person: parse, validate, command context, call, map.</summary>
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Erase(
+        string personId, ErasePersonalDataRequest request, HttpContext http)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.LegalBasis, "legalBasis");
+        return OnPerson(personId, http, errors, (grain, context) => grain.ErasePersonalData(context,
+            new ErasePersonalData(request.LegalBasis!, Municipality(http.User))));
+    }
+
     private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> OnPerson(
         string personId, HttpContext http, RequestErrors errors, Func<IPersonGrain, CommandContext, Task<Result<PersonProfile>>> call)
     {

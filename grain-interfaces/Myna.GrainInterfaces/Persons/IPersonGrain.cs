@@ -45,6 +45,10 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command);
 
     /// <summary>The tax agency's feed: the years of one batch for this person, recorded under the batch's derived command id.</summary>
+    /// <summary>Erases the personal data of a closed record for ever (its key is destroyed); the events stay.</summary>
+    [Alias("ErasePersonalData")]
+    Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command);
+
     [Alias("RecordAssessedIncome")]
     Task<Result<PersonProfile>> RecordAssessedIncome(CommandContext context, RecordAssessedIncome command);
 

@@ -70,6 +70,10 @@ public sealed record RecordIncomeSummary(
 [GenerateSerializer, Immutable, Alias("myna.cmd.record-assessed-income")]
 public sealed record RecordAssessedIncome([property: Id(0)] IReadOnlyList<IncomeSummaryView> Years);
 
+/// <summary>Erase the personal data of a closed resident record (the law's retention ended, or an order): its key is destroyed.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.erase-personal-data")]
+public sealed record ErasePersonalData([property: Id(0)] string LegalBasis, [property: Id(1)] MunicipalityCode Municipality);
+
 [GenerateSerializer, Immutable, Alias("myna.disability-certificate")]
 public sealed record DisabilityCertificateView(
     [property: Id(0)] string CertificateNumber,

@@ -36,7 +36,7 @@ public sealed record IndividualNumberAssigned(
 [GenerateSerializer, Immutable, Alias("myna.ev.person-moved.v1")]
 public sealed record PersonMoved(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string NewAddress,
+    [property: Id(1), PersonalData] string NewAddress,
     [property: Id(2)] MunicipalityCode Municipality,
     [property: Id(3)] DateOnly MovedOn,
     [property: Id(4)] DateTimeOffset OccurredAt,
@@ -46,7 +46,7 @@ public sealed record PersonMoved(
 [GenerateSerializer, Immutable, Alias("myna.ev.person-renamed.v1")]
 public sealed record PersonRenamed(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string NewName,
+    [property: Id(1), PersonalData] string NewName,
     [property: Id(2)] MunicipalityCode Municipality,
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
@@ -60,6 +60,19 @@ public sealed record ResidentRecordClosed(
     [property: Id(3)] MunicipalityCode Municipality,
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
+
+/// <summary>
+/// The person's personal data was erased where the law requires it (crypto-shredding): their key is
+/// destroyed, so every name, address, date of birth and sex stored in their events reads as erased from
+/// now on. The event itself holds nothing personal; the facts (a record existed and was closed, cards,
+/// insurance) stay auditable.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.personal-data-erased.v1")]
+public sealed record PersonalDataErased(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string LegalBasis,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;
 
 /// <summary>
 /// After a recorded leak decision the person got a new number. The old one stays reserved for ever
@@ -79,7 +92,7 @@ public sealed record IndividualNumberReplaced(
 [GenerateSerializer, Immutable, Alias("myna.ev.number-notification-letter-sent.v1")]
 public sealed record NumberNotificationLetterSent(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string AddressUsed,
+    [property: Id(1), PersonalData] string AddressUsed,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IPersonEvent;
 

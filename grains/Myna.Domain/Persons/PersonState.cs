@@ -92,6 +92,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(19)] public ProtectionReason? Protection { get; init; }
     /// <summary>The most recent kiosk documents (bounded), to answer a retried issuance with the same document.</summary>
     [Id(20)] public ImmutableList<KioskDocument> KioskDocuments { get; init; } = [];
+    /// <summary>When the personal data was erased (the key destroyed); null while it is held.</summary>
+    [Id(21)] public DateTimeOffset? PersonalDataErasedAt { get; init; }
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -117,6 +119,12 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
             .OweCard(CardReactionKind.NoteMove, "moved", null, e.MovedOn),
         PersonRenamed e when Items is not null => (this with { Items = Items with { Name = e.NewName } })
             .OweCard(CardReactionKind.RevokeSignatureCertificate, "name changed", null),
+        PersonalDataErased e => this with
+        {
+            Items = Items is null ? null : new BasicFourItems("[erased]", "[erased]", DateOnly.MinValue, (Sex)(-1)),
+            KioskDocuments = [],
+            PersonalDataErasedAt = e.OccurredAt,
+        },
         ResidentRecordClosed e => (this with { ClosedBecause = e.Reason, ClosedOn = e.EffectiveOn })
             .OweCard(CardReactionKind.AbolishCard, "resident record closed", e.Reason),
         CardReactionCompleted e => this with { PendingCardReactions = PendingCardReactions.RemoveAll(r => r.Number == e.Reaction) },

@@ -1,3 +1,4 @@
+using Myna.EventStore.Privacy;
 using Marten;
 using Myna.EventStore.Streams;
 
@@ -18,12 +19,15 @@ public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHisto
     public async Task<IReadOnlyList<StreamEvent>> ByCorrelationAsync(Guid correlationId, int limit, CancellationToken cancellationToken = default)
     {
         var id = correlationId.ToString("D");
-        await using var query = store.QuerySession();
-        var events = await query.Events.QueryAllRawEvents()
-            .Where(e => e.CorrelationId == id)
-            .OrderBy(e => e.Sequence)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        return events.Select(e => new StreamEvent(e.StreamKey!, MartenEventStreamStore.ToStored(e))).ToList();
+        return await PersonalDataProtection.ReadAsync(async () =>
+        {
+            await using var query = store.QuerySession();
+            var events = await query.Events.QueryAllRawEvents()
+                .Where(e => e.CorrelationId == id)
+                .OrderBy(e => e.Sequence)
+                .Take(limit)
+                .ToListAsync(cancellationToken);
+            return (IReadOnlyList<StreamEvent>)events.Select(e => new StreamEvent(e.StreamKey!, MartenEventStreamStore.ToStored(e))).ToList();
+        }, cancellationToken: cancellationToken);
     }
 }

@@ -28,6 +28,7 @@ public static class EventCatalogue
         (typeof(DisabilityCertificateUpdated), "disability_certificate_updated_v1"),
         (typeof(DisabilityCertificateExpired), "disability_certificate_expired_v1"),
         (typeof(IncomeSummaryRecorded), "income_summary_recorded_v1"),
+        (typeof(PersonalDataErased), "personal_data_erased_v1"),
         (typeof(IdentityVerified), "identity_verified_v1"),
         (typeof(AgencyCodeIssued), "agency_code_issued_v1"),
         (typeof(PersonDataProvided), "person_data_provided_v1"),

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ using Myna.EventStore.Insurance;
 using Myna.EventStore.Integrity;
 using Myna.EventStore.Maintenance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Privacy;
 using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 
@@ -38,11 +40,24 @@ public static class EventStoreServiceCollectionExtensions
 
         services.AddMarten(sp =>
         {
+            // The serializer encrypts personal data with the ring's keys: it must exist before the store does.
+            _ = sp.GetRequiredService<PersonalDataKeyRing>();
             var options = new StoreOptions();
             MartenSetup.Configure(options, sp.GetRequiredService<IOptions<EventStoreOptions>>().Value);
             return options;
         });
 
+        services.AddSingleton<IPersonalDataKeyStore>(_ =>
+        {
+            var connection = configuration.GetConnectionString("AzureStorage");
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new OptionsValidationException("ConnectionStrings:AzureStorage", typeof(string),
+                    ["ConnectionStrings:AzureStorage is not set: the per-person keys of personal data are kept in Azure Table storage."]);
+            }
+            return new AzureTablePersonalDataKeyStore(new TableServiceClient(connection));
+        });
+        services.AddSingleton<PersonalDataKeyRing>();
         services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
         services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();

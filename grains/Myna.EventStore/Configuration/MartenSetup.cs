@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -8,6 +9,7 @@ using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Privacy;
 using Myna.EventStore.Services;
 using Weasel.Core;
 
@@ -21,7 +23,11 @@ public static class MartenSetup
         opts.Connection(options.ConnectionString);
         opts.DatabaseSchemaName = options.Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, configure: json =>
-            json.Converters.Add(new JsonStringEnumConverter()));
+        {
+            json.Converters.Add(new JsonStringEnumConverter());
+            // Personal data inside person events is encrypted per person (crypto-shredding).
+            json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(PersonalDataProtection.Modify);
+        });
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
         // One stream per grain, keyed "{kind}-{id}".

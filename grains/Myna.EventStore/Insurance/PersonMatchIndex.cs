@@ -30,6 +30,9 @@ public interface IPersonMatchIndex
 
     /// <summary>Rewrites every row from the person streams (registrations, moves, renames); returns the persons indexed.</summary>
     Task<int> RebuildAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets the person (their personal data was erased): nobody is matched to them any more.</summary>
+    Task RemoveAsync(PersonId person, CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchIndex
@@ -55,10 +58,17 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
         return rows.Select(r => new PersonId(r.Id)).ToList();
     }
 
+    public async Task RemoveAsync(PersonId person, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        session.Delete<PersonMatchRecord>(person.Value);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<int> RebuildAsync(CancellationToken cancellationToken = default)
     {
         var current = new Dictionary<Guid, BasicFourItems>();
-        await Maintenance.MartenIndexRebuilder.ScanAsync(store, ["person_registered_v1", "person_moved_v1", "person_renamed_v1"], e =>
+        await Maintenance.MartenIndexRebuilder.ScanAsync(store, ["person_registered_v1", "person_moved_v1", "person_renamed_v1", "personal_data_erased_v1"], e =>
         {
             switch (e.Data)
             {
@@ -70,6 +80,9 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
                     break;
                 case PersonRenamed n when current.TryGetValue(n.PersonId.Value, out var items):
                     current[n.PersonId.Value] = items with { Name = n.NewName };
+                    break;
+                case PersonalDataErased x:
+                    current.Remove(x.PersonId.Value);
                     break;
             }
         }, cancellationToken);

@@ -1,3 +1,4 @@
+using Myna.EventStore.Privacy;
 using JasperFx.Events;
 using Marten;
 using Myna.Domain.Cards;
@@ -60,7 +61,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// <summary>The events each index is derived from (for the progress total).</summary>
     public static IReadOnlyDictionary<RebuildableIndex, string[]> SourceEvents { get; } = new Dictionary<RebuildableIndex, string[]>
     {
-        [RebuildableIndex.PersonMatch] = ["person_registered_v1", "person_moved_v1", "person_renamed_v1"],
+        [RebuildableIndex.PersonMatch] = ["person_registered_v1", "person_moved_v1", "person_renamed_v1", "personal_data_erased_v1"],
         [RebuildableIndex.Certificates] = ["certificate_issued_v1"],
         [RebuildableIndex.Devices] = ["card_applied_v1", "smartphone_credential_linked_v1", "smartphone_credential_unlinked_v1"],
         [RebuildableIndex.Qualifications] = ["insurance_qualification_acquired_v1"],
@@ -238,12 +239,16 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         long after = 0;
         while (true)
         {
-            await using var query = store.QuerySession();
-            var page = await query.Events.QueryAllRawEvents()
-                .Where(e => types.Contains(e.EventTypeName) && e.Sequence > after)
-                .OrderBy(e => e.Sequence)
-                .Take(Page)
-                .ToListAsync(cancellationToken);
+            var from = after;
+            var page = await PersonalDataProtection.ReadAsync(async () =>
+            {
+                await using var query = store.QuerySession();
+                return await query.Events.QueryAllRawEvents()
+                    .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from)
+                    .OrderBy(e => e.Sequence)
+                    .Take(Page)
+                    .ToListAsync(cancellationToken);
+            }, cancellationToken: cancellationToken);
             foreach (var e in page)
             {
                 visit(e);

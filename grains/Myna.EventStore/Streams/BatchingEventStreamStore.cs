@@ -4,6 +4,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Myna.EventStore.Integrity;
+using Myna.EventStore.Privacy;
 
 namespace Myna.EventStore.Streams;
 
@@ -159,6 +160,7 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
         }
         try
         {
+            await PersonalDataProtection.PrepareAppendAsync(batch.SelectMany(p => p.Events));
             await using var session = _store.LightweightSession();
             var seals = new List<ChainSealer.PendingSeal>(batch.Count);
             foreach (var pending in batch)

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
 using Myna.EventStore.Integrity;
+using Myna.EventStore.Privacy;
 using Npgsql;
 
 namespace Myna.EventStore.Streams;
@@ -22,14 +23,17 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
-        await using var session = store.QuerySession();
-        var query = session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey == streamKey && e.Version >= fromVersion)
-            .OrderBy(e => e.Version);
-        var events = limit == int.MaxValue
-            ? await query.ToListAsync(cancellationToken)
-            : await query.Take(limit).ToListAsync(cancellationToken);
-        return events.Select(ToStored).ToList();
+        return await PersonalDataProtection.ReadAsync(async () =>
+        {
+            await using var session = store.QuerySession();
+            var query = session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamKey == streamKey && e.Version >= fromVersion)
+                .OrderBy(e => e.Version);
+            var events = limit == int.MaxValue
+                ? await query.ToListAsync(cancellationToken)
+                : await query.Take(limit).ToListAsync(cancellationToken);
+            return (IReadOnlyList<StoredEvent>)events.Select(ToStored).ToList();
+        }, PersonalDataProtection.SubjectOfStream(streamKey), cancellationToken);
     }
 
     public async Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default)
@@ -42,6 +46,7 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
     public async Task<long> AppendAsync(string streamKey, long expectedVersion, IReadOnlyList<object> events, AppendMetadata metadata, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+        await PersonalDataProtection.PrepareAppendAsync(events, cancellationToken);
         await using var session = store.LightweightSession();
         session.CausationId = metadata.CommandId.ToString("D");
         session.CorrelationId = metadata.CorrelationId.ToString("D");

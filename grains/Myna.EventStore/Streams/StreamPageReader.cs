@@ -1,3 +1,4 @@
+using Myna.EventStore.Privacy;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
@@ -22,26 +23,29 @@ public sealed class MartenStreamPageReader(IDocumentStore store) : IStreamPageRe
         string streamKey, long? beforeVersion, IReadOnlyList<Type>? types, DateTimeOffset? from, DateTimeOffset? to, int limit,
         CancellationToken cancellationToken = default)
     {
-        await using var session = store.QuerySession();
-        IQueryable<IEvent> query = session.Events.QueryAllRawEvents().Where(e => e.StreamKey == streamKey);
-        if (beforeVersion is { } before)
+        return await PersonalDataProtection.ReadAsync(async () =>
         {
-            query = query.Where(e => e.Version < before);
-        }
-        if (types is { Count: > 0 })
-        {
-            var array = types.ToArray();
-            query = query.Where(e => e.EventTypesAre(array));
-        }
-        if (from is { } start)
-        {
-            query = query.Where(e => e.Timestamp >= start);
-        }
-        if (to is { } end)
-        {
-            query = query.Where(e => e.Timestamp < end);
-        }
-        var events = await query.OrderByDescending(e => e.Version).Take(limit).ToListAsync(cancellationToken);
-        return events.Select(MartenEventStreamStore.ToStored).ToList();
+            await using var session = store.QuerySession();
+            IQueryable<IEvent> query = session.Events.QueryAllRawEvents().Where(e => e.StreamKey == streamKey);
+            if (beforeVersion is { } before)
+            {
+                query = query.Where(e => e.Version < before);
+            }
+            if (types is { Count: > 0 })
+            {
+                var array = types.ToArray();
+                query = query.Where(e => e.EventTypesAre(array));
+            }
+            if (from is { } start)
+            {
+                query = query.Where(e => e.Timestamp >= start);
+            }
+            if (to is { } end)
+            {
+                query = query.Where(e => e.Timestamp < end);
+            }
+            var events = await query.OrderByDescending(e => e.Version).Take(limit).ToListAsync(cancellationToken);
+            return (IReadOnlyList<StoredEvent>)events.Select(MartenEventStreamStore.ToStored).ToList();
+        }, PersonalDataProtection.SubjectOfStream(streamKey), cancellationToken);
     }
 }

@@ -279,6 +279,18 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         }
     }
 
+    /// <summary>Deletes this grain's snapshot (it holds the state in clear), e.g. after its personal data was erased.</summary>
+    protected async Task ForgetSnapshotAsync()
+    {
+        var holder = new GrainState<Snapshot<TState, TEvent>>();
+        await SnapshotStorage.ReadStateAsync(SnapshotStateName, this.GetGrainId(), holder);
+        if (holder.RecordExists)
+        {
+            await SnapshotStorage.ClearStateAsync(SnapshotStateName, this.GetGrainId(), holder);
+        }
+        _snapshot = null;
+    }
+
     private async Task SnapshotIfDueAsync()
     {
         var last = _snapshot is { RecordExists: true, State: { } stored } ? stored.Version : 0;

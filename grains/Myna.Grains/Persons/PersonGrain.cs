@@ -5,6 +5,7 @@ using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Privacy;
 using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
@@ -21,6 +22,7 @@ public sealed class PersonGrain(
     INumberRegistry numbers,
     IPersonMatchIndex matches,
     IIssuedDocumentRegistry issuedDocuments,
+    PersonalDataKeyRing keys,
     TimeProvider clock,
     ILogger<PersonGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -125,6 +127,24 @@ public sealed class PersonGrain(
 
     public Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command) =>
         Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor));
+
+    /// <summary>
+    /// Crypto-shredding: the erasure event first (durable), then the key destroyed, the match index row and
+    /// the snapshot (both hold the data in clear) deleted, and the activation dropped. A retry repeats the
+    /// side effects, which are idempotent.
+    /// </summary>
+    public async Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command)
+    {
+        var result = await Change(context, command, state => ErasureRules.Erase(state, command, Now, context.Actor));
+        if (result.IsSuccess && Current.PersonalDataErasedAt is not null)
+        {
+            await keys.DestroyAsync(Id.Value);
+            await matches.RemoveAsync(Id);
+            await ForgetSnapshotAsync();
+            DeactivateOnIdle();
+        }
+        return result;
+    }
 
     public Task<Result<PersonProfile>> RecordAssessedIncome(CommandContext context, RecordAssessedIncome command) =>
         Change(context, command, state => IncomeRules.RecordAssessed(state, command, Now, context.Actor));

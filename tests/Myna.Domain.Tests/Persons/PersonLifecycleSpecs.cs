@@ -169,6 +169,24 @@ public class PersonLifecycleSpecs
     }
 
     [Fact]
+    public void Personal_data_is_erased_only_from_a_closed_record_of_the_same_municipality_and_once()
+    {
+        var erase = new ErasePersonalData("住民基本台帳法施行令第34条", Chiyoda);
+        Assert.Equal("person.record-open", ErasureRules.Erase(Given(Registered()), erase, Now, Clerk).Error?.Code);
+        Assert.Equal("person.other-municipality", ErasureRules.Erase(Given(Registered(), Closed()), erase with { Municipality = Osaka }, Now, Clerk).Error?.Code);
+        Assert.Equal("person.invalid-legal-basis", ErasureRules.Erase(Given(Registered(), Closed()), erase with { LegalBasis = " " }, Now, Clerk).Error?.Code);
+
+        var decision = ErasureRules.Erase(Given(Registered(), Closed()), erase, Now, Clerk);
+        Assert.Equal(new PersonalDataErased(Id, "住民基本台帳法施行令第34条", Now, Clerk), Assert.Single(decision.Events));
+        var after = AggregateState.Fold(Given(Registered(), Closed()), decision.Events);
+        Assert.Equal("[erased]", after.Items!.Name);
+        Assert.Equal("[erased]", after.Items.Address);
+        Assert.Equal(DateOnly.MinValue, after.Items.DateOfBirth);
+        Assert.True(after.IsClosed);
+        Assert.Empty(ErasureRules.Erase(after, erase, Now, Clerk).Events);
+    }
+
+    [Fact]
     public void Agencies_get_only_their_items_and_refusals_are_recorded()
     {
         var state = Given(Registered(), Numbered());

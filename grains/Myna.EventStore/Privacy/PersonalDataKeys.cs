@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Myna.EventStore.Privacy;
+
+/// <summary>A person's data key, or the tombstone left when it was destroyed.</summary>
+public sealed record PersonalDataKey(Guid Subject, byte[]? Key)
+{
+    public bool Erased => Key is null;
+}
+
+/// <summary>Where the per-person keys live: outside the event store, so that destroying one erases the person's data from every event.</summary>
+public interface IPersonalDataKeyStore
+{
+    /// <summary>The subject's key, created on first use; a tombstone once destroyed.</summary>
+    Task<PersonalDataKey> GetOrCreateAsync(Guid subject, CancellationToken cancellationToken = default);
+
+    /// <summary>The subject's key or tombstone; null when the subject never had one.</summary>
+    Task<PersonalDataKey?> FindAsync(Guid subject, CancellationToken cancellationToken = default);
+
+    /// <summary>Destroys the key for ever, leaving a tombstone. Idempotent.</summary>
+    Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digits).</summary>
+public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, string tableName = AzureTablePersonalDataKeyStore.DefaultTable) : IPersonalDataKeyStore
+{
+    public const string DefaultTable = "mynapersonaldatakeys";
+
+    private readonly TableClient _table = tables.GetTableClient(tableName);
+    private volatile bool _created;
+
+    private static string Partition(Guid subject) => subject.ToString("N")[..3];
+
+    private static string Row(Guid subject) => subject.ToString("N");
+
+    public async Task<PersonalDataKey> GetOrCreateAsync(Guid subject, CancellationToken cancellationToken = default)
+    {
+        if (await FindAsync(subject, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["Key"] = key }, cancellationToken);
+            return new PersonalDataKey(subject, key);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Another silo created it first: theirs is the key.
+            return await FindAsync(subject, cancellationToken) ?? throw new InvalidOperationException("A personal data key vanished while it was created.");
+        }
+    }
+
+    public async Task<PersonalDataKey?> FindAsync(Guid subject, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value is null)
+        {
+            return null;
+        }
+        return new PersonalDataKey(subject, row.Value.GetBinary("Key"));
+    }
+
+    public async Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        // Replace drops the key column: what is left is a tombstone saying when.
+        await _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = DateTimeOffset.UtcNow },
+            TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_created)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            _created = true;
+        }
+    }
+}
+
+/// <summary>
+/// The keys this process has loaded, for the serializer (which cannot do I/O): the stream adapter loads the
+/// keys an append or a read needs before Marten serializes or deserializes. Entries expire, so a key another
+/// silo destroyed stops decrypting here within <see cref="TimeToLive"/>; a destroyed key is never cached as live.
+/// </summary>
+public sealed class PersonalDataKeyRing
+{
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
+    private const int MaxEntries = 200_000;
+
+    // One cache per process (every silo host in it shares it): an erasure is seen at once by all of them.
+    private static readonly ConcurrentDictionary<Guid, (PersonalDataKey Key, long LoadedAt)> Cache = new();
+
+    private readonly IPersonalDataKeyStore _store;
+
+    public PersonalDataKeyRing(IPersonalDataKeyStore store)
+    {
+        _store = store;
+        // The serializer is configured once per process (Marten's options), so it finds the ring here.
+        Current = this;
+    }
+
+    /// <summary>The ring the serializer uses; null when personal data protection is not configured (plain JSON).</summary>
+    public static PersonalDataKeyRing? Current { get; private set; }
+
+    public static bool TryGet(Guid subject, out PersonalDataKey key)
+    {
+        if (Cache.TryGetValue(subject, out var entry) && (entry.Key.Erased || Environment.TickCount64 - entry.LoadedAt < TimeToLive.TotalMilliseconds))
+        {
+            key = entry.Key;
+            return true;
+        }
+        key = null!;
+        return false;
+    }
+
+    /// <summary>Before an append: the subjects' keys, created where missing.</summary>
+    public async Task EnsureForWriteAsync(IEnumerable<Guid> subjects, CancellationToken cancellationToken = default)
+    {
+        foreach (var subject in subjects.Distinct())
+        {
+            if (!TryGet(subject, out _))
+            {
+                Remember(await _store.GetOrCreateAsync(subject, cancellationToken));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Before a read: the subjects' keys as they are. <paramref name="foundInEvents"/> says the subjects were
+    /// named by encrypted values already stored, so one without any key row was erased; otherwise (a stream
+    /// about to be read, maybe before its first personal data) a subject without a key is simply not cached.
+    /// </summary>
+    public async Task LoadAsync(IEnumerable<Guid> subjects, bool foundInEvents, CancellationToken cancellationToken = default)
+    {
+        foreach (var subject in subjects.Distinct())
+        {
+            if (TryGet(subject, out _))
+            {
+                continue;
+            }
+            if (await _store.FindAsync(subject, cancellationToken) is { } key)
+            {
+                Remember(key);
+            }
+            else if (foundInEvents)
+            {
+                Remember(new PersonalDataKey(subject, null));
+            }
+        }
+    }
+
+    public async Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default)
+    {
+        await _store.DestroyAsync(subject, cancellationToken);
+        Remember(new PersonalDataKey(subject, null));
+    }
+
+    private static void Remember(PersonalDataKey key)
+    {
+        if (Cache.Count >= MaxEntries)
+        {
+            Cache.Clear();
+        }
+        Cache[key.Subject] = (key, Environment.TickCount64);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Myna.Domain.Persons;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.EventStore.Privacy;
+
+/// <summary>
+/// Crypto-shredding in the event store's JSON. Every <see cref="PersonalDataAttribute"/> property inside a
+/// stored person event is written as <c>"pd1:{subject}:{base64url(nonce | tag | ciphertext)}"</c>: AES-256-GCM
+/// under the person's own key, the plaintext being the property's ordinary JSON. The nonce is derived from
+/// the key and the plaintext (HMAC), so the same value serialises to the same text: the hash chain sealed
+/// from one serialisation matches the row written from another. With the key destroyed, the value reads
+/// as erased (<see cref="Erased{T}"/>) while the stored text, and so the chain, stays as it was.
+/// </summary>
+public static class PersonalDataProtection
+{
+    public const string Prefix = "pd1:";
+
+    /// <summary>What an erased text reads as.</summary>
+    public const string ErasedText = "[erased]";
+
+    [ThreadStatic] private static Stack<Guid>? _subjects;
+    private static readonly AsyncLocal<ConcurrentBag<Guid>?> Misses = new();
+    private static readonly ConcurrentDictionary<Type, bool> Carries = new();
+
+    /// <summary>The JSON contract modifier Marten's serializer is configured with.</summary>
+    public static void Modify(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+        if (typeof(IPersonEvent).IsAssignableFrom(typeInfo.Type) && CarriesPersonalData(typeInfo.Type))
+        {
+            // The subject of every personal value inside this event, while it is written (synchronously).
+            typeInfo.OnSerializing = e => (_subjects ??= new Stack<Guid>()).Push(((IPersonEvent)e).PersonId.Value);
+            typeInfo.OnSerialized = _ => _subjects?.Pop();
+        }
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.AttributeProvider?.IsDefined(typeof(PersonalDataAttribute), inherit: false) == true)
+            {
+                property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(property.PropertyType))!;
+            }
+        }
+    }
+
+    /// <summary>True when values of this type hold a personal-data property (in nested records and lists too, three levels down).</summary>
+    public static bool CarriesPersonalData(Type type) => Carries.GetOrAdd(type, static t => Holds(t, 0));
+
+    private static bool Holds(Type type, int depth)
+    {
+        if (depth > 3 || type == typeof(string) || type.IsPrimitive || type.IsEnum || type.IsValueType && Nullable.GetUnderlyingType(type) is null && !type.IsGenericType)
+        {
+            return false;
+        }
+        if (type.IsArray)
+        {
+            return Holds(type.GetElementType()!, depth + 1);
+        }
+        if (type.IsGenericType)
+        {
+            return type.GetGenericArguments().Any(a => Holds(a, depth + 1))
+                || (!typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && HoldsInProperties(type, depth));
+        }
+        return HoldsInProperties(type, depth);
+    }
+
+    private static bool HoldsInProperties(Type type, int depth) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(p =>
+            p.IsDefined(typeof(PersonalDataAttribute), inherit: false) || Holds(p.PropertyType, depth + 1));
+
+    /// <summary>The persons whose keys an append of these events needs.</summary>
+    public static IEnumerable<Guid> SubjectsOf(IEnumerable<object> events) =>
+        events.OfType<IPersonEvent>().Where(e => CarriesPersonalData(e.GetType())).Select(e => e.PersonId.Value).Distinct();
+
+    /// <summary>Before an append: loads or creates the keys its personal values will be encrypted with.</summary>
+    public static Task PrepareAppendAsync(IEnumerable<object> events, CancellationToken cancellationToken = default) =>
+        PersonalDataKeyRing.Current is { } ring ? ring.EnsureForWriteAsync(SubjectsOf(events), cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// Runs a read of stored events with the keys it needs: <paramref name="knownSubjects"/> are loaded first;
+    /// a value under a key this process has not loaded makes the read load it and run once more.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(Func<Task<T>> read, IEnumerable<Guid>? knownSubjects = null, CancellationToken cancellationToken = default)
+    {
+        if (PersonalDataKeyRing.Current is not { } ring)
+        {
+            return await read();
+        }
+        if (knownSubjects is not null)
+        {
+            await ring.LoadAsync(knownSubjects, foundInEvents: false, cancellationToken);
+        }
+        var misses = new ConcurrentBag<Guid>();
+        Misses.Value = misses;
+        try
+        {
+            var result = await read();
+            if (misses.IsEmpty)
+            {
+                return result;
+            }
+        }
+        finally
+        {
+            Misses.Value = null;
+        }
+        await ring.LoadAsync(misses, foundInEvents: true, cancellationToken);
+        return await read();
+    }
+
+    /// <summary>The subject a stream key names, for the streams keyed by a person ("person-{id}").</summary>
+    public static IEnumerable<Guid> SubjectOfStream(string streamKey) =>
+        streamKey.StartsWith("person-", StringComparison.Ordinal) && Guid.TryParse(streamKey.AsSpan("person-".Length), out var id) ? [id] : [];
+
+    /// <summary>What an erased value reads as: "[erased]", the minimum date, an undefined enum value (-1), or the default.</summary>
+    public static T Erased<T>()
+    {
+        var type = typeof(T);
+        if (type == typeof(string))
+        {
+            return (T)(object)ErasedText;
+        }
+        if (type == typeof(DateOnly))
+        {
+            return (T)(object)DateOnly.MinValue;
+        }
+        return type.IsEnum ? (T)Enum.ToObject(type, -1) : default!;
+    }
+
+    private static byte[] Nonce(byte[] key, ReadOnlySpan<byte> plaintext)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(key, plaintext, mac);
+        return mac[..12].ToArray();
+    }
+
+    private sealed class Converter<T> : JsonConverter<T>
+    {
+        private static JsonConverter<T> Inner(JsonSerializerOptions options) => (JsonConverter<T>)options.GetConverter(typeof(T));
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
+        {
+            if (_subjects is not { Count: > 0 } subjects || PersonalDataKeyRing.Current is null)
+            {
+                Inner(options).Write(writer, value, options);
+                return;
+            }
+            var subject = subjects.Peek();
+            if (!PersonalDataKeyRing.TryGet(subject, out var key))
+            {
+                throw new InvalidOperationException("A person's data key was not loaded before their event was written.");
+            }
+            if (key.Erased)
+            {
+                // Nothing personal is written for a person whose data was erased.
+                writer.WriteStringValue(Prefix + subject.ToString("N") + ":");
+                return;
+            }
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var inner = new Utf8JsonWriter(buffer))
+            {
+                Inner(options).Write(inner, value, options);
+            }
+            var plaintext = buffer.WrittenSpan;
+            var nonce = Nonce(key.Key!, plaintext);
+            var sealedBytes = new byte[12 + 16 + plaintext.Length];
+            nonce.CopyTo(sealedBytes, 0);
+            using (var aes = new AesGcm(key.Key!, 16))
+            {
+                aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), subject.ToByteArray());
+            }
+            writer.WriteStringValue(Prefix + subject.ToString("N") + ":" + Base64Url(sealedBytes));
+        }
+
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String || !StartsWithPrefix(ref reader))
+            {
+                // Stored before protection existed: the plain value.
+                return Inner(options).Read(ref reader, typeToConvert, options)!;
+            }
+            var text = reader.GetString()!;
+            var parts = text.Split(':', 3);
+            if (parts.Length != 3 || !Guid.TryParseExact(parts[1], "N", out var subject))
+            {
+                throw new JsonException("A personal data value is malformed.");
+            }
+            if (parts[2].Length == 0)
+            {
+                return Erased<T>();
+            }
+            if (PersonalDataKeyRing.Current is null || !PersonalDataKeyRing.TryGet(subject, out var key))
+            {
+                if (Misses.Value is { } misses)
+                {
+                    misses.Add(subject);
+                    return Erased<T>();
+                }
+                throw new InvalidOperationException("A person's data key was not loaded before their events were read.");
+            }
+            if (key.Erased)
+            {
+                return Erased<T>();
+            }
+            var sealedBytes = FromBase64Url(parts[2]);
+            var plaintext = new byte[sealedBytes.Length - 28];
+            using (var aes = new AesGcm(key.Key!, 16))
+            {
+                aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), plaintext, subject.ToByteArray());
+            }
+            var inner = new Utf8JsonReader(plaintext);
+            inner.Read();
+            return Inner(options).Read(ref inner, typeToConvert, options)!;
+        }
+
+        private static bool StartsWithPrefix(ref Utf8JsonReader reader)
+        {
+            if (reader.HasValueSequence || reader.ValueIsEscaped)
+            {
+                return reader.GetString()!.StartsWith(Prefix, StringComparison.Ordinal);
+            }
+            return reader.ValueSpan.StartsWith(Encoding.ASCII.GetBytes(Prefix));
+        }
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
+    }
+}
