@@ -26,7 +26,7 @@ public static class F7Isolation
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
-                $"F1 at {rate:0} checks/s (half of F1's best passing rate) for {step.TotalSeconds:0} s; with interference: F2 ledger commands at {ledgerRate:0}/s open loop (half of F2's peak at 64 in flight) on 1k other streams, and `POST /v1/operations/index-rebuilds/person-match` repeated back to back."),
+                $"F1 at {rate:0} checks/s (half of F1's best passing rate) for {step.TotalSeconds:0} s; with interference: F2 ledger commands at {ledgerRate:0}/s open loop (half of F2's peak at 64 in flight) on 1k other streams, and person-match rebuild jobs (`POST /v1/operations/rebuild-jobs`, polled to the end) back to back."),
             string.Empty,
             "| round | F1 p99 alone ms | F1 p99 with F2 + rebuild ms | F1 errors alone / loaded | F2 achieved /s | rebuilds |",
             "|---|---|---|---|---|---|",
@@ -42,9 +42,7 @@ public static class F7Isolation
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/operations/index-rebuilds/person-match", UriKind.Relative));
-                    request.Headers.Authorization = operatorToken;
-                    using var response = await ctx.Main.Http.SendAsync(request);
+                    await RebuildJobs.RunAsync(ctx.Main.Http, operatorToken, "person-match");
                     rebuilds++;
                 }
             });
