@@ -23,10 +23,10 @@ internal sealed class OperationsCallFilter(ILogger<OperationsCallFilter> logger)
         }
         catch (Exception ex) when (IsStoreOutage(ex))
         {
-            logger.LogWarning("{Grain}.{Method}: PostgreSQL unavailable ({Exception})",
+            logger.LogWarning("{Grain}.{Method}: a store is unavailable ({Exception})",
                 context.TargetId.Type, context.ImplementationMethod.Name, ex.GetType().Name);
             // No inner exception: its type and message stay in this silo's log.
-            throw new StoreUnavailableException("The event store (PostgreSQL) is unavailable; the outcome is unknown, retry with the same Idempotency-Key.");
+            throw new StoreUnavailableException("A store (PostgreSQL, or Azure Storage for personal data keys) is unavailable; the outcome is unknown, retry with the same Idempotency-Key.");
         }
     }
 
@@ -46,6 +46,9 @@ internal sealed class OperationsCallFilter(ILogger<OperationsCallFilter> logger)
                 case NpgsqlException npgsql when npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException:
                     return true;
                 case SocketException:
+                    return true;
+                // Azure Storage (the personal data keys) unreachable or failing on its side.
+                case Azure.RequestFailedException azure when azure.Status is 0 or >= 500:
                     return true;
             }
         }

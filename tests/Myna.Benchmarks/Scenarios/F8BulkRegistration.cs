@@ -1,3 +1,4 @@
+using Myna.EventStore.Privacy;
 using System.Globalization;
 using Myna.Benchmarks.Harness;
 using Myna.Domain.EventSourcing;
@@ -64,7 +65,10 @@ public static class F8BulkRegistration
                 foreach (var id in rawIds.Skip(b * RawBatch).Take(RawBatch))
                 {
                     var commandId = Guid.NewGuid().ToString("D");
-                    var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, Events(id, Interlocked.Increment(ref sequence)));
+                    var events = Events(id, Interlocked.Increment(ref sequence));
+                    // The same per-person key the grains' adapter creates: the baseline stores the same encrypted bytes.
+                    await PersonalDataProtection.PrepareAppendAsync(events);
+                    var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, events);
                     foreach (var e in action.Events)
                     {
                         e.CausationId = commandId;
