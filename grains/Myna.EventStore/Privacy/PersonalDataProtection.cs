@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 
@@ -37,10 +38,12 @@ public static class PersonalDataProtection
         {
             return;
         }
-        if (typeof(IPersonEvent).IsAssignableFrom(typeInfo.Type) && CarriesPersonalData(typeInfo.Type))
+        if (typeof(IDomainEvent).IsAssignableFrom(typeInfo.Type) && CarriesPersonalData(typeInfo.Type))
         {
-            // The subject of every personal value inside this event, while it is written (synchronously).
-            typeInfo.OnSerializing = e => (_subjects ??= new Stack<Guid>()).Push(((IPersonEvent)e).PersonId.Value);
+            // The subject of every personal value inside this event, while it is written (synchronously): the
+            // person it names, or none (Guid.Empty: written as it is) for an event that names nobody.
+            var subject = SubjectAccessor(typeInfo.Type);
+            typeInfo.OnSerializing = e => (_subjects ??= new Stack<Guid>()).Push(subject?.Invoke(e) ?? Guid.Empty);
             typeInfo.OnSerialized = _ => _subjects?.Pop();
         }
         foreach (var property in typeInfo.Properties)
@@ -77,9 +80,20 @@ public static class PersonalDataProtection
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Any(p =>
             p.IsDefined(typeof(PersonalDataAttribute), inherit: false) || Holds(p.PropertyType, depth + 1));
 
+    /// <summary>The person an event is about: its <c>PersonId</c> property (every person event has one; so do some others).</summary>
+    private static Func<object, Guid>? SubjectAccessor(Type type) => Subjects.GetOrAdd(type, static t =>
+        t.GetProperty("PersonId", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var p } property && p == typeof(PersonId)
+            ? e => ((PersonId)property.GetValue(e)!).Value
+            : null);
+
+    private static readonly ConcurrentDictionary<Type, Func<object, Guid>?> Subjects = new();
+
     /// <summary>The persons whose keys an append of these events needs.</summary>
     public static IEnumerable<Guid> SubjectsOf(IEnumerable<object> events) =>
-        events.OfType<IPersonEvent>().Where(e => CarriesPersonalData(e.GetType())).Select(e => e.PersonId.Value).Distinct();
+        events.Where(e => e is IDomainEvent && CarriesPersonalData(e.GetType()))
+            .Select(e => SubjectAccessor(e.GetType())?.Invoke(e) ?? Guid.Empty)
+            .Where(g => g != Guid.Empty)
+            .Distinct();
 
     /// <summary>Before an append: loads or creates the keys its personal values will be encrypted with.</summary>
     public static Task PrepareAppendAsync(IEnumerable<object> events, CancellationToken cancellationToken = default) =>
@@ -149,7 +163,7 @@ public static class PersonalDataProtection
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
         {
-            if (_subjects is not { Count: > 0 } subjects || PersonalDataKeyRing.Current is null)
+            if (_subjects is not { Count: > 0 } subjects || subjects.Peek() == Guid.Empty || PersonalDataKeyRing.Current is null)
             {
                 Inner(options).Write(writer, value, options);
                 return;
@@ -157,6 +171,8 @@ public static class PersonalDataProtection
             var subject = subjects.Peek();
             if (!PersonalDataKeyRing.TryGet(subject, out var key))
             {
+                // The whole serialisation is abandoned: leave no subject behind for the next one on this thread.
+                subjects.Clear();
                 throw new InvalidOperationException("A person's data key was not loaded before their event was written.");
             }
             if (key.Erased)

@@ -34,9 +34,14 @@ public static class TestInfrastructure
 
     public static Task EnsureSchemaAsync() => SchemaReady.Value;
 
+    private static readonly Lazy<Myna.EventStore.Privacy.PersonalDataKeyRing> KeyRing = new(() =>
+        new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(new Azure.Data.Tables.TableServiceClient(AzureStorage))));
+
     /// <summary>A separate document store, as a second process (or an auditor's tool) would have.</summary>
     public static DocumentStore CreateStore()
     {
+        // As in the silo: the personal data key ring exists before any store serialises a person event.
+        _ = KeyRing.Value;
         var options = new StoreOptions();
         MartenSetup.Configure(options, EventStoreOptions);
         return new DocumentStore(options);
