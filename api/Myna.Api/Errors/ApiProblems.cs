@@ -104,6 +104,19 @@ public sealed class RequestErrors
         }
     }
 
+    /// <summary>The header of a feeder's batch (insurers' medical feeds, the tax agency's income feed): the same batch id is applied once.</summary>
+    public void RequireBatch(string? batchId, int? lines, int maxLines)
+    {
+        if (batchId is not { Length: > 0 and <= 100 })
+        {
+            Add("batchId", "The feeder's batch id, 1 to 100 characters: the same batch id is applied once.");
+        }
+        if (lines is not { } count || count <= 0 || count > maxLines)
+        {
+            Add("lines", $"1 to {maxLines} lines.");
+        }
+    }
+
     public ProblemHttpResult ToProblem() =>
         ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed.",
             new Dictionary<string, object?> { ["errors"] = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()) });

@@ -41,14 +41,7 @@ public static class IncomeEndpoints
             return ApiProblems.Problem(403, "income.not-tax-agency", "Only the tax agency feeds income information.");
         }
         var errors = new RequestErrors();
-        if (request.BatchId is not { Length: > 0 and <= 100 })
-        {
-            errors.Add("batchId", "The feeder's batch id, 1 to 100 characters: the same batch id is applied once.");
-        }
-        if (request.Lines is not { Count: > 0 and <= IncomeRules.MaxBatchLines })
-        {
-            errors.Add("lines", $"1 to {IncomeRules.MaxBatchLines} lines.");
-        }
+        errors.RequireBatch(request.BatchId, request.Lines?.Count, IncomeRules.MaxBatchLines);
         var now = clock.GetUtcNow();
         var lines = new List<IncomeFeedLine>();
         foreach (var (line, i) in (request.Lines ?? []).Select((l, i) => (l, i)))

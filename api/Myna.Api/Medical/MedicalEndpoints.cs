@@ -56,14 +56,7 @@ public static class MedicalEndpoints
             return ApiProblems.Problem(403, "insurer.other-insurer", "An insurer acts only on its own members.");
         }
         var errors = new RequestErrors();
-        if (request.BatchId is not { Length: > 0 and <= 100 })
-        {
-            errors.Add("batchId", "The feeder's batch id, 1 to 100 characters: the same batch id is applied once.");
-        }
-        if (request.Lines is not { Count: > 0 and <= MedicalRules.MaxBatchLines })
-        {
-            errors.Add("lines", $"1 to {MedicalRules.MaxBatchLines} lines.");
-        }
+        errors.RequireBatch(request.BatchId, request.Lines?.Count, MedicalRules.MaxBatchLines);
         var lines = new List<MedicalFeedLine>();
         foreach (var (line, i) in (request.Lines ?? []).Select((l, i) => (l, i)))
         {

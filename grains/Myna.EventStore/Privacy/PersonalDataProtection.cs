@@ -24,6 +24,8 @@ public static class PersonalDataProtection
 {
     public const string Prefix = "pd1:";
 
+    private static readonly byte[] PrefixBytes = Encoding.ASCII.GetBytes(Prefix);
+
     /// <summary>What an erased text reads as.</summary>
     public const string ErasedText = "[erased]";
 
@@ -244,7 +246,7 @@ public static class PersonalDataProtection
             {
                 return reader.GetString()!.StartsWith(Prefix, StringComparison.Ordinal);
             }
-            return reader.ValueSpan.StartsWith(Encoding.ASCII.GetBytes(Prefix));
+            return reader.ValueSpan.StartsWith(PrefixBytes);
         }
     }
 
