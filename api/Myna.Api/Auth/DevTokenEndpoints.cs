@@ -11,7 +11,7 @@ public sealed record DevTokenResponse(string AccessToken, DateTimeOffset Expires
 public static class DevTokenEndpoints
 {
     private static readonly HashSet<string> ScopeClaims =
-        [MynaClaims.Municipality, MynaClaims.Insurer, MynaClaims.Institution, MynaClaims.Terminal, MynaClaims.Agency, MynaClaims.PersonId, MynaClaims.Channel, MynaClaims.AppId];
+        [MynaClaims.Municipality, MynaClaims.Insurer, MynaClaims.Institution, MynaClaims.Terminal, MynaClaims.Agency, MynaClaims.PersonId, MynaClaims.Channel, MynaClaims.AppId, MynaClaims.Kiosk];
 
     public static IEndpointRouteBuilder MapDevTokenEndpoints(this IEndpointRouteBuilder app)
     {

@@ -37,7 +37,9 @@ public static class CommandContextFactory
         }
         else
         {
-            commandId = CommandContext.NameBased($"command\n{subject}\n{key}");
+            // Keyed on role and scope too: the same subject in another institution or municipality never
+            // lands on someone else's command (invariant 20).
+            commandId = CommandContext.NameBased($"command\n{role}\n{ScopeOf(user).Key}\n{subject}\n{key}");
         }
 
         var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader].ToString(), out var given)
@@ -46,9 +48,20 @@ public static class CommandContextFactory
         http.Response.Headers[CorrelationHeader] = correlation.ToString("D");
 
         var channel = user.FindFirstValue(MynaClaims.Channel) ?? role;
-        context = new CommandContext(commandId, correlation, new Actor(subject, role), channel);
+        context = new CommandContext(commandId, correlation, new Actor(subject, role), channel) { Scope = ScopeOf(user) };
         return true;
     }
+
+    /// <summary>The token's scope claims, as the aggregates authorise against them.</summary>
+    public static ActorScope ScopeOf(ClaimsPrincipal user) => new(
+        user.FindFirstValue(MynaClaims.Municipality),
+        user.FindFirstValue(MynaClaims.Insurer),
+        user.FindFirstValue(MynaClaims.Institution),
+        user.FindFirstValue(MynaClaims.Terminal),
+        user.FindFirstValue(MynaClaims.Agency),
+        Guid.TryParse(user.FindFirstValue(MynaClaims.PersonId), out var person) ? person : null,
+        user.FindFirstValue(MynaClaims.AppId),
+        user.FindFirstValue(MynaClaims.Kiosk));
 
     /// <summary>As <see cref="TryCreate(HttpContext, out CommandContext, out string?)"/>, with the 400 problem to return.</summary>
     public static bool TryCreate(HttpContext http, out CommandContext context, out ProblemHttpResult problem)

@@ -19,6 +19,12 @@ public sealed record CommandContext(
     [property: Id(3)] string Channel)
 {
     /// <summary>
+    /// The scope claims the actor's token carried (which municipality, insurer, institution, …). Aggregates
+    /// authorise against it before anything else, retries included (invariants 16 and 20). Never stored in events.
+    /// </summary>
+    [Id(4)] public ActorScope Scope { get; init; } = ActorScope.None;
+
+    /// <summary>
     /// The context of a follow-up command that one command causes on another grain: its id is derived
     /// from this one, so a retry of the cause retries the follow-up with the same id (applied once).
     /// </summary>
@@ -36,4 +42,43 @@ public sealed record CommandContext(
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
         return new Guid(bytes, bigEndian: true);
     }
+}
+
+/// <summary>
+/// The scope of an actor's role, from its token: a municipality clerk's municipality, an insurer's number, a
+/// terminal's institution and terminal id, an agency, a resident's person, an app, a kiosk. Unset claims are null.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.actor-scope")]
+public sealed record ActorScope(
+    [property: Id(0)] string? Municipality = null,
+    [property: Id(1)] string? Insurer = null,
+    [property: Id(2)] string? Institution = null,
+    [property: Id(3)] string? Terminal = null,
+    [property: Id(4)] string? Agency = null,
+    [property: Id(5)] Guid? PersonId = null,
+    [property: Id(6)] string? AppId = null,
+    [property: Id(7)] string? Kiosk = null)
+{
+    public static ActorScope None { get; } = new();
+
+    /// <summary>A stable text of every scope claim, so that a command id derived from it differs between scopes.</summary>
+    public string Key =>
+        $"m={Municipality}|i={Insurer}|h={Institution}|t={Terminal}|a={Agency}|p={PersonId:D}|app={AppId}|k={Kiosk}";
+}
+
+/// <summary>The role names an actor carries (the token's "role" claim); the domain authorises against them.</summary>
+public static class ActorRoles
+{
+    public const string Resident = "resident";
+    public const string Municipality = "municipality";
+    public const string CallCentre = "call-centre";
+    public const string Insurer = "insurer";
+    public const string Terminal = "terminal";
+    public const string Agency = "agency";
+    public const string Auditor = "auditor";
+    public const string Operator = "operator";
+    public const string App = "app";
+    public const string Kiosk = "kiosk";
+    /// <summary>The system itself: reminders, reactions between aggregates, campaigns.</summary>
+    public const string System = "system";
 }

@@ -88,20 +88,39 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         where TCommand : notnull =>
         Execute(context, command, state => Task.FromResult(decide(state)), reply);
 
+    /// <summary>The command pattern with the actor authorised first, on the confirmed state, retries included.</summary>
+    protected Task<Result<TReply>> Execute<TCommand, TReply>(
+        CommandContext context,
+        TCommand command,
+        Func<TState, DomainError?> authorize,
+        Func<TState, Decision<TEvent>> decide,
+        Func<TState, Result<TReply>> reply)
+        where TCommand : notnull =>
+        Execute(context, command, state => Task.FromResult(decide(state)), reply, authorize);
+
     /// <summary>
-    /// The one command pattern: idempotency check → decide on the confirmed state → raise → confirm →
-    /// reply. Side effects (snapshots) only after confirmation.
+    /// The one command pattern: authorise → idempotency check → decide on the confirmed state → raise →
+    /// confirm → reply. Side effects (snapshots) only after confirmation.
     /// </summary>
+    /// <param name="authorize">
+    /// Whether this actor may act on this aggregate now. It runs before the idempotency check, so a retried
+    /// command id from a caller who may no longer act is refused, never answered from the stream (invariant 20).
+    /// </param>
     protected async Task<Result<TReply>> Execute<TCommand, TReply>(
         CommandContext context,
         TCommand command,
         Func<TState, Task<Decision<TEvent>>> decide,
-        Func<TState, Result<TReply>> reply)
+        Func<TState, Result<TReply>> reply,
+        Func<TState, DomainError?>? authorize = null)
         where TCommand : notnull
     {
         var fingerprint = Fingerprint(command);
         for (var attempt = 1; attempt <= MaxDecisionAttempts; attempt++)
         {
+            if (authorize?.Invoke(Current) is { } refused)
+            {
+                return refused;
+            }
             if (State.FindReceipt(context.CommandId) is { } receipt)
             {
                 return receipt.Fingerprint == fingerprint

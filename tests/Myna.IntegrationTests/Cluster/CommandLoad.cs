@@ -77,7 +77,7 @@ internal sealed class CommandLoad
     private async Task<(IssuedCommand Command, JsonElement? Body)> SendAsync(HttpClient clerk, string kind, string? personId, string url, object? body)
     {
         var key = kind + "-" + Guid.NewGuid().ToString("N");
-        var command = new IssuedCommand(kind, key, CommandContext.NameBased($"command\n{Subject}\n{key}")) { PersonId = personId };
+        var command = new IssuedCommand(kind, key, CommandContext.NameBased($"command\nmunicipality\n{new ActorScope(Municipality: "131016").Key}\n{Subject}\n{key}")) { PersonId = personId };
         _commands.Add(command);
         while (true)
         {
