@@ -12,6 +12,9 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddMynaEventStore(configuration);
         services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section));
+        services.AddOptions<Cards.ChallengeOptions>().Bind(configuration.GetSection(Cards.ChallengeOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Cards.ChallengeSealer>();
         return services;
     }
 }

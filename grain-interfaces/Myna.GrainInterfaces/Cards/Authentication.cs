@@ -47,3 +47,23 @@ public interface ICertificateServiceGrain : IGrainWithIntegerKey
     [Alias("RemedyAfterCampaign")]
     Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey);
 }
+
+/// <summary>
+/// A sealed, purpose-bound challenge as issued: <see cref="Payload"/> is exactly what the chip signs
+/// (see the README, "Signing format"). No server state exists per challenge.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.issued-challenge")]
+public sealed record IssuedChallenge(
+    [property: Id(0)] Guid ChallengeId,
+    [property: Id(1)] string Purpose,
+    [property: Id(2)] string Audience,
+    [property: Id(3)] byte[] Payload,
+    [property: Id(4)] DateTimeOffset ExpiresAt);
+
+/// <summary>Issues sealed challenges (stateless worker: no activation per challenge, scales with the silos).</summary>
+public interface IChallengeIssuerGrain : IGrainWithIntegerKey
+{
+    /// <summary>A challenge for one purpose (portal-login, eligibility-check, kiosk-binding, relying-party, key-proof, counter-presence) and one audience.</summary>
+    [Alias("Issue")]
+    Task<Result<IssuedChallenge>> Issue(string purpose, string audience);
+}

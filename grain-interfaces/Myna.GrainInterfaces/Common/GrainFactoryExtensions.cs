@@ -18,6 +18,8 @@ public static class GrainFactoryExtensions
 
     public static IChallengeGrain GetChallenge(this IGrainFactory grains, Guid id) => grains.GetGrain<IChallengeGrain>(id);
 
+    public static IChallengeIssuerGrain GetChallengeIssuer(this IGrainFactory grains) => grains.GetGrain<IChallengeIssuerGrain>(0);
+
     public static ICertificateServiceGrain GetCertificateService(this IGrainFactory grains) => grains.GetGrain<ICertificateServiceGrain>(0);
 
     public static ISuspensionCampaignGrain GetSuspensionCampaign(this IGrainFactory grains, Guid id) => grains.GetGrain<ISuspensionCampaignGrain>(id);

@@ -4,6 +4,7 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Myna.EventStore.Agencies;
+using Myna.EventStore.Cards;
 using Myna.EventStore.Certificates;
 using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
@@ -45,6 +46,7 @@ public static class MartenSetup
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
+        opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);
         opts.Schema.For<QualificationRecord>().Identity(x => x.Id);
         opts.Schema.For<ConfirmationDocumentRecord>().Identity(x => x.Id);

@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Myna.Domain.Cards;
+using Myna.EventStore.Cards;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Common;
+using Orleans.Concurrency;
+
+namespace Myna.Grains.Cards;
+
+/// <summary>Bound from the "Challenges" section of the silo's configuration.</summary>
+public sealed class ChallengeOptions
+{
+    public const string Section = "Challenges";
+
+    /// <summary>The server key that seals challenges (HMAC-SHA256). Every silo of a cluster has the same one.</summary>
+    [Required, MinLength(32)]
+    public string Key { get; set; } = "development-only-challenge-key-change-me-000001";
+}
+
+/// <summary>
+/// Seals challenges and accepts them where a signature is consumed (invariant 18): sealed here, for the
+/// expected purpose and audience, unexpired, and consumed once, durably (a row per consumed challenge in
+/// PostgreSQL, so neither a reactivation nor a failover lets a signature be used twice).
+/// </summary>
+public sealed class ChallengeSealer(IOptions<ChallengeOptions> options, IConsumedChallengeRegistry consumed, TimeProvider clock)
+{
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Key);
+
+    public SealedChallenge Issue(ChallengePurpose purpose, string audience) =>
+        SealedChallenge.Seal(purpose, audience, clock.GetUtcNow() + SealedChallenge.Lifetime,
+            RandomNumberGenerator.GetBytes(SealedChallenge.NonceBytes), _key);
+
+    /// <summary>Opens and checks the payload without consuming it (e.g. to refuse early), or the refusal.</summary>
+    public Result<SealedChallenge> Check(byte[] payload, ChallengePurpose purpose, string audience)
+    {
+        var challenge = SealedChallenge.Open(payload, _key);
+        return SealedChallenge.Accept(challenge, purpose, audience, clock.GetUtcNow()) is { } refused
+            ? refused
+            : Result<SealedChallenge>.Ok(challenge!);
+    }
+
+    /// <summary>
+    /// Checks and consumes the challenge: after this it can never be accepted again. Call it before verifying the
+    /// signature, so that a wrong signature also spends the challenge.
+    /// </summary>
+    public async Task<Result<SealedChallenge>> ConsumeAsync(byte[] payload, ChallengePurpose purpose, string audience)
+    {
+        var checkedChallenge = Check(payload, purpose, audience);
+        if (!checkedChallenge.IsSuccess)
+        {
+            return checkedChallenge;
+        }
+        var challenge = checkedChallenge.Value!;
+        return await consumed.TryConsumeAsync(challenge.Id, SealedChallenge.Name(purpose), challenge.ExpiresAt)
+            ? checkedChallenge
+            : SealedChallenge.Invalid;
+    }
+}
+
+[StatelessWorker]
+public sealed class ChallengeIssuerGrain(ChallengeSealer sealer) : Grain, IChallengeIssuerGrain
+{
+    public Task<Result<IssuedChallenge>> Issue(string purpose, string audience)
+    {
+        if (!SealedChallenge.TryParsePurpose(purpose, out var parsed))
+        {
+            return Task.FromResult<Result<IssuedChallenge>>(DomainError.Validation("challenge.invalid-purpose",
+                "A purpose is one of: " + string.Join(", ", Enum.GetValues<ChallengePurpose>().Select(SealedChallenge.Name)) + "."));
+        }
+        if (!SealedChallenge.IsValidAudience(audience))
+        {
+            return Task.FromResult<Result<IssuedChallenge>>(DomainError.Validation("challenge.invalid-audience",
+                "An audience is 1 to 200 visible ASCII characters."));
+        }
+        var challenge = sealer.Issue(parsed, audience);
+        return Task.FromResult(Result<IssuedChallenge>.Ok(
+            new IssuedChallenge(challenge.Id, purpose, audience, challenge.Payload, challenge.ExpiresAt)));
+    }
+}
