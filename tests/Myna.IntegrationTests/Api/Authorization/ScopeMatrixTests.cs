@@ -33,6 +33,9 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         ["POST /v1/cards/{cardId}/handover"] = "200: another municipality hands the card over with public keys of its choosing",
         ["POST /v1/cards/{cardId}/driving-licence/unlink"] = "200: another municipality unlinks the driving licence",
         ["POST /v1/cards/{cardId}/pin-locks"] = "200: another municipality records a PIN lock",
+        ["POST /v1/cards/{cardId}/pin-resets"] = "200: another municipality resets the PIN",
+        ["POST /v1/eligibility-checks/"] = "200: a terminal of another institution consumes this terminal's challenge and gets the patient's eligibility answer",
+        ["POST /v1/cards/{cardId}/resumption"] = "200: another municipality resumes a card suspended for loss, with a signature key of its choosing",
         ["POST /v1/persons/lookup"] = "403 person.other-municipality: an existence oracle; should be the 404 of an unissued number",
     };
 
@@ -41,7 +44,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     {
         "DELETE /v1/me/proxies/{proxyPersonId:guid}",
         "DELETE /v1/portal/sessions/current",
-        "DELETE /v1/residents/{personId:guid}/proxies/{proxyPersonId:guid}",
         "GET /v1/agency-procedures/",
         "GET /v1/agency-procedures/{submissionId:guid}",
         "GET /v1/app-access/residents/{code}/{item}",
@@ -61,18 +63,10 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/cards/{cardId}/address-updates",
         "POST /v1/cards/{cardId}/certificate-renewals",
         "POST /v1/cards/{cardId}/conversion",
-        "POST /v1/cards/{cardId}/pin-resets",
-        "POST /v1/cards/{cardId}/resumption",
         "POST /v1/disaster-lookups",
-        "POST /v1/eligibility-checks/",
         "POST /v1/eligibility-checks/challenges",
-        "POST /v1/eligibility-checks/{checkId:guid}/medical-information-reads",
-        "POST /v1/income-feeds",
         "POST /v1/insurers/{insurerNumber}/medical-feeds",
-        "POST /v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/confirmation-documents",
         "POST /v1/kiosk-sessions/",
-        "POST /v1/kiosk-sessions/{sessionId:guid}/card",
-        "POST /v1/kiosk-sessions/{sessionId:guid}/certificates",
         "POST /v1/me/app-consents",
         "POST /v1/me/app-consents/{consentId:guid}/revocation",
         "POST /v1/me/card-applications",
@@ -106,6 +100,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private static readonly Refusal NotFoundForOthers = new([404], ["individual-number.not-found", "person.not-found"]);
     private static readonly Refusal NotTheHolder = new([403, 404], ["person.not-found", "card.not-found", "access.not-the-holder"]);
     private static readonly Refusal OtherInsurer = new([403], ["insurer.other-insurer", "access.other-insurer"]);
+    private static readonly Refusal OtherKiosk = new([403, 404], ["kiosk.session-unknown", "access.other-kiosk"]);
     private static readonly Refusal OtherAgency = new([403, 404], ["agency-code.not-found", "access.other-agency"]);
 
     /// <summary>One cell: who is right, who is wrong, the request, the streams that must not move, the refusal expected.</summary>
@@ -245,6 +240,19 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/pin-locks", new { pin = "user-authentication-pin" }), OtherMunicipalityCard);
         },
 
+        ["POST /v1/cards/{cardId}/pin-resets"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            (await w._clerk.PostJson($"/v1/cards/{patient.CardId}/pin-locks", new { pin = "user-authentication-pin" })).EnsureSuccessStatusCode();
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/pin-resets", new { pin = "user-authentication-pin", cardPresented = true }), OtherMunicipalityCard);
+        },
+        ["POST /v1/cards/{cardId}/resumption"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            (await w._clinics.Holder(patient).PostJson($"/v1/cards/{patient.CardId}/suspension", new { reason = "lost" })).EnsureSuccessStatusCode();
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/resumption", new { cardPresented = true, newSignaturePublicKey = patient.Chip.PublicKey(ChipKey.Signature) }), OtherMunicipalityCard);
+        },
+
         // The holder's own card and record: another resident's token.
         ["POST /v1/cards/{cardId}/suspension"] = async w =>
         {
@@ -289,6 +297,13 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             var patient = await w._clinics.Patient();
             var proxy = await w.Person();
             return w.AsHolder(patient, c => c.PostJson($"/v1/residents/{patient.PersonId}/proxies", new { proxyPersonId = proxy.Id, rights = new[] { "view" } }));
+        },
+        ["DELETE /v1/residents/{personId:guid}/proxies/{proxyPersonId:guid}"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var proxy = await w.Person();
+            (await w._clinics.Holder(patient).PostJson("/v1/me/proxies", new { proxyPersonId = proxy.Id, rights = new[] { "view" } })).EnsureSuccessStatusCode();
+            return w.AsHolder(patient, c => c.DeleteAsync($"/v1/residents/{patient.PersonId}/proxies/{proxy.Id}"));
         },
         ["GET /v1/persons/{personId:guid}/insurance"] = async w =>
         {
@@ -404,6 +419,83 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
                 procedure = "老齢年金請求",
                 documents = new object[] { new { kind = "resident-record-with-number", individualNumber = p.Number }, new { kind = "drivers-licence" } },
             }), [$"person/{p.Id}"], OtherAgency);
+        },
+        ["POST /v1/income-feeds"] = async w =>
+        {
+            var p = await w.Person();
+            return new Cell(w.Agency("tax-office"), w.Agency("pension-service"), c => c.PostJson("/v1/income-feeds", new
+            {
+                batchId = "nta-" + Guid.NewGuid().ToString("N")[..12],
+                lines = new[] { new { individualNumber = p.Number, fiscalYear = 2024, totalIncomeYen = 4_900_000L, taxableIncomeYen = 2_900_000L } },
+            }), [$"person/{p.Id}"], new Refusal([403], ["income.not-tax-agency", "access.other-agency"]));
+        },
+        ["POST /v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/confirmation-documents"] = async w =>
+        {
+            var (number, insurer, qualification, person) = await w.Qualification();
+            var other = (await w._clinics.Insurer()).Client;
+            return new Cell(insurer, other, c => c.PostJson($"/v1/insurers/{number}/qualifications/{qualification}/confirmation-documents", new { reason = "no-registered-card" }),
+                [$"insurer/{number}", $"person/{person}"], OtherInsurer);
+        },
+
+        // Institutions and terminals: one clinic's check, another clinic's terminal.
+        ["POST /v1/eligibility-checks/"] = async w =>
+        {
+            var (patient, _) = await w._clinics.InsuredPatient();
+            var mine = await w._clinics.Reception();
+            var theirs = await w._clinics.Reception();
+            var challenge = await (await mine.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+            var body = new
+            {
+                challengeId = challenge.Str("challengeId"),
+                method = "pin",
+                certificateSerial = patient.Serial,
+                chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
+                consents = Array.Empty<string>(),
+                registerCardForInsurance = false,
+            };
+            return new Cell(mine.Client, theirs.Client, c => c.PostJson("/v1/eligibility-checks", body),
+                [$"person/{patient.PersonId}", $"card/{patient.CardId}"], new Refusal([401, 403], ["challenge.invalid-audience", "access.other-institution"]));
+        },
+        ["POST /v1/eligibility-checks/{checkId:guid}/medical-information-reads"] = async w =>
+        {
+            var (patient, _) = await w._clinics.InsuredPatient();
+            var mine = await w._clinics.Reception();
+            var theirs = await w._clinics.Reception();
+            var checkedIn = await ClinicWorld.CheckWithPin(mine, patient, ["medication-history"]);
+            checkedIn.EnsureSuccessStatusCode();
+            var checkId = (await checkedIn.Json()).Str("checkId");
+            return new Cell(mine.Client, theirs.Client, c => c.PostJson($"/v1/eligibility-checks/{checkId}/medical-information-reads", new { items = new[] { "medication-history" } }),
+                [$"person/{patient.PersonId}", $"medical/{patient.PersonId}"], new Refusal([403, 404], ["medical.no-consent", "access.other-institution"]));
+        },
+
+        // Kiosks: a session opened by one kiosk, driven by another.
+        ["POST /v1/kiosk-sessions/{sessionId:guid}/card"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (mine, mineId) = await w.Kiosk();
+            var (theirs, _) = await w.Kiosk();
+            var session = await (await mine.PostJson("/v1/kiosk-sessions", new { })).Json();
+            var body = new
+            {
+                certificateSerial = patient.Serial,
+                signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(session.Str("nonce")))),
+            };
+            return new Cell(mine, theirs, c => c.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/card", body),
+                [$"kiosk/{mineId}", $"card/{patient.CardId}", $"person/{patient.PersonId}"], OtherKiosk);
+        },
+        ["POST /v1/kiosk-sessions/{sessionId:guid}/certificates"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (mine, mineId) = await w.Kiosk();
+            var (theirs, _) = await w.Kiosk();
+            var session = await (await mine.PostJson("/v1/kiosk-sessions", new { })).Json();
+            (await mine.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/card", new
+            {
+                certificateSerial = patient.Serial,
+                signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(session.Str("nonce")))),
+            })).EnsureSuccessStatusCode();
+            return new Cell(mine, theirs, c => c.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/certificates", new { kind = "resident-record-copy" }),
+                [$"kiosk/{mineId}", $"person/{patient.PersonId}"], OtherKiosk);
         },
     };
 
@@ -534,6 +626,13 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         new(_clinics.Holder(patient),
             fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = Guid.NewGuid().ToString("D") }),
             send, [$"card/{patient.CardId}", $"person/{patient.PersonId}", $"portal/{patient.PersonId}"], NotTheHolder);
+
+    private async Task<(HttpClient Client, string Id)> Kiosk()
+    {
+        var id = "store-" + Guid.NewGuid().ToString("N")[..10];
+        (await _operator.PostJson($"/v1/kiosks/{id}", new { store = "ファミリーマート 霞が関店", prefecture = "13" })).EnsureSuccessStatusCode();
+        return (fixture.ClientFor(Roles.Kiosk, new Dictionary<string, string> { [MynaClaims.Kiosk] = id }, subject: id), id);
+    }
 
     private HttpClient Agency(string agency) =>
         fixture.ClientFor(Roles.Agency, new Dictionary<string, string> { [MynaClaims.Agency] = agency });
