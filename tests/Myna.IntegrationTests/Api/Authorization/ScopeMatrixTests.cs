@@ -45,7 +45,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "DELETE /v1/me/proxies/{proxyPersonId:guid}",
         "DELETE /v1/portal/sessions/current",
         "GET /v1/agency-procedures/",
-        "GET /v1/agency-procedures/{submissionId:guid}",
         "GET /v1/app-access/residents/{code}/{item}",
         "GET /v1/me/",
         "GET /v1/me/access-log",
@@ -53,10 +52,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "GET /v1/me/income-information",
         "GET /v1/me/notifications",
         "GET /v1/me/proxies",
-        "GET /v1/persons/{personId:guid}/procedures/{submissionId:guid}",
-        "POST /v1/agency-procedures/{submissionId:guid}/acceptance",
-        "POST /v1/agency-procedures/{submissionId:guid}/decision",
-        "POST /v1/agency-procedures/{submissionId:guid}/return",
         "POST /v1/agency/codes",
         "POST /v1/auth/challenge-responses",
         "POST /v1/cards/remote-certificate-reissues",
@@ -70,23 +65,15 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/me/app-consents",
         "POST /v1/me/app-consents/{consentId:guid}/revocation",
         "POST /v1/me/card-applications",
-        "POST /v1/me/cards/{cardId:guid}/insurance-registration",
-        "POST /v1/me/cards/{cardId:guid}/loss-report",
         "POST /v1/me/confirmation-document-requests",
         "POST /v1/me/individual-number/reveal",
         "POST /v1/me/proxies",
         "POST /v1/persons/",
-        "POST /v1/persons/{personId:guid}/procedures/",
-        "POST /v1/persons/{personId:guid}/procedures/{submissionId:guid}/resubmission",
         "POST /v1/persons/{personId}/personal-data-erasure",
         "POST /v1/portal/sessions/",
         "POST /v1/portal/sessions/refresh",
         "POST /v1/residents/{personId:guid}/app-consents",
         "POST /v1/residents/{personId:guid}/app-consents/{consentId:guid}/revocation",
-        "POST /v1/residents/{personId:guid}/card-applications",
-        "POST /v1/residents/{personId:guid}/cards/{cardId:guid}/insurance-registration",
-        "POST /v1/residents/{personId:guid}/confirmation-document-requests",
-        "POST /v1/residents/{personId:guid}/individual-number/reveal",
     };
 
     /// <summary>A refusal the wrong scope may get: these statuses, with one of these stable codes.</summary>
@@ -98,7 +85,8 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private static readonly Refusal OtherMunicipality = new([403], ["person.other-municipality", "access.other-municipality"]);
     private static readonly Refusal OtherMunicipalityCard = new([403, 404], ["person.other-municipality", "access.other-municipality", "card.other-municipality", "card.not-found"]);
     private static readonly Refusal NotFoundForOthers = new([404], ["individual-number.not-found", "person.not-found"]);
-    private static readonly Refusal NotTheHolder = new([403, 404], ["person.not-found", "card.not-found", "access.not-the-holder"]);
+    private static readonly Refusal NotTheHolder = new([403, 404], ["person.not-found", "card.not-found", "procedure.not-found", "access.not-the-holder"]);
+    private static readonly Refusal OtherAgencyProcedure = new([403, 404], ["procedure.not-found", "access.other-agency"]);
     private static readonly Refusal OtherInsurer = new([403], ["insurer.other-insurer", "access.other-insurer"]);
     private static readonly Refusal OtherKiosk = new([403, 404], ["kiosk.session-unknown", "access.other-kiosk"]);
     private static readonly Refusal OtherAgency = new([403, 404], ["agency-code.not-found", "access.other-agency"]);
@@ -304,6 +292,75 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             var proxy = await w.Person();
             (await w._clinics.Holder(patient).PostJson("/v1/me/proxies", new { proxyPersonId = proxy.Id, rights = new[] { "view" } })).EnsureSuccessStatusCode();
             return w.AsHolder(patient, c => c.DeleteAsync($"/v1/residents/{patient.PersonId}/proxies/{proxy.Id}"));
+        },
+        ["POST /v1/residents/{personId:guid}/individual-number/reveal"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/residents/{patient.PersonId}/individual-number/reveal", new { }));
+        },
+        ["POST /v1/residents/{personId:guid}/confirmation-document-requests"] = async w =>
+        {
+            var (patient, _) = await w._clinics.InsuredPatient();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/residents/{patient.PersonId}/confirmation-document-requests", new { }));
+        },
+        ["POST /v1/residents/{personId:guid}/cards/{cardId:guid}/insurance-registration"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/residents/{patient.PersonId}/cards/{patient.CardId}/insurance-registration", new { }));
+        },
+        ["POST /v1/me/cards/{cardId:guid}/insurance-registration"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/me/cards/{patient.CardId}/insurance-registration", new { }));
+        },
+        ["POST /v1/me/cards/{cardId:guid}/loss-report"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/me/cards/{patient.CardId}/loss-report", new { }));
+        },
+        ["POST /v1/residents/{personId:guid}/card-applications"] = async w =>
+        {
+            var p = await w.Person();
+            return w.AsResident(p.Id, c => c.PostJson($"/v1/residents/{p.Id}/card-applications", new { channel = "smartphone" }));
+        },
+
+        // Online procedures: the resident's own submissions; the receiving agency's inbox.
+        ["POST /v1/persons/{personId:guid}/procedures/"] = async w =>
+        {
+            var p = await w.ProcedurePerson();
+            return w.AsResident(p, c => c.PostJson($"/v1/persons/{p}/procedures", new { kind = "child-allowance" }));
+        },
+        ["GET /v1/persons/{personId:guid}/procedures/{submissionId:guid}"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            return w.AsResident(p, c => c.GetAsync($"/v1/persons/{p}/procedures/{id}"), $"procedure/{id}");
+        },
+        ["POST /v1/persons/{personId:guid}/procedures/{submissionId:guid}/resubmission"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            (await w.Agency("welfare-office").PostJson($"/v1/agency-procedures/{id}/return", new { reason = "所得の申告が必要です。" })).EnsureSuccessStatusCode();
+            return w.AsResident(p, c => c.PostJson($"/v1/persons/{p}/procedures/{id}/resubmission", new { }), $"procedure/{id}");
+        },
+        ["GET /v1/agency-procedures/{submissionId:guid}"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            return new Cell(w.Agency("welfare-office"), w.Agency("pension-service"), c => c.GetAsync($"/v1/agency-procedures/{id}"), [$"procedure/{id}", $"person/{p}"], OtherAgencyProcedure);
+        },
+        ["POST /v1/agency-procedures/{submissionId:guid}/acceptance"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            return new Cell(w.Agency("welfare-office"), w.Agency("pension-service"), c => c.PostJson($"/v1/agency-procedures/{id}/acceptance", new { }), [$"procedure/{id}", $"person/{p}"], OtherAgencyProcedure);
+        },
+        ["POST /v1/agency-procedures/{submissionId:guid}/return"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            return new Cell(w.Agency("welfare-office"), w.Agency("pension-service"), c => c.PostJson($"/v1/agency-procedures/{id}/return", new { reason = "添付書類が不足しています。" }), [$"procedure/{id}", $"person/{p}"], OtherAgencyProcedure);
+        },
+        ["POST /v1/agency-procedures/{submissionId:guid}/decision"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            (await w.Agency("welfare-office").PostJson($"/v1/agency-procedures/{id}/acceptance", new { })).EnsureSuccessStatusCode();
+            return new Cell(w.Agency("welfare-office"), w.Agency("pension-service"), c => c.PostJson($"/v1/agency-procedures/{id}/decision", new { outcome = "approved", note = "支給決定" }), [$"procedure/{id}", $"person/{p}"], OtherAgencyProcedure);
         },
         ["GET /v1/persons/{personId:guid}/insurance"] = async w =>
         {
@@ -632,6 +689,30 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         var id = "store-" + Guid.NewGuid().ToString("N")[..10];
         (await _operator.PostJson($"/v1/kiosks/{id}", new { store = "ファミリーマート 霞が関店", prefecture = "13" })).EnsureSuccessStatusCode();
         return (fixture.ClientFor(Roles.Kiosk, new Dictionary<string, string> { [MynaClaims.Kiosk] = id }, subject: id), id);
+    }
+
+    private Cell AsResident(string personId, Func<HttpClient, Task<HttpResponseMessage>> send, params string[] streams) =>
+        new(fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = personId }),
+            fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = Guid.NewGuid().ToString("D") }),
+            send, [$"person/{personId}", $"portal/{personId}", .. streams], NotTheHolder);
+
+    /// <summary>A person with the income summary a child-allowance procedure attaches.</summary>
+    private async Task<string> ProcedurePerson()
+    {
+        var p = await Person();
+        (await _clerk.PostJson($"/v1/persons/{p.Id}/income-summaries", new { fiscalYear = 2025, totalIncomeYen = 3_600_000, taxableIncomeYen = 2_100_000 }))
+            .EnsureSuccessStatusCode();
+        return p.Id;
+    }
+
+    /// <summary>A child-allowance submission to the welfare office.</summary>
+    private async Task<(string Person, string Submission)> Submission()
+    {
+        var p = await ProcedurePerson();
+        var resident = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = p });
+        var started = await resident.PostJson($"/v1/persons/{p}/procedures", new { kind = "child-allowance" });
+        started.EnsureSuccessStatusCode();
+        return (p, (await started.Json()).Str("submissionId"));
     }
 
     private HttpClient Agency(string agency) =>
