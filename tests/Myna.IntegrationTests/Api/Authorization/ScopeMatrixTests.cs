@@ -33,6 +33,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         ["POST /v1/cards/{cardId}/handover"] = "200: another municipality hands the card over with public keys of its choosing",
         ["POST /v1/cards/{cardId}/driving-licence/unlink"] = "200: another municipality unlinks the driving licence",
         ["POST /v1/cards/{cardId}/pin-locks"] = "200: another municipality records a PIN lock",
+        ["POST /v1/cards/{cardId}/conversion"] = "200: another municipality converts the card (face authentication here)",
         ["POST /v1/cards/{cardId}/pin-resets"] = "200: another municipality resets the PIN",
         ["POST /v1/eligibility-checks/"] = "200: a terminal of another institution consumes this terminal's challenge and gets the patient's eligibility answer",
         ["POST /v1/cards/{cardId}/resumption"] = "200: another municipality resumes a card suspended for loss, with a signature key of its choosing",
@@ -45,7 +46,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "DELETE /v1/me/proxies/{proxyPersonId:guid}",
         "DELETE /v1/portal/sessions/current",
         "GET /v1/agency-procedures/",
-        "GET /v1/app-access/residents/{code}/{item}",
         "GET /v1/me/",
         "GET /v1/me/access-log",
         "GET /v1/me/consents",
@@ -57,13 +57,10 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/cards/remote-certificate-reissues",
         "POST /v1/cards/{cardId}/address-updates",
         "POST /v1/cards/{cardId}/certificate-renewals",
-        "POST /v1/cards/{cardId}/conversion",
         "POST /v1/disaster-lookups",
         "POST /v1/eligibility-checks/challenges",
-        "POST /v1/insurers/{insurerNumber}/medical-feeds",
         "POST /v1/kiosk-sessions/",
         "POST /v1/me/app-consents",
-        "POST /v1/me/app-consents/{consentId:guid}/revocation",
         "POST /v1/me/card-applications",
         "POST /v1/me/confirmation-document-requests",
         "POST /v1/me/individual-number/reveal",
@@ -72,8 +69,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/persons/{personId}/personal-data-erasure",
         "POST /v1/portal/sessions/",
         "POST /v1/portal/sessions/refresh",
-        "POST /v1/residents/{personId:guid}/app-consents",
-        "POST /v1/residents/{personId:guid}/app-consents/{consentId:guid}/revocation",
     };
 
     /// <summary>A refusal the wrong scope may get: these statuses, with one of these stable codes.</summary>
@@ -86,6 +81,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private static readonly Refusal OtherMunicipalityCard = new([403, 404], ["person.other-municipality", "access.other-municipality", "card.other-municipality", "card.not-found"]);
     private static readonly Refusal NotFoundForOthers = new([404], ["individual-number.not-found", "person.not-found"]);
     private static readonly Refusal NotTheHolder = new([403, 404], ["person.not-found", "card.not-found", "procedure.not-found", "access.not-the-holder"]);
+    private static readonly Refusal ConsentNotYours = new([403, 404], ["consent.not-found", "access.not-the-holder"]);
     private static readonly Refusal OtherAgencyProcedure = new([403, 404], ["procedure.not-found", "access.other-agency"]);
     private static readonly Refusal OtherInsurer = new([403], ["insurer.other-insurer", "access.other-insurer"]);
     private static readonly Refusal OtherKiosk = new([403, 404], ["kiosk.session-unknown", "access.other-kiosk"]);
@@ -241,6 +237,12 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/resumption", new { cardPresented = true, newSignaturePublicKey = patient.Chip.PublicKey(ChipKey.Signature) }), OtherMunicipalityCard);
         },
 
+        ["POST /v1/cards/{cardId}/conversion"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/conversion", new { faceAuthentication = true, cardPresented = true }), OtherMunicipalityCard);
+        },
+
         // The holder's own card and record: another resident's token.
         ["POST /v1/cards/{cardId}/suspension"] = async w =>
         {
@@ -361,6 +363,30 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             var (p, id) = await w.Submission();
             (await w.Agency("welfare-office").PostJson($"/v1/agency-procedures/{id}/acceptance", new { })).EnsureSuccessStatusCode();
             return new Cell(w.Agency("welfare-office"), w.Agency("pension-service"), c => c.PostJson($"/v1/agency-procedures/{id}/decision", new { outcome = "approved", note = "支給決定" }), [$"procedure/{id}", $"person/{p}"], OtherAgencyProcedure);
+        },
+        ["POST /v1/residents/{personId:guid}/app-consents"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (appId, _) = await w._portal.App("insurance-qualifications");
+            return w.AsHolder(patient, c => c.PostJson($"/v1/residents/{patient.PersonId}/app-consents",
+                new { appId, items = InsuranceItems, validUntil = DateTimeOffset.UtcNow.AddDays(30) }));
+        },
+        ["POST /v1/residents/{personId:guid}/app-consents/{consentId:guid}/revocation"] = async w =>
+        {
+            var (patient, consent, _, _) = await w.Consent();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/residents/{patient.PersonId}/app-consents/{consent.Str("consentId")}/revocation", new { }));
+        },
+        ["POST /v1/me/app-consents/{consentId:guid}/revocation"] = async w =>
+        {
+            var (patient, consent, _, _) = await w.Consent();
+            return w.AsHolder(patient, c => c.PostJson($"/v1/me/app-consents/{consent.Str("consentId")}/revocation", new { }), ConsentNotYours);
+        },
+        ["GET /v1/app-access/residents/{code}/{item}"] = async w =>
+        {
+            var (patient, consent, _, app) = await w.Consent();
+            var (_, otherApp) = await w._portal.App("insurance-qualifications");
+            return new Cell(app, otherApp, c => c.GetAsync($"/v1/app-access/residents/{consent.Str("appUserCode")}/insurance-qualifications"),
+                [$"person/{patient.PersonId}", $"portal/{patient.PersonId}"], new Refusal([403, 404], ["app-code.not-found", "app.consent-missing", "consent.none", "access.other-app"]));
         },
         ["GET /v1/persons/{personId:guid}/insurance"] = async w =>
         {
@@ -554,6 +580,16 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             return new Cell(mine, theirs, c => c.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/certificates", new { kind = "resident-record-copy" }),
                 [$"kiosk/{mineId}", $"person/{patient.PersonId}"], OtherKiosk);
         },
+        ["POST /v1/insurers/{insurerNumber}/medical-feeds"] = async w =>
+        {
+            var (number, insurer, qualification, person) = await w.Qualification();
+            var other = (await w._clinics.Insurer()).Client;
+            return new Cell(insurer, other, c => c.PostJson($"/v1/insurers/{number}/medical-feeds", new
+            {
+                batchId = "matrix-" + Guid.NewGuid().ToString("N")[..6],
+                lines = new object[] { new { qualificationId = qualification, recordId = "m-1", kind = "medication-dispensed", on = "2025-11-10", item = "アムロジピン錠", detail = "1日1回" } },
+            }), [$"insurer/{number}", $"person/{person}", $"medical/{person}"], OtherInsurer);
+        },
     };
 
     private readonly HttpClient _clerk = fixture.Municipality(Home);
@@ -561,6 +597,20 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private readonly HttpClient _operator = fixture.ClientFor(Roles.Operator);
     private readonly HttpClient _auditor = fixture.ClientFor(Roles.Auditor);
     private readonly ClinicWorld _clinics = new(fixture);
+    private readonly PortalWorld _portal = new(fixture);
+
+    private static readonly string[] InsuranceItems = ["insurance-qualifications"];
+
+    /// <summary>A patient who granted a fresh app a consent to read their insurance qualifications.</summary>
+    private async Task<(Patient Patient, JsonElement Consent, string AppId, HttpClient App)> Consent()
+    {
+        var patient = await _clinics.Patient();
+        var (appId, app) = await _portal.App("insurance-qualifications");
+        var granted = await _clinics.Holder(patient).PostJson("/v1/me/app-consents",
+            new { appId, items = InsuranceItems, validUntil = DateTimeOffset.UtcNow.AddDays(30) });
+        granted.EnsureSuccessStatusCode();
+        return (patient, await granted.Json(), appId, app);
+    }
 
     private sealed record PersonWorld(string Id, string Number);
 
@@ -678,6 +728,9 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
 
     private Cell OnCard(CardWorld card, Func<HttpClient, Task<HttpResponseMessage>> send, Refusal expected) =>
         new(_clerk, _otherClerk, send, [$"card/{card.CardId}", $"person/{card.PersonId}"], expected);
+
+    private Cell AsHolder(Patient patient, Func<HttpClient, Task<HttpResponseMessage>> send, Refusal expected) =>
+        AsHolder(patient, send) with { Expected = expected };
 
     private Cell AsHolder(Patient patient, Func<HttpClient, Task<HttpResponseMessage>> send) =>
         new(_clinics.Holder(patient),
