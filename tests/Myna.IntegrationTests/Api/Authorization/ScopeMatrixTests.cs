@@ -66,7 +66,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/me/individual-number/reveal",
         "POST /v1/me/proxies",
         "POST /v1/persons/",
-        "POST /v1/persons/{personId}/personal-data-erasure",
         "POST /v1/portal/sessions/",
         "POST /v1/portal/sessions/refresh",
     };
@@ -155,6 +154,12 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         {
             var p = await w.Person();
             return w.OnPerson(p, c => c.PostJson($"/v1/persons/{p.Id}/individual-number/replacement", new { leakDecisionReference = "LEAK-" + Guid.NewGuid().ToString("N")[..8] }));
+        },
+        ["POST /v1/persons/{personId}/personal-data-erasure"] = async w =>
+        {
+            var p = await w.Person();
+            (await w._clerk.PostJson($"/v1/persons/{p.Id}/closure", new { reason = "death", effectiveOn = "2025-01-10" })).EnsureSuccessStatusCode();
+            return w.OnPerson(p, c => c.PostJson($"/v1/persons/{p.Id}/personal-data-erasure", new { legalBasis = "住民基本台帳法施行令第34条" }));
         },
         ["POST /v1/persons/lookup"] = async w =>
         {
