@@ -46,6 +46,8 @@ public static class ApiSetup
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
 
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Invariant 21: outside Development, no default, known or short signing key.
+        services.AddSingleton(Myna.Observability.SecretPolicy.Validator<JwtOptions>(builder.Environment, ("Auth:SigningKey", o => o.SigningKey)));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -75,6 +75,8 @@ public sealed class Deployment : IAsyncDisposable
                 ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
                 ["EventStore:Schema"] = BenchStores.Schema,
                 ["EventStore:NumberKey"] = BenchStores.NumberKey,
+                ["EventStore:AgencyCodeKey"] = BenchStores.NumberKey + "-agency-codes",
+                ["Challenges:Key"] = BenchStores.NumberKey + "-challenges",
                 ["Snapshots:Every"] = snapshotEvery.ToString(CultureInfo.InvariantCulture),
                 ["Cluster:Clustering"] = "AzureTable",
                 ["Cluster:ClusterId"] = deployment.ClusterId,
