@@ -113,6 +113,7 @@ public static class ApiSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseUnknownRoleGate();
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -56,4 +56,19 @@ public sealed class HostApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("request.invalid", (await bad.Json()).Str("code"));
     }
+
+    [Theory]
+    [InlineData("GET", "/v1/certificates/ABC123/status")]
+    [InlineData("GET", "/v1/apps/some-app")]
+    [InlineData("POST", "/v1/auth/challenges")]
+    [InlineData("GET", "/v1/persons/0193a5b0-0000-7000-8000-000000000001")]
+    public async Task A_token_with_an_unknown_role_is_refused_everywhere(string method, string path)
+    {
+        var client = fixture.ClientFor("emperor", new Dictionary<string, string> { ["municipality"] = "131016" });
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? System.Net.Http.Json.JsonContent.Create(new { }) : null });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("auth.unknown-role", (await response.Json()).Str("code"));
+    }
 }
