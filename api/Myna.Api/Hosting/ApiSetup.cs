@@ -43,7 +43,10 @@ public static class ApiSetup
         // Malformed JSON becomes a BadHttpRequestException, which the handler maps to 400 request.malformed.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.Converters.Add(new ControlCharacterRejectingStringConverter());
+        });
 
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Invariant 21: outside Development, no default, known or short signing key.

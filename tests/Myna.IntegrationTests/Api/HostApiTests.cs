@@ -71,4 +71,30 @@ public sealed class HostApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("auth.unknown-role", (await response.Json()).Str("code"));
     }
+
+    [Theory]
+    [InlineData("山田\u0000太郎")]
+    [InlineData("山田\n太郎")]
+    [InlineData("山田\u001b[31m太郎")]
+    [InlineData("山田\u0085太郎")]
+    public async Task A_control_character_in_any_text_field_is_a_400_and_nothing_is_registered(string name)
+    {
+        var clerk = fixture.Municipality();
+
+        var response = await clerk.PostJson("/v1/persons", new { name, address = "東京都千代田区千代田1-1", dateOfBirth = "1990-04-01", sex = "male", reason = "birth" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("request.invalid", (await response.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_name_with_an_ideographic_variation_selector_passes()
+    {
+        var clerk = fixture.Municipality();
+
+        // 葛 followed by VARIATION SELECTOR-17 (U+E0100): the IVS form a family register may require.
+        var response = await clerk.PostJson("/v1/persons", new { name = "\u845B\uDB40\uDD00城 花子", address = "東京都千代田区千代田1-1", dateOfBirth = "1990-04-01", sex = "female", reason = "birth" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
 }
