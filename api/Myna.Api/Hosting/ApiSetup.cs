@@ -51,6 +51,9 @@ public static class ApiSetup
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Invariant 21: outside Development, no default, known or short signing key.
         services.AddSingleton(Myna.Observability.SecretPolicy.Validator<JwtOptions>(builder.Environment, ("Auth:SigningKey", o => o.SigningKey)));
+        services.AddOptions<Myna.Api.Commands.CommandIdOptions>().Bind(configuration.GetSection(Myna.Api.Commands.CommandIdOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(Myna.Observability.SecretPolicy.Validator<Myna.Api.Commands.CommandIdOptions>(builder.Environment, ("Commands:IdKey", o => o.IdKey)));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -100,6 +100,7 @@ public sealed class Deployment : IAsyncDisposable
             ["Cluster:ClusterId"] = deployment.ClusterId,
             ["Cluster:ServiceId"] = "myna-bench",
             ["Auth:SigningKey"] = BenchStores.SigningKey,
+            ["Commands:IdKey"] = BenchStores.SigningKey + "-command-ids",
             ["Auth:Issuer"] = "myna",
             ["Auth:Audience"] = "myna-api",
         });

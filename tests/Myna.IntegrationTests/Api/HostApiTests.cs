@@ -97,4 +97,25 @@ public sealed class HostApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Derived_ids_are_keyed_by_the_server_and_cannot_be_predicted_from_the_caller_and_key()
+    {
+        var clerk = fixture.ClientFor(Myna.Api.Auth.Roles.Municipality, new Dictionary<string, string> { ["municipality"] = "131016" }, "clerk-derived-ids");
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var key = "card-" + Guid.NewGuid().ToString("N");
+
+        var card = await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" }, key);
+
+        Assert.Equal(HttpStatusCode.Created, card.StatusCode);
+        var id = Guid.Parse((await card.Json()).Str("id"));
+        var scope = new Myna.GrainInterfaces.Common.ActorScope(Municipality: "131016");
+        Assert.Equal(Myna.GrainInterfaces.Common.CommandContext.DerivedId(
+            Myna.Api.Commands.CommandContextFactory.CommandIdFor(ApiFixture.CommandIdKey, "municipality", scope, "clerk-derived-ids", key), "card"), id);
+        // Neither the unkeyed hash of subject and key, nor the published development key, gives it.
+        Assert.NotEqual(Myna.GrainInterfaces.Common.CommandContext.DerivedId(
+            Myna.GrainInterfaces.Common.CommandContext.NameBased($"command\nclerk-derived-ids\n{key}"), "card"), id);
+        Assert.NotEqual(Myna.GrainInterfaces.Common.CommandContext.DerivedId(
+            Myna.Api.Commands.CommandContextFactory.CommandIdFor(new Myna.Api.Commands.CommandIdOptions().IdKey, "municipality", scope, "clerk-derived-ids", key), "card"), id);
+    }
 }

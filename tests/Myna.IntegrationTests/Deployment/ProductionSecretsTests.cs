@@ -92,6 +92,8 @@ public class ProductionSecretsTests
 
         var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<JwtOptions>>().Value);
         Assert.Contains(refused.Failures, f => f.StartsWith("Auth:SigningKey", StringComparison.Ordinal));
+        var idKey = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<Myna.Api.Commands.CommandIdOptions>>().Value);
+        Assert.Contains(idKey.Failures, f => f.StartsWith("Commands:IdKey", StringComparison.Ordinal));
     }
 
     [Fact]
