@@ -41,16 +41,19 @@ public sealed record RemoteReissueRequest(Guid? ChallengeId, string? Certificate
 
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
-/// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
+/// <summary>
+/// A card as counters and the call centre see it. No Individual Number, no PIN, no key material; the call
+/// centre gets no person id (null).
+/// </summary>
 public sealed record CardResponse(
-    Guid Id, Guid PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
+    Guid Id, Guid? PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
     DateOnly? ExpiresOn, DateOnly? RenewalOpensOn, int FeeYen, AbolitionReason? AbolishedBecause,
     IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version,
     DateOnly? AddressUpdateDueBy, bool Lapsed, IReadOnlyList<LinkedCredentialResponse> LinkedCredentials,
     string? RegisteredForInsuranceVia, IReadOnlyList<CardNoticeResponse> Notices)
 {
     public static CardResponse From(CardView v) => new(
-        v.Id.Value, v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
+        v.Id.Value, v.PersonId.Value == Guid.Empty ? null : v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
         v.FeeYen, v.AbolishedBecause, v.Certificates.Select(c => new CertificateResponse(c.Kind, c.Serial, c.ValidUntil, c.Status)).ToList(),
         v.LockedPins, v.Version, v.AddressUpdateDueBy, v.Lapsed,
         v.LinkedCredentials.Select(c => new LinkedCredentialResponse(c.Kind, c.Reference, c.Status)).ToList(),
@@ -75,7 +78,7 @@ public static class CardEndpoints
         var cards = app.MapGroup("/v1/cards").WithTags("Cards");
 
         cards.MapPost("/", Apply).WithName("ApplyForCard").RequireAuthorization(Policies.Municipality);
-        // Counters and the call centre read any card; holders read their own (with its notices).
+        // The managing municipality's clerks, the call centre (without the person id), holders their own (decided by the card).
         cards.MapGet("/{cardId}", Get).WithName("GetCard").RequireAuthorization(Policies.CardViewers);
         // Authenticated by the chip itself (old key, PIN on the chip), like a login.
         cards.MapPost("/remote-certificate-reissues", RemoteReissue).WithName("ReissueCertificatesAfterCampaign").AllowAnonymous();
@@ -115,16 +118,8 @@ public static class CardEndpoints
         {
             return problem;
         }
+        // The card grain decides whether this clerk's municipality manages the person (403 access.other-municipality).
         var person = new PersonId(request.PersonId!.Value);
-        var profile = await grains.GetPerson(person).GetProfile();
-        if (!profile.IsSuccess)
-        {
-            return profile.Error!.ToProblem();
-        }
-        if (profile.Value!.Municipality.Value != http.User.FindFirstValue(MynaClaims.Municipality))
-        {
-            return ApiProblems.Problem(403, "person.other-municipality", "The person is on another municipality's resident record.");
-        }
         // A retried application (same Idempotency-Key) lands on the same card.
         var cardId = new CardId(CommandContext.DerivedId(context.CommandId, "card"));
         var result = await grains.GetCard(cardId).Apply(context, new ApplyForCard(person, request.Channel!.Value,
@@ -134,15 +129,16 @@ public static class CardEndpoints
 
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(string cardId, HttpContext http, IClusterClient grains)
     {
-        if (await OwnCard(cardId, http, grains) is { } notTheirs)
-        {
-            return notTheirs;
-        }
         if (!TryCardId(cardId, out var id))
         {
             return InvalidCardId();
         }
-        var result = await grains.GetCard(id).GetCard();
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        // Decided by the card: the managing municipality's clerks, the call centre (no person id), the holder.
+        var result = await grains.GetCard(id).Read(context);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

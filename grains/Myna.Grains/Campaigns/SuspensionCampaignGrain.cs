@@ -27,6 +27,8 @@ public sealed class SuspensionCampaignGrain(
     public const int Chunk = 50;
     private const string ResumeReminder = "campaign-resume";
 
+    private static readonly Actor FanOut = new("operator-campaign", ActorRoles.System);
+
     private IGrainTimer? _timer;
 
     private Guid Id => this.GetPrimaryKey();
@@ -90,7 +92,8 @@ public sealed class SuspensionCampaignGrain(
             {
                 return (card, suspended: false);
             }
-            var context = new CommandContext(CommandContext.DerivedId(Id, $"suspend-{card}"), Id, system, "campaign");
+            // The fan-out is the system acting on the operator's campaign (a reaction between grains).
+            var context = new CommandContext(CommandContext.DerivedId(Id, $"suspend-{card}"), Id, FanOut, "campaign");
             var result = await GrainFactory.GetCard(card).Suspend(context, new SuspendCard(reason));
             // Not active (never handed over, already suspended, abolished): nothing to suspend; skipped.
             return (card, suspended: result.IsSuccess);

@@ -168,6 +168,92 @@ public sealed class CardApiTests(ApiFixture fixture)
         }
     }
 
+    private async Task<(string Person, string Card)> ReadyCard(HttpClient clerk)
+    {
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" })).Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "B" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"{card}/ready-for-pickup", new { })).StatusCode);
+        return (person, card);
+    }
+
+    private static async Task<long> Version(HttpClient clerk, string card) =>
+        (await (await clerk.GetAsync(card)).Json()).GetProperty("version").GetInt64();
+
+    private static async Task AssertForbidden(HttpResponseMessage response, string code)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(code, (await response.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_clerk_of_another_municipality_neither_touches_nor_reads_a_card_it_does_not_manage()
+    {
+        var clerk = fixture.Municipality();
+        var other = fixture.Municipality("131024");
+        var (person, card) = await ReadyCard(clerk);
+        var ready = await Version(clerk, card);
+
+        await AssertForbidden(await other.PostJson("/v1/cards", new { personId = person, channel = "counter" }), "access.other-municipality");
+        await AssertForbidden(await other.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key }), "access.other-municipality");
+        Assert.Equal(ready, await Version(clerk, card));
+
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key })).StatusCode);
+        var active = await Version(clerk, card);
+        await AssertForbidden(await other.PostJson($"{card}/abolition", new { reason = "returned" }), "access.other-municipality");
+        await AssertForbidden(await other.PostJson($"{card}/pin-locks", new { pin = "user-authentication-pin" }), "access.other-municipality");
+        await AssertForbidden(await other.PostJson($"{card}/pin-resets", new { pin = "user-authentication-pin", cardPresented = true }), "access.other-municipality");
+        await AssertForbidden(await other.PostJson($"{card}/driving-licence", new { licenceNumber = "301234567890" }), "access.other-municipality");
+        await AssertForbidden(await other.GetAsync(card), "access.other-municipality");
+
+        Assert.Equal(active, await Version(clerk, card));
+        Assert.Equal("active", (await (await clerk.GetAsync(card)).Json()).Str("status"));
+    }
+
+    [Fact]
+    public async Task The_call_centre_sees_a_cards_status_but_not_its_holder_and_a_resident_suspends_only_their_own()
+    {
+        var clerk = fixture.Municipality();
+        var (person, card) = await ReadyCard(clerk);
+        await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+        var version = await Version(clerk, card);
+
+        var seen = await (await fixture.ClientFor(Roles.CallCentre).GetAsync(card)).Json();
+        Assert.Equal("active", seen.Str("status"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, seen.GetProperty("personId").ValueKind);
+        Assert.Equal(person, (await (await clerk.GetAsync(card)).Json()).Str("personId"));
+
+        var stranger = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostJson($"{card}/suspension", new { reason = "not mine" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(card)).StatusCode);
+        Assert.Equal(version, await Version(clerk, card));
+
+        var suspended = await (await fixture.ClientFor(Roles.CallCentre).PostJson($"{card}/suspension", new { reason = "lost" })).Json();
+        Assert.Equal("suspended", suspended.Str("status"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, suspended.GetProperty("personId").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_retried_command_from_a_clerk_no_longer_allowed_is_forbidden()
+    {
+        var clerk = fixture.ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" }, subject: "clerk-retry");
+        var (_, card) = await ReadyCard(clerk);
+        await clerk.PostJson($"{card}/handover", new { pinsSet = true, userAuthenticationPublicKey = Key, signaturePublicKey = Key });
+        var key = "pin-lock-" + Guid.NewGuid();
+        var first = await clerk.PostJson($"{card}/pin-locks", new { pin = "user-authentication-pin" }, key);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var version = await Version(clerk, card);
+
+        // The same subject and Idempotency-Key, now on a token of another municipality.
+        var moved = fixture.ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131024" }, subject: "clerk-retry");
+        await AssertForbidden(await moved.PostJson($"{card}/pin-locks", new { pin = "user-authentication-pin" }, key), "access.other-municipality");
+
+        Assert.Equal(version, await Version(clerk, card));
+        var again = await clerk.PostJson($"{card}/pin-locks", new { pin = "user-authentication-pin" }, key);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(version, (await again.Json()).GetProperty("version").GetInt64());
+    }
+
     [Fact]
     public async Task Unknown_cards_and_persons_are_404()
     {

@@ -15,7 +15,15 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());
 
-    private static CommandContext Command() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter");
+    /// <summary>A clerk of Chiyoda, the municipality that manages the persons these tests register.</summary>
+    private static CommandContext Command() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter") { Scope = new ActorScope(Municipality: Chiyoda.Value) };
+
+    private static CommandContext Operator() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("ops-1", "operator"), "operator");
+
+    private static CommandContext CallCentre() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("cc-1", "call-centre"), "phone");
+
+    private static CommandContext Holder(PersonId person) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), new Actor("resident-1", "resident"), "portal") { Scope = new ActorScope(PersonId: person.Value) };
 
     private async Task<PersonId> Person()
     {
@@ -30,7 +38,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     {
         var card = fixture.Client.GetCard(CardId.New());
         Assert.True((await card.Apply(Command(), new ApplyForCard(person, ApplicationChannel.Smartphone, false, false, false))).IsSuccess);
-        Assert.True((await card.MarkProduced(Command(), new MarkCardProduced(batch))).IsSuccess);
+        Assert.True((await card.MarkProduced(Operator(), new MarkCardProduced(batch))).IsSuccess);
         Assert.True((await card.MarkReadyForPickup(Command(), new MarkCardReadyForPickup(Chiyoda))).IsSuccess);
         return card;
     }
@@ -55,7 +63,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
 
         var abolished = await card.Abolish(Command(), new AbolishCard(AbolitionReason.Returned));
         Assert.Equal(CardStatus.Abolished, abolished.Value!.Status);
-        Assert.Equal("card.abolished", (await card.Suspend(Command(), new SuspendCard("x"))).Error?.Code);
+        Assert.Equal("card.abolished", (await card.Suspend(CallCentre(), new SuspendCard("x"))).Error?.Code);
     }
 
     [Fact]
@@ -193,22 +201,22 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     [Fact]
     public async Task A_phone_holds_one_persons_credential_and_it_follows_the_card()
     {
-        var (_, card) = await PersonWithActiveCard();
-        var (_, otherPersonsCard) = await PersonWithActiveCard();
+        var (holder, card) = await PersonWithActiveCard();
+        var (otherPerson, otherPersonsCard) = await PersonWithActiveCard();
         var device = "phone-" + Guid.NewGuid();
 
-        var linked = await card.LinkSmartphone(Command(), new LinkSmartphone(device));
-        var intruder = await otherPersonsCard.LinkSmartphone(Command(), new LinkSmartphone(device));
+        var linked = await card.LinkSmartphone(Holder(holder), new LinkSmartphone(device));
+        var intruder = await otherPersonsCard.LinkSmartphone(Holder(otherPerson), new LinkSmartphone(device));
 
         Assert.Equal("active", Assert.Single(linked.Value!.LinkedCredentials).Status);
         Assert.Equal("smartphone.linked-to-another-person", intruder.Error?.Code);
 
-        var suspended = await card.Suspend(Command(), new SuspendCard("lost"));
+        var suspended = await card.Suspend(CallCentre(), new SuspendCard("lost"));
         Assert.Equal("suspended", Assert.Single(suspended.Value!.LinkedCredentials).Status);
 
-        var unlinked = await card.UnlinkSmartphone(Command(), new UnlinkSmartphone(device));
+        var unlinked = await card.UnlinkSmartphone(Holder(holder), new UnlinkSmartphone(device));
         Assert.Empty(unlinked.Value!.LinkedCredentials);
-        Assert.True((await otherPersonsCard.LinkSmartphone(Command(), new LinkSmartphone(device))).IsSuccess);
+        Assert.True((await otherPersonsCard.LinkSmartphone(Holder(otherPerson), new LinkSmartphone(device))).IsSuccess);
     }
 
     [Fact]
@@ -216,11 +224,11 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     {
         var (person, first) = await PersonWithActiveCard();
         var device = "phone-" + Guid.NewGuid();
-        Assert.True((await first.LinkSmartphone(Command(), new LinkSmartphone(device))).IsSuccess);
+        Assert.True((await first.LinkSmartphone(Holder(person), new LinkSmartphone(device))).IsSuccess);
 
         var second = await ReadyCard(person);
         Assert.True((await second.HandOver(Command(), Handover())).IsSuccess);
-        var moved = await second.LinkSmartphone(Command(), new LinkSmartphone(device));
+        var moved = await second.LinkSmartphone(Holder(person), new LinkSmartphone(device));
 
         Assert.True(moved.IsSuccess, moved.Error?.Code);
         Assert.Equal("revoked", Assert.Single((await first.GetCard()).Value!.LinkedCredentials).Status);
@@ -301,6 +309,44 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         Assert.True(progress.Completed);
         Assert.Equal(1, progress.Suspended);
         Assert.Equal(CardStatus.Suspended, (await card.GetCard()).Value!.Status);
+    }
+
+    [Fact]
+    public async Task A_replayed_command_id_from_another_municipalitys_scope_is_forbidden_and_writes_nothing()
+    {
+        var (_, card) = await PersonWithActiveCard();
+        var original = Command();
+        Assert.True((await card.ReportPinLock(original, new ReportPinLock(PinKind.UserAuthenticationPin))).IsSuccess);
+        var version = (await card.GetCard()).Value!.Version;
+
+        // The same command id, replayed by a clerk whose municipality does not manage the holder (invariant 20).
+        var replay = original with { Scope = new ActorScope(Municipality: "131024") };
+        var replayed = await card.ReportPinLock(replay, new ReportPinLock(PinKind.UserAuthenticationPin));
+        var abolished = await card.Abolish(replay with { CommandId = Guid.NewGuid() }, new AbolishCard(AbolitionReason.Returned));
+
+        Assert.Equal(ErrorKind.Forbidden, replayed.Error?.Kind);
+        Assert.Equal("access.other-municipality", replayed.Error?.Code);
+        Assert.False(replayed.Replayed);
+        Assert.Equal("access.other-municipality", abolished.Error?.Code);
+        Assert.Equal(version, (await card.GetCard()).Value!.Version);
+        Assert.True((await card.ReportPinLock(original, new ReportPinLock(PinKind.UserAuthenticationPin))).Replayed);
+    }
+
+    [Fact]
+    public async Task Reactions_of_the_system_and_reads_follow_who_asks()
+    {
+        var (person, card) = await PersonWithActiveCard();
+        var system = new CommandContext(Guid.NewGuid(), Guid.NewGuid(), new Actor("person-reactions", "system"), "system");
+
+        Assert.True((await card.RevokeSignatureCertificate(system, new RevokeSignatureCertificate("test"))).IsSuccess);
+        Assert.Equal("access.role-not-allowed", (await card.RevokeSignatureCertificate(Command(), new RevokeSignatureCertificate("x"))).Error?.Code);
+        Assert.Equal("access.role-not-allowed", (await card.MarkProduced(Command(), new MarkCardProduced("B"))).Error?.Code);
+
+        Assert.Equal(person, (await card.Read(Command())).Value!.PersonId);
+        Assert.Equal(person, (await card.Read(Holder(person))).Value!.PersonId);
+        Assert.Equal(default, (await card.Read(CallCentre())).Value!.PersonId);
+        Assert.Equal("card.not-found", (await card.Read(Holder(PersonId.New()))).Error?.Code);
+        Assert.Equal("access.other-municipality", (await card.Read(Command() with { Scope = new ActorScope(Municipality: "131024") })).Error?.Code);
     }
 
     [Fact]
