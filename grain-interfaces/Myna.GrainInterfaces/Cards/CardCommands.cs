@@ -30,6 +30,10 @@ public sealed record HandOverCard(
 [GenerateSerializer, Immutable, Alias("myna.cmd.suspend-card")]
 public sealed record SuspendCard([property: Id(0)] string Reason);
 
+/// <summary>A suspension campaign stops the card: the campaign id travels as data, never inside the reason text.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.suspend-card-for-campaign")]
+public sealed record SuspendCardForCampaign([property: Id(0)] Guid CampaignId, [property: Id(1)] string Reason);
+
 /// <summary>Resumption only in person at a counter with the card; the signature certificate is reissued.</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.resume-card")]
 public sealed record ResumeCard(

@@ -21,6 +21,10 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("Suspend")]
     Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command);
 
+    /// <summary>The suspension campaign's own suspension (the system fanning out the operator's campaign).</summary>
+    [Alias("SuspendForCampaign")]
+    Task<Result<CardView>> SuspendForCampaign(CommandContext context, SuspendCardForCampaign command);
+
     [Alias("Resume")]
     Task<Result<CardView>> Resume(CommandContext context, ResumeCard command);
 

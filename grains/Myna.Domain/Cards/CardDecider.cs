@@ -104,6 +104,16 @@ public static class CardDecider
         _ => Wrong(state, CardStatus.Active),
     };
 
+    /// <summary>A suspension campaign stops an active card; the campaign id is recorded as data on its own event.</summary>
+    public static Decision<ICardEvent> SuspendForCampaign(CardState state, SuspendCardForCampaign command, DateTimeOffset now, Actor actor) => state.Status switch
+    {
+        _ when command.CampaignId == Guid.Empty => DomainError.Validation("card.invalid-campaign", "A campaign suspension names its campaign."),
+        CardStatus.Active => Decision<ICardEvent>.Accept(new CardSuspendedByCampaign(state.Id, command.CampaignId,
+            string.IsNullOrWhiteSpace(command.Reason) ? "suspension campaign" : command.Reason.Trim(), now, actor)),
+        CardStatus.Suspended => CardErrors.AlreadySuspended,
+        _ => Wrong(state, CardStatus.Active),
+    };
+
     /// <summary>Invariant 5: resumption needs an in-person counter event with the card; the signature certificate is reissued.</summary>
     public static Decision<ICardEvent> Resume(CardState state, ResumeCard command, string newSignatureSerial, DateTimeOffset now, Actor actor)
     {
@@ -442,12 +452,21 @@ public static class CardDecider
     /// checked on the chip) and brings new public keys. The old certificates are revoked, new ones issued
     /// with the same validity (never past the card), and the card is active again.
     /// </summary>
-    public static Decision<ICardEvent> RemedyAfterCampaign(CardState state, RemedyAfterCampaign command, CertificateSerials serials, DateTimeOffset now, Actor actor)
+    /// <remarks>
+    /// Which campaign stopped the card is data (<see cref="CardSuspendedByCampaign"/>, or a legacy claim); whether
+    /// that campaign exists and still lists the card is asked of the campaign by the grain and passed in as
+    /// <paramref name="campaignCovers"/>. A plain suspension (loss), whatever its reason text, never comes back remotely.
+    /// </remarks>
+    public static Decision<ICardEvent> RemedyAfterCampaign(
+        CardState state, RemedyAfterCampaign command, CertificateSerials serials, bool campaignCovers, DateTimeOffset now, Actor actor)
     {
-        if (state.Status != CardStatus.Suspended || state.SuspendingCampaign is not { } campaign)
+        if (state.Status != CardStatus.Suspended || state.CampaignToVerify is not { } campaign)
         {
-            return state.Status == CardStatus.Abolished ? CardErrors.Abolished
-                : DomainError.Rule("card.not-suspended-by-campaign", "Only a card a suspension campaign stopped is re-issued remotely.");
+            return state.Status == CardStatus.Abolished ? CardErrors.Abolished : CardErrors.NotSuspendedByCampaign;
+        }
+        if (!campaignCovers)
+        {
+            return CardErrors.CampaignDoesNotCover;
         }
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (state.IsExpiredOn(today))

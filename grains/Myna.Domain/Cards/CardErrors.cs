@@ -21,6 +21,11 @@ public static class CardErrors
     public static readonly DomainError NoPublicKey = DomainError.Validation("card.invalid-public-key",
         "The chip's public key for the certificate is missing or malformed.");
 
+    public static readonly DomainError NotSuspendedByCampaign = DomainError.Rule("card.not-suspended-by-campaign",
+        "Only a card a suspension campaign stopped is re-issued remotely.");
+    public static readonly DomainError CampaignDoesNotCover = DomainError.Rule("card.campaign-does-not-cover",
+        "No suspension campaign exists that lists this card; it comes back only in person at a counter.");
+
     public static DomainError WrongState(CardStatus actual, CardStatus expected) =>
         actual == CardStatus.Abolished
             ? Abolished

@@ -55,6 +55,8 @@ public sealed class SuspensionCampaignGrain(
         Current.Started ? Result<CampaignProgress>.Ok(CampaignRules.ToProgress(Current))
         : DomainError.NotFound("campaign.not-found", "No campaign under this id."));
 
+    public Task<bool> Covers(CardId card) => Task.FromResult(Current.Covers(card));
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
@@ -85,7 +87,7 @@ public sealed class SuspensionCampaignGrain(
             return;
         }
         var system = new Actor("operator-campaign", "operator");
-        var reason = $"campaign {Id:D}: {Current.Reason}";
+        var reason = Current.Reason;
         var outcomes = await Task.WhenAll(chunk.Select(async card =>
         {
             if (Current.Exemptions.Contains(card))
@@ -94,7 +96,7 @@ public sealed class SuspensionCampaignGrain(
             }
             // The fan-out is the system acting on the operator's campaign (a reaction between grains).
             var context = new CommandContext(CommandContext.DerivedId(Id, $"suspend-{card}"), Id, FanOut, "campaign");
-            var result = await GrainFactory.GetCard(card).Suspend(context, new SuspendCard(reason));
+            var result = await GrainFactory.GetCard(card).SuspendForCampaign(context, new SuspendCardForCampaign(Id, reason));
             // Not active (never handed over, already suspended, abolished): nothing to suspend; skipped.
             return (card, suspended: result.IsSuccess);
         }));

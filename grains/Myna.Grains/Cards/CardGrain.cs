@@ -112,6 +112,9 @@ public sealed class CardGrain(
     public Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command) =>
         Change(context, command, state => CardDecider.Suspend(state, command, Now, context.Actor), state => CardAccess.Suspension(context, state));
 
+    public Task<Result<CardView>> SuspendForCampaign(CommandContext context, SuspendCardForCampaign command) =>
+        Change(context, command, state => CardDecider.SuspendForCampaign(state, command, Now, context.Actor), _ => CardAccess.CampaignSuspension(context));
+
     public async Task<Result<CardView>> Resume(CommandContext context, ResumeCard command)
     {
         var serial = NewSerial();
@@ -213,7 +216,11 @@ public sealed class CardGrain(
     public async Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, RemedyAfterCampaign command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        var result = await Change(context, command, state => CardDecider.RemedyAfterCampaign(state, command, serials, Now, context.Actor));
+        // The campaign is asked, not the card's own word: it must exist and list this card (a legacy claim too).
+        var asked = Current.CampaignToVerify;
+        var covers = asked is { } campaign && await GrainFactory.GetSuspensionCampaign(campaign).Covers(Id);
+        var result = await Change(context, command, state => CardDecider.RemedyAfterCampaign(state, command, serials,
+            covers && state.CampaignToVerify == asked, Now, context.Actor));
         await IndexCertificatesAsync(result);
         return result;
     }

@@ -286,7 +286,11 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         Assert.Equal(CardStatus.Active, (await active[2].GetCard()).Value!.Status);
         Assert.Equal(CardStatus.ReadyForPickup, (await notHandedOver.GetCard()).Value!.Status);
         var history = await fixture.Store.ReadAsync(StreamRef.For(new CardId(active[0].GetPrimaryKey())).Key, 1);
-        Assert.Contains(history, e => e.Data is CardSuspended s && s.Reason.Contains(campaign.ToString("D"), StringComparison.Ordinal));
+        // The campaign id is data on the campaign's own event, never text in a reason.
+        Assert.Contains(history, e => e.Data is CardSuspendedByCampaign s && s.CampaignId == campaign && !s.Reason.Contains(campaign.ToString("D"), StringComparison.Ordinal));
+        Assert.DoesNotContain(history, e => e.Data is CardSuspended);
+        Assert.True(await fixture.Client.GetSuspensionCampaign(campaign).Covers(new CardId(active[0].GetPrimaryKey())));
+        Assert.False(await fixture.Client.GetSuspensionCampaign(campaign).Covers(exempt));
     }
 
     [Fact]
@@ -347,6 +351,84 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         Assert.Equal(default, (await card.Read(CallCentre())).Value!.PersonId);
         Assert.Equal("card.not-found", (await card.Read(Holder(PersonId.New()))).Error?.Code);
         Assert.Equal("access.other-municipality", (await card.Read(Command() with { Scope = new ActorScope(Municipality: "131024") })).Error?.Code);
+    }
+
+    /// <summary>An active card whose user-authentication key is <paramref name="chip"/>, suspended by a legacy campaign event claiming <paramref name="campaign"/>.</summary>
+    private async Task<ICardGrain> LegacyCampaignSuspendedCard(System.Security.Cryptography.ECDsa chip, Guid campaign, bool campaignListsTheCard)
+    {
+        var person = await Person();
+        var card = await ReadyCard(person);
+        var key = Convert.ToBase64String(chip.ExportSubjectPublicKeyInfo());
+        Assert.True((await card.HandOver(Command(), new HandOverCard(null, true, key, Key))).IsSuccess);
+        var cardId = new CardId(card.GetPrimaryKey());
+        var legacy = new Actor(CardState.LegacyCampaignSubject, "operator");
+        var listed = campaignListsTheCard ? cardId : CardId.New();
+        // As stored before campaigns had their own event: the id inside the reason, by the campaign's fan-out.
+        await fixture.Store.AppendAsync(StreamRef.ForCampaign(campaign).Key, 0,
+        [
+            new Myna.Domain.Campaigns.SuspensionCampaignStarted(campaign, "LEGACY", "chip vulnerability", [], DateTimeOffset.UtcNow, legacy),
+            new Myna.Domain.Campaigns.CampaignTargetsListed(campaign, [listed], DateTimeOffset.UtcNow, legacy),
+            new Myna.Domain.Campaigns.CampaignCardsProcessed(campaign, [listed], [], DateTimeOffset.UtcNow, legacy),
+            new Myna.Domain.Campaigns.SuspensionCampaignCompleted(campaign, DateTimeOffset.UtcNow, legacy),
+        ], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "campaign", "fp:legacy"));
+        await fixture.Cluster.DeactivateAsync(card);
+        var key2 = StreamRef.For(cardId).Key;
+        await fixture.Store.AppendAsync(key2, await fixture.Store.GetVersionAsync(key2),
+            [new CardSuspended(cardId, $"campaign {campaign:D}: chip vulnerability", DateTimeOffset.UtcNow, legacy)],
+            new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "campaign", "fp:legacy"));
+        Assert.Equal(CardStatus.Suspended, (await card.GetCard()).Value!.Status);
+        return card;
+    }
+
+    private static RemedyAfterCampaign Remedy(System.Security.Cryptography.ECDsa chip, string oldSerial)
+    {
+        var challenge = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var signature = chip.SignData(challenge, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var updated = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var key = Convert.ToBase64String(updated.ExportSubjectPublicKeyInfo());
+        return new RemedyAfterCampaign(oldSerial, challenge, signature, key, key);
+    }
+
+    private static CommandContext Anonymous() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("anonymous", "none"), "none");
+
+    [Fact]
+    public async Task A_legacy_campaign_suspension_comes_back_remotely_only_when_the_campaigns_own_stream_lists_the_card()
+    {
+        using var chip = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var listed = await LegacyCampaignSuspendedCard(chip, Guid.NewGuid(), campaignListsTheCard: true);
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var notListed = await LegacyCampaignSuspendedCard(other, Guid.NewGuid(), campaignListsTheCard: false);
+        var notListedVersion = (await notListed.GetCard()).Value!.Version;
+
+        var serial = (await listed.GetCard()).Value!.Certificates.First(c => c.Kind == CertificateKind.UserAuthentication).Serial;
+        var remedied = await listed.RemedyAfterCampaign(Anonymous(), Remedy(chip, serial));
+        var otherSerial = (await notListed.GetCard()).Value!.Certificates.First(c => c.Kind == CertificateKind.UserAuthentication).Serial;
+        var refused = await notListed.RemedyAfterCampaign(Anonymous(), Remedy(other, otherSerial));
+
+        Assert.True(remedied.IsSuccess, remedied.Error?.Code);
+        Assert.Equal(CardStatus.Active, remedied.Value!.Status);
+        Assert.Equal("card.campaign-does-not-cover", refused.Error?.Code);
+        Assert.Equal(notListedVersion, (await notListed.GetCard()).Value!.Version);
+    }
+
+    [Fact]
+    public async Task A_campaign_suspension_needs_the_system_and_only_the_campaign_grain_vouches_for_it()
+    {
+        var (_, card) = await PersonWithActiveCard();
+        var version = (await card.GetCard()).Value!.Version;
+
+        var byClerk = await card.SuspendForCampaign(Command(), new SuspendCardForCampaign(Guid.NewGuid(), "x"));
+        var byCallCentre = await card.SuspendForCampaign(CallCentre(), new SuspendCardForCampaign(Guid.NewGuid(), "x"));
+
+        Assert.Equal("access.role-not-allowed", byClerk.Error?.Code);
+        Assert.Equal("access.role-not-allowed", byCallCentre.Error?.Code);
+        Assert.Equal(version, (await card.GetCard()).Value!.Version);
+        // Suspended for a campaign that never existed: the card's word alone brings nothing back.
+        var system = new CommandContext(Guid.NewGuid(), Guid.NewGuid(), new Actor("operator-campaign", "system"), "campaign");
+        Assert.True((await card.SuspendForCampaign(system, new SuspendCardForCampaign(Guid.NewGuid(), "x"))).IsSuccess);
+        var serial = (await card.GetCard()).Value!.Certificates.First(c => c.Kind == CertificateKind.UserAuthentication).Serial;
+        using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        Assert.Equal("card.campaign-does-not-cover", (await card.RemedyAfterCampaign(Anonymous(), Remedy(stranger, serial))).Error?.Code);
     }
 
     [Fact]
