@@ -28,6 +28,10 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("Resume")]
     Task<Result<CardView>> Resume(CommandContext context, ResumeCard command);
 
+    /// <summary>The clerk's in-person photo-ID check, for counter steps where the chip cannot sign.</summary>
+    [Alias("RecordHolderIdentityVerification")]
+    Task<Result<CardView>> RecordHolderIdentityVerification(CommandContext context, RecordHolderIdentityVerification command);
+
     [Alias("Abolish")]
     Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command);
 

@@ -89,6 +89,18 @@ public sealed record CardSuspendedByCampaign(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : ICardEvent;
 
+/// <summary>
+/// The clerk checked the holder's photo ID in person (the chip could not sign: a locked PIN, a face-authentication
+/// card). The counter step that needs the card present accepts it for a short while at that municipality.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-holder-identity-verified.v1")]
+public sealed record CardHolderIdentityVerified(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] MunicipalityCode Municipality,
+    [property: Id(2)] IReadOnlyList<Myna.GrainInterfaces.Persons.PresentedDocumentKind> Documents,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : ICardEvent;
+
 /// <summary>Resumed at a counter with the card present.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.card-resumed.v1")]
 public sealed record CardResumed(

@@ -46,6 +46,8 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
     /// campaign's own stream is asked and lists the card (see the card grain's remote re-issue).
     /// </summary>
     [Id(21)] public Guid? ClaimedCampaign { get; init; }
+    /// <summary>The last in-person photo-ID check of the holder at a counter (when the chip cannot sign).</summary>
+    [Id(22)] public CardHolderIdentityVerified? IdentityVerified { get; init; }
 
     public CardState Apply(ICardEvent @event) => @event switch
     {
@@ -75,6 +77,7 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         CardSuspendedByCampaign e => this with { Status = CardStatus.Suspended, SuspendingCampaign = e.CampaignId, ClaimedCampaign = null },
         CardResumed e => this with { Status = CardStatus.Active, Municipality = e.Municipality, SuspendingCampaign = null, ClaimedCampaign = null },
         CardRemediedAfterCampaign => this with { Status = CardStatus.Active, SuspendingCampaign = null, ClaimedCampaign = null },
+        CardHolderIdentityVerified e => this with { IdentityVerified = e },
         CardExpiryNoticeSent e => this with { NoticesSent = NoticesSent.Add(NoticeKey(e.Kind, e.ExpiresOn)) },
         CardAbolished e => this with { Status = CardStatus.Abolished, AbolishedBecause = e.Reason },
         PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },

@@ -17,6 +17,7 @@ public sealed class CardGrain(
     IEventStreamStore store,
     ICertificateIndex certificates,
     IDeviceRegistry devices,
+    ChallengeSealer challenges,
     TimeProvider clock,
     ILogger<CardGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -79,6 +80,11 @@ public sealed class CardGrain(
         {
             return forbidden;
         }
+        if (await ConsumeProofsAsync(context, (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof),
+                (command.SignatureKeyProof, ChallengePurpose.KeyProof)) is { } challengeRefused)
+        {
+            return challengeRefused;
+        }
         if (!IsRetry(context))
         {
             // Refuse early, so that a handover that cannot happen touches no other grain.
@@ -118,10 +124,14 @@ public sealed class CardGrain(
     public async Task<Result<CardView>> Resume(CommandContext context, ResumeCard command)
     {
         var serial = NewSerial();
-        var result = await AtCounter(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor));
+        var result = await AtCounter(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
         await IndexCertificatesAsync(result);
         return result;
     }
+
+    public Task<Result<CardView>> RecordHolderIdentityVerification(CommandContext context, RecordHolderIdentityVerification command) =>
+        AtCounter(context, command, state => CardDecider.RecordIdentityVerification(state, command, Now, context.Actor));
 
     public Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command) =>
         AtCounter(context, command, state => CardDecider.Abolish(state, command, Now, context.Actor));
@@ -130,21 +140,25 @@ public sealed class CardGrain(
         AtCounter(context, command, state => CardDecider.ReportPinLock(state, command, Now, context.Actor));
 
     public Task<Result<CardView>> ResetPin(CommandContext context, ResetPin command) =>
-        AtCounter(context, command, state => CardDecider.ResetPin(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.ResetPin(state, command, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence));
 
     public Task<Result<CardView>> NoteHolderMoved(CommandContext context, NoteHolderMoved command) =>
         Change(context, command, state => CardDecider.NoteHolderMoved(state, command, Now, context.Actor), _ => CardAccess.Reaction(context));
 
     public Task<Result<CardView>> RecordAddressUpdate(CommandContext context, RecordCardAddressUpdate command) =>
-        AtCounter(context, command, state => CardDecider.RecordAddressUpdate(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.RecordAddressUpdate(state, command, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence));
 
     public Task<Result<CardView>> ConvertToFaceAuthentication(CommandContext context, ConvertToFaceAuthentication command) =>
-        AtCounter(context, command, state => CardDecider.ConvertToFaceAuthentication(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.ConvertToFaceAuthentication(state, command, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence));
 
     public async Task<Result<CardView>> ConvertToPinCard(CommandContext context, ConvertToPinCard command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        var result = await AtCounter(context, command, state => CardDecider.ConvertToPinCard(state, command, serials, Now, context.Actor));
+        var result = await AtCounter(context, command, state => CardDecider.ConvertToPinCard(state, command, serials, Now, context.Actor),
+            (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
         await IndexCertificatesAsync(result);
         return result;
     }
@@ -197,7 +211,9 @@ public sealed class CardGrain(
     public async Task<Result<CardView>> RenewCertificates(CommandContext context, RenewCertificates command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        var result = await AtCounter(context, command, state => CardDecider.RenewCertificates(state, command, serials, Now, context.Actor));
+        var result = await AtCounter(context, command, state => CardDecider.RenewCertificates(state, command, serials, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence), (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof),
+            (command.SignatureKeyProof, ChallengePurpose.KeyProof));
         await IndexCertificatesAsync(result);
         return result;
     }
@@ -326,7 +342,8 @@ public sealed class CardGrain(
     /// Counter work: only a clerk of the municipality that manages the holder's person record now. The person
     /// grain is the truth (one call; none for the system, whose reactions come from that person grain).
     /// </summary>
-    private async Task<Result<CardView>> AtCounter<TCommand>(CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide)
+    private async Task<Result<CardView>> AtCounter<TCommand>(
+        CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide, params (ChipProof? Proof, ChallengePurpose Purpose)[] proofs)
         where TCommand : notnull
     {
         if (Current.Status == CardStatus.None)
@@ -338,7 +355,45 @@ public sealed class CardGrain(
         {
             return managing.Error!;
         }
+        if (CardAccess.AtCounter(context, managing.Value) is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (await ConsumeProofsAsync(context, proofs) is { } challengeRefused)
+        {
+            return challengeRefused;
+        }
         return await Change(context, command, decide, _ => CardAccess.AtCounter(context, managing.Value));
+    }
+
+    /// <summary>
+    /// Invariant 19: each chip proof's challenge must be sealed here, for its purpose, for this clerk's counter,
+    /// unexpired, and is consumed durably before the signature is judged (a wrong signature spends it too). A
+    /// retry was consumed by its first attempt. The signatures themselves are verified by the decider.
+    /// </summary>
+    private async Task<DomainError?> ConsumeProofsAsync(CommandContext context, params (ChipProof? Proof, ChallengePurpose Purpose)[] proofs)
+    {
+        if (IsRetry(context))
+        {
+            return null;
+        }
+        var audience = SealedChallenge.Audiences.Counter(new MunicipalityCode(context.Scope.Municipality ?? string.Empty));
+        var consumed = new List<byte[]>();
+        foreach (var (proof, purpose) in proofs)
+        {
+            // One key-proof challenge may be signed by each new key of the same command: it is spent once.
+            if (proof is null || consumed.Exists(c => c.AsSpan().SequenceEqual(proof.Challenge)))
+            {
+                continue;
+            }
+            var result = await challenges.ConsumeAsync(proof.Challenge, purpose, audience);
+            if (!result.IsSuccess)
+            {
+                return result.Error;
+            }
+            consumed.Add(proof.Challenge);
+        }
+        return null;
     }
 
     /// <summary>The municipality managing the holder now, asked only when a clerk acts (null for anyone else).</summary>

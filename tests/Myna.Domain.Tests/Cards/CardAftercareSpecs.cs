@@ -18,6 +18,12 @@ public class CardAftercareSpecs
 
     private static string Key(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
 
+    private static ChipProof Signed(ECDsa key)
+    {
+        var challenge = RandomNumberGenerator.GetBytes(32);
+        return new ChipProof(challenge, key.SignData(challenge, HashAlgorithmName.SHA256));
+    }
+
     private static CardState Active(ECDsa user, ECDsa signature)
     {
         var ready = AggregateState.Fold(CardState.Initial, new ICardEvent[]
@@ -26,7 +32,7 @@ public class CardAftercareSpecs
             new CardProduced(Id, "B", Now.AddDays(-40), Clerk),
             new CardReadyForPickup(Id, new MunicipalityCode("131016"), Now.AddDays(-10), Clerk),
         });
-        return AggregateState.Fold(ready, CardDecider.HandOver(ready, new HandOverCard(null, true, Key(user), Key(signature)), new CertificateSerials("U-1", "S-1"), Now, Clerk).Events);
+        return AggregateState.Fold(ready, CardDecider.HandOver(ready, new HandOverCard(null, true, Key(user), Key(signature), Signed(user), Signed(signature)), new CertificateSerials("U-1", "S-1"), Now, Clerk).Events);
     }
 
     [Fact]

@@ -59,12 +59,7 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         await _world.Operator.PostJson($"{card}/production", new { chipBatch = batch });
         await clerk.PostJson($"{card}/ready-for-pickup", new { });
         using var chip = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
-        var handedOver = await (await clerk.PostJson($"{card}/handover", new
-        {
-            pinsSet = true,
-            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-        })).Json();
+        var handedOver = await (await CounterProofs.HandOver(clerk, card, chip)).Json();
         var oldSerial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
         var campaign = (await _world.Operator.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" })).Headers.Location!.ToString();
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -13,7 +13,8 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
 {
     private static readonly Actor Clerk = new("clerk-3", "municipality");
     private static readonly MunicipalityCode Chiyoda = new("131016");
-    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());
+    private static readonly System.Security.Cryptography.ECDsa Chip = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+    private static readonly string Key = Convert.ToBase64String(Chip.ExportSubjectPublicKeyInfo());
 
     /// <summary>A clerk of Chiyoda, the municipality that manages the persons these tests register.</summary>
     private static CommandContext Command() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter") { Scope = new ActorScope(Municipality: Chiyoda.Value) };
@@ -43,7 +44,23 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         return card;
     }
 
-    private static HandOverCard Handover() => new(null, true, Key, Key);
+    /// <summary>A sealed challenge for Chiyoda's counter, as a clerk's terminal gets it.</summary>
+    private async Task<byte[]> Challenge(string purpose) =>
+        (await fixture.Client.GetChallengeIssuer().Issue(purpose, "counter:" + Chiyoda.Value)).Value!.Payload;
+
+    private static ChipProof Signed(System.Security.Cryptography.ECDsa key, byte[] challenge) =>
+        new(challenge, key.SignData(challenge, System.Security.Cryptography.HashAlgorithmName.SHA256));
+
+    /// <summary>A handover whose new keys each sign one key-proof challenge (invariant 19).</summary>
+    private async Task<HandOverCard> Handover(System.Security.Cryptography.ECDsa? user = null)
+    {
+        var challenge = await Challenge("key-proof");
+        user ??= Chip;
+        return new(null, true, Convert.ToBase64String(user.ExportSubjectPublicKeyInfo()), Key, Signed(user, challenge), Signed(Chip, challenge));
+    }
+
+    /// <summary>The card at the counter: its user-authentication key signs a counter-presence challenge.</summary>
+    private async Task<ChipProof> Presence() => Signed(Chip, await Challenge("counter-presence"));
 
     [Fact]
     public async Task A_card_goes_from_application_to_abolition()
@@ -51,15 +68,16 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var person = await Person();
         var card = await ReadyCard(person);
 
-        var active = await card.HandOver(Command(), Handover());
+        var active = await card.HandOver(Command(), await Handover());
         Assert.Equal(CardStatus.Active, active.Value!.Status);
         Assert.Equal(new DateOnly(1980, 6, 15).Day, active.Value.ExpiresOn!.Value.Day);
         Assert.Equal(2, active.Value.Certificates.Count);
 
         var suspended = await card.Suspend(new CommandContext(Guid.NewGuid(), Guid.NewGuid(), new Actor("cc-1", "call-centre"), "phone"), new SuspendCard("lost"));
         Assert.All(suspended.Value!.Certificates, c => Assert.Equal("suspended", c.Status));
-        Assert.Equal("card.not-presented", (await card.Resume(Command(), new ResumeCard(Chiyoda, false, Key))).Error?.Code);
-        Assert.Equal(CardStatus.Active, (await card.Resume(Command(), new ResumeCard(Chiyoda, true, Key))).Value!.Status);
+        var keyProof = Signed(Chip, await Challenge("key-proof"));
+        Assert.Equal("card.not-presented", (await card.Resume(Command(), new ResumeCard(Chiyoda, null, Key, keyProof))).Error?.Code);
+        Assert.Equal(CardStatus.Active, (await card.Resume(Command(), new ResumeCard(Chiyoda, await Presence(), Key, Signed(Chip, await Challenge("key-proof"))))).Value!.Status);
 
         var abolished = await card.Abolish(Command(), new AbolishCard(AbolitionReason.Returned));
         Assert.Equal(CardStatus.Abolished, abolished.Value!.Status);
@@ -71,10 +89,10 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     {
         var person = await Person();
         var first = await ReadyCard(person);
-        Assert.True((await first.HandOver(Command(), Handover())).IsSuccess);
+        Assert.True((await first.HandOver(Command(), await Handover())).IsSuccess);
         var second = await ReadyCard(person);
 
-        Assert.Equal(CardStatus.Active, (await second.HandOver(Command(), Handover())).Value!.Status);
+        Assert.Equal(CardStatus.Active, (await second.HandOver(Command(), await Handover())).Value!.Status);
 
         var old = (await first.GetCard()).Value!;
         Assert.Equal(CardStatus.Abolished, old.Status);
@@ -89,7 +107,12 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
             var person = await Person();
             var cards = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ReadyCard(person)));
 
-            var results = await Task.WhenAll(cards.Select(c => c.HandOver(Command(), Handover())));
+            var handovers = new List<HandOverCard>();
+            foreach (var _ in cards)
+            {
+                handovers.Add(await Handover());
+            }
+            var results = await Task.WhenAll(cards.Select((c, i) => c.HandOver(Command(), handovers[i])));
 
             Assert.All(results, r => Assert.True(r.IsSuccess, r.Error?.Code));
             var views = await Task.WhenAll(cards.Select(async c => (await c.GetCard()).Value!));
@@ -105,8 +128,9 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var card = await ReadyCard(person);
         var retry = Command();
 
-        var first = await card.HandOver(retry, Handover());
-        var again = await card.HandOver(retry, Handover());
+        var handover = await Handover();
+        var first = await card.HandOver(retry, handover);
+        var again = await card.HandOver(retry, handover);
 
         Assert.True(again.Replayed);
         Assert.Equal(first.Value!.Version, again.Value!.Version);
@@ -120,7 +144,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     {
         var person = await Person();
         var card = await ReadyCard(person);
-        Assert.True((await card.HandOver(Command(), Handover())).IsSuccess);
+        Assert.True((await card.HandOver(Command(), await Handover())).IsSuccess);
         return (person, card);
     }
 
@@ -148,7 +172,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var view = (await card.GetCard()).Value!;
         Assert.Equal(new DateOnly(2027, 2, 18), view.AddressUpdateDueBy);
         Assert.Equal("revoked", view.Certificates.Single(c => c.Kind == CertificateKind.Signature).Status);
-        var updated = await card.RecordAddressUpdate(Command(), new RecordCardAddressUpdate(Chiyoda, true));
+        var updated = await card.RecordAddressUpdate(Command(), new RecordCardAddressUpdate(Chiyoda, await Presence()));
         Assert.Null(updated.Value!.AddressUpdateDueBy);
     }
 
@@ -227,7 +251,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         Assert.True((await first.LinkSmartphone(Holder(person), new LinkSmartphone(device))).IsSuccess);
 
         var second = await ReadyCard(person);
-        Assert.True((await second.HandOver(Command(), Handover())).IsSuccess);
+        Assert.True((await second.HandOver(Command(), await Handover())).IsSuccess);
         var moved = await second.LinkSmartphone(Holder(person), new LinkSmartphone(device));
 
         Assert.True(moved.IsSuccess, moved.Error?.Code);
@@ -267,7 +291,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         for (var i = 0; i < 3; i++)
         {
             var card = await ReadyCard(await Person(), batch);
-            Assert.True((await card.HandOver(Command(), Handover())).IsSuccess);
+            Assert.True((await card.HandOver(Command(), await Handover())).IsSuccess);
             active.Add(card);
         }
         var notHandedOver = await ReadyCard(await Person(), batch);
@@ -298,7 +322,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     {
         var batch = "CAMP-" + Guid.NewGuid().ToString("N")[..8];
         var card = await ReadyCard(await Person(), batch);
-        Assert.True((await card.HandOver(Command(), Handover())).IsSuccess);
+        Assert.True((await card.HandOver(Command(), await Handover())).IsSuccess);
         var campaign = Guid.NewGuid();
         var operatorActor = new Actor("ops-1", "operator");
         // As if the silo died right after recording the start: targets listed, nothing processed.
@@ -358,8 +382,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
     {
         var person = await Person();
         var card = await ReadyCard(person);
-        var key = Convert.ToBase64String(chip.ExportSubjectPublicKeyInfo());
-        Assert.True((await card.HandOver(Command(), new HandOverCard(null, true, key, Key))).IsSuccess);
+        Assert.True((await card.HandOver(Command(), await Handover(chip))).IsSuccess);
         var cardId = new CardId(card.GetPrimaryKey());
         var legacy = new Actor(CardState.LegacyCampaignSubject, "operator");
         var listed = campaignListsTheCard ? cardId : CardId.New();
@@ -429,6 +452,23 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var serial = (await card.GetCard()).Value!.Certificates.First(c => c.Kind == CertificateKind.UserAuthentication).Serial;
         using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         Assert.Equal("card.campaign-does-not-cover", (await card.RemedyAfterCampaign(Anonymous(), Remedy(stranger, serial))).Error?.Code);
+    }
+
+    [Fact]
+    public async Task A_key_proof_counts_only_for_this_counter_and_only_once()
+    {
+        var card = await ReadyCard(await Person());
+        var version = (await card.GetCard()).Value!.Version;
+        var elsewhere = (await fixture.Client.GetChallengeIssuer().Issue("key-proof", "counter:131024")).Value!.Payload;
+
+        var otherCounter = await card.HandOver(Command(), new HandOverCard(null, true, Key, Key, Signed(Chip, elsewhere), Signed(Chip, elsewhere)));
+        var handover = await Handover();
+        Assert.True((await card.HandOver(Command(), handover)).IsSuccess);
+        var again = await card.RenewCertificates(Command(), new RenewCertificates(await Presence(), Key, Key, handover.UserAuthenticationKeyProof, handover.SignatureKeyProof));
+
+        Assert.Equal("auth.challenge-wrong-purpose", otherCounter.Error?.Code);
+        Assert.Equal(version + 3, (await card.GetCard()).Value!.Version);
+        Assert.Equal("auth.challenge-invalid", again.Error?.Code);
     }
 
     [Fact]
