@@ -5,7 +5,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Myna.EventStore.Configuration;
 using Myna.Grains;
+using Myna.Grains.Cards;
+using Myna.Observability;
 using Myna.Grains.EventSourcing;
 using Myna.Silo.Operations;
 using Orleans.Configuration;
@@ -25,6 +28,10 @@ public static class SiloSetup
         // First hosted service: fail fast, with a readable message, if a store is missing or down.
         builder.Services.AddHostedService<DependencyCheck>();
         builder.Services.AddMynaGrainServices(configuration);
+        // Invariant 21: outside Development, no default, known or short secret.
+        builder.Services.AddSingleton(SecretPolicy.Validator<EventStoreOptions>(builder.Environment,
+            ("EventStore:NumberKey", o => o.NumberKey), ("EventStore:AgencyCodeKey", o => o.AgencyCodeKey)));
+        builder.Services.AddSingleton(SecretPolicy.Validator<ChallengeOptions>(builder.Environment, ("Challenges:Key", o => o.Key)));
         builder.AddMynaSiloOperations();
         builder.Services.AddHostedService<Myna.EventStore.Integrity.IntegrityCheckpointService>();
         builder.UseOrleans(silo => silo

@@ -12,25 +12,38 @@ public sealed record ApplyForCardRequest(Guid? PersonId, ApplicationChannel? Cha
 
 public sealed record ProducedRequest(string? ChipBatch);
 
-public sealed record HandOverRequest(ProxyHandoverReason? ProxyReason, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+/// <summary>A chip's signature over a sealed challenge: both base64 (the payload as issued; the IEEE P1363 r‖s signature).</summary>
+public sealed record ChipProofRequest(string? Challenge, string? Signature);
+
+public sealed record HandOverRequest(ProxyHandoverReason? ProxyReason, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey,
+    ChipProofRequest? UserAuthenticationKeyProof, ChipProofRequest? SignatureKeyProof);
+
+/// <summary>A sealed challenge for this counter: <c>key-proof</c> (a new chip key signs it) or <c>counter-presence</c> (the card's key signs it).</summary>
+public sealed record CounterChallengeRequest(string? Purpose);
+
+public sealed record CounterChallengeResponse(string Challenge, string Purpose, string Audience, DateTimeOffset ExpiresAt);
+
+public sealed record IdentityCheckRequest(IReadOnlyList<Myna.GrainInterfaces.Persons.PresentedDocumentKind>? Documents);
 
 public sealed record SuspendRequest(string? Reason);
 
-public sealed record ResumeRequest(bool? CardPresented, string? NewSignaturePublicKey);
+public sealed record ResumeRequest(ChipProofRequest? CardPresence, string? NewSignaturePublicKey, ChipProofRequest? SignatureKeyProof);
 
 public sealed record AbolishRequest(AbolitionReason? Reason);
 
-public sealed record PinRequest(PinKind? Pin, bool? CardPresented);
+public sealed record PinRequest(PinKind? Pin, ChipProofRequest? CardPresence);
 
-public sealed record AddressUpdateRequest(bool? CardPresented);
+public sealed record AddressUpdateRequest(ChipProofRequest? CardPresence);
 
 public sealed record SmartphoneRequest(string? DeviceId);
 
-public sealed record RenewalRequest(bool? CardPresented, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+public sealed record RenewalRequest(ChipProofRequest? CardPresence, string? UserAuthenticationPublicKey, string? SignaturePublicKey,
+    ChipProofRequest? UserAuthenticationKeyProof, ChipProofRequest? SignatureKeyProof);
 
 public sealed record DrivingLicenceRequest(string? LicenceNumber);
 
-public sealed record ConversionRequest(bool? FaceAuthentication, bool? CardPresented, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+public sealed record ConversionRequest(bool? FaceAuthentication, ChipProofRequest? CardPresence, bool? PinsSet, string? UserAuthenticationPublicKey, string? SignaturePublicKey,
+    ChipProofRequest? UserAuthenticationKeyProof, ChipProofRequest? SignatureKeyProof);
 
 public sealed record LinkedCredentialResponse(string Kind, string Reference, string Status);
 
@@ -41,16 +54,19 @@ public sealed record RemoteReissueRequest(Guid? ChallengeId, string? Certificate
 
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
-/// <summary>A card as counters and the call centre see it. No Individual Number, no PIN, no key material.</summary>
+/// <summary>
+/// A card as counters and the call centre see it. No Individual Number, no PIN, no key material; the call
+/// centre gets no person id (null).
+/// </summary>
 public sealed record CardResponse(
-    Guid Id, Guid PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
+    Guid Id, Guid? PersonId, CardStatus Status, bool FaceAuthentication, DateOnly AppliedOn, DateOnly? IssuedOn,
     DateOnly? ExpiresOn, DateOnly? RenewalOpensOn, int FeeYen, AbolitionReason? AbolishedBecause,
     IReadOnlyList<CertificateResponse> Certificates, IReadOnlyList<PinKind> LockedPins, long Version,
     DateOnly? AddressUpdateDueBy, bool Lapsed, IReadOnlyList<LinkedCredentialResponse> LinkedCredentials,
     string? RegisteredForInsuranceVia, IReadOnlyList<CardNoticeResponse> Notices)
 {
     public static CardResponse From(CardView v) => new(
-        v.Id.Value, v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
+        v.Id.Value, v.PersonId.Value == Guid.Empty ? null : v.PersonId.Value, v.Status, v.FaceAuthentication, v.AppliedOn, v.IssuedOn, v.ExpiresOn, v.RenewalOpensOn,
         v.FeeYen, v.AbolishedBecause, v.Certificates.Select(c => new CertificateResponse(c.Kind, c.Serial, c.ValidUntil, c.Status)).ToList(),
         v.LockedPins, v.Version, v.AddressUpdateDueBy, v.Lapsed,
         v.LinkedCredentials.Select(c => new LinkedCredentialResponse(c.Kind, c.Reference, c.Status)).ToList(),
@@ -75,7 +91,7 @@ public static class CardEndpoints
         var cards = app.MapGroup("/v1/cards").WithTags("Cards");
 
         cards.MapPost("/", Apply).WithName("ApplyForCard").RequireAuthorization(Policies.Municipality);
-        // Counters and the call centre read any card; holders read their own (with its notices).
+        // The managing municipality's clerks, the call centre (without the person id), holders their own (decided by the card).
         cards.MapGet("/{cardId}", Get).WithName("GetCard").RequireAuthorization(Policies.CardViewers);
         // Authenticated by the chip itself (old key, PIN on the chip), like a login.
         cards.MapPost("/remote-certificate-reissues", RemoteReissue).WithName("ReissueCertificatesAfterCampaign").AllowAnonymous();
@@ -96,6 +112,9 @@ public static class CardEndpoints
         cards.MapPost("/{cardId}/pin-locks", PinLocked).WithName("ReportPinLock").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/pin-resets", PinReset).WithName("ResetPin").RequireAuthorization(Policies.Municipality);
         cards.MapPost("/{cardId}/address-updates", AddressUpdated).WithName("RecordCardAddressUpdate").RequireAuthorization(Policies.Municipality);
+        // Invariant 19 at the counter: challenges for chip proofs, and the photo-ID check where the chip cannot sign.
+        cards.MapPost("/{cardId}/counter-challenges", CounterChallenge).WithName("IssueCounterChallenge").RequireAuthorization(Policies.Municipality);
+        cards.MapPost("/{cardId}/identity-verifications", IdentityCheck).WithName("RecordCardHolderIdentityVerification").RequireAuthorization(Policies.Municipality);
         return app;
     }
 
@@ -115,16 +134,8 @@ public static class CardEndpoints
         {
             return problem;
         }
+        // The card grain decides whether this clerk's municipality manages the person (403 access.other-municipality).
         var person = new PersonId(request.PersonId!.Value);
-        var profile = await grains.GetPerson(person).GetProfile();
-        if (!profile.IsSuccess)
-        {
-            return profile.Error!.ToProblem();
-        }
-        if (profile.Value!.Municipality.Value != http.User.FindFirstValue(MynaClaims.Municipality))
-        {
-            return ApiProblems.Problem(403, "person.other-municipality", "The person is on another municipality's resident record.");
-        }
         // A retried application (same Idempotency-Key) lands on the same card.
         var cardId = new CardId(CommandContext.DerivedId(context.CommandId, "card"));
         var result = await grains.GetCard(cardId).Apply(context, new ApplyForCard(person, request.Channel!.Value,
@@ -134,15 +145,16 @@ public static class CardEndpoints
 
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(string cardId, HttpContext http, IClusterClient grains)
     {
-        if (await OwnCard(cardId, http, grains) is { } notTheirs)
-        {
-            return notTheirs;
-        }
         if (!TryCardId(cardId, out var id))
         {
             return InvalidCardId();
         }
-        var result = await grains.GetCard(id).GetCard();
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        // Decided by the card: the managing municipality's clerks, the call centre (no person id), the holder.
+        var result = await grains.GetCard(id).Read(context);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
@@ -186,9 +198,76 @@ public static class CardEndpoints
             (card, context) => card.MarkReadyForPickup(context, new MarkCardReadyForPickup(Municipality(http.User))));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> HandOver(string cardId, HandOverRequest request, HttpContext http) =>
-        OnCard(cardId, http, errors => errors.Require(request.PinsSet, "pinsSet"),
+        OnCard(cardId, http, errors =>
+            {
+                errors.Require(request.PinsSet, "pinsSet");
+                Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", errors);
+                Proof(request.SignatureKeyProof, "signatureKeyProof", errors);
+            },
             (card, context) => card.HandOver(context, new HandOverCard(request.ProxyReason, request.PinsSet!.Value,
-                request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
+                request.UserAuthenticationPublicKey, request.SignaturePublicKey,
+                Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", null), Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
+
+    /// <summary>
+    /// A challenge for this clerk's counter (audience <c>counter:{municipality}</c>), only on a card the clerk's
+    /// municipality manages; the chip signs the payload's exact bytes.
+    /// </summary>
+    private static async Task<Results<Ok<CounterChallengeResponse>, ProblemHttpResult>> CounterChallenge(
+        string cardId, CounterChallengeRequest request, HttpContext http, IClusterClient grains)
+    {
+        if (!TryCardId(cardId, out var id))
+        {
+            return InvalidCardId();
+        }
+        if (request.Purpose is not ("key-proof" or "counter-presence"))
+        {
+            var errors = new RequestErrors();
+            errors.Add("purpose", "key-proof or counter-presence.");
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var card = await grains.GetCard(id).Read(context);
+        if (!card.IsSuccess)
+        {
+            return card.Error!.ToProblem();
+        }
+        var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Counter(Municipality(http.User));
+        var issued = await grains.GetChallengeIssuer().Issue(request.Purpose, audience);
+        return issued.IsSuccess
+            ? TypedResults.Ok(new CounterChallengeResponse(System.Convert.ToBase64String(issued.Value!.Payload), issued.Value.Purpose, issued.Value.Audience, issued.Value.ExpiresAt))
+            : issued.Error!.ToProblem();
+    }
+
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> IdentityCheck(string cardId, IdentityCheckRequest request, HttpContext http) =>
+        OnCard(cardId, http, errors =>
+            {
+                if (request.Documents is not { Count: > 0 })
+                {
+                    errors.Add("documents", "The documents presented (e.g. passport, drivers-licence, residence-card).");
+                }
+            },
+            (card, context) => card.RecordHolderIdentityVerification(context, new RecordHolderIdentityVerification(Municipality(http.User), request.Documents!)));
+
+    /// <summary>Parses a chip proof (null when absent); a malformed one is a 400 on <paramref name="field"/>.</summary>
+    private static ChipProof? Proof(ChipProofRequest? request, string field, RequestErrors? errors)
+    {
+        if (request is null)
+        {
+            return null;
+        }
+        var challenge = new byte[1_024];
+        var signature = new byte[256];
+        if (string.IsNullOrEmpty(request.Challenge) || !System.Convert.TryFromBase64String(request.Challenge, challenge, out var challengeLength)
+            || string.IsNullOrEmpty(request.Signature) || !System.Convert.TryFromBase64String(request.Signature, signature, out var signatureLength))
+        {
+            errors?.Add(field, "{challenge, signature}: the challenge payload as issued and the chip's signature, both base64.");
+            return null;
+        }
+        return new ChipProof(challenge[..challengeLength], signature[..signatureLength]);
+    }
 
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http, IClusterClient grains) =>
         await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
@@ -202,8 +281,15 @@ public static class CardEndpoints
             (card, context) => card.UnlinkSmartphone(context, new UnlinkSmartphone(request.DeviceId!)));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Renew(string cardId, RenewalRequest request, HttpContext http) =>
-        OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),
-            (card, context) => card.RenewCertificates(context, new RenewCertificates(request.CardPresented!.Value, request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
+        OnCard(cardId, http, errors =>
+            {
+                Proof(request.CardPresence, "cardPresence", errors);
+                Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", errors);
+                Proof(request.SignatureKeyProof, "signatureKeyProof", errors);
+            },
+            (card, context) => card.RenewCertificates(context, new RenewCertificates(Proof(request.CardPresence, "cardPresence", null),
+                request.UserAuthenticationPublicKey, request.SignaturePublicKey,
+                Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", null), Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkLicence(string cardId, DrivingLicenceRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.LicenceNumber, "licenceNumber"),
@@ -235,16 +321,24 @@ public static class CardEndpoints
         OnCard(cardId, http, errors =>
             {
                 errors.Require(request.FaceAuthentication, "faceAuthentication");
-                errors.Require(request.CardPresented, "cardPresented");
+                Proof(request.CardPresence, "cardPresence", errors);
+                Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", errors);
+                Proof(request.SignatureKeyProof, "signatureKeyProof", errors);
             },
             (card, context) => request.FaceAuthentication!.Value
-                ? card.ConvertToFaceAuthentication(context, new ConvertToFaceAuthentication(request.CardPresented!.Value))
-                : card.ConvertToPinCard(context, new ConvertToPinCard(request.CardPresented!.Value, request.PinsSet ?? false,
-                    request.UserAuthenticationPublicKey, request.SignaturePublicKey)));
+                ? card.ConvertToFaceAuthentication(context, new ConvertToFaceAuthentication(Proof(request.CardPresence, "cardPresence", null)))
+                : card.ConvertToPinCard(context, new ConvertToPinCard(request.PinsSet ?? false,
+                    request.UserAuthenticationPublicKey, request.SignaturePublicKey,
+                    Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", null), Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Resume(string cardId, ResumeRequest request, HttpContext http) =>
-        OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),
-            (card, context) => card.Resume(context, new ResumeCard(Municipality(http.User), request.CardPresented!.Value, request.NewSignaturePublicKey)));
+        OnCard(cardId, http, errors =>
+            {
+                Proof(request.CardPresence, "cardPresence", errors);
+                Proof(request.SignatureKeyProof, "signatureKeyProof", errors);
+            },
+            (card, context) => card.Resume(context, new ResumeCard(Municipality(http.User), Proof(request.CardPresence, "cardPresence", null),
+                request.NewSignaturePublicKey, Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Abolish(string cardId, AbolishRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.Reason, "reason"),
@@ -258,13 +352,13 @@ public static class CardEndpoints
         OnCard(cardId, http, errors =>
             {
                 errors.Require(request.Pin, "pin");
-                errors.Require(request.CardPresented, "cardPresented");
+                Proof(request.CardPresence, "cardPresence", errors);
             },
-            (card, context) => card.ResetPin(context, new ResetPin(request.Pin!.Value, request.CardPresented!.Value)));
+            (card, context) => card.ResetPin(context, new ResetPin(request.Pin!.Value, Proof(request.CardPresence, "cardPresence", null))));
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> AddressUpdated(string cardId, AddressUpdateRequest request, HttpContext http) =>
-        OnCard(cardId, http, errors => errors.Require(request.CardPresented, "cardPresented"),
-            (card, context) => card.RecordAddressUpdate(context, new RecordCardAddressUpdate(Municipality(http.User), request.CardPresented!.Value)));
+        OnCard(cardId, http, errors => Proof(request.CardPresence, "cardPresence", errors),
+            (card, context) => card.RecordAddressUpdate(context, new RecordCardAddressUpdate(Municipality(http.User), Proof(request.CardPresence, "cardPresence", null))));
 
     /// <summary>The shared shape of a card command: parse the id, validate, command context, call, map.</summary>
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> OnCard(

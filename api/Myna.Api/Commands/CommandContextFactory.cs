@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
 using Myna.GrainInterfaces.Common;
@@ -38,8 +39,10 @@ public static class CommandContextFactory
         else
         {
             // Keyed on role and scope too: the same subject in another institution or municipality never
-            // lands on someone else's command (invariant 20).
-            commandId = CommandContext.NameBased($"command\n{role}\n{ScopeOf(user).Key}\n{subject}\n{key}");
+            // lands on someone else's command (invariant 20). Keyed by a server secret: nobody can predict
+            // a command id, nor the ids derived from it.
+            var idKey = http.RequestServices.GetRequiredService<IOptions<CommandIdOptions>>().Value.IdKey;
+            commandId = CommandIdFor(idKey, role, ScopeOf(user), subject, key);
         }
 
         var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader].ToString(), out var given)
@@ -50,6 +53,18 @@ public static class CommandContextFactory
         var channel = user.FindFirstValue(MynaClaims.Channel) ?? role;
         context = new CommandContext(commandId, correlation, new Actor(subject, role), channel) { Scope = ScopeOf(user) };
         return true;
+    }
+
+    /// <summary>The command id of a caller's Idempotency-Key: an HMAC under the server's key, as a version 8 UUID.</summary>
+    public static Guid CommandIdFor(string idKey, string role, ActorScope scope, string subject, string idempotencyKey)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idKey),
+            System.Text.Encoding.UTF8.GetBytes($"command\n{role}\n{scope.Key}\n{subject}\n{idempotencyKey}"), mac);
+        var bytes = mac[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
     }
 
     /// <summary>The token's scope claims, as the aggregates authorise against them.</summary>

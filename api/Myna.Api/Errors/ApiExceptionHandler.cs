@@ -31,6 +31,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     private static (int Status, string Code, string Detail) Classify(Exception exception) => exception switch
     {
+        BadHttpRequestException bad when CarriesControlCharacter(bad) =>
+            (StatusCodes.Status400BadRequest, "request.invalid", "Text fields may not contain control characters."),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
             "The request body or parameters could not be read."),
         // A silo's store (PostgreSQL) is down: outcome unknown, retry later with the same key.
@@ -43,4 +45,16 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 "The request's outcome is unknown: retry with the same Idempotency-Key."),
         _ => (StatusCodes.Status500InternalServerError, "internal.error", "An unexpected error occurred."),
     };
+
+    private static bool CarriesControlCharacter(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ControlCharacterException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

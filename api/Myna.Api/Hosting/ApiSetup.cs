@@ -43,9 +43,17 @@ public static class ApiSetup
         // Malformed JSON becomes a BadHttpRequestException, which the handler maps to 400 request.malformed.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.Converters.Add(new ControlCharacterRejectingStringConverter());
+        });
 
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Invariant 21: outside Development, no default, known or short signing key.
+        services.AddSingleton(Myna.Observability.SecretPolicy.Validator<JwtOptions>(builder.Environment, ("Auth:SigningKey", o => o.SigningKey)));
+        services.AddOptions<Myna.Api.Commands.CommandIdOptions>().Bind(configuration.GetSection(Myna.Api.Commands.CommandIdOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(Myna.Observability.SecretPolicy.Validator<Myna.Api.Commands.CommandIdOptions>(builder.Environment, ("Commands:IdKey", o => o.IdKey)));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -111,6 +119,7 @@ public static class ApiSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseUnknownRoleGate();
         app.UseAuthorization();
         app.UseRateLimiter();
 

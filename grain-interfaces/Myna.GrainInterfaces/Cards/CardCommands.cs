@@ -2,6 +2,14 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.GrainInterfaces.Cards;
 
+/// <summary>
+/// A chip's signature (ECDSA P-256, SHA-256, IEEE P1363 r‖s) over a sealed challenge payload (invariant 19): a
+/// new key signs a key-proof challenge; the card's existing user-authentication key signs a counter-presence
+/// challenge at this counter. The card grain consumes the challenge (purpose, audience, expiry, once).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.chip-proof")]
+public sealed record ChipProof([property: Id(0)] byte[] Challenge, [property: Id(1)] byte[] Signature);
+
 [GenerateSerializer, Immutable, Alias("myna.cmd.apply-for-card")]
 public sealed record ApplyForCard(
     [property: Id(0)] PersonId PersonId,
@@ -25,17 +33,24 @@ public sealed record HandOverCard(
     [property: Id(0)] ProxyHandoverReason? ProxyReason,
     [property: Id(1)] bool PinsSet,
     [property: Id(2)] string? UserAuthenticationPublicKey,
-    [property: Id(3)] string? SignaturePublicKey);
+    [property: Id(3)] string? SignaturePublicKey,
+    [property: Id(4)] ChipProof? UserAuthenticationKeyProof = null,
+    [property: Id(5)] ChipProof? SignatureKeyProof = null);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.suspend-card")]
 public sealed record SuspendCard([property: Id(0)] string Reason);
+
+/// <summary>A suspension campaign stops the card: the campaign id travels as data, never inside the reason text.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.suspend-card-for-campaign")]
+public sealed record SuspendCardForCampaign([property: Id(0)] Guid CampaignId, [property: Id(1)] string Reason);
 
 /// <summary>Resumption only in person at a counter with the card; the signature certificate is reissued.</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.resume-card")]
 public sealed record ResumeCard(
     [property: Id(0)] MunicipalityCode Municipality,
-    [property: Id(1)] bool CardPresented,
-    [property: Id(2)] string? NewSignaturePublicKey);
+    [property: Id(3)] ChipProof? Presence,
+    [property: Id(2)] string? NewSignaturePublicKey,
+    [property: Id(4)] ChipProof? SignatureKeyProof = null);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.abolish-card")]
 public sealed record AbolishCard([property: Id(0)] AbolitionReason Reason);
@@ -44,26 +59,36 @@ public sealed record AbolishCard([property: Id(0)] AbolitionReason Reason);
 public sealed record ReportPinLock([property: Id(0)] PinKind Pin);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.reset-pin")]
-public sealed record ResetPin([property: Id(0)] PinKind Pin, [property: Id(1)] bool CardPresented);
+public sealed record ResetPin([property: Id(0)] PinKind Pin, [property: Id(2)] ChipProof? Presence);
 
 /// <summary>The holder moved: the card must be updated at a counter within 90 days of the move-in or it lapses.</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.note-holder-moved")]
 public sealed record NoteHolderMoved([property: Id(0)] DateOnly MovedOn);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.record-card-address-update")]
-public sealed record RecordCardAddressUpdate([property: Id(0)] MunicipalityCode Municipality, [property: Id(1)] bool CardPresented);
+public sealed record RecordCardAddressUpdate([property: Id(0)] MunicipalityCode Municipality, [property: Id(2)] ChipProof? Presence);
 
 /// <summary>At a counter with the card: to a PIN-less face-authentication card (certificates revoked, PINs gone).</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.convert-to-face-authentication")]
-public sealed record ConvertToFaceAuthentication([property: Id(0)] bool CardPresented);
+public sealed record ConvertToFaceAuthentication([property: Id(1)] ChipProof? Presence);
 
 /// <summary>At a counter with the card: back to a PIN card (PINs set on the chip, certificates issued).</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.convert-to-pin-card")]
 public sealed record ConvertToPinCard(
-    [property: Id(0)] bool CardPresented,
     [property: Id(1)] bool PinsSet,
     [property: Id(2)] string? UserAuthenticationPublicKey,
-    [property: Id(3)] string? SignaturePublicKey);
+    [property: Id(3)] string? SignaturePublicKey,
+    [property: Id(4)] ChipProof? UserAuthenticationKeyProof = null,
+    [property: Id(5)] ChipProof? SignatureKeyProof = null);
+
+/// <summary>
+/// Where the chip cannot sign (a locked user-authentication PIN, a face-authentication card), the clerk checks
+/// the holder's photo ID in person first; the counter step that follows requires it (invariant 19).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-holder-identity-verification")]
+public sealed record RecordHolderIdentityVerification(
+    [property: Id(0)] MunicipalityCode Municipality,
+    [property: Id(1)] IReadOnlyList<Persons.PresentedDocumentKind> Documents);
 
 /// <summary>Puts the card's credential on a smartphone. One person per phone.</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.link-smartphone")]
@@ -88,9 +113,11 @@ public sealed record LinkedCredentialView(
 /// <summary>Certificate renewal at a counter with the card, from 3 months before the certificates expire.</summary>
 [GenerateSerializer, Immutable, Alias("myna.cmd.renew-certificates")]
 public sealed record RenewCertificates(
-    [property: Id(0)] bool CardPresented,
+    [property: Id(3)] ChipProof? Presence,
     [property: Id(1)] string? UserAuthenticationPublicKey,
-    [property: Id(2)] string? SignaturePublicKey);
+    [property: Id(2)] string? SignaturePublicKey,
+    [property: Id(4)] ChipProof? UserAuthenticationKeyProof = null,
+    [property: Id(5)] ChipProof? SignatureKeyProof = null);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.revoke-signature-certificate")]
 public sealed record RevokeSignatureCertificate([property: Id(0)] string Reason);

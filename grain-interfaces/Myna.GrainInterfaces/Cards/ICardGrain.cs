@@ -21,8 +21,16 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("Suspend")]
     Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command);
 
+    /// <summary>The suspension campaign's own suspension (the system fanning out the operator's campaign).</summary>
+    [Alias("SuspendForCampaign")]
+    Task<Result<CardView>> SuspendForCampaign(CommandContext context, SuspendCardForCampaign command);
+
     [Alias("Resume")]
     Task<Result<CardView>> Resume(CommandContext context, ResumeCard command);
+
+    /// <summary>The clerk's in-person photo-ID check, for counter steps where the chip cannot sign.</summary>
+    [Alias("RecordHolderIdentityVerification")]
+    Task<Result<CardView>> RecordHolderIdentityVerification(CommandContext context, RecordHolderIdentityVerification command);
 
     [Alias("Abolish")]
     Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command);
@@ -78,8 +86,16 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("SendDueNotices")]
     Task<Result<CardView>> SendDueNotices();
 
+    /// <summary>The card for the grains that already decided who asks (the system's own reads).</summary>
     [Alias("GetCard"), Orleans.Concurrency.ReadOnly]
     Task<Result<CardView>> GetCard();
+
+    /// <summary>
+    /// The card as this caller may see it (invariant 16): a clerk of the managing municipality, the call centre
+    /// (without the holder's person id), the holder their own (anyone else's is 404).
+    /// </summary>
+    [Alias("Read"), Orleans.Concurrency.ReadOnly]
+    Task<Result<CardView>> Read(CommandContext context);
 
     /// <summary>Checks a signature over a challenge with the registered user-authentication key.</summary>
     [Alias("VerifySignature"), Orleans.Concurrency.ReadOnly]

@@ -31,4 +31,11 @@ public interface ISuspensionCampaignGrain : IGrainWithGuidKey, IEventSourcedGrai
 
     [Alias("GetProgress")]
     Task<Result<CampaignProgress>> GetProgress();
+
+    /// <summary>
+    /// Whether this campaign exists and its own stream lists the card as a target it did not exempt: the check
+    /// a remote re-issue makes before it trusts a card's campaign suspension.
+    /// </summary>
+    [Alias("Covers"), Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> Covers(CardId card);
 }

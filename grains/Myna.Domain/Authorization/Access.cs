@@ -46,6 +46,15 @@ public static class Access
         : context.Scope.PersonId == holder.Value ? null
         : NotTheHolder;
 
+    /// <summary>
+    /// The resident the record is about, acting for themselves, or a resident the portal let act for them as a
+    /// proxy (the API sets <see cref="Actor.OnBehalfOf"/> only after checking the proxy's right).
+    /// </summary>
+    public static DomainError? HolderOrProxy(CommandContext context, PersonId holder) =>
+        Holder(context, holder) is not { } refused ? null
+        : context.Actor.Role == ActorRoles.Resident && context.Actor.OnBehalfOf == holder.Value.ToString() ? null
+        : refused;
+
     /// <summary>Allowed when any check allows; else the most specific refusal (a scope's over a role's).</summary>
     public static DomainError? AnyOf(params DomainError?[] checks)
     {

@@ -60,6 +60,9 @@ public sealed record CampaignState : IAggregateState<CampaignState, ICampaignEve
 
     public IEnumerable<CardId> Remaining => Targets.Where(c => !Done.Contains(c));
 
+    /// <summary>The campaign exists and its own stream lists the card as a target it did not exempt.</summary>
+    public bool Covers(CardId card) => Started && Targets.Contains(card) && !Exemptions.Contains(card);
+
     public CampaignState Apply(ICampaignEvent @event) => @event switch
     {
         SuspensionCampaignStarted e => this with

@@ -75,6 +75,10 @@ public static class CardDecider
         {
             return CardErrors.NoPublicKey;
         }
+        if (KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
+        {
+            return unproven;
+        }
         var certificateExpiry = CardValidity.CertificateExpiry(state.HolderDateOfBirth, issuedOn, expiresOn);
         events.Add(new CardHandedOver(state.Id, issuedOn, expiresOn, command.ProxyReason, PinsSet: true, now, actor));
         events.Add(new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication,
@@ -84,6 +88,10 @@ public static class CardDecider
             if (!IsPublicKey(command.SignaturePublicKey))
             {
                 return CardErrors.NoPublicKey;
+            }
+            if (KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
+            {
+                return unprovenSignature;
             }
             events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature,
                 command.SignaturePublicKey!, certificateExpiry, now, actor));
@@ -104,6 +112,16 @@ public static class CardDecider
         _ => Wrong(state, CardStatus.Active),
     };
 
+    /// <summary>A suspension campaign stops an active card; the campaign id is recorded as data on its own event.</summary>
+    public static Decision<ICardEvent> SuspendForCampaign(CardState state, SuspendCardForCampaign command, DateTimeOffset now, Actor actor) => state.Status switch
+    {
+        _ when command.CampaignId == Guid.Empty => DomainError.Validation("card.invalid-campaign", "A campaign suspension names its campaign."),
+        CardStatus.Active => Decision<ICardEvent>.Accept(new CardSuspendedByCampaign(state.Id, command.CampaignId,
+            string.IsNullOrWhiteSpace(command.Reason) ? "suspension campaign" : command.Reason.Trim(), now, actor)),
+        CardStatus.Suspended => CardErrors.AlreadySuspended,
+        _ => Wrong(state, CardStatus.Active),
+    };
+
     /// <summary>Invariant 5: resumption needs an in-person counter event with the card; the signature certificate is reissued.</summary>
     public static Decision<ICardEvent> Resume(CardState state, ResumeCard command, string newSignatureSerial, DateTimeOffset now, Actor actor)
     {
@@ -111,9 +129,10 @@ public static class CardDecider
         {
             return state.Status == CardStatus.Abolished ? CardErrors.Abolished : CardErrors.NotSuspended;
         }
-        if (!command.CardPresented)
+        // A suspended card's key signs only for this: its own resumption, at the counter (invariant 19).
+        if (CardPresent(state, command.Presence, now, forResumption: true) is { } absent)
         {
-            return CardErrors.CardNotPresented;
+            return absent;
         }
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (state.IsExpiredOn(today))
@@ -126,6 +145,10 @@ public static class CardDecider
             if (!IsPublicKey(command.NewSignaturePublicKey))
             {
                 return CardErrors.NoPublicKey;
+            }
+            if (KeyProven(command.NewSignaturePublicKey, command.SignatureKeyProof) is { } unproven)
+            {
+                return unproven;
             }
             events.Add(new CertificateRevoked(state.Id, old.Serial, "reissued on resumption", now, actor));
             events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, newSignatureSerial, command.NewSignaturePublicKey!, old.ValidUntil, now, actor));
@@ -168,9 +191,9 @@ public static class CardDecider
         {
             return CardErrors.NoPins;
         }
-        return command.CardPresented
-            ? Decision<ICardEvent>.Accept(new PinReset(state.Id, command.Pin, now, actor))
-            : CardErrors.CardNotPresented;
+        return CardPresent(state, command.Presence, now) is { } absent
+            ? absent
+            : Decision<ICardEvent>.Accept(new PinReset(state.Id, command.Pin, now, actor));
     }
 
     /// <summary>A move-in gives 90 days to update the card's address (the earliest open deadline counts).</summary>
@@ -187,9 +210,9 @@ public static class CardDecider
         {
             return Wrong(state, CardStatus.Active);
         }
-        if (!command.CardPresented)
+        if (CardPresent(state, command.Presence, now) is { } absent)
         {
-            return CardErrors.CardNotPresented;
+            return absent;
         }
         if (state.IsLapsedOn(DateOnly.FromDateTime(now.UtcDateTime)))
         {
@@ -204,13 +227,13 @@ public static class CardDecider
         {
             return Wrong(state, CardStatus.Active);
         }
-        if (!command.CardPresented)
-        {
-            return CardErrors.CardNotPresented;
-        }
         if (state.FaceAuthentication)
         {
             return Decision<ICardEvent>.Accept();
+        }
+        if (CardPresent(state, command.Presence, now) is { } absent)
+        {
+            return absent;
         }
         var events = new List<ICardEvent> { new CardConvertedToFaceAuthentication(state.Id, now, actor) };
         events.AddRange(state.Certificates.Where(c => c.RevokedBecause is null)
@@ -225,13 +248,14 @@ public static class CardDecider
         {
             return Wrong(state, CardStatus.Active);
         }
-        if (!command.CardPresented)
-        {
-            return CardErrors.CardNotPresented;
-        }
         if (!state.FaceAuthentication)
         {
             return Decision<ICardEvent>.Accept();
+        }
+        // A face-authentication card has no key to sign with: the clerk's photo-ID check stands for it.
+        if (CardPresent(state, null, now) is { } absent)
+        {
+            return absent;
         }
         if (!command.PinsSet)
         {
@@ -240,6 +264,10 @@ public static class CardDecider
         if (!IsPublicKey(command.UserAuthenticationPublicKey))
         {
             return CardErrors.NoPublicKey;
+        }
+        if (KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
+        {
+            return unproven;
         }
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var validUntil = CardValidity.CertificateExpiry(state.HolderDateOfBirth, today, state.ExpiresOn!.Value);
@@ -253,6 +281,10 @@ public static class CardDecider
             if (!IsPublicKey(command.SignaturePublicKey))
             {
                 return CardErrors.NoPublicKey;
+            }
+            if (KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
+            {
+                return unprovenSignature;
             }
             events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature, command.SignaturePublicKey!, validUntil, now, actor));
         }
@@ -311,9 +343,9 @@ public static class CardDecider
         {
             return CardErrors.NoPins;
         }
-        if (!command.CardPresented)
+        if (CardPresent(state, command.Presence, now) is { } absent)
         {
-            return CardErrors.CardNotPresented;
+            return absent;
         }
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var current = state.Certificates.LastOrDefault(c => c.Kind == CertificateKind.UserAuthentication);
@@ -329,6 +361,10 @@ public static class CardDecider
         {
             return CardErrors.NoPublicKey;
         }
+        if (KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
+        {
+            return unproven;
+        }
         var validUntil = CardValidity.CertificateExpiry(state.HolderDateOfBirth, today, state.ExpiresOn!.Value);
         var events = new List<ICardEvent>();
         events.AddRange(state.Certificates.Where(c => c.RevokedBecause is null)
@@ -340,9 +376,70 @@ public static class CardDecider
             {
                 return CardErrors.NoPublicKey;
             }
+            if (KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
+            {
+                return unprovenSignature;
+            }
             events.Add(new CertificateIssued(state.Id, CertificateKind.Signature, serials.Signature, command.SignaturePublicKey!, validUntil, now, actor));
         }
         return Decision<ICardEvent>.Accept([.. events]);
+    }
+
+    /// <summary>How long the clerk's in-person photo-ID check stands for the counter step that follows it.</summary>
+    public static readonly TimeSpan IdentityCheckValidity = TimeSpan.FromMinutes(30);
+
+    /// <summary>Photo IDs, of the document kinds the identity-verification rules know.</summary>
+    public static readonly IReadOnlySet<Myna.GrainInterfaces.Persons.PresentedDocumentKind> PhotoIds = new HashSet<Myna.GrainInterfaces.Persons.PresentedDocumentKind>
+    {
+        Myna.GrainInterfaces.Persons.PresentedDocumentKind.IndividualNumberCard,
+        Myna.GrainInterfaces.Persons.PresentedDocumentKind.DriversLicence,
+        Myna.GrainInterfaces.Persons.PresentedDocumentKind.Passport,
+        Myna.GrainInterfaces.Persons.PresentedDocumentKind.ResidenceCard,
+        Myna.GrainInterfaces.Persons.PresentedDocumentKind.DisabilityCertificateHandbook,
+    };
+
+    /// <summary>Whether the chip can sign at the counter: a PIN card with a live user-authentication key and that PIN not locked.</summary>
+    public static bool ChipCanSign(CardState state) =>
+        !state.FaceAuthentication && state.Live(CertificateKind.UserAuthentication) is not null
+        && !state.LockedPins.Contains(PinKind.UserAuthenticationPin);
+
+    /// <summary>
+    /// Invariant 19, "the card is present": its existing user-authentication key signed a counter-presence
+    /// challenge of this counter (the grain consumed the challenge: purpose, audience, expiry, once). A suspended
+    /// card signs only for its own resumption. Where the chip cannot sign, the clerk's in-person photo-ID check,
+    /// recorded as its own event within <see cref="IdentityCheckValidity"/>, stands for it.
+    /// </summary>
+    public static DomainError? CardPresent(CardState state, ChipProof? presence, DateTimeOffset now, bool forResumption = false)
+    {
+        if (ChipCanSign(state) && (state.Status != CardStatus.Suspended || forResumption))
+        {
+            return presence is { } proof && CertificateAuthentication.Verify(state.Live(CertificateKind.UserAuthentication)!.PublicKey, proof.Challenge, proof.Signature)
+                ? null
+                : CardErrors.CardNotPresented;
+        }
+        return state.IdentityVerified is { } check && check.OccurredAt <= now && now - check.OccurredAt <= IdentityCheckValidity
+            ? null
+            : CardErrors.IdentityNotVerified;
+    }
+
+    /// <summary>Invariant 19: a new chip key is accepted only with its own signature over a key-proof challenge.</summary>
+    public static DomainError? KeyProven(string? publicKey, ChipProof? proof) =>
+        publicKey is not null && proof is { } p && CertificateAuthentication.Verify(publicKey, p.Challenge, p.Signature) ? null : CardErrors.KeyNotProven;
+
+    /// <summary>The clerk's in-person photo-ID check of the holder, for counter steps where the chip cannot sign.</summary>
+    public static Decision<ICardEvent> RecordIdentityVerification(CardState state, RecordHolderIdentityVerification command, DateTimeOffset now, Actor actor)
+    {
+        if (state.Status is CardStatus.None or CardStatus.Abolished)
+        {
+            return state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.Abolished;
+        }
+        if (command.Documents is not { Count: > 0 and <= 10 } documents || documents.Any(d => !Enum.IsDefined(d)))
+        {
+            return DomainError.Validation("card.invalid-documents", "List 1 to 10 presented documents.");
+        }
+        return documents.Any(PhotoIds.Contains)
+            ? Decision<ICardEvent>.Accept(new CardHolderIdentityVerified(state.Id, command.Municipality, [.. documents.Distinct()], now, actor))
+            : CardErrors.IdentityDocumentsInsufficient;
     }
 
     /// <summary>Invariant 6: any basic-four change revokes the signature certificate; the user certificate stays.</summary>
@@ -442,12 +539,21 @@ public static class CardDecider
     /// checked on the chip) and brings new public keys. The old certificates are revoked, new ones issued
     /// with the same validity (never past the card), and the card is active again.
     /// </summary>
-    public static Decision<ICardEvent> RemedyAfterCampaign(CardState state, RemedyAfterCampaign command, CertificateSerials serials, DateTimeOffset now, Actor actor)
+    /// <remarks>
+    /// Which campaign stopped the card is data (<see cref="CardSuspendedByCampaign"/>, or a legacy claim); whether
+    /// that campaign exists and still lists the card is asked of the campaign by the grain and passed in as
+    /// <paramref name="campaignCovers"/>. A plain suspension (loss), whatever its reason text, never comes back remotely.
+    /// </remarks>
+    public static Decision<ICardEvent> RemedyAfterCampaign(
+        CardState state, RemedyAfterCampaign command, CertificateSerials serials, bool campaignCovers, DateTimeOffset now, Actor actor)
     {
-        if (state.Status != CardStatus.Suspended || state.SuspendingCampaign is not { } campaign)
+        if (state.Status != CardStatus.Suspended || state.CampaignToVerify is not { } campaign)
         {
-            return state.Status == CardStatus.Abolished ? CardErrors.Abolished
-                : DomainError.Rule("card.not-suspended-by-campaign", "Only a card a suspension campaign stopped is re-issued remotely.");
+            return state.Status == CardStatus.Abolished ? CardErrors.Abolished : CardErrors.NotSuspendedByCampaign;
+        }
+        if (!campaignCovers)
+        {
+            return CardErrors.CampaignDoesNotCover;
         }
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (state.IsExpiredOn(today))

@@ -77,6 +77,30 @@ public sealed record CardSuspended(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : ICardEvent;
 
+/// <summary>
+/// Suspended by a suspension campaign: the campaign id is data. Only this event makes a card remotely
+/// re-issuable after the campaign (a plain suspension, whatever its reason text, never does).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-suspended-by-campaign.v1")]
+public sealed record CardSuspendedByCampaign(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] Guid CampaignId,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : ICardEvent;
+
+/// <summary>
+/// The clerk checked the holder's photo ID in person (the chip could not sign: a locked PIN, a face-authentication
+/// card). The counter step that needs the card present accepts it for a short while at that municipality.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.card-holder-identity-verified.v1")]
+public sealed record CardHolderIdentityVerified(
+    [property: Id(0)] CardId CardId,
+    [property: Id(1)] MunicipalityCode Municipality,
+    [property: Id(2)] IReadOnlyList<Myna.GrainInterfaces.Persons.PresentedDocumentKind> Documents,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : ICardEvent;
+
 /// <summary>Resumed at a counter with the card present.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.card-resumed.v1")]
 public sealed record CardResumed(

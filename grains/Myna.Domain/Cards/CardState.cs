@@ -37,9 +37,17 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
     [Id(16)] public ImmutableList<string> Smartphones { get; init; } = [];
     [Id(17)] public string? DrivingLicenceLast4 { get; init; }
     [Id(18)] public Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel? InsuranceRegistration { get; init; }
-    /// <summary>The campaign that suspended the card, if one did (its reason reads "campaign {id}: …").</summary>
+    /// <summary>The campaign that suspended the card, set only from <see cref="CardSuspendedByCampaign"/> (the id as data).</summary>
     [Id(19)] public Guid? SuspendingCampaign { get; init; }
     [Id(20)] public ImmutableList<string> NoticesSent { get; init; } = [];
+    /// <summary>
+    /// Legacy only: a <see cref="CardSuspended"/> stored before campaigns had their own event, written by the
+    /// campaign's fan-out with a reason "campaign {id}: …". An unverified claim: it counts only once the
+    /// campaign's own stream is asked and lists the card (see the card grain's remote re-issue).
+    /// </summary>
+    [Id(21)] public Guid? ClaimedCampaign { get; init; }
+    /// <summary>The last in-person photo-ID check of the holder at a counter (when the chip cannot sign).</summary>
+    [Id(22)] public CardHolderIdentityVerified? IdentityVerified { get; init; }
 
     public CardState Apply(ICardEvent @event) => @event switch
     {
@@ -65,9 +73,11 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
         {
             Certificates = Certificates.ConvertAll(c => c.Serial == e.Serial ? c with { RevokedBecause = e.Reason } : c),
         },
-        CardSuspended e => this with { Status = CardStatus.Suspended, SuspendingCampaign = CampaignOf(e.Reason) },
-        CardResumed e => this with { Status = CardStatus.Active, Municipality = e.Municipality, SuspendingCampaign = null },
-        CardRemediedAfterCampaign => this with { Status = CardStatus.Active, SuspendingCampaign = null },
+        CardSuspended e => this with { Status = CardStatus.Suspended, SuspendingCampaign = null, ClaimedCampaign = LegacyCampaignClaim(e) },
+        CardSuspendedByCampaign e => this with { Status = CardStatus.Suspended, SuspendingCampaign = e.CampaignId, ClaimedCampaign = null },
+        CardResumed e => this with { Status = CardStatus.Active, Municipality = e.Municipality, SuspendingCampaign = null, ClaimedCampaign = null },
+        CardRemediedAfterCampaign => this with { Status = CardStatus.Active, SuspendingCampaign = null, ClaimedCampaign = null },
+        CardHolderIdentityVerified e => this with { IdentityVerified = e },
         CardExpiryNoticeSent e => this with { NoticesSent = NoticesSent.Add(NoticeKey(e.Kind, e.ExpiresOn)) },
         CardAbolished e => this with { Status = CardStatus.Abolished, AbolishedBecause = e.Reason },
         PinLockReported e when !LockedPins.Contains(e.Pin) => this with { LockedPins = LockedPins.Add(e.Pin) },
@@ -87,9 +97,21 @@ public sealed record CardState : IAggregateState<CardState, ICardEvent>
 
     public static string NoticeKey(string kind, DateOnly expiresOn) => $"{kind}@{expiresOn:yyyy-MM-dd}";
 
-    /// <summary>Suspension campaigns write "campaign {id}: {reason}" (see the campaign grain); any other reason is a plain suspension.</summary>
-    private static Guid? CampaignOf(string reason) =>
-        reason.StartsWith("campaign ", StringComparison.Ordinal) && reason.Length >= 45 && Guid.TryParse(reason.AsSpan(9, 36), out var id) ? id : null;
+    /// <summary>The subject the campaign fan-out acted under before campaigns had their own event.</summary>
+    public const string LegacyCampaignSubject = "operator-campaign";
+
+    /// <summary>
+    /// Legacy campaign suspensions wrote "campaign {id}: {reason}" as the campaign's fan-out (never a person). A
+    /// plain suspension by the call centre or the holder carries no claim, whatever its text says; and even a
+    /// claim counts only when the campaign's own stream lists the card.
+    /// </summary>
+    private static Guid? LegacyCampaignClaim(CardSuspended e) =>
+        e.Actor.Subject == LegacyCampaignSubject && e.Actor.Role is "operator" or "system"
+        && e.Reason.StartsWith("campaign ", StringComparison.Ordinal) && e.Reason.Length >= 45
+        && Guid.TryParse(e.Reason.AsSpan(9, 36), out var id) ? id : null;
+
+    /// <summary>The campaign this suspension is attributed to: the event's own id, or a legacy claim to verify.</summary>
+    public Guid? CampaignToVerify => SuspendingCampaign ?? ClaimedCampaign;
 
     /// <summary>The certificate of a kind that is not revoked, if any (one of each kind is live at a time).</summary>
     public Certificate? Live(CertificateKind kind) => Certificates.FindLast(c => c.Kind == kind && c.RevokedBecause is null);

@@ -43,6 +43,8 @@ public static class EventCatalogue
         (typeof(CertificateIssued), "certificate_issued_v1"),
         (typeof(CertificateRevoked), "certificate_revoked_v1"),
         (typeof(CardSuspended), "card_suspended_v1"),
+        (typeof(CardSuspendedByCampaign), "card_suspended_by_campaign_v1"),
+        (typeof(CardHolderIdentityVerified), "card_holder_identity_verified_v1"),
         (typeof(CardResumed), "card_resumed_v1"),
         (typeof(CardAbolished), "card_abolished_v1"),
         (typeof(PinLockReported), "pin_lock_reported_v1"),

@@ -27,6 +27,8 @@ public sealed class SuspensionCampaignGrain(
     public const int Chunk = 50;
     private const string ResumeReminder = "campaign-resume";
 
+    private static readonly Actor FanOut = new("operator-campaign", ActorRoles.System);
+
     private IGrainTimer? _timer;
 
     private Guid Id => this.GetPrimaryKey();
@@ -52,6 +54,8 @@ public sealed class SuspensionCampaignGrain(
     public Task<Result<CampaignProgress>> GetProgress() => Task.FromResult(
         Current.Started ? Result<CampaignProgress>.Ok(CampaignRules.ToProgress(Current))
         : DomainError.NotFound("campaign.not-found", "No campaign under this id."));
+
+    public Task<bool> Covers(CardId card) => Task.FromResult(Current.Covers(card));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -83,15 +87,16 @@ public sealed class SuspensionCampaignGrain(
             return;
         }
         var system = new Actor("operator-campaign", "operator");
-        var reason = $"campaign {Id:D}: {Current.Reason}";
+        var reason = Current.Reason;
         var outcomes = await Task.WhenAll(chunk.Select(async card =>
         {
             if (Current.Exemptions.Contains(card))
             {
                 return (card, suspended: false);
             }
-            var context = new CommandContext(CommandContext.DerivedId(Id, $"suspend-{card}"), Id, system, "campaign");
-            var result = await GrainFactory.GetCard(card).Suspend(context, new SuspendCard(reason));
+            // The fan-out is the system acting on the operator's campaign (a reaction between grains).
+            var context = new CommandContext(CommandContext.DerivedId(Id, $"suspend-{card}"), Id, FanOut, "campaign");
+            var result = await GrainFactory.GetCard(card).SuspendForCampaign(context, new SuspendCardForCampaign(Id, reason));
             // Not active (never handed over, already suspended, abolished): nothing to suspend; skipped.
             return (card, suspended: result.IsSuccess);
         }));

@@ -17,6 +17,7 @@ public sealed class CardGrain(
     IEventStreamStore store,
     ICertificateIndex certificates,
     IDeviceRegistry devices,
+    ChallengeSealer challenges,
     TimeProvider clock,
     ILogger<CardGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -40,23 +41,50 @@ public sealed class CardGrain(
         {
             return person.Error!;
         }
-        if (person.Value!.ClosedBecause is not null && !IsRetry(context))
+        // A clerk of the municipality that manages the person now, or the person applying online (invariant 16),
+        // decided before anything about the record is told.
+        var managing = person.Value!.Municipality;
+        if (CardAccess.Application(context, command.PersonId, managing) is { } refused)
+        {
+            return refused;
+        }
+        if (person.Value.ClosedBecause is not null && !IsRetry(context))
         {
             return PersonErrors.RecordClosed;
         }
         var dateOfBirth = person.Value.Items.DateOfBirth;
-        return await Change(context, command, state => CardDecider.Apply(state, Id, command, dateOfBirth, Now, context.Actor));
+        return await Change(context, command, state => CardDecider.Apply(state, Id, command, dateOfBirth, Now, context.Actor),
+            _ => CardAccess.Application(context, command.PersonId, managing));
     }
 
     public Task<Result<CardView>> MarkProduced(CommandContext context, MarkCardProduced command) =>
-        Change(context, command, state => CardDecider.Produce(state, command, Now, context.Actor));
+        Change(context, command, state => CardDecider.Produce(state, command, Now, context.Actor), _ => CardAccess.Production(context));
 
     public Task<Result<CardView>> MarkReadyForPickup(CommandContext context, MarkCardReadyForPickup command) =>
-        Change(context, command, state => CardDecider.ReadyForPickup(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.ReadyForPickup(state, command, Now, context.Actor));
 
     public async Task<Result<CardView>> HandOver(CommandContext context, HandOverCard command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
+        if (Current.Status == CardStatus.None)
+        {
+            return CardErrors.NotFound;
+        }
+        var managing = await ManagingMunicipalityAsync(context);
+        if (!managing.IsSuccess)
+        {
+            return managing.Error!;
+        }
+        // Authorised before anything else, retries included: a refused clerk touches no other grain.
+        if (CardAccess.AtCounter(context, managing.Value) is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (await ConsumeProofsAsync(context, (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof),
+                (command.SignatureKeyProof, ChallengePurpose.KeyProof)) is { } challengeRefused)
+        {
+            return challengeRefused;
+        }
         if (!IsRetry(context))
         {
             // Refuse early, so that a handover that cannot happen touches no other grain.
@@ -81,44 +109,56 @@ public sealed class CardGrain(
                 }
             }
         }
-        var result = await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor));
+        var result = await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor),
+            _ => CardAccess.AtCounter(context, managing.Value));
         await IndexCertificatesAsync(result);
         return result;
     }
 
     public Task<Result<CardView>> Suspend(CommandContext context, SuspendCard command) =>
-        Change(context, command, state => CardDecider.Suspend(state, command, Now, context.Actor));
+        Change(context, command, state => CardDecider.Suspend(state, command, Now, context.Actor), state => CardAccess.Suspension(context, state));
+
+    public Task<Result<CardView>> SuspendForCampaign(CommandContext context, SuspendCardForCampaign command) =>
+        Change(context, command, state => CardDecider.SuspendForCampaign(state, command, Now, context.Actor), _ => CardAccess.CampaignSuspension(context));
 
     public async Task<Result<CardView>> Resume(CommandContext context, ResumeCard command)
     {
         var serial = NewSerial();
-        var result = await Change(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor));
+        var result = await AtCounter(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
         await IndexCertificatesAsync(result);
         return result;
     }
 
+    public Task<Result<CardView>> RecordHolderIdentityVerification(CommandContext context, RecordHolderIdentityVerification command) =>
+        AtCounter(context, command, state => CardDecider.RecordIdentityVerification(state, command, Now, context.Actor));
+
     public Task<Result<CardView>> Abolish(CommandContext context, AbolishCard command) =>
-        Change(context, command, state => CardDecider.Abolish(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.Abolish(state, command, Now, context.Actor));
 
     public Task<Result<CardView>> ReportPinLock(CommandContext context, ReportPinLock command) =>
-        Change(context, command, state => CardDecider.ReportPinLock(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.ReportPinLock(state, command, Now, context.Actor));
 
     public Task<Result<CardView>> ResetPin(CommandContext context, ResetPin command) =>
-        Change(context, command, state => CardDecider.ResetPin(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.ResetPin(state, command, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence));
 
     public Task<Result<CardView>> NoteHolderMoved(CommandContext context, NoteHolderMoved command) =>
-        Change(context, command, state => CardDecider.NoteHolderMoved(state, command, Now, context.Actor));
+        Change(context, command, state => CardDecider.NoteHolderMoved(state, command, Now, context.Actor), _ => CardAccess.Reaction(context));
 
     public Task<Result<CardView>> RecordAddressUpdate(CommandContext context, RecordCardAddressUpdate command) =>
-        Change(context, command, state => CardDecider.RecordAddressUpdate(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.RecordAddressUpdate(state, command, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence));
 
     public Task<Result<CardView>> ConvertToFaceAuthentication(CommandContext context, ConvertToFaceAuthentication command) =>
-        Change(context, command, state => CardDecider.ConvertToFaceAuthentication(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.ConvertToFaceAuthentication(state, command, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence));
 
     public async Task<Result<CardView>> ConvertToPinCard(CommandContext context, ConvertToPinCard command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        var result = await Change(context, command, state => CardDecider.ConvertToPinCard(state, command, serials, Now, context.Actor));
+        var result = await AtCounter(context, command, state => CardDecider.ConvertToPinCard(state, command, serials, Now, context.Actor),
+            (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
         await IndexCertificatesAsync(result);
         return result;
     }
@@ -130,6 +170,10 @@ public sealed class CardGrain(
             return DomainError.Validation("smartphone.invalid-device", "A device id is 1 to 200 characters.");
         }
         var device = MartenDeviceRegistry.Hash(command.DeviceId);
+        if (CardAccess.Smartphone(context, Current) is { } forbidden)
+        {
+            return forbidden;
+        }
         if (!IsRetry(context))
         {
             if (CardDecider.LinkSmartphone(Current, device, Now, context.Actor).Error is { } refused)
@@ -142,13 +186,15 @@ public sealed class CardGrain(
                 return DomainError.Conflict("smartphone.linked-to-another-person", "This phone already holds another person's credential.");
             }
         }
-        return await Change(context, command, state => CardDecider.LinkSmartphone(state, device, Now, context.Actor));
+        return await Change(context, command, state => CardDecider.LinkSmartphone(state, device, Now, context.Actor),
+            state => CardAccess.Smartphone(context, state));
     }
 
     public async Task<Result<CardView>> UnlinkSmartphone(CommandContext context, UnlinkSmartphone command)
     {
         var device = MartenDeviceRegistry.Hash(command.DeviceId ?? string.Empty);
-        var result = await Change(context, command, state => CardDecider.UnlinkSmartphone(state, device, Now, context.Actor));
+        var result = await Change(context, command, state => CardDecider.UnlinkSmartphone(state, device, Now, context.Actor),
+            state => CardAccess.Smartphone(context, state));
         if (result.IsSuccess)
         {
             await devices.ReleaseAsync(device, Current.PersonId);
@@ -157,32 +203,40 @@ public sealed class CardGrain(
     }
 
     public Task<Result<CardView>> LinkDrivingLicence(CommandContext context, LinkDrivingLicence command) =>
-        Change(context, command, state => CardDecider.LinkDrivingLicence(state, command, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.LinkDrivingLicence(state, command, Now, context.Actor));
 
     public Task<Result<CardView>> UnlinkDrivingLicence(CommandContext context, UnlinkDrivingLicence command) =>
-        Change(context, command, state => CardDecider.UnlinkDrivingLicence(state, Now, context.Actor));
+        AtCounter(context, command, state => CardDecider.UnlinkDrivingLicence(state, Now, context.Actor));
 
     public async Task<Result<CardView>> RenewCertificates(CommandContext context, RenewCertificates command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        var result = await Change(context, command, state => CardDecider.RenewCertificates(state, command, serials, Now, context.Actor));
+        var result = await AtCounter(context, command, state => CardDecider.RenewCertificates(state, command, serials, Now, context.Actor),
+            (command.Presence, ChallengePurpose.CounterPresence), (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof),
+            (command.SignatureKeyProof, ChallengePurpose.KeyProof));
         await IndexCertificatesAsync(result);
         return result;
     }
 
     public Task<Result<CardView>> RevokeSignatureCertificate(CommandContext context, RevokeSignatureCertificate command) =>
-        Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor));
+        Change(context, command, state => CardDecider.RevokeSignature(state, command, Now, context.Actor), _ => CardAccess.Reaction(context));
 
     public Task<Result<CardView>> RegisterForInsurance(CommandContext context, RegisterCardForInsurance command) =>
-        Change(context, command, state => CardDecider.RegisterForInsurance(state, command, Today, Now, context.Actor));
+        Change(context, command, state => CardDecider.RegisterForInsurance(state, command, Today, Now, context.Actor),
+            state => CardAccess.InsuranceRegistration(context, state));
 
     public Task<Result<CardView>> CancelInsuranceRegistration(CommandContext context, CancelCardInsuranceRegistration command) =>
-        Change(context, command, state => CardDecider.CancelInsuranceRegistration(state, command, Now, context.Actor));
+        Change(context, command, state => CardDecider.CancelInsuranceRegistration(state, command, Now, context.Actor),
+            state => CardAccess.InsuranceCancellation(context, state));
 
     public async Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, RemedyAfterCampaign command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        var result = await Change(context, command, state => CardDecider.RemedyAfterCampaign(state, command, serials, Now, context.Actor));
+        // The campaign is asked, not the card's own word: it must exist and list this card (a legacy claim too).
+        var asked = Current.CampaignToVerify;
+        var covers = asked is { } campaign && await GrainFactory.GetSuspensionCampaign(campaign).Covers(Id);
+        var result = await Change(context, command, state => CardDecider.RemedyAfterCampaign(state, command, serials,
+            covers && state.CampaignToVerify == asked, Now, context.Actor));
         await IndexCertificatesAsync(result);
         return result;
     }
@@ -200,6 +254,20 @@ public sealed class CardGrain(
         reminderName == NoticesReminder ? SendDueNotices() : Task.CompletedTask;
 
     public Task<Result<CardView>> GetCard() => Task.FromResult(View(Current));
+
+    public async Task<Result<CardView>> Read(CommandContext context)
+    {
+        if (Current.Status == CardStatus.None)
+        {
+            return CardErrors.NotFound;
+        }
+        var managing = await ManagingMunicipalityAsync(context);
+        if (!managing.IsSuccess)
+        {
+            return managing.Error!;
+        }
+        return CardAccess.Read(context, Current, managing.Value) is { } refused ? refused : ViewFor(context, Current);
+    }
 
     public Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature)
     {
@@ -262,7 +330,88 @@ public sealed class CardGrain(
 
     private Task<Result<CardView>> Change<TCommand>(CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, decide, View);
+        Execute(context, command, decide, state => ViewFor(context, state));
+
+    /// <summary>A command authorised on the confirmed state before anything else, retries included (invariants 16 and 20).</summary>
+    private Task<Result<CardView>> Change<TCommand>(
+        CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide, Func<CardState, DomainError?> authorize)
+        where TCommand : notnull =>
+        Execute(context, command, authorize, decide, state => ViewFor(context, state));
+
+    /// <summary>
+    /// Counter work: only a clerk of the municipality that manages the holder's person record now. The person
+    /// grain is the truth (one call; none for the system, whose reactions come from that person grain).
+    /// </summary>
+    private async Task<Result<CardView>> AtCounter<TCommand>(
+        CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide, params (ChipProof? Proof, ChallengePurpose Purpose)[] proofs)
+        where TCommand : notnull
+    {
+        if (Current.Status == CardStatus.None)
+        {
+            return CardErrors.NotFound;
+        }
+        var managing = await ManagingMunicipalityAsync(context);
+        if (!managing.IsSuccess)
+        {
+            return managing.Error!;
+        }
+        if (CardAccess.AtCounter(context, managing.Value) is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (await ConsumeProofsAsync(context, proofs) is { } challengeRefused)
+        {
+            return challengeRefused;
+        }
+        return await Change(context, command, decide, _ => CardAccess.AtCounter(context, managing.Value));
+    }
+
+    /// <summary>
+    /// Invariant 19: each chip proof's challenge must be sealed here, for its purpose, for this clerk's counter,
+    /// unexpired, and is consumed durably before the signature is judged (a wrong signature spends it too). A
+    /// retry was consumed by its first attempt. The signatures themselves are verified by the decider.
+    /// </summary>
+    private async Task<DomainError?> ConsumeProofsAsync(CommandContext context, params (ChipProof? Proof, ChallengePurpose Purpose)[] proofs)
+    {
+        if (IsRetry(context))
+        {
+            return null;
+        }
+        var audience = SealedChallenge.Audiences.Counter(new MunicipalityCode(context.Scope.Municipality ?? string.Empty));
+        var consumed = new List<byte[]>();
+        foreach (var (proof, purpose) in proofs)
+        {
+            // One key-proof challenge may be signed by each new key of the same command: it is spent once.
+            if (proof is null || consumed.Exists(c => c.AsSpan().SequenceEqual(proof.Challenge)))
+            {
+                continue;
+            }
+            var result = await challenges.ConsumeAsync(proof.Challenge, purpose, audience);
+            if (!result.IsSuccess)
+            {
+                return result.Error;
+            }
+            consumed.Add(proof.Challenge);
+        }
+        return null;
+    }
+
+    /// <summary>The municipality managing the holder now, asked only when a clerk acts (null for anyone else).</summary>
+    private async Task<Result<MunicipalityCode?>> ManagingMunicipalityAsync(CommandContext context)
+    {
+        if (context.Actor.Role != ActorRoles.Municipality || Current.Status == CardStatus.None)
+        {
+            return Result<MunicipalityCode?>.Ok(null);
+        }
+        var person = await GrainFactory.GetPerson(Current.PersonId).GetProfile();
+        return person.IsSuccess ? Result<MunicipalityCode?>.Ok(person.Value!.Municipality) : person.Error!;
+    }
+
+    /// <summary>What this caller may see: the call centre never gets the holder's person id (the key to the record).</summary>
+    private Result<CardView> ViewFor(CommandContext context, CardState state) =>
+        View(state) is { IsSuccess: true } view && !CardAccess.SeesHolder(context)
+            ? Result<CardView>.Ok(view.Value! with { PersonId = default })
+            : View(state);
 
     private Result<CardView> View(CardState state) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : Result<CardView>.Ok(CardDecider.ToView(state, Today, Version));

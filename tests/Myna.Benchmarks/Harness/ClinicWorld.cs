@@ -153,11 +153,18 @@ public sealed class ClinicWorld(Deployment api)
         (await PostAsync(http, _operator, $"{card}/production", new { chipBatch = "BENCH-1" })).EnsureSuccessStatusCode();
         (await PostAsync(http, _clerk, $"{card}/ready-for-pickup", new { })).EnsureSuccessStatusCode();
         var chip = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
+        // Invariant 19: each new key signs a key-proof challenge of this counter.
+        var challenge = (await JsonAsync(await PostAsync(http, _clerk, $"{card}/counter-challenges", new { purpose = "key-proof" })))
+            .GetProperty("challenge").GetString()!;
+        object Proof(ChipKey key, string pin) =>
+            new { challenge, signature = Convert.ToBase64String(chip.Sign(key, pin, Convert.FromBase64String(challenge))) };
         var handedOver = await JsonAsync(await PostAsync(http, _clerk, $"{card}/handover", new
         {
             pinsSet = true,
             userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
             signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+            userAuthenticationKeyProof = Proof(ChipKey.UserAuthentication, Patient.Pin),
+            signatureKeyProof = Proof(ChipKey.Signature, "signature-pass"),
         }));
         var serial = handedOver.GetProperty("certificates").EnumerateArray()
             .First(c => c.GetProperty("kind").GetString() == "user-authentication").GetProperty("serial").GetString()!;

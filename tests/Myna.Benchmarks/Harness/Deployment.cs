@@ -75,6 +75,8 @@ public sealed class Deployment : IAsyncDisposable
                 ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
                 ["EventStore:Schema"] = BenchStores.Schema,
                 ["EventStore:NumberKey"] = BenchStores.NumberKey,
+                ["EventStore:AgencyCodeKey"] = BenchStores.NumberKey + "-agency-codes",
+                ["Challenges:Key"] = BenchStores.NumberKey + "-challenges",
                 ["Snapshots:Every"] = snapshotEvery.ToString(CultureInfo.InvariantCulture),
                 ["Cluster:Clustering"] = "AzureTable",
                 ["Cluster:ClusterId"] = deployment.ClusterId,
@@ -98,6 +100,7 @@ public sealed class Deployment : IAsyncDisposable
             ["Cluster:ClusterId"] = deployment.ClusterId,
             ["Cluster:ServiceId"] = "myna-bench",
             ["Auth:SigningKey"] = BenchStores.SigningKey,
+            ["Commands:IdKey"] = BenchStores.SigningKey + "-command-ids",
             ["Auth:Issuer"] = "myna",
             ["Auth:Audience"] = "myna-api",
         });

@@ -15,7 +15,16 @@ public class CardSpecs
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly CardId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-00000000c0de"));
     private static readonly PersonId Holder = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
-    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());
+    private static readonly System.Security.Cryptography.ECDsa Chip = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+    private static readonly string Key = Convert.ToBase64String(Chip.ExportSubjectPublicKeyInfo());
+    /// <summary>The chip's key signed a challenge (the grain checked its seal and spent it): a key proof, or presence by the card's key.</summary>
+    private static readonly ChipProof Proof = Signed(Chip, "myna-challenge/1 (sealed by the grain)");
+
+    private static ChipProof Signed(System.Security.Cryptography.ECDsa key, string challenge)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(challenge);
+        return new ChipProof(bytes, key.SignData(bytes, System.Security.Cryptography.HashAlgorithmName.SHA256));
+    }
     private static readonly CertificateSerials Serials = new("U-1", "S-1");
 
     private static CardState Given(params ICardEvent[] events) => AggregateState.Fold(CardState.Initial, events);
@@ -30,7 +39,7 @@ public class CardSpecs
     private static CardState Active(DateOnly? dob = null)
     {
         var ready = Given(ReadyFor(dob ?? new DateOnly(1990, 4, 1)));
-        return AggregateState.Fold(ready, CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk).Events);
+        return AggregateState.Fold(ready, CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key, Proof, Proof), Serials, Now, Clerk).Events);
     }
 
     [Fact]
@@ -48,7 +57,7 @@ public class CardSpecs
     {
         var applied = Given(ReadyFor(new DateOnly(1990, 4, 1))[0]);
         Assert.Equal("card.invalid-transition", CardDecider.ReadyForPickup(applied, new MarkCardReadyForPickup(Chiyoda), Now, Clerk).Error?.Code);
-        Assert.Equal("card.invalid-transition", CardDecider.HandOver(applied, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.invalid-transition", CardDecider.HandOver(applied, new HandOverCard(null, true, Key, Key, Proof, Proof), Serials, Now, Clerk).Error?.Code);
         Assert.Equal("card.not-found", CardDecider.Produce(Given(), new MarkCardProduced("B"), Now, Clerk).Error?.Code);
     }
 
@@ -56,7 +65,7 @@ public class CardSpecs
     public void Handover_fixes_validity_and_issues_both_certificates_to_an_adult()
     {
         var ready = Given(ReadyFor(new DateOnly(1990, 4, 1)));
-        var decision = CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk);
+        var decision = CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key, Proof, Proof), Serials, Now, Clerk);
 
         var handedOver = Assert.IsType<CardHandedOver>(decision.Events[0]);
         Assert.Equal(new DateOnly(2036, 4, 1), handedOver.ExpiresOn);
@@ -74,7 +83,7 @@ public class CardSpecs
     {
         var dob = Today.AddYears(-age).AddDays(-1);
         var ready = Given(ReadyFor(dob, guardianship: guardianship));
-        var decision = CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk);
+        var decision = CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key, Proof, Proof), Serials, Now, Clerk);
         Assert.Equal(signs, decision.Events.OfType<CertificateIssued>().Any(c => c.Kind == CertificateKind.Signature));
         Assert.Contains(decision.Events.OfType<CertificateIssued>(), c => c.Kind == CertificateKind.UserAuthentication);
     }
@@ -96,8 +105,8 @@ public class CardSpecs
     public void Handover_needs_the_pins_set_and_the_chips_keys()
     {
         var ready = Given(ReadyFor(new DateOnly(1990, 4, 1)));
-        Assert.Equal("card.pins-not-set", CardDecider.HandOver(ready, new HandOverCard(null, false, Key, Key), Serials, Now, Clerk).Error?.Code);
-        Assert.Equal("card.invalid-public-key", CardDecider.HandOver(ready, new HandOverCard(null, true, "not base64!", Key), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.pins-not-set", CardDecider.HandOver(ready, new HandOverCard(null, false, Key, Key, Proof, Proof), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.invalid-public-key", CardDecider.HandOver(ready, new HandOverCard(null, true, "not base64!", Key, Proof, Proof), Serials, Now, Clerk).Error?.Code);
     }
 
     [Fact]
@@ -109,9 +118,9 @@ public class CardSpecs
         var suspended = AggregateState.Fold(active, CardDecider.Suspend(active, new SuspendCard("lost on the train"), Now, CallCentre).Events);
         Assert.Equal("card.suspended", CardDecider.CanUse(suspended, CertificateKind.UserAuthentication, Today)?.Code);
         Assert.Equal("card.already-suspended", CardDecider.Suspend(suspended, new SuspendCard("x"), Now, CallCentre).Error?.Code);
-        Assert.Equal("card.not-presented", CardDecider.Resume(suspended, new ResumeCard(Chiyoda, false, Key), "S-2", Now, Clerk).Error?.Code);
+        Assert.Equal("card.not-presented", CardDecider.Resume(suspended, new ResumeCard(Chiyoda, null, Key, Proof), "S-2", Now, Clerk).Error?.Code);
 
-        var resume = CardDecider.Resume(suspended, new ResumeCard(Chiyoda, true, Key), "S-2", Now, Clerk);
+        var resume = CardDecider.Resume(suspended, new ResumeCard(Chiyoda, Proof, Key, Proof), "S-2", Now, Clerk);
         var resumed = AggregateState.Fold(suspended, resume.Events);
         Assert.Equal(CardStatus.Active, resumed.Status);
         Assert.Equal("S-2", resumed.Live(CertificateKind.Signature)?.Serial); // the signature certificate is reissued
@@ -125,7 +134,7 @@ public class CardSpecs
         var abolished = AggregateState.Fold(Active(), CardDecider.Abolish(Active(), new AbolishCard(AbolitionReason.Lost), Now, CallCentre).Events);
         Assert.Equal("card.abolished", CardDecider.Abolish(abolished, new AbolishCard(AbolitionReason.Returned), Now, Clerk).Error?.Code);
         Assert.Equal("card.abolished", CardDecider.Suspend(abolished, new SuspendCard("x"), Now, CallCentre).Error?.Code);
-        Assert.Equal("card.abolished", CardDecider.Resume(abolished, new ResumeCard(Chiyoda, true, Key), "S-9", Now, Clerk).Error?.Code);
+        Assert.Equal("card.abolished", CardDecider.Resume(abolished, new ResumeCard(Chiyoda, Proof, Key, Proof), "S-9", Now, Clerk).Error?.Code);
         Assert.Equal("card.abolished", CardDecider.CanUse(abolished, CertificateKind.UserAuthentication, Today)?.Code);
         Assert.All(abolished.Certificates, c => Assert.Equal("revoked", CardDecider.CertificateStatus(abolished, c, Today)));
     }
@@ -156,8 +165,8 @@ public class CardSpecs
         var locked = AggregateState.Fold(active, CardDecider.ReportPinLock(active, new ReportPinLock(PinKind.SignaturePassword), Now, Clerk).Events);
         Assert.Equal([PinKind.SignaturePassword], locked.LockedPins);
         Assert.Empty(CardDecider.ReportPinLock(locked, new ReportPinLock(PinKind.SignaturePassword), Now, Clerk).Events);
-        Assert.Equal("card.not-presented", CardDecider.ResetPin(locked, new ResetPin(PinKind.SignaturePassword, false), Now, Clerk).Error?.Code);
-        var reset = AggregateState.Fold(locked, CardDecider.ResetPin(locked, new ResetPin(PinKind.SignaturePassword, true), Now, Clerk).Events);
+        Assert.Equal("card.not-presented", CardDecider.ResetPin(locked, new ResetPin(PinKind.SignaturePassword, null), Now, Clerk).Error?.Code);
+        var reset = AggregateState.Fold(locked, CardDecider.ResetPin(locked, new ResetPin(PinKind.SignaturePassword, Proof), Now, Clerk).Events);
         Assert.Empty(reset.LockedPins);
     }
 
@@ -172,10 +181,10 @@ public class CardSpecs
         Assert.Equal("card.lapsed", CardDecider.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 31))?.Code);
         Assert.True(CardDecider.ToView(moved, new DateOnly(2027, 1, 31), 1).Lapsed);
 
-        var updated = AggregateState.Fold(moved, CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, true), Now, Clerk).Events);
+        var updated = AggregateState.Fold(moved, CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, Proof), Now, Clerk).Events);
         Assert.Null(updated.AddressUpdateDueBy);
         Assert.Null(CardDecider.CanUse(updated, CertificateKind.UserAuthentication, new DateOnly(2027, 6, 1)));
-        Assert.Equal("card.not-presented", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, false), Now, Clerk).Error?.Code);
+        Assert.Equal("card.not-presented", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, null), Now, Clerk).Error?.Code);
     }
 
     [Fact]
@@ -183,27 +192,30 @@ public class CardSpecs
     {
         var active = Active();
         var moved = AggregateState.Fold(active, CardDecider.NoteHolderMoved(active, new NoteHolderMoved(new DateOnly(2026, 6, 1)), Now, Clerk).Events);
-        Assert.Equal("card.lapsed", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, true), Now, Clerk).Error?.Code);
+        Assert.Equal("card.lapsed", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, Proof), Now, Clerk).Error?.Code);
     }
 
     [Fact]
     public void Conversion_to_face_authentication_revokes_certificates_and_back_issues_new_ones()
     {
         var active = Active();
-        Assert.Equal("card.not-presented", CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(false), Now, Clerk).Error?.Code);
+        Assert.Equal("card.not-presented", CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(null), Now, Clerk).Error?.Code);
 
-        var face = AggregateState.Fold(active, CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(true), Now, Clerk).Events);
+        var face = AggregateState.Fold(active, CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(Proof), Now, Clerk).Events);
         Assert.True(face.FaceAuthentication);
         Assert.All(face.Certificates, c => Assert.NotNull(c.RevokedBecause));
         Assert.Equal("certificate.none", CardDecider.CanUse(face, CertificateKind.UserAuthentication, Today)?.Code);
-        Assert.Equal("card.face-authentication-has-no-pin", CardDecider.ResetPin(face, new ResetPin(PinKind.UserAuthenticationPin, true), Now, Clerk).Error?.Code);
+        Assert.Equal("card.face-authentication-has-no-pin", CardDecider.ResetPin(face, new ResetPin(PinKind.UserAuthenticationPin, Proof), Now, Clerk).Error?.Code);
 
-        var back = AggregateState.Fold(face, CardDecider.ConvertToPinCard(face, new ConvertToPinCard(true, true, Key, Key), new CertificateSerials("U-2", "S-2"), Now, Clerk).Events);
+        // A face-authentication card cannot sign: the clerk's photo-ID check comes first.
+        Assert.Equal("card.identity-not-verified", CardDecider.ConvertToPinCard(face, new ConvertToPinCard(true, Key, Key, Proof, Proof), Serials, Now, Clerk).Error?.Code);
+        face = AggregateState.Fold(face, CardDecider.RecordIdentityVerification(face, new RecordHolderIdentityVerification(Chiyoda, [Myna.GrainInterfaces.Persons.PresentedDocumentKind.Passport]), Now, Clerk).Events);
+        var back = AggregateState.Fold(face, CardDecider.ConvertToPinCard(face, new ConvertToPinCard(true, Key, Key, Proof, Proof), new CertificateSerials("U-2", "S-2"), Now, Clerk).Events);
         Assert.False(back.FaceAuthentication);
         Assert.Equal("U-2", back.Live(CertificateKind.UserAuthentication)?.Serial);
         Assert.Equal("S-2", back.Live(CertificateKind.Signature)?.Serial);
         Assert.True(back.Live(CertificateKind.Signature)!.ValidUntil <= back.ExpiresOn);
-        Assert.Equal("card.pins-not-set", CardDecider.ConvertToPinCard(face, new ConvertToPinCard(true, false, Key, Key), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.pins-not-set", CardDecider.ConvertToPinCard(face, new ConvertToPinCard(false, Key, Key, Proof, Proof), Serials, Now, Clerk).Error?.Code);
     }
 
     [Fact]
@@ -227,17 +239,17 @@ public class CardSpecs
         var early = new DateTimeOffset(2030, 12, 31, 0, 0, 0, TimeSpan.Zero);
         var open = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-        Assert.Equal("certificate.renewal-not-open", CardDecider.RenewCertificates(active, new RenewCertificates(true, Key, Key), new CertificateSerials("U-9", "S-9"), early, Clerk).Error?.Code);
-        Assert.Equal("card.not-presented", CardDecider.RenewCertificates(active, new RenewCertificates(false, Key, Key), new CertificateSerials("U-9", "S-9"), open, Clerk).Error?.Code);
+        Assert.Equal("certificate.renewal-not-open", CardDecider.RenewCertificates(active, new RenewCertificates(Proof, Key, Key, Proof, Proof), new CertificateSerials("U-9", "S-9"), early, Clerk).Error?.Code);
+        Assert.Equal("card.not-presented", CardDecider.RenewCertificates(active, new RenewCertificates(null, Key, Key, Proof, Proof), new CertificateSerials("U-9", "S-9"), open, Clerk).Error?.Code);
 
-        var renewed = AggregateState.Fold(active, CardDecider.RenewCertificates(active, new RenewCertificates(true, Key, Key), new CertificateSerials("U-9", "S-9"), open, Clerk).Events);
+        var renewed = AggregateState.Fold(active, CardDecider.RenewCertificates(active, new RenewCertificates(Proof, Key, Key, Proof, Proof), new CertificateSerials("U-9", "S-9"), open, Clerk).Events);
         Assert.Equal("U-9", renewed.Live(CertificateKind.UserAuthentication)?.Serial);
         // The 5th birthday after 2031-01-01 is 2035-04-01, before the card's 2036-04-01.
         Assert.Equal(new DateOnly(2035, 4, 1), renewed.Live(CertificateKind.Signature)?.ValidUntil);
         Assert.Equal(2, renewed.Certificates.Count(c => c.RevokedBecause == "renewed"));
 
         var late = new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero);
-        var capped = AggregateState.Fold(active, CardDecider.RenewCertificates(active, new RenewCertificates(true, Key, Key), new CertificateSerials("U-8", "S-8"), late, Clerk).Events);
+        var capped = AggregateState.Fold(active, CardDecider.RenewCertificates(active, new RenewCertificates(Proof, Key, Key, Proof, Proof), new CertificateSerials("U-8", "S-8"), late, Clerk).Events);
         Assert.Equal(new DateOnly(2036, 4, 1), capped.Live(CertificateKind.UserAuthentication)?.ValidUntil);
     }
 
@@ -247,5 +259,52 @@ public class CardSpecs
         var view = CardDecider.ToView(Active(), Today, 5);
         Assert.Equal(new DateOnly(2036, 1, 1), view.RenewalOpensOn);
         Assert.All(view.Certificates, c => Assert.Equal("good", c.Status));
+    }
+
+    [Fact]
+    public void A_new_key_is_accepted_only_with_its_own_signature_over_a_key_proof()
+    {
+        var ready = Given(ReadyFor(new DateOnly(1990, 4, 1)));
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var byAnotherKey = Signed(other, "challenge");
+
+        Assert.Equal("card.key-not-proven", CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.key-not-proven", CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key, byAnotherKey, Proof), Serials, Now, Clerk).Error?.Code);
+        Assert.Equal("card.key-not-proven", CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key, Proof, byAnotherKey), Serials, Now, Clerk).Error?.Code);
+        Assert.Null(CardDecider.HandOver(ready, new HandOverCard(null, true, Key, Key, Proof, Proof), Serials, Now, Clerk).Error);
+        var suspended = AggregateState.Fold(Active(), [new CardSuspended(Id, "lost", Now, CallCentre)]);
+        Assert.Equal("card.key-not-proven", CardDecider.Resume(suspended, new ResumeCard(Chiyoda, Proof, Key, byAnotherKey), "S-2", Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void The_card_is_present_when_its_own_key_signed_and_a_suspended_card_signs_only_for_its_resumption()
+    {
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var active = Active();
+        var suspended = AggregateState.Fold(active, [new CardSuspended(Id, "lost", Now, CallCentre)]);
+
+        Assert.Null(CardDecider.CardPresent(active, Proof, Now));
+        Assert.Equal("card.not-presented", CardDecider.CardPresent(active, Signed(other, "challenge"), Now)?.Code);
+        Assert.Equal("card.not-presented", CardDecider.CardPresent(active, null, Now)?.Code);
+        Assert.Null(CardDecider.CardPresent(suspended, Proof, Now, forResumption: true));
+        // A suspended card's signature stands for nothing else: an address update needs the photo-ID check.
+        Assert.Equal("card.identity-not-verified", CardDecider.RecordAddressUpdate(suspended, new RecordCardAddressUpdate(Chiyoda, Proof), Now, Clerk).Error?.Code);
+    }
+
+    [Fact]
+    public void Where_the_chip_cannot_sign_a_recent_photo_id_check_stands_for_the_card()
+    {
+        var active = Active();
+        var locked = AggregateState.Fold(active, CardDecider.ReportPinLock(active, new ReportPinLock(PinKind.UserAuthenticationPin), Now, Clerk).Events);
+        Assert.Equal("card.identity-not-verified", CardDecider.ResetPin(locked, new ResetPin(PinKind.UserAuthenticationPin, Proof), Now, Clerk).Error?.Code);
+        Assert.Equal("card.identity-documents-insufficient", CardDecider.RecordIdentityVerification(locked,
+            new RecordHolderIdentityVerification(Chiyoda, [Myna.GrainInterfaces.Persons.PresentedDocumentKind.HealthInsuranceCard]), Now, Clerk).Error?.Code);
+
+        var checkedIn = AggregateState.Fold(locked, CardDecider.RecordIdentityVerification(locked,
+            new RecordHolderIdentityVerification(Chiyoda, [Myna.GrainInterfaces.Persons.PresentedDocumentKind.DriversLicence]), Now, Clerk).Events);
+
+        var reset = CardDecider.ResetPin(checkedIn, new ResetPin(PinKind.UserAuthenticationPin, null), Now.AddMinutes(10), Clerk);
+        Assert.IsType<PinReset>(Assert.Single(reset.Events));
+        Assert.Equal("card.identity-not-verified", CardDecider.ResetPin(checkedIn, new ResetPin(PinKind.UserAuthenticationPin, null), Now + CardDecider.IdentityCheckValidity + TimeSpan.FromMinutes(1), Clerk).Error?.Code);
     }
 }

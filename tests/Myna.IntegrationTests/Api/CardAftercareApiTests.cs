@@ -59,12 +59,7 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         await _world.Operator.PostJson($"{card}/production", new { chipBatch = batch });
         await clerk.PostJson($"{card}/ready-for-pickup", new { });
         using var chip = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
-        var handedOver = await (await clerk.PostJson($"{card}/handover", new
-        {
-            pinsSet = true,
-            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-        })).Json();
+        var handedOver = await (await CounterProofs.HandOver(clerk, card, chip)).Json();
         var oldSerial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
         var campaign = (await _world.Operator.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" })).Headers.Location!.ToString();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -128,5 +123,34 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
             userAuthenticationPublicKey = chip.PublicKey(ChipKey.Signature),
         });
         Assert.Equal("card.not-suspended-by-campaign", (await refused.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_card_suspended_for_loss_with_a_forged_campaign_reason_never_comes_back_remotely()
+    {
+        var patient = await _world.Patient();
+        var callCentre = fixture.ClientFor(Roles.CallCentre);
+        // A campaign that exists and lists nothing of this card, and the call centre typing its id into the reason.
+        var forged = await callCentre.PostJson($"{patient.CardUrl}/suspension", new { reason = $"campaign {Guid.NewGuid():D}: lost on the train" });
+        Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
+        var before = (await (await _world.Clerk.GetAsync(patient.CardUrl)).Json()).GetProperty("version").GetInt64();
+        var anonymous = fixture.Api.CreateClient();
+        var challenge = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        using var updated = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
+
+        var refused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+        {
+            challengeId = challenge.Str("challengeId"),
+            certificateSerial = patient.Serial,
+            signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
+            userAuthenticationPublicKey = updated.PublicKey(ChipKey.UserAuthentication),
+            signaturePublicKey = updated.PublicKey(ChipKey.Signature),
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal("card.not-suspended-by-campaign", (await refused.Json()).Str("code"));
+        var after = await (await _world.Clerk.GetAsync(patient.CardUrl)).Json();
+        Assert.Equal(before, after.GetProperty("version").GetInt64());
+        Assert.Equal("suspended", after.Str("status"));
     }
 }

@@ -10,6 +10,7 @@ namespace Myna.IntegrationTests.Api;
 public sealed class CertificateAuthenticationApiTests(ApiFixture fixture)
 {
     private const string Pin = "1234";
+    private static readonly string[] Passport = ["passport"];
 
     private async Task<(string Person, string Card, string Serial, SimulatedCard Chip)> ActiveCard()
     {
@@ -19,12 +20,7 @@ public sealed class CertificateAuthenticationApiTests(ApiFixture fixture)
         await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "SIM-1" });
         await clerk.PostJson($"{card}/ready-for-pickup", new { });
         var chip = SimulatedCard.WithPins(Pin, "signature-pass");
-        var handedOver = await (await clerk.PostJson($"{card}/handover", new
-        {
-            pinsSet = true,
-            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-        })).Json();
+        var handedOver = await (await CounterProofs.HandOver(clerk, card, chip, Pin)).Json();
         var serial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
         return (person, card, serial, chip);
     }
@@ -141,7 +137,11 @@ public sealed class CertificateAuthenticationApiTests(ApiFixture fixture)
         var clerk = fixture.Municipality();
         var locked = await (await clerk.PostJson($"{card}/pin-locks", new { pin = "user-authentication-pin" })).Json();
         Assert.Equal("user-authentication-pin", locked.GetProperty("lockedPins")[0].GetString());
-        var reset = await (await clerk.PostJson($"{card}/pin-resets", new { pin = "user-authentication-pin", cardPresented = true })).Json();
+        // The locked chip cannot sign: the clerk checks a photo ID in person first, then resets (invariant 19).
+        var noCheck = await clerk.PostJson($"{card}/pin-resets", new { pin = "user-authentication-pin" });
+        Assert.Equal("card.identity-not-verified", (await noCheck.Json()).Str("code"));
+        (await clerk.PostJson($"{card}/identity-verifications", new { documents = Passport })).EnsureSuccessStatusCode();
+        var reset = await (await clerk.PostJson($"{card}/pin-resets", new { pin = "user-authentication-pin" })).Json();
         Assert.Equal(0, reset.GetProperty("lockedPins").GetArrayLength());
         chip.ResetPin(ChipKey.UserAuthentication, "9876");
 

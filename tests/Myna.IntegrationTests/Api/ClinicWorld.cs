@@ -80,12 +80,7 @@ internal sealed class ClinicWorld(ApiFixture fixture)
         var chip = faceAuthentication ? SimulatedCard.FaceAuthenticationCard() : SimulatedCard.WithPins(Myna.IntegrationTests.Api.Patient.Pin, "signature-pass");
         var handedOver = await (await Clerk.PostJson($"{card}/handover", faceAuthentication
             ? new { pinsSet = false }
-            : (object)new
-            {
-                pinsSet = true,
-                userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-                signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-            })).Json();
+            : await CounterProofs.Handover(Clerk, card, chip))).Json();
         var serial = handedOver.GetProperty("certificates").EnumerateArray()
             .Where(c => c.Str("kind") == "user-authentication").Select(c => c.Str("serial")).FirstOrDefault() ?? string.Empty;
         return new Patient(person, number, card, card.Split('/')[^1], serial, chip, name, address);

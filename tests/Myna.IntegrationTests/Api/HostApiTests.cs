@@ -56,4 +56,66 @@ public sealed class HostApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("request.invalid", (await bad.Json()).Str("code"));
     }
+
+    [Theory]
+    [InlineData("GET", "/v1/certificates/ABC123/status")]
+    [InlineData("GET", "/v1/apps/some-app")]
+    [InlineData("POST", "/v1/auth/challenges")]
+    [InlineData("GET", "/v1/persons/0193a5b0-0000-7000-8000-000000000001")]
+    public async Task A_token_with_an_unknown_role_is_refused_everywhere(string method, string path)
+    {
+        var client = fixture.ClientFor("emperor", new Dictionary<string, string> { ["municipality"] = "131016" });
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? System.Net.Http.Json.JsonContent.Create(new { }) : null });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("auth.unknown-role", (await response.Json()).Str("code"));
+    }
+
+    [Theory]
+    [InlineData("山田\u0000太郎")]
+    [InlineData("山田\n太郎")]
+    [InlineData("山田\u001b[31m太郎")]
+    [InlineData("山田\u0085太郎")]
+    public async Task A_control_character_in_any_text_field_is_a_400_and_nothing_is_registered(string name)
+    {
+        var clerk = fixture.Municipality();
+
+        var response = await clerk.PostJson("/v1/persons", new { name, address = "東京都千代田区千代田1-1", dateOfBirth = "1990-04-01", sex = "male", reason = "birth" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("request.invalid", (await response.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_name_with_an_ideographic_variation_selector_passes()
+    {
+        var clerk = fixture.Municipality();
+
+        // 葛 followed by VARIATION SELECTOR-17 (U+E0100): the IVS form a family register may require.
+        var response = await clerk.PostJson("/v1/persons", new { name = "\u845B\uDB40\uDD00城 花子", address = "東京都千代田区千代田1-1", dateOfBirth = "1990-04-01", sex = "female", reason = "birth" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Derived_ids_are_keyed_by_the_server_and_cannot_be_predicted_from_the_caller_and_key()
+    {
+        var clerk = fixture.ClientFor(Myna.Api.Auth.Roles.Municipality, new Dictionary<string, string> { ["municipality"] = "131016" }, "clerk-derived-ids");
+        var person = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var key = "card-" + Guid.NewGuid().ToString("N");
+
+        var card = await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" }, key);
+
+        Assert.Equal(HttpStatusCode.Created, card.StatusCode);
+        var id = Guid.Parse((await card.Json()).Str("id"));
+        var scope = new Myna.GrainInterfaces.Common.ActorScope(Municipality: "131016");
+        Assert.Equal(Myna.GrainInterfaces.Common.CommandContext.DerivedId(
+            Myna.Api.Commands.CommandContextFactory.CommandIdFor(ApiFixture.CommandIdKey, "municipality", scope, "clerk-derived-ids", key), "card"), id);
+        // Neither the unkeyed hash of subject and key, nor the published development key, gives it.
+        Assert.NotEqual(Myna.GrainInterfaces.Common.CommandContext.DerivedId(
+            Myna.GrainInterfaces.Common.CommandContext.NameBased($"command\nclerk-derived-ids\n{key}"), "card"), id);
+        Assert.NotEqual(Myna.GrainInterfaces.Common.CommandContext.DerivedId(
+            Myna.Api.Commands.CommandContextFactory.CommandIdFor(new Myna.Api.Commands.CommandIdOptions().IdKey, "municipality", scope, "clerk-derived-ids", key), "card"), id);
+    }
 }

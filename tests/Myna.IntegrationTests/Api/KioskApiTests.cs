@@ -36,12 +36,7 @@ public sealed class KioskApiTests(ApiFixture fixture)
         (await _operator.PostJson($"{card}/production", new { chipBatch = "KIOSK-1" })).EnsureSuccessStatusCode();
         (await _clerk.PostJson($"{card}/ready-for-pickup", new { })).EnsureSuccessStatusCode();
         var chip = SimulatedCard.WithPins(Pin, "signature-pass");
-        var handedOver = await _clerk.PostJson($"{card}/handover", new
-        {
-            pinsSet = true,
-            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-        });
+        var handedOver = await CounterProofs.HandOver(_clerk, card, chip, Pin);
         handedOver.EnsureSuccessStatusCode();
         var serial = (await handedOver.Json()).GetProperty("certificates").EnumerateArray()
             .First(c => c.Str("kind") == "user-authentication").Str("serial");

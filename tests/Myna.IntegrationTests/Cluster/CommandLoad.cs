@@ -1,3 +1,4 @@
+using Myna.Api.Commands;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
@@ -77,7 +78,7 @@ internal sealed class CommandLoad
     private async Task<(IssuedCommand Command, JsonElement? Body)> SendAsync(HttpClient clerk, string kind, string? personId, string url, object? body)
     {
         var key = kind + "-" + Guid.NewGuid().ToString("N");
-        var command = new IssuedCommand(kind, key, CommandContext.NameBased($"command\nmunicipality\n{new ActorScope(Municipality: "131016").Key}\n{Subject}\n{key}")) { PersonId = personId };
+        var command = new IssuedCommand(kind, key, CommandContextFactory.CommandIdFor(new CommandIdOptions().IdKey, "municipality", new ActorScope(Municipality: "131016"), Subject, key)) { PersonId = personId };
         _commands.Add(command);
         while (true)
         {

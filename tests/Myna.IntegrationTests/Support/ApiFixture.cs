@@ -18,6 +18,7 @@ namespace Myna.IntegrationTests.Support;
 public sealed class ApiFixture : IAsyncLifetime
 {
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
+    public const string CommandIdKey = "integration-tests-command-id-key-0123456789abcdef";
 
     public string ClusterId { get; } = "api-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -93,6 +94,7 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Cluster:ClusterId", clusterId);
             builder.UseSetting("Cluster:ServiceId", "myna-tests");
             builder.UseSetting("Auth:SigningKey", SigningKey);
+            builder.UseSetting("Commands:IdKey", CommandIdKey);
             builder.UseSetting("Auth:DevTokens", "true");
             // The suite shares one client IP: portal limits high here, low in the rate-limit test's own host.
             builder.UseSetting("Portal:RateLimits:LoginsPerIp", "100000");

@@ -288,6 +288,8 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             env["ConnectionStrings__AzureStorage"] = cluster.AzureStorage;
             env["EventStore__Schema"] = TestInfrastructure.Schema;
             env["EventStore__NumberKey"] = TestInfrastructure.NumberKey;
+            env["EventStore__AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey;
+            env["Challenges__Key"] = TestInfrastructure.ChallengeKey;
             env["Snapshots__Every"] = SnapshotEvery.ToString(CultureInfo.InvariantCulture);
             env["Cluster__Clustering"] = "AzureTable";
             env["Cluster__ClusterId"] = cluster.ClusterId;

@@ -22,6 +22,8 @@ public static class TestInfrastructure
         ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
     public const string NumberKey = "integration-tests-number-key-0123456789abcdef";
+    public const string AgencyCodeKey = "integration-tests-agency-code-key-0123456789abcdef";
+    public const string ChallengeKey = "integration-tests-challenge-key-0123456789abcdef";
 
     public static EventStoreOptions EventStoreOptions => new() { ConnectionString = Postgres, Schema = Schema, NumberKey = NumberKey };
 

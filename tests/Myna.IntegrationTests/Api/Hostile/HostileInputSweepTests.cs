@@ -1,0 +1,203 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Myna.Api.Auth;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api.Hostile;
+
+/// <summary>
+/// Every operation of the OpenAPI document, called by every role that passes its gate, with hostile input:
+/// malformed and mistyped bodies, huge and odd strings, garbage in path and query. Bad input gets a clear
+/// error, never a 500. (Whole-store operations are left out: they would scan the shared test store.)
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class HostileInputSweepTests(ApiFixture fixture)
+{
+    /// <summary>Operations that start whole-store work: not swept here (their gates are covered by the matrix).</summary>
+    private static readonly string[] WholeStore = ["/v1/operations/index-rebuilds", "/v1/operations/rebuild-jobs", "/v1/audit/checkpoints", "/v1/audit/verification"];
+
+    private static readonly string[] PathValues =
+    [
+        "x", "00000000-0000-0000-0000-000000000000", Guid.NewGuid().ToString(), new string('9', 300),
+        "%2e%2e%2f%2e%2e%2fetc", "１３１０１６", "' OR '1'='1",
+    ];
+
+    private static readonly string[] QueryValues = ["", "-1", "99999999999999999999", "' OR 1=1 --", new string('あ', 3000), "2026-02-30", "%00"];
+
+    private static readonly string[] RawBodies = ["{", "[]", "null", "\"text\"", "12", "{\"a\":" + new string('[', 100) + new string(']', 100) + "}", ""];
+
+    [Fact]
+    public async Task No_operation_answers_500_to_hostile_input()
+    {
+        var document = JsonNode.Parse(await (await fixture.Api.CreateClient().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync())!;
+        var clients = Clients();
+        var failures = new List<string>();
+        var requests = 0;
+
+        foreach (var (pathTemplate, pathItem) in document["paths"]!.AsObject())
+        {
+            if (WholeStore.Any(p => pathTemplate.StartsWith(p, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            foreach (var (method, operation) in pathItem!.AsObject())
+            {
+                if (operation is not JsonObject op || method is "parameters")
+                {
+                    continue;
+                }
+                var queryNames = (op["parameters"] as JsonArray ?? []).Where(p => p?["in"]?.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()).ToList();
+                var schema = Resolve(document, op["requestBody"]?["content"]?["application/json"]?["schema"]);
+                var path = Fill(pathTemplate, Guid.NewGuid().ToString());
+
+                foreach (var (role, client) in clients)
+                {
+                    // The gate first: a role refused here is the matrix's business, not this sweep's.
+                    var gate = await Send(client, method, path, schema is null ? null : "{}");
+                    requests++;
+                    Check(failures, role, method, path, "{}", gate);
+                    if (gate.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
+                    {
+                        continue;
+                    }
+                    foreach (var value in PathValues)
+                    {
+                        var hostilePath = Fill(pathTemplate, Uri.EscapeDataString(value).Replace("%25", "%", StringComparison.Ordinal));
+                        Check(failures, role, method, hostilePath, "{}", await Send(client, method, hostilePath, schema is null ? null : "{}"));
+                        requests++;
+                    }
+                    foreach (var value in QueryValues)
+                    {
+                        if (queryNames.Count == 0)
+                        {
+                            break;
+                        }
+                        var query = path + "?" + string.Join('&', queryNames.Select(n => n + "=" + Uri.EscapeDataString(value)));
+                        Check(failures, role, method, query, null, await Send(client, method, query, schema is null ? null : "{}"));
+                        requests++;
+                    }
+                    if (schema is null)
+                    {
+                        continue;
+                    }
+                    foreach (var body in RawBodies.Concat(Mistyped(document, schema)))
+                    {
+                        Check(failures, role, method, path, body, await Send(client, method, path, body));
+                        requests++;
+                    }
+                }
+            }
+        }
+
+        Assert.True(requests > 500, $"only {requests} requests were made: the OpenAPI document was not read");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {requests} hostile requests answered 5xx:\n" + string.Join("\n", failures.Take(60)));
+    }
+
+    private Dictionary<string, HttpClient> Clients()
+    {
+        var person = Guid.NewGuid().ToString();
+        var scopes = new Dictionary<string, Dictionary<string, string>>
+        {
+            [Roles.Resident] = new() { [MynaClaims.PersonId] = person, [MynaClaims.CardId] = Guid.NewGuid().ToString(), [MynaClaims.SessionId] = Guid.NewGuid().ToString() },
+            [Roles.Municipality] = new() { [MynaClaims.Municipality] = "131016" },
+            [Roles.CallCentre] = new(),
+            [Roles.Insurer] = new() { [MynaClaims.Insurer] = "06139999" },
+            [Roles.Terminal] = new() { [MynaClaims.Institution] = "1312345678", [MynaClaims.Terminal] = "T-1" },
+            [Roles.Agency] = new() { [MynaClaims.Agency] = "pension-service" },
+            [Roles.Auditor] = new(),
+            [Roles.Operator] = new(),
+            [Roles.App] = new() { [MynaClaims.AppId] = "hostile-app" },
+            [Roles.Kiosk] = new() { [MynaClaims.Kiosk] = "K-HOSTILE" },
+        };
+        var clients = scopes.ToDictionary(s => s.Key, s => fixture.ClientFor(s.Key, s.Value));
+        clients["anonymous"] = fixture.Api.CreateClient();
+        return clients;
+    }
+
+    private static async Task<HttpResponseMessage> Send(HttpClient client, string method, string path, string? body)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path);
+        request.Headers.Add("Idempotency-Key", "hostile-" + Guid.NewGuid().ToString("N"));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+        return await client.SendAsync(request);
+    }
+
+    private static void Check(List<string> failures, string role, string method, string path, string? body, HttpResponseMessage response)
+    {
+        if ((int)response.StatusCode >= 500)
+        {
+            var shown = body is null ? "" : " " + (body.Length > 120 ? body[..120] + "…" : body);
+            failures.Add($"{(int)response.StatusCode} {role} {method.ToUpperInvariant()} {(path.Length > 150 ? path[..150] + "…" : path)}{shown}");
+        }
+    }
+
+    private static string Fill(string template, string value)
+    {
+        var builder = new StringBuilder();
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf('{', i);
+            if (open < 0)
+            {
+                builder.Append(template, i, template.Length - i);
+                break;
+            }
+            builder.Append(template, i, open - i).Append(value);
+            i = template.IndexOf('}', open) + 1;
+        }
+        return builder.ToString();
+    }
+
+    private static JsonObject? Resolve(JsonNode document, JsonNode? schema)
+    {
+        for (var depth = 0; schema is not null && depth < 5; depth++)
+        {
+            if (schema["$ref"]?.GetValue<string>() is { } reference)
+            {
+                schema = document["components"]?["schemas"]?[reference.Split('/')[^1]];
+                continue;
+            }
+            return schema as JsonObject;
+        }
+        return null;
+    }
+
+    /// <summary>Bodies of the operation's own shape with hostile values: wrong types, huge or odd strings, absurd numbers, nulls.</summary>
+    private static IEnumerable<string> Mistyped(JsonNode document, JsonObject schema)
+    {
+        if (schema["properties"] is not JsonObject properties)
+        {
+            yield break;
+        }
+        var strategies = new Func<string, JsonNode?>[]
+        {
+            type => type switch { "string" => 123, "integer" or "number" => "abc", "boolean" => "maybe", "array" => new JsonObject(), _ => "x" },
+            type => type switch { "string" => new string('あ', 20_000), "integer" or "number" => JsonValue.Create(1e300), "array" => new JsonArray(Enumerable.Range(0, 2000).Select(_ => (JsonNode?)"x").ToArray()), _ => null },
+            type => type switch { "string" => "' OR '1'='1 \u845B\U000E0100 ../../etc/passwd <script>", "integer" or "number" => -2147483649L, "boolean" => true, _ => new JsonObject { ["a"] = 1 } },
+            type => type switch { "string" => "2026-02-30", "integer" or "number" => 0, "array" => new JsonArray(), _ => null },
+            _ => null,
+        };
+        foreach (var strategy in strategies)
+        {
+            var body = new JsonObject();
+            foreach (var (name, property) in properties)
+            {
+                body[name] = strategy(TypeOf(Resolve(document, property) ?? property as JsonObject));
+            }
+            yield return body.ToJsonString();
+        }
+    }
+
+    private static string TypeOf(JsonObject? schema) => schema?["type"] switch
+    {
+        JsonValue v => v.GetValue<string>(),
+        JsonArray a => a.Select(t => t?.GetValue<string>()).FirstOrDefault(t => t is not null and not "null") ?? "object",
+        _ => "object",
+    };
+}
