@@ -144,6 +144,8 @@ public static class RouteTable
             Only("POST", "/v1/cards/{cardId}/production", ScopeRule.None, Operator),
             Only("POST", "/v1/cards/{cardId}/ready-for-pickup", ScopeRule.OwnMunicipality, Municipality),
             Only("POST", "/v1/cards/{cardId}/handover", ScopeRule.OwnMunicipality, Municipality),
+            Only("POST", "/v1/cards/{cardId}/counter-challenges", ScopeRule.OwnMunicipality, Municipality),
+            Only("POST", "/v1/cards/{cardId}/identity-verifications", ScopeRule.OwnMunicipality, Municipality),
             Only("POST", "/v1/cards/{cardId}/suspension", ScopeRule.SelfOrCallCentre, CallCentre, Resident),
             Only("POST", "/v1/cards/{cardId}/certificate-renewals", ScopeRule.OwnMunicipality, Municipality),
             Only("POST", "/v1/cards/{cardId}/conversion", ScopeRule.OwnMunicipality, Municipality),

@@ -25,18 +25,8 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> PendingScopeRules = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["GET /v1/cards/{cardId}"] = "200: a clerk of another municipality reads the card and its holder's person id",
-        ["POST /v1/cards/{cardId}/ready-for-pickup"] = "200: another municipality marks the card ready (card stream moves)",
-        ["POST /v1/cards/{cardId}/abolition"] = "200: another municipality abolishes the card (final)",
-        ["POST /v1/cards/{cardId}/driving-licence"] = "200: another municipality links a driving licence",
         ["POST /v1/persons/{personId}/moves"] = "200: another municipality records a move and takes the record over",
-        ["POST /v1/cards/{cardId}/handover"] = "200: another municipality hands the card over with public keys of its choosing",
-        ["POST /v1/cards/{cardId}/driving-licence/unlink"] = "200: another municipality unlinks the driving licence",
-        ["POST /v1/cards/{cardId}/pin-locks"] = "200: another municipality records a PIN lock",
-        ["POST /v1/cards/{cardId}/conversion"] = "200: another municipality converts the card (face authentication here)",
-        ["POST /v1/cards/{cardId}/pin-resets"] = "200: another municipality resets the PIN",
         ["POST /v1/eligibility-checks/"] = "200: a terminal of another institution consumes this terminal's challenge and gets the patient's eligibility answer",
-        ["POST /v1/cards/{cardId}/resumption"] = "200: another municipality resumes a card suspended for loss, with a signature key of its choosing",
         ["POST /v1/persons/lookup"] = "403 person.other-municipality: an existence oracle; should be the 404 of an unissued number",
     };
 
@@ -209,13 +199,10 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         {
             var card = await w.AppliedCard(produced: true);
             (await w._clerk.PostJson($"/v1/cards/{card.CardId}/ready-for-pickup", new { })).EnsureSuccessStatusCode();
-            var chip = SimulatedCard.WithPins("4321", "signature-pass");
-            return w.OnCard(card, c => c.PostJson($"/v1/cards/{card.CardId}/handover", new
-            {
-                pinsSet = true,
-                userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-                signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-            }), OtherMunicipalityCard);
+            var chip = SimulatedCard.WithPins("4321", CounterProofs.SignaturePassword);
+            var url = $"/v1/cards/{card.CardId}";
+            // Fresh key proofs for each call, from the managing counter (invariant 19).
+            return w.OnCard(card, async c => await c.PostJson($"{url}/handover", await CounterProofs.Handover(w._clerk, url, chip, "4321")), OtherMunicipalityCard);
         },
         ["POST /v1/cards/{cardId}/driving-licence/unlink"] = async w =>
         {
@@ -233,19 +220,43 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         {
             var patient = await w._clinics.Patient();
             (await w._clerk.PostJson($"/v1/cards/{patient.CardId}/pin-locks", new { pin = "user-authentication-pin" })).EnsureSuccessStatusCode();
-            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/pin-resets", new { pin = "user-authentication-pin", cardPresented = true }), OtherMunicipalityCard);
+            // The locked chip cannot sign: the counter records the holder's photo ID first.
+            (await w._clerk.PostJson($"/v1/cards/{patient.CardId}/identity-verifications", new { documents = new[] { "drivers-licence" } })).EnsureSuccessStatusCode();
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/pin-resets", new { pin = "user-authentication-pin" }), OtherMunicipalityCard);
         },
         ["POST /v1/cards/{cardId}/resumption"] = async w =>
         {
             var patient = await w._clinics.Patient();
             (await w._clinics.Holder(patient).PostJson($"/v1/cards/{patient.CardId}/suspension", new { reason = "lost" })).EnsureSuccessStatusCode();
-            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/resumption", new { cardPresented = true, newSignaturePublicKey = patient.Chip.PublicKey(ChipKey.Signature) }), OtherMunicipalityCard);
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), async c =>
+            {
+                // The suspended card's key signs for its own resumption; a new signature key proves itself.
+                var presence = await CounterProofs.Presence(w._clerk, patient.CardUrl, patient.Chip);
+                patient.Chip.RegenerateSignatureKey();
+                return await c.PostJson($"/v1/cards/{patient.CardId}/resumption", new
+                {
+                    cardPresence = presence,
+                    newSignaturePublicKey = patient.Chip.PublicKey(ChipKey.Signature),
+                    signatureKeyProof = await CounterProofs.KeyProof(w._clerk, patient.CardUrl, patient.Chip, ChipKey.Signature, CounterProofs.SignaturePassword),
+                });
+            }, OtherMunicipalityCard);
         },
 
         ["POST /v1/cards/{cardId}/conversion"] = async w =>
         {
             var patient = await w._clinics.Patient();
-            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/conversion", new { faceAuthentication = true, cardPresented = true }), OtherMunicipalityCard);
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), async c => await c.PostJson($"/v1/cards/{patient.CardId}/conversion",
+                new { faceAuthentication = true, cardPresence = await CounterProofs.Presence(w._clerk, patient.CardUrl, patient.Chip) }), OtherMunicipalityCard);
+        },
+        ["POST /v1/cards/{cardId}/counter-challenges"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/counter-challenges", new { purpose = "key-proof" }), OtherMunicipalityCard);
+        },
+        ["POST /v1/cards/{cardId}/identity-verifications"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.OnCard(new CardWorld(patient.PersonId, patient.CardId), c => c.PostJson($"/v1/cards/{patient.CardId}/identity-verifications", new { documents = new[] { "drivers-licence" } }), OtherMunicipalityCard);
         },
 
         // The holder's own card and record: another resident's token.
