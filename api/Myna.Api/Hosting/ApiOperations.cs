@@ -10,6 +10,9 @@ namespace Myna.Api.Hosting;
 /// <summary>What an operator needs from the API: telemetry, /health over stores and membership, correlation ids in logs.</summary>
 public static class ApiOperations
 {
+    /// <summary>The client's own correlation id, echoed apart from the server's.</summary>
+    public const string ClientCorrelationHeader = "X-Client-Correlation-Id";
+
     public static WebApplicationBuilder AddMynaApiOperations(this WebApplicationBuilder builder)
     {
         builder.AddMynaTelemetry("myna-api");
@@ -25,25 +28,30 @@ public static class ApiOperations
     }
 
     /// <summary>
-    /// Every request gets a correlation id (X-Correlation-Id, else a new one): in the log scope of everything
-    /// the request logs, echoed in the response, and carried to the silos in Orleans' request context.
+    /// Every request gets a correlation id of the server's own (X-Correlation-Id in the response): in the log
+    /// scope of everything the request logs, on its events, and carried to the silos in Orleans' request
+    /// context. A client's own X-Correlation-Id is kept apart (echoed as X-Client-Correlation-Id and logged as
+    /// ClientCorrelationId): a chosen id never attaches a request to someone else's trail in the audit views.
     /// </summary>
     public static WebApplication UseMynaApiOperations(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Myna.Api.Requests");
         app.Use(async (http, next) =>
         {
-            var header = http.Request.Headers[CommandContextFactory.CorrelationHeader].ToString();
-            if (!Guid.TryParse(header, out var correlation))
-            {
-                correlation = Guid.CreateVersion7();
-                // CommandContextFactory reads the header: the command's correlation id is this one.
-                http.Request.Headers[CommandContextFactory.CorrelationHeader] = correlation.ToString("D");
-            }
-            var id = correlation.ToString("D");
+            var given = http.Request.Headers[CommandContextFactory.CorrelationHeader].ToString();
+            var client = given.Length is > 0 and <= 100 && given.All(c => c is >= '!' and <= '~') ? given : null;
+            var id = Guid.CreateVersion7().ToString("D");
+            // CommandContextFactory reads the header: the command's correlation id is the server's.
+            http.Request.Headers[CommandContextFactory.CorrelationHeader] = id;
             http.Response.Headers[CommandContextFactory.CorrelationHeader] = id;
+            var scope = new Dictionary<string, object> { ["CorrelationId"] = id };
+            if (client is not null)
+            {
+                http.Response.Headers[ClientCorrelationHeader] = client;
+                scope["ClientCorrelationId"] = client;
+            }
             RequestContext.Set(RequestContextKeys.CorrelationId, id);
-            using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+            using (logger.BeginScope(scope))
             {
                 await next(http);
             }

@@ -11,10 +11,15 @@ public sealed class AuditApiTests(ApiFixture fixture)
     public async Task An_auditor_lists_a_person_stream_with_metadata_and_the_number_masked()
     {
         var clerk = fixture.Municipality();
-        var correlation = Guid.NewGuid();
+        var chosen = Guid.NewGuid().ToString();
         var register = new HttpRequestMessage(HttpMethod.Post, "/v1/persons") { Content = System.Net.Http.Json.JsonContent.Create(ApiJson.Hanako) };
-        register.Headers.Add("X-Correlation-Id", correlation.ToString());
-        var id = (await (await clerk.SendAsync(register)).Json()).Str("id");
+        register.Headers.Add("X-Correlation-Id", chosen);
+        var registered = await clerk.SendAsync(register);
+        // The client's id is echoed apart; the events carry the server's own.
+        Assert.Equal(chosen, registered.Headers.GetValues("X-Client-Correlation-Id").Single());
+        var correlation = registered.Headers.GetValues("X-Correlation-Id").Single();
+        Assert.NotEqual(chosen, correlation);
+        var id = (await registered.Json()).Str("id");
         var number = (await (await clerk.PostAsync($"/v1/persons/{id}/individual-number", null)).Json()).Str("individualNumber");
 
         var response = await fixture.ClientFor(Roles.Auditor).GetAsync($"/v1/audit/streams/person/{id}/events");
@@ -64,5 +69,26 @@ public sealed class AuditApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, (await auditor.GetAsync($"/v1/audit/streams/planet/{Guid.NewGuid()}/events")).StatusCode);
         var badPage = await auditor.GetAsync($"/v1/audit/streams/person/{Guid.NewGuid()}/events?limit=0");
         Assert.Equal("audit.invalid-page", (await badPage.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_correlation_id_chosen_by_a_client_never_joins_someone_elses_trail()
+    {
+        var victim = fixture.Municipality();
+        var victimResponse = await victim.PostJson("/v1/persons", ApiJson.Hanako);
+        var victimCorrelation = victimResponse.Headers.GetValues("X-Correlation-Id").Single();
+
+        // Another caller sends the victim's correlation id as its own.
+        var other = fixture.Municipality("272019");
+        var forged = new HttpRequestMessage(HttpMethod.Post, "/v1/persons") { Content = System.Net.Http.Json.JsonContent.Create(ApiJson.Hanako) };
+        forged.Headers.Add("X-Correlation-Id", victimCorrelation);
+        var otherResponse = await other.SendAsync(forged);
+        var otherPerson = (await otherResponse.Json()).Str("id");
+
+        Assert.NotEqual(victimCorrelation, otherResponse.Headers.GetValues("X-Correlation-Id").Single());
+        var trail = await (await fixture.ClientFor(Roles.Auditor).GetAsync($"/v1/audit/correlations/{victimCorrelation}/events")).Json();
+        var streams = trail.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains($"person-{(await victimResponse.Json()).Str("id")}", streams);
+        Assert.DoesNotContain($"person-{otherPerson}", streams);
     }
 }

@@ -88,10 +88,11 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         var card = (await clerk.PostJson("/v1/cards", new { personId = person, channel = "counter", faceAuthentication = true })).Headers.Location!.ToString();
         await fixture.ClientFor(Roles.Operator).PostJson($"{card}/production", new { chipBatch = "AUDIT-1" });
         await clerk.PostJson($"{card}/ready-for-pickup", new { });
-        var correlation = Guid.NewGuid();
         var handover = new HttpRequestMessage(HttpMethod.Post, $"{card}/handover") { Content = System.Net.Http.Json.JsonContent.Create(new { pinsSet = false }) };
-        handover.Headers.Add("X-Correlation-Id", correlation.ToString());
-        (await clerk.SendAsync(handover)).EnsureSuccessStatusCode();
+        var handedOver = await clerk.SendAsync(handover);
+        handedOver.EnsureSuccessStatusCode();
+        // The server's own correlation id, from the response.
+        var correlation = Guid.Parse(handedOver.Headers.GetValues("X-Correlation-Id").Single());
 
         var trail = await (await Auditor.GetAsync($"/v1/audit/correlations/{correlation}/events")).Json();
 
