@@ -123,8 +123,14 @@ public static class ApiSetup
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The API's own description is for developers: open in Development, for auditors and operators elsewhere.
+        var openApi = app.MapOpenApi();
+        var reference = app.MapScalarApiReference();
+        if (!app.Environment.IsDevelopment())
+        {
+            openApi.RequireAuthorization(Policies.AuditorOrOperator);
+            reference.RequireAuthorization(Policies.AuditorOrOperator);
+        }
         app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Myna.Observability.HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/alive", new() { Predicate = _ => false });
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -94,6 +95,29 @@ public class ProductionSecretsTests
         Assert.Contains(refused.Failures, f => f.StartsWith("Auth:SigningKey", StringComparison.Ordinal));
         var idKey = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<Myna.Api.Commands.CommandIdOptions>>().Value);
         Assert.Contains(idKey.Failures, f => f.StartsWith("Commands:IdKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Outside_development_the_api_description_needs_an_auditor_or_operator()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AzureStorage"] = TestInfrastructure.AzureStorage,
+            ["Auth:SigningKey"] = ApiFixture.SigningKey,
+            ["Commands:IdKey"] = ApiFixture.CommandIdKey,
+        });
+        builder.AddMynaApi();
+        using var app = builder.Build();
+        app.UseMynaApi();
+
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/openapi", StringComparison.Ordinal) || raw.StartsWith("/scalar", StringComparison.Ordinal)))
+            .ToList();
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.Contains(e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>(), a => a.Policy == Policies.AuditorOrOperator));
+        Assert.Null(((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .FirstOrDefault(e => e.RoutePattern.RawText == "/dev/tokens"));
     }
 
     [Fact]
