@@ -84,7 +84,7 @@ Try it (see README "A first request"):
   TOKEN=\$(curl -s -X POST $API_URL/dev/tokens -H 'content-type: application/json' \\
     -d '{"subject":"clerk-1","role":"municipality","scope":{"municipality":"131016"}}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
   curl -s -X POST $API_URL/v1/persons -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' \\
-    -H 'Idempotency-Key: demo-1' \\
+    -H "Idempotency-Key: demo-\$(date +%s%N)" \\
     -d '{"name":"山田 太郎","address":"東京都千代田区千代田1-1","dateOfBirth":"1990-04-01","sex":"male","reason":"move-in"}'
 
 Ctrl-C stops the silo and the API.
