@@ -76,6 +76,7 @@ public static class ApiSetup
         services.AddOpenApi(o => o.AddExamples());
         services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddPortalRateLimiting();
+        services.AddAbuseLimits(configuration);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: ["ready"]);
         builder.AddMynaOrleansClient();
         builder.AddMynaApiOperations();
@@ -115,6 +116,11 @@ public static class ApiSetup
     /// <summary>Middleware and endpoints, in order.</summary>
     public static WebApplication UseMynaApi(this WebApplication app)
     {
+        // Client addresses from configured proxies only (RateLimits:KnownProxies): per-IP limits count residents, not the ingress.
+        if (app.Services.GetRequiredService<IOptions<AbuseLimitOptions>>().Value.KnownProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
         app.UseMynaApiOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

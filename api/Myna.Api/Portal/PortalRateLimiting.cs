@@ -46,10 +46,14 @@ public static class PortalRateLimiting
                 var token = http.User.FindFirstValue(MynaClaims.SessionId) ?? http.User.FindFirstValue(MynaClaims.Subject);
                 return Fixed(token is null ? "reads-anonymous-ip:" + ClientIp(http) : "reads-token:" + token, Limits(http).ReadsPerToken, http);
             });
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                http.GetEndpoint()?.Metadata.GetMetadata<PortalReadMetadata>() is null
-                    ? RateLimitPartition.GetNoLimiter("unlimited")
-                    : Fixed("reads-ip:" + ClientIp(http), Limits(http).ReadsPerIp, http));
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    http.GetEndpoint()?.Metadata.GetMetadata<PortalReadMetadata>() is null
+                        ? RateLimitPartition.GetNoLimiter("unlimited")
+                        : Fixed("reads-ip:" + ClientIp(http), Limits(http).ReadsPerIp, http)),
+                // Every anonymous route per IP, every whole-store operation per token.
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    Myna.Api.Hosting.AbuseLimits.Partition(http) ?? RateLimitPartition.GetNoLimiter("unlimited")));
         });
         return services;
     }
@@ -70,6 +74,7 @@ public static class PortalRateLimiting
         http.RequestServices.GetRequiredService<IOptions<PortalOptions>>().Value.RateLimits;
 
     private static TimeSpan Window(HttpContext http) => TimeSpan.FromSeconds(Limits(http).WindowSeconds);
+
 
     private static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -101,6 +101,8 @@ public sealed class Deployment : IAsyncDisposable
             ["Cluster:ServiceId"] = "myna-bench",
             ["Auth:SigningKey"] = BenchStores.SigningKey,
             ["Commands:IdKey"] = BenchStores.SigningKey + "-command-ids",
+            ["RateLimits:AnonymousPerIp"] = "1000000",
+            ["RateLimits:ExpensivePerToken"] = "1000000",
             ["Auth:Issuer"] = "myna",
             ["Auth:Audience"] = "myna-api",
         });

@@ -100,6 +100,8 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Portal:RateLimits:LoginsPerIp", "100000");
             builder.UseSetting("Portal:RateLimits:ReadsPerToken", "100000");
             builder.UseSetting("Portal:RateLimits:ReadsPerIp", "1000000");
+            builder.UseSetting("RateLimits:AnonymousPerIp", "1000000");
+            builder.UseSetting("RateLimits:ExpensivePerToken", "1000000");
         }
     }
 }

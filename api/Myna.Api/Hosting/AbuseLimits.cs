@@ -1,0 +1,96 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using Myna.Api.Auth;
+
+namespace Myna.Api.Hosting;
+
+/// <summary>Bound from the "RateLimits" section: fixed windows against abuse of public and expensive routes.</summary>
+public sealed class AbuseLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    [Range(1, 3600)]
+    public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>Requests per client IP and route to every route that needs no token (challenges, verification, status…).</summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousPerIp { get; set; } = 60;
+
+    /// <summary>Requests per token to whole-stream and whole-store operations (state as of, timelines, verify-all, checkpoints, rebuilds).</summary>
+    [Range(1, 1_000_000)]
+    public int ExpensivePerToken { get; set; } = 10;
+
+    /// <summary>Reverse proxies (ingress) whose X-Forwarded-For is believed; nobody's by default.</summary>
+    public string[] KnownProxies { get; set; } = [];
+}
+
+/// <summary>
+/// Abuse resistance beside the portal's own limits: every anonymous route is limited per client IP and route,
+/// every whole-store operation per token. The client IP is the socket's, or X-Forwarded-For from a configured
+/// proxy only, so that behind an ingress each resident counts alone and nobody can spoof an address.
+/// </summary>
+public static class AbuseLimits
+{
+    /// <summary>Method and route pattern of each request that reads a whole stream or the whole store.</summary>
+    private static readonly HashSet<string> Expensive = new(StringComparer.Ordinal)
+    {
+        "GET /v1/audit/streams/{kind}/{id}/state", "GET /v1/audit/streams/{kind}/{id}/timelines", "GET /v1/audit/verification",
+        "POST /v1/audit/checkpoints", "POST /v1/operations/rebuild-jobs/", "POST /v1/operations/index-rebuilds/{index}",
+    };
+
+    /// <summary>Anonymous routes that are no attack surface worth limiting: probes, the API description, development tokens.</summary>
+    private static readonly string[] Unlimited = ["/health", "/alive", "/openapi", "/scalar", "/dev/tokens"];
+
+    public static IServiceCollection AddAbuseLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AbuseLimitOptions>().Bind(configuration.GetSection(AbuseLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AbuseLimitOptions>>((forwarded, limits) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in limits.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
+        return services;
+    }
+
+    /// <summary>The partition of a request, or null when these limits do not apply to it.</summary>
+    public static RateLimitPartition<string>? Partition(HttpContext http)
+    {
+        if (http.GetEndpoint() is not RouteEndpoint endpoint || endpoint.RoutePattern.RawText is not { } route)
+        {
+            return null;
+        }
+        var limits = http.RequestServices.GetRequiredService<IOptions<AbuseLimitOptions>>().Value;
+        var window = TimeSpan.FromSeconds(limits.WindowSeconds);
+        if (Expensive.Contains($"{http.Request.Method} {route}"))
+        {
+            var token = http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
+            return Fixed($"expensive:{token}", limits.ExpensivePerToken, window);
+        }
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null && !Unlimited.Any(u => route.StartsWith(u, StringComparison.Ordinal)))
+        {
+            return Fixed($"anonymous:{ClientIp(http)}:{route}", limits.AnonymousPerIp, window);
+        }
+        return null;
+    }
+
+    public static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static RateLimitPartition<string> Fixed(string key, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+}
