@@ -9,6 +9,22 @@ public sealed record RegisterPersonRequest(string? Name, string? Address, DateOn
 
 public sealed record RecordMoveRequest(string? NewAddress, DateOnly? MovedOn);
 
+/// <summary>A move-out towards another municipality (6-digit code) on a planned date.</summary>
+public sealed record MoveOutRequest(string? DestinationMunicipality, DateOnly? PlannedMoveOn);
+
+/// <summary>The destination's move-in against the reference the move-out returned.</summary>
+public sealed record MoveInRequest(string? TransferReference, string? NewAddress, DateOnly? MovedOn);
+
+/// <summary>
+/// A recorded move-out. <see cref="TransferReference"/> is handed to the resident for the destination
+/// municipality: only that municipality can use it, once, until <see cref="ExpiresOn"/>.
+/// </summary>
+public sealed record MoveOutResponse(Guid PersonId, string TransferReference, string DestinationMunicipality, DateOnly PlannedMoveOn, DateOnly ExpiresOn)
+{
+    public static MoveOutResponse From(MoveOutView v) =>
+        new(v.PersonId.Value, v.TransferReference, v.Destination.Value, v.PlannedMoveOn, v.ExpiresOn);
+}
+
 public sealed record RenameRequest(string? NewName);
 
 public sealed record CloseRecordRequest(ClosureReason? Reason, DateOnly? EffectiveOn);

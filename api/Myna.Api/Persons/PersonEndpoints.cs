@@ -21,7 +21,13 @@ public static class PersonEndpoints
         group.MapGet("/{personId}", Get).WithName("GetPerson");
         group.MapPost("/{personId}/individual-number", AssignNumber).WithName("AssignIndividualNumber");
         group.MapPost("/{personId}/individual-number/replacement", ReplaceNumber).WithName("ReplaceIndividualNumber");
-        group.MapPost("/{personId}/moves", RecordMove).WithName("RecordMove");
+        group.MapPost("/{personId}/moves", RecordMove).WithName("RecordMove")
+            .WithSummary("A move within the managing municipality (a new address)");
+        // Moves between municipalities are transfers (invariant 17): move-out here, move-in by the destination.
+        group.MapPost("/{personId}/move-outs", RecordMoveOut).WithName("RecordMoveOut");
+        group.MapPost("/{personId}/move-outs/cancellation", CancelMoveOut).WithName("CancelMoveOut");
+        app.MapPost("/v1/move-ins", RecordMoveIn).WithTags("Persons").WithName("RecordMoveIn").RequireAuthorization(Policies.Municipality);
+        app.MapPost("/v1/me/move-outs", ResidentMoveOut).WithTags("Resident portal").WithName("RecordOwnMoveOut").RequireAuthorization(Policies.Residents);
         group.MapPost("/{personId}/name-changes", Rename).WithName("RenamePerson");
         group.MapPost("/{personId}/closure", Close).WithName("CloseResidentRecord");
         group.MapPost("/{personId}/disability-certificates", RecordCertificate).WithName("RecordDisabilityCertificate");
@@ -103,6 +109,75 @@ public static class PersonEndpoints
         errors.Require(request.MovedOn, "movedOn");
         return OnPerson(personId, http, errors, (grain, context) =>
             grain.RecordMove(context, new RecordMove(request.NewAddress!, Municipality(http.User), request.MovedOn!.Value)));
+    }
+
+    private static Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> RecordMoveOut(
+        string personId, MoveOutRequest request, HttpContext http) =>
+        MoveOut(personId, request, http);
+
+    /// <summary>The resident records their own move-out online; the reference is theirs to take to the new municipality.</summary>
+    private static Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> ResidentMoveOut(MoveOutRequest request, HttpContext http) =>
+        MoveOut(http.User.FindFirstValue(MynaClaims.PersonId) ?? string.Empty, request, http);
+
+    private static async Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> MoveOut(string personId, MoveOutRequest request, HttpContext http)
+    {
+        if (!PersonId.TryParse(personId, out var id))
+        {
+            return InvalidPersonId();
+        }
+        var errors = new RequestErrors();
+        if (!MunicipalityCode.IsValid(request.DestinationMunicipality))
+        {
+            errors.Add("destinationMunicipality", "A municipality code has 6 digits.");
+        }
+        errors.Require(request.PlannedMoveOn, "plannedMoveOn");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var grains = http.RequestServices.GetRequiredService<IClusterClient>();
+        var result = await grains.GetPerson(id).RecordMoveOut(context,
+            new RecordMoveOut(new MunicipalityCode(request.DestinationMunicipality!), request.PlannedMoveOn!.Value));
+        return result.IsSuccess
+            ? TypedResults.Created($"/v1/persons/{id}", MoveOutResponse.From(result.Value!))
+            : result.Error!.ToProblem();
+    }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> CancelMoveOut(string personId, HttpContext http) =>
+        OnPerson(personId, http, new RequestErrors(), (grain, context) => grain.CancelMoveOut(context, new CancelMoveOut(Municipality(http.User))));
+
+    /// <summary>
+    /// The destination's move-in. A reference that is garbled, unknown, expired, cancelled, used or meant for
+    /// another municipality answers the same 404: the reference tells nothing about anyone.
+    /// </summary>
+    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordMoveIn(MoveInRequest request, HttpContext http)
+    {
+        var errors = new RequestErrors();
+        errors.Require(request.TransferReference, "transferReference");
+        errors.Require(request.NewAddress, "newAddress");
+        errors.Require(request.MovedOn, "movedOn");
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var parts = request.TransferReference!.Split('.');
+        if (parts.Length != 2 || parts[0].Length != 32 || !Guid.TryParseExact(parts[0], "N", out var person) || person == Guid.Empty
+            || parts[1].Length is 0 or > 100)
+        {
+            return Myna.Domain.Persons.Transfers.NotFound.ToProblem();
+        }
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var grains = http.RequestServices.GetRequiredService<IClusterClient>();
+        var result = await grains.GetPerson(new PersonId(person)).RecordMoveIn(context,
+            new RecordMoveIn(parts[1], request.NewAddress!, request.MovedOn!.Value, Municipality(http.User)));
+        return result.IsSuccess ? TypedResults.Ok(PersonResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Rename(
@@ -206,9 +281,10 @@ public static class PersonEndpoints
             return lookup.Error!.ToProblem();
         }
         var found = lookup.Value!;
-        if (await ManagedElsewhere(grains.GetPerson(found.PersonId), http.User) is { } refused)
+        // Invariant 16: another municipality's resident answers exactly as a number never issued.
+        if (await ManagedElsewhere(grains.GetPerson(found.PersonId), http.User) is not null)
         {
-            return refused;
+            return NumberNotFound();
         }
         // A replaced number still answers, flagged, for the person who held it: never for anybody else.
         return TypedResults.Ok(new NumberLookupResponse(found.PersonId.Value, found.Status));
@@ -259,6 +335,9 @@ public static class PersonEndpoints
 
     private static ProblemHttpResult InvalidPersonId() =>
         ApiProblems.Problem(400, "person.invalid-id", "A person id is a UUID.");
+
+    private static ProblemHttpResult NumberNotFound() =>
+        ApiProblems.Problem(404, "individual-number.not-found", "No person holds this Individual Number.");
 
     private static ProblemHttpResult OtherMunicipality() =>
         ApiProblems.Problem(403, "person.other-municipality", "The person is on another municipality's resident record.");

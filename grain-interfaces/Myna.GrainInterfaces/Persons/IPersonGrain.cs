@@ -26,6 +26,17 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("RecordMove")]
     Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command);
 
+    /// <summary>Move-out towards another municipality (invariant 17): the managing municipality's clerk or the resident.</summary>
+    [Alias("RecordMoveOut")]
+    Task<Result<MoveOutView>> RecordMoveOut(CommandContext context, RecordMoveOut command);
+
+    [Alias("CancelMoveOut")]
+    Task<Result<PersonProfile>> CancelMoveOut(CommandContext context, CancelMoveOut command);
+
+    /// <summary>Move-in by the destination against the move-out's reference; any mismatch is one 404 <c>transfer.not-found</c>.</summary>
+    [Alias("RecordMoveIn")]
+    Task<Result<PersonProfile>> RecordMoveIn(CommandContext context, RecordMoveIn command);
+
     [Alias("Rename")]
     Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command);
 

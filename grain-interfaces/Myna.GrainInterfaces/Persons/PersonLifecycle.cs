@@ -17,6 +17,33 @@ public enum DisabilityKind
     MentalHealth,
 }
 
+/// <summary>A move to another municipality starts here: the managing municipality (or the resident) names the destination.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-move-out")]
+public sealed record RecordMoveOut([property: Id(0)] MunicipalityCode Destination, [property: Id(1)] DateOnly PlannedMoveOn);
+
+[GenerateSerializer, Immutable, Alias("myna.cmd.cancel-move-out")]
+public sealed record CancelMoveOut([property: Id(0)] MunicipalityCode Municipality);
+
+/// <summary>The destination municipality's move-in, against the secret part of the transfer reference.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-move-in")]
+public sealed record RecordMoveIn(
+    [property: Id(0)] string TransferSecret,
+    [property: Id(1)] string NewAddress,
+    [property: Id(2)] DateOnly MovedOn,
+    [property: Id(3)] MunicipalityCode Municipality);
+
+/// <summary>
+/// A recorded move-out: the reference (person id and secret) that only the destination can use, once, until it expires.
+/// Returned to the municipality or resident who recorded it, and again to a retry of the same command.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.move-out-view")]
+public sealed record MoveOutView(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string TransferReference,
+    [property: Id(2)] MunicipalityCode Destination,
+    [property: Id(3)] DateOnly PlannedMoveOn,
+    [property: Id(4)] DateOnly ExpiresOn);
+
 [GenerateSerializer, Immutable, Alias("myna.cmd.rename-person")]
 public sealed record RenamePerson([property: Id(0)] string NewName, [property: Id(1)] MunicipalityCode Municipality);
 

@@ -46,6 +46,15 @@ public static class PersonDecider
         return state.Municipality != municipality ? PersonErrors.NotTheirMunicipality : null;
     }
 
+    /// <summary>
+    /// Before anything else, retries included (invariants 16 and 20): a clerk acts only on a record their
+    /// municipality manages now. The command's municipality is the clerk's scope claim; both must agree.
+    /// </summary>
+    public static DomainError? AuthorizeClerk(PersonState state, CommandContext context, MunicipalityCode municipality) =>
+        context.Scope.Municipality is { } scoped && scoped != municipality.Value ? PersonErrors.NotTheirMunicipality
+        : state.IsRegistered && state.Municipality != municipality ? PersonErrors.NotTheirMunicipality
+        : null;
+
     /// <summary>Checked before a number is reserved, so that no number is reserved for nothing.</summary>
     public static DomainError? CanAssignNumber(PersonState state, MunicipalityCode municipality) =>
         CanChange(state, municipality)
@@ -130,7 +139,7 @@ public static class PersonDecider
         return Decision<IPersonEvent>.Accept(new ResidentRecordClosed(state.Id, command.Reason, command.EffectiveOn, command.Municipality, now, actor));
     }
 
-    /// <summary>A move-in is recorded by the municipality the person moves to, which then manages the record.</summary>
+    /// <summary>A move within the managing municipality (a new address); moves between municipalities are <see cref="Transfers"/>.</summary>
     public static Decision<IPersonEvent> Move(PersonState state, RecordMove command, DateTimeOffset now, Actor actor)
     {
         if (!state.IsRegistered)
@@ -146,9 +155,10 @@ public static class PersonDecider
         {
             return PersonErrors.Invalid("address", $"An address is 1 to {MaxAddressLength} characters.");
         }
-        if (!MunicipalityCode.IsValid(command.Municipality.Value))
+        if (command.Municipality != state.Municipality)
         {
-            return PersonErrors.Invalid("municipality", "A municipality code has 6 digits.");
+            // Invariant 17: another municipality takes a record over only by a move-in against a move-out.
+            return PersonErrors.NotTheirMunicipality;
         }
         if (command.MovedOn > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
         {

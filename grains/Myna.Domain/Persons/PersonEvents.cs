@@ -42,6 +42,43 @@ public sealed record PersonMoved(
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
+/// <summary>
+/// Move-out recorded by the managing municipality (or by the resident online) towards a named destination
+/// (invariant 17). Only a hash of the transfer reference's secret is kept: the usable reference is returned once.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.person-moved-out.v1")]
+public sealed record PersonMovedOut(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid TransferId,
+    [property: Id(2)] MunicipalityCode From,
+    [property: Id(3)] MunicipalityCode Destination,
+    [property: Id(4)] DateOnly PlannedMoveOn,
+    [property: Id(5)] DateOnly ExpiresOn,
+    [property: Id(6)] string SecretHash,
+    [property: Id(7)] DateTimeOffset OccurredAt,
+    [property: Id(8)] Actor Actor) : IPersonEvent;
+
+/// <summary>The move-out was withdrawn by its municipality before any move-in; the reference is dead.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.move-out-cancelled.v1")]
+public sealed record MoveOutCancelled(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid TransferId,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;
+
+/// <summary>
+/// The destination municipality recorded the move-in against the move-out: the record (and with it the card)
+/// passes to it. Followed in the same commit by <see cref="PersonMoved"/> with the new address.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.person-moved-in.v1")]
+public sealed record PersonMovedIn(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] Guid TransferId,
+    [property: Id(2)] MunicipalityCode From,
+    [property: Id(3)] MunicipalityCode To,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IPersonEvent;
+
 /// <summary>The name on the resident record changed (marriage, adoption, …). Revokes signature certificates (cards).</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.person-renamed.v1")]
 public sealed record PersonRenamed(

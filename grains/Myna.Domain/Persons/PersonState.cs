@@ -7,6 +7,15 @@ using Myna.GrainInterfaces.Services;
 
 namespace Myna.Domain.Persons;
 
+/// <summary>A move-out awaiting its move-in: who may use it, until when, and the hash of its secret.</summary>
+[GenerateSerializer, Immutable, Alias("myna.state.pending-transfer.v1")]
+public sealed record PendingTransfer(
+    [property: Id(0)] Guid TransferId,
+    [property: Id(1)] MunicipalityCode From,
+    [property: Id(2)] MunicipalityCode Destination,
+    [property: Id(3)] DateOnly ExpiresOn,
+    [property: Id(4)] string SecretHash);
+
 [GenerateSerializer, Immutable, Alias("myna.state.disability-certificate.v1")]
 public sealed record DisabilityCertificate(
     [property: Id(0)] string CertificateNumber,
@@ -94,6 +103,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     [Id(20)] public ImmutableList<KioskDocument> KioskDocuments { get; init; } = [];
     /// <summary>When the personal data was erased (the key destroyed); null while it is held.</summary>
     [Id(21)] public DateTimeOffset? PersonalDataErasedAt { get; init; }
+    /// <summary>An open move-out awaiting the destination's move-in (invariant 17).</summary>
+    [Id(22)] public PendingTransfer? PendingMoveOut { get; init; }
 
     public bool IsClosed => ClosedBecause is not null;
 
@@ -117,6 +128,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
             Municipality = e.Municipality,
         }).OweCard(CardReactionKind.RevokeSignatureCertificate, "address changed", null)
             .OweCard(CardReactionKind.NoteMove, "moved", null, e.MovedOn),
+        PersonMovedOut e => this with { PendingMoveOut = new PendingTransfer(e.TransferId, e.From, e.Destination, e.ExpiresOn, e.SecretHash) },
+        MoveOutCancelled or PersonMovedIn => this with { PendingMoveOut = null },
         PersonRenamed e when Items is not null => (this with { Items = Items with { Name = e.NewName } })
             .OweCard(CardReactionKind.RevokeSignatureCertificate, "name changed", null),
         PersonalDataErased e => this with

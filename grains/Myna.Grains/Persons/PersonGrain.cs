@@ -13,6 +13,7 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Services;
+using Myna.Grains.Cards;
 using Myna.Grains.EventSourcing;
 
 namespace Myna.Grains.Persons;
@@ -25,7 +26,8 @@ public sealed class PersonGrain(
     PersonalDataKeyRing keys,
     TimeProvider clock,
     ILogger<PersonGrain> logger,
-    IOptions<SnapshotOptions> snapshots)
+    IOptions<SnapshotOptions> snapshots,
+    IOptions<ChallengeOptions> sealing)
     : EventSourcedGrain<PersonState, IPersonEvent>(store, clock, logger, snapshots), IPersonGrain, IRemindable
 {
     private const string CardReactionsReminder = "card-reactions";
@@ -50,7 +52,8 @@ public sealed class PersonGrain(
                 var reserved = await numbers.ReserveAsync(Id, generation: 0);
                 return PersonDecider.AssignNumber(state, reserved, command.Municipality, Now, context.Actor);
             },
-            Profile);
+            Profile,
+            Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command) =>
         Execute(context, command,
@@ -63,13 +66,41 @@ public sealed class PersonGrain(
                 var reserved = await numbers.ReserveAsync(Id, generation: state.FormerNumbers.Count + 1);
                 return PersonDecider.ReplaceNumber(state, command, reserved, Now, context.Actor);
             },
-            Profile);
+            Profile,
+            Clerk(context, command.Municipality));
 
     public async Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command) =>
-        await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Move(state, command, Now, context.Actor)));
+        await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Move(state, command, Now, context.Actor),
+            Clerk(context, command.Municipality)));
+
+    public Task<Result<MoveOutView>> RecordMoveOut(CommandContext context, RecordMoveOut command)
+    {
+        // The reference is derived from the command id under the server's key: a retry gets the same one back,
+        // and nothing stored (only the secret's hash is) lets anyone rebuild it.
+        var transferId = CommandContext.DerivedId(context.CommandId, "transfer");
+        var secret = TransferSecret(transferId);
+        return Execute(context, command,
+            state => Transfers.AuthorizeMoveOut(state, context),
+            state => Transfers.MoveOut(state, command, transferId, Transfers.HashSecret(secret), Now, context.Actor),
+            state => state.PendingMoveOut is { } pending && pending.TransferId == transferId
+                ? Result<MoveOutView>.Ok(new MoveOutView(Id, $"{Id.Value:N}.{secret}", pending.Destination,
+                    pending.ExpiresOn.AddDays(-Transfers.DaysValidAfterPlannedMove), pending.ExpiresOn))
+                : Transfers.NotFound);
+    }
+
+    public Task<Result<PersonProfile>> CancelMoveOut(CommandContext context, CancelMoveOut command) =>
+        Execute(context, command, Clerk(context, command.Municipality), state => Transfers.CancelMoveOut(state, Now, context.Actor), Profile);
+
+    public async Task<Result<PersonProfile>> RecordMoveIn(CommandContext context, RecordMoveIn command)
+    {
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        return await IndexMatchAsync(await ChangeAndReact(context, command, state => Transfers.MoveIn(state, command, today, Now, context.Actor),
+            state => Transfers.AuthorizeMoveIn(state, context, command, today)));
+    }
 
     public async Task<Result<PersonProfile>> Rename(CommandContext context, RenamePerson command) =>
-        await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor)));
+        await IndexMatchAsync(await ChangeAndReact(context, command, state => PersonDecider.Rename(state, command, Now, context.Actor),
+            Clerk(context, command.Municipality)));
 
     public Task<Result<InsuranceQualificationView>> AcquireQualification(CommandContext context, AcquireQualification command) =>
         Execute(context, command, state => InsuranceRules.Acquire(state, command, Now, context.Actor),
@@ -100,7 +131,7 @@ public sealed class PersonGrain(
     public Task<BasicFourItems?> GetBasicFour() => Task.FromResult(Current is { IsRegistered: true, IsClosed: false } ? Current.Items : null);
 
     public Task<Result<PersonProfile>> CloseRecord(CommandContext context, CloseResidentRecord command) =>
-        ChangeAndReact(context, command, state => PersonDecider.Close(state, command, Now, context.Actor));
+        ChangeAndReact(context, command, state => PersonDecider.Close(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -117,16 +148,16 @@ public sealed class PersonGrain(
         reminderName == CardReactionsReminder ? DispatchCardReactionsAsync() : Task.CompletedTask;
 
     public Task<Result<PersonProfile>> RecordDisabilityCertificate(CommandContext context, RecordDisabilityCertificate command) =>
-        Change(context, command, state => DisabilityRules.Record(state, command, Now, context.Actor));
+        Change(context, command, state => DisabilityRules.Record(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> UpdateDisabilityCertificate(CommandContext context, UpdateDisabilityCertificate command) =>
-        Change(context, command, state => DisabilityRules.Update(state, command, Now, context.Actor));
+        Change(context, command, state => DisabilityRules.Update(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> ExpireDisabilityCertificate(CommandContext context, ExpireDisabilityCertificate command) =>
-        Change(context, command, state => DisabilityRules.Expire(state, command, Now, context.Actor));
+        Change(context, command, state => DisabilityRules.Expire(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command) =>
-        Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor));
+        Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     /// <summary>
     /// Crypto-shredding: the erasure event first (durable), then the key destroyed, the match index row and
@@ -135,7 +166,7 @@ public sealed class PersonGrain(
     /// </summary>
     public async Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command)
     {
-        var result = await Change(context, command, state => ErasureRules.Erase(state, command, Now, context.Actor));
+        var result = await Change(context, command, state => ErasureRules.Erase(state, command, Now, context.Actor), Clerk(context, command.Municipality));
         if (result.IsSuccess && Current.PersonalDataErasedAt is not null)
         {
             await keys.DestroyAsync(Id.Value);
@@ -207,10 +238,10 @@ public sealed class PersonGrain(
     }
 
     public Task<Result<PersonProfile>> StartProtectionMeasure(CommandContext context, StartProtectionMeasure command) =>
-        Change(context, command, state => KioskIssuanceRules.StartProtection(state, command, Now, context.Actor));
+        Change(context, command, state => KioskIssuanceRules.StartProtection(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> EndProtectionMeasure(CommandContext context, EndProtectionMeasure command) =>
-        Change(context, command, state => KioskIssuanceRules.EndProtection(state, command, Now, context.Actor));
+        Change(context, command, state => KioskIssuanceRules.EndProtection(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> GetProfile() => Task.FromResult(Profile(Current));
 
@@ -225,10 +256,11 @@ public sealed class PersonGrain(
     /// Azure Table storage wakes this grain to retry it until <see cref="CardReactionCompleted"/> is recorded,
     /// so a silo dying in between loses nothing, and follow-up command ids make every retry apply once.
     /// </summary>
-    private async Task<Result<PersonProfile>> ChangeAndReact<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
+    private async Task<Result<PersonProfile>> ChangeAndReact<TCommand>(
+        CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide, Func<PersonState, DomainError?> authorize)
         where TCommand : notnull
     {
-        var result = await Change(context, command, decide);
+        var result = await Change(context, command, decide, authorize);
         if (Current.PendingCardReactions.Count > 0)
         {
             await this.RegisterOrUpdateReminder(CardReactionsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -292,9 +324,22 @@ public sealed class PersonGrain(
             ? Result<InsuranceQualificationView>.Ok(InsuranceRules.ToView(q))
             : InsuranceRules.QualificationNotFound;
 
-    private Task<Result<PersonProfile>> Change<TCommand>(CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide)
+    private Task<Result<PersonProfile>> Change<TCommand>(
+        CommandContext context, TCommand command, Func<PersonState, Decision<IPersonEvent>> decide, Func<PersonState, DomainError?>? authorize = null)
         where TCommand : notnull =>
-        Execute(context, command, decide, Profile);
+        Execute(context, command, state => Task.FromResult(decide(state)), Profile, authorize);
+
+    /// <summary>A clerk of the municipality that manages the record now: checked before anything else, retries included.</summary>
+    private static Func<PersonState, DomainError?> Clerk(CommandContext context, MunicipalityCode municipality) =>
+        state => PersonDecider.AuthorizeClerk(state, context, municipality);
+
+    /// <summary>The secret part of a transfer reference: 256 bits under the server's sealing key, from the transfer id.</summary>
+    private string TransferSecret(Guid transferId)
+    {
+        var mac = global::System.Security.Cryptography.HMACSHA256.HashData(global::System.Text.Encoding.UTF8.GetBytes(sealing.Value.Key),
+            global::System.Text.Encoding.UTF8.GetBytes($"transfer-reference\n{transferId:D}"));
+        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
 
     private Result<PersonProfile> Profile(PersonState state) =>
         state.IsRegistered ? Result<PersonProfile>.Ok(PersonDecider.ToProfile(state, Version)) : PersonErrors.NotRegistered;

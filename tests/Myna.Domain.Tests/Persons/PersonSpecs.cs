@@ -85,12 +85,21 @@ public class PersonSpecs
     }
 
     [Fact]
-    public void A_move_changes_the_address_and_nothing_else()
+    public void A_move_within_the_municipality_changes_the_address_and_nothing_else()
+    {
+        var decision = PersonDecider.Move(Given(Registered()), new RecordMove("東京都千代田区永田町1-7-1", Chiyoda, new DateOnly(2026, 11, 20)), Now, Clerk);
+        var state = AggregateState.Fold(Given(Registered()), decision.Events);
+        Assert.Equal(Taro with { Address = "東京都千代田区永田町1-7-1" }, state.Items);
+        Assert.Equal(Chiyoda, state.Municipality);
+    }
+
+    [Fact]
+    public void Another_municipality_cannot_take_the_record_over_by_a_move()
     {
         var decision = PersonDecider.Move(Given(Registered()), new RecordMove("大阪府大阪市北区1-1", new MunicipalityCode("271004"), new DateOnly(2026, 11, 20)), Now, Clerk);
-        var state = AggregateState.Fold(Given(Registered()), decision.Events);
-        Assert.Equal(Taro with { Address = "大阪府大阪市北区1-1" }, state.Items);
-        Assert.Equal(new MunicipalityCode("271004"), state.Municipality);
+
+        Assert.Equal("person.other-municipality", decision.Error?.Code);
+        Assert.Empty(decision.Events);
     }
 
     [Fact]

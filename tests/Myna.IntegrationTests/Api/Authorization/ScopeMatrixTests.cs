@@ -19,15 +19,16 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private const string Home = "131016";
     private const string Elsewhere = "272019";
 
+    /// <summary>Today, as the date of a move that has just happened or is about to.</summary>
+    private static readonly string Soon = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Wrong-scope cells that are NOT refused today, with what happens instead. The test passes while they
     /// misbehave as written here, and FAILS once a route refuses correctly: then delete its entry (a ratchet).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> PendingScopeRules = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["POST /v1/persons/{personId}/moves"] = "200: another municipality records a move and takes the record over",
         ["POST /v1/eligibility-checks/"] = "200: a terminal of another institution consumes this terminal's challenge and gets the patient's eligibility answer",
-        ["POST /v1/persons/lookup"] = "403 person.other-municipality: an existence oracle; should be the 404 of an unissued number",
     };
 
     /// <summary>Scoped routes without a scope cell (no positive control) yet: printed by the test, never skipped silently.</summary>
@@ -52,6 +53,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/kiosk-sessions/",
         "POST /v1/me/app-consents",
         "POST /v1/me/card-applications",
+        "POST /v1/me/move-outs",
         "POST /v1/me/confirmation-document-requests",
         "POST /v1/me/individual-number/reveal",
         "POST /v1/me/proxies",
@@ -99,6 +101,28 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         {
             var p = await w.Person();
             return w.OnPerson(p, c => c.PostJson($"/v1/persons/{p.Id}/moves", new { newAddress = "東京都港区芝公園4-2-8", movedOn = "2025-04-01" }));
+        },
+        ["POST /v1/persons/{personId}/move-outs"] = async w =>
+        {
+            var p = await w.Person();
+            return w.OnPerson(p, c => c.PostJson($"/v1/persons/{p.Id}/move-outs", new { destinationMunicipality = "271403", plannedMoveOn = Soon }));
+        },
+        ["POST /v1/persons/{personId}/move-outs/cancellation"] = async w =>
+        {
+            var p = await w.Person();
+            (await w._clerk.PostJson($"/v1/persons/{p.Id}/move-outs", new { destinationMunicipality = "271403", plannedMoveOn = Soon })).EnsureSuccessStatusCode();
+            return w.OnPerson(p, c => c.PostJson($"/v1/persons/{p.Id}/move-outs/cancellation", new { }));
+        },
+        // The destination named by the move-out moves the person in; any other municipality gets the one 404.
+        ["POST /v1/move-ins"] = async w =>
+        {
+            var p = await w.Person();
+            var moveOut = await w._clerk.PostJson($"/v1/persons/{p.Id}/move-outs", new { destinationMunicipality = Elsewhere, plannedMoveOn = Soon });
+            moveOut.EnsureSuccessStatusCode();
+            var reference = (await moveOut.Json()).Str("transferReference");
+            return new Cell(w._otherClerk, w._thirdClerk,
+                c => c.PostJson("/v1/move-ins", new { transferReference = reference, newAddress = "大阪府大阪市北区1-1", movedOn = Soon }),
+                [$"person/{p.Id}"], new Refusal([404], ["transfer.not-found"]));
         },
         ["POST /v1/persons/{personId}/name-changes"] = async w =>
         {
@@ -610,6 +634,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
 
     private readonly HttpClient _clerk = fixture.Municipality(Home);
     private readonly HttpClient _otherClerk = fixture.Municipality(Elsewhere);
+    private readonly HttpClient _thirdClerk = fixture.Municipality("271403");
     private readonly HttpClient _operator = fixture.ClientFor(Roles.Operator);
     private readonly HttpClient _auditor = fixture.ClientFor(Roles.Auditor);
     private readonly ClinicWorld _clinics = new(fixture);
