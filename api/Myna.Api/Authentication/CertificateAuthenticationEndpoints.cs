@@ -4,7 +4,14 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.Api.Authentication;
 
-public sealed record ChallengeResponse(Guid ChallengeId, string Nonce, DateTimeOffset ExpiresAt);
+/// <summary>
+/// A challenge to sign. For a purpose-bound one (<see cref="Purpose"/> set), <see cref="Challenge"/> is the sealed
+/// payload, base64: exactly the bytes the chip signs (README, "Signing format"); <see cref="Nonce"/> repeats it.
+/// </summary>
+public sealed record ChallengeResponse(Guid ChallengeId, string Nonce, DateTimeOffset ExpiresAt, string? Challenge = null, string? Purpose = null, string? Audience = null);
+
+/// <summary>What the signature will be for: <c>portal-login</c> (audience <c>portal</c>); without a purpose, a relying party's nonce.</summary>
+public sealed record ChallengeRequest(string? Purpose, string? Audience);
 
 public sealed record SignedChallengeRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature);
 
@@ -32,11 +39,32 @@ public static class CertificateAuthenticationEndpoints
         return app;
     }
 
-    private static async Task<Ok<ChallengeResponse>> IssueChallenge(IClusterClient grains)
+    private static async Task<Results<Ok<ChallengeResponse>, ProblemHttpResult>> IssueChallenge(ChallengeRequest? request, IClusterClient grains)
     {
-        var challenge = await grains.GetChallenge(Guid.NewGuid()).Issue();
-        return TypedResults.Ok(new ChallengeResponse(challenge.ChallengeId, Convert.ToBase64String(challenge.Nonce), challenge.ExpiresAt));
+        if (request?.Purpose is null)
+        {
+            // A relying party's nonce (and the remote re-issue's): never accepted by a portal login.
+            var nonce = await grains.GetChallenge(Guid.NewGuid()).Issue();
+            return TypedResults.Ok(new ChallengeResponse(nonce.ChallengeId, Convert.ToBase64String(nonce.Nonce), nonce.ExpiresAt));
+        }
+        // Anonymous callers get portal-login challenges for the portal only; clinic, kiosk and counter challenges
+        // come from their own authenticated routes, with the audience taken from the caller's token.
+        if (request.Purpose != PortalLoginPurpose || (request.Audience ?? PortalAudience) != PortalAudience)
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "challenge.purpose-not-allowed",
+                $"This route issues '{PortalLoginPurpose}' challenges for the audience '{PortalAudience}' only.");
+        }
+        var issued = await grains.GetChallengeIssuer().Issue(PortalLoginPurpose, PortalAudience);
+        if (!issued.IsSuccess)
+        {
+            return issued.Error!.ToProblem();
+        }
+        var sealedChallenge = Convert.ToBase64String(issued.Value!.Payload);
+        return TypedResults.Ok(new ChallengeResponse(issued.Value.ChallengeId, sealedChallenge, issued.Value.ExpiresAt, sealedChallenge, issued.Value.Purpose, issued.Value.Audience));
     }
+
+    public const string PortalLoginPurpose = "portal-login";
+    public const string PortalAudience = "portal";
 
     private static async Task<Results<Ok<AuthenticatedResponse>, ProblemHttpResult>> VerifyResponse(SignedChallengeRequest request, IClusterClient grains)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Commands;
 using Myna.Api.Errors;
+using Myna.Api.Portal;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 
@@ -27,7 +28,11 @@ public static class PersonEndpoints
         group.MapPost("/{personId}/move-outs", RecordMoveOut).WithName("RecordMoveOut");
         group.MapPost("/{personId}/move-outs/cancellation", CancelMoveOut).WithName("CancelMoveOut");
         app.MapPost("/v1/move-ins", RecordMoveIn).WithTags("Persons").WithName("RecordMoveIn").RequireAuthorization(Policies.Municipality);
-        app.MapPost("/v1/me/move-outs", ResidentMoveOut).WithTags("Resident portal").WithName("RecordOwnMoveOut").RequireAuthorization(Policies.Residents);
+        app.MapPost("/v1/me/move-outs", ResidentMoveOut).WithTags("Resident portal").WithName("RecordOwnMoveOut").RequireAuthorization(Policies.Residents)
+            .WithSummary("Record one's own move-out online: the answer's transferReference is for the new municipality's move-in")
+            .WithExamples(new MoveOutRequest("272019", new DateOnly(2026, 12, 20)),
+                new MoveOutResponse(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"), "0193a5b0000070008000000000000001.r5Qm9vdHN0cmFwLXNlY3JldC1leGFtcGxl", "272019",
+                    new DateOnly(2026, 12, 20), new DateOnly(2027, 1, 19)));
         group.MapPost("/{personId}/name-changes", Rename).WithName("RenamePerson");
         group.MapPost("/{personId}/closure", Close).WithName("CloseResidentRecord");
         group.MapPost("/{personId}/disability-certificates", RecordCertificate).WithName("RecordDisabilityCertificate");

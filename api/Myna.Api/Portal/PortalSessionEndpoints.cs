@@ -13,8 +13,11 @@ using Myna.GrainInterfaces.Portal;
 
 namespace Myna.Api.Portal;
 
-/// <summary>A login: the chip's signature of a challenge from <c>POST /v1/auth/challenges</c> (the PIN stays on the chip).</summary>
-public sealed record PortalLoginRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature, Guid? CardId);
+/// <summary>
+/// A login: the chip's signature (IEEE P1363, base64) over a sealed <c>portal-login</c> challenge from
+/// <c>POST /v1/auth/challenges</c> (<c>challenge</c>, base64, sent back as it came). The PIN stays on the chip.
+/// </summary>
+public sealed record PortalLoginRequest(string? Challenge, string? CertificateSerial, string? Signature, Guid? CardId);
 
 public sealed record PortalRefreshRequest(string? RefreshToken);
 
@@ -36,9 +39,9 @@ public static class PortalSessionEndpoints
         var sessions = app.MapGroup("/v1/portal/sessions").WithTags("Resident portal: login");
         sessions.MapPost("/", Login).WithName("PortalLogin").AllowAnonymous().RequireRateLimiting(PortalRateLimiting.Login)
             .WithSummary("Log in with the card: signed challenge → access and refresh tokens")
-            .WithDescription("Ask POST /v1/auth/challenges for a nonce, let the chip sign it with the user-authentication key after its own PIN check, and send the signature. A suspended, abolished or expired card or certificate is refused (401); a face-authentication card (send only cardId) is refused with portal.face-authentication-card.")
+            .WithDescription("Ask POST /v1/auth/challenges with {\"purpose\":\"portal-login\",\"audience\":\"portal\"} for a sealed challenge, let the chip sign its bytes (the base64-decoded challenge) with the user-authentication key after its own PIN check (ECDSA P-256, SHA-256, IEEE P1363 r||s), and send the challenge back with the signature. A signature over any other challenge (a clinic's, a kiosk's, a relying party's) is refused (401). A suspended, abolished or expired card or certificate is refused (401); a face-authentication card (send only cardId) is refused with portal.face-authentication-card.")
             .WithExamples(
-                new PortalLoginRequest(Guid.Parse("0193a5b0-1111-7000-8000-000000000001"), "UA0193A5B0C0DE", "MEUCIQ...base64...", null),
+                new PortalLoginRequest(Examples.PortalLoginChallenge, "UA0193A5B0C0DE", Examples.P1363Signature, null),
                 Examples.Tokens);
         sessions.MapPost("/refresh", Refresh).WithName("PortalRefresh").AllowAnonymous().RequireRateLimiting(PortalRateLimiting.Login)
             .WithSummary("Rotate the refresh token and get a new access token")
@@ -64,9 +67,11 @@ public static class PortalSessionEndpoints
             }
         }
         var errors = new RequestErrors();
-        if (request.ChallengeId is null || request.ChallengeId == Guid.Empty)
+        var payload = new byte[2048];
+        if (string.IsNullOrEmpty(request.Challenge) || !Convert.TryFromBase64String(request.Challenge, payload, out var payloadLength))
         {
-            errors.Add("challengeId", "Required.");
+            errors.Add("challenge", "The sealed portal-login challenge, base64, as POST /v1/auth/challenges returned it.");
+            payloadLength = 0;
         }
         if (request.CertificateSerial is not { Length: > 0 and <= 64 } serial || !serial.All(char.IsAsciiLetterOrDigit))
         {
@@ -82,7 +87,10 @@ public static class PortalSessionEndpoints
         {
             return errors.ToProblem();
         }
-        var holder = await grains.GetCertificateService().Authenticate(request.ChallengeId!.Value, request.CertificateSerial!, signature[..length]);
+        // Invariant 18: only a signature over a portal-login challenge for the portal opens a session.
+        var holder = await grains.GetCertificateService().AuthenticateSealed(payload[..payloadLength],
+            Myna.Api.Authentication.CertificateAuthenticationEndpoints.PortalLoginPurpose,
+            Myna.Api.Authentication.CertificateAuthenticationEndpoints.PortalAudience, request.CertificateSerial!, signature[..length]);
         if (!holder.IsSuccess)
         {
             return holder.Error!.ToProblem();

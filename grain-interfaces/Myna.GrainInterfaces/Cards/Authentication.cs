@@ -40,6 +40,13 @@ public interface ICertificateServiceGrain : IGrainWithIntegerKey
     [Alias("Authenticate")]
     Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature);
 
+    /// <summary>
+    /// Authentication over a sealed, purpose-bound challenge (invariant 18): the payload is consumed for this
+    /// purpose and audience only (durably, once), then the card verifies the signature over the payload's bytes.
+    /// </summary>
+    [Alias("AuthenticateSealed")]
+    Task<Result<AuthenticatedHolder>> AuthenticateSealed(byte[] payload, string purpose, string audience, string serial, byte[] signature);
+
     [Alias("Status")]
     Task<CertificateStatusView> Status(string serial);
 

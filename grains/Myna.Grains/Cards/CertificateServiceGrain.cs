@@ -6,7 +6,7 @@ using Orleans.Concurrency;
 namespace Myna.Grains.Cards;
 
 [StatelessWorker]
-public sealed class CertificateServiceGrain(ICertificateIndex index) : Grain, ICertificateServiceGrain
+public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSealer sealer) : Grain, ICertificateServiceGrain
 {
     private static readonly DomainError UnknownCertificate =
         DomainError.Unauthenticated("auth.certificate-unknown", "No certificate with this serial was issued.");
@@ -24,6 +24,25 @@ public sealed class CertificateServiceGrain(ICertificateIndex index) : Grain, IC
             return UnknownCertificate;
         }
         return await GrainFactory.GetCard(card).VerifySignature(serial, challenge.Value!, signature);
+    }
+
+    public async Task<Result<AuthenticatedHolder>> AuthenticateSealed(byte[] payload, string purpose, string audience, string serial, byte[] signature)
+    {
+        if (!Myna.Domain.Cards.SealedChallenge.TryParsePurpose(purpose, out var expected))
+        {
+            return Myna.Domain.Cards.SealedChallenge.WrongPurpose;
+        }
+        // Consume first: whatever happens next, this challenge is spent, and it was meant for here.
+        var challenge = await sealer.ConsumeAsync(payload, expected, audience);
+        if (!challenge.IsSuccess)
+        {
+            return challenge.Error!;
+        }
+        if (await index.FindAsync(serial) is not { } card)
+        {
+            return UnknownCertificate;
+        }
+        return await GrainFactory.GetCard(card).VerifySignature(serial, challenge.Value!.Payload, signature);
     }
 
     public async Task<Result<CardView>> RemedyAfterCampaign(

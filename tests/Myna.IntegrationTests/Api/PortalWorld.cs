@@ -18,13 +18,12 @@ internal sealed class PortalWorld(ApiFixture fixture)
     {
         var client = fixture.Api.CreateClient();
         client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
-        var challenge = await (await client.PostJson("/v1/auth/challenges", new { })).Json();
-        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
+        var challenge = (await (await client.PostJson("/v1/auth/challenges", new { purpose = "portal-login", audience = "portal" })).Json()).Str("challenge");
         return await client.PostJson("/v1/portal/sessions", new
         {
-            challengeId = challenge.Str("challengeId"),
+            challenge,
             certificateSerial = patient.Serial,
-            signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, pin ?? Patient.Pin, nonce)),
+            signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, pin ?? Patient.Pin, Convert.FromBase64String(challenge))),
         });
     }
 

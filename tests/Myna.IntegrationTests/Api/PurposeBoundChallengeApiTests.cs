@@ -1,0 +1,79 @@
+using System.Net;
+using Myna.CardSimulator;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+/// <summary>
+/// Invariant 18 at the portal: a chip signature made for a clinic's PIN check or a relying party never opens a
+/// portal session, and a portal-login challenge is accepted once, by the portal only.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
+{
+    private readonly ClinicWorld _world = new(fixture);
+
+    private static object Login(string challenge, Patient patient) => new
+    {
+        challenge,
+        certificateSerial = patient.Serial,
+        signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge))),
+    };
+
+    private static async Task AssertUnauthenticated(HttpResponseMessage response, string code)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(code, (await response.Json()).Str("code"));
+        Assert.DoesNotContain("accessToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signature_made_for_a_clinic_check_or_a_relying_party_does_not_open_a_portal_session()
+    {
+        var patient = await _world.Patient();
+        var reception = await _world.Reception();
+        var anonymous = fixture.Api.CreateClient();
+        var clinicNonce = (await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json()).Str("nonce");
+        var relyingPartyNonce = (await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json()).Str("nonce");
+
+        await AssertUnauthenticated(await anonymous.PostJson("/v1/portal/sessions", Login(clinicNonce, patient)), "auth.challenge-invalid");
+        await AssertUnauthenticated(await anonymous.PostJson("/v1/portal/sessions", Login(relyingPartyNonce, patient)), "auth.challenge-invalid");
+    }
+
+    [Fact]
+    public async Task A_portal_login_challenge_opens_one_session_once_and_is_no_relying_party_challenge()
+    {
+        var patient = await _world.Patient();
+        var anonymous = fixture.Api.CreateClient();
+        var issued = await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "portal-login", audience = "portal" })).Json();
+        var challenge = issued.Str("challenge");
+        Assert.Equal("portal-login", issued.Str("purpose"));
+        Assert.StartsWith("myna-challenge/1\nportal-login\nportal\n", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(challenge)), StringComparison.Ordinal);
+
+        var first = await anonymous.PostJson("/v1/portal/sessions", Login(challenge, patient));
+        var replayed = await anonymous.PostJson("/v1/portal/sessions", Login(challenge, patient));
+        var elsewhere = await anonymous.PostJson("/v1/auth/challenge-responses", new
+        {
+            challengeId = issued.Str("challengeId"),
+            certificateSerial = patient.Serial,
+            signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge))),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await AssertUnauthenticated(replayed, "auth.challenge-invalid");
+        Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("eligibility-check", "institution:1312345678/terminal:T-1")]
+    [InlineData("kiosk-binding", "kiosk:K-1")]
+    [InlineData("key-proof", "counter:131016")]
+    [InlineData("portal-login", "relying-party:bank")]
+    public async Task An_anonymous_caller_gets_no_challenge_for_another_purpose_or_audience(string purpose, string audience)
+    {
+        var response = await fixture.Api.CreateClient().PostJson("/v1/auth/challenges", new { purpose, audience });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("challenge.purpose-not-allowed", (await response.Json()).Str("code"));
+    }
+}
