@@ -150,9 +150,12 @@ public static class ClinicEndpoints
         return result.IsSuccess ? TypedResults.Ok(InstitutionResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    private static async Task<Ok<EligibilityChallengeResponse>> Challenge(IClusterClient grains)
+    private static async Task<Ok<EligibilityChallengeResponse>> Challenge(HttpContext http, IClusterClient grains)
     {
-        var challenge = await grains.GetChallenge(Guid.NewGuid()).Issue();
+        // Bound to the asking terminal (invariant 18): another institution's terminal cannot consume it.
+        var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(
+            http.User.FindFirstValue(MynaClaims.Institution) ?? string.Empty, http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty);
+        var challenge = await grains.GetChallenge(Guid.NewGuid()).IssueFor(audience);
         return TypedResults.Ok(new EligibilityChallengeResponse(challenge.ChallengeId, Convert.ToBase64String(challenge.Nonce), challenge.ExpiresAt));
     }
 

@@ -29,9 +29,17 @@ public interface IChallengeGrain : IGrainWithGuidKey
     [Alias("Issue")]
     Task<Challenge> Issue();
 
-    /// <summary>Returns the nonce once; a second take, an expired or unknown challenge is refused.</summary>
+    /// <summary>Returns the nonce once; a second take, an expired or unknown challenge is refused. Never a challenge bound to an audience.</summary>
     [Alias("Take")]
     Task<Result<byte[]>> Take();
+
+    /// <summary>A challenge bound to one audience (a clinic's terminal, invariant 18): only that audience can take it.</summary>
+    [Alias("IssueFor")]
+    Task<Challenge> IssueFor(string audience);
+
+    /// <summary>Takes a challenge bound to this audience; another audience is refused and leaves it untouched.</summary>
+    [Alias("TakeFor")]
+    Task<Result<byte[]>> TakeFor(string audience);
 }
 
 /// <summary>Certificate authentication and status by serial. Stateless worker: scales with the silos.</summary>

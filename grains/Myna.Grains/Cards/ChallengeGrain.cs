@@ -17,9 +17,13 @@ public sealed class ChallengeGrain(TimeProvider clock) : Grain, IChallengeGrain
     private static readonly DomainError Invalid =
         DomainError.Unauthenticated("auth.challenge-invalid", "The challenge is unknown, expired or already used; ask for a new one.");
 
+    private static readonly DomainError OtherAudience =
+        DomainError.Forbidden("access.other-institution", "This challenge was issued to another terminal; it is accepted only where it was meant to go.");
+
     private byte[]? _nonce;
     private DateTimeOffset _expiresAt;
     private bool _taken;
+    private string? _audience;
 
     public Task<Challenge> Issue()
     {
@@ -31,7 +35,23 @@ public sealed class ChallengeGrain(TimeProvider clock) : Grain, IChallengeGrain
         return Task.FromResult(new Challenge(this.GetPrimaryKey(), _nonce, _expiresAt));
     }
 
-    public Task<Result<byte[]>> Take()
+    public async Task<Challenge> IssueFor(string audience)
+    {
+        if (_nonce is null)
+        {
+            _audience = audience;
+        }
+        return await Issue();
+    }
+
+    public Task<Result<byte[]>> TakeFor(string audience) =>
+        _nonce is not null && _audience is not null && !string.Equals(_audience, audience, StringComparison.Ordinal)
+            ? Task.FromResult<Result<byte[]>>(OtherAudience)
+            : _audience is null ? Task.FromResult<Result<byte[]>>(Invalid) : TakeOnce();
+
+    public Task<Result<byte[]>> Take() => _audience is not null ? Task.FromResult<Result<byte[]>>(Invalid) : TakeOnce();
+
+    private Task<Result<byte[]>> TakeOnce()
     {
         if (_nonce is null || _taken || clock.GetUtcNow() > _expiresAt)
         {

@@ -54,7 +54,8 @@ public sealed class EligibilityCheckGrain(
             return _commandId == context.CommandId ? _outcome with { Replayed = true } : ChallengeUsed;
         }
         var outcome = await RunAsync(context, command);
-        if (outcome.Error?.Code != UnknownTerminal.Code)
+        // A terminal that is not this challenge's (or not registered) leaves the check untouched for the right one.
+        if (outcome.Error?.Code is not ("terminal.unknown" or "access.other-institution"))
         {
             _commandId = context.CommandId;
             _outcome = outcome;
@@ -78,7 +79,8 @@ public sealed class EligibilityCheckGrain(
             return NotAccepting;
         }
         // Take the challenge first: whatever happens next, it cannot be used again.
-        var nonce = await GrainFactory.GetChallenge(this.GetPrimaryKey()).Take();
+        var nonce = await GrainFactory.GetChallenge(this.GetPrimaryKey())
+            .TakeFor(Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(command.Institution, command.TerminalId));
         if (!nonce.IsSuccess)
         {
             return nonce.Error!;

@@ -76,4 +76,35 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("challenge.purpose-not-allowed", (await response.Json()).Str("code"));
     }
+
+    [Fact]
+    public async Task Another_institutions_terminal_with_the_same_subject_replaying_a_check_gets_no_patient_data()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var mine = await _world.Reception();
+        var theirs = await _world.Reception();
+        var subject = "shared-terminal-subject-" + Guid.NewGuid().ToString("N")[..6];
+        var terminalA = fixture.ClientFor(Myna.Api.Auth.Roles.Terminal, new Dictionary<string, string>
+            { [Myna.Api.Auth.MynaClaims.Institution] = mine.Institution, [Myna.Api.Auth.MynaClaims.Terminal] = mine.TerminalId }, subject);
+        var terminalB = fixture.ClientFor(Myna.Api.Auth.Roles.Terminal, new Dictionary<string, string>
+            { [Myna.Api.Auth.MynaClaims.Institution] = theirs.Institution, [Myna.Api.Auth.MynaClaims.Terminal] = theirs.TerminalId }, subject);
+        var challenge = await (await terminalA.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var request = new
+        {
+            challengeId = challenge.Str("challengeId"),
+            method = "pin",
+            certificateSerial = patient.Serial,
+            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
+            consents = Array.Empty<string>(),
+        };
+        var answered = await terminalA.PostJson("/v1/eligibility-checks", request, "same-key");
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+
+        var replayed = await terminalB.PostJson("/v1/eligibility-checks", request, "same-key");
+
+        Assert.True(replayed.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized, $"got {replayed.StatusCode}");
+        var raw = await replayed.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(patient.Name, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("insured", raw, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -28,7 +28,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> PendingScopeRules = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["POST /v1/eligibility-checks/"] = "200: a terminal of another institution consumes this terminal's challenge and gets the patient's eligibility answer",
     };
 
     /// <summary>Scoped routes without a scope cell (no positive control) yet: printed by the test, never skipped silently.</summary>
