@@ -247,4 +247,28 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
         }
         Assert.Equal(1, found);
     }
+
+    [Fact]
+    public async Task A_known_command_id_from_a_caller_of_another_scope_is_refused_not_replayed()
+    {
+        var (_, grain) = await RegisteredPerson();
+        var commandId = Guid.NewGuid();
+        var chiyodaClerk = Command(commandId) with { Scope = new ActorScope(Municipality: Chiyoda.Value) };
+        var assigned = await grain.AssignIndividualNumber(chiyodaClerk, new AssignIndividualNumber(Chiyoda));
+        Assert.True(assigned.IsSuccess, assigned.Error?.Code);
+        var version = (await grain.GetStreamInfo()).Version;
+
+        // The same command id again, from a clerk whose token names another municipality.
+        var replay = await grain.AssignIndividualNumber(Command(commandId) with { Scope = new ActorScope(Municipality: "272019") },
+            new AssignIndividualNumber(Chiyoda));
+
+        Assert.False(replay.IsSuccess);
+        Assert.Equal(ErrorKind.Forbidden, replay.Error!.Kind);
+        Assert.Null(replay.Value);
+        Assert.Equal(version, (await grain.GetStreamInfo()).Version);
+        // The right clerk's retry still gets the original answer.
+        var retried = await grain.AssignIndividualNumber(chiyodaClerk, new AssignIndividualNumber(Chiyoda));
+        Assert.True(retried.Replayed);
+        Assert.Equal(assigned.Value!.IndividualNumber, retried.Value!.IndividualNumber);
+    }
 }
