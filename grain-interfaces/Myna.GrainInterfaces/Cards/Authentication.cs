@@ -52,6 +52,10 @@ public interface ICertificateServiceGrain : IGrainWithIntegerKey
     /// Authentication over a sealed, purpose-bound challenge (invariant 18): the payload is consumed for this
     /// purpose and audience only (durably, once), then the card verifies the signature over the payload's bytes.
     /// </summary>
+    /// <summary>Authentication over a challenge bound to one audience (a kiosk's session): no other audience can use it.</summary>
+    [Alias("AuthenticateFor")]
+    Task<Result<AuthenticatedHolder>> AuthenticateFor(Guid challengeId, string audience, string serial, byte[] signature);
+
     [Alias("AuthenticateSealed")]
     Task<Result<AuthenticatedHolder>> AuthenticateSealed(byte[] payload, string purpose, string audience, string serial, byte[] signature);
 

@@ -11,10 +11,15 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
     private static readonly DomainError UnknownCertificate =
         DomainError.Unauthenticated("auth.certificate-unknown", "No certificate with this serial was issued.");
 
-    public async Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature)
+    public async Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature) =>
+        // Take the challenge first: whatever happens next, it cannot be used again. A bound one is refused here.
+        await VerifyAsync(await GrainFactory.GetChallenge(challengeId).Take(), serial, signature);
+
+    public async Task<Result<AuthenticatedHolder>> AuthenticateFor(Guid challengeId, string audience, string serial, byte[] signature) =>
+        await VerifyAsync(await GrainFactory.GetChallenge(challengeId).TakeFor(audience), serial, signature);
+
+    private async Task<Result<AuthenticatedHolder>> VerifyAsync(Result<byte[]> challenge, string serial, byte[] signature)
     {
-        // Take the challenge first: whatever happens next, it cannot be used again.
-        var challenge = await GrainFactory.GetChallenge(challengeId).Take();
         if (!challenge.IsSuccess)
         {
             return challenge.Error!;

@@ -44,7 +44,8 @@ public sealed class KioskSessionGrain(TimeProvider clock) : Grain, IKioskSession
         {
             return KioskRules.NotInService;
         }
-        var challenge = await GrainFactory.GetChallenge(SessionId).Issue();
+        // Bound to this kiosk (invariant 18): a relying party or a portal cannot take the card's signature for this session.
+        var challenge = await GrainFactory.GetChallenge(SessionId).IssueFor(Myna.Domain.Cards.SealedChallenge.Audiences.Kiosk(kiosk));
         _kiosk = kiosk;
         _expiresAt = challenge.ExpiresAt < clock.GetUtcNow() + Lifetime ? clock.GetUtcNow() + Lifetime : challenge.ExpiresAt;
         return Result<KioskSessionView>.Ok(new KioskSessionView(SessionId, challenge.Nonce, challenge.ExpiresAt));
@@ -61,7 +62,8 @@ public sealed class KioskSessionGrain(TimeProvider clock) : Grain, IKioskSession
             return AlreadyBound;
         }
         // The challenge id is the session id: the signature proves the card signed this session's nonce.
-        var authenticated = await GrainFactory.GetCertificateService().Authenticate(SessionId, certificateSerial, signature);
+        var authenticated = await GrainFactory.GetCertificateService()
+            .AuthenticateFor(SessionId, Myna.Domain.Cards.SealedChallenge.Audiences.Kiosk(kiosk), certificateSerial, signature);
         if (!authenticated.IsSuccess)
         {
             return authenticated.Error!;

@@ -282,4 +282,28 @@ public sealed class KioskApiTests(ApiFixture fixture)
             Assert.Equal(document.Str("documentId"), verification.Str("documentId"));
         }
     }
+
+    [Fact]
+    public async Task A_kiosk_sessions_signature_serves_that_kiosk_only_never_a_relying_party_or_the_portal()
+    {
+        var holder = await CardHolder();
+        var (_, kiosk) = await Kiosk();
+        var opened = await (await kiosk.PostJson("/v1/kiosk-sessions", new { })).Json();
+        var nonce = opened.Str("nonce");
+        var signature = Convert.ToBase64String(holder.Chip.Sign(ChipKey.UserAuthentication, Pin, Convert.FromBase64String(nonce)));
+        var anonymous = fixture.Api.CreateClient();
+
+        // Someone who caught the signature offers it to a relying party, and to the portal.
+        var relyingParty = await anonymous.PostJson("/v1/auth/challenge-responses", new { challengeId = opened.Str("sessionId"), certificateSerial = holder.Serial, signature });
+        var portal = await anonymous.PostJson("/v1/portal/sessions", new { challenge = nonce, certificateSerial = holder.Serial, signature });
+        var (otherId, otherKiosk) = await Kiosk();
+        var elsewhere = await otherKiosk.PostJson($"/v1/kiosk-sessions/{opened.Str("sessionId")}/card", new { certificateSerial = holder.Serial, signature });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, relyingParty.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, portal.StatusCode);
+        Assert.True(elsewhere.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"another kiosk ({otherId}) got {elsewhere.StatusCode}");
+        // The kiosk it was made for still binds the card with it.
+        var bound = await kiosk.PostJson($"/v1/kiosk-sessions/{opened.Str("sessionId")}/card", new { certificateSerial = holder.Serial, signature });
+        Assert.Equal(HttpStatusCode.OK, bound.StatusCode);
+    }
 }
