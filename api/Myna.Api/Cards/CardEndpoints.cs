@@ -50,7 +50,8 @@ public sealed record LinkedCredentialResponse(string Kind, string Reference, str
 public sealed record CardNoticeResponse(string Kind, DateOnly Date, bool Sent);
 
 /// <summary>The remote certificate re-issue after a campaign: the old key signs the challenge, the updated chip brings new keys.</summary>
-public sealed record RemoteReissueRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature, string? UserAuthenticationPublicKey, string? SignaturePublicKey);
+public sealed record RemoteReissueRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature, string? UserAuthenticationPublicKey, string? SignaturePublicKey,
+    string? UserAuthenticationKeySignature = null, string? SignatureKeySignature = null);
 
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
 
@@ -185,8 +186,16 @@ public static class CardEndpoints
             return problem;
         }
         var result = await grains.GetCertificateService().RemedyAfterCampaign(context, request.ChallengeId!.Value, request.CertificateSerial!,
-            signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey);
+            signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey,
+            OptionalSignature(request.UserAuthenticationKeySignature), OptionalSignature(request.SignatureKeySignature));
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
+    }
+
+    /// <summary>A new key's signature of the challenge (base64, at most 256 bytes); anything else counts as none.</summary>
+    private static byte[]? OptionalSignature(string? text)
+    {
+        var bytes = new byte[256];
+        return text is { Length: > 0 } && System.Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : null;
     }
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Produced(string cardId, ProducedRequest request, HttpContext http) =>

@@ -64,7 +64,8 @@ public interface ICertificateServiceGrain : IGrainWithIntegerKey
 
     /// <summary>Takes the challenge, finds the card by its old serial and re-issues its certificates after a campaign.</summary>
     [Alias("RemedyAfterCampaign")]
-    Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey);
+    Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
+        byte[]? userAuthenticationKeySignature, byte[]? signatureKeySignature);
 }
 
 /// <summary>

@@ -170,7 +170,10 @@ public sealed record RemedyAfterCampaign(
     [property: Id(1)] byte[] Challenge,
     [property: Id(2)] byte[] Signature,
     [property: Id(3)] string? UserAuthenticationPublicKey,
-    [property: Id(4)] string? SignaturePublicKey);
+    [property: Id(4)] string? SignaturePublicKey,
+    // Invariant 19: each new key signs the same one-time challenge too, proving the updated chip holds it.
+    [property: Id(5)] byte[]? UserAuthenticationKeySignature = null,
+    [property: Id(6)] byte[]? SignatureKeySignature = null);
 
 [GenerateSerializer, Immutable, Alias("myna.cmd.register-card-for-insurance")]
 public sealed record RegisterCardForInsurance([property: Id(0)] Clinics.InsuranceRegistrationChannel Channel);

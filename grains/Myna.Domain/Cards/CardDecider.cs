@@ -544,6 +544,9 @@ public static class CardDecider
     /// that campaign exists and still lists the card is asked of the campaign by the grain and passed in as
     /// <paramref name="campaignCovers"/>. A plain suspension (loss), whatever its reason text, never comes back remotely.
     /// </remarks>
+    private static bool Signed(string? publicKey, byte[] challenge, byte[]? signature) =>
+        publicKey is not null && signature is { Length: > 0 } && CertificateAuthentication.Verify(publicKey, challenge, signature);
+
     public static Decision<ICardEvent> RemedyAfterCampaign(
         CardState state, RemedyAfterCampaign command, CertificateSerials serials, bool campaignCovers, DateTimeOffset now, Actor actor)
     {
@@ -576,6 +579,12 @@ public static class CardDecider
         if (state.Certificates.Exists(c => c.PublicKey == command.UserAuthenticationPublicKey || c.PublicKey == command.SignaturePublicKey))
         {
             return DomainError.Rule("card.key-reused", "The updated chip must bring new keys; the campaign's keys are not trusted again.");
+        }
+        // Invariant 19: each new key signed the same one-time challenge, so the updated chip holds it.
+        if (!Signed(command.UserAuthenticationPublicKey, command.Challenge, command.UserAuthenticationKeySignature)
+            || (maySign && !Signed(command.SignaturePublicKey, command.Challenge, command.SignatureKeySignature)))
+        {
+            return CardErrors.KeyNotProven;
         }
         var events = new List<ICardEvent> { new CertificateRevoked(state.Id, old.Serial, $"re-issued after campaign {campaign:D}", now, actor) };
         if (state.Live(CertificateKind.Signature) is { } oldSignature)

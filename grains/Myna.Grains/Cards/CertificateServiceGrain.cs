@@ -51,7 +51,8 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
     }
 
     public async Task<Result<CardView>> RemedyAfterCampaign(
-        CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey)
+        CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
+        byte[]? userAuthenticationKeySignature, byte[]? signatureKeySignature)
     {
         var challenge = await GrainFactory.GetChallenge(challengeId).Take();
         if (!challenge.IsSuccess)
@@ -63,7 +64,8 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
             return UnknownCertificate;
         }
         return await GrainFactory.GetCard(card).RemedyAfterCampaign(context,
-            new RemedyAfterCampaign(oldSerial, challenge.Value!, signature, userAuthenticationPublicKey, signaturePublicKey));
+            new RemedyAfterCampaign(oldSerial, challenge.Value!, signature, userAuthenticationPublicKey, signaturePublicKey,
+                userAuthenticationKeySignature, signatureKeySignature));
     }
 
     public async Task<CertificateStatusView> Status(string serial) =>

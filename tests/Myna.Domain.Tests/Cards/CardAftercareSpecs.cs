@@ -69,7 +69,8 @@ public class CardAftercareSpecs
         var challenge = RandomNumberGenerator.GetBytes(32);
         var proof = user.SignData(challenge, HashAlgorithmName.SHA256);
         var serials = new CertificateSerials("U-2", "S-2");
-        RemedyAfterCampaign Remedy(byte[] sig, string userKey) => new("U-1", challenge, sig, userKey, Key(newSignature));
+        RemedyAfterCampaign Remedy(byte[] sig, string userKey) => new("U-1", challenge, sig, userKey, Key(newSignature),
+            newUser.SignData(challenge, HashAlgorithmName.SHA256), newSignature.SignData(challenge, HashAlgorithmName.SHA256));
 
         var remedied = CardDecider.RemedyAfterCampaign(byCampaign, Remedy(proof, Key(newUser)), serials, campaignCovers: true, Now, Clerk);
         var state = AggregateState.Fold(byCampaign, remedied.Events);
@@ -83,6 +84,11 @@ public class CardAftercareSpecs
         Assert.Equal("card.campaign-does-not-cover", CardDecider.RemedyAfterCampaign(byCampaign, Remedy(proof, Key(newUser)), serials, false, Now, Clerk).Error?.Code);
         Assert.Equal("auth.signature-invalid", CardDecider.RemedyAfterCampaign(byCampaign, Remedy(newUser.SignData(challenge, HashAlgorithmName.SHA256), Key(newUser)), serials, true, Now, Clerk).Error?.Code);
         Assert.Equal("card.key-reused", CardDecider.RemedyAfterCampaign(byCampaign, Remedy(proof, Key(user)), serials, true, Now, Clerk).Error?.Code);
+        // Invariant 19: new keys that did not sign the challenge, or signed by another key, are not accepted.
+        Assert.Equal("card.key-not-proven", CardDecider.RemedyAfterCampaign(byCampaign,
+            new RemedyAfterCampaign("U-1", challenge, proof, Key(newUser), Key(newSignature)), serials, true, Now, Clerk).Error?.Code);
+        Assert.Equal("card.key-not-proven", CardDecider.RemedyAfterCampaign(byCampaign, Remedy(proof, Key(newUser)) with
+            { SignatureKeySignature = newUser.SignData(challenge, HashAlgorithmName.SHA256) }, serials, true, Now, Clerk).Error?.Code);
     }
 
     [Fact]
@@ -93,7 +99,8 @@ public class CardAftercareSpecs
         using var newUser = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var active = Active(user, signature);
         var challenge = RandomNumberGenerator.GetBytes(32);
-        var remedy = new RemedyAfterCampaign("U-1", challenge, user.SignData(challenge, HashAlgorithmName.SHA256), Key(newUser), Key(newUser));
+        var remedy = new RemedyAfterCampaign("U-1", challenge, user.SignData(challenge, HashAlgorithmName.SHA256), Key(newUser), Key(newUser),
+            newUser.SignData(challenge, HashAlgorithmName.SHA256), newUser.SignData(challenge, HashAlgorithmName.SHA256));
         var forged = AggregateState.Fold(active, [new CardSuspended(Id, $"campaign {Campaign:D}: lost on the train", Now, new Actor("cc-1", "call-centre"))]);
         var legacy = AggregateState.Fold(active, [new CardSuspended(Id, $"campaign {Campaign:D}: chip vulnerability", Now, new Actor(CardState.LegacyCampaignSubject, "operator"))]);
 

@@ -76,6 +76,10 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         var secondProof = chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(second.Str("nonce")));
         var oldUserKey = chip.PublicKey(ChipKey.UserAuthentication);
         chip.RegenerateKeys();
+        // Invariant 19: each new key signs the same one-time challenge, proving the updated chip holds it.
+        var secondNonce = Convert.FromBase64String(second.Str("nonce"));
+        var newUserProof = Convert.ToBase64String(chip.Sign(ChipKey.UserAuthentication, Patient.Pin, secondNonce));
+        var newSignatureProof = Convert.ToBase64String(chip.Sign(ChipKey.Signature, "signature-pass", secondNonce));
 
         var reused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
         {
@@ -92,6 +96,8 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
             signature = Convert.ToBase64String(secondProof),
             userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
             signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+            userAuthenticationKeySignature = newUserProof,
+            signatureKeySignature = newSignatureProof,
         });
 
         Assert.Equal("card.key-reused", (await reused.Json()).Str("code"));

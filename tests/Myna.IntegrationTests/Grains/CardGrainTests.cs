@@ -409,7 +409,8 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var signature = chip.SignData(challenge, System.Security.Cryptography.HashAlgorithmName.SHA256);
         using var updated = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var key = Convert.ToBase64String(updated.ExportSubjectPublicKeyInfo());
-        return new RemedyAfterCampaign(oldSerial, challenge, signature, key, key);
+        var proof = updated.SignData(challenge, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        return new RemedyAfterCampaign(oldSerial, challenge, signature, key, key, proof, proof);
     }
 
     private static CommandContext Anonymous() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("anonymous", "none"), "none");
