@@ -1,20 +1,22 @@
+using Myna.GrainInterfaces.Common;
+
 namespace Myna.Api.Auth;
 
-/// <summary>The roles a token may carry (claim "role"), one per kind of caller in the domain brief.</summary>
+/// <summary>The roles a token may carry (claim "role"), one per kind of caller in the domain brief; the names are the domain's <see cref="ActorRoles"/>.</summary>
 public static class Roles
 {
-    public const string Resident = "resident";
-    public const string Municipality = "municipality";
-    public const string CallCentre = "call-centre";
-    public const string Insurer = "insurer";
-    public const string Terminal = "terminal";
-    public const string Agency = "agency";
-    public const string Auditor = "auditor";
-    public const string Operator = "operator";
+    public const string Resident = ActorRoles.Resident;
+    public const string Municipality = ActorRoles.Municipality;
+    public const string CallCentre = ActorRoles.CallCentre;
+    public const string Insurer = ActorRoles.Insurer;
+    public const string Terminal = ActorRoles.Terminal;
+    public const string Agency = ActorRoles.Agency;
+    public const string Auditor = ActorRoles.Auditor;
+    public const string Operator = ActorRoles.Operator;
     /// <summary>A registered third-party app (claim <see cref="MynaClaims.AppId"/>), reading under residents' consents.</summary>
-    public const string App = "app";
+    public const string App = ActorRoles.App;
     /// <summary>A convenience-store kiosk (claim <see cref="MynaClaims.Kiosk"/>).</summary>
-    public const string Kiosk = "kiosk";
+    public const string Kiosk = ActorRoles.Kiosk;
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -27,12 +29,12 @@ public static class MynaClaims
 {
     public const string Subject = "sub";
     public const string Role = "role";
-    public const string Municipality = "municipality";
-    public const string Insurer = "insurer";
+    public const string Municipality = ActorRoles.Municipality;
+    public const string Insurer = ActorRoles.Insurer;
     public const string Institution = "institution";
     /// <summary>A reception terminal's id at its institution.</summary>
     public const string Terminal = "terminal_id";
-    public const string Agency = "agency";
+    public const string Agency = ActorRoles.Agency;
     public const string PersonId = "person_id";
     public const string Channel = "channel";
     /// <summary>A third-party app's registered id.</summary>

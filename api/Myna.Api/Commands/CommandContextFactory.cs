@@ -22,6 +22,7 @@ public static class CommandContextFactory
         var user = http.User;
         var subject = user.FindFirstValue(MynaClaims.Subject) ?? "anonymous";
         var role = user.FindFirstValue(MynaClaims.Role) ?? "none";
+        var scope = ScopeOf(user);
         context = null!;
         error = null;
 
@@ -42,7 +43,7 @@ public static class CommandContextFactory
             // lands on someone else's command (invariant 20). Keyed by a server secret: nobody can predict
             // a command id, nor the ids derived from it.
             var idKey = http.RequestServices.GetRequiredService<IOptions<CommandIdOptions>>().Value.IdKey;
-            commandId = CommandIdFor(idKey, role, ScopeOf(user), subject, key);
+            commandId = CommandIdFor(idKey, role, scope, subject, key);
         }
 
         var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader].ToString(), out var given)
@@ -51,7 +52,7 @@ public static class CommandContextFactory
         http.Response.Headers[CorrelationHeader] = correlation.ToString("D");
 
         var channel = user.FindFirstValue(MynaClaims.Channel) ?? role;
-        context = new CommandContext(commandId, correlation, new Actor(subject, role), channel) { Scope = ScopeOf(user) };
+        context = new CommandContext(commandId, correlation, new Actor(subject, role), channel) { Scope = scope };
         return true;
     }
 

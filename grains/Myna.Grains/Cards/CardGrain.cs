@@ -66,24 +66,12 @@ public sealed class CardGrain(
     public async Task<Result<CardView>> HandOver(CommandContext context, HandOverCard command)
     {
         var serials = new CertificateSerials(NewSerial(), NewSerial());
-        if (Current.Status == CardStatus.None)
-        {
-            return CardErrors.NotFound;
-        }
-        var managing = await ManagingMunicipalityAsync(context);
-        if (!managing.IsSuccess)
-        {
-            return managing.Error!;
-        }
         // Authorised before anything else, retries included: a refused clerk touches no other grain.
-        if (CardAccess.AtCounter(context, managing.Value) is { } forbidden)
+        var (managing, refusedAtCounter) = await CounterGateAsync(context,
+            (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
+        if (refusedAtCounter is not null)
         {
-            return forbidden;
-        }
-        if (await ConsumeProofsAsync(context, (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof),
-                (command.SignatureKeyProof, ChallengePurpose.KeyProof)) is { } challengeRefused)
-        {
-            return challengeRefused;
+            return refusedAtCounter;
         }
         if (!IsRetry(context))
         {
@@ -110,7 +98,7 @@ public sealed class CardGrain(
             }
         }
         var result = await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor),
-            _ => CardAccess.AtCounter(context, managing.Value));
+            _ => CardAccess.AtCounter(context, managing));
         await IndexCertificatesAsync(result);
         return result;
     }
@@ -346,24 +334,31 @@ public sealed class CardGrain(
         CommandContext context, TCommand command, Func<CardState, Decision<ICardEvent>> decide, params (ChipProof? Proof, ChallengePurpose Purpose)[] proofs)
         where TCommand : notnull
     {
+        var (managing, refused) = await CounterGateAsync(context, proofs);
+        return refused ?? await Change(context, command, decide, _ => CardAccess.AtCounter(context, managing));
+    }
+
+    /// <summary>
+    /// The gate of every counter command: the card exists, the clerk's municipality manages its holder now, and
+    /// the chip proofs' challenges are consumed. Returns the managing municipality, or the refusal.
+    /// </summary>
+    private async Task<(MunicipalityCode? Managing, DomainError? Refused)> CounterGateAsync(
+        CommandContext context, params (ChipProof? Proof, ChallengePurpose Purpose)[] proofs)
+    {
         if (Current.Status == CardStatus.None)
         {
-            return CardErrors.NotFound;
+            return (null, CardErrors.NotFound);
         }
         var managing = await ManagingMunicipalityAsync(context);
         if (!managing.IsSuccess)
         {
-            return managing.Error!;
+            return (null, managing.Error);
         }
         if (CardAccess.AtCounter(context, managing.Value) is { } forbidden)
         {
-            return forbidden;
+            return (null, forbidden);
         }
-        if (await ConsumeProofsAsync(context, proofs) is { } challengeRefused)
-        {
-            return challengeRefused;
-        }
-        return await Change(context, command, decide, _ => CardAccess.AtCounter(context, managing.Value));
+        return (managing.Value, await ConsumeProofsAsync(context, proofs));
     }
 
     /// <summary>
