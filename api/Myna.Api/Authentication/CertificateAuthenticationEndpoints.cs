@@ -10,10 +10,14 @@ namespace Myna.Api.Authentication;
 /// </summary>
 public sealed record ChallengeResponse(Guid ChallengeId, string Nonce, DateTimeOffset ExpiresAt, string? Challenge = null, string? Purpose = null, string? Audience = null);
 
-/// <summary>What the signature will be for: <c>portal-login</c> (audience <c>portal</c>); without a purpose, a relying party's nonce.</summary>
+/// <summary>
+/// What the signature will be for: <c>portal-login</c> (audience <c>portal</c>), <c>relying-party</c> (audience
+/// <c>relying-party:{name}</c>, the relying party that will verify it) or <c>key-proof</c> (audience <c>remote-reissue</c>).
+/// </summary>
 public sealed record ChallengeRequest(string? Purpose, string? Audience);
 
-public sealed record SignedChallengeRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature);
+/// <summary>A relying party's verification: the sealed challenge as issued, the audience it names (the relying party's own), the chip's signature.</summary>
+public sealed record SignedChallengeRequest(string? Challenge, string? Audience, string? CertificateSerial, string? Signature);
 
 public sealed record AuthenticatedResponse(Guid PersonId, Guid CardId, string CertificateSerial);
 
@@ -41,20 +45,27 @@ public static class CertificateAuthenticationEndpoints
 
     private static async Task<Results<Ok<ChallengeResponse>, ProblemHttpResult>> IssueChallenge(ChallengeRequest? request, IClusterClient grains)
     {
-        if (request?.Purpose is null)
+        if (request?.Purpose is not { } purpose)
         {
-            // A relying party's nonce (and the remote re-issue's): never accepted by a portal login.
-            var nonce = await grains.GetChallenge(Guid.NewGuid()).Issue();
-            return TypedResults.Ok(new ChallengeResponse(nonce.ChallengeId, Convert.ToBase64String(nonce.Nonce), nonce.ExpiresAt));
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid",
+                $"A purpose is required: '{PortalLoginPurpose}' (audience '{PortalAudience}'), '{RelyingPartyPurpose}' (audience 'relying-party:{{name}}') or '{KeyProofPurpose}' (audience '{RemoteReissueAudience}').");
         }
-        // Anonymous callers get portal-login challenges for the portal only; clinic, kiosk and counter challenges
-        // come from their own authenticated routes, with the audience taken from the caller's token.
-        if (request.Purpose != PortalLoginPurpose || (request.Audience ?? PortalAudience) != PortalAudience)
+        // Anonymous callers get portal-login, relying-party and remote re-issue challenges only; clinic, kiosk and
+        // counter challenges come from their own authenticated routes, with the audience taken from the caller's token.
+        var audience = purpose == PortalLoginPurpose ? request.Audience ?? PortalAudience : request.Audience;
+        var allowed = (purpose, audience) switch
+        {
+            (PortalLoginPurpose, PortalAudience) => true,
+            (KeyProofPurpose, RemoteReissueAudience) => true,
+            (RelyingPartyPurpose, { } named) => named.StartsWith(RelyingPartyPrefix, StringComparison.Ordinal) && named.Length > RelyingPartyPrefix.Length,
+            _ => false,
+        };
+        if (!allowed)
         {
             return ApiProblems.Problem(StatusCodes.Status403Forbidden, "challenge.purpose-not-allowed",
-                $"This route issues '{PortalLoginPurpose}' challenges for the audience '{PortalAudience}' only.");
+                $"This route issues '{PortalLoginPurpose}' challenges for '{PortalAudience}', '{RelyingPartyPurpose}' challenges for 'relying-party:{{name}}' and '{KeyProofPurpose}' challenges for '{RemoteReissueAudience}' only.");
         }
-        var issued = await grains.GetChallengeIssuer().Issue(PortalLoginPurpose, PortalAudience);
+        var issued = await grains.GetChallengeIssuer().Issue(purpose, audience!);
         if (!issued.IsSuccess)
         {
             return issued.Error!.ToProblem();
@@ -65,13 +76,22 @@ public static class CertificateAuthenticationEndpoints
 
     public const string PortalLoginPurpose = "portal-login";
     public const string PortalAudience = "portal";
+    public const string RelyingPartyPurpose = "relying-party";
+    public const string RelyingPartyPrefix = "relying-party:";
+    public const string KeyProofPurpose = "key-proof";
+    public const string RemoteReissueAudience = "remote-reissue";
 
     private static async Task<Results<Ok<AuthenticatedResponse>, ProblemHttpResult>> VerifyResponse(SignedChallengeRequest request, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        if (request.ChallengeId is null || request.ChallengeId == Guid.Empty)
+        var challenge = SealedPayload(request.Challenge);
+        if (challenge is null)
         {
-            errors.Add("challengeId", "Required.");
+            errors.Add("challenge", "The sealed challenge as issued (base64), at most 1,024 bytes.");
+        }
+        if (request.Audience is not { } audience || !audience.StartsWith(RelyingPartyPrefix, StringComparison.Ordinal))
+        {
+            errors.Add("audience", "The relying party's own audience, 'relying-party:{name}', as it asked for the challenge.");
         }
         if (!IsSerial(request.CertificateSerial))
         {
@@ -87,7 +107,8 @@ public static class CertificateAuthenticationEndpoints
         {
             return errors.ToProblem();
         }
-        var result = await grains.GetCertificateService().Authenticate(request.ChallengeId!.Value, request.CertificateSerial!, signature[..length]);
+        // Accepted only as a relying-party challenge for this relying party (invariant 18), consumed once, durably.
+        var result = await grains.GetCertificateService().AuthenticateSealed(challenge!, RelyingPartyPurpose, request.Audience!, request.CertificateSerial!, signature[..length]);
         return result.IsSuccess
             ? TypedResults.Ok(new AuthenticatedResponse(result.Value!.PersonId.Value, result.Value.CardId.Value, result.Value.Serial))
             : result.Error!.ToProblem();
@@ -101,6 +122,15 @@ public static class CertificateAuthenticationEndpoints
         }
         var status = await grains.GetCertificateService().Status(serial);
         return TypedResults.Ok(new CertificateStatusResponse(status.Serial, status.Status, status.ValidUntil));
+    }
+
+    /// <summary>A sealed challenge as a client sends it back: base64 of at most 1,024 bytes, or null.</summary>
+    public static byte[]? SealedPayload(string? text)
+    {
+        var buffer = new byte[1_536];
+        return text is { Length: > 0 and <= 2_048 } && Convert.TryFromBase64String(text, buffer, out var written) && written <= 1_024
+            ? buffer[..written]
+            : null;
     }
 
     private static bool IsSerial(string? serial) => serial is { Length: > 0 and <= 64 } && serial.All(char.IsAsciiLetterOrDigit);

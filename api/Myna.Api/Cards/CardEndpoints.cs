@@ -49,8 +49,11 @@ public sealed record LinkedCredentialResponse(string Kind, string Reference, str
 
 public sealed record CardNoticeResponse(string Kind, DateOnly Date, bool Sent);
 
-/// <summary>The remote certificate re-issue after a campaign: the old key signs the challenge, the updated chip brings new keys.</summary>
-public sealed record RemoteReissueRequest(Guid? ChallengeId, string? CertificateSerial, string? Signature, string? UserAuthenticationPublicKey, string? SignaturePublicKey,
+/// <summary>
+/// The remote certificate re-issue after a campaign: the old key and each new key sign the same sealed key-proof
+/// challenge (<c>POST /v1/auth/challenges</c>, purpose <c>key-proof</c>, audience <c>remote-reissue</c>), sent back as issued.
+/// </summary>
+public sealed record RemoteReissueRequest(string? Challenge, string? CertificateSerial, string? Signature, string? UserAuthenticationPublicKey, string? SignaturePublicKey,
     string? UserAuthenticationKeySignature = null, string? SignatureKeySignature = null);
 
 public sealed record CertificateResponse(CertificateKind Kind, string Serial, DateOnly ValidUntil, string Status);
@@ -162,9 +165,10 @@ public static class CardEndpoints
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> RemoteReissue(RemoteReissueRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        if (request.ChallengeId is null || request.ChallengeId == Guid.Empty)
+        var challenge = Authentication.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
+        if (challenge is null)
         {
-            errors.Add("challengeId", "Required.");
+            errors.Add("challenge", "The sealed key-proof challenge as issued (base64), at most 1,024 bytes.");
         }
         if (request.CertificateSerial is not { Length: > 0 and <= 64 } serial || !serial.All(char.IsAsciiLetterOrDigit))
         {
@@ -185,7 +189,7 @@ public static class CardEndpoints
         {
             return problem;
         }
-        var result = await grains.GetCertificateService().RemedyAfterCampaign(context, request.ChallengeId!.Value, request.CertificateSerial!,
+        var result = await grains.GetCertificateService().RemedyAfterCampaign(context, challenge!, request.CertificateSerial!,
             signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey,
             OptionalSignature(request.UserAuthenticationKeySignature), OptionalSignature(request.SignatureKeySignature));
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();

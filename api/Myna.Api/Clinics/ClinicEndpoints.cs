@@ -30,13 +30,17 @@ public sealed record InstitutionListingResponse(string Code, string Name, Instit
 
 public sealed record InstitutionPage(IReadOnlyList<InstitutionListingResponse> Items, string? Next);
 
-public sealed record EligibilityChallengeResponse(Guid ChallengeId, string Nonce, DateTimeOffset ExpiresAt);
+/// <summary>
+/// A sealed eligibility-check challenge for this terminal: <see cref="Challenge"/> (repeated in <see cref="Nonce"/>) is
+/// the payload, base64, exactly the bytes the chip signs (README, "Signing format"); send it back with the check.
+/// </summary>
+public sealed record EligibilityChallengeResponse(Guid ChallengeId, string Nonce, DateTimeOffset ExpiresAt, string Challenge, string Purpose, string Audience);
 
 /// <summary>What the reception terminal sends. The PIN never leaves the chip: only the chip's signature does.</summary>
 public sealed record EligibilityCheckRequest(
     Guid? ChallengeId, VerificationMethod? Method, Guid? CardId, string? CertificateSerial, string? ChipSignature,
     string? TerminalSignature, string? StaffId, IReadOnlyList<ClinicConsentScope>? Consents, bool? RegisterCardForInsurance,
-    string? DocumentNumber);
+    string? DocumentNumber, string? Challenge = null);
 
 /// <summary>The answer at reception: no Individual Number, no person id; the ceiling category only with consent.</summary>
 public sealed record EligibilityCheckResponse(
@@ -150,13 +154,19 @@ public static class ClinicEndpoints
         return result.IsSuccess ? TypedResults.Ok(InstitutionResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    private static async Task<Ok<EligibilityChallengeResponse>> Challenge(HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<EligibilityChallengeResponse>, ProblemHttpResult>> Challenge(HttpContext http, IClusterClient grains)
     {
-        // Bound to the asking terminal (invariant 18): another institution's terminal cannot consume it.
+        // Sealed for an eligibility check at the asking terminal (invariant 18): no other terminal, and no portal,
+        // kiosk or relying party, accepts the chip's signature over it.
         var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(
             http.User.FindFirstValue(MynaClaims.Institution) ?? string.Empty, http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty);
-        var challenge = await grains.GetChallenge(Guid.NewGuid()).IssueFor(audience);
-        return TypedResults.Ok(new EligibilityChallengeResponse(challenge.ChallengeId, Convert.ToBase64String(challenge.Nonce), challenge.ExpiresAt));
+        var issued = await grains.GetChallengeIssuer().Issue(Myna.Domain.Cards.SealedChallenge.Name(Myna.Domain.Cards.ChallengePurpose.EligibilityCheck), audience);
+        if (!issued.IsSuccess)
+        {
+            return issued.Error!.ToProblem();
+        }
+        var payload = Convert.ToBase64String(issued.Value!.Payload);
+        return TypedResults.Ok(new EligibilityChallengeResponse(issued.Value.ChallengeId, payload, issued.Value.ExpiresAt, payload, issued.Value.Purpose, audience));
     }
 
     private static async Task<Results<Ok<EligibilityCheckResponse>, ProblemHttpResult>> Check(EligibilityCheckRequest request, HttpContext http, IClusterClient grains)
@@ -171,6 +181,11 @@ public static class ClinicEndpoints
         {
             errors.Add("certificateSerial", "A certificate serial is 1 to 64 letters and digits.");
         }
+        var sealedChallenge = Authentication.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
+        if (sealedChallenge is null)
+        {
+            errors.Add("challenge", "The sealed challenge as issued (base64), at most 1,024 bytes.");
+        }
         var chip = Base64(request.ChipSignature, "chipSignature", errors);
         var attestation = Base64(request.TerminalSignature, "terminalSignature", errors);
         if (errors.Any)
@@ -184,7 +199,7 @@ public static class ClinicEndpoints
         var command = new CheckEligibility(
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Method!.Value,
             request.CardId is { } card ? new CardId(card) : null, request.CertificateSerial, chip, attestation, request.StaffId,
-            request.Consents ?? [], request.RegisterCardForInsurance ?? false, request.DocumentNumber);
+            request.Consents ?? [], request.RegisterCardForInsurance ?? false, request.DocumentNumber, sealedChallenge);
         var result = await grains.GetEligibilityCheck(request.ChallengeId!.Value).Check(context, command);
         return result.IsSuccess ? TypedResults.Ok(EligibilityCheckResponse.From(result.Value!)) : result.Error!.ToProblem();
     }

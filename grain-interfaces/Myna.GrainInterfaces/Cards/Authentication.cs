@@ -2,13 +2,6 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.GrainInterfaces.Cards;
 
-/// <summary>A one-time challenge for the card to sign.</summary>
-[GenerateSerializer, Immutable, Alias("myna.challenge")]
-public sealed record Challenge(
-    [property: Id(0)] Guid ChallengeId,
-    [property: Id(1)] byte[] Nonce,
-    [property: Id(2)] DateTimeOffset ExpiresAt);
-
 /// <summary>Who signed: the person and card behind a good user-authentication certificate. Never the number.</summary>
 [GenerateSerializer, Immutable, Alias("myna.authenticated-holder")]
 public sealed record AuthenticatedHolder(
@@ -23,48 +16,22 @@ public sealed record CertificateStatusView(
     [property: Id(1)] string Status,
     [property: Id(2)] DateOnly? ValidUntil);
 
-/// <summary>One challenge, used at most once, valid for a few minutes. Held in memory only.</summary>
-public interface IChallengeGrain : IGrainWithGuidKey
-{
-    [Alias("Issue")]
-    Task<Challenge> Issue();
-
-    /// <summary>Returns the nonce once; a second take, an expired or unknown challenge is refused. Never a challenge bound to an audience.</summary>
-    [Alias("Take")]
-    Task<Result<byte[]>> Take();
-
-    /// <summary>A challenge bound to one audience (a clinic's terminal, invariant 18): only that audience can take it.</summary>
-    [Alias("IssueFor")]
-    Task<Challenge> IssueFor(string audience);
-
-    /// <summary>Takes a challenge bound to this audience; another audience is refused and leaves it untouched.</summary>
-    [Alias("TakeFor")]
-    Task<Result<byte[]>> TakeFor(string audience);
-}
-
 /// <summary>Certificate authentication and status by serial. Stateless worker: scales with the silos.</summary>
 public interface ICertificateServiceGrain : IGrainWithIntegerKey
 {
-    [Alias("Authenticate")]
-    Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature);
-
     /// <summary>
     /// Authentication over a sealed, purpose-bound challenge (invariant 18): the payload is consumed for this
     /// purpose and audience only (durably, once), then the card verifies the signature over the payload's bytes.
     /// </summary>
-    /// <summary>Authentication over a challenge bound to one audience (a kiosk's session): no other audience can use it.</summary>
-    [Alias("AuthenticateFor")]
-    Task<Result<AuthenticatedHolder>> AuthenticateFor(Guid challengeId, string audience, string serial, byte[] signature);
-
     [Alias("AuthenticateSealed")]
     Task<Result<AuthenticatedHolder>> AuthenticateSealed(byte[] payload, string purpose, string audience, string serial, byte[] signature);
 
     [Alias("Status")]
     Task<CertificateStatusView> Status(string serial);
 
-    /// <summary>Takes the challenge, finds the card by its old serial and re-issues its certificates after a campaign.</summary>
+    /// <summary>Consumes the sealed key-proof challenge (remote-reissue), finds the card by its old serial and re-issues its certificates after a campaign.</summary>
     [Alias("RemedyAfterCampaign")]
-    Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
+    Task<Result<CardView>> RemedyAfterCampaign(CommandContext context, byte[] payload, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
         byte[]? userAuthenticationKeySignature, byte[]? signatureKeySignature);
 }
 

@@ -112,7 +112,8 @@ public sealed record CheckEligibility(
     [property: Id(7)] string? StaffId,
     [property: Id(8)] IReadOnlyList<ClinicConsentScope> Consents,
     [property: Id(9)] bool RegisterCardForInsurance = false,
-    [property: Id(10)] string? DocumentNumber = null);
+    [property: Id(10)] string? DocumentNumber = null,
+    [property: Id(11)] byte[]? Challenge = null);
 
 /// <summary>
 /// The answer to a terminal. Never the Individual Number, never the person id: the qualification, the

@@ -16,8 +16,6 @@ public static class GrainFactoryExtensions
 
     public static ICardGrain GetCard(this IGrainFactory grains, CardId id) => grains.GetGrain<ICardGrain>(id.Value);
 
-    public static IChallengeGrain GetChallenge(this IGrainFactory grains, Guid id) => grains.GetGrain<IChallengeGrain>(id);
-
     public static IChallengeIssuerGrain GetChallengeIssuer(this IGrainFactory grains) => grains.GetGrain<IChallengeIssuerGrain>(0);
 
     public static ICertificateServiceGrain GetCertificateService(this IGrainFactory grains) => grains.GetGrain<ICertificateServiceGrain>(0);

@@ -74,6 +74,8 @@ public sealed record SealedChallenge(ChallengePurpose Purpose, string Audience, 
         public static string Kiosk(string kioskId) => $"kiosk:{kioskId}";
         public static string RelyingParty(string name) => $"relying-party:{name}";
         public static string Counter(MunicipalityCode municipality) => $"counter:{municipality.Value}";
+        /// <summary>The resident's remote certificate re-issue after a campaign (key-proof challenges).</summary>
+        public const string RemoteReissue = "remote-reissue";
     }
 
     /// <summary>An audience is 1 to 200 visible ASCII characters (it is one line of the signed payload).</summary>

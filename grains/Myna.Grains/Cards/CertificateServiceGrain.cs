@@ -11,26 +11,6 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
     private static readonly DomainError UnknownCertificate =
         DomainError.Unauthenticated("auth.certificate-unknown", "No certificate with this serial was issued.");
 
-    public async Task<Result<AuthenticatedHolder>> Authenticate(Guid challengeId, string serial, byte[] signature) =>
-        // Take the challenge first: whatever happens next, it cannot be used again. A bound one is refused here.
-        await VerifyAsync(await GrainFactory.GetChallenge(challengeId).Take(), serial, signature);
-
-    public async Task<Result<AuthenticatedHolder>> AuthenticateFor(Guid challengeId, string audience, string serial, byte[] signature) =>
-        await VerifyAsync(await GrainFactory.GetChallenge(challengeId).TakeFor(audience), serial, signature);
-
-    private async Task<Result<AuthenticatedHolder>> VerifyAsync(Result<byte[]> challenge, string serial, byte[] signature)
-    {
-        if (!challenge.IsSuccess)
-        {
-            return challenge.Error!;
-        }
-        if (await index.FindAsync(serial) is not { } card)
-        {
-            return UnknownCertificate;
-        }
-        return await GrainFactory.GetCard(card).VerifySignature(serial, challenge.Value!, signature);
-    }
-
     public async Task<Result<AuthenticatedHolder>> AuthenticateSealed(byte[] payload, string purpose, string audience, string serial, byte[] signature)
     {
         if (!Myna.Domain.Cards.SealedChallenge.TryParsePurpose(purpose, out var expected))
@@ -51,10 +31,12 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
     }
 
     public async Task<Result<CardView>> RemedyAfterCampaign(
-        CommandContext context, Guid challengeId, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
+        CommandContext context, byte[] payload, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
         byte[]? userAuthenticationKeySignature, byte[]? signatureKeySignature)
     {
-        var challenge = await GrainFactory.GetChallenge(challengeId).Take();
+        // Consumed once, durably; only this command's own retry may present it again (the card answers that once).
+        var challenge = await sealer.ConsumeAsync(payload, Myna.Domain.Cards.ChallengePurpose.KeyProof,
+            Myna.Domain.Cards.SealedChallenge.Audiences.RemoteReissue, context.CommandId);
         if (!challenge.IsSuccess)
         {
             return challenge.Error!;
@@ -64,7 +46,7 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
             return UnknownCertificate;
         }
         return await GrainFactory.GetCard(card).RemedyAfterCampaign(context,
-            new RemedyAfterCampaign(oldSerial, challenge.Value!, signature, userAuthenticationPublicKey, signaturePublicKey,
+            new RemedyAfterCampaign(oldSerial, challenge.Value!.Payload, signature, userAuthenticationPublicKey, signaturePublicKey,
                 userAuthenticationKeySignature, signatureKeySignature));
     }
 

@@ -43,10 +43,11 @@ public sealed class ChallengeSealer(IOptions<ChallengeOptions> options, IConsume
     }
 
     /// <summary>
-    /// Checks and consumes the challenge: after this it can never be accepted again. Call it before verifying the
-    /// signature, so that a wrong signature also spends the challenge.
+    /// Checks and consumes the challenge: after this it can never be accepted again, except by the retry of the
+    /// command named by <paramref name="consumedBy"/> (whose aggregate answers it once). Call it before verifying
+    /// the signature, so that a wrong signature also spends the challenge.
     /// </summary>
-    public async Task<Result<SealedChallenge>> ConsumeAsync(byte[] payload, ChallengePurpose purpose, string audience)
+    public async Task<Result<SealedChallenge>> ConsumeAsync(byte[] payload, ChallengePurpose purpose, string audience, Guid? consumedBy = null)
     {
         var checkedChallenge = Check(payload, purpose, audience);
         if (!checkedChallenge.IsSuccess)
@@ -54,7 +55,7 @@ public sealed class ChallengeSealer(IOptions<ChallengeOptions> options, IConsume
             return checkedChallenge;
         }
         var challenge = checkedChallenge.Value!;
-        return await consumed.TryConsumeAsync(challenge.Id, SealedChallenge.Name(purpose), challenge.ExpiresAt)
+        return await consumed.TryConsumeAsync(challenge.Id, SealedChallenge.Name(purpose), challenge.ExpiresAt, consumedBy)
             ? checkedChallenge
             : SealedChallenge.Invalid;
     }

@@ -6,6 +6,7 @@ using Myna.EventStore.Insurance;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
+using Myna.Grains.Cards;
 
 namespace Myna.Grains.Clinics;
 
@@ -24,7 +25,7 @@ namespace Myna.Grains.Clinics;
 /// </remarks>
 [CollectionAgeLimit(Minutes = RetryWindowMinutes)]
 public sealed class EligibilityCheckGrain(
-    ICertificateIndex certificates, IQualificationDirectory documents, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
+    ICertificateIndex certificates, IQualificationDirectory documents, ChallengeSealer sealer, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
     : Grain, IEligibilityCheckGrain
 {
     private static readonly DomainError UnknownTerminal =
@@ -42,6 +43,7 @@ public sealed class EligibilityCheckGrain(
 
     public const int RetryWindowMinutes = 2;
 
+    private bool _consumed;
     private Guid? _commandId;
     private Result<EligibilityAnswer>? _outcome;
 
@@ -54,8 +56,9 @@ public sealed class EligibilityCheckGrain(
             return _commandId == context.CommandId ? _outcome with { Replayed = true } : ChallengeUsed;
         }
         var outcome = await RunAsync(context, command);
-        // A terminal that is not this challenge's (or not registered) leaves the check untouched for the right one.
-        if (outcome.Error?.Code is not ("terminal.unknown" or "access.other-institution"))
+        // Only a consumed challenge settles the check: a terminal that is not this challenge's (or not registered),
+        // or a forged or wrong-purpose payload, leaves it untouched for the right one.
+        if (_consumed)
         {
             _commandId = context.CommandId;
             _outcome = outcome;
@@ -78,13 +81,21 @@ public sealed class EligibilityCheckGrain(
         {
             return NotAccepting;
         }
-        // Take the challenge first: whatever happens next, it cannot be used again.
-        var nonce = await GrainFactory.GetChallenge(this.GetPrimaryKey())
-            .TakeFor(Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(command.Institution, command.TerminalId));
-        if (!nonce.IsSuccess)
+        // Consume the sealed challenge first (durably, once; only this command's retry may consume it again): whatever
+        // happens next, it cannot be used again, and it was issued to this terminal for an eligibility check.
+        var audience = SealedChallenge.Audiences.Terminal(command.Institution, command.TerminalId);
+        if (command.Challenge is not { } sealedPayload
+            || sealer.Check(sealedPayload, ChallengePurpose.EligibilityCheck, audience) is { IsSuccess: true, Value: var opened } && opened!.Id != this.GetPrimaryKey())
         {
-            return nonce.Error!;
+            return SealedChallenge.Invalid;
         }
+        var consumed = await sealer.ConsumeAsync(sealedPayload, ChallengePurpose.EligibilityCheck, audience, context.CommandId);
+        if (!consumed.IsSuccess)
+        {
+            return consumed.Error!;
+        }
+        _consumed = true;
+        var nonce = Result<byte[]>.Ok(sealedPayload);
 
         if (command.Method == VerificationMethod.ConfirmationDocument)
         {

@@ -5,14 +5,16 @@ using Myna.GrainInterfaces.Operations;
 namespace Myna.Grains.Operations;
 
 /// <summary>
-/// Runs one index rebuild in the background of its activation and answers progress polls meanwhile (the
-/// rebuild awaits I/O, so polls interleave between its turns). The activation stays alive while it runs.
+/// Runs one index rebuild in the background of its activation and answers progress polls meanwhile. The scan
+/// runs on the thread pool, off the grain's scheduler: a whole-store pass decrypts and folds events between its
+/// awaits, and a turn must never hold the activation for seconds (polls would time out). Only its result comes
+/// back into the grain's turn. The activation stays alive while it runs.
 /// </summary>
 public sealed class RebuildJobGrain(IIndexRebuilder rebuilder, TimeProvider clock, ILogger<RebuildJobGrain> logger) : Grain, IRebuildJobGrain
 {
     private string _index = string.Empty;
     private RebuildJobStatus _status = RebuildJobStatus.NotStarted;
-    private RebuildProgress _progress;
+    private volatile ProgressBox _progress = new(default);
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
     private int? _rows;
@@ -35,17 +37,18 @@ public sealed class RebuildJobGrain(IIndexRebuilder rebuilder, TimeProvider cloc
     public Task<RebuildJobView> GetProgress()
     {
         TimeSpan? remaining = null;
-        if (_status == RebuildJobStatus.Running && _startedAt is { } started && _progress.Processed > 0)
+        if (_status == RebuildJobStatus.Running && _startedAt is { } started && _progress.Value.Processed > 0)
         {
             var elapsed = clock.GetUtcNow() - started;
-            remaining = elapsed * ((double)(_progress.Total - _progress.Processed) / _progress.Processed);
+            var progress = _progress.Value;
+            remaining = elapsed * ((double)(progress.Total - progress.Processed) / progress.Processed);
         }
         else if (_status == RebuildJobStatus.Completed)
         {
             remaining = TimeSpan.Zero;
         }
         return Task.FromResult(new RebuildJobView(
-            this.GetPrimaryKey(), _index, _status, _progress.Processed, _progress.Total, remaining, _rows, _startedAt, _finishedAt, _error));
+            this.GetPrimaryKey(), _index, _status, _progress.Value.Processed, _progress.Value.Total, remaining, _rows, _startedAt, _finishedAt, _error));
     }
 
     private async Task RunAsync(RebuildableIndex index)
@@ -55,9 +58,10 @@ public sealed class RebuildJobGrain(IIndexRebuilder rebuilder, TimeProvider cloc
         try
         {
             DelayDeactivation(TimeSpan.FromHours(2));
-            _rows = await rebuilder.RebuildAsync(index, new Sink(this));
+            var sink = new Sink(this);
+            _rows = await Task.Run(() => rebuilder.RebuildAsync(index, sink));
             _status = RebuildJobStatus.Completed;
-            logger.LogInformation("Rebuild {Job} of {Index}: {Rows} rows from {Events} events", this.GetPrimaryKey(), _index, _rows, _progress.Processed);
+            logger.LogInformation("Rebuild {Job} of {Index}: {Rows} rows from {Events} events", this.GetPrimaryKey(), _index, _rows, _progress.Value.Processed);
         }
         catch (Exception ex)
         {
@@ -73,9 +77,12 @@ public sealed class RebuildJobGrain(IIndexRebuilder rebuilder, TimeProvider cloc
         }
     }
 
-    /// <summary>Synchronous progress sink (no synchronisation context: the report lands in the grain's own turn).</summary>
+    /// <summary>The latest progress, swapped whole (the scan reports from the thread pool, polls read in the grain's turn).</summary>
+    private sealed record ProgressBox(RebuildProgress Value);
+
+    /// <summary>Synchronous progress sink, called from the scan's thread: one reference write, never a torn struct.</summary>
     private sealed class Sink(RebuildJobGrain job) : IProgress<RebuildProgress>
     {
-        public void Report(RebuildProgress value) => job._progress = value;
+        public void Report(RebuildProgress value) => job._progress = new ProgressBox(value);
     }
 }

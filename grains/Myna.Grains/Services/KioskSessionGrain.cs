@@ -12,7 +12,7 @@ namespace Myna.Grains.Services;
 /// request, so concurrent sessions cannot cross: a document can only be built for the card that signed
 /// this session's nonce. Kept in memory, like a challenge: a lost session is gone, never reusable.
 /// </summary>
-public sealed class KioskSessionGrain(TimeProvider clock) : Grain, IKioskSessionGrain
+public sealed class KioskSessionGrain(Myna.Grains.Cards.ChallengeSealer sealer, TimeProvider clock) : Grain, IKioskSessionGrain
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
@@ -25,6 +25,7 @@ public sealed class KioskSessionGrain(TimeProvider clock) : Grain, IKioskSession
     private const string CodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
 
     private string? _kiosk;
+    private byte[]? _challenge;
     private DateTimeOffset _expiresAt;
     private AuthenticatedHolder? _holder;
     private KioskRequest? _request;
@@ -44,11 +45,13 @@ public sealed class KioskSessionGrain(TimeProvider clock) : Grain, IKioskSession
         {
             return KioskRules.NotInService;
         }
-        // Bound to this kiosk (invariant 18): a relying party or a portal cannot take the card's signature for this session.
-        var challenge = await GrainFactory.GetChallenge(SessionId).IssueFor(Myna.Domain.Cards.SealedChallenge.Audiences.Kiosk(kiosk));
+        // Sealed for binding a card at this kiosk (invariant 18): a relying party, the portal or another kiosk cannot
+        // take the card's signature for this session.
+        var challenge = sealer.Issue(Myna.Domain.Cards.ChallengePurpose.KioskBinding, Myna.Domain.Cards.SealedChallenge.Audiences.Kiosk(kiosk));
         _kiosk = kiosk;
+        _challenge = challenge.Payload;
         _expiresAt = challenge.ExpiresAt < clock.GetUtcNow() + Lifetime ? clock.GetUtcNow() + Lifetime : challenge.ExpiresAt;
-        return Result<KioskSessionView>.Ok(new KioskSessionView(SessionId, challenge.Nonce, challenge.ExpiresAt));
+        return Result<KioskSessionView>.Ok(new KioskSessionView(SessionId, challenge.Payload, challenge.ExpiresAt));
     }
 
     public async Task<Result<KioskBinding>> BindCard(string kiosk, string certificateSerial, byte[] signature)
@@ -61,9 +64,10 @@ public sealed class KioskSessionGrain(TimeProvider clock) : Grain, IKioskSession
         {
             return AlreadyBound;
         }
-        // The challenge id is the session id: the signature proves the card signed this session's nonce.
-        var authenticated = await GrainFactory.GetCertificateService()
-            .AuthenticateFor(SessionId, Myna.Domain.Cards.SealedChallenge.Audiences.Kiosk(kiosk), certificateSerial, signature);
+        // The signature proves the card signed this session's sealed challenge, consumed once (durably).
+        var authenticated = await GrainFactory.GetCertificateService().AuthenticateSealed(_challenge!,
+            Myna.Domain.Cards.SealedChallenge.Name(Myna.Domain.Cards.ChallengePurpose.KioskBinding),
+            Myna.Domain.Cards.SealedChallenge.Audiences.Kiosk(kiosk), certificateSerial, signature);
         if (!authenticated.IsSuccess)
         {
             return authenticated.Error!;

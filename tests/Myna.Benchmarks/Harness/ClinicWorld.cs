@@ -88,6 +88,7 @@ public sealed class ClinicWorld(Deployment api)
         using var response = await PostAsync(http, reception.Token, "/v1/eligibility-checks", new
         {
             challengeId = challenge.GetProperty("challengeId").GetString(),
+            challenge = challenge.GetProperty("challenge").GetString(),
             method = "pin",
             certificateSerial = patient.Serial,
             chipSignature = Convert.ToBase64String(patient.Sign(nonce)),

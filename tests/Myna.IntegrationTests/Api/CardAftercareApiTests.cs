@@ -70,8 +70,8 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         var anonymous = fixture.Api.CreateClient();
 
         // Before the applet update the chip proves possession twice (two one-time challenges), then makes new keys.
-        var first = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
-        var second = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        var first = await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "key-proof", audience = "remote-reissue" })).Json();
+        var second = await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "key-proof", audience = "remote-reissue" })).Json();
         var firstProof = chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(first.Str("nonce")));
         var secondProof = chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(second.Str("nonce")));
         var oldUserKey = chip.PublicKey(ChipKey.UserAuthentication);
@@ -83,7 +83,7 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
 
         var reused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
         {
-            challengeId = first.Str("challengeId"),
+            challenge = first.Str("challenge"),
             certificateSerial = oldSerial,
             signature = Convert.ToBase64String(firstProof),
             userAuthenticationPublicKey = oldUserKey,
@@ -91,7 +91,7 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         });
         var remedied = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
         {
-            challengeId = second.Str("challengeId"),
+            challenge = second.Str("challenge"),
             certificateSerial = oldSerial,
             signature = Convert.ToBase64String(secondProof),
             userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
@@ -109,21 +109,22 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         var newSerial = certificates.Last(c => c.Str("kind") == "user-authentication").Str("serial");
         Assert.Equal("good", certificates.Last(c => c.Str("kind") == "user-authentication").Str("status"));
         // The new key now logs in; a plain (non-campaign) suspension cannot be remedied remotely.
-        var login = await anonymous.PostJson("/v1/auth/challenges", new { });
+        var login = await anonymous.PostJson("/v1/auth/challenges", new { purpose = "relying-party", audience = "relying-party:test-bank" });
         var loginChallenge = await login.Json();
         var signedIn = await anonymous.PostJson("/v1/auth/challenge-responses", new
         {
-            challengeId = loginChallenge.Str("challengeId"),
+            challenge = loginChallenge.Str("challenge"),
+            audience = "relying-party:test-bank",
             certificateSerial = newSerial,
             signature = Convert.ToBase64String(chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(loginChallenge.Str("nonce")))),
         });
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         var plain = await _world.Patient();
         (await fixture.ClientFor(Roles.CallCentre).PostJson($"{plain.CardUrl}/suspension", new { reason = "lost" })).EnsureSuccessStatusCode();
-        var plainChallenge = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        var plainChallenge = await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "key-proof", audience = "remote-reissue" })).Json();
         var refused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
         {
-            challengeId = plainChallenge.Str("challengeId"),
+            challenge = plainChallenge.Str("challenge"),
             certificateSerial = plain.Serial,
             signature = Convert.ToBase64String(plain.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(plainChallenge.Str("nonce")))),
             userAuthenticationPublicKey = chip.PublicKey(ChipKey.Signature),
@@ -141,12 +142,12 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
         var before = (await (await _world.Clerk.GetAsync(patient.CardUrl)).Json()).GetProperty("version").GetInt64();
         var anonymous = fixture.Api.CreateClient();
-        var challenge = await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json();
+        var challenge = await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "key-proof", audience = "remote-reissue" })).Json();
         using var updated = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
 
         var refused = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
         {
-            challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             certificateSerial = patient.Serial,
             signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
             userAuthenticationPublicKey = updated.PublicKey(ChipKey.UserAuthentication),

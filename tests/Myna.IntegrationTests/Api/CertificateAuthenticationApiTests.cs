@@ -25,21 +25,20 @@ public sealed class CertificateAuthenticationApiTests(ApiFixture fixture)
         return (person, card, serial, chip);
     }
 
-    private async Task<HttpResponseMessage> SignIn(HttpClient client, string serial, Func<byte[], byte[]> sign, string? reuseChallenge = null)
+    private const string Bank = "relying-party:test-bank";
+
+    private static async Task<string> RelyingPartyChallenge(HttpClient client, string audience = Bank) =>
+        (await (await client.PostJson("/v1/auth/challenges", new { purpose = "relying-party", audience })).Json()).Str("challenge");
+
+    private static async Task<HttpResponseMessage> SignIn(HttpClient client, string serial, Func<byte[], byte[]> sign, string? reuseChallenge = null, string audience = Bank)
     {
-        var challengeId = reuseChallenge;
-        byte[] nonce = [];
-        if (challengeId is null)
-        {
-            var challenge = await (await client.PostJson("/v1/auth/challenges", new { })).Json();
-            challengeId = challenge.Str("challengeId");
-            nonce = Convert.FromBase64String(challenge.Str("nonce"));
-        }
+        var challenge = reuseChallenge ?? await RelyingPartyChallenge(client);
         return await client.PostJson("/v1/auth/challenge-responses", new
         {
-            challengeId,
+            challenge,
+            audience,
             certificateSerial = serial,
-            signature = Convert.ToBase64String(sign(nonce)),
+            signature = Convert.ToBase64String(sign(Convert.FromBase64String(challenge))),
         });
     }
 
@@ -75,16 +74,42 @@ public sealed class CertificateAuthenticationApiTests(ApiFixture fixture)
     {
         var (_, _, serial, chip) = await ActiveCard();
         var client = fixture.Api.CreateClient();
-        var challenge = await (await client.PostJson("/v1/auth/challenges", new { })).Json();
-        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
-        var signature = chip.Sign(ChipKey.UserAuthentication, Pin, nonce);
+        var challenge = await RelyingPartyChallenge(client);
+        var signature = chip.Sign(ChipKey.UserAuthentication, Pin, Convert.FromBase64String(challenge));
 
-        var first = await SignIn(client, serial, _ => signature, challenge.Str("challengeId"));
-        var replay = await SignIn(client, serial, _ => signature, challenge.Str("challengeId"));
+        var first = await SignIn(client, serial, _ => signature, challenge);
+        var replay = await SignIn(client, serial, _ => signature, challenge);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
         Assert.Equal("auth.challenge-invalid", (await replay.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task A_relying_partys_challenge_serves_that_relying_party_only()
+    {
+        var (person, _, serial, chip) = await ActiveCard();
+        var client = fixture.Api.CreateClient();
+        var challenge = await RelyingPartyChallenge(client);
+        var signature = chip.Sign(ChipKey.UserAuthentication, Pin, Convert.FromBase64String(challenge));
+
+        // Another relying party that caught the signature cannot use it, and nor can the portal.
+        var otherBank = await SignIn(client, serial, _ => signature, challenge, "relying-party:other-bank");
+        var portal = await client.PostJson("/v1/portal/sessions", new { challenge, certificateSerial = serial, signature = Convert.ToBase64String(signature) });
+        // A forged payload (one byte changed) is no challenge at all.
+        var forgedBytes = Convert.FromBase64String(challenge);
+        forgedBytes[^1] ^= 0x01;
+        var forged = await SignIn(client, serial, payload => chip.Sign(ChipKey.UserAuthentication, Pin, payload), Convert.ToBase64String(forgedBytes));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, otherBank.StatusCode);
+        Assert.Equal("auth.challenge-wrong-purpose", (await otherBank.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.Unauthorized, portal.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal("auth.challenge-invalid", (await forged.Json()).Str("code"));
+        // The relying party it was issued to still accepts it: the refusals did not spend it.
+        var mine = await SignIn(client, serial, _ => signature, challenge);
+        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        Assert.Equal(person, (await mine.Json()).Str("personId"));
     }
 
     [Fact]

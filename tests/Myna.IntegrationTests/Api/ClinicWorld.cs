@@ -123,6 +123,7 @@ internal sealed class ClinicWorld(ApiFixture fixture)
         return await reception.Client.PostJson("/v1/eligibility-checks", new
         {
             challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             method = "pin",
             certificateSerial = patient.Serial,
             chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Myna.IntegrationTests.Api.Patient.Pin, nonce)),
@@ -139,6 +140,7 @@ internal sealed class ClinicWorld(ApiFixture fixture)
         return await reception.Client.PostJson("/v1/eligibility-checks", new
         {
             challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             method = "confirmation-document",
             documentNumber,
             terminalSignature = Convert.ToBase64String(reception.Key.SignData(payload, HashAlgorithmName.SHA256)),
@@ -157,6 +159,7 @@ internal sealed class ClinicWorld(ApiFixture fixture)
         return await reception.Client.PostJson("/v1/eligibility-checks", new
         {
             challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             method,
             cardId = patient.CardId,
             terminalSignature = Convert.ToBase64String((signWith ?? reception.Key).SignData(payload, HashAlgorithmName.SHA256)),

@@ -188,6 +188,7 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         var request = new
         {
             challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             method = "pin",
             certificateSerial = patient.Serial,
             chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),
@@ -217,6 +218,7 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         var response = await reception.Client.PostJson("/v1/eligibility-checks", new
         {
             challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             method = "pin",
             certificateSerial = patient.Serial,
             chipSignature = Convert.ToBase64String(impostor.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),

@@ -294,7 +294,7 @@ public sealed class KioskApiTests(ApiFixture fixture)
         var anonymous = fixture.Api.CreateClient();
 
         // Someone who caught the signature offers it to a relying party, and to the portal.
-        var relyingParty = await anonymous.PostJson("/v1/auth/challenge-responses", new { challengeId = opened.Str("sessionId"), certificateSerial = holder.Serial, signature });
+        var relyingParty = await anonymous.PostJson("/v1/auth/challenge-responses", new { challenge = nonce, audience = "relying-party:test-bank", certificateSerial = holder.Serial, signature });
         var portal = await anonymous.PostJson("/v1/portal/sessions", new { challenge = nonce, certificateSerial = holder.Serial, signature });
         var (otherId, otherKiosk) = await Kiosk();
         var elsewhere = await otherKiosk.PostJson($"/v1/kiosk-sessions/{opened.Str("sessionId")}/card", new { certificateSerial = holder.Serial, signature });

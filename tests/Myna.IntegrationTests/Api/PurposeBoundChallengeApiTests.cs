@@ -34,10 +34,10 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         var reception = await _world.Reception();
         var anonymous = fixture.Api.CreateClient();
         var clinicNonce = (await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json()).Str("nonce");
-        var relyingPartyNonce = (await (await anonymous.PostJson("/v1/auth/challenges", new { })).Json()).Str("nonce");
+        var relyingPartyNonce = (await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "relying-party", audience = "relying-party:test-bank" })).Json()).Str("nonce");
 
-        await AssertUnauthenticated(await anonymous.PostJson("/v1/portal/sessions", Login(clinicNonce, patient)), "auth.challenge-invalid");
-        await AssertUnauthenticated(await anonymous.PostJson("/v1/portal/sessions", Login(relyingPartyNonce, patient)), "auth.challenge-invalid");
+        await AssertUnauthenticated(await anonymous.PostJson("/v1/portal/sessions", Login(clinicNonce, patient)), "auth.challenge-wrong-purpose");
+        await AssertUnauthenticated(await anonymous.PostJson("/v1/portal/sessions", Login(relyingPartyNonce, patient)), "auth.challenge-wrong-purpose");
     }
 
     [Fact]
@@ -54,7 +54,8 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         var replayed = await anonymous.PostJson("/v1/portal/sessions", Login(challenge, patient));
         var elsewhere = await anonymous.PostJson("/v1/auth/challenge-responses", new
         {
-            challengeId = issued.Str("challengeId"),
+            challenge,
+            audience = "relying-party:test-bank",
             certificateSerial = patient.Serial,
             signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge))),
         });
@@ -69,6 +70,8 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
     [InlineData("kiosk-binding", "kiosk:K-1")]
     [InlineData("key-proof", "counter:131016")]
     [InlineData("portal-login", "relying-party:bank")]
+    [InlineData("relying-party", "portal")]
+    [InlineData("key-proof", "portal")]
     public async Task An_anonymous_caller_gets_no_challenge_for_another_purpose_or_audience(string purpose, string audience)
     {
         var response = await fixture.Api.CreateClient().PostJson("/v1/auth/challenges", new { purpose, audience });
@@ -92,6 +95,7 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         var request = new
         {
             challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
             method = "pin",
             certificateSerial = patient.Serial,
             chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),

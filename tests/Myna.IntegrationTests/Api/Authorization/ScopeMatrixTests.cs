@@ -52,7 +52,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/kiosk-sessions/",
         "POST /v1/me/app-consents",
         "POST /v1/me/card-applications",
-        "POST /v1/me/move-outs",
         "POST /v1/me/confirmation-document-requests",
         "POST /v1/me/individual-number/reveal",
         "POST /v1/me/proxies",
@@ -287,6 +286,12 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         {
             var patient = await w._clinics.Patient();
             return w.AsHolder(patient, c => c.PostJson($"/v1/cards/{patient.CardId}/suspension", new { reason = "lost" }));
+        },
+        // The resident's own move-out: another resident's token acts on its own (unknown) person, never this one.
+        ["POST /v1/me/move-outs"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            return w.AsHolder(patient, c => c.PostJson("/v1/me/move-outs", new { destinationMunicipality = "271403", plannedMoveOn = Soon }));
         },
         ["POST /v1/cards/{cardId}/smartphones"] = async w =>
         {
@@ -569,6 +574,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             var body = new
             {
                 challengeId = challenge.Str("challengeId"),
+                challenge = challenge.Str("challenge"),
                 method = "pin",
                 certificateSerial = patient.Serial,
                 chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
@@ -576,7 +582,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
                 registerCardForInsurance = false,
             };
             return new Cell(mine.Client, theirs.Client, c => c.PostJson("/v1/eligibility-checks", body),
-                [$"person/{patient.PersonId}", $"card/{patient.CardId}"], new Refusal([401, 403], ["challenge.invalid-audience", "access.other-institution"]));
+                [$"person/{patient.PersonId}", $"card/{patient.CardId}"], new Refusal([401, 403], ["auth.challenge-wrong-purpose", "access.other-institution"]));
         },
         ["POST /v1/eligibility-checks/{checkId:guid}/medical-information-reads"] = async w =>
         {
