@@ -158,8 +158,15 @@ public static class ClinicEndpoints
     {
         // Sealed for an eligibility check at the asking terminal (invariant 18): no other terminal, and no portal,
         // kiosk or relying party, accepts the chip's signature over it.
-        var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(
-            http.User.FindFirstValue(MynaClaims.Institution) ?? string.Empty, http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty);
+        var institution = http.User.FindFirstValue(MynaClaims.Institution) ?? string.Empty;
+        var terminal = http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty;
+        // Only a registered, active terminal gets challenges (it could never use one anyway).
+        var registered = InstitutionDecider.IsInstitutionCode(institution) ? (await grains.GetInstitution(institution).Get()).Value : null;
+        if (Myna.Domain.Authorization.Access.RegisteredTerminal(registered, terminal) is { } refused)
+        {
+            return refused.ToProblem();
+        }
+        var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(institution, terminal);
         var issued = await grains.GetChallengeIssuer().Issue(Myna.Domain.Cards.SealedChallenge.Name(Myna.Domain.Cards.ChallengePurpose.EligibilityCheck), audience);
         if (!issued.IsSuccess)
         {

@@ -23,7 +23,7 @@ public sealed record IncomeFeedResponse(string BatchId, int Persons, int Lines, 
 public static class IncomeEndpoints
 {
     /// <summary>The agency whose tokens may feed income: the tax office of information sharing.</summary>
-    public const string TaxAgency = "tax-office";
+    public const string TaxAgency = Myna.Domain.Persons.IncomeRules.TaxAgency;
 
     public static IEndpointRouteBuilder MapIncomeEndpoints(this IEndpointRouteBuilder app)
     {
@@ -36,7 +36,7 @@ public static class IncomeEndpoints
 
     private static async Task<Results<Ok<IncomeFeedResponse>, ProblemHttpResult>> Feed(IncomeFeedRequest request, HttpContext http, IClusterClient grains, TimeProvider clock)
     {
-        if (http.User.FindFirstValue(MynaClaims.Agency) != TaxAgency)
+        if (http.User.FindFirstValue(MynaClaims.Agency) != TaxAgency) // the first gate; the feed grain decides again
         {
             return ApiProblems.Problem(403, "income.not-tax-agency", "Only the tax agency feeds income information.");
         }

@@ -26,6 +26,13 @@ public static class Access
     public static readonly DomainError OtherApp =
         DomainError.Forbidden("access.other-app", "This belongs to another app.");
 
+    public static readonly DomainError UnknownTerminal =
+        DomainError.Forbidden("terminal.unknown", "This terminal is not registered (or was retired) at this institution.");
+
+    /// <summary>The terminal named by the caller's token is registered and active at that institution (null when it is).</summary>
+    public static DomainError? RegisteredTerminal(Myna.GrainInterfaces.Clinics.InstitutionView? institution, string? terminal) =>
+        institution is not null && terminal is not null && institution.Terminals.Any(t => t.TerminalId == terminal && t.Active) ? null : UnknownTerminal;
+
     public static bool IsSystem(CommandContext context) => context.Actor.Role == ActorRoles.System;
 
     /// <summary>Only these roles (and the system itself) may do this.</summary>
@@ -54,6 +61,23 @@ public static class Access
         Holder(context, holder) is not { } refused ? null
         : context.Actor.Role == ActorRoles.Resident && context.Actor.OnBehalfOf == holder.Value.ToString() ? null
         : refused;
+
+    /// <summary>An operator of the national system (registrations of insurers, institutions, kiosks, apps; disasters; campaigns).</summary>
+    public static DomainError? Operator(CommandContext context) => Roles(context, ActorRoles.Operator);
+
+    /// <summary>Staff of this insurer (the token's insurer claim).</summary>
+    public static DomainError? OwnInsurer(CommandContext context, string insurer) =>
+        IsSystem(context) ? null
+        : context.Actor.Role != ActorRoles.Insurer ? WrongRole
+        : string.Equals(context.Scope.Insurer, insurer, StringComparison.Ordinal) ? null
+        : OtherInsurer;
+
+    /// <summary>Staff of this agency (the token's agency claim).</summary>
+    public static DomainError? OwnAgency(CommandContext context, string? agency) =>
+        IsSystem(context) ? null
+        : context.Actor.Role != ActorRoles.Agency ? WrongRole
+        : agency is not null && string.Equals(context.Scope.Agency, agency, StringComparison.Ordinal) ? null
+        : OtherAgency;
 
     /// <summary>Allowed when any check allows; else the most specific refusal (a scope's over a role's).</summary>
     public static DomainError? AnyOf(params DomainError?[] checks)

@@ -6,6 +6,9 @@ namespace Myna.Domain.Persons;
 
 public static class IncomeRules
 {
+    /// <summary>The agency whose staff feed income: the tax office of information sharing.</summary>
+    public const string TaxAgency = "tax-office";
+
     /// <summary>Lines in one tax agency batch.</summary>
     public const int MaxBatchLines = 1_000;
 

@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Campaigns;
@@ -37,10 +38,16 @@ public sealed class SuspensionCampaignGrain(
 
     public async Task<Result<CampaignProgress>> Start(CommandContext context, StartSuspensionCampaign command)
     {
+        // Mass suspension is an operator's act (invariant 16), refused before the batch is even looked up.
+        if (Access.Operator(context) is { } refused)
+        {
+            return refused;
+        }
         var targets = !IsRetry(context) && !Current.Started
             ? await batches.CardsOfBatchAsync(command.ChipBatch?.Trim() ?? string.Empty)
             : [];
         var result = await Execute(context, command,
+            _ => Access.Operator(context),
             state => CampaignRules.Start(state, Id, command, targets, Now, context.Actor),
             state => Result<CampaignProgress>.Ok(CampaignRules.ToProgress(state)));
         if (result.IsSuccess && !Current.Completed)

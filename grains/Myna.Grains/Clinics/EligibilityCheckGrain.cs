@@ -28,8 +28,7 @@ public sealed class EligibilityCheckGrain(
     ICertificateIndex certificates, IQualificationDirectory documents, ChallengeSealer sealer, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
     : Grain, IEligibilityCheckGrain
 {
-    private static readonly DomainError UnknownTerminal =
-        DomainError.Forbidden("terminal.unknown", "This terminal is not registered (or was retired) at this institution.");
+    private static readonly DomainError UnknownTerminal = Myna.Domain.Authorization.Access.UnknownTerminal;
     private static readonly DomainError NotAccepting =
         DomainError.Rule("institution.not-accepting-card", "The institution is not registered as accepting the card.");
     private static readonly DomainError UnknownCertificate =

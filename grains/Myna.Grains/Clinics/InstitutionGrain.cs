@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
@@ -40,7 +41,8 @@ public sealed class InstitutionGrain(
     private async Task<Result<InstitutionView>> Change<TCommand>(CommandContext context, TCommand command, Func<InstitutionState, Decision<IInstitutionEvent>> decide)
         where TCommand : notnull
     {
-        var result = await Execute(context, command, decide, View);
+        // Institutions and their terminals are registered by operators only (invariant 16, decided here too).
+        var result = await Execute(context, command, _ => Access.Operator(context), decide, View);
         if (result.IsSuccess)
         {
             // After confirmation only, and idempotent: the listing is rewritten from the confirmed state.

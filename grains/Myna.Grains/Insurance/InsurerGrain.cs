@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.EventSourcing;
@@ -53,7 +54,7 @@ public sealed class InsurerGrain(
 
     public async Task<Result<EnrolmentReceipt>> Enrol(CommandContext context, EnrolMember command)
     {
-        if (InsurerDecider.CanOperate(Current) is { } refused)
+        if ((Access.OwnInsurer(context, Number.Value) ?? InsurerDecider.CanOperate(Current)) is { } refused)
         {
             return refused;
         }
@@ -86,7 +87,7 @@ public sealed class InsurerGrain(
 
     public async Task<Result<InsuranceQualificationView>> Disenrol(CommandContext context, DisenrolMember command)
     {
-        if (InsurerDecider.CanOperate(Current) is { } refused)
+        if ((Access.OwnInsurer(context, Number.Value) ?? InsurerDecider.CanOperate(Current)) is { } refused)
         {
             return refused;
         }
@@ -97,14 +98,15 @@ public sealed class InsurerGrain(
     }
 
     public async Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidMemberQualification command) =>
-        await qualifications.FindAsync(command.QualificationId, Number.Value) is { } person
+        Access.OwnInsurer(context, Number.Value) is { } refused ? refused
+        : await qualifications.FindAsync(command.QualificationId, Number.Value) is { } person
             ? await GrainFactory.GetPerson(person).VoidQualification(context.FollowUp("void"),
                 new VoidQualification(command.QualificationId, Number, command.Reason))
             : InsuranceRules.QualificationNotFound;
 
     public async Task<Result<InsuranceQualificationView>> ChangeCeiling(CommandContext context, ChangeCeilingCategory command)
     {
-        if (InsurerDecider.CanOperate(Current) is { } refused)
+        if ((Access.OwnInsurer(context, Number.Value) ?? InsurerDecider.CanOperate(Current)) is { } refused)
         {
             return refused;
         }
@@ -123,6 +125,11 @@ public sealed class InsurerGrain(
         if (await qualifications.FindAsync(command.QualificationId, Number.Value) is not { } person)
         {
             return InsuranceRules.QualificationNotFound;
+        }
+        // This insurer's staff, or the member asking for their own document (the portal, possibly as a proxy).
+        if (Access.AnyOf(Access.OwnInsurer(context, Number.Value), Access.HolderOrProxy(context, person)) is { } notAllowed)
+        {
+            return notAllowed;
         }
         var member = GrainFactory.GetPerson(person);
         var insurance = await member.GetInsurance();
@@ -186,7 +193,7 @@ public sealed class InsurerGrain(
 
     private Task<Result<InsurerView>> Change<TCommand>(CommandContext context, TCommand command, Func<InsurerState, Decision<IInsurerEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, decide, View);
+        Execute(context, command, _ => Access.Operator(context), decide, View);
 
     private Result<InsurerView> View(InsurerState state) =>
         state.Status == InsurerStatus.None ? InsurerErrors.NotFound : Result<InsurerView>.Ok(InsurerDecider.ToView(state, Version));

@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Portal;
@@ -22,6 +23,7 @@ public sealed class AppGrain(
 
     public Task<Result<AppView>> Register(CommandContext context, RegisterApp command) =>
         Execute(context, command,
+            _ => Access.Operator(context),
             state => AppDecider.Register(state, AppId, command, Now, context.Actor),
             state => AppDecider.ToView(state, Version));
 

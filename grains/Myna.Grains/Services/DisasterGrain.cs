@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.EventSourcing;
@@ -34,7 +35,7 @@ public sealed class DisasterGrain(
     private async Task<Result<DisasterView>> Change<TCommand>(CommandContext context, TCommand command, Func<DisasterState, Decision<IDisasterEvent>> decide)
         where TCommand : notnull
     {
-        var result = await Execute(context, command, decide, View);
+        var result = await Execute(context, command, _ => Access.Operator(context), decide, View);
         if (result.IsSuccess)
         {
             // After confirmation only, and idempotent: the directory is rewritten from the confirmed state.

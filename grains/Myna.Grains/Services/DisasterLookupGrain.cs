@@ -21,9 +21,10 @@ public sealed class DisasterLookupGrain(IDisasterDirectory disasters, IPersonMat
     {
         var now = clock.GetUtcNow();
         var registered = await GrainFactory.GetInstitution(institution).Get();
-        if (!registered.IsSuccess)
+        // Only a registered, active terminal of the institution may look anybody up (invariant 16).
+        if (Myna.Domain.Authorization.Access.RegisteredTerminal(registered.Value, terminalId) is { } refused)
         {
-            return registered.Error!;
+            return refused;
         }
         var disaster = (await disasters.NotEndedAsync(now))
             .Where(d => DisasterRules.InEffect(d.From, d.Until, d.EndedAt, now)

@@ -21,6 +21,11 @@ public sealed class IncomeFeedGrain(TimeProvider clock) : Grain, IIncomeFeedGrai
 
     public async Task<Result<IncomeFeedReceipt>> Accept(CommandContext context, string batchId, IReadOnlyList<IncomeFeedLine> lines)
     {
+        // Only the tax agency feeds income (invariant 16).
+        if (Myna.Domain.Authorization.Access.OwnAgency(context, Myna.Domain.Persons.IncomeRules.TaxAgency) is { } notTaxAgency)
+        {
+            return notTaxAgency;
+        }
         var now = clock.GetUtcNow();
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {

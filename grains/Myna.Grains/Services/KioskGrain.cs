@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.EventSourcing;
@@ -31,7 +32,7 @@ public sealed class KioskGrain(
 
     private Task<Result<KioskView>> Change<TCommand>(CommandContext context, TCommand command, Func<KioskState, Decision<IKioskEvent>> decide)
         where TCommand : notnull =>
-        Execute(context, command, decide, View);
+        Execute(context, command, _ => Access.Operator(context), decide, View);
 
     private Result<KioskView> View(KioskState state) =>
         state.IsRegistered ? Result<KioskView>.Ok(KioskRules.ToView(state, Version)) : KioskRules.NotFound;

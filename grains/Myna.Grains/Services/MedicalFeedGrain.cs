@@ -17,6 +17,11 @@ public sealed class MedicalFeedGrain(IQualificationDirectory qualifications) : G
 {
     public async Task<Result<MedicalFeedReceipt>> Accept(CommandContext context, InsurerNumber insurer, string batchId, IReadOnlyList<MedicalFeedLine> lines)
     {
+        // An insurer feeds its own members' records only (invariant 16).
+        if (Myna.Domain.Authorization.Access.OwnInsurer(context, insurer.Value) is { } refused)
+        {
+            return refused;
+        }
         var people = new Dictionary<Guid, PersonId>();
         var unknown = new List<string>();
         foreach (var qualification in lines.Select(l => l.QualificationId).Distinct())

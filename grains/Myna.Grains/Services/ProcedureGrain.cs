@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.EventSourcing;
@@ -33,6 +34,11 @@ public sealed class ProcedureGrain(
 
     public async Task<Result<ProcedureView>> Submit(CommandContext context, SubmitProcedure command)
     {
+        // The resident submits for themselves (or a proxy for them), before anything is pulled or recorded.
+        if (Access.HolderOrProxy(context, command.Person) is { } refused)
+        {
+            return refused;
+        }
         if (!ProcedureRules.Catalogue.TryGetValue(command.Kind, out var definition))
         {
             return DomainError.Validation("procedure.unknown-kind", "This procedure is not in the catalogue.");
@@ -52,6 +58,10 @@ public sealed class ProcedureGrain(
 
     public async Task<Result<ProcedureView>> Resubmit(CommandContext context, ResubmitProcedure command)
     {
+        if (Access.HolderOrProxy(context, command.Person) is { } refused)
+        {
+            return refused;
+        }
         if (!Current.IsSubmitted || Current.Person != command.Person)
         {
             return ProcedureRules.NotFound;
@@ -65,13 +75,18 @@ public sealed class ProcedureGrain(
     }
 
     public Task<Result<ProcedureView>> Accept(CommandContext context, AcceptProcedure command) =>
-        Change(context, command, state => ProcedureRules.Accept(state, command, Now, context.Actor));
+        Change(context, command, state => ProcedureRules.Accept(state, command, Now, context.Actor), ReceivingAgency(context));
 
     public Task<Result<ProcedureView>> Return(CommandContext context, ReturnProcedure command) =>
-        Change(context, command, state => ProcedureRules.Return(state, command, Now, context.Actor));
+        Change(context, command, state => ProcedureRules.Return(state, command, Now, context.Actor), ReceivingAgency(context));
 
     public Task<Result<ProcedureView>> Decide(CommandContext context, DecideProcedure command) =>
-        Change(context, command, state => ProcedureRules.Decide(state, command, Now, context.Actor));
+        Change(context, command, state => ProcedureRules.Decide(state, command, Now, context.Actor), ReceivingAgency(context));
+
+    /// <summary>Staff of the agency the submission went to (its scope claim, not a field of the command); another agency sees no submission.</summary>
+    private static Func<ProcedureState, DomainError?> ReceivingAgency(CommandContext context) =>
+        state => Access.Roles(context, ActorRoles.Agency)
+            ?? (!state.IsSubmitted || Access.OwnAgency(context, state.Agency) is not null ? ProcedureRules.NotFound : null);
 
     public Task<Result<ProcedureView>> GetForAgency(string agency) => Task.FromResult(
         Current.IsSubmitted && Current.Agency == agency
@@ -111,10 +126,11 @@ public sealed class ProcedureGrain(
         return Result<(AgencyCode, IReadOnlyList<ProvidedData>)>.Ok((code, attachments));
     }
 
-    private async Task<Result<ProcedureView>> Change<TCommand>(CommandContext context, TCommand command, Func<ProcedureState, Decision<IProcedureEvent>> decide)
+    private async Task<Result<ProcedureView>> Change<TCommand>(CommandContext context, TCommand command, Func<ProcedureState, Decision<IProcedureEvent>> decide,
+        Func<ProcedureState, DomainError?>? authorize = null)
         where TCommand : notnull
     {
-        var result = await Execute(context, command, decide,
+        var result = await Execute(context, command, authorize ?? (_ => null), decide,
             state => state.IsSubmitted ? Result<ProcedureView>.Ok(ProcedureRules.ToView(state, Version)) : ProcedureRules.NotFound);
         if (result.IsSuccess)
         {

@@ -152,4 +152,30 @@ public sealed class DisasterApiTests(ApiFixture fixture) : IAsyncLifetime
         var terminal = reception.Client;
         Assert.Equal(HttpStatusCode.Forbidden, (await terminal.PostJson("/v1/disasters", new { name = "x", municipalities = Tokyo, from = now, until = now.AddDays(1) })).StatusCode);
     }
+
+    [Fact]
+    public async Task Only_a_registered_terminal_of_the_institution_looks_anybody_up()
+    {
+        await Declare("131016", TimeSpan.FromHours(-1), TimeSpan.FromDays(2));
+        var (patient, _) = await PatientWithMedicine();
+        var reception = await _world.Reception("13");
+        var unregistered = fixture.ClientFor(Roles.Terminal, new Dictionary<string, string>
+            { [Myna.Api.Auth.MynaClaims.Institution] = reception.Institution, [Myna.Api.Auth.MynaClaims.Terminal] = "desk-not-registered" });
+        var ledgerBefore = (await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json()).GetArrayLength();
+
+        var refused = await unregistered.PostJson("/v1/disaster-lookups", new
+        {
+            name = patient.Name, address = patient.Address, dateOfBirth = "1980-05-06", sex = "female", includeMedication = true,
+        });
+        var challenge = await unregistered.PostJson("/v1/eligibility-checks/challenges", new { });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("terminal.unknown", (await refused.Json()).Str("code"));
+        Assert.DoesNotContain(patient.Name, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, challenge.StatusCode);
+        Assert.Equal("terminal.unknown", (await challenge.Json()).Str("code"));
+        Assert.Equal(ledgerBefore, (await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json()).GetArrayLength());
+        // The registered terminal of the same institution is served.
+        Assert.Equal(HttpStatusCode.OK, (await Lookup(reception, patient)).StatusCode);
+    }
 }

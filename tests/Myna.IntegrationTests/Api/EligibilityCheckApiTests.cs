@@ -240,14 +240,27 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         {
             Client = fixture.ClientFor(Roles.Terminal, new Dictionary<string, string> { [MynaClaims.Institution] = reception.Institution, [MynaClaims.Terminal] = "desk-9" }),
         };
+        // A challenge issued while the terminal was registered, used after its retirement.
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
         (await _world.Operator.PostJson($"/v1/institutions/{reception.Institution}/terminals/{reception.TerminalId}/retirement", new { })).EnsureSuccessStatusCode();
 
-        var retired = await ClinicWorld.CheckWithPin(reception, patient);
-        var unknown = await ClinicWorld.CheckWithPin(unknownTerminal, patient);
+        var retired = await reception.Client.PostJson("/v1/eligibility-checks", new
+        {
+            challengeId = challenge.Str("challengeId"),
+            challenge = challenge.Str("challenge"),
+            method = "pin",
+            certificateSerial = patient.Serial,
+            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("challenge")))),
+            consents = Array.Empty<string>(),
+        });
+        var retiredChallenge = await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { });
+        var unknown = await unknownTerminal.Client.PostJson("/v1/eligibility-checks/challenges", new { });
         var clerk = await _world.Clerk.PostJson("/v1/eligibility-checks/challenges", new { });
 
         Assert.Equal("terminal.unknown", (await retired.Json()).Str("code"));
+        Assert.Equal("terminal.unknown", (await retiredChallenge.Json()).Str("code"));
         Assert.Equal(HttpStatusCode.Forbidden, unknown.StatusCode);
+        Assert.Equal("terminal.unknown", (await unknown.Json()).Str("code"));
         Assert.Equal(HttpStatusCode.Forbidden, clerk.StatusCode);
     }
 

@@ -298,7 +298,7 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var exempt = new CardId(active[2].GetPrimaryKey());
         var campaign = Guid.NewGuid();
 
-        var started = await fixture.Client.GetSuspensionCampaign(campaign).Start(Command(),
+        var started = await fixture.Client.GetSuspensionCampaign(campaign).Start(Operator(),
             new StartSuspensionCampaign(batch, "chip vulnerability CVE-2026-0001", [exempt]));
         var progress = await UntilCompleted(campaign);
 

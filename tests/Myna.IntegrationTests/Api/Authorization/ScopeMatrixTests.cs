@@ -48,8 +48,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         "POST /v1/cards/{cardId}/address-updates",
         "POST /v1/cards/{cardId}/certificate-renewals",
         "POST /v1/disaster-lookups",
-        "POST /v1/eligibility-checks/challenges",
-        "POST /v1/kiosk-sessions/",
         "POST /v1/me/app-consents",
         "POST /v1/me/card-applications",
         "POST /v1/me/confirmation-document-requests",
@@ -596,6 +594,25 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
                 [$"person/{patient.PersonId}", $"medical/{patient.PersonId}"], new Refusal([403, 404], ["medical.no-consent", "access.other-institution"]));
         },
 
+        // A terminal that is not registered at its institution gets no challenge.
+        ["POST /v1/eligibility-checks/challenges"] = async w =>
+        {
+            var mine = await w._clinics.Reception();
+            var unregistered = w.ClientFor(Roles.Terminal, new Dictionary<string, string>
+                { [MynaClaims.Institution] = mine.Institution, [MynaClaims.Terminal] = "desk-not-registered" });
+            return new Cell(mine.Client, unregistered, c => c.PostJson("/v1/eligibility-checks/challenges", new { }),
+                [$"institution/{mine.Institution}"], new Refusal([403], ["terminal.unknown"]));
+        },
+
+        // A kiosk token of a kiosk that is not registered opens no session.
+        ["POST /v1/kiosk-sessions/"] = async w =>
+        {
+            var (mine, mineId) = await w.Kiosk();
+            var unregistered = w.ClientFor(Roles.Kiosk, new Dictionary<string, string> { [MynaClaims.Kiosk] = "store-unregistered" }, subject: "store-unregistered");
+            return new Cell(mine, unregistered, c => c.PostJson("/v1/kiosk-sessions", new { }),
+                [$"kiosk/{mineId}"], new Refusal([403], ["kiosk.not-in-service"]));
+        },
+
         // Kiosks: a session opened by one kiosk, driven by another.
         ["POST /v1/kiosk-sessions/{sessionId:guid}/card"] = async w =>
         {
@@ -636,6 +653,8 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             }), [$"insurer/{number}", $"person/{person}", $"medical/{person}"], OtherInsurer);
         },
     };
+
+    private HttpClient ClientFor(string role, Dictionary<string, string> claims, string? subject = null) => fixture.ClientFor(role, claims, subject);
 
     private readonly HttpClient _clerk = fixture.Municipality(Home);
     private readonly HttpClient _otherClerk = fixture.Municipality(Elsewhere);
