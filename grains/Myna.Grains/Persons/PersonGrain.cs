@@ -1,3 +1,4 @@
+using Myna.Domain.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Cards;
@@ -103,23 +104,24 @@ public sealed class PersonGrain(
             Clerk(context, command.Municipality)));
 
     public Task<Result<InsuranceQualificationView>> AcquireQualification(CommandContext context, AcquireQualification command) =>
-        Execute(context, command, state => InsuranceRules.Acquire(state, command, Now, context.Actor),
+        Execute(context, command, _ => Access.OwnInsurer(context, command.Insurer.Value), state => InsuranceRules.Acquire(state, command, Now, context.Actor),
             state => Qualification(state, command.QualificationId));
 
     public Task<Result<InsuranceQualificationView>> EndQualification(CommandContext context, EndQualification command) =>
-        Execute(context, command, state => InsuranceRules.End(state, command, Now, context.Actor),
+        Execute(context, command, _ => Access.OwnInsurer(context, command.Insurer.Value), state => InsuranceRules.End(state, command, Now, context.Actor),
             state => Qualification(state, command.QualificationId));
 
     public Task<Result<QualificationVoidedReceipt>> VoidQualification(CommandContext context, VoidQualification command) =>
-        Execute(context, command, state => InsuranceCorrections.Void(state, command, Now, context.Actor),
+        Execute(context, command, _ => Access.OwnInsurer(context, command.Insurer.Value), state => InsuranceCorrections.Void(state, command, Now, context.Actor),
             _ => Result<QualificationVoidedReceipt>.Ok(new QualificationVoidedReceipt(command.QualificationId, command.Insurer)));
 
     public Task<Result<InsuranceQualificationView>> ChangeQualificationCeiling(CommandContext context, ChangeQualificationCeiling command) =>
-        Execute(context, command, state => InsuranceRules.ChangeCeiling(state, command, Now, context.Actor),
+        Execute(context, command, _ => Access.OwnInsurer(context, command.Insurer.Value), state => InsuranceRules.ChangeCeiling(state, command, Now, context.Actor),
             state => Qualification(state, command.QualificationId));
 
     public Task<Result<ConfirmationDocumentView>> RecordConfirmationDocument(CommandContext context, RecordConfirmationDocument command) =>
         Execute(context, command,
+            _ => Access.AnyOf(Access.OwnInsurer(context, command.Insurer.Value), Access.HolderOrProxy(context, Id)),
             state => InsuranceRules.IssueDocument(state, command, DateOnly.FromDateTime(Now.UtcDateTime), Now, context.Actor),
             state => state.ConfirmationDocuments.Find(d => d.DocumentNumber == command.DocumentNumber) is { } document
                 ? Result<ConfirmationDocumentView>.Ok(document)

@@ -115,4 +115,22 @@ public sealed class AggregateAuthorizationTests(GrainClusterFixture fixture)
         Assert.Equal(before, (await procedure.GetStreamInfo()).Version);
         await AssertRefusedAndUnchanged(procedure, procedure.Accept(Clerk(), new AcceptProcedure("welfare-office")), "access.role-not-allowed");
     }
+
+    [Fact]
+    public async Task A_persons_qualifications_are_changed_by_the_qualifications_own_insurer_only()
+    {
+        var person = PersonId.New();
+        var grain = fixture.Client.GetPerson(person);
+        Assert.True((await grain.Register(Clerk(), new RegisterPerson(
+            new BasicFourItems("資格 花子", "東京都千代田区3-3", new DateOnly(1985, 3, 3), Sex.Female), new MunicipalityCode("131016"), RegistrationReason.Birth))).IsSuccess);
+        var number = Api.ClinicWorld.NewInsurerNumber();
+        var acquire = new AcquireQualification(Guid.NewGuid(), new InsurerNumber(number), new InsuredId("1", "2", "01"),
+            new DateOnly(2024, 4, 1), null, CeilingCategory.UnderSeventyC, LinkBasis.IndividualNumber, null);
+
+        await AssertRefusedAndUnchanged(grain, grain.AcquireQualification(InsurerStaff(Api.ClinicWorld.NewInsurerNumber()), acquire), "access.other-insurer");
+        await AssertRefusedAndUnchanged(grain, grain.AcquireQualification(Clerk(), acquire), "access.role-not-allowed");
+        Assert.True((await grain.AcquireQualification(InsurerStaff(number), acquire)).IsSuccess);
+        await AssertRefusedAndUnchanged(grain, grain.RecordConfirmationDocument(As(ActorRoles.Resident, new ActorScope(PersonId: Guid.NewGuid())),
+            new RecordConfirmationDocument("AAAAAAAAAAAAAAAZ", acquire.QualificationId, new InsurerNumber(number), ConfirmationDocumentReason.Requested, false)), "access.not-the-holder");
+    }
 }
