@@ -122,7 +122,9 @@ public sealed record SealedChallenge(ChallengePurpose Purpose, string Audience, 
             return null;
         }
         var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Body(purpose, lines[2], expires, nonce)));
-        if (!CryptographicOperations.FixedTimeEquals(expected, mac) || Body(purpose, lines[2], expires, nonce) + "\n" + lines[5] != text)
+        // Canonical encodings only: base64url has spare bits in its last character, and one challenge has one payload.
+        if (!CryptographicOperations.FixedTimeEquals(expected, mac) || Base64Url(nonce) != lines[4] || Base64Url(mac) != lines[5]
+            || Body(purpose, lines[2], expires, nonce) + "\n" + lines[5] != text)
         {
             return null;
         }
