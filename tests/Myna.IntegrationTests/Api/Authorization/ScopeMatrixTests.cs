@@ -33,29 +33,12 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     /// <summary>Scoped routes without a scope cell (no positive control) yet: printed by the test, never skipped silently.</summary>
     public static readonly IReadOnlySet<string> NoPositiveControlYet = new HashSet<string>(StringComparer.Ordinal)
     {
-        "DELETE /v1/me/proxies/{proxyPersonId:guid}",
-        "DELETE /v1/portal/sessions/current",
         "GET /v1/agency-procedures/",
-        "GET /v1/me/",
-        "GET /v1/me/access-log",
-        "GET /v1/me/consents",
-        "GET /v1/me/income-information",
-        "GET /v1/me/notifications",
-        "GET /v1/me/proxies",
-        "POST /v1/agency/codes",
-        "POST /v1/auth/challenge-responses",
         "POST /v1/cards/remote-certificate-reissues",
         "POST /v1/cards/{cardId}/address-updates",
         "POST /v1/cards/{cardId}/certificate-renewals",
         "POST /v1/disaster-lookups",
-        "POST /v1/me/app-consents",
-        "POST /v1/me/card-applications",
-        "POST /v1/me/confirmation-document-requests",
-        "POST /v1/me/individual-number/reveal",
-        "POST /v1/me/proxies",
         "POST /v1/persons/",
-        "POST /v1/portal/sessions/",
-        "POST /v1/portal/sessions/refresh",
     };
 
     /// <summary>A refusal the wrong scope may get: these statuses, with one of these stable codes.</summary>
@@ -75,7 +58,27 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private static readonly Refusal OtherAgency = new([403, 404], ["agency-code.not-found", "access.other-agency"]);
 
     /// <summary>One cell: who is right, who is wrong, the request, the streams that must not move, the refusal expected.</summary>
-    private sealed record Cell(HttpClient Right, HttpClient Wrong, Func<HttpClient, Task<HttpResponseMessage>> Send, string[] Streams, Refusal Expected);
+    private sealed record Cell(HttpClient Right, HttpClient Wrong, Func<HttpClient, Task<HttpResponseMessage>> Send, string[] Streams, Refusal Expected)
+    {
+        /// <summary>Values of the right scope's person (number, name, ids) the wrong scope's answer must not contain.</summary>
+        public string[] MustNotLeak { get; init; } = [];
+
+        /// <summary>
+        /// For anonymous routes whose scope is proof in the body (a chip signature, a refresh token): the wrong
+        /// scope's request, with the proof that is not for here. Null: the same request with the wrong client.
+        /// </summary>
+        public Func<HttpClient, Task<HttpResponseMessage>>? SendWrong { get; init; }
+    }
+
+    /// <summary>
+    /// For <c>/v1/me</c> routes, which name no object: the request always acts on the token's own person, so another
+    /// resident's token running it touches none of the right person's streams and gets none of their data back
+    /// (its answer is about itself, or a refusal). The twin <c>/v1/residents/{personId}</c> routes carry the 403 cells.
+    /// </summary>
+    private static readonly Refusal SelfOnly = new([], ["(acts on the token's own person only)"]);
+
+    private Cell Me(Patient patient, Func<HttpClient, Task<HttpResponseMessage>> send) =>
+        AsHolder(patient, send) with { Expected = SelfOnly, MustNotLeak = [patient.PersonId, patient.Name, patient.Number, patient.CardId] };
 
     private delegate Task<Cell> CellBuilder(ScopeMatrixTests world);
 
@@ -455,6 +458,97 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             var patient = await w._clinics.Patient();
             return w.AsHolder(patient, c => c.GetAsync($"/v1/persons/{patient.PersonId}/procedures"));
         },
+        // Anonymous routes whose scope is the proof in the body: a signature for another purpose or audience, a refresh token not of this session.
+        ["POST /v1/auth/challenge-responses"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var anonymous = w.Anonymous();
+            var challenge = (await (await anonymous.PostJson("/v1/auth/challenges", new { purpose = "relying-party", audience = "relying-party:bank-a" })).Json()).Str("challenge");
+            var signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge)));
+            object Body(string audience) => new { challenge, audience, certificateSerial = patient.Serial, signature };
+            return new Cell(anonymous, anonymous, c => c.PostJson("/v1/auth/challenge-responses", Body("relying-party:bank-a")),
+                [$"card/{patient.CardId}", $"person/{patient.PersonId}"], new Refusal([401], ["auth.challenge-wrong-purpose"]))
+            { SendWrong = c => c.PostJson("/v1/auth/challenge-responses", Body("relying-party:bank-b")) };
+        },
+        ["POST /v1/portal/sessions/"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var anonymous = w.Anonymous();
+            async Task<object> Login(object request)
+            {
+                var challenge = (await (await anonymous.PostJson("/v1/auth/challenges", request)).Json()).Str("challenge");
+                return new
+                {
+                    challenge,
+                    certificateSerial = patient.Serial,
+                    signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge))),
+                };
+            }
+            var portal = await Login(new { purpose = "portal-login", audience = "portal" });
+            var relyingParty = await Login(new { purpose = "relying-party", audience = "relying-party:bank-a" });
+            return new Cell(anonymous, anonymous, c => c.PostJson("/v1/portal/sessions", portal),
+                [$"portal/{patient.PersonId}", $"person/{patient.PersonId}"], new Refusal([401], ["auth.challenge-wrong-purpose"]))
+            { SendWrong = c => c.PostJson("/v1/portal/sessions", relyingParty) };
+        },
+        ["POST /v1/portal/sessions/refresh"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (_, tokens) = await w._portal.LoggedIn(patient);
+            var token = tokens.Str("refreshToken");
+            var parts = token.Split('.');
+            var notThisSession = string.Join('.', Guid.NewGuid().ToString("N"), parts[1], parts[2]);
+            var anonymous = w.Anonymous();
+            return new Cell(anonymous, anonymous, c => c.PostJson("/v1/portal/sessions/refresh", new { refreshToken = token }),
+                [$"portal/{patient.PersonId}"], new Refusal([401], ["portal.session-invalid"]))
+            { SendWrong = c => c.PostJson("/v1/portal/sessions/refresh", new { refreshToken = notThisSession }) };
+        },
+        ["DELETE /v1/portal/sessions/current"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (portal, _) = await w._portal.LoggedIn(patient);
+            return w.Me(patient, c => c.DeleteAsync("/v1/portal/sessions/current")) with { Right = portal };
+        },
+
+        // Information sharing: an agency inside it gets its code for the person; one outside it, nothing.
+        ["POST /v1/agency/codes"] = async w =>
+        {
+            var p = await w.Person();
+            var agency = w.ClientFor(Roles.Agency, new Dictionary<string, string> { [MynaClaims.Agency] = "tax-office" });
+            var outsider = w.ClientFor(Roles.Agency, new Dictionary<string, string> { [MynaClaims.Agency] = "fortune-tellers" });
+            return new Cell(agency, outsider, c => c.PostJson("/v1/agency/codes", new { individualNumber = p.Number }),
+                [$"person/{p.Id}"], new Refusal([403], ["agency.unknown"])) { MustNotLeak = [p.Number] };
+        },
+
+        // /v1/me: the token's own person only (see SelfOnly).
+        ["GET /v1/me/"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me")),
+        ["GET /v1/me/access-log"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/access-log")),
+        ["GET /v1/me/consents"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/consents")),
+        ["GET /v1/me/income-information"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/income-information")),
+        ["GET /v1/me/notifications"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/notifications")),
+        ["GET /v1/me/proxies"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/proxies")),
+        ["POST /v1/me/individual-number/reveal"] = async w => w.Me(await w._clinics.Patient(), c => c.PostJson("/v1/me/individual-number/reveal", new { })),
+        ["POST /v1/me/card-applications"] = async w => w.Me(await w._clinics.Patient(), c => c.PostJson("/v1/me/card-applications", new { channel = "smartphone" })),
+        ["POST /v1/me/confirmation-document-requests"] = async w => w.Me((await w._clinics.InsuredPatient()).Patient, c => c.PostJson("/v1/me/confirmation-document-requests", new { })),
+        ["POST /v1/me/app-consents"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (appId, _) = await w._portal.App("insurance-qualifications");
+            return w.Me(patient, c => c.PostJson("/v1/me/app-consents", new { appId, items = InsuranceItems, validUntil = DateTimeOffset.UtcNow.AddDays(30) }));
+        },
+        ["POST /v1/me/proxies"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var proxy = await w.Person();
+            return w.Me(patient, c => c.PostJson("/v1/me/proxies", new { proxyPersonId = proxy.Id, rights = new[] { "view" } }));
+        },
+        ["DELETE /v1/me/proxies/{proxyPersonId:guid}"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var proxy = await w.Person();
+            (await w._clinics.Holder(patient).PostJson("/v1/me/proxies", new { proxyPersonId = proxy.Id, rights = new[] { "view" } })).EnsureSuccessStatusCode();
+            return w.Me(patient, c => c.DeleteAsync($"/v1/me/proxies/{proxy.Id}"));
+        },
+
         ["GET /v1/residents/{personId:guid}/"] = async w =>
         {
             var patient = await w._clinics.Patient();
@@ -656,6 +750,8 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
 
     private HttpClient ClientFor(string role, Dictionary<string, string> claims, string? subject = null) => fixture.ClientFor(role, claims, subject);
 
+    private HttpClient Anonymous() => fixture.Api.CreateClient();
+
     private readonly HttpClient _clerk = fixture.Municipality(Home);
     private readonly HttpClient _otherClerk = fixture.Municipality(Elsewhere);
     private readonly HttpClient _thirdClerk = fixture.Municipality("271403");
@@ -725,7 +821,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private async Task Run(string route, Cell cell, List<string> failures, List<string> stillPending)
     {
         var before = await Versions(cell.Streams);
-        using var wrong = await cell.Send(cell.Wrong);
+        using var wrong = await (cell.SendWrong ?? cell.Send)(cell.Wrong);
         var wrongStatus = (int)wrong.StatusCode;
         var wrongCode = await CodeOf(wrong);
         var after = await Versions(cell.Streams);
@@ -733,8 +829,13 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         var positive = right.IsSuccessStatusCode;
 
         var unchanged = before.SequenceEqual(after);
-        var refused = cell.Expected.Statuses.Contains(wrongStatus) && cell.Expected.Codes.Contains(wrongCode) && unchanged;
-        var today = $"wrong scope got {wrongStatus} {wrongCode}, streams {(unchanged ? "unchanged" : $"moved {string.Join(",", before)} -> {string.Join(",", after)}")}";
+        var wrongBody = await wrong.Content.ReadAsStringAsync();
+        var leaked = cell.MustNotLeak.Where(v => v.Length > 0 && wrongBody.Contains(v, StringComparison.Ordinal)).ToList();
+        var refused = ReferenceEquals(cell.Expected, SelfOnly)
+            ? unchanged && leaked.Count == 0 && wrongStatus < 500
+            : cell.Expected.Statuses.Contains(wrongStatus) && cell.Expected.Codes.Contains(wrongCode) && unchanged && leaked.Count == 0;
+        var today = $"wrong scope got {wrongStatus} {wrongCode}, streams {(unchanged ? "unchanged" : $"moved {string.Join(",", before)} -> {string.Join(",", after)}")}"
+            + (leaked.Count == 0 ? string.Empty : $", and its answer names the right person ({leaked.Count} value(s))");
         var control = positive ? null : $"positive control got {(int)right.StatusCode} {await right.Content.ReadAsStringAsync()}";
 
         if (PendingScopeRules.TryGetValue(route, out var listed))
