@@ -39,7 +39,9 @@ public sealed class PersonGrain(
     protected override StreamRef Stream => StreamRef.For(Id);
 
     public async Task<Result<PersonProfile>> Register(CommandContext context, RegisterPerson command) =>
-        await IndexMatchAsync(await Change(context, command, state => PersonDecider.Register(state, Id, command, Now, context.Actor)));
+        // A clerk registers into their own municipality only: a token without that scope registers nobody (invariant 16).
+        await IndexMatchAsync(await Change(context, command, state => PersonDecider.Register(state, Id, command, Now, context.Actor),
+            _ => Access.ManagingMunicipality(context, command.Municipality)));
 
     public Task<Result<PersonProfile>> AssignIndividualNumber(CommandContext context, AssignIndividualNumber command) =>
         Execute(context, command,

@@ -88,7 +88,7 @@ public static class F8BulkRegistration
         ctx.Report.Section("F8 bulk registration", lines.ToArray());
     }
 
-    private static CommandContext NewContext() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "bench");
+    private static CommandContext NewContext() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "bench") { Scope = new ActorScope(Municipality: Chiyoda.Value) };
 
     /// <summary>The events a registration with a number records, from the pure deciders (number drawn locally).</summary>
     public static object[] Events(Guid id, int i)

@@ -121,6 +121,10 @@ public sealed class AggregateAuthorizationTests(GrainClusterFixture fixture)
     {
         var person = PersonId.New();
         var grain = fixture.Client.GetPerson(person);
+        var register = new RegisterPerson(new BasicFourItems("資格 花子", "東京都千代田区3-3", new DateOnly(1985, 3, 3), Sex.Female), new MunicipalityCode("131016"), RegistrationReason.Birth);
+        // A clerk registers into their own municipality only; a clerk without a municipality scope registers nobody.
+        await AssertRefusedAndUnchanged(grain, grain.Register(As(ActorRoles.Municipality, new ActorScope(Municipality: "272019")), register), "access.other-municipality");
+        await AssertRefusedAndUnchanged(grain, grain.Register(As(ActorRoles.Municipality), register), "access.other-municipality");
         Assert.True((await grain.Register(Clerk(), new RegisterPerson(
             new BasicFourItems("資格 花子", "東京都千代田区3-3", new DateOnly(1985, 3, 3), Sex.Female), new MunicipalityCode("131016"), RegistrationReason.Birth))).IsSuccess);
         var number = Api.ClinicWorld.NewInsurerNumber();

@@ -17,7 +17,8 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly BasicFourItems Hanako = new("佐藤 花子", "東京都千代田区1-1", new DateOnly(1985, 2, 3), Sex.Female);
 
-    private static CommandContext Command(Guid? id = null) => new(id ?? Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter");
+    /// <summary>A clerk of Chiyoda, where these tests register their persons.</summary>
+    private static CommandContext Command(Guid? id = null) => new(id ?? Guid.NewGuid(), Guid.NewGuid(), Clerk, "counter") { Scope = new ActorScope(Municipality: Chiyoda.Value) };
 
     private async Task<(PersonId Id, IPersonGrain Grain)> RegisteredPerson()
     {

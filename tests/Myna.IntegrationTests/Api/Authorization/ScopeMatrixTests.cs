@@ -33,12 +33,6 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     /// <summary>Scoped routes without a scope cell (no positive control) yet: printed by the test, never skipped silently.</summary>
     public static readonly IReadOnlySet<string> NoPositiveControlYet = new HashSet<string>(StringComparer.Ordinal)
     {
-        "GET /v1/agency-procedures/",
-        "POST /v1/cards/remote-certificate-reissues",
-        "POST /v1/cards/{cardId}/address-updates",
-        "POST /v1/cards/{cardId}/certificate-renewals",
-        "POST /v1/disaster-lookups",
-        "POST /v1/persons/",
     };
 
     /// <summary>A refusal the wrong scope may get: these statuses, with one of these stable codes.</summary>
@@ -75,7 +69,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     /// resident's token running it touches none of the right person's streams and gets none of their data back
     /// (its answer is about itself, or a refusal). The twin <c>/v1/residents/{personId}</c> routes carry the 403 cells.
     /// </summary>
-    private static readonly Refusal SelfOnly = new([], ["(acts on the token's own person only)"]);
+    private static readonly Refusal SelfOnly = new([], ["(answers about the token's own person or inbox only)"]);
 
     private Cell Me(Patient patient, Func<HttpClient, Task<HttpResponseMessage>> send) =>
         AsHolder(patient, send) with { Expected = SelfOnly, MustNotLeak = [patient.PersonId, patient.Name, patient.Number, patient.CardId] };
@@ -519,6 +513,108 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
                 [$"person/{p.Id}"], new Refusal([403], ["agency.unknown"])) { MustNotLeak = [p.Number] };
         },
 
+        // An agency's inbox lists its own submissions only: another agency's list never names this one.
+        ["GET /v1/agency-procedures/"] = async w =>
+        {
+            var (p, id) = await w.Submission();
+            return new Cell(w.Agency("welfare-office"), w.Agency("pension-service"), c => c.GetAsync("/v1/agency-procedures"),
+                [$"procedure/{id}", $"person/{p}"], SelfOnly) { MustNotLeak = [id, p] };
+        },
+
+        // The card after a move-in: the new municipality updates its address, the old one no longer can.
+        ["POST /v1/cards/{cardId}/address-updates"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var moveOut = await w._clerk.PostJson($"/v1/persons/{patient.PersonId}/move-outs", new { destinationMunicipality = Elsewhere, plannedMoveOn = Soon });
+            moveOut.EnsureSuccessStatusCode();
+            var reference = (await moveOut.Json()).Str("transferReference");
+            (await w._otherClerk.PostJson("/v1/move-ins", new { transferReference = reference, newAddress = "大阪府堺市堺区南瓦町3-1", movedOn = Soon })).EnsureSuccessStatusCode();
+            async Task<HttpResponseMessage> Send(HttpClient c) =>
+                await c.PostJson($"{patient.CardUrl}/address-updates", new { cardPresence = await CounterProofs.Presence(w._otherClerk, patient.CardUrl, patient.Chip) });
+            return new Cell(w._otherClerk, w._clerk, Send, [$"card/{patient.CardId}", $"person/{patient.PersonId}"], OtherMunicipalityCard);
+        },
+
+        // Renewal inside its window (the silo clock moved there for the two calls only), by the managing municipality.
+        ["POST /v1/cards/{cardId}/certificate-renewals"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var card = await (await w._clerk.GetAsync(patient.CardUrl)).Json();
+            var validUntil = DateOnly.Parse(card.GetProperty("certificates")[0].Str("validUntil"), System.Globalization.CultureInfo.InvariantCulture);
+            var insideWindow = validUntil.AddMonths(-3).ToDateTime(TimeOnly.MinValue) - DateTime.UtcNow.Date + TimeSpan.FromDays(1);
+            async Task<HttpResponseMessage> Send(HttpClient c)
+            {
+                w.MoveSiloClock(insideWindow);
+                try
+                {
+                    var presence = await CounterProofs.Presence(w._clerk, patient.CardUrl, patient.Chip);
+                    var keys = JsonSerializer.SerializeToElement(await CounterProofs.Handover(w._clerk, patient.CardUrl, patient.Chip));
+                    return await c.PostJson($"{patient.CardUrl}/certificate-renewals", new
+                    {
+                        cardPresence = presence,
+                        userAuthenticationPublicKey = keys.GetProperty("userAuthenticationPublicKey").GetString(),
+                        signaturePublicKey = keys.GetProperty("signaturePublicKey").GetString(),
+                        userAuthenticationKeyProof = keys.GetProperty("userAuthenticationKeyProof"),
+                        signatureKeyProof = keys.GetProperty("signatureKeyProof"),
+                    });
+                }
+                finally
+                {
+                    w.MoveSiloClock(TimeSpan.Zero);
+                }
+            }
+            return new Cell(w._clerk, w._otherClerk, Send, [$"card/{patient.CardId}", $"person/{patient.PersonId}"], OtherMunicipalityCard);
+        },
+
+        // Disaster mode: a registered terminal of an institution in the area looks up; an unregistered one of the same institution, nothing.
+        ["POST /v1/disaster-lookups"] = async w =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            (await w._operator.PostJson("/v1/disasters", new { name = "令和8年 台風", municipalities = new[] { "472018" }, from = now.AddHours(-1), until = now.AddDays(2) }))
+                .EnsureSuccessStatusCode();
+            var patient = await w._clinics.Patient();
+            var mine = await w._clinics.Reception("47");
+            var unregistered = w.ClientFor(Roles.Terminal, new Dictionary<string, string>
+                { [MynaClaims.Institution] = mine.Institution, [MynaClaims.Terminal] = "desk-not-registered" });
+            return new Cell(mine.Client, unregistered,
+                c => c.PostJson("/v1/disaster-lookups", new { name = patient.Name, address = patient.Address, dateOfBirth = "1980-05-06", sex = "female", includeMedication = false }),
+                [$"person/{patient.PersonId}"], new Refusal([403], ["terminal.unknown"])) { MustNotLeak = [patient.PersonId] };
+        },
+
+        // The remote re-issue after a campaign: the old key's signature over a key-proof challenge, never one made for a relying party.
+        ["POST /v1/cards/remote-certificate-reissues"] = async w =>
+        {
+            var (patient, chip, campaignId) = await w.CampaignSuspendedCard();
+            var anonymous = w.Anonymous();
+            async Task<object> Body(object challengeRequest)
+            {
+                var challenge = (await (await anonymous.PostJson("/v1/auth/challenges", challengeRequest)).Json()).Str("challenge");
+                var payload = Convert.FromBase64String(challenge);
+                var oldProof = Convert.ToBase64String(chip.Sign(ChipKey.UserAuthentication, Patient.Pin, payload));
+                using var updated = SimulatedCard.WithPins(Patient.Pin, CounterProofs.SignaturePassword);
+                return new
+                {
+                    challenge,
+                    certificateSerial = patient.Serial,
+                    signature = oldProof,
+                    userAuthenticationPublicKey = updated.PublicKey(ChipKey.UserAuthentication),
+                    signaturePublicKey = updated.PublicKey(ChipKey.Signature),
+                    userAuthenticationKeySignature = Convert.ToBase64String(updated.Sign(ChipKey.UserAuthentication, Patient.Pin, payload)),
+                    signatureKeySignature = Convert.ToBase64String(updated.Sign(ChipKey.Signature, CounterProofs.SignaturePassword, payload)),
+                };
+            }
+            var right = await Body(new { purpose = "key-proof", audience = "remote-reissue" });
+            var wrong = await Body(new { purpose = "relying-party", audience = "relying-party:bank-a" });
+            return new Cell(anonymous, anonymous, c => c.PostJson("/v1/cards/remote-certificate-reissues", right),
+                [$"card/{patient.CardId}", $"person/{patient.PersonId}", $"campaign/{campaignId}"], new Refusal([401], ["auth.challenge-wrong-purpose"]))
+            { SendWrong = c => c.PostJson("/v1/cards/remote-certificate-reissues", wrong) };
+        },
+
+        // Registration goes into the clerk's own municipality: a clerk's token without a municipality registers nobody
+        // (the policy refuses it first; the person grain refuses a clerk of another municipality, see AggregateAuthorizationTests).
+        ["POST /v1/persons/"] = w => Task.FromResult(new Cell(w._clerk, w.ClientFor(Roles.Municipality, new Dictionary<string, string>()),
+            c => c.PostJson("/v1/persons", new { name = "登録 一郎", address = "東京都千代田区5-5", dateOfBirth = "1990-01-01", sex = "male", reason = "birth" }),
+            [], new Refusal([403], ["auth.forbidden", "access.other-municipality"])) { MustNotLeak = ["登録 一郎"] }),
+
         // /v1/me: the token's own person only (see SelfOnly).
         ["GET /v1/me/"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me")),
         ["GET /v1/me/access-log"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/access-log")),
@@ -751,6 +847,30 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private HttpClient ClientFor(string role, Dictionary<string, string> claims, string? subject = null) => fixture.ClientFor(role, claims, subject);
 
     private HttpClient Anonymous() => fixture.Api.CreateClient();
+
+    private void MoveSiloClock(TimeSpan offset) => fixture.SiloClock.Offset = offset;
+
+    /// <summary>A card of its own chip batch, suspended by a suspension campaign over that batch (the campaign finished).</summary>
+    private async Task<(Patient Patient, SimulatedCard Chip, string Campaign)> CampaignSuspendedCard()
+    {
+        var batch = "SCOPE-" + Guid.NewGuid().ToString("N")[..8];
+        var person = (await (await _clerk.PostJson("/v1/persons", new { name = "作戦 花子", address = "東京都千代田区4-4", dateOfBirth = "1980-05-06", sex = "female", reason = "birth" })).Json()).Str("id");
+        var card = (await _clerk.PostJson("/v1/cards", new { personId = person, channel = "counter" })).Headers.Location!.ToString();
+        (await _operator.PostJson($"{card}/production", new { chipBatch = batch })).EnsureSuccessStatusCode();
+        (await _clerk.PostJson($"{card}/ready-for-pickup", new { })).EnsureSuccessStatusCode();
+        var chip = SimulatedCard.WithPins(Patient.Pin, CounterProofs.SignaturePassword);
+        var handedOver = await (await CounterProofs.HandOver(_clerk, card, chip)).Json();
+        var serial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
+        var campaign = (await _operator.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" })).Headers.Location!.ToString();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await (await _operator.GetAsync(campaign)).Json()).GetProperty("completed").GetBoolean())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The suspension campaign did not complete within 60 s.");
+            await Task.Delay(100);
+        }
+        var patient = new Patient(person, string.Empty, card, card.Split('/')[^1], serial, chip, "作戦 花子", "東京都千代田区4-4");
+        return (patient, chip, campaign.Split('/')[^1]);
+    }
 
     private readonly HttpClient _clerk = fixture.Municipality(Home);
     private readonly HttpClient _otherClerk = fixture.Municipality(Elsewhere);
