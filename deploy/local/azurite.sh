@@ -84,7 +84,9 @@ cmd_start() {
         ready=1
         for port in "${PORTS[@]}"; do port_open "$port" || ready=0; done
         if [[ "$ready" -eq 1 ]] && pid="$(running_pid)"; then break; fi
-        if [[ -s "$PID_FILE" ]] && ! running_pid >/dev/null; then
+        # Dead means dead: while the wrapper execs nohup and then node, /proc/PID/cmdline can briefly read
+        # empty, so the "is it Azurite" check of running_pid would call a starting server dead.
+        if [[ -s "$PID_FILE" ]] && ! kill -0 "$(cat "$PID_FILE" 2>/dev/null)" 2>/dev/null; then
             tail -n 20 "$LOG_FILE" >&2 || true
             rm -f "$PID_FILE"
             die "Azurite exited during startup; see $LOG_FILE"

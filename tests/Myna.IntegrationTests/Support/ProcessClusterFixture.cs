@@ -40,13 +40,19 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             ["MYNA_PG_PORT"] = PgPort.ToString(CultureInfo.InvariantCulture),
             // Under /var/tmp: the postgres OS user must be able to reach it.
             ["MYNA_PG_DATA"] = Path.Combine("/var/tmp", Path.GetFileName(_work), "pgdata"),
-            ["MYNA_AZURITE_BLOB_PORT"] = blob.ToString(CultureInfo.InvariantCulture),
-            ["MYNA_AZURITE_QUEUE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["MYNA_AZURITE_TABLE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
             ["MYNA_AZURITE_DIR"] = Path.Combine(_work, "azurite"),
         };
         Postgres = $"Host=127.0.0.1;Port={PgPort};Username=myna;Password=myna;Database={Database}";
-        AzureStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+        AzureStorage = AssignAzuritePorts(blob);
+    }
+
+    /// <summary>Free ports for the three Azurite services, and the connection string to them.</summary>
+    private string AssignAzuritePorts(int? blob = null)
+    {
+        _storeEnv["MYNA_AZURITE_BLOB_PORT"] = (blob ?? TestInfrastructure.FreePort()).ToString(CultureInfo.InvariantCulture);
+        _storeEnv["MYNA_AZURITE_QUEUE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture);
+        _storeEnv["MYNA_AZURITE_TABLE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture);
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
             + $"BlobEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_BLOB_PORT"]}/devstoreaccount1;"
             + $"QueueEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_QUEUE_PORT"]}/devstoreaccount1;"
             + $"TableEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_TABLE_PORT"]}/devstoreaccount1;";
@@ -54,7 +60,7 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
 
     public int PgPort { get; }
     public string Postgres { get; }
-    public string AzureStorage { get; }
+    public string AzureStorage { get; private set; }
     public string ClusterId { get; } = "proc-" + Guid.NewGuid().ToString("N")[..8];
     public string LogDirectory => Path.Combine(_work, "logs");
 
@@ -74,7 +80,20 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
         {
             await StartPostgresAsync();
             await RunScriptAsync("deploy/local/postgres.sh", "createdb", Database);
-            await RunScriptAsync("deploy/local/azurite.sh", "start");
+            // A free port picked here can be taken by another process before Azurite binds it: then pick again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await RunScriptAsync("deploy/local/azurite.sh", "start");
+                    break;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    await RunScriptAsync("deploy/local/azurite.sh", "stop");
+                    AzureStorage = AssignAzuritePorts();
+                }
+            }
             // One schema migration before three silos would race to make it.
             var options = new StoreOptions();
             MartenSetup.Configure(options, new EventStoreOptions { ConnectionString = Postgres, Schema = TestInfrastructure.Schema, NumberKey = TestInfrastructure.NumberKey });
