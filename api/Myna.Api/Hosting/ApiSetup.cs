@@ -124,6 +124,7 @@ public static class ApiSetup
         app.UseMynaApiOperations();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBodyLimits();
         app.UseAuthentication();
         app.UseUnknownRoleGate();
         app.UseAuthorization();

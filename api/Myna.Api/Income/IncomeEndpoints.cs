@@ -1,3 +1,4 @@
+using Myna.Api.Hosting;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
@@ -27,7 +28,7 @@ public static class IncomeEndpoints
 
     public static IEndpointRouteBuilder MapIncomeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/income-feeds", Feed)
+        app.MapPost("/v1/income-feeds", Feed).WithFeedBodyLimit()
             .WithTags("Income information").WithName("FeedIncomeSummaries").RequireAuthorization(Policies.Agency)
             .WithSummary("The tax agency's yearly income and taxation summaries, by Individual Number")
             .WithDescription($"Up to {IncomeRules.MaxBatchLines} lines; the same batchId is applied once. One unknown or replaced number refuses the whole batch (422 income.unknown-number, lines named by index).");

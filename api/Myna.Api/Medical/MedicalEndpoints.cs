@@ -1,3 +1,4 @@
+using Myna.Api.Hosting;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
@@ -36,7 +37,7 @@ public static class MedicalEndpoints
 {
     public static IEndpointRouteBuilder MapMedicalEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/insurers/{insurerNumber}/medical-feeds", Feed)
+        app.MapPost("/v1/insurers/{insurerNumber}/medical-feeds", Feed).WithFeedBodyLimit()
             .WithTags("Medical information").WithName("FeedMedicalRecords").RequireAuthorization(Policies.Insurer);
         app.MapGet("/v1/persons/{personId:guid}/medical-information", Own)
             .WithTags("Medical information").WithName("GetOwnMedicalInformation").RequireAuthorization(Policies.Holders);
