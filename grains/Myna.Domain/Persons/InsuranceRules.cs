@@ -27,17 +27,14 @@ public static class InsuranceRules
     public static readonly DomainError AlreadyEnded =
         DomainError.Rule("insurance.qualification-ended", "The qualification has already ended.");
 
-    public static DomainError PartialMatch(IReadOnlyList<BasicFourItem> mismatched) =>
-        new(ErrorKind.RuleViolated, "insurance.partial-match",
-            "The basic four items match only in part; a partial match never links. Items that did not match: "
-            + string.Join(", ", mismatched.Select(Kebab)) + ".",
-            mismatched.Select(Kebab).ToList());
-
+    /// <summary>
+    /// The one answer to a basic-four link that does not find exactly one resident matching all four items: no
+    /// resident, a partial match, or several residents alike. It never says which items differed or whether anybody
+    /// came close, so a name and a date of birth reveal nothing about existence, sex or address (issue 17).
+    /// </summary>
     public static readonly DomainError NoMatch =
-        DomainError.NotFound("insurance.no-match", "No resident matches these details; nothing was linked.");
-
-    public static readonly DomainError AmbiguousMatch =
-        DomainError.Conflict("insurance.ambiguous-match", "More than one resident matches all four items; link with the Individual Number instead.");
+        DomainError.NotFound("insurance.no-match",
+            "No single resident matches all four items; nothing was linked. Check the details, or link with the Individual Number.");
 
     public static string Kebab(BasicFourItem item) => item switch
     {
@@ -94,10 +91,9 @@ public static class InsuranceRules
             {
                 return Invalid("items", "A link on the basic four items needs all four items.");
             }
-            var mismatched = BasicFourMatching.Mismatches(state.Items, command.ClaimedItems);
-            if (mismatched.Count > 0)
+            if (BasicFourMatching.Mismatches(state.Items, command.ClaimedItems).Count > 0)
             {
-                return PartialMatch(mismatched);
+                return NoMatch;
             }
         }
         if (state.Qualifications.Find(q => q.Id == command.QualificationId) is { } existing)

@@ -162,8 +162,9 @@ public sealed class InsurerGrain(
 
     /// <summary>
     /// Invariant 8 without a number: exactly one resident must match all four items. Candidates share at
-    /// least two items; a candidate with a full match links, and otherwise the closest candidate says which
-    /// items differ. The person grain checks the full match again against its current record.
+    /// least two items; a candidate with a full match links. Anything else (nobody, a partial match, several
+    /// alike) is the one answer "no match", naming nothing (no existence oracle). The person grain checks the
+    /// full match again against its current record.
     /// </summary>
     private async Task<Result<PersonId>> ByBasicFourAsync(BasicFourItems claimed)
     {
@@ -178,17 +179,7 @@ public sealed class InsurerGrain(
             }
         }
         var full = compared.Where(c => c.Mismatched.Count == 0).ToList();
-        if (full.Count > 1)
-        {
-            return InsuranceRules.AmbiguousMatch;
-        }
-        if (full.Count == 1)
-        {
-            return Result<PersonId>.Ok(full[0].Person);
-        }
-        return compared.Count == 0
-            ? InsuranceRules.NoMatch
-            : InsuranceRules.PartialMatch(compared.OrderBy(c => c.Mismatched.Count).First().Mismatched);
+        return full.Count == 1 ? Result<PersonId>.Ok(full[0].Person) : InsuranceRules.NoMatch;
     }
 
     private Task<Result<InsurerView>> Change<TCommand>(CommandContext context, TCommand command, Func<InsurerState, Decision<IInsurerEvent>> decide)

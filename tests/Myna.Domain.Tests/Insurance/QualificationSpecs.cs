@@ -48,10 +48,12 @@ public class QualificationSpecs
             Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2024, 4, 1), basis: LinkBasis.BasicFourItems, claimed: Taro), Now, Insurer);
 
         Assert.Single(linked.Events);
-        Assert.Equal("insurance.partial-match", partial.Error?.Code);
-        Assert.Equal(["address"], partial.Error?.Details);
+        // A partial match is "no match", naming no item (no oracle of existence, sex or address).
+        Assert.Equal("insurance.no-match", partial.Error?.Code);
+        Assert.Null(partial.Error?.Details);
+        Assert.DoesNotContain("address", partial.Error!.Message, StringComparison.Ordinal);
         // A stale index proposed the old address: the person's own stream refuses it.
-        Assert.Equal("insurance.partial-match", afterMove.Error?.Code);
+        Assert.Equal("insurance.no-match", afterMove.Error?.Code);
     }
 
     [Theory]
