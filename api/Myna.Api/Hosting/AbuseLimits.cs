@@ -25,6 +25,17 @@ public sealed class AbuseLimitOptions
     [Range(1, 1_000_000)]
     public int ExpensivePerToken { get; set; } = 10;
 
+    /// <summary>
+    /// Eligibility challenges per reception terminal (institution and terminal claims), whoever's token and whichever
+    /// address: a national peak comes through few gateways, so an address says nothing; a terminal asks a few a minute.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ChallengesPerTerminal { get; set; } = 120;
+
+    /// <summary>Lookups of a person by number or by the basic four items (municipality lookup, insurer enrolment) per token.</summary>
+    [Range(1, 1_000_000)]
+    public int LookupsPerToken { get; set; } = 600;
+
     /// <summary>Reverse proxies (ingress) whose X-Forwarded-For is believed; nobody's by default.</summary>
     public string[] KnownProxies { get; set; } = [];
 }
@@ -42,6 +53,14 @@ public static class AbuseLimits
         "GET /v1/audit/streams/{kind}/{id}/state", "GET /v1/audit/streams/{kind}/{id}/timelines", "GET /v1/audit/verification",
         "POST /v1/audit/checkpoints", "POST /v1/operations/rebuild-jobs/", "POST /v1/operations/index-rebuilds/{index}",
     };
+
+    /// <summary>Routes that find a person by number or by the basic four items: each answer is a little of the register.</summary>
+    private static readonly HashSet<string> Lookups = new(StringComparer.Ordinal)
+    {
+        "POST /v1/persons/lookup", "POST /v1/insurers/{insurerNumber}/enrolments",
+    };
+
+    private const string TerminalChallenges = "POST /v1/eligibility-checks/challenges";
 
     /// <summary>Anonymous routes that are no attack surface worth limiting: probes, the API description, development tokens.</summary>
     private static readonly string[] Unlimited = ["/health", "/alive", "/openapi", "/scalar", "/dev/tokens"];
@@ -75,6 +94,16 @@ public static class AbuseLimits
         {
             var token = http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
             return Fixed($"expensive:{token}", limits.ExpensivePerToken, window);
+        }
+        if ($"{http.Request.Method} {route}" == TerminalChallenges)
+        {
+            var terminal = $"{http.User.FindFirstValue(MynaClaims.Institution)}/{http.User.FindFirstValue(MynaClaims.Terminal)}";
+            return Fixed($"terminal:{terminal}", limits.ChallengesPerTerminal, window);
+        }
+        if (Lookups.Contains($"{http.Request.Method} {route}"))
+        {
+            var token = http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
+            return Fixed($"lookup:{token}", limits.LookupsPerToken, window);
         }
         if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null && !Unlimited.Any(u => route.StartsWith(u, StringComparison.Ordinal)))
         {

@@ -102,6 +102,8 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Portal:RateLimits:ReadsPerIp", "1000000");
             builder.UseSetting("RateLimits:AnonymousPerIp", "1000000");
             builder.UseSetting("RateLimits:ExpensivePerToken", "1000000");
+            builder.UseSetting("RateLimits:ChallengesPerTerminal", "1000000");
+            builder.UseSetting("RateLimits:LookupsPerToken", "1000000");
         }
     }
 }

@@ -57,4 +57,53 @@ public sealed class AbuseLimitTests(ApiFixture fixture)
         Assert.NotNull(second.Headers.RetryAfter);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await another.GetAsync(state)).StatusCode);
     }
+
+    [Fact]
+    public async Task Clinic_challenges_are_limited_per_terminal_not_per_token_or_address()
+    {
+        await using var limited = fixture.Api.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("RateLimits:ChallengesPerTerminal", "2");
+            b.UseSetting("RateLimits:WindowSeconds", "3600");
+        });
+        var institution = "13" + "1" + Random.Shared.Next(0, 10_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
+        HttpClient Terminal(string terminal, string subject)
+        {
+            var client = limited.CreateClient();
+            client.DefaultRequestHeaders.Authorization = fixture.ClientFor(Roles.Terminal, new Dictionary<string, string>
+                { [MynaClaims.Institution] = institution, [MynaClaims.Terminal] = terminal }, subject).DefaultRequestHeaders.Authorization;
+            return client;
+        }
+        var desk = Terminal("desk-1", "desk-1-token-a");
+        var sameDeskOtherToken = Terminal("desk-1", "desk-1-token-b");
+        var otherDesk = Terminal("desk-2", "desk-2-token");
+
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await desk.PostJson("/v1/eligibility-checks/challenges", new { })).StatusCode);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await desk.PostJson("/v1/eligibility-checks/challenges", new { })).StatusCode);
+        var third = await sameDeskOtherToken.PostJson("/v1/eligibility-checks/challenges", new { });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("rate-limit.exceeded", (await third.Json()).Str("code"));
+        Assert.NotNull(third.Headers.RetryAfter);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await otherDesk.PostJson("/v1/eligibility-checks/challenges", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Lookups_by_number_or_basic_four_are_limited_per_token()
+    {
+        await using var limited = fixture.Api.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("RateLimits:LookupsPerToken", "1");
+            b.UseSetting("RateLimits:WindowSeconds", "3600");
+        });
+        var clerk = limited.CreateClient();
+        clerk.DefaultRequestHeaders.Authorization = fixture.Municipality().DefaultRequestHeaders.Authorization;
+        var body = new { individualNumber = "000000000001" };
+
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await clerk.PostJson("/v1/persons/lookup", body)).StatusCode);
+        var second = await clerk.PostJson("/v1/persons/lookup", body);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("rate-limit.exceeded", (await second.Json()).Str("code"));
+    }
 }
