@@ -43,7 +43,11 @@ public sealed record KioskDocumentResponse(
             d.FiscalYear, d.TotalIncomeYen, d.TaxableIncomeYen, d.VerificationCode, d.ContentDigest);
 }
 
-public sealed record DocumentVerificationResponse(Guid DocumentId, KioskDocumentKind Kind, string HolderName, string IssuedBy, DateTimeOffset IssuedAt, string Kiosk, string ContentDigest);
+/// <summary>A confirmed document. <see cref="HolderName"/> only for a verifier who presented the holder's date of birth.</summary>
+public sealed record DocumentVerificationResponse(Guid DocumentId, KioskDocumentKind Kind, string? HolderName, string IssuedBy, DateTimeOffset IssuedAt, string Kiosk, string ContentDigest);
+
+/// <summary>The holder's date of birth, as the verifier reads it on the document or hears it from the holder.</summary>
+public sealed record HolderCheckRequest(DateOnly? DateOfBirth);
 
 public sealed record ProtectionMeasureRequest(ProtectionReason? Reason);
 
@@ -67,7 +71,11 @@ public static class KioskEndpoints
         sessions.MapPost("/{sessionId:guid}/certificates", Issue).WithName("IssueKioskCertificate");
 
         app.MapGet("/v1/document-verifications/{code}", Verify)
-            .WithTags("Convenience-store kiosks").WithName("VerifyIssuedDocument").AllowAnonymous();
+            .WithTags("Convenience-store kiosks").WithName("VerifyIssuedDocument").AllowAnonymous()
+            .WithDescription("Confirms the document (kind, issuer, kiosk, time, content digest) without naming the holder.");
+        app.MapPost("/v1/document-verifications/{code}", VerifyHolder)
+            .WithTags("Convenience-store kiosks").WithName("VerifyIssuedDocumentHolder").AllowAnonymous()
+            .WithDescription("The same with the holder's name, for a verifier who presents the holder's date of birth; a wrong date is 404 like an unknown code.");
 
         var protection = app.MapGroup("/v1/persons/{personId:guid}/protection-measure").WithTags("Persons").RequireAuthorization(Policies.Municipality);
         protection.MapPut("/", StartProtection).WithName("StartProtectionMeasure");
@@ -173,13 +181,27 @@ public static class KioskEndpoints
         return issued.IsSuccess ? TypedResults.Ok(KioskDocumentResponse.From(issued.Value!)) : issued.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<DocumentVerificationResponse>, ProblemHttpResult>> Verify(string code, IClusterClient grains)
+    private static async Task<Results<Ok<DocumentVerificationResponse>, ProblemHttpResult>> Verify(string code, IClusterClient grains) =>
+        code.Length > 40 ? InvalidVerificationCode() : ToVerificationResponse(await grains.GetDocumentVerifier().Verify(code));
+
+    private static async Task<Results<Ok<DocumentVerificationResponse>, ProblemHttpResult>> VerifyHolder(string code, HolderCheckRequest request, IClusterClient grains)
     {
         if (code.Length > 40)
         {
-            return ApiProblems.Problem(400, "document.invalid-verification-code", "A verification code is 16 letters and digits, dashes allowed.");
+            return InvalidVerificationCode();
         }
-        var found = await grains.GetDocumentVerifier().Verify(code);
+        if (request.DateOfBirth is not { } dateOfBirth)
+        {
+            return ApiProblems.Problem(400, "request.invalid", "dateOfBirth (the holder's date of birth, YYYY-MM-DD) is required.");
+        }
+        return ToVerificationResponse(await grains.GetDocumentVerifier().VerifyHolder(code, dateOfBirth));
+    }
+
+    private static ProblemHttpResult InvalidVerificationCode() =>
+        ApiProblems.Problem(400, "document.invalid-verification-code", "A verification code is 16 letters and digits, dashes allowed.");
+
+    private static Results<Ok<DocumentVerificationResponse>, ProblemHttpResult> ToVerificationResponse(Result<DocumentVerification> found)
+    {
         if (!found.IsSuccess)
         {
             return found.Error!.ToProblem();

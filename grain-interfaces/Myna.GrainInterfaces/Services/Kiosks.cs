@@ -103,7 +103,7 @@ public sealed record KioskDocument(
 public sealed record DocumentVerification(
     [property: Id(0)] Guid DocumentId,
     [property: Id(1)] KioskDocumentKind Kind,
-    [property: Id(2)] string HolderName,
+    [property: Id(2)] string? HolderName,
     [property: Id(3)] MunicipalityCode IssuedBy,
     [property: Id(4)] DateTimeOffset IssuedAt,
     [property: Id(5)] string Kiosk,
@@ -142,6 +142,14 @@ public interface IKioskSessionGrain : IGrainWithGuidKey
 /// <summary>Public verification of printed certificates by their code. Stateless worker.</summary>
 public interface IDocumentVerifierGrain : IGrainWithIntegerKey
 {
+    /// <summary>Confirms that a document was issued under this code: what, when, where, by whom. Never the holder's name.</summary>
     [Alias("Verify")]
     Task<Result<DocumentVerification>> Verify(string verificationCode);
+
+    /// <summary>
+    /// The same, with the holder's name, for a verifier who presents the code and the holder's date of birth. A wrong
+    /// date of birth is answered exactly as an unknown code.
+    /// </summary>
+    [Alias("VerifyHolder")]
+    Task<Result<DocumentVerification>> VerifyHolder(string verificationCode, DateOnly dateOfBirth);
 }

@@ -27,6 +27,9 @@ public interface IIssuedDocumentRegistry
     Task RecordAsync(string verificationCodeHash, PersonId person, DocumentVerification document, CancellationToken cancellationToken = default);
 
     Task<DocumentVerification?> FindAsync(string verificationCodeHash, CancellationToken cancellationToken = default);
+
+    /// <summary>The person the document was issued to (to check a verifier's date of birth against their record).</summary>
+    Task<PersonId?> FindHolderAsync(string verificationCodeHash, CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenIssuedDocumentRegistry(IDocumentStore store) : IIssuedDocumentRegistry
@@ -39,7 +42,7 @@ public sealed class MartenIssuedDocumentRegistry(IDocumentStore store) : IIssued
             Id = verificationCodeHash,
             DocumentId = document.DocumentId,
             Kind = document.Kind,
-            HolderName = document.HolderName,
+            HolderName = document.HolderName ?? string.Empty,
             IssuedBy = document.IssuedBy.Value,
             IssuedAt = document.IssuedAt,
             Kiosk = document.Kiosk,
@@ -57,5 +60,13 @@ public sealed class MartenIssuedDocumentRegistry(IDocumentStore store) : IIssued
             ? null
             : new DocumentVerification(record.DocumentId, record.Kind, record.HolderName, new MunicipalityCode(record.IssuedBy),
                 record.IssuedAt, record.Kiosk, record.ContentDigest);
+    }
+
+    public async Task<PersonId?> FindHolderAsync(string verificationCodeHash, CancellationToken cancellationToken = default)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<IssuedDocumentRecord>(verificationCodeHash, cancellationToken) is { } record
+            ? new PersonId(record.PersonId)
+            : null;
     }
 }

@@ -85,7 +85,9 @@ public sealed class KioskApiTests(ApiFixture fixture)
         var verified = await anonymous.GetAsync($"/v1/document-verifications/{code}");
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
         var verification = await verified.Json();
-        Assert.Equal(holder.Name, verification.Str("holderName"));
+        // The code alone confirms the document, never whose it is (no oracle of names behind codes).
+        Assert.Equal(JsonValueKind.Null, verification.GetProperty("holderName").ValueKind);
+        Assert.DoesNotContain(holder.Name, await verified.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("resident-record-copy", verification.Str("kind"));
         Assert.Equal(document.Str("contentDigest"), verification.Str("contentDigest"));
         Assert.Equal(document.Str("documentId"), verification.Str("documentId"));
@@ -97,6 +99,17 @@ public sealed class KioskApiTests(ApiFixture fixture)
         var refused = await anonymous.GetAsync($"/v1/document-verifications/{forged}");
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal("document.verification-unknown", await Code(refused));
+
+        // With the holder's date of birth, the verifier learns the name; a wrong date is the same 404 as a forged code.
+        var named = await anonymous.PostJson($"/v1/document-verifications/{code}", new { dateOfBirth = "1979-08-09" });
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Equal(holder.Name, (await named.Json()).Str("holderName"));
+        var wrongDate = await anonymous.PostJson($"/v1/document-verifications/{code}", new { dateOfBirth = "1979-08-10" });
+        Assert.Equal(HttpStatusCode.NotFound, wrongDate.StatusCode);
+        Assert.Equal("document.verification-unknown", await Code(wrongDate));
+        Assert.DoesNotContain(holder.Name, await wrongDate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var forgedWithDate = await anonymous.PostJson($"/v1/document-verifications/{forged}", new { dateOfBirth = "1979-08-09" });
+        Assert.Equal("document.verification-unknown", await Code(forgedWithDate));
     }
 
     [Fact]
@@ -277,7 +290,7 @@ public sealed class KioskApiTests(ApiFixture fixture)
         var anonymous = fixture.Api.CreateClient();
         foreach (var (holder, document) in printed.Where((_, i) => i % 10 == 0))
         {
-            var verification = await (await anonymous.GetAsync($"/v1/document-verifications/{document.Str("verificationCode")}")).Json();
+            var verification = await (await anonymous.PostJson($"/v1/document-verifications/{document.Str("verificationCode")}", new { dateOfBirth = "1979-08-09" })).Json();
             Assert.Equal(holder.Name, verification.Str("holderName"));
             Assert.Equal(document.Str("documentId"), verification.Str("documentId"));
         }

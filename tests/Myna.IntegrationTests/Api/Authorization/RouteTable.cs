@@ -235,6 +235,7 @@ public static class RouteTable
             Only("POST", "/v1/kiosk-sessions/{sessionId:guid}/card", ScopeRule.OwnKiosk, Kiosk),
             Only("POST", "/v1/kiosk-sessions/{sessionId:guid}/certificates", ScopeRule.OwnKiosk, Kiosk),
             Open("GET", "/v1/document-verifications/{code}"),
+            Open("POST", "/v1/document-verifications/{code}"),
 
             // Resident portal: login and third-party apps.
             Open("POST", "/v1/portal/sessions/", ScopeRule.ChipSignature),
