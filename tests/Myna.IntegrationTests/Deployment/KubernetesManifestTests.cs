@@ -49,6 +49,35 @@ public sealed class KubernetesManifestTests
         }
     }
 
+    [Fact]
+    public void Only_the_api_reaches_the_silo_gateways_and_only_silos_reach_each_other()
+    {
+        var objects = LoadKustomization(System.IO.Path.Combine(K8s, "base"));
+        var silo = objects.Single(o => Kind(o) == "Deployment" && Name(o) == "myna-silo");
+        var policy = objects.Single(o => Kind(o) == "NetworkPolicy" && At(o, "spec", "podSelector", "matchLabels", "app") == At(silo, "spec", "selector", "matchLabels", "app"));
+        Assert.Contains("Ingress", Sequence((YamlMappingNode)Node(policy, "spec"), "policyTypes"));
+        var rules = ((YamlSequenceNode)Node(policy, "spec", "ingress")).Cast<YamlMappingNode>().ToList();
+
+        // Which sources (pod app labels; "*" for any) each port admits.
+        var admitted = new Dictionary<string, HashSet<string>>();
+        foreach (var rule in rules)
+        {
+            var sources = rule.Children.TryGetValue("from", out var from)
+                ? ((YamlSequenceNode)from).Cast<YamlMappingNode>().Select(f => At(f, "podSelector", "matchLabels", "app")).ToHashSet()
+                : ["*"];
+            foreach (var port in ((YamlSequenceNode)rule["ports"]).Cast<YamlMappingNode>().Select(p => p["port"].ToString()))
+            {
+                admitted.TryAdd(port, []);
+                admitted[port].UnionWith(sources);
+            }
+        }
+        Assert.Equal(["myna-api"], admitted["30000"]);
+        Assert.Equal(["myna-silo"], admitted["11111"]);
+        Assert.Equal(["*"], admitted["8080"]);
+        Assert.Equal(3, admitted.Count);
+        Assert.Contains(objects, o => Kind(o) == "NetworkPolicy" && At(o, "spec", "podSelector", "matchLabels", "app") == "myna-api");
+    }
+
     private static void AssertOperable(IReadOnlyList<YamlMappingNode> objects)
     {
         var silo = objects.Single(o => Kind(o) == "Deployment" && Name(o) == "myna-silo");
