@@ -41,9 +41,15 @@ public static class RebuildJobEndpoints
         {
             return problem;
         }
-        // A retried start (same Idempotency-Key) is the same job.
+        // A retried start (same Idempotency-Key) is the same job; one job per index runs at a time.
         var id = CommandContext.DerivedId(context.CommandId, "rebuild-job");
-        var job = await grains.GetRebuildJob(id).Start(index);
+        var job = await grains.GetIndexRebuildLock(index).Start(id);
+        if (job.JobId != id)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "rebuild.already-running",
+                $"A rebuild of {index} is already running: /v1/operations/rebuild-jobs/{job.JobId}. Poll it, then start another if still needed.",
+                new Dictionary<string, object?> { ["jobId"] = job.JobId });
+        }
         return TypedResults.Accepted($"/v1/operations/rebuild-jobs/{id}", RebuildJobResponse.From(job));
     }
 

@@ -63,6 +63,8 @@ public static class GrainFactoryExtensions
     public static IProcedureDirectoryGrain GetProcedureDirectory(this IGrainFactory grains) => grains.GetGrain<IProcedureDirectoryGrain>(0);
     public static IRebuildJobGrain GetRebuildJob(this IGrainFactory grains, Guid jobId) => grains.GetGrain<IRebuildJobGrain>(jobId);
 
+    public static IIndexRebuildLockGrain GetIndexRebuildLock(this IGrainFactory grains, string index) => grains.GetGrain<IIndexRebuildLockGrain>(index);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 
     public static Portal.IPortalGrain GetPortal(this IGrainFactory grains, PersonId person) => grains.GetGrain<Portal.IPortalGrain>(person.Value);

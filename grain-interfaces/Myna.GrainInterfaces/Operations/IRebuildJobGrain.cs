@@ -38,3 +38,14 @@ public interface IRebuildJobGrain : IGrainWithGuidKey
     [Alias("GetProgress")]
     Task<RebuildJobView> GetProgress();
 }
+
+/// <summary>
+/// One rebuild per index at a time (issue 17): keyed by the index name, it starts a job only when no other job of
+/// that index is running, and otherwise answers the running one. Non-reentrant, so check and start are one step.
+/// </summary>
+public interface IIndexRebuildLockGrain : IGrainWithStringKey
+{
+    /// <summary>Starts <paramref name="jobId"/> (or answers it again, for a retry), or answers the job of this index that is still running.</summary>
+    [Alias("Start")]
+    Task<RebuildJobView> Start(Guid jobId);
+}

@@ -122,4 +122,56 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
         var job = await RunJob(fixture.ClientFor(Roles.Operator), "numbers");
         Assert.Equal("completed", job.Str("status"));
     }
+
+    [Fact]
+    public async Task One_rebuild_per_index_runs_at_a_time()
+    {
+        var auditor = fixture.ClientFor(Roles.Auditor);
+        var operatorClient = fixture.ClientFor(Roles.Operator);
+
+        var responses = await Task.WhenAll(
+            auditor.PostJson("/v1/operations/rebuild-jobs", new { index = "person-match" }),
+            operatorClient.PostJson("/v1/operations/rebuild-jobs", new { index = "person-match" }));
+
+        var accepted = responses.Where(r => r.StatusCode == HttpStatusCode.Accepted).ToList();
+        Assert.NotEmpty(accepted);
+        var jobs = new List<JsonElement>();
+        foreach (var response in accepted)
+        {
+            jobs.Add(await Completed(auditor, response.Headers.Location!.ToString()));
+        }
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Accepted))
+        {
+            // Refused while the other ran: it names the running job.
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            var problem = await refused.Json();
+            Assert.Equal("rebuild.already-running", problem.Str("code"));
+            Assert.Equal(jobs.Single().Str("id"), problem.Str("jobId"));
+        }
+        if (jobs.Count == 2)
+        {
+            // Both accepted only because the first had finished before the second began: never two at once.
+            var ordered = jobs.OrderBy(j => j.GetProperty("startedAt").GetDateTimeOffset()).ToList();
+            Assert.True(ordered[0].GetProperty("finishedAt").GetDateTimeOffset() <= ordered[1].GetProperty("startedAt").GetDateTimeOffset(),
+                "two rebuilds of one index overlapped");
+        }
+        // Another index is not held up by this one, and once the index is free a new job starts.
+        Assert.Equal("completed", (await RunJob(auditor, "numbers")).Str("status"));
+        Assert.Equal("completed", (await RunJob(auditor, "person-match")).Str("status"));
+    }
+
+    private static async Task<JsonElement> Completed(HttpClient client, string location)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var job = await (await client.GetAsync(location)).Json();
+            if (job.Str("status") is "completed" or "failed")
+            {
+                return job;
+            }
+            await Task.Delay(200);
+        }
+        throw new InvalidOperationException($"{location} did not finish within 5 minutes.");
+    }
 }
