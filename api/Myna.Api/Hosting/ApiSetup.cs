@@ -70,6 +70,8 @@ public static class ApiSetup
                     RoleClaimType = MynaClaims.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
+                // A portal session's access tokens die with the session, at once and on every replica.
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = PortalSessionRevocation.CheckAsync };
             });
         services.AddAuthorizationBuilder().AddMynaPolicies();
 

@@ -131,6 +131,14 @@ public interface IPortalGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("EndSession")]
     Task<Result<PortalSessionView>> EndSession(CommandContext context, EndPortalSession command);
 
+    /// <summary>
+    /// Whether the session is still open: not logged out, not ended by a reused refresh token, not expired. Every
+    /// access token of the session is checked against it on every request, so a logout takes effect at once on
+    /// every API replica (the state lives here, not in one process).
+    /// </summary>
+    [Alias("IsSessionActive"), Orleans.Concurrency.ReadOnly]
+    Task<bool> IsSessionActive(Guid sessionId);
+
     [Alias("GrantAppConsent")]
     Task<Result<AppConsentView>> GrantAppConsent(CommandContext context, GrantAppConsent command);
 

@@ -40,6 +40,9 @@ public sealed class PortalGrain(
             },
             state => PortalDecider.SessionAnswer(state, Id, command.SessionId));
 
+    public Task<bool> IsSessionActive(Guid sessionId) =>
+        Task.FromResult(Current.FindSession(sessionId) is { EndedBecause: null } session && Now < session.RefreshExpiresAt);
+
     public Task<Result<PortalSessionView>> EndSession(CommandContext context, EndPortalSession command) =>
         Execute(context, command,
             state => PortalDecider.EndSession(state, Id, command, Now, context.Actor),

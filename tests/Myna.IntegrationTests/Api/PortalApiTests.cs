@@ -113,6 +113,31 @@ public sealed class PortalApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Logout_and_a_reused_refresh_token_end_the_sessions_access_tokens_at_once()
+    {
+        var patient = await Clinics.Patient();
+        var (portal, _) = await _world.LoggedIn(patient);
+        Assert.Equal(HttpStatusCode.OK, (await portal.GetAsync("/v1/me/notifications")).StatusCode);
+        // Another replica of the API: the session's state is the portal grain's, not one process's.
+        var otherReplica = fixture.Api.CreateClient();
+        otherReplica.DefaultRequestHeaders.Authorization = portal.DefaultRequestHeaders.Authorization;
+
+        Assert.Equal(HttpStatusCode.OK, (await portal.DeleteAsync("/v1/portal/sessions/current")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await portal.GetAsync("/v1/me/notifications")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await otherReplica.PostJson("/v1/me/individual-number/reveal", new { })).StatusCode);
+
+        // A stolen refresh token used twice ends the session: the access token issued with the rotation dies too.
+        var (_, tokens) = await _world.LoggedIn(patient);
+        var rotated = await (await _world.Refresh(tokens.Str("refreshToken"))).Json();
+        var current = fixture.Api.CreateClient();
+        current.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", rotated.Str("accessToken"));
+        Assert.Equal(HttpStatusCode.OK, (await current.GetAsync("/v1/me/notifications")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _world.Refresh(tokens.Str("refreshToken"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await current.GetAsync("/v1/me/notifications")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_number_is_masked_by_default_and_a_reveal_is_logged()
     {
         var patient = await Clinics.Patient();
