@@ -56,7 +56,7 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<AuditStreamResponse>, ProblemHttpResult>> ReadStream(
-        string kind, string id, IClusterClient grains, long? fromVersion, int? limit, string? type, DateTimeOffset? from, DateTimeOffset? to)
+        string kind, string id, HttpContext http, IClusterClient grains, long? fromVersion, int? limit, string? type, DateTimeOffset? from, DateTimeOffset? to)
     {
         if (!TryStream(kind, id, out var stream, out var invalid))
         {
@@ -69,6 +69,10 @@ public static class AuditEndpoints
             return result.Error!.ToProblem();
         }
         var page = result.Value!;
+        if (page.StreamVersion > 0 && await RecordPersonReadAsync(stream, "history", http, grains) is { } unrecorded)
+        {
+            return unrecorded;
+        }
         return TypedResults.Ok(new AuditStreamResponse(
             page.StreamKey,
             page.StreamVersion,
@@ -90,7 +94,7 @@ public static class AuditEndpoints
 
     /// <summary>The state replayed to a version, or to a moment as known then (default) or as in effect then.</summary>
     private static async Task<Results<Ok<StateResponse>, ProblemHttpResult>> StateAsOf(
-        string kind, string id, IClusterClient grains, long? version, DateTimeOffset? at, string? timeline)
+        string kind, string id, HttpContext http, IClusterClient grains, long? version, DateTimeOffset? at, string? timeline)
     {
         if (!TryStream(kind, id, out var stream, out var invalid))
         {
@@ -101,11 +105,17 @@ public static class AuditEndpoints
             return ApiProblems.Problem(400, "audit.invalid-timeline", "timeline is known or effective.");
         }
         var result = await grains.GetAudit().StateAsOf(stream, new AsOfQuery(version, at, which));
-        return result.IsSuccess ? TypedResults.Ok(StateResponse.From(result.Value!)) : result.Error!.ToProblem();
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+        return await RecordPersonReadAsync(stream, "state-as-of", http, grains) is { } unrecorded
+            ? unrecorded
+            : TypedResults.Ok(StateResponse.From(result.Value!));
     }
 
     private static async Task<Results<Ok<TimelinesResponse>, ProblemHttpResult>> CompareTimelines(
-        string kind, string id, IClusterClient grains, DateTimeOffset? at)
+        string kind, string id, HttpContext http, IClusterClient grains, DateTimeOffset? at)
     {
         if (!TryStream(kind, id, out var stream, out var invalid))
         {
@@ -119,6 +129,10 @@ public static class AuditEndpoints
         if (!result.IsSuccess)
         {
             return result.Error!.ToProblem();
+        }
+        if (await RecordPersonReadAsync(stream, "timelines", http, grains) is { } unrecorded)
+        {
+            return unrecorded;
         }
         var c = result.Value!;
         return TypedResults.Ok(new TimelinesResponse(
@@ -153,6 +167,12 @@ public static class AuditEndpoints
         var checkpoint = await grains.GetAudit().WriteCheckpoint();
         return TypedResults.Created($"/v1/audit/checkpoints/{checkpoint.Id}", checkpoint);
     }
+
+    /// <summary>An auditor reading a person's own stream: on that person's ledger first (invariant 22). Other streams name nobody directly.</summary>
+    private static async Task<ProblemHttpResult?> RecordPersonReadAsync(StreamRef stream, string what, HttpContext http, IClusterClient grains) =>
+        stream.Kind == StreamKind.Person && PersonId.TryParse(stream.Id, out var person)
+            ? await Commands.StaffReads.RecordAsync(http, grains, person, what, "audit")
+            : null;
 
     private static bool TryStream(string kind, string id, out StreamRef stream, out ProblemHttpResult problem)
     {

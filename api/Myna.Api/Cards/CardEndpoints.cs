@@ -157,8 +157,9 @@ public static class CardEndpoints
         {
             return problem;
         }
-        // Decided by the card: the managing municipality's clerks, the call centre (no person id), the holder.
-        var result = await grains.GetCard(id).Read(context);
+        // Decided by the card: the managing municipality's clerks, the call centre (no person id), the holder; a staff
+        // read is on the holder's access ledger.
+        var result = await grains.GetCard(id).Show(context);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

@@ -87,10 +87,14 @@ public static class PersonEndpoints
         {
             return result.Error!.ToProblem();
         }
-        // A municipality reads the residents on its own record.
-        return result.Value!.Municipality == Municipality(http.User)
-            ? TypedResults.Ok(PersonResponse.From(result.Value))
-            : OtherMunicipality();
+        // A municipality reads the residents on its own record, and the read is on the resident's ledger (invariant 22).
+        if (result.Value!.Municipality != Municipality(http.User))
+        {
+            return OtherMunicipality();
+        }
+        return await Commands.StaffReads.RecordAsync(http, grains, id, "resident-record", "municipality counter") is { } unrecorded
+            ? unrecorded
+            : TypedResults.Ok(PersonResponse.From(result.Value));
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> AssignNumber(string personId, HttpContext http, IClusterClient grains) =>

@@ -97,6 +97,13 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("Read"), Orleans.Concurrency.ReadOnly]
     Task<Result<CardView>> Read(CommandContext context);
 
+    /// <summary>
+    /// <see cref="Read"/> for showing the card to its reader: a municipality clerk's or the call centre's read is
+    /// recorded on the holder's access ledger first (invariant 22). <see cref="Read"/> alone only checks access.
+    /// </summary>
+    [Alias("Show")]
+    Task<Result<CardView>> Show(CommandContext context);
+
     /// <summary>Checks a signature over a challenge with the registered user-authentication key.</summary>
     [Alias("VerifySignature"), Orleans.Concurrency.ReadOnly]
     Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature);

@@ -207,6 +207,9 @@ public interface IAccessLedgerGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("RecordProxyAccess")]
     Task<Result<LedgerReceipt>> RecordProxyAccess(CommandContext context, Portal.RecordProxyAccess command);
 
+    [Alias("RecordStaffRead")]
+    Task<Result<LedgerReceipt>> RecordStaffRead(CommandContext context, Portal.RecordStaffRead command);
+
     [Alias("RecordNumberReveal")]
     Task<Result<LedgerReceipt>> RecordNumberReveal(CommandContext context, Portal.RecordNumberReveal command);
 

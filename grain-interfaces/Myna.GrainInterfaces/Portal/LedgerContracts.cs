@@ -32,6 +32,15 @@ public sealed record RecordProxyAccess(
 [GenerateSerializer, Immutable, Alias("myna.cmd.record-number-reveal")]
 public sealed record RecordNumberReveal([property: Id(0)] Guid? SessionId);
 
+/// <summary>
+/// Staff of the system read the person's data (invariant 22): a municipality clerk their record or card, the call
+/// centre a card, an auditor the history. The accessor is the command's actor (role, scope, subject).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.record-staff-read")]
+public sealed record RecordStaffRead(
+    [property: Id(0)] string What,
+    [property: Id(1)] string Purpose);
+
 /// <summary>Newest first; <see cref="Before"/> is the version of the last entry of the previous page.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ledger-query")]
 public sealed record LedgerQuery(

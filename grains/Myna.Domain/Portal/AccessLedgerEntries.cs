@@ -18,6 +18,7 @@ public static class AccessLedgerEntries
     public const string App = "app";
     public const string Proxy = "proxy";
     public const string Resident = "resident";
+    public const string Staff = "staff";
 
     public static IReadOnlyDictionary<string, Type[]> Kinds { get; } = new Dictionary<string, Type[]>(StringComparer.Ordinal)
     {
@@ -26,6 +27,7 @@ public static class AccessLedgerEntries
         [App] = [typeof(AppDataRequested)],
         [Proxy] = [typeof(ProxyAccessed)],
         [Resident] = [typeof(IndividualNumberRevealed)],
+        [Staff] = [typeof(StaffDataRead)],
     };
 
     public static Decision<ILedgerEvent> AgencyRequest(PersonId person, RecordAgencyRequest c, DateTimeOffset now, Actor actor) =>
@@ -38,6 +40,15 @@ public static class AccessLedgerEntries
         c.What is { Length: > 0 and <= 100 }
             ? Decision<ILedgerEvent>.Accept(new ProxyAccessed(person, c.Proxy, c.What, now, actor))
             : DomainError.Validation("ledger.invalid-what", "Name what the proxy did (1 to 100 characters).");
+
+    public static Decision<ILedgerEvent> StaffRead(PersonId person, RecordStaffRead c, DateTimeOffset now, Actor actor, ActorScope scope) =>
+        c.What is { Length: > 0 and <= 100 } && c.Purpose is { Length: > 0 and <= 200 }
+            ? Decision<ILedgerEvent>.Accept(new StaffDataRead(person, Office(actor, scope), c.What, c.Purpose, now, actor))
+            : DomainError.Validation("ledger.invalid-what", "Name what was read (1 to 100 characters) and why (1 to 200).");
+
+    /// <summary>The office a staff member reads as: the role, with the municipality, insurer or agency it is scoped to.</summary>
+    public static string Office(Actor actor, ActorScope scope) =>
+        (scope.Municipality ?? scope.Insurer ?? scope.Agency) is { } where ? $"{actor.Role} {where}" : actor.Role;
 
     public static Decision<ILedgerEvent> Reveal(PersonId person, RecordNumberReveal c, DateTimeOffset now, Actor actor) =>
         Decision<ILedgerEvent>.Accept(new IndividualNumberRevealed(person, c.SessionId, now, actor));
@@ -61,6 +72,7 @@ public static class AccessLedgerEntries
         AppDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, App, $"{a.AppName} ({a.AppId})", Kebab(a.Item.ToString()),
             a.Provided ? $"consent {a.ConsentId:D}" : $"refused: {a.Reason}", !a.Provided),
         ProxyAccessed p => new AccessLedgerEntry(version, p.OccurredAt, Proxy, p.Proxy.ToString(), p.What, "as proxy", false),
+        StaffDataRead s => new AccessLedgerEntry(version, s.OccurredAt, Staff, $"{s.Office} ({s.Actor.Subject})", s.What, s.Purpose, false),
         IndividualNumberRevealed r => new AccessLedgerEntry(version, r.OccurredAt, Resident, r.Actor.Subject, "individual-number",
             "revealed in the portal", false),
         _ => new AccessLedgerEntry(version, e.OccurredAt, "system", e.Actor.Subject, e.GetType().Name, string.Empty, false),

@@ -125,6 +125,19 @@ public sealed record ProxyAccessed(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : ILedgerEvent;
 
+/// <summary>
+/// Staff read the person's data (invariant 22): <see cref="Office"/> is the role and scope they read as (e.g.
+/// "municipality 131016", "call-centre", "auditor"), the actor names the staff member.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.staff-data-read.v1")]
+public sealed record StaffDataRead(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string Office,
+    [property: Id(2)] string What,
+    [property: Id(3)] string Purpose,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : ILedgerEvent;
+
 /// <summary>The resident asked to see their full Individual Number in the portal.</summary>
 [GenerateSerializer, Immutable, Alias("myna.ev.individual-number-revealed.v1")]
 public sealed record IndividualNumberRevealed(

@@ -91,6 +91,7 @@ public static class EventCatalogue
         (typeof(ProxyRemoved), "proxy_removed_v1"),
         (typeof(ThirdPartyAppRegistered), "third_party_app_registered_v1"),
         (typeof(AgencyDataRequested), "agency_data_requested_v1"),
+        (typeof(StaffDataRead), "staff_data_read_v1"),
         (typeof(AppDataRequested), "app_data_requested_v1"),
         (typeof(ProxyAccessed), "proxy_accessed_v1"),
         (typeof(IndividualNumberRevealed), "individual_number_revealed_v1"),

@@ -257,6 +257,22 @@ public sealed class CardGrain(
         return CardAccess.Read(context, Current, managing.Value) is { } refused ? refused : ViewFor(context, Current);
     }
 
+    public async Task<Result<CardView>> Show(CommandContext context)
+    {
+        var read = await Read(context);
+        // Invariant 22: a clerk's or the call centre's read is on the holder's ledger before the answer leaves.
+        if (read.IsSuccess && context.Actor.Role is ActorRoles.Municipality or ActorRoles.CallCentre)
+        {
+            var recorded = await GrainFactory.GetLedger(Current.PersonId).RecordStaffRead(context.FollowUp("staff-read"),
+                new Myna.GrainInterfaces.Portal.RecordStaffRead("card", context.Actor.Role == ActorRoles.CallCentre ? "call centre" : "municipality counter"));
+            if (!recorded.IsSuccess)
+            {
+                return recorded.Error!;
+            }
+        }
+        return read;
+    }
+
     public Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature)
     {
         // Invariant 4: only an active, unexpired card with a live, unexpired certificate authenticates.

@@ -76,6 +76,9 @@ public sealed class AccessLedgerGrain(
     public Task<Result<LedgerReceipt>> RecordProxyAccess(CommandContext context, RecordProxyAccess command) =>
         Record(context, command, () => AccessLedgerEntries.ProxyAccess(Id, command, Now, context.Actor));
 
+    public Task<Result<LedgerReceipt>> RecordStaffRead(CommandContext context, RecordStaffRead command) =>
+        Record(context, command, () => AccessLedgerEntries.StaffRead(Id, command, Now, context.Actor, context.Scope));
+
     public Task<Result<LedgerReceipt>> RecordNumberReveal(CommandContext context, RecordNumberReveal command) =>
         Record(context, command, () => AccessLedgerEntries.Reveal(Id, command, Now, context.Actor));
 

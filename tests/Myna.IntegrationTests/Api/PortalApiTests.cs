@@ -138,6 +138,30 @@ public sealed class PortalApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Reads_by_clerks_the_call_centre_and_auditors_are_on_the_residents_access_log()
+    {
+        var patient = await Clinics.Patient();
+        var (portal, _) = await _world.LoggedIn(patient);
+        Assert.Empty(await PortalWorld.Ledger(portal, "?kind=staff"));
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Municipality().GetAsync($"/v1/persons/{patient.PersonId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.ClientFor(Roles.CallCentre).GetAsync(patient.CardUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.ClientFor(Roles.Auditor).GetAsync($"/v1/audit/streams/person/{patient.PersonId}/events?limit=5")).StatusCode);
+        // Refused reads are no reads: another municipality's clerk sees nothing and leaves nothing.
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Municipality("272019").GetAsync($"/v1/persons/{patient.PersonId}")).StatusCode);
+        // The holder's own read of their card is not a staff read.
+        Assert.Equal(HttpStatusCode.OK, (await Clinics.Holder(patient).GetAsync(patient.CardUrl)).StatusCode);
+
+        var staff = await PortalWorld.Ledger(portal, "?kind=staff");
+        Assert.Equal(3, staff.Count);
+        Assert.All(staff, e => Assert.Equal("staff", e.Str("accessorKind")));
+        Assert.Equal(["card", "history", "resident-record"], staff.Select(e => e.Str("what")).Order(StringComparer.Ordinal));
+        Assert.Contains(staff, e => e.Str("what") == "resident-record" && e.Str("accessor").StartsWith("municipality 131016", StringComparison.Ordinal));
+        Assert.Contains(staff, e => e.Str("what") == "card" && e.Str("accessor").StartsWith("call-centre", StringComparison.Ordinal));
+        Assert.Contains(staff, e => e.Str("what") == "history" && e.Str("accessor").StartsWith("auditor", StringComparison.Ordinal) && e.Str("purpose") == "audit");
+    }
+
+    [Fact]
     public async Task The_number_is_masked_by_default_and_a_reveal_is_logged()
     {
         var patient = await Clinics.Patient();
