@@ -221,13 +221,18 @@ public class PortalSpecs
         var app = AccessLedgerEntries.Describe(4, new AppDataRequested(Me, "kakeibo-app", "家計簿アプリ", AppItem.IncomeSummary, null, false, "consent.none", Now, Resident));
         var proxy = AccessLedgerEntries.Describe(5, new ProxyAccessed(Me, Other, "self-information", Now, new Actor(Other.ToString(), "resident", Me.ToString())));
         var reveal = AccessLedgerEntries.Describe(6, new IndividualNumberRevealed(Me, Session, Now, Resident));
+        var clerk = new Actor("clerk-7", "municipality");
+        var staffRead = AccessLedgerEntries.StaffRead(Me, new RecordStaffRead("resident-record", "municipality counter"), Now, clerk, new ActorScope(Municipality: "131016"));
+        var staff = AccessLedgerEntries.Describe(7, Assert.Single(staffRead.Events));
 
         Assert.Equal(("agency", "welfare-office", "disability-certificates", true), (agency.AccessorKind, agency.Accessor, agency.What, agency.Refused));
         Assert.Equal(("app", "income-summary", true), (app.AccessorKind, app.What, app.Refused));
         Assert.Contains("consent.none", app.Purpose, StringComparison.Ordinal);
         Assert.Equal(("proxy", Other.ToString(), "self-information"), (proxy.AccessorKind, proxy.Accessor, proxy.What));
         Assert.Equal(("resident", "individual-number", 6L), (reveal.AccessorKind, reveal.What, reveal.Version));
-        Assert.Equal(["institution", "agency", "app", "proxy", "resident"], AccessLedgerEntries.Kinds.Keys);
+        Assert.Equal(("staff", "municipality 131016 (clerk-7)", "resident-record", "municipality counter"), (staff.AccessorKind, staff.Accessor, staff.What, staff.Purpose));
+        Assert.Equal("ledger.invalid-what", AccessLedgerEntries.StaffRead(Me, new RecordStaffRead("", "audit"), Now, clerk, ActorScope.None).Error?.Code);
+        Assert.Equal(["institution", "agency", "app", "proxy", "resident", "staff"], AccessLedgerEntries.Kinds.Keys);
     }
 
     [Fact]
