@@ -12,6 +12,8 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddMynaEventStore(configuration);
         services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section));
+        services.AddOptions<Myna.Domain.Persons.RecordRetention>().Bind(configuration.GetSection(Myna.Domain.Persons.RecordRetention.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Cards.ChallengeOptions>().Bind(configuration.GetSection(Cards.ChallengeOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Cards.ChallengeSealer>();

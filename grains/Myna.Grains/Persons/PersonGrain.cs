@@ -28,7 +28,8 @@ public sealed class PersonGrain(
     TimeProvider clock,
     ILogger<PersonGrain> logger,
     IOptions<SnapshotOptions> snapshots,
-    IOptions<ChallengeOptions> sealing)
+    IOptions<ChallengeOptions> sealing,
+    IOptions<RecordRetention> retention)
     : EventSourcedGrain<PersonState, IPersonEvent>(store, clock, logger, snapshots), IPersonGrain, IRemindable
 {
     private const string CardReactionsReminder = "card-reactions";
@@ -170,7 +171,7 @@ public sealed class PersonGrain(
     /// </summary>
     public async Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command)
     {
-        var result = await Change(context, command, state => ErasureRules.Erase(state, command, Now, context.Actor), Clerk(context, command.Municipality));
+        var result = await Change(context, command, state => ErasureRules.Erase(state, command, Now, context.Actor, retention.Value), Clerk(context, command.Municipality));
         if (result.IsSuccess && Current.PersonalDataErasedAt is not null)
         {
             await keys.DestroyAsync(Id.Value);

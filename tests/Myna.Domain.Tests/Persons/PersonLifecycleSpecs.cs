@@ -169,21 +169,42 @@ public class PersonLifecycleSpecs
     }
 
     [Fact]
+    public void Personal_data_is_erased_only_once_the_retention_of_its_record_class_has_ended()
+    {
+        var erase = new ErasePersonalData("保存期間満了", Chiyoda);
+        var closed = Given(Registered(), Closed()); // death, effective 2026-11-01
+        var retention = new RecordRetention { DeathYears = 150, EmigratedAbroadYears = 5 };
+
+        var dayBefore = ErasureRules.Erase(closed, erase, new DateTimeOffset(2176, 10, 31, 12, 0, 0, TimeSpan.Zero), Clerk, retention);
+        var onTheDay = ErasureRules.Erase(closed, erase, new DateTimeOffset(2176, 11, 1, 0, 0, 0, TimeSpan.Zero), Clerk, retention);
+
+        Assert.Equal("person.retention-not-ended", dayBefore.Error?.Code);
+        Assert.Contains("2176-11-01", dayBefore.Error!.Message, StringComparison.Ordinal);
+        Assert.Single(onTheDay.Events);
+        // Another record class, another period.
+        var emigrated = Given(Registered(), Closed() with { Reason = ClosureReason.EmigratedAbroad });
+        Assert.Single(ErasureRules.Erase(emigrated, erase, new DateTimeOffset(2031, 11, 1, 0, 0, 0, TimeSpan.Zero), Clerk, retention).Events);
+        Assert.Equal("person.retention-not-ended", ErasureRules.Erase(emigrated, erase, new DateTimeOffset(2031, 10, 31, 0, 0, 0, TimeSpan.Zero), Clerk, retention).Error?.Code);
+    }
+
+    [Fact]
     public void Personal_data_is_erased_only_from_a_closed_record_of_the_same_municipality_and_once()
     {
         var erase = new ErasePersonalData("住民基本台帳法施行令第34条", Chiyoda);
-        Assert.Equal("person.record-open", ErasureRules.Erase(Given(Registered()), erase, Now, Clerk).Error?.Code);
-        Assert.Equal("person.other-municipality", ErasureRules.Erase(Given(Registered(), Closed()), erase with { Municipality = Osaka }, Now, Clerk).Error?.Code);
-        Assert.Equal("person.invalid-legal-basis", ErasureRules.Erase(Given(Registered(), Closed()), erase with { LegalBasis = " " }, Now, Clerk).Error?.Code);
+        var retention = new RecordRetention();
+        var afterRetention = Now.AddYears(151);
+        Assert.Equal("person.record-open", ErasureRules.Erase(Given(Registered()), erase, afterRetention, Clerk, retention).Error?.Code);
+        Assert.Equal("person.other-municipality", ErasureRules.Erase(Given(Registered(), Closed()), erase with { Municipality = Osaka }, afterRetention, Clerk, retention).Error?.Code);
+        Assert.Equal("person.invalid-legal-basis", ErasureRules.Erase(Given(Registered(), Closed()), erase with { LegalBasis = " " }, afterRetention, Clerk, retention).Error?.Code);
 
-        var decision = ErasureRules.Erase(Given(Registered(), Closed()), erase, Now, Clerk);
-        Assert.Equal(new PersonalDataErased(Id, "住民基本台帳法施行令第34条", Now, Clerk), Assert.Single(decision.Events));
+        var decision = ErasureRules.Erase(Given(Registered(), Closed()), erase, afterRetention, Clerk, retention);
+        Assert.Equal(new PersonalDataErased(Id, "住民基本台帳法施行令第34条", afterRetention, Clerk), Assert.Single(decision.Events));
         var after = AggregateState.Fold(Given(Registered(), Closed()), decision.Events);
         Assert.Equal("[erased]", after.Items!.Name);
         Assert.Equal("[erased]", after.Items.Address);
         Assert.Equal(DateOnly.MinValue, after.Items.DateOfBirth);
         Assert.True(after.IsClosed);
-        Assert.Empty(ErasureRules.Erase(after, erase, Now, Clerk).Events);
+        Assert.Empty(ErasureRules.Erase(after, erase, Now, Clerk, retention).Events);
     }
 
     [Fact]

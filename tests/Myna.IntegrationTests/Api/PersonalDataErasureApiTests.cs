@@ -18,6 +18,23 @@ public sealed class PersonalDataErasureApiTests(ApiFixture fixture)
     private static object Person(string name, string address) =>
         new { name, address, dateOfBirth = "1941-06-30", sex = "male", reason = "birth" };
 
+    /// <summary>
+    /// Erasure once the record's retention (150 years from the closure, by default) has ended: the silo's clock is
+    /// moved past it for this one request only.
+    /// </summary>
+    private async Task<HttpResponseMessage> EraseAfterRetention(HttpClient clerk, string personId, string legalBasis)
+    {
+        try
+        {
+            fixture.SiloClock.Offset = TimeSpan.FromDays(366 * 151);
+            return await clerk.PostJson($"/v1/persons/{personId}/personal-data-erasure", new { legalBasis });
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
+    }
+
     private static async Task<string> StoredText(string personId)
     {
         await using var connection = new NpgsqlConnection(TestInfrastructure.Postgres);
@@ -60,7 +77,12 @@ public sealed class PersonalDataErasureApiTests(ApiFixture fixture)
         Assert.Equal("person.record-open", (await early.Json()).Str("code"));
 
         Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"/v1/persons/{erasedId}/closure", new { reason = "death", effectiveOn = "2026-11-20" })).StatusCode);
-        var erased = await clerk.PostJson($"/v1/persons/{erasedId}/personal-data-erasure", new { legalBasis = "住民基本台帳法施行令第34条" });
+        // Closed, but its retention (150 years for a deceased resident's record) has not ended.
+        var tooSoon = await clerk.PostJson($"/v1/persons/{erasedId}/personal-data-erasure", new { legalBasis = "住民基本台帳法施行令第34条" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooSoon.StatusCode);
+        Assert.Equal("person.retention-not-ended", (await tooSoon.Json()).Str("code"));
+        Assert.Equal(goro, (await (await clerk.GetAsync($"/v1/persons/{erasedId}")).Json()).Str("name"));
+        var erased = await EraseAfterRetention(clerk, erasedId, "住民基本台帳法施行令第34条");
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         Assert.Equal("[erased]", (await erased.Json()).Str("name"));
 
@@ -96,11 +118,20 @@ public sealed class PersonalDataErasureApiTests(ApiFixture fixture)
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var id = (await (await clerk.PostJson("/v1/persons", Person("照合 七郎" + suffix, "東京都新宿区西新宿" + suffix))).Json()).Str("id");
         Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"/v1/persons/{id}/closure", new { reason = "death", effectiveOn = "2026-11-20" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"/v1/persons/{id}/personal-data-erasure", new { legalBasis = "保存期間満了" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await EraseAfterRetention(clerk, id, "保存期間満了")).StatusCode);
 
         Assert.False(await MatchRowExists(id));
-        var rebuilt = await fixture.ClientFor(Roles.Operator).PostAsync("/v1/operations/index-rebuilds/person-match", null);
-        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        // A rebuild job (the scan grows with the store: waited on by its status, not by one request's timeout).
+        var operatorClient = fixture.ClientFor(Roles.Operator);
+        var started = await operatorClient.PostJson("/v1/operations/rebuild-jobs", new { index = "person-match" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+        string status;
+        while ((status = (await (await operatorClient.GetAsync(started.Headers.Location)).Json()).Str("status")) is "running" && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        Assert.Equal("completed", status);
         Assert.False(await MatchRowExists(id));
     }
 
