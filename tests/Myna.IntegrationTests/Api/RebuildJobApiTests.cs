@@ -41,24 +41,11 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
         await session.SaveChangesAsync();
     }
 
-    private async Task<JsonElement> RunJob(HttpClient client, string index)
+    private static async Task<JsonElement> RunJob(HttpClient client, string index)
     {
         var started = await client.PostJson("/v1/operations/rebuild-jobs", new { index });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var location = started.Headers.Location!.ToString();
-        // Waits on the job's own status; the bound only stops a hung job from hanging the run (a whole-store
-        // scan grows with everything the suite has written before it).
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            var job = await (await client.GetAsync(location)).Json();
-            if (job.Str("status") is "completed" or "failed")
-            {
-                return job;
-            }
-            await Task.Delay(200);
-        }
-        throw new InvalidOperationException($"The {index} rebuild did not finish within 5 minutes.");
+        return await Completed(client, started.Headers.Location!.ToString());
     }
 
     private static void AssertCompleted(JsonElement job, string index)
@@ -160,6 +147,10 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
         Assert.Equal("completed", (await RunJob(auditor, "person-match")).Str("status"));
     }
 
+    /// <summary>
+    /// Waits on the job's own status; the bound only stops a hung job from hanging the run (a whole-store scan
+    /// grows with everything the suite has written before it).
+    /// </summary>
     private static async Task<JsonElement> Completed(HttpClient client, string location)
     {
         var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
