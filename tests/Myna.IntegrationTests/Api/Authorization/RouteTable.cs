@@ -44,6 +44,8 @@ public enum ScopeRule
     ChipSignature,
     /// <summary>Anonymous, authenticated by a portal refresh token in the body.</summary>
     RefreshToken,
+    /// <summary>Anonymous; the holder's name only with the document's code and the holder's date of birth in the body.</summary>
+    HolderDateOfBirth,
     /// <summary>Mapped only in Development with Auth:DevTokens=true.</summary>
     DevelopmentOnly,
 }
@@ -235,7 +237,7 @@ public static class RouteTable
             Only("POST", "/v1/kiosk-sessions/{sessionId:guid}/card", ScopeRule.OwnKiosk, Kiosk),
             Only("POST", "/v1/kiosk-sessions/{sessionId:guid}/certificates", ScopeRule.OwnKiosk, Kiosk),
             Open("GET", "/v1/document-verifications/{code}"),
-            Open("POST", "/v1/document-verifications/{code}"),
+            Open("POST", "/v1/document-verifications/{code}", ScopeRule.HolderDateOfBirth),
 
             // Resident portal: login and third-party apps.
             Open("POST", "/v1/portal/sessions/", ScopeRule.ChipSignature),

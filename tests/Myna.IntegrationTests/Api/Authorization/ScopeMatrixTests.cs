@@ -772,16 +772,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             var mine = await w._clinics.Reception();
             var theirs = await w._clinics.Reception();
             var challenge = await (await mine.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
-            var body = new
-            {
-                challengeId = challenge.Str("challengeId"),
-                challenge = challenge.Str("challenge"),
-                method = "pin",
-                certificateSerial = patient.Serial,
-                chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
-                consents = Array.Empty<string>(),
-                registerCardForInsurance = false,
-            };
+            var body = ClinicWorld.PinCheck(challenge, patient);
             return new Cell(mine.Client, theirs.Client, c => c.PostJson("/v1/eligibility-checks", body),
                 [$"person/{patient.PersonId}", $"card/{patient.CardId}"], new Refusal([401, 403], ["auth.challenge-wrong-purpose", "access.other-institution"]));
         },
@@ -844,6 +835,28 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             })).EnsureSuccessStatusCode();
             return new Cell(mine, theirs, c => c.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/certificates", new { kind = "resident-record-copy" }),
                 [$"kiosk/{mineId}", $"person/{patient.PersonId}"], OtherKiosk);
+        },
+        // A printed document's holder is named only to a verifier who presents the holder's date of birth.
+        ["POST /v1/document-verifications/{code}"] = async w =>
+        {
+            var patient = await w._clinics.Patient();
+            var (kiosk, kioskId) = await w.Kiosk();
+            var session = await (await kiosk.PostJson("/v1/kiosk-sessions", new { })).Json();
+            (await kiosk.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/card", new
+            {
+                certificateSerial = patient.Serial,
+                signature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(session.Str("nonce")))),
+            })).EnsureSuccessStatusCode();
+            var printed = await kiosk.PostJson($"/v1/kiosk-sessions/{session.Str("sessionId")}/certificates", new { kind = "resident-record-copy" });
+            printed.EnsureSuccessStatusCode();
+            var code = (await printed.Json()).Str("verificationCode");
+            var anonymous = w.Anonymous();
+            return new Cell(anonymous, anonymous, c => c.PostJson($"/v1/document-verifications/{code}", new { dateOfBirth = "1980-05-06" }),
+                [$"kiosk/{kioskId}", $"person/{patient.PersonId}"], new Refusal([404], ["document.verification-unknown"]))
+            {
+                SendWrong = c => c.PostJson($"/v1/document-verifications/{code}", new { dateOfBirth = "1980-05-07" }),
+                MustNotLeak = [patient.Name, patient.PersonId],
+            };
         },
         ["POST /v1/insurers/{insurerNumber}/medical-feeds"] = async w =>
         {
