@@ -90,20 +90,19 @@ public static class AbuseLimits
         }
         var limits = http.RequestServices.GetRequiredService<IOptions<AbuseLimitOptions>>().Value;
         var window = TimeSpan.FromSeconds(limits.WindowSeconds);
-        if (Expensive.Contains($"{http.Request.Method} {route}"))
+        var key = $"{http.Request.Method} {route}";
+        if (Expensive.Contains(key))
         {
-            var token = http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
-            return Fixed($"expensive:{token}", limits.ExpensivePerToken, window);
+            return Fixed($"expensive:{TokenOf(http)}", limits.ExpensivePerToken, window);
         }
-        if ($"{http.Request.Method} {route}" == TerminalChallenges)
+        if (key == TerminalChallenges)
         {
             var terminal = $"{http.User.FindFirstValue(MynaClaims.Institution)}/{http.User.FindFirstValue(MynaClaims.Terminal)}";
             return Fixed($"terminal:{terminal}", limits.ChallengesPerTerminal, window);
         }
-        if (Lookups.Contains($"{http.Request.Method} {route}"))
+        if (Lookups.Contains(key))
         {
-            var token = http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
-            return Fixed($"lookup:{token}", limits.LookupsPerToken, window);
+            return Fixed($"lookup:{TokenOf(http)}", limits.LookupsPerToken, window);
         }
         if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null && !Unlimited.Any(u => route.StartsWith(u, StringComparison.Ordinal)))
         {
@@ -111,6 +110,9 @@ public static class AbuseLimits
         }
         return null;
     }
+
+    /// <summary>The token's subject, or the client address for a request without one.</summary>
+    private static string TokenOf(HttpContext http) => http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
 
     public static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 

@@ -50,15 +50,14 @@ public sealed class ChallengeSealer(IOptions<ChallengeOptions> options, IConsume
     public async Task<Result<SealedChallenge>> ConsumeAsync(byte[] payload, ChallengePurpose purpose, string audience, Guid? consumedBy = null)
     {
         var checkedChallenge = Check(payload, purpose, audience);
-        if (!checkedChallenge.IsSuccess)
-        {
-            return checkedChallenge;
-        }
-        var challenge = checkedChallenge.Value!;
-        return await consumed.TryConsumeAsync(challenge.Id, SealedChallenge.Name(purpose), challenge.ExpiresAt, consumedBy)
-            ? checkedChallenge
-            : SealedChallenge.Invalid;
+        return checkedChallenge.IsSuccess ? await ConsumeAsync(checkedChallenge.Value!, consumedBy) : checkedChallenge;
     }
+
+    /// <summary>Consumes a challenge that <see cref="Check"/> already accepted (for its purpose and audience).</summary>
+    public async Task<Result<SealedChallenge>> ConsumeAsync(SealedChallenge challenge, Guid? consumedBy = null) =>
+        await consumed.TryConsumeAsync(challenge.Id, SealedChallenge.Name(challenge.Purpose), challenge.ExpiresAt, consumedBy)
+            ? Result<SealedChallenge>.Ok(challenge)
+            : SealedChallenge.Invalid;
 }
 
 [StatelessWorker]

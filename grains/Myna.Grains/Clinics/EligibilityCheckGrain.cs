@@ -83,12 +83,21 @@ public sealed class EligibilityCheckGrain(
         // Consume the sealed challenge first (durably, once; only this command's retry may consume it again): whatever
         // happens next, it cannot be used again, and it was issued to this terminal for an eligibility check.
         var audience = SealedChallenge.Audiences.Terminal(command.Institution, command.TerminalId);
-        if (command.Challenge is not { } sealedPayload
-            || sealer.Check(sealedPayload, ChallengePurpose.EligibilityCheck, audience) is { IsSuccess: true, Value: var opened } && opened!.Id != this.GetPrimaryKey())
+        if (command.Challenge is not { } sealedPayload)
         {
             return SealedChallenge.Invalid;
         }
-        var consumed = await sealer.ConsumeAsync(sealedPayload, ChallengePurpose.EligibilityCheck, audience, context.CommandId);
+        // Opened once: for this purpose and terminal, and this check's own challenge (its id is this grain's key).
+        var opened = sealer.Check(sealedPayload, ChallengePurpose.EligibilityCheck, audience);
+        if (!opened.IsSuccess)
+        {
+            return opened.Error!;
+        }
+        if (opened.Value!.Id != this.GetPrimaryKey())
+        {
+            return SealedChallenge.Invalid;
+        }
+        var consumed = await sealer.ConsumeAsync(opened.Value, context.CommandId);
         if (!consumed.IsSuccess)
         {
             return consumed.Error!;

@@ -115,21 +115,26 @@ internal sealed class ClinicWorld(ApiFixture fixture)
         return (patient, insurerNumber);
     }
 
+    /// <summary>
+    /// A PIN-path check request over an issued challenge: the sealed challenge sent back as issued, and the signature of
+    /// <paramref name="chip"/> (the patient's own unless given) over it after the chip checked the PIN.
+    /// </summary>
+    public static object PinCheck(System.Text.Json.JsonElement challenge, Patient patient, string[]? consents = null, bool registerCard = false, SimulatedCard? chip = null) => new
+    {
+        challengeId = challenge.Str("challengeId"),
+        challenge = challenge.Str("challenge"),
+        method = "pin",
+        certificateSerial = patient.Serial,
+        chipSignature = Convert.ToBase64String((chip ?? patient.Chip).Sign(ChipKey.UserAuthentication, Myna.IntegrationTests.Api.Patient.Pin, Convert.FromBase64String(challenge.Str("challenge")))),
+        consents = consents ?? [],
+        registerCardForInsurance = registerCard,
+    };
+
     /// <summary>The PIN path: the chip signs the backend's challenge after checking the PIN itself.</summary>
     public static async Task<HttpResponseMessage> CheckWithPin(Reception reception, Patient patient, string[]? consents = null, string? idempotencyKey = null, bool registerCard = false)
     {
         var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
-        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
-        return await reception.Client.PostJson("/v1/eligibility-checks", new
-        {
-            challengeId = challenge.Str("challengeId"),
-            challenge = challenge.Str("challenge"),
-            method = "pin",
-            certificateSerial = patient.Serial,
-            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Myna.IntegrationTests.Api.Patient.Pin, nonce)),
-            consents = consents ?? [],
-            registerCardForInsurance = registerCard,
-        }, idempotencyKey);
+        return await reception.Client.PostJson("/v1/eligibility-checks", PinCheck(challenge, patient, consents, registerCard), idempotencyKey);
     }
 
     /// <summary>No card: staff checked an eligibility confirmation document; the terminal attests the document number and the staff member.</summary>

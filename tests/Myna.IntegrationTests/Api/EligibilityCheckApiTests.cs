@@ -184,16 +184,7 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         var (patient, _) = await _world.InsuredPatient();
         var reception = await _world.Reception();
         var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
-        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
-        var request = new
-        {
-            challengeId = challenge.Str("challengeId"),
-            challenge = challenge.Str("challenge"),
-            method = "pin",
-            certificateSerial = patient.Serial,
-            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),
-            consents = new[] { "clinical-information" },
-        };
+        var request = ClinicWorld.PinCheck(challenge, patient, ["clinical-information"]);
 
         var first = await (await reception.Client.PostJson("/v1/eligibility-checks", request, "retry-1")).Json();
         var second = await (await reception.Client.PostJson("/v1/eligibility-checks", request, "retry-1")).Json();
@@ -213,17 +204,8 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         var reception = await _world.Reception();
         using var impostor = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
         var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
-        var nonce = Convert.FromBase64String(challenge.Str("nonce"));
 
-        var response = await reception.Client.PostJson("/v1/eligibility-checks", new
-        {
-            challengeId = challenge.Str("challengeId"),
-            challenge = challenge.Str("challenge"),
-            method = "pin",
-            certificateSerial = patient.Serial,
-            chipSignature = Convert.ToBase64String(impostor.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),
-            consents = Array.Empty<string>(),
-        });
+        var response = await reception.Client.PostJson("/v1/eligibility-checks", ClinicWorld.PinCheck(challenge, patient, chip: impostor));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("auth.signature-invalid", (await response.Json()).Str("code"));
@@ -244,15 +226,7 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
         var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
         (await _world.Operator.PostJson($"/v1/institutions/{reception.Institution}/terminals/{reception.TerminalId}/retirement", new { })).EnsureSuccessStatusCode();
 
-        var retired = await reception.Client.PostJson("/v1/eligibility-checks", new
-        {
-            challengeId = challenge.Str("challengeId"),
-            challenge = challenge.Str("challenge"),
-            method = "pin",
-            certificateSerial = patient.Serial,
-            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("challenge")))),
-            consents = Array.Empty<string>(),
-        });
+        var retired = await reception.Client.PostJson("/v1/eligibility-checks", ClinicWorld.PinCheck(challenge, patient));
         var retiredChallenge = await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { });
         var unknown = await unknownTerminal.Client.PostJson("/v1/eligibility-checks/challenges", new { });
         var clerk = await _world.Clerk.PostJson("/v1/eligibility-checks/challenges", new { });

@@ -92,15 +92,7 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         var terminalB = fixture.ClientFor(Myna.Api.Auth.Roles.Terminal, new Dictionary<string, string>
             { [Myna.Api.Auth.MynaClaims.Institution] = theirs.Institution, [Myna.Api.Auth.MynaClaims.Terminal] = theirs.TerminalId }, subject);
         var challenge = await (await terminalA.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
-        var request = new
-        {
-            challengeId = challenge.Str("challengeId"),
-            challenge = challenge.Str("challenge"),
-            method = "pin",
-            certificateSerial = patient.Serial,
-            chipSignature = Convert.ToBase64String(patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, Convert.FromBase64String(challenge.Str("nonce")))),
-            consents = Array.Empty<string>(),
-        };
+        var request = ClinicWorld.PinCheck(challenge, patient);
         var answered = await terminalA.PostJson("/v1/eligibility-checks", request, "same-key");
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
 

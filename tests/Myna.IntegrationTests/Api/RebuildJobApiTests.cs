@@ -145,6 +145,14 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
         // Another index is not held up by this one, and once the index is free a new job starts.
         Assert.Equal("completed", (await RunJob(auditor, "numbers")).Str("status"));
         Assert.Equal("completed", (await RunJob(auditor, "person-match")).Str("status"));
+        // A retried start (same caller, same Idempotency-Key) is the same job, running or finished: never a second one.
+        var key = "rebuild-" + Guid.NewGuid().ToString("N")[..8];
+        var started = await auditor.PostJson("/v1/operations/rebuild-jobs", new { index = "numbers" }, key);
+        var retried = await auditor.PostJson("/v1/operations/rebuild-jobs", new { index = "numbers" }, key);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(started.Headers.Location, retried.Headers.Location);
+        Assert.Equal("completed", (await Completed(auditor, started.Headers.Location!.ToString())).Str("status"));
     }
 
     /// <summary>

@@ -9,14 +9,26 @@ namespace Myna.IntegrationTests.Api.Hostile;
 [Collection(ApiCollection.Name)]
 public sealed class AbuseLimitTests(ApiFixture fixture)
 {
+    /// <summary>An API host whose one limit is <paramref name="permits"/> per hour (the fixture's own hosts are unlimited).</summary>
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Limited(string limit, int permits) =>
+        fixture.Api.WithWebHostBuilder(b =>
+        {
+            b.UseSetting(limit, permits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            b.UseSetting("RateLimits:WindowSeconds", "3600");
+        });
+
+    /// <summary>A client of <paramref name="host"/> carrying the token of <paramref name="tokenOf"/>.</summary>
+    private static HttpClient As(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> host, HttpClient tokenOf)
+    {
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = tokenOf.DefaultRequestHeaders.Authorization;
+        return client;
+    }
+
     [Fact]
     public async Task A_burst_on_an_anonymous_route_meets_429_per_ip_and_route_and_a_forged_forwarded_address_does_not_escape_it()
     {
-        await using var limited = fixture.Api.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("RateLimits:AnonymousPerIp", "2");
-            b.UseSetting("RateLimits:WindowSeconds", "3600");
-        });
+        await using var limited = Limited("RateLimits:AnonymousPerIp", 2);
         var anonymous = limited.CreateClient();
 
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync("/v1/procedures/catalogue")).StatusCode);
@@ -39,15 +51,9 @@ public sealed class AbuseLimitTests(ApiFixture fixture)
     [Fact]
     public async Task Whole_stream_reads_are_limited_per_token()
     {
-        await using var limited = fixture.Api.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("RateLimits:ExpensivePerToken", "1");
-            b.UseSetting("RateLimits:WindowSeconds", "3600");
-        });
-        var auditor = limited.CreateClient();
-        auditor.DefaultRequestHeaders.Authorization = fixture.ClientFor(Roles.Auditor).DefaultRequestHeaders.Authorization;
-        var another = limited.CreateClient();
-        another.DefaultRequestHeaders.Authorization = fixture.ClientFor(Roles.Auditor).DefaultRequestHeaders.Authorization;
+        await using var limited = Limited("RateLimits:ExpensivePerToken", 1);
+        var auditor = As(limited, fixture.ClientFor(Roles.Auditor));
+        var another = As(limited, fixture.ClientFor(Roles.Auditor));
         var state = $"/v1/audit/streams/person/{Guid.NewGuid()}/state?asOf=2026-01-01T00:00:00Z";
 
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await auditor.GetAsync(state)).StatusCode);
@@ -61,19 +67,10 @@ public sealed class AbuseLimitTests(ApiFixture fixture)
     [Fact]
     public async Task Clinic_challenges_are_limited_per_terminal_not_per_token_or_address()
     {
-        await using var limited = fixture.Api.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("RateLimits:ChallengesPerTerminal", "2");
-            b.UseSetting("RateLimits:WindowSeconds", "3600");
-        });
+        await using var limited = Limited("RateLimits:ChallengesPerTerminal", 2);
         var institution = "13" + "1" + Random.Shared.Next(0, 10_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
-        HttpClient Terminal(string terminal, string subject)
-        {
-            var client = limited.CreateClient();
-            client.DefaultRequestHeaders.Authorization = fixture.ClientFor(Roles.Terminal, new Dictionary<string, string>
-                { [MynaClaims.Institution] = institution, [MynaClaims.Terminal] = terminal }, subject).DefaultRequestHeaders.Authorization;
-            return client;
-        }
+        HttpClient Terminal(string terminal, string subject) => As(limited, fixture.ClientFor(Roles.Terminal,
+            new Dictionary<string, string> { [MynaClaims.Institution] = institution, [MynaClaims.Terminal] = terminal }, subject));
         var desk = Terminal("desk-1", "desk-1-token-a");
         var sameDeskOtherToken = Terminal("desk-1", "desk-1-token-b");
         var otherDesk = Terminal("desk-2", "desk-2-token");
@@ -91,13 +88,8 @@ public sealed class AbuseLimitTests(ApiFixture fixture)
     [Fact]
     public async Task Lookups_by_number_or_basic_four_are_limited_per_token()
     {
-        await using var limited = fixture.Api.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("RateLimits:LookupsPerToken", "1");
-            b.UseSetting("RateLimits:WindowSeconds", "3600");
-        });
-        var clerk = limited.CreateClient();
-        clerk.DefaultRequestHeaders.Authorization = fixture.Municipality().DefaultRequestHeaders.Authorization;
+        await using var limited = Limited("RateLimits:LookupsPerToken", 1);
+        var clerk = As(limited, fixture.Municipality());
         var body = new { individualNumber = "000000000001" };
 
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await clerk.PostJson("/v1/persons/lookup", body)).StatusCode);
