@@ -197,7 +197,19 @@ public sealed class FailureTests(ProcessClusterFixture cluster)
         var last = "not found";
         while (DateTime.UtcNow < deadline)
         {
-            var hosts = await cluster.Grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
+            MembershipEntry[] hosts;
+            try
+            {
+                hosts = await cluster.Grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
+            }
+            catch (Exception ex) when (ex is Orleans.Runtime.Messaging.ConnectionFailedException or SiloUnavailableException
+                or OrleansMessageRejectionException or TimeoutException)
+            {
+                // The client's gateway was the silo that just stopped: ask again through another one.
+                last = "membership not readable: " + ex.GetType().Name;
+                await Task.Delay(250);
+                continue;
+            }
             var entry = hosts.Where(h => h.SiloAddress.Endpoint.Port == siloPort).MaxBy(h => h.SiloAddress.Generation);
             last = entry is null ? "not found" : $"{entry.Status}, suspected by {entry.SuspectTimes?.Count ?? 0}";
             if (entry is { Status: SiloStatus.Dead })
