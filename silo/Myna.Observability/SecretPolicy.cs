@@ -15,6 +15,9 @@ public static class SecretPolicy
     /// <summary>Every default this repository ships carries one of these markers.</summary>
     private static readonly string[] PublicMarkers = ["development-only", "change-me", "not-for-production"];
 
+    /// <summary>Given for a secret that this configuration does not use (it comes from elsewhere, e.g. Key Vault): never refused.</summary>
+    public static readonly string NotApplicable = new('-', 1);
+
     /// <summary>Why this value may not be used as the secret <paramref name="setting"/> here, or null when it may.</summary>
     public static string? Refusal(IHostEnvironment environment, string setting, string? value)
     {
@@ -47,7 +50,10 @@ public static class SecretPolicy
     {
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
-            var failures = secrets.Select(s => Refusal(environment, s.Setting, s.Value(options))).OfType<string>().ToList();
+            var failures = secrets
+                .Select(s => (s.Setting, Value: s.Value(options)))
+                .Where(s => !ReferenceEquals(s.Value, NotApplicable))
+                .Select(s => Refusal(environment, s.Setting, s.Value)).OfType<string>().ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

@@ -32,6 +32,10 @@ public static class SiloSetup
         builder.Services.AddSingleton(SecretPolicy.Validator<EventStoreOptions>(builder.Environment,
             ("EventStore:NumberKey", o => o.NumberKey), ("EventStore:AgencyCodeKey", o => o.AgencyCodeKey)));
         builder.Services.AddSingleton(SecretPolicy.Validator<ChallengeOptions>(builder.Environment, ("Challenges:Key", o => o.Key)));
+        // The key-encryption key: from Key Vault, or else a configured secret of its own.
+        builder.Services.AddSingleton(SecretPolicy.Validator<Myna.EventStore.Privacy.PersonalDataOptions>(builder.Environment,
+            ("PersonalData:KeyEncryptionKey", o => string.IsNullOrWhiteSpace(o.KeyVaultUri) ? o.KeyEncryptionKey : SecretPolicy.NotApplicable)));
+        builder.Services.AddOptions<Myna.EventStore.Privacy.PersonalDataOptions>().ValidateOnStart();
         builder.AddMynaSiloOperations();
         builder.Services.AddHostedService<Myna.EventStore.Integrity.IntegrityCheckpointService>();
         builder.UseOrleans(silo => silo

@@ -1,3 +1,4 @@
+using Myna.EventStore.Configuration;
 using Myna.EventStore.Privacy;
 using Marten;
 using Myna.EventStore.Streams;
@@ -19,7 +20,7 @@ public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHisto
     public async Task<IReadOnlyList<StreamEvent>> ByCorrelationAsync(Guid correlationId, int limit, CancellationToken cancellationToken = default)
     {
         var id = correlationId.ToString("D");
-        return await PersonalDataProtection.ReadAsync(async () =>
+        return await store.PersonalData().ReadAsync(async () =>
         {
             await using var query = store.QuerySession();
             var events = await query.Events.QueryAllRawEvents()

@@ -40,24 +40,13 @@ public static class EventStoreServiceCollectionExtensions
 
         services.AddMarten(sp =>
         {
-            // The serializer encrypts personal data with the ring's keys: it must exist before the store does.
-            _ = sp.GetRequiredService<PersonalDataKeyRing>();
+            // The serializer encrypts personal data with this store's key ring.
             var options = new StoreOptions();
-            MartenSetup.Configure(options, sp.GetRequiredService<IOptions<EventStoreOptions>>().Value);
+            MartenSetup.Configure(options, sp.GetRequiredService<IOptions<EventStoreOptions>>().Value, sp.GetRequiredService<PersonalDataProtection>());
             return options;
         });
 
-        services.AddSingleton<IPersonalDataKeyStore>(_ =>
-        {
-            var connection = configuration.GetConnectionString("AzureStorage");
-            if (string.IsNullOrWhiteSpace(connection))
-            {
-                throw new OptionsValidationException("ConnectionStrings:AzureStorage", typeof(string),
-                    ["ConnectionStrings:AzureStorage is not set: the per-person keys of personal data are kept in Azure Table storage."]);
-            }
-            return new AzureTablePersonalDataKeyStore(new TableServiceClient(connection));
-        });
-        services.AddSingleton<PersonalDataKeyRing>();
+        services.AddMynaPersonalDataKeys(configuration);
         services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
         services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();
@@ -79,6 +68,43 @@ public static class EventStoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMynaIntegrity(configuration);
         services.AddSingleton<IEventHistoryReader, MartenEventHistoryReader>();
+        return services;
+    }
+
+    /// <summary>
+    /// Per-person keys (Azure Table storage) wrapped by the key-encryption key: from Azure Key Vault when
+    /// <c>PersonalData:KeyVaultUri</c> is set (the silo's Azure identity), else from configuration.
+    /// </summary>
+    public static IServiceCollection AddMynaPersonalDataKeys(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection(PersonalDataOptions.Section));
+        services.TryAddSingleton<IKeyEncryptionKeys>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value;
+            if (!string.IsNullOrWhiteSpace(options.KeyVaultUri))
+            {
+                var client = new Azure.Security.KeyVault.Secrets.SecretClient(new Uri(options.KeyVaultUri), new Azure.Identity.DefaultAzureCredential());
+                return new KeyVaultKeyEncryptionKeys(client, options.KeyVaultSecretName, sp.GetService<TimeProvider>());
+            }
+            return new ConfiguredKeyEncryptionKeys(options);
+        });
+        services.AddSingleton(sp =>
+        {
+            var connection = configuration.GetConnectionString("AzureStorage");
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new OptionsValidationException("ConnectionStrings:AzureStorage", typeof(string),
+                    ["ConnectionStrings:AzureStorage is not set: the per-person keys of personal data are kept in Azure Table storage."]);
+            }
+            return new AzureTablePersonalDataKeyStore(new TableServiceClient(connection), sp.GetRequiredService<IKeyEncryptionKeys>(),
+                sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value.KeyTable);
+        });
+        services.AddSingleton<IPersonalDataKeyStore>(sp => sp.GetRequiredService<AzureTablePersonalDataKeyStore>());
+        services.AddSingleton<PersonalDataKeyRing>();
+        services.AddSingleton<PersonalDataProtection>();
+        services.AddSingleton(sp => new PersonalDataKeyRotation(sp.GetRequiredService<AzureTablePersonalDataKeyStore>(), sp.GetRequiredService<IKeyEncryptionKeys>(),
+            sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<PersonalDataKeyRotation>>()));
         return services;
     }
 }

@@ -18,16 +18,25 @@ namespace Myna.EventStore.Configuration;
 
 public static class MartenSetup
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, PersonalDataProtection> Protections = new();
+
+    /// <summary>The personal data protection this store's serializer was configured with (its key ring).</summary>
+    public static PersonalDataProtection PersonalData(this IDocumentStore store) =>
+        Protections.TryGetValue(store.Options, out var protection)
+            ? protection
+            : throw new InvalidOperationException("This document store was not configured by MartenSetup.Configure.");
+
     /// <summary>The one Marten configuration: used by the silo, the tests and the tools alike.</summary>
-    public static void Configure(StoreOptions opts, EventStoreOptions options)
+    public static void Configure(StoreOptions opts, EventStoreOptions options, PersonalDataProtection protection)
     {
+        Protections.AddOrUpdate(opts, protection);
         opts.Connection(options.ConnectionString);
         opts.DatabaseSchemaName = options.Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, configure: json =>
         {
             json.Converters.Add(new JsonStringEnumConverter());
             // Personal data inside person events is encrypted per person (crypto-shredding).
-            json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(PersonalDataProtection.Modify);
+            json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(protection.Modify);
         });
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 

@@ -1,3 +1,4 @@
+using Myna.EventStore.Configuration;
 using Myna.EventStore.Privacy;
 using JasperFx.Events;
 using Marten;
@@ -240,7 +241,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         while (true)
         {
             var from = after;
-            var page = await PersonalDataProtection.ReadAsync(async () =>
+            var page = await store.PersonalData().ReadAsync(async () =>
             {
                 await using var query = store.QuerySession();
                 return await query.Events.QueryAllRawEvents()

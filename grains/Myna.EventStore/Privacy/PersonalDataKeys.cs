@@ -24,15 +24,21 @@ public interface IPersonalDataKeyStore
     Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digits).</summary>
-public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, string tableName = AzureTablePersonalDataKeyStore.DefaultTable) : IPersonalDataKeyStore
+/// <summary>
+/// Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digits), each wrapped by
+/// the key-encryption key (envelope encryption): the row holds <c>WrappedKey</c> and the <c>KekVersion</c> it is
+/// wrapped under, never the key itself. Destroying a key replaces the row with a tombstone.
+/// </summary>
+public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, IKeyEncryptionKeys keks, string tableName = AzureTablePersonalDataKeyStore.DefaultTable) : IPersonalDataKeyStore
 {
     public const string DefaultTable = "mynapersonaldatakeys";
 
     private readonly TableClient _table = tables.GetTableClient(tableName);
     private volatile bool _created;
 
-    private static string Partition(Guid subject) => subject.ToString("N")[..3];
+    internal TableClient Table => _table;
+
+    internal static string Partition(Guid subject) => subject.ToString("N")[..3];
 
     private static string Row(Guid subject) => subject.ToString("N");
 
@@ -43,9 +49,14 @@ public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, st
             return existing;
         }
         var key = RandomNumberGenerator.GetBytes(32);
+        var kek = await keks.CurrentAsync(cancellationToken);
         try
         {
-            await _table.AddEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["Key"] = key }, cancellationToken);
+            await _table.AddEntityAsync(new TableEntity(Partition(subject), Row(subject))
+            {
+                ["WrappedKey"] = KeyWrap.Wrap(kek, subject, key),
+                ["KekVersion"] = kek.Version,
+            }, cancellationToken);
             return new PersonalDataKey(subject, key);
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -63,18 +74,28 @@ public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, st
         {
             return null;
         }
-        return new PersonalDataKey(subject, row.Value.GetBinary("Key"));
+        return new PersonalDataKey(subject, await UnwrapAsync(subject, row.Value, cancellationToken));
+    }
+
+    /// <summary>The row's key: unwrapped under its version; a key stored before envelope encryption as it is; null for a tombstone.</summary>
+    internal async Task<byte[]?> UnwrapAsync(Guid subject, TableEntity row, CancellationToken cancellationToken)
+    {
+        if (row.GetBinary("WrappedKey") is { } wrapped && row.GetString("KekVersion") is { } version)
+        {
+            return KeyWrap.Unwrap(await keks.GetAsync(version, cancellationToken), subject, wrapped);
+        }
+        return row.GetBinary("Key");
     }
 
     public async Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        // Replace drops the key column: what is left is a tombstone saying when.
+        // Replace drops the key columns: what is left is a tombstone saying when.
         await _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = DateTimeOffset.UtcNow },
             TableUpdateMode.Replace, cancellationToken);
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    internal async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (!_created)
         {
@@ -85,7 +106,7 @@ public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, st
 }
 
 /// <summary>
-/// The keys this process has loaded, for the serializer (which cannot do I/O): the stream adapter loads the
+/// The keys this store's serializer has loaded (one ring per document store, a DI singleton), for the serializer (which cannot do I/O): the stream adapter loads the
 /// keys an append or a read needs before Marten serializes or deserializes. Entries expire, so a key another
 /// silo destroyed stops decrypting here within <see cref="TimeToLive"/>; a destroyed key is never cached as live.
 /// </summary>
@@ -94,24 +115,17 @@ public sealed class PersonalDataKeyRing
     public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
     private const int MaxEntries = 200_000;
 
-    // One cache per process (every silo host in it shares it): an erasure is seen at once by all of them.
-    private static readonly ConcurrentDictionary<Guid, (PersonalDataKey Key, long LoadedAt)> Cache = new();
-
+    private readonly ConcurrentDictionary<Guid, (PersonalDataKey Key, long LoadedAt)> _cache = new();
     private readonly IPersonalDataKeyStore _store;
 
     public PersonalDataKeyRing(IPersonalDataKeyStore store)
     {
         _store = store;
-        // The serializer is configured once per process (Marten's options), so it finds the ring here.
-        Current = this;
     }
 
-    /// <summary>The ring the serializer uses; null when personal data protection is not configured (plain JSON).</summary>
-    public static PersonalDataKeyRing? Current { get; private set; }
-
-    public static bool TryGet(Guid subject, out PersonalDataKey key)
+    public bool TryGet(Guid subject, out PersonalDataKey key)
     {
-        if (Cache.TryGetValue(subject, out var entry) && (entry.Key.Erased || Environment.TickCount64 - entry.LoadedAt < TimeToLive.TotalMilliseconds))
+        if (_cache.TryGetValue(subject, out var entry) && (entry.Key.Erased || Environment.TickCount64 - entry.LoadedAt < TimeToLive.TotalMilliseconds))
         {
             key = entry.Key;
             return true;
@@ -162,12 +176,12 @@ public sealed class PersonalDataKeyRing
         Remember(new PersonalDataKey(subject, null));
     }
 
-    private static void Remember(PersonalDataKey key)
+    private void Remember(PersonalDataKey key)
     {
-        if (Cache.Count >= MaxEntries)
+        if (_cache.Count >= MaxEntries)
         {
-            Cache.Clear();
+            _cache.Clear();
         }
-        Cache[key.Subject] = (key, Environment.TickCount64);
+        _cache[key.Subject] = (key, Environment.TickCount64);
     }
 }

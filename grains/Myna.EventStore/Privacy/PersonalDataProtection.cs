@@ -19,8 +19,9 @@ namespace Myna.EventStore.Privacy;
 /// the key and the plaintext (HMAC), so the same value serialises to the same text: the hash chain sealed
 /// from one serialisation matches the row written from another. With the key destroyed, the value reads
 /// as erased (<see cref="Erased{T}"/>) while the stored text, and so the chain, stays as it was.
+/// One instance per document store (a DI singleton), holding its key ring: nothing here is process-wide.
 /// </summary>
-public static class PersonalDataProtection
+public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
 {
     public const string Prefix = "pd1:";
 
@@ -29,12 +30,16 @@ public static class PersonalDataProtection
     /// <summary>What an erased text reads as.</summary>
     public const string ErasedText = "[erased]";
 
-    [ThreadStatic] private static Stack<Guid>? _subjects;
-    private static readonly AsyncLocal<ConcurrentBag<Guid>?> Misses = new();
+    // The subjects of the events being serialised on this thread (serialisation is synchronous), innermost on top.
+    private readonly ThreadLocal<Stack<Guid>> _subjects = new(() => new Stack<Guid>());
+    // The keys a read found missing, for the read in flight on this async flow.
+    private readonly AsyncLocal<ConcurrentBag<Guid>?> _misses = new();
     private static readonly ConcurrentDictionary<Type, bool> Carries = new();
 
+    public PersonalDataKeyRing Ring => ring;
+
     /// <summary>The JSON contract modifier Marten's serializer is configured with.</summary>
-    public static void Modify(JsonTypeInfo typeInfo)
+    public void Modify(JsonTypeInfo typeInfo)
     {
         if (typeInfo.Kind != JsonTypeInfoKind.Object)
         {
@@ -45,14 +50,14 @@ public static class PersonalDataProtection
             // The subject of every personal value inside this event, while it is written (synchronously): the
             // person it names, or none (Guid.Empty: written as it is) for an event that names nobody.
             var subject = SubjectAccessor(typeInfo.Type);
-            typeInfo.OnSerializing = e => (_subjects ??= new Stack<Guid>()).Push(subject?.Invoke(e) ?? Guid.Empty);
-            typeInfo.OnSerialized = _ => _subjects?.Pop();
+            typeInfo.OnSerializing = e => _subjects.Value!.Push(subject?.Invoke(e) ?? Guid.Empty);
+            typeInfo.OnSerialized = _ => _subjects.Value!.Pop();
         }
         foreach (var property in typeInfo.Properties)
         {
             if (property.AttributeProvider?.IsDefined(typeof(PersonalDataAttribute), inherit: false) == true)
             {
-                property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(property.PropertyType))!;
+                property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(property.PropertyType), this)!;
             }
         }
     }
@@ -98,25 +103,21 @@ public static class PersonalDataProtection
             .Distinct();
 
     /// <summary>Before an append: loads or creates the keys its personal values will be encrypted with.</summary>
-    public static Task PrepareAppendAsync(IEnumerable<object> events, CancellationToken cancellationToken = default) =>
-        PersonalDataKeyRing.Current is { } ring ? ring.EnsureForWriteAsync(SubjectsOf(events), cancellationToken) : Task.CompletedTask;
+    public Task PrepareAppendAsync(IEnumerable<object> events, CancellationToken cancellationToken = default) =>
+        ring.EnsureForWriteAsync(SubjectsOf(events), cancellationToken);
 
     /// <summary>
     /// Runs a read of stored events with the keys it needs: <paramref name="knownSubjects"/> are loaded first;
     /// a value under a key this process has not loaded makes the read load it and run once more.
     /// </summary>
-    public static async Task<T> ReadAsync<T>(Func<Task<T>> read, IEnumerable<Guid>? knownSubjects = null, CancellationToken cancellationToken = default)
+    public async Task<T> ReadAsync<T>(Func<Task<T>> read, IEnumerable<Guid>? knownSubjects = null, CancellationToken cancellationToken = default)
     {
-        if (PersonalDataKeyRing.Current is not { } ring)
-        {
-            return await read();
-        }
         if (knownSubjects is not null)
         {
             await ring.LoadAsync(knownSubjects, foundInEvents: false, cancellationToken);
         }
         var misses = new ConcurrentBag<Guid>();
-        Misses.Value = misses;
+        _misses.Value = misses;
         try
         {
             var result = await read();
@@ -127,7 +128,7 @@ public static class PersonalDataProtection
         }
         finally
         {
-            Misses.Value = null;
+            _misses.Value = null;
         }
         await ring.LoadAsync(misses, foundInEvents: true, cancellationToken);
         return await read();
@@ -159,19 +160,19 @@ public static class PersonalDataProtection
         return mac[..12].ToArray();
     }
 
-    private sealed class Converter<T> : JsonConverter<T>
+    private sealed class Converter<T>(PersonalDataProtection owner) : JsonConverter<T>
     {
         private static JsonConverter<T> Inner(JsonSerializerOptions options) => (JsonConverter<T>)options.GetConverter(typeof(T));
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
         {
-            if (_subjects is not { Count: > 0 } subjects || subjects.Peek() == Guid.Empty || PersonalDataKeyRing.Current is null)
+            if (owner._subjects.Value is not { Count: > 0 } subjects || subjects.Peek() == Guid.Empty)
             {
                 Inner(options).Write(writer, value, options);
                 return;
             }
             var subject = subjects.Peek();
-            if (!PersonalDataKeyRing.TryGet(subject, out var key))
+            if (!owner.Ring.TryGet(subject, out var key))
             {
                 // The whole serialisation is abandoned: leave no subject behind for the next one on this thread.
                 subjects.Clear();
@@ -216,9 +217,9 @@ public static class PersonalDataProtection
             {
                 return Erased<T>();
             }
-            if (PersonalDataKeyRing.Current is null || !PersonalDataKeyRing.TryGet(subject, out var key))
+            if (!owner.Ring.TryGet(subject, out var key))
             {
-                if (Misses.Value is { } misses)
+                if (owner._misses.Value is { } misses)
                 {
                     misses.Add(subject);
                     return Erased<T>();

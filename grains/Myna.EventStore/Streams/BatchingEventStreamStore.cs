@@ -1,3 +1,4 @@
+using Myna.EventStore.Configuration;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using JasperFx.Events;
@@ -160,7 +161,7 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
         }
         try
         {
-            await PersonalDataProtection.PrepareAppendAsync(batch.SelectMany(p => p.Events));
+            await _store.PersonalData().PrepareAppendAsync(batch.SelectMany(p => p.Events));
             await using var session = _store.LightweightSession();
             var seals = new List<ChainSealer.PendingSeal>(batch.Count);
             foreach (var pending in batch)

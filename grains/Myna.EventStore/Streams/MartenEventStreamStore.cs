@@ -1,3 +1,4 @@
+using Myna.EventStore.Configuration;
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
@@ -23,7 +24,7 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
-        return await PersonalDataProtection.ReadAsync(async () =>
+        return await store.PersonalData().ReadAsync(async () =>
         {
             await using var session = store.QuerySession();
             var query = session.Events.QueryAllRawEvents()
@@ -46,7 +47,7 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
     public async Task<long> AppendAsync(string streamKey, long expectedVersion, IReadOnlyList<object> events, AppendMetadata metadata, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
-        await PersonalDataProtection.PrepareAppendAsync(events, cancellationToken);
+        await store.PersonalData().PrepareAppendAsync(events, cancellationToken);
         await using var session = store.LightweightSession();
         session.CausationId = metadata.CommandId.ToString("D");
         session.CorrelationId = metadata.CorrelationId.ToString("D");

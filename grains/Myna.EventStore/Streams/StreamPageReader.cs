@@ -1,3 +1,4 @@
+using Myna.EventStore.Configuration;
 using Myna.EventStore.Privacy;
 using JasperFx.Events;
 using Marten;
@@ -23,7 +24,7 @@ public sealed class MartenStreamPageReader(IDocumentStore store) : IStreamPageRe
         string streamKey, long? beforeVersion, IReadOnlyList<Type>? types, DateTimeOffset? from, DateTimeOffset? to, int limit,
         CancellationToken cancellationToken = default)
     {
-        return await PersonalDataProtection.ReadAsync(async () =>
+        return await store.PersonalData().ReadAsync(async () =>
         {
             await using var session = store.QuerySession();
             IQueryable<IEvent> query = session.Events.QueryAllRawEvents().Where(e => e.StreamKey == streamKey);

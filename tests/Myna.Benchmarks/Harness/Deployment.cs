@@ -33,7 +33,10 @@ public sealed record BenchStores(string Postgres, string AzureStorage)
     public DocumentStore CreateStore()
     {
         var options = new StoreOptions();
-        MartenSetup.Configure(options, EventStoreOptions);
+        MartenSetup.Configure(options, EventStoreOptions, new Myna.EventStore.Privacy.PersonalDataProtection(
+            new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(
+                new Azure.Data.Tables.TableServiceClient(AzureStorage),
+                new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions())))));
         return new DocumentStore(options);
     }
 }

@@ -1,3 +1,4 @@
+using Myna.EventStore.Configuration;
 using Myna.EventStore.Privacy;
 using System.Globalization;
 using Myna.Benchmarks.Harness;
@@ -67,7 +68,7 @@ public static class F8BulkRegistration
                     var commandId = Guid.NewGuid().ToString("D");
                     var events = Events(id, Interlocked.Increment(ref sequence));
                     // The same per-person key the grains' adapter creates: the baseline stores the same encrypted bytes.
-                    await PersonalDataProtection.PrepareAppendAsync(events);
+                    await ctx.Raw.PersonalData().PrepareAppendAsync(events);
                     var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, events);
                     foreach (var e in action.Events)
                     {

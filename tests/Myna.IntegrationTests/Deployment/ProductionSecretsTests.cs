@@ -42,6 +42,7 @@ public class ProductionSecretsTests
         Assert.Contains("EventStore:NumberKey", messages, StringComparison.Ordinal);
         Assert.Contains("EventStore:AgencyCodeKey", messages, StringComparison.Ordinal);
         Assert.Contains("Challenges:Key", messages, StringComparison.Ordinal);
+        Assert.Contains("PersonalData:KeyEncryptionKey", messages, StringComparison.Ordinal);
         Assert.DoesNotContain("development-only", refused.Message, StringComparison.Ordinal);
     }
 
@@ -71,12 +72,37 @@ public class ProductionSecretsTests
             ["EventStore:NumberKey"] = TestInfrastructure.NumberKey,
             ["EventStore:AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey,
             ["Challenges:Key"] = TestInfrastructure.ChallengeKey,
+            ["PersonalData:KeyEncryptionKey"] = TestInfrastructure.KeyEncryptionKey,
         }).Build();
         Assert.Equal(TestInfrastructure.NumberKey, production.Services.GetRequiredService<IOptions<EventStoreOptions>>().Value.NumberKey);
         Assert.Equal(TestInfrastructure.ChallengeKey, production.Services.GetRequiredService<IOptions<ChallengeOptions>>().Value.Key);
 
         using var development = Silo("Development", []).Build();
         Assert.StartsWith("development-only", development.Services.GetRequiredService<IOptions<EventStoreOptions>>().Value.NumberKey, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_key_encryption_key_in_key_vault_a_production_silo_needs_no_configured_one()
+    {
+        using var production = Silo("Production", new()
+        {
+            ["EventStore:NumberKey"] = TestInfrastructure.NumberKey,
+            ["EventStore:AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey,
+            ["Challenges:Key"] = TestInfrastructure.ChallengeKey,
+            ["PersonalData:KeyVaultUri"] = "https://myna-kv.vault.azure.net/",
+        }).Build();
+        Assert.Equal("https://myna-kv.vault.azure.net/", production.Services.GetRequiredService<IOptions<Myna.EventStore.Privacy.PersonalDataOptions>>().Value.KeyVaultUri);
+        Assert.IsType<Myna.EventStore.Privacy.KeyVaultKeyEncryptionKeys>(production.Services.GetRequiredService<Myna.EventStore.Privacy.IKeyEncryptionKeys>());
+
+        using var configured = Silo("Production", new()
+        {
+            ["EventStore:NumberKey"] = TestInfrastructure.NumberKey,
+            ["EventStore:AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey,
+            ["Challenges:Key"] = TestInfrastructure.ChallengeKey,
+            ["PersonalData:KeyEncryptionKey"] = "development-only-personal-data-kek-change-me-0001",
+        }).Build();
+        var refused = Assert.Throws<OptionsValidationException>(() => configured.Services.GetRequiredService<IOptions<Myna.EventStore.Privacy.PersonalDataOptions>>().Value);
+        Assert.Contains(refused.Failures, f => f.StartsWith("PersonalData:KeyEncryptionKey", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -154,6 +180,7 @@ public class ProductionSecretsTests
         {
             () => host.Services.GetRequiredService<IOptions<EventStoreOptions>>().Value,
             () => host.Services.GetRequiredService<IOptions<ChallengeOptions>>().Value,
+            () => host.Services.GetRequiredService<IOptions<Myna.EventStore.Privacy.PersonalDataOptions>>().Value,
         })
         {
             string[] failures;

@@ -47,7 +47,7 @@ public sealed class EventChainTests : IAsyncLifetime
             Moved(id, "東京都港区1"),
         ];
         // The person's key, as the stream adapter loads it before any append of personal data.
-        await Myna.EventStore.Privacy.PersonalDataProtection.PrepareAppendAsync(legacy);
+        await Myna.EventStore.Configuration.MartenSetup.PersonalData(_store).PrepareAppendAsync(legacy);
         await using (var session = _store.LightweightSession())
         {
             // As an older version of the store wrote them: no seal.

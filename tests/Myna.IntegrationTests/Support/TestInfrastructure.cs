@@ -23,6 +23,7 @@ public static class TestInfrastructure
 
     public const string NumberKey = "integration-tests-number-key-0123456789abcdef";
     public const string AgencyCodeKey = "integration-tests-agency-code-key-0123456789abcdef";
+    public const string KeyEncryptionKey = "integration-tests-key-encryption-key-0123456789abcdef";
     public const string ChallengeKey = "integration-tests-challenge-key-0123456789abcdef";
 
     public static EventStoreOptions EventStoreOptions => new() { ConnectionString = Postgres, Schema = Schema, NumberKey = NumberKey };
@@ -36,16 +37,17 @@ public static class TestInfrastructure
 
     public static Task EnsureSchemaAsync() => SchemaReady.Value;
 
-    private static readonly Lazy<Myna.EventStore.Privacy.PersonalDataKeyRing> KeyRing = new(() =>
-        new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(new Azure.Data.Tables.TableServiceClient(AzureStorage))));
+    /// <summary>Personal data protection as a silo has it (the default, Development key-encryption key), with a key ring of its own.</summary>
+    public static Myna.EventStore.Privacy.PersonalDataProtection NewPersonalDataProtection() =>
+        new(new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(
+            new Azure.Data.Tables.TableServiceClient(AzureStorage),
+            new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions()))));
 
     /// <summary>A separate document store, as a second process (or an auditor's tool) would have.</summary>
     public static DocumentStore CreateStore()
     {
-        // As in the silo: the personal data key ring exists before any store serialises a person event.
-        _ = KeyRing.Value;
         var options = new StoreOptions();
-        MartenSetup.Configure(options, EventStoreOptions);
+        MartenSetup.Configure(options, EventStoreOptions, NewPersonalDataProtection());
         return new DocumentStore(options);
     }
 
