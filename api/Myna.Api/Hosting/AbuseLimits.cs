@@ -51,7 +51,7 @@ public static class AbuseLimits
     private static readonly HashSet<string> Expensive = new(StringComparer.Ordinal)
     {
         "GET /v1/audit/streams/{kind}/{id}/state", "GET /v1/audit/streams/{kind}/{id}/timelines", "GET /v1/audit/verification",
-        "POST /v1/audit/checkpoints", "POST /v1/operations/rebuild-jobs/", "POST /v1/operations/index-rebuilds/{index}",
+        "POST /v1/audit/checkpoints", "POST /v1/operations/rebuild-jobs/", "POST /v1/operations/key-rotations/", "POST /v1/operations/index-rebuilds/{index}",
     };
 
     /// <summary>Routes that find a person by number or by the basic four items: each answer is a little of the register.</summary>

@@ -160,6 +160,7 @@ public static class ApiSetup
         app.MapProcedureEndpoints();
         app.MapIncomeEndpoints();
         app.MapRebuildJobEndpoints();
+        app.MapKeyRotationEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

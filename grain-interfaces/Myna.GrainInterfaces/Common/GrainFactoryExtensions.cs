@@ -65,6 +65,8 @@ public static class GrainFactoryExtensions
 
     public static IIndexRebuildLockGrain GetIndexRebuildLock(this IGrainFactory grains, string index) => grains.GetGrain<IIndexRebuildLockGrain>(index);
 
+    public static IKeyRotationGrain GetKeyRotation(this IGrainFactory grains) => grains.GetGrain<IKeyRotationGrain>(IKeyRotationGrain.PersonalData);
+
     public static IHealthGrain GetHealth(this IGrainFactory grains) => grains.GetGrain<IHealthGrain>(0);
 
     public static Portal.IPortalGrain GetPortal(this IGrainFactory grains, PersonId person) => grains.GetGrain<Portal.IPortalGrain>(person.Value);

@@ -57,6 +57,8 @@ public static class TestInfrastructure
         ["ConnectionStrings:AzureStorage"] = AzureStorage,
         ["EventStore:Schema"] = Schema,
         ["EventStore:NumberKey"] = NumberKey,
+        // One process, one configured key-encryption key: a rotation need not wait for other silos to see a new version.
+        ["PersonalData:RotationGrace"] = "00:00:00",
         ["Snapshots:Every"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

@@ -178,6 +178,8 @@ public static class RouteTable
             Only("POST", "/v1/operations/index-rebuilds/{index}", ScopeRule.None, Operator),
             Only("POST", "/v1/operations/rebuild-jobs/", ScopeRule.None, Auditor, Operator),
             Only("GET", "/v1/operations/rebuild-jobs/{jobId:guid}", ScopeRule.None, Auditor, Operator),
+            Only("POST", "/v1/operations/key-rotations/", ScopeRule.None, Operator),
+            Only("GET", "/v1/operations/key-rotations/current", ScopeRule.None, Operator),
 
             // Health insurers and qualifications.
             Only("POST", "/v1/insurers/{insurerNumber}", ScopeRule.None, Operator),
