@@ -6,8 +6,12 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Myna.Api.Auth;
 
-/// <summary>Mints bearer tokens with the configured key: the development token endpoint and tests use it.</summary>
-public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock)
+/// <summary>
+/// Mints bearer tokens: residents' with the portal's ES256 key under the portal issuer (portal sessions, and
+/// <c>/dev/tokens</c> in Development), every other role's with the shared HMAC key under the staff issuer
+/// (Development and closed rigs only; production staff and machines get theirs from the OpenID Connect provider).
+/// </summary>
+public sealed class TokenIssuer(IOptions<JwtOptions> options, PortalSigningKeys portal, TimeProvider clock)
 {
     public static SymmetricSecurityKey KeyFrom(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey));
 
@@ -21,15 +25,18 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock
         {
             claims.Add(new Claim(type, value));
         }
+        var resident = role == Roles.Resident;
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = o.Issuer,
+            Issuer = resident ? o.PortalIssuer : o.Issuer,
             Audience = o.Audience,
             Subject = new ClaimsIdentity(claims),
             NotBefore = now.UtcDateTime,
             IssuedAt = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(KeyFrom(o.SigningKey), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = resident
+                ? new SigningCredentials(portal.Signing, SecurityAlgorithms.EcdsaSha256)
+                : new SigningCredentials(KeyFrom(o.SigningKey), SecurityAlgorithms.HmacSha256),
         };
         return (new JsonWebTokenHandler().CreateToken(descriptor), expires);
     }

@@ -48,31 +48,11 @@ public static class ApiSetup
             o.SerializerOptions.Converters.Add(new ControlCharacterRejectingStringConverter());
         });
 
-        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        // Invariant 21: outside Development, no default, known or short signing key.
-        services.AddSingleton(Myna.Observability.SecretPolicy.Validator<JwtOptions>(builder.Environment, ("Auth:SigningKey", o => o.SigningKey)));
         services.AddOptions<Myna.Api.Commands.CommandIdOptions>().Bind(configuration.GetSection(Myna.Api.Commands.CommandIdOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(Myna.Observability.SecretPolicy.Validator<Myna.Api.Commands.CommandIdOptions>(builder.Environment, ("Commands:IdKey", o => o.IdKey)));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<TokenIssuer>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
-            {
-                bearer.MapInboundClaims = false;
-                bearer.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = jwt.Value.Issuer,
-                    ValidAudience = jwt.Value.Audience,
-                    IssuerSigningKey = TokenIssuer.KeyFrom(jwt.Value.SigningKey),
-                    NameClaimType = MynaClaims.Subject,
-                    RoleClaimType = MynaClaims.Role,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                };
-                // A portal session's access tokens die with the session, at once and on every replica.
-                bearer.Events = new JwtBearerEvents { OnTokenValidated = PortalSessionRevocation.CheckAsync };
-            });
+        builder.AddMynaAuthentication();
         services.AddAuthorizationBuilder().AddMynaPolicies();
 
         services.AddOpenApi(o => o.AddExamples());
@@ -142,6 +122,7 @@ public static class ApiSetup
         }
         app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Myna.Observability.HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/alive", new() { Predicate = _ => false });
+        app.MapJwks();
 
         app.MapPersonEndpoints();
         app.MapAuditEndpoints();

@@ -22,6 +22,13 @@ public sealed record BenchStores(string Postgres, string AzureStorage)
     public const string Schema = "myna";
     public const string NumberKey = "benchmark-number-key-0123456789abcdef-0123";
     public const string SigningKey = "benchmark-signing-key-0123456789abcdef-0123456789";
+    public const string KeyEncryptionKey = "benchmark-key-encryption-key-0123456789abcdef-0123";
+
+    /// <summary>The key-encryption key the benchmark's silos and its own store share (a version of its own).</summary>
+    public static Myna.EventStore.Privacy.PersonalDataOptions PersonalData => new() { KeyEncryptionKey = KeyEncryptionKey, KeyEncryptionKeyVersion = "bench-1" };
+
+    /// <summary>One portal key for the benchmark's API (resident tokens are ES256).</summary>
+    public static string PortalSigningKey { get; } = Myna.Api.Auth.PortalSigningKeys.NewPem();
 
     public static BenchStores FromEnvironment() => new(
         Environment.GetEnvironmentVariable("MYNA_BENCH_POSTGRES") ?? throw new InvalidOperationException("MYNA_BENCH_POSTGRES is not set: run deploy/bench.sh."),
@@ -36,7 +43,7 @@ public sealed record BenchStores(string Postgres, string AzureStorage)
         MartenSetup.Configure(options, EventStoreOptions, new Myna.EventStore.Privacy.PersonalDataProtection(
             new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(
                 new Azure.Data.Tables.TableServiceClient(AzureStorage),
-                new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions())))));
+                new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(PersonalData)))));
         return new DocumentStore(options);
     }
 }
@@ -80,6 +87,8 @@ public sealed class Deployment : IAsyncDisposable
                 ["EventStore:NumberKey"] = BenchStores.NumberKey,
                 ["EventStore:AgencyCodeKey"] = BenchStores.NumberKey + "-agency-codes",
                 ["Challenges:Key"] = BenchStores.NumberKey + "-challenges",
+                ["PersonalData:KeyEncryptionKey"] = BenchStores.KeyEncryptionKey,
+                ["PersonalData:KeyEncryptionKeyVersion"] = BenchStores.PersonalData.KeyEncryptionKeyVersion,
                 ["Snapshots:Every"] = snapshotEvery.ToString(CultureInfo.InvariantCulture),
                 ["Cluster:Clustering"] = "AzureTable",
                 ["Cluster:ClusterId"] = deployment.ClusterId,
@@ -103,6 +112,9 @@ public sealed class Deployment : IAsyncDisposable
             ["Cluster:ClusterId"] = deployment.ClusterId,
             ["Cluster:ServiceId"] = "myna-bench",
             ["Auth:SigningKey"] = BenchStores.SigningKey,
+            // A closed rig: staff tokens on the shared key, not from an OpenID Connect provider.
+            ["Auth:SharedKeyTokens"] = "true",
+            ["Auth:PortalSigningKey"] = BenchStores.PortalSigningKey,
             ["Commands:IdKey"] = BenchStores.SigningKey + "-command-ids",
             ["RateLimits:AnonymousPerIp"] = "1000000",
             ["RateLimits:ExpensivePerToken"] = "1000000",

@@ -113,14 +113,42 @@ public class ProductionSecretsTests
         {
             ["ConnectionStrings:AzureStorage"] = TestInfrastructure.AzureStorage,
             ["Auth:SigningKey"] = "development-only-signing-key-not-for-production-0001",
+            ["Auth:SharedKeyTokens"] = "true",
+            ["Auth:PortalSigningKey"] = JwtOptions.DevelopmentPortalSigningKey,
         });
         builder.AddMynaApi();
         using var app = builder.Build();
 
         var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<JwtOptions>>().Value);
         Assert.Contains(refused.Failures, f => f.StartsWith("Auth:SigningKey", StringComparison.Ordinal));
+        Assert.Contains(refused.Failures, f => f.StartsWith("Auth:PortalSigningKey", StringComparison.Ordinal));
+        Assert.DoesNotContain(refused.Failures, f => f.Contains("BEGIN PRIVATE KEY", StringComparison.Ordinal));
         var idKey = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<Myna.Api.Commands.CommandIdOptions>>().Value);
         Assert.Contains(idKey.Failures, f => f.StartsWith("Commands:IdKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_production_api_without_an_identity_provider_refuses_to_start_and_with_one_needs_no_shared_key()
+    {
+        static WebApplication Api(Dictionary<string, string?> settings)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:AzureStorage"] = TestInfrastructure.AzureStorage,
+                ["Auth:PortalSigningKey"] = PortalSigningKeys.NewPem(),
+            });
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddMynaApi();
+            return builder.Build();
+        }
+
+        using var without = Api(new() { ["Auth:SigningKey"] = ApiFixture.SigningKey });
+        var refused = Assert.Throws<OptionsValidationException>(() => without.Services.GetRequiredService<IOptions<JwtOptions>>().Value);
+        Assert.Contains(refused.Failures, f => f.StartsWith("Auth:Authority", StringComparison.Ordinal));
+
+        using var with = Api(new() { ["Auth:Authority"] = "https://login.myna.example/" });
+        Assert.Equal("https://login.myna.example/", with.Services.GetRequiredService<IOptions<JwtOptions>>().Value.Authority);
     }
 
     [Fact]
@@ -131,6 +159,8 @@ public class ProductionSecretsTests
         {
             ["ConnectionStrings:AzureStorage"] = TestInfrastructure.AzureStorage,
             ["Auth:SigningKey"] = ApiFixture.SigningKey,
+            ["Auth:SharedKeyTokens"] = "true",
+            ["Auth:PortalSigningKey"] = PortalSigningKeys.NewPem(),
             ["Commands:IdKey"] = ApiFixture.CommandIdKey,
         });
         builder.AddMynaApi();

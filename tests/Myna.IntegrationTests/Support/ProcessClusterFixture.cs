@@ -309,6 +309,9 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             env["EventStore__NumberKey"] = TestInfrastructure.NumberKey;
             env["EventStore__AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey;
             env["Challenges__Key"] = TestInfrastructure.ChallengeKey;
+            env["PersonalData__KeyEncryptionKey"] = TestInfrastructure.KeyEncryptionKey;
+            env["PersonalData__KeyEncryptionKeyVersion"] = TestInfrastructure.KeyEncryptionKeyVersion;
+            env["PersonalData__PreviousKeyEncryptionKeys__local-1"] = new Myna.EventStore.Privacy.PersonalDataOptions().KeyEncryptionKey;
             env["Snapshots__Every"] = SnapshotEvery.ToString(CultureInfo.InvariantCulture);
             env["Cluster__Clustering"] = "AzureTable";
             env["Cluster__ClusterId"] = cluster.ClusterId;

@@ -23,7 +23,13 @@ public static class TestInfrastructure
 
     public const string NumberKey = "integration-tests-number-key-0123456789abcdef";
     public const string AgencyCodeKey = "integration-tests-agency-code-key-0123456789abcdef";
+    /// <summary>
+    /// The key-encryption key of the Production-configured silo processes (version <see cref="KeyEncryptionKeyVersion"/>).
+    /// Every silo and store of the tests also knows the other one (the Development default, "local-1"): they share one
+    /// key table, and a rebuild reads every person's events.
+    /// </summary>
     public const string KeyEncryptionKey = "integration-tests-key-encryption-key-0123456789abcdef";
+    public const string KeyEncryptionKeyVersion = "tests-1";
     public const string ChallengeKey = "integration-tests-challenge-key-0123456789abcdef";
 
     public static EventStoreOptions EventStoreOptions => new() { ConnectionString = Postgres, Schema = Schema, NumberKey = NumberKey };
@@ -41,7 +47,10 @@ public static class TestInfrastructure
     public static Myna.EventStore.Privacy.PersonalDataProtection NewPersonalDataProtection() =>
         new(new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(
             new Azure.Data.Tables.TableServiceClient(AzureStorage),
-            new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions()))));
+            new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions
+            {
+                PreviousKeyEncryptionKeys = new() { [KeyEncryptionKeyVersion] = KeyEncryptionKey },
+            }))));
 
     /// <summary>A separate document store, as a second process (or an auditor's tool) would have.</summary>
     public static DocumentStore CreateStore()
@@ -59,6 +68,7 @@ public static class TestInfrastructure
         ["EventStore:NumberKey"] = NumberKey,
         // One process, one configured key-encryption key: a rotation need not wait for other silos to see a new version.
         ["PersonalData:RotationGrace"] = "00:00:00",
+        [$"PersonalData:PreviousKeyEncryptionKeys:{KeyEncryptionKeyVersion}"] = KeyEncryptionKey,
         ["Snapshots:Every"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

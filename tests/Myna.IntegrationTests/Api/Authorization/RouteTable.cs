@@ -100,6 +100,7 @@ public static class RouteTable
             // Hosting: health, metrics, OpenAPI, the API reference, development tokens.
             Open(AnyMethod, "/health"),
             Open(AnyMethod, "/alive"),
+            Open("GET", "/.well-known/jwks.json"),
             Open("GET", "/openapi/{documentName}.json"),
             Open("GET", "/scalar/{documentName?}"),
             Open("GET", "/scalar/favicon.svg"),
