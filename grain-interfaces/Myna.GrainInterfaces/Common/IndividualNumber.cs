@@ -18,6 +18,9 @@ public readonly record struct IndividualNumber
 
     public string Digits => _digits ?? throw new InvalidOperationException("Uninitialised Individual Number.");
 
+    /// <summary>No number: the default value, which is also what an erased person's number reads as.</summary>
+    public bool IsEmpty => _digits is null;
+
     /// <summary>The last four digits, the only part a resident-facing screen shows by default.</summary>
     public string Last4 => Digits[^4..];
 

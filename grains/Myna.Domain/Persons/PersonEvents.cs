@@ -27,7 +27,7 @@ public sealed record PersonRegistered(
 [GenerateSerializer, Immutable, Alias("myna.ev.individual-number-assigned.v1")]
 public sealed record IndividualNumberAssigned(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] IndividualNumber Number,
+    [property: Id(1), PersonalData] IndividualNumber Number,
     [property: Id(2)] MunicipalityCode Municipality,
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
@@ -118,8 +118,8 @@ public sealed record PersonalDataErased(
 [GenerateSerializer, Immutable, Alias("myna.ev.individual-number-replaced.v1")]
 public sealed record IndividualNumberReplaced(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] IndividualNumber OldNumber,
-    [property: Id(2)] IndividualNumber NewNumber,
+    [property: Id(1), PersonalData] IndividualNumber OldNumber,
+    [property: Id(2), PersonalData] IndividualNumber NewNumber,
     [property: Id(3)] string LeakDecisionReference,
     [property: Id(4)] MunicipalityCode Municipality,
     [property: Id(5)] DateTimeOffset OccurredAt,
@@ -136,10 +136,10 @@ public sealed record NumberNotificationLetterSent(
 [GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-recorded.v1")]
 public sealed record DisabilityCertificateRecorded(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string CertificateNumber,
+    [property: Id(1), PersonalData] string CertificateNumber,
     [property: Id(2)] DisabilityKind Kind,
-    [property: Id(3)] string Grade,
-    [property: Id(4)] string Issuer,
+    [property: Id(3), PersonalData] string Grade,
+    [property: Id(4), PersonalData] string Issuer,
     [property: Id(5)] DateOnly ValidFrom,
     [property: Id(6)] DateOnly? ValidUntil,
     [property: Id(7)] DateTimeOffset OccurredAt,
@@ -148,8 +148,8 @@ public sealed record DisabilityCertificateRecorded(
 [GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-updated.v1")]
 public sealed record DisabilityCertificateUpdated(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string CertificateNumber,
-    [property: Id(2)] string Grade,
+    [property: Id(1), PersonalData] string CertificateNumber,
+    [property: Id(2), PersonalData] string Grade,
     [property: Id(3)] DateOnly? ValidUntil,
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
@@ -157,7 +157,7 @@ public sealed record DisabilityCertificateUpdated(
 [GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-expired.v1")]
 public sealed record DisabilityCertificateExpired(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string CertificateNumber,
+    [property: Id(1), PersonalData] string CertificateNumber,
     [property: Id(2)] DateOnly ExpiredOn,
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
@@ -166,8 +166,8 @@ public sealed record DisabilityCertificateExpired(
 public sealed record IncomeSummaryRecorded(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] int FiscalYear,
-    [property: Id(2)] long TotalIncomeYen,
-    [property: Id(3)] long TaxableIncomeYen,
+    [property: Id(2), PersonalData] long TotalIncomeYen,
+    [property: Id(3), PersonalData] long TaxableIncomeYen,
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
@@ -190,7 +190,7 @@ public sealed record IdentityVerified(
 public sealed record AgencyCodeIssued(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string Agency,
-    [property: Id(2)] AgencyCode Code,
+    [property: Id(2), PersonalData] AgencyCode Code,
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
@@ -222,7 +222,7 @@ public sealed record PersonDataRequestRefused(
 [GenerateSerializer, Immutable, Alias("myna.ev.resident-record-code-assigned.v1")]
 public sealed record ResidentRecordCodeAssigned(
     [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] ResidentRecordCode Code,
+    [property: Id(1), PersonalData] ResidentRecordCode Code,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IPersonEvent;
 

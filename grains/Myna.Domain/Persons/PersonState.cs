@@ -120,8 +120,13 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         },
         ResidentRecordCodeAssigned e => this with { ResidentRecordCode = e.Code },
         ActiveCardChanged e => this with { ActiveCard = e.Card, PreviousActiveCard = e.Previous },
-        IndividualNumberAssigned e => this with { Number = e.Number },
-        IndividualNumberReplaced e => this with { Number = e.NewNumber, FormerNumbers = FormerNumbers.Add(e.OldNumber) },
+        // An erased person's numbers read as empty: the record keeps the fact, not the number.
+        IndividualNumberAssigned e => this with { Number = e.Number.IsEmpty ? null : e.Number },
+        IndividualNumberReplaced e => this with
+        {
+            Number = e.NewNumber.IsEmpty ? null : e.NewNumber,
+            FormerNumbers = e.OldNumber.IsEmpty ? FormerNumbers : FormerNumbers.Add(e.OldNumber),
+        },
         PersonMoved e when Items is not null => (this with
         {
             Items = Items with { Address = e.NewAddress },

@@ -27,6 +27,9 @@ public interface IAgencyCodeDirectory
 
     /// <summary>The person behind a code, only for the agency the code was issued to.</summary>
     Task<PersonId?> ResolveAsync(string agency, AgencyCode code, CancellationToken cancellationToken = default);
+
+    /// <summary>Erasure: every agency's code for the person stops resolving, and the codes leave the directory.</summary>
+    Task RemovePersonAsync(PersonId person, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -53,6 +56,13 @@ public sealed class MartenAgencyCodeDirectory(IDocumentStore store, IOptions<Eve
             // Issued before: the code is deterministic, so the existing row is the same mapping.
         }
         return code;
+    }
+
+    public async Task RemovePersonAsync(PersonId person, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<AgencyCodeRecord>(r => r.PersonId == person.Value);
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<PersonId?> ResolveAsync(string agency, AgencyCode code, CancellationToken cancellationToken = default)

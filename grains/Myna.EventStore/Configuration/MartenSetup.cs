@@ -52,7 +52,7 @@ public static class MartenSetup
         }
 
         opts.Schema.For<NumberReservation>().Identity(x => x.Id).Index(x => x.PersonId);
-        opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id);
+        opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
         opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id);

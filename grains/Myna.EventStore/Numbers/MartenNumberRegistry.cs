@@ -86,12 +86,14 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         while (true)
         {
             // In global order, so a person's replacements count up their generations as they happened.
-            var page = await query.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after
+            // The numbers are personal data: read with the persons' keys (an erased person's read as empty).
+            var from = after;
+            var page = await store.PersonalData().ReadAsync(async () => await query.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > from
                     && (e.EventTypeName == AssignedName || e.EventTypeName == ReplacedName))
                 .OrderBy(e => e.Sequence)
                 .Take(Batch)
-                .ToListAsync(cancellationToken);
+                .ToListAsync(cancellationToken), cancellationToken: cancellationToken);
             if (page.Count == 0)
             {
                 return indexed;
@@ -101,6 +103,10 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
             {
                 switch (e.Data)
                 {
+                    case IndividualNumberAssigned { Number.IsEmpty: true }:
+                    case IndividualNumberReplaced { NewNumber.IsEmpty: true }:
+                        // Erased: its reservation row stays (rows are never deleted), but nothing here can rebuild it.
+                        break;
                     case IndividualNumberAssigned assigned:
                         generations[assigned.PersonId.Value] = 0;
                         session.Store(Row(assigned.Number, assigned.PersonId, 0, e.Timestamp));

@@ -30,6 +30,9 @@ public interface IIssuedDocumentRegistry
 
     /// <summary>The person the document was issued to (to check a verifier's date of birth against their record).</summary>
     Task<PersonId?> FindHolderAsync(string verificationCodeHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Erasure: the person's documents still verify (what, when, where, digest), but name no holder any more.</summary>
+    Task ForgetHolderAsync(PersonId person, CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenIssuedDocumentRegistry(IDocumentStore store) : IIssuedDocumentRegistry
@@ -49,6 +52,18 @@ public sealed class MartenIssuedDocumentRegistry(IDocumentStore store) : IIssued
             ContentDigest = document.ContentDigest,
             PersonId = person.Value,
         });
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task ForgetHolderAsync(PersonId person, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var records = await session.Query<IssuedDocumentRecord>().Where(r => r.PersonId == person.Value).ToListAsync(cancellationToken);
+        foreach (var record in records)
+        {
+            record.HolderName = string.Empty;
+            session.Store(record);
+        }
         await session.SaveChangesAsync(cancellationToken);
     }
 

@@ -24,6 +24,7 @@ public sealed class PersonGrain(
     INumberRegistry numbers,
     IPersonMatchIndex matches,
     IIssuedDocumentRegistry issuedDocuments,
+    Myna.EventStore.Agencies.IAgencyCodeDirectory agencyCodes,
     PersonalDataKeyRing keys,
     TimeProvider clock,
     ILogger<PersonGrain> logger,
@@ -165,8 +166,9 @@ public sealed class PersonGrain(
         Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
     /// <summary>
-    /// Crypto-shredding: the erasure event first (durable), then the key destroyed, the match index row and
-    /// the snapshot (both hold the data in clear) deleted, and the activation dropped. A retry repeats the
+    /// Crypto-shredding: the erasure event first (durable), then the key destroyed, the match index row, the
+    /// agency codes and the snapshot deleted, the holder's name dropped from issued documents' verification
+    /// records (all of these hold personal values outside the events), and the activation dropped. A retry repeats the
     /// side effects, which are idempotent.
     /// </summary>
     public async Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command)
@@ -176,6 +178,8 @@ public sealed class PersonGrain(
         {
             await keys.DestroyAsync(Id.Value);
             await matches.RemoveAsync(Id);
+            await agencyCodes.RemovePersonAsync(Id);
+            await issuedDocuments.ForgetHolderAsync(Id);
             await ForgetSnapshotAsync();
             DeactivateOnIdle();
         }

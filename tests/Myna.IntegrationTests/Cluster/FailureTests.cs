@@ -40,7 +40,7 @@ public sealed class FailureTests(ProcessClusterFixture cluster)
 
         AssertCallersSawOnlyRetriableErrors(load);
         Assert.All(load.Commands, c => Assert.True(c.Accepted, $"{c.Kind} {c.Key} was never accepted"));
-        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, load.Commands);
+        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, cluster.AzureStorage, load.Commands);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class FailureTests(ProcessClusterFixture cluster)
         // No silo was restarted to get there.
         Assert.Equal(pids, Enumerable.Range(0, ProcessClusterFixture.SiloCount).Select(i => cluster.Silo(i).Pid));
         Assert.All(Enumerable.Range(0, ProcessClusterFixture.SiloCount), i => Assert.False(cluster.Silo(i).HasExited));
-        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, load.Commands);
+        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, cluster.AzureStorage, load.Commands);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class FailureTests(ProcessClusterFixture cluster)
         Assert.True(info.Version > ProcessClusterFixture.SnapshotEvery, "the person's whole stream was replayed");
         AssertCallersSawOnlyRetriableErrors(load);
         Assert.All(load.Commands, c => Assert.True(c.Accepted, $"{c.Kind} {c.Key} was never accepted"));
-        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, load.Commands);
+        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, cluster.AzureStorage, load.Commands);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class FailureTests(ProcessClusterFixture cluster)
         Assert.Equal(["Dead by its own hand", "Dead by its own hand", "Dead by its own hand"], leftCleanly);
         AssertCallersSawOnlyRetriableErrors(load);
         Assert.All(load.Commands, c => Assert.True(c.Accepted, $"{c.Kind} {c.Key} was never accepted"));
-        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, load.Commands);
+        await EventStoreAudit.AssertConsistentAsync(cluster.Postgres, cluster.AzureStorage, load.Commands);
     }
 
     /// <summary>503 with Retry-After and a stable code is the only failure a caller may see; never a 500.</summary>

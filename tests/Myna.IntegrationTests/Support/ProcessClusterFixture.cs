@@ -96,7 +96,7 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             }
             // One schema migration before three silos would race to make it.
             var options = new StoreOptions();
-            MartenSetup.Configure(options, new EventStoreOptions { ConnectionString = Postgres, Schema = TestInfrastructure.Schema, NumberKey = TestInfrastructure.NumberKey }, TestInfrastructure.NewPersonalDataProtection());
+            MartenSetup.Configure(options, new EventStoreOptions { ConnectionString = Postgres, Schema = TestInfrastructure.Schema, NumberKey = TestInfrastructure.NumberKey }, TestInfrastructure.NewPersonalDataProtection(AzureStorage));
             await using (var store = new DocumentStore(options))
             {
                 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -44,9 +44,9 @@ public static class TestInfrastructure
     public static Task EnsureSchemaAsync() => SchemaReady.Value;
 
     /// <summary>Personal data protection as a silo has it (the default, Development key-encryption key), with a key ring of its own.</summary>
-    public static Myna.EventStore.Privacy.PersonalDataProtection NewPersonalDataProtection() =>
+    public static Myna.EventStore.Privacy.PersonalDataProtection NewPersonalDataProtection(string? azureStorage = null) =>
         new(new Myna.EventStore.Privacy.PersonalDataKeyRing(new Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore(
-            new Azure.Data.Tables.TableServiceClient(AzureStorage),
+            new Azure.Data.Tables.TableServiceClient(azureStorage ?? AzureStorage),
             new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions
             {
                 PreviousKeyEncryptionKeys = new() { [KeyEncryptionKeyVersion] = KeyEncryptionKey },
