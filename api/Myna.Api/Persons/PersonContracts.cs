@@ -103,10 +103,15 @@ public sealed record PersonResponse(
     ClosureReason? ClosedBecause,
     DateOnly? ClosedOn,
     IReadOnlyList<DisabilityCertificateView> DisabilityCertificates,
-    IReadOnlyList<IncomeSummaryView> IncomeSummaries)
+    IReadOnlyList<IncomeSummaryView> IncomeSummaries,
+    IReadOnlyList<PendingApprovalResponse> PendingApprovals)
 {
     public static PersonResponse From(PersonProfile p) => new(
         p.Id.Value, p.Items.Name, p.Items.Address, p.Items.DateOfBirth, p.Items.Sex, p.Municipality.Value,
         p.IndividualNumber?.Digits, p.RegisteredAt, p.Version, p.ClosedBecause, p.ClosedOn,
-        p.DisabilityCertificates, p.IncomeSummaries);
+        p.DisabilityCertificates, p.IncomeSummaries,
+        (p.PendingApprovals ?? []).Select(a => new PendingApprovalResponse(a.Operation, a.Reason, a.RequestedBy, a.RequestedAt)).ToList());
 }
+
+/// <summary>A two-person operation (erasure, number replacement) requested by one clerk and waiting for a second.</summary>
+public sealed record PendingApprovalResponse(string Operation, string Reason, string RequestedBy, DateTimeOffset RequestedAt);

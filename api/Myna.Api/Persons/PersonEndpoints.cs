@@ -21,7 +21,10 @@ public static class PersonEndpoints
         group.MapPost("/", Register).WithName("RegisterPerson");
         group.MapGet("/{personId}", Get).WithName("GetPerson");
         group.MapPost("/{personId}/individual-number", AssignNumber).WithName("AssignIndividualNumber");
-        group.MapPost("/{personId}/individual-number/replacement", ReplaceNumber).WithName("ReplaceIndividualNumber");
+        group.MapPost("/{personId}/individual-number/replacement", ReplaceNumber).WithName("ReplaceIndividualNumber")
+            .WithSummary("Request a new number after a leak decision: 202, carried out once a second clerk approves");
+        group.MapPost("/{personId}/individual-number/replacement/approval", ApproveReplacement).WithName("ApproveNumberReplacement")
+            .WithSummary("A second clerk of the municipality (not the requester) approves the pending replacement");
         group.MapPost("/{personId}/moves", RecordMove).WithName("RecordMove")
             .WithSummary("A move within the managing municipality (a new address)");
         // Moves between municipalities are transfers (invariant 17): move-out here, move-in by the destination.
@@ -40,7 +43,9 @@ public static class PersonEndpoints
         group.MapPost("/{personId}/disability-certificates/{certificateNumber}/expiry", ExpireCertificate).WithName("ExpireDisabilityCertificate");
         group.MapPost("/{personId}/income-summaries", RecordIncome).WithName("RecordIncomeSummary");
         group.MapPost("/{personId}/personal-data-erasure", Erase).WithName("ErasePersonalData")
-            .WithSummary("Erase the personal data of a closed resident record (crypto-shredding: the person's key is destroyed)");
+            .WithSummary("Request the erasure of a closed resident record's personal data: 202, carried out once a second clerk approves");
+        group.MapPost("/{personId}/personal-data-erasure/approval", ApproveErasure).WithName("ApprovePersonalDataErasure")
+            .WithSummary("A second clerk of the municipality (not the requester) approves the pending erasure (crypto-shredding: the person's key is destroyed)");
         group.MapPost("/{personId}/identity-verifications", VerifyIdentity).WithName("VerifyIdentity");
         // The number travels in the body, never in a URL (URLs end up in access logs).
         group.MapPost("/lookup", LookupByNumber).WithName("LookupPersonByNumber");
@@ -101,14 +106,34 @@ public static class PersonEndpoints
         OnPerson(personId, http, new RequestErrors(), (grain, context) =>
             grain.AssignIndividualNumber(context, new AssignIndividualNumber(Municipality(http.User))));
 
-    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ReplaceNumber(
+    private static async Task<Results<Ok<PersonResponse>, Accepted<PersonResponse>, ProblemHttpResult>> ReplaceNumber(
         string personId, ReplaceNumberRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.LeakDecisionReference, "leakDecisionReference");
-        return OnPerson(personId, http, errors, (grain, context) =>
-            grain.ReplaceIndividualNumber(context, new ReplaceIndividualNumber(request.LeakDecisionReference!, Municipality(http.User))));
+        return AwaitingApproval(await OnPerson(personId, http, errors, (grain, context) =>
+            grain.ReplaceIndividualNumber(context, new ReplaceIndividualNumber(request.LeakDecisionReference!, Municipality(http.User)))),
+            PendingApproval.NumberReplacement, $"/v1/persons/{personId}/individual-number/replacement/approval");
     }
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ApproveReplacement(string personId, HttpContext http) =>
+        OnPerson(personId, http, new RequestErrors(), (grain, context) =>
+            grain.ApproveNumberReplacement(context, new ApproveNumberReplacement(Municipality(http.User))));
+
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ApproveErasure(string personId, HttpContext http) =>
+        OnPerson(personId, http, new RequestErrors(), (grain, context) =>
+            grain.ApprovePersonalDataErasure(context, new ApprovePersonalDataErasure(Municipality(http.User))));
+
+    /// <summary>A request of a two-person operation answers 202 while it waits for the second person, naming where to approve.</summary>
+    private static Results<Ok<PersonResponse>, Accepted<PersonResponse>, ProblemHttpResult> AwaitingApproval(
+        Results<Ok<PersonResponse>, ProblemHttpResult> result, string operation, string approvalPath) =>
+        result.Result switch
+        {
+            Ok<PersonResponse> ok when ok.Value!.PendingApprovals.Any(p => p.Operation == operation) => TypedResults.Accepted(approvalPath, ok.Value),
+            Ok<PersonResponse> ok => ok,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordMove(
         string personId, RecordMoveRequest request, HttpContext http, IClusterClient grains)
@@ -300,13 +325,14 @@ public static class PersonEndpoints
     }
 
     /// <summary>The shared shape of a clerk's command on one person: parse, validate, command context, call, map.</summary>
-    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Erase(
+    private static async Task<Results<Ok<PersonResponse>, Accepted<PersonResponse>, ProblemHttpResult>> Erase(
         string personId, ErasePersonalDataRequest request, HttpContext http)
     {
         var errors = new RequestErrors();
         errors.Require(request.LegalBasis, "legalBasis");
-        return OnPerson(personId, http, errors, (grain, context) => grain.ErasePersonalData(context,
-            new ErasePersonalData(request.LegalBasis!, Municipality(http.User))));
+        return AwaitingApproval(await OnPerson(personId, http, errors, (grain, context) => grain.ErasePersonalData(context,
+            new ErasePersonalData(request.LegalBasis!, Municipality(http.User)))),
+            PendingApproval.Erasure, $"/v1/persons/{personId}/personal-data-erasure/approval");
     }
 
     private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> OnPerson(

@@ -20,8 +20,12 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("AssignIndividualNumber")]
     Task<Result<PersonProfile>> AssignIndividualNumber(CommandContext context, AssignIndividualNumber command);
 
+    /// <summary>Requests a replacement (invariant 22): nothing changes until <see cref="ApproveNumberReplacement"/> by a second clerk.</summary>
     [Alias("ReplaceIndividualNumber")]
     Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command);
+
+    [Alias("ApproveNumberReplacement")]
+    Task<Result<PersonProfile>> ApproveNumberReplacement(CommandContext context, ApproveNumberReplacement command);
 
     [Alias("RecordMove")]
     Task<Result<PersonProfile>> RecordMove(CommandContext context, RecordMove command);
@@ -57,8 +61,12 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
 
     /// <summary>The tax agency's feed: the years of one batch for this person, recorded under the batch's derived command id.</summary>
     /// <summary>Erases the personal data of a closed record for ever (its key is destroyed); the events stay.</summary>
+    /// <summary>Requests an erasure (invariant 22): nothing is erased until <see cref="ApprovePersonalDataErasure"/> by a second clerk.</summary>
     [Alias("ErasePersonalData")]
     Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command);
+
+    [Alias("ApprovePersonalDataErasure")]
+    Task<Result<PersonProfile>> ApprovePersonalDataErasure(CommandContext context, ApprovePersonalDataErasure command);
 
     [Alias("RecordAssessedIncome")]
     Task<Result<PersonProfile>> RecordAssessedIncome(CommandContext context, RecordAssessedIncome command);

@@ -29,4 +29,5 @@ public sealed record PersonProfile(
     [property: Id(6)] ClosureReason? ClosedBecause,
     [property: Id(7)] DateOnly? ClosedOn,
     [property: Id(8)] IReadOnlyList<DisabilityCertificateView> DisabilityCertificates,
-    [property: Id(9)] IReadOnlyList<IncomeSummaryView> IncomeSummaries);
+    [property: Id(9)] IReadOnlyList<IncomeSummaryView> IncomeSummaries,
+    [property: Id(10)] IReadOnlyList<PendingApproval>? PendingApprovals = null);

@@ -101,6 +101,27 @@ public sealed record RecordAssessedIncome([property: Id(0)] IReadOnlyList<Income
 [GenerateSerializer, Immutable, Alias("myna.cmd.erase-personal-data")]
 public sealed record ErasePersonalData([property: Id(0)] string LegalBasis, [property: Id(1)] MunicipalityCode Municipality);
 
+/// <summary>A second clerk of the same municipality approves the pending erasure (invariant 22): only then is the key destroyed.</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.approve-personal-data-erasure")]
+public sealed record ApprovePersonalDataErasure([property: Id(0)] MunicipalityCode Municipality);
+
+/// <summary>A second clerk of the same municipality approves the pending number replacement (invariant 22).</summary>
+[GenerateSerializer, Immutable, Alias("myna.cmd.approve-number-replacement")]
+public sealed record ApproveNumberReplacement([property: Id(0)] MunicipalityCode Municipality);
+
+/// <summary>An operation one clerk asked for and a second, different one must approve.</summary>
+[GenerateSerializer, Immutable, Alias("myna.pending-approval")]
+public sealed record PendingApproval(
+    [property: Id(0)] string Operation,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] string RequestedBy,
+    [property: Id(3)] string RequestedByRole,
+    [property: Id(4)] DateTimeOffset RequestedAt)
+{
+    public const string Erasure = "personal-data-erasure";
+    public const string NumberReplacement = "individual-number-replacement";
+}
+
 [GenerateSerializer, Immutable, Alias("myna.disability-certificate")]
 public sealed record DisabilityCertificateView(
     [property: Id(0)] string CertificateNumber,

@@ -89,20 +89,51 @@ public static class PersonDecider
             : null;
     }
 
-    /// <summary>Replacement after a leak decision: the old number stays reserved for ever (the registry never frees it).</summary>
-    public static Decision<IPersonEvent> ReplaceNumber(PersonState state, ReplaceIndividualNumber command, ReservedNumber reserved, DateTimeOffset now, Actor actor)
+    /// <summary>The request for a replacement after a leak decision: checked now, carried out once a second clerk approves.</summary>
+    public static Decision<IPersonEvent> RequestNumberReplacement(PersonState state, ReplaceIndividualNumber command, DateTimeOffset now, Actor actor)
     {
         if (CanReplaceNumber(state, command) is { } error)
         {
             return error;
         }
+        if (state.PendingNumberReplacement is { } pending)
+        {
+            return pending.RequestedBy == actor.Subject && pending.Reason == command.LeakDecisionReference.Trim()
+                ? Decision<IPersonEvent>.Accept()
+                : SecondApproval.AlreadyPending(pending);
+        }
+        return Decision<IPersonEvent>.Accept(new NumberReplacementRequested(state.Id, command.LeakDecisionReference.Trim(), command.Municipality, now, actor));
+    }
+
+    /// <summary>Whether this clerk may approve the pending replacement now (checked before a number is reserved).</summary>
+    public static DomainError? CanApproveNumberReplacement(PersonState state, ApproveNumberReplacement command, Actor actor)
+    {
+        if (state.PendingNumberReplacement is not { } pending)
+        {
+            return CanChange(state, command.Municipality) ?? SecondApproval.NothingPending(PendingApproval.NumberReplacement);
+        }
+        return CanReplaceNumber(state, new ReplaceIndividualNumber(pending.Reason, command.Municipality)) ?? SecondApproval.Refusal(pending, actor);
+    }
+
+    /// <summary>
+    /// Replacement after a leak decision, approved by a second clerk: the old number stays reserved for ever (the
+    /// registry never frees it).
+    /// </summary>
+    public static Decision<IPersonEvent> ApproveNumberReplacement(PersonState state, ApproveNumberReplacement command, ReservedNumber reserved, DateTimeOffset now, Actor actor)
+    {
+        if (CanApproveNumberReplacement(state, command, actor) is { } error)
+        {
+            return error;
+        }
+        var pending = state.PendingNumberReplacement!;
         if (reserved.Number == state.Number || state.FormerNumbers.Contains(reserved.Number))
         {
             return PersonErrors.Invalid("new-number", "A replacement number must be new.");
         }
         return Decision<IPersonEvent>.Accept(
+            new NumberReplacementApproved(state.Id, pending.RequestedBy, now, actor),
             new ResidentRecordCodeAssigned(state.Id, reserved.Code, now, actor),
-            new IndividualNumberReplaced(state.Id, state.Number!.Value, reserved.Number, command.LeakDecisionReference.Trim(), command.Municipality, now, actor),
+            new IndividualNumberReplaced(state.Id, state.Number!.Value, reserved.Number, pending.Reason, command.Municipality, now, actor),
             new NumberNotificationLetterSent(state.Id, state.Items!.Address, now, actor));
     }
 
@@ -219,5 +250,6 @@ public static class PersonDecider
         new(state.Id, state.Items!, state.Municipality, state.Number, state.RegisteredAt, version,
             state.ClosedBecause, state.ClosedOn,
             state.DisabilityCertificates.Select(DisabilityRules.ToView).ToList(),
-            state.IncomeSummaries.OrderBy(s => s.FiscalYear).ToList());
+            state.IncomeSummaries.OrderBy(s => s.FiscalYear).ToList(),
+            new[] { state.PendingErasure, state.PendingNumberReplacement }.OfType<PendingApproval>().ToList());
 }

@@ -111,6 +111,40 @@ public sealed record PersonalDataErased(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IPersonEvent;
 
+/// <summary>A clerk asked for the person's personal data to be erased; it waits for a second clerk's approval (invariant 22).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.personal-data-erasure-requested.v1")]
+public sealed record PersonalDataErasureRequested(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string LegalBasis,
+    [property: Id(2)] MunicipalityCode Municipality,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IPersonEvent;
+
+/// <summary>A second, different clerk of the same municipality approved the pending erasure (the erasure follows in the same append).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.personal-data-erasure-approved.v1")]
+public sealed record PersonalDataErasureApproved(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string RequestedBy,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;
+
+/// <summary>A clerk asked for the person's number to be replaced after a leak decision; it waits for a second clerk's approval.</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.number-replacement-requested.v1")]
+public sealed record NumberReplacementRequested(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string LeakDecisionReference,
+    [property: Id(2)] MunicipalityCode Municipality,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IPersonEvent;
+
+/// <summary>A second, different clerk approved the pending replacement (the new number follows in the same append).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.number-replacement-approved.v1")]
+public sealed record NumberReplacementApproved(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string RequestedBy,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : IPersonEvent;
+
 /// <summary>
 /// After a recorded leak decision the person got a new number. The old one stays reserved for ever
 /// and is never issued to anybody again.

@@ -106,6 +106,12 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
     /// <summary>An open move-out awaiting the destination's move-in (invariant 17).</summary>
     [Id(22)] public PendingTransfer? PendingMoveOut { get; init; }
 
+    /// <summary>An erasure one clerk asked for, waiting for a second clerk (invariant 22).</summary>
+    [Id(23)] public PendingApproval? PendingErasure { get; init; }
+
+    /// <summary>A number replacement one clerk asked for, waiting for a second clerk (invariant 22).</summary>
+    [Id(24)] public PendingApproval? PendingNumberReplacement { get; init; }
+
     public bool IsClosed => ClosedBecause is not null;
 
     public PersonState Apply(IPersonEvent @event) => @event switch
@@ -137,6 +143,16 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
         MoveOutCancelled or PersonMovedIn => this with { PendingMoveOut = null },
         PersonRenamed e when Items is not null => (this with { Items = Items with { Name = e.NewName } })
             .OweCard(CardReactionKind.RevokeSignatureCertificate, "name changed", null),
+        PersonalDataErasureRequested e => this with
+        {
+            PendingErasure = new PendingApproval(PendingApproval.Erasure, e.LegalBasis, e.Actor.Subject, e.Actor.Role, e.OccurredAt),
+        },
+        PersonalDataErasureApproved => this with { PendingErasure = null },
+        NumberReplacementRequested e => this with
+        {
+            PendingNumberReplacement = new PendingApproval(PendingApproval.NumberReplacement, e.LeakDecisionReference, e.Actor.Subject, e.Actor.Role, e.OccurredAt),
+        },
+        NumberReplacementApproved => this with { PendingNumberReplacement = null },
         PersonalDataErased e => this with
         {
             Items = Items is null ? null : new BasicFourItems("[erased]", "[erased]", DateOnly.MinValue, (Sex)(-1)),

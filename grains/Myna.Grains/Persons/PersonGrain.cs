@@ -61,15 +61,19 @@ public sealed class PersonGrain(
             Clerk(context, command.Municipality));
 
     public Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command) =>
+        Change(context, command, state => PersonDecider.RequestNumberReplacement(state, command, Now, context.Actor), Clerk(context, command.Municipality));
+
+    public Task<Result<PersonProfile>> ApproveNumberReplacement(CommandContext context, ApproveNumberReplacement command) =>
         Execute(context, command,
             async state =>
             {
-                if (PersonDecider.CanReplaceNumber(state, command) is { } refused)
+                // Check the approver first so that no number is reserved for a refused approval.
+                if (PersonDecider.CanApproveNumberReplacement(state, command, context.Actor) is { } refused)
                 {
                     return refused;
                 }
                 var reserved = await numbers.ReserveAsync(Id, generation: state.FormerNumbers.Count + 1);
-                return PersonDecider.ReplaceNumber(state, command, reserved, Now, context.Actor);
+                return PersonDecider.ApproveNumberReplacement(state, command, reserved, Now, context.Actor);
             },
             Profile,
             Clerk(context, command.Municipality));
@@ -165,15 +169,19 @@ public sealed class PersonGrain(
     public Task<Result<PersonProfile>> RecordIncomeSummary(CommandContext context, RecordIncomeSummary command) =>
         Change(context, command, state => IncomeRules.Record(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 
+    /// <summary>The request of an erasure (invariant 22): recorded, nothing erased until a second clerk approves.</summary>
+    public Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command) =>
+        Change(context, command, state => ErasureRules.Request(state, command, Now, context.Actor, retention.Value), Clerk(context, command.Municipality));
+
     /// <summary>
-    /// Crypto-shredding: the erasure event first (durable), then the key destroyed, the match index row, the
-    /// agency codes and the snapshot deleted, the holder's name dropped from issued documents' verification
-    /// records (all of these hold personal values outside the events), and the activation dropped. A retry repeats the
-    /// side effects, which are idempotent.
+    /// Crypto-shredding, once a second clerk approves: the approval and erasure events first (durable), then the key
+    /// destroyed, the match index row, the agency codes and the snapshot deleted, the holder's name dropped from
+    /// issued documents' verification records (all of these hold personal values outside the events), and the
+    /// activation dropped. A retry repeats the side effects, which are idempotent.
     /// </summary>
-    public async Task<Result<PersonProfile>> ErasePersonalData(CommandContext context, ErasePersonalData command)
+    public async Task<Result<PersonProfile>> ApprovePersonalDataErasure(CommandContext context, ApprovePersonalDataErasure command)
     {
-        var result = await Change(context, command, state => ErasureRules.Erase(state, command, Now, context.Actor, retention.Value), Clerk(context, command.Municipality));
+        var result = await Change(context, command, state => ErasureRules.Approve(state, command, Now, context.Actor, retention.Value), Clerk(context, command.Municipality));
         if (result.IsSuccess && Current.PersonalDataErasedAt is not null)
         {
             await keys.DestroyAsync(Id.Value);

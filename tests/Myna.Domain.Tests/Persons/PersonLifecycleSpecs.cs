@@ -9,6 +9,7 @@ public class PersonLifecycleSpecs
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.FromHours(9));
     private static readonly Actor Clerk = new("clerk-7", "municipality");
+    private static readonly Actor SecondClerk = new("clerk-8", "municipality");
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly MunicipalityCode Osaka = new("271004");
     private static readonly PersonId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000002"));
@@ -71,26 +72,39 @@ public class PersonLifecycleSpecs
     }
 
     [Fact]
-    public void A_replacement_keeps_the_old_number_as_former_and_sends_a_new_letter()
+    public void A_replacement_is_requested_then_approved_by_a_second_clerk_keeping_the_old_number_as_former()
     {
         var state = Given(Registered(), Numbered());
         var code = new ResidentRecordCode(98_765_432_109);
-        var decision = PersonDecider.ReplaceNumber(state, new ReplaceIndividualNumber("LEAK-2026-0042", Chiyoda), new ReservedNumber(code, Second), Now, Clerk);
+        var requested = PersonDecider.RequestNumberReplacement(state, new ReplaceIndividualNumber("LEAK-2026-0042", Chiyoda), Now, Clerk);
+        Assert.Equal([new NumberReplacementRequested(Id, "LEAK-2026-0042", Chiyoda, Now, Clerk)], requested.Events);
+        var pending = AggregateState.Fold(state, requested.Events);
+        Assert.Equal(First, pending.Number);
+
+        var decision = PersonDecider.ApproveNumberReplacement(pending, new ApproveNumberReplacement(Chiyoda), new ReservedNumber(code, Second), Now, SecondClerk);
 
         Assert.Equal(
-            [new ResidentRecordCodeAssigned(Id, code, Now, Clerk), new IndividualNumberReplaced(Id, First, Second, "LEAK-2026-0042", Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Hanako.Address, Now, Clerk)],
+            [new NumberReplacementApproved(Id, "clerk-7", Now, SecondClerk), new ResidentRecordCodeAssigned(Id, code, Now, SecondClerk),
+                new IndividualNumberReplaced(Id, First, Second, "LEAK-2026-0042", Chiyoda, Now, SecondClerk), new NumberNotificationLetterSent(Id, Hanako.Address, Now, SecondClerk)],
             decision.Events);
-        var after = AggregateState.Fold(state, decision.Events);
+        var after = AggregateState.Fold(pending, decision.Events);
         Assert.Equal(Second, after.Number);
         Assert.Equal([First], after.FormerNumbers);
+        Assert.Null(after.PendingNumberReplacement);
     }
 
     [Fact]
-    public void A_replacement_needs_a_leak_decision_a_number_and_a_new_number()
+    public void A_replacement_needs_a_leak_decision_a_number_a_new_number_and_a_second_person()
     {
         Assert.Equal("person.invalid-leak-decision", PersonDecider.CanReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber(" ", Chiyoda))?.Code);
         Assert.Equal("individual-number.not-assigned", PersonDecider.CanReplaceNumber(Given(Registered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda))?.Code);
-        Assert.Equal("person.invalid-new-number", PersonDecider.ReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber("LEAK-1", Chiyoda), new ReservedNumber(new ResidentRecordCode(7), First), Now, Clerk).Error?.Code);
+        var pending = Given(Registered(), Numbered(), new NumberReplacementRequested(Id, "LEAK-1", Chiyoda, Now, Clerk));
+        Assert.Equal("person.invalid-new-number", PersonDecider.ApproveNumberReplacement(pending, new ApproveNumberReplacement(Chiyoda), new ReservedNumber(new ResidentRecordCode(7), First), Now, SecondClerk).Error?.Code);
+        Assert.Equal("approval.same-person", PersonDecider.CanApproveNumberReplacement(pending, new ApproveNumberReplacement(Chiyoda), Clerk)?.Code);
+        Assert.Equal("approval.wrong-role", PersonDecider.CanApproveNumberReplacement(pending, new ApproveNumberReplacement(Chiyoda), new Actor("op-1", "operator"))?.Code);
+        Assert.Equal("person.other-municipality", PersonDecider.CanApproveNumberReplacement(pending, new ApproveNumberReplacement(Osaka), SecondClerk)?.Code);
+        Assert.Equal("approval.nothing-pending", PersonDecider.CanApproveNumberReplacement(Given(Registered(), Numbered()), new ApproveNumberReplacement(Chiyoda), SecondClerk)?.Code);
+        Assert.Equal("approval.already-pending", PersonDecider.RequestNumberReplacement(pending, new ReplaceIndividualNumber("LEAK-2", Chiyoda), Now, SecondClerk).Error?.Code);
     }
 
     [Fact]
@@ -175,16 +189,19 @@ public class PersonLifecycleSpecs
         var closed = Given(Registered(), Closed()); // death, effective 2026-11-01
         var retention = new RecordRetention { DeathYears = 150, EmigratedAbroadYears = 5 };
 
-        var dayBefore = ErasureRules.Erase(closed, erase, new DateTimeOffset(2176, 10, 31, 12, 0, 0, TimeSpan.Zero), Clerk, retention);
-        var onTheDay = ErasureRules.Erase(closed, erase, new DateTimeOffset(2176, 11, 1, 0, 0, 0, TimeSpan.Zero), Clerk, retention);
+        var dayBefore = ErasureRules.Request(closed, erase, new DateTimeOffset(2176, 10, 31, 12, 0, 0, TimeSpan.Zero), Clerk, retention);
+        var onTheDay = ErasureRules.Request(closed, erase, new DateTimeOffset(2176, 11, 1, 0, 0, 0, TimeSpan.Zero), Clerk, retention);
 
         Assert.Equal("person.retention-not-ended", dayBefore.Error?.Code);
         Assert.Contains("2176-11-01", dayBefore.Error!.Message, StringComparison.Ordinal);
         Assert.Single(onTheDay.Events);
         // Another record class, another period.
         var emigrated = Given(Registered(), Closed() with { Reason = ClosureReason.EmigratedAbroad });
-        Assert.Single(ErasureRules.Erase(emigrated, erase, new DateTimeOffset(2031, 11, 1, 0, 0, 0, TimeSpan.Zero), Clerk, retention).Events);
-        Assert.Equal("person.retention-not-ended", ErasureRules.Erase(emigrated, erase, new DateTimeOffset(2031, 10, 31, 0, 0, 0, TimeSpan.Zero), Clerk, retention).Error?.Code);
+        Assert.Single(ErasureRules.Request(emigrated, erase, new DateTimeOffset(2031, 11, 1, 0, 0, 0, TimeSpan.Zero), Clerk, retention).Events);
+        Assert.Equal("person.retention-not-ended", ErasureRules.Request(emigrated, erase, new DateTimeOffset(2031, 10, 31, 0, 0, 0, TimeSpan.Zero), Clerk, retention).Error?.Code);
+        // The approval checks the retention again.
+        var pending = Given(Registered(), Closed(), new PersonalDataErasureRequested(Id, "保存期間満了", Chiyoda, Now, Clerk));
+        Assert.Equal("person.retention-not-ended", ErasureRules.Approve(pending, new ApprovePersonalDataErasure(Chiyoda), new DateTimeOffset(2176, 10, 31, 0, 0, 0, TimeSpan.Zero), SecondClerk, retention).Error?.Code);
     }
 
     [Fact]
@@ -193,18 +210,33 @@ public class PersonLifecycleSpecs
         var erase = new ErasePersonalData("住民基本台帳法施行令第34条", Chiyoda);
         var retention = new RecordRetention();
         var afterRetention = Now.AddYears(151);
-        Assert.Equal("person.record-open", ErasureRules.Erase(Given(Registered()), erase, afterRetention, Clerk, retention).Error?.Code);
-        Assert.Equal("person.other-municipality", ErasureRules.Erase(Given(Registered(), Closed()), erase with { Municipality = Osaka }, afterRetention, Clerk, retention).Error?.Code);
-        Assert.Equal("person.invalid-legal-basis", ErasureRules.Erase(Given(Registered(), Closed()), erase with { LegalBasis = " " }, afterRetention, Clerk, retention).Error?.Code);
+        Assert.Equal("person.record-open", ErasureRules.Request(Given(Registered()), erase, afterRetention, Clerk, retention).Error?.Code);
+        Assert.Equal("person.other-municipality", ErasureRules.Request(Given(Registered(), Closed()), erase with { Municipality = Osaka }, afterRetention, Clerk, retention).Error?.Code);
+        Assert.Equal("person.invalid-legal-basis", ErasureRules.Request(Given(Registered(), Closed()), erase with { LegalBasis = " " }, afterRetention, Clerk, retention).Error?.Code);
 
-        var decision = ErasureRules.Erase(Given(Registered(), Closed()), erase, afterRetention, Clerk, retention);
-        Assert.Equal(new PersonalDataErased(Id, "住民基本台帳法施行令第34条", afterRetention, Clerk), Assert.Single(decision.Events));
-        var after = AggregateState.Fold(Given(Registered(), Closed()), decision.Events);
+        var requested = ErasureRules.Request(Given(Registered(), Closed()), erase, afterRetention, Clerk, retention);
+        Assert.Equal(new PersonalDataErasureRequested(Id, "住民基本台帳法施行令第34条", Chiyoda, afterRetention, Clerk), Assert.Single(requested.Events));
+        var pending = AggregateState.Fold(Given(Registered(), Closed()), requested.Events);
+        Assert.Equal("花子", pending.Items!.Name[^2..]);
+        // The requester cannot approve, nor anyone of another role or municipality; a second request waits its turn.
+        var approve = new ApprovePersonalDataErasure(Chiyoda);
+        Assert.Equal("approval.same-person", ErasureRules.Approve(pending, approve, afterRetention, Clerk, retention).Error?.Code);
+        Assert.Equal("approval.wrong-role", ErasureRules.Approve(pending, approve, afterRetention, new Actor("op-1", "operator"), retention).Error?.Code);
+        Assert.Equal("person.other-municipality", ErasureRules.Approve(pending, approve with { Municipality = Osaka }, afterRetention, SecondClerk, retention).Error?.Code);
+        Assert.Equal("approval.nothing-pending", ErasureRules.Approve(Given(Registered(), Closed()), approve, afterRetention, SecondClerk, retention).Error?.Code);
+        Assert.Equal("approval.already-pending", ErasureRules.Request(pending, erase with { LegalBasis = "別の根拠" }, afterRetention, SecondClerk, retention).Error?.Code);
+
+        var decision = ErasureRules.Approve(pending, approve, afterRetention, SecondClerk, retention);
+        Assert.Equal(
+            [new PersonalDataErasureApproved(Id, "clerk-7", afterRetention, SecondClerk), new PersonalDataErased(Id, "住民基本台帳法施行令第34条", afterRetention, SecondClerk)],
+            decision.Events);
+        var after = AggregateState.Fold(pending, decision.Events);
         Assert.Equal("[erased]", after.Items!.Name);
         Assert.Equal("[erased]", after.Items.Address);
         Assert.Equal(DateOnly.MinValue, after.Items.DateOfBirth);
         Assert.True(after.IsClosed);
-        Assert.Empty(ErasureRules.Erase(after, erase, Now, Clerk, retention).Events);
+        Assert.Empty(ErasureRules.Request(after, erase, Now, Clerk, retention).Events);
+        Assert.Empty(ErasureRules.Approve(after, approve, Now, SecondClerk, retention).Events);
     }
 
     [Fact]

@@ -144,7 +144,14 @@ public sealed class AgencySharingApiTests(ApiFixture fixture)
         var clerk = fixture.Municipality();
         var (id, oldNumber) = await PersonWithData();
 
-        var replaced = await clerk.PostJson($"/v1/persons/{id}/individual-number/replacement", new { leakDecisionReference = "LEAK-2026-0007" });
+        var requested = await clerk.PostJson($"/v1/persons/{id}/individual-number/replacement", new { leakDecisionReference = "LEAK-2026-0007" });
+        Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+        Assert.Equal(oldNumber, (await requested.Json()).Str("individualNumber"));
+        // Invariant 22: the requester cannot approve; a second clerk of the municipality does.
+        var own = await clerk.PostJson($"/v1/persons/{id}/individual-number/replacement/approval", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+        Assert.Equal("approval.same-person", (await own.Json()).Str("code"));
+        var replaced = await fixture.Municipality().PostJson($"/v1/persons/{id}/individual-number/replacement/approval", new { });
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         var newNumber = (await replaced.Json()).Str("individualNumber");
         Assert.NotEqual(oldNumber, newNumber);

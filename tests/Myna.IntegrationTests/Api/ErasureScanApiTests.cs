@@ -92,7 +92,8 @@ public sealed class ErasureScanApiTests(ApiFixture fixture)
         try
         {
             fixture.SiloClock.Offset = TimeSpan.FromDays(366 * 151);
-            Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"/v1/persons/{id}/personal-data-erasure", new { legalBasis = "保存期間満了" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await clerk.PostJson($"/v1/persons/{id}/personal-data-erasure", new { legalBasis = "保存期間満了" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await fixture.Municipality().PostJson($"/v1/persons/{id}/personal-data-erasure/approval", new { })).StatusCode);
         }
         finally
         {

@@ -76,7 +76,8 @@ public sealed class IncomeInformationApiTests(ApiFixture fixture)
     {
         var hanako = await _portal.Clinics.Patient();
         var replacedOwner = await _portal.Clinics.Patient();
-        var replaced = await fixture.Municipality().PostJson($"/v1/persons/{replacedOwner.PersonId}/individual-number/replacement", new { leakDecisionReference = "LEAK-2026-0107" });
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.Municipality().PostJson($"/v1/persons/{replacedOwner.PersonId}/individual-number/replacement", new { leakDecisionReference = "LEAK-2026-0107" })).StatusCode);
+        var replaced = await fixture.Municipality().PostJson($"/v1/persons/{replacedOwner.PersonId}/individual-number/replacement/approval", new { });
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         var unheld = UnheldNumber();
 

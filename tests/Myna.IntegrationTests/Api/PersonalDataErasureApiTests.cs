@@ -20,14 +20,19 @@ public sealed class PersonalDataErasureApiTests(ApiFixture fixture)
 
     /// <summary>
     /// Erasure once the record's retention (150 years from the closure, by default) has ended: the silo's clock is
-    /// moved past it for this one request only.
+    /// moved past it for these requests only. One clerk requests (202), a second clerk of the municipality approves.
     /// </summary>
     private async Task<HttpResponseMessage> EraseAfterRetention(HttpClient clerk, string personId, string legalBasis)
     {
         try
         {
             fixture.SiloClock.Offset = TimeSpan.FromDays(366 * 151);
-            return await clerk.PostJson($"/v1/persons/{personId}/personal-data-erasure", new { legalBasis });
+            var requested = await clerk.PostJson($"/v1/persons/{personId}/personal-data-erasure", new { legalBasis });
+            if (requested.StatusCode != HttpStatusCode.Accepted)
+            {
+                return requested;
+            }
+            return await fixture.Municipality().PostJson($"/v1/persons/{personId}/personal-data-erasure/approval", new { });
         }
         finally
         {
@@ -108,7 +113,51 @@ public sealed class PersonalDataErasureApiTests(ApiFixture fixture)
 
         // Erasing again answers the same and records nothing more.
         Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"/v1/persons/{erasedId}/personal-data-erasure", new { legalBasis = "再実行" })).StatusCode);
-        Assert.Single(await History(erasedId), e => e.Str("type") == "personal_data_erased_v1");
+        var after = await History(erasedId);
+        Assert.Single(after, e => e.Str("type") == "personal_data_erased_v1");
+        // Two people: the request by one clerk, the approval by another, each its own event.
+        var request = Assert.Single(after, e => e.Str("type") == "personal_data_erasure_requested_v1");
+        var approval = Assert.Single(after, e => e.Str("type") == "personal_data_erasure_approved_v1");
+        Assert.NotEqual(request.GetProperty("actor").Str("subject"), approval.GetProperty("actor").Str("subject"));
+    }
+
+    [Fact]
+    public async Task One_clerk_alone_erases_nothing_and_only_a_second_clerk_of_the_same_municipality_approves()
+    {
+        var clerk = fixture.Municipality();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var name = "承認 八郎" + suffix;
+        var id = (await (await clerk.PostJson("/v1/persons", Person(name, "東京都千代田区麹町" + suffix))).Json()).Str("id");
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostJson($"/v1/persons/{id}/closure", new { reason = "death", effectiveOn = "2026-11-20" })).StatusCode);
+        try
+        {
+            fixture.SiloClock.Offset = TimeSpan.FromDays(366 * 151);
+            Assert.Equal("approval.nothing-pending", (await (await fixture.Municipality().PostJson($"/v1/persons/{id}/personal-data-erasure/approval", new { })).Json()).Str("code"));
+            var requested = await clerk.PostJson($"/v1/persons/{id}/personal-data-erasure", new { legalBasis = "保存期間満了" });
+            Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+            var pending = Assert.Single((await requested.Json()).GetProperty("pendingApprovals").EnumerateArray());
+            Assert.Equal("personal-data-erasure", pending.Str("operation"));
+            var version = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?limit=500")).Json()).GetProperty("events").GetArrayLength();
+
+            // The requester, a clerk of another municipality, a call-centre agent: refused, and nothing recorded.
+            var own = await clerk.PostJson($"/v1/persons/{id}/personal-data-erasure/approval", new { });
+            Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+            Assert.Equal("approval.same-person", (await own.Json()).Str("code"));
+            Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Municipality("271004").PostJson($"/v1/persons/{id}/personal-data-erasure/approval", new { })).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await fixture.ClientFor(Roles.CallCentre).PostJson($"/v1/persons/{id}/personal-data-erasure/approval", new { })).StatusCode);
+            // A second, different request waits for the first to be decided.
+            Assert.Equal(HttpStatusCode.Conflict, (await fixture.Municipality().PostJson($"/v1/persons/{id}/personal-data-erasure", new { legalBasis = "別の根拠" })).StatusCode);
+            Assert.Equal(version, (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?limit=500")).Json()).GetProperty("events").GetArrayLength());
+            Assert.Equal(name, (await (await clerk.GetAsync($"/v1/persons/{id}")).Json()).Str("name"));
+
+            var approved = await fixture.Municipality().PostJson($"/v1/persons/{id}/personal-data-erasure/approval", new { });
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+            Assert.Equal("[erased]", (await approved.Json()).Str("name"));
+        }
+        finally
+        {
+            fixture.SiloClock.Offset = TimeSpan.Zero;
+        }
     }
 
     [Fact]

@@ -181,6 +181,34 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             }
             return w.OnPerson(p, Send);
         },
+        ["POST /v1/persons/{personId}/individual-number/replacement/approval"] = async w =>
+        {
+            var p = await w.Person();
+            Assert.Equal(HttpStatusCode.Accepted, (await w._requestingClerk.PostJson($"/v1/persons/{p.Id}/individual-number/replacement",
+                new { leakDecisionReference = "LEAK-" + Guid.NewGuid().ToString("N")[..8] })).StatusCode);
+            return w.OnPerson(p, c => c.PostJson($"/v1/persons/{p.Id}/individual-number/replacement/approval", new { }));
+        },
+        ["POST /v1/persons/{personId}/personal-data-erasure/approval"] = async w =>
+        {
+            var p = await w.Person();
+            (await w._clerk.PostJson($"/v1/persons/{p.Id}/closure", new { reason = "death", effectiveOn = "2025-01-10" })).EnsureSuccessStatusCode();
+            // After the record's retention (150 years): the silo clock is moved there for the calls only.
+            async Task<HttpResponseMessage> AfterRetention(Func<Task<HttpResponseMessage>> send)
+            {
+                w.MoveSiloClock(TimeSpan.FromDays(366 * 151));
+                try
+                {
+                    return await send();
+                }
+                finally
+                {
+                    w.MoveSiloClock(TimeSpan.Zero);
+                }
+            }
+            Assert.Equal(HttpStatusCode.Accepted, (await AfterRetention(() => w._requestingClerk.PostJson($"/v1/persons/{p.Id}/personal-data-erasure",
+                new { legalBasis = "住民基本台帳法施行令第34条" }))).StatusCode);
+            return w.OnPerson(p, c => AfterRetention(() => c.PostJson($"/v1/persons/{p.Id}/personal-data-erasure/approval", new { })));
+        },
         ["POST /v1/persons/lookup"] = async w =>
         {
             var p = await w.Person();
@@ -900,6 +928,8 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
 
     private readonly HttpClient _clerk = fixture.Municipality(Home);
     private readonly HttpClient _otherClerk = fixture.Municipality(Elsewhere);
+    /// <summary>A second clerk of the home municipality: the one who requests what <see cref="_clerk"/> then approves.</summary>
+    private readonly HttpClient _requestingClerk = fixture.Municipality(Home);
     private readonly HttpClient _thirdClerk = fixture.Municipality("271403");
     private readonly HttpClient _operator = fixture.ClientFor(Roles.Operator);
     private readonly HttpClient _auditor = fixture.ClientFor(Roles.Auditor);
