@@ -9,10 +9,11 @@ namespace Myna.Api.Operations;
 
 public sealed record StartCampaignRequest(string? ChipBatch, string? Reason, List<Guid>? ExemptCardIds);
 
-public sealed record CampaignResponse(Guid Id, string ChipBatch, string Reason, int Targets, int Processed, int Suspended, int Skipped, bool Completed)
+public sealed record CampaignResponse(Guid Id, string ChipBatch, string Reason, int Targets, int Processed, int Suspended, int Skipped, bool Completed,
+    bool AwaitingApproval, string? RequestedBy)
 {
     public static CampaignResponse From(CampaignProgress p) =>
-        new(p.CampaignId, p.ChipBatch, p.Reason, p.Targets, p.Processed, p.Suspended, p.Skipped, p.Completed);
+        new(p.CampaignId, p.ChipBatch, p.Reason, p.Targets, p.Processed, p.Suspended, p.Skipped, p.Completed, p.AwaitingApproval, p.RequestedBy);
 }
 
 public sealed record IndexRebuildResponse(string Index, int Rows);
@@ -27,6 +28,8 @@ public static class CampaignEndpoints
             .RequireAuthorization(Policies.Operator);
         group.MapPost("/", Start).WithName("StartSuspensionCampaign");
         group.MapGet("/{campaignId:guid}", Progress).WithName("GetSuspensionCampaign");
+        group.MapPost("/{campaignId:guid}/approval", Approve).WithName("ApproveSuspensionCampaign")
+            .WithSummary("A second operator (not the requester) approves the requested campaign: its cards are listed and suspended");
         app.MapPost("/v1/operations/index-rebuilds/{index}", RebuildIndex)
             .WithTags("Operations").WithName("RebuildIndex").RequireAuthorization(Policies.Operator);
         return app;
@@ -62,6 +65,18 @@ public static class CampaignEndpoints
         var result = await grains.GetSuspensionCampaign(id).Start(context, new StartSuspensionCampaign(request.ChipBatch!, request.Reason!, exemptions));
         return result.IsSuccess
             ? TypedResults.Accepted($"/v1/operations/suspension-campaigns/{id}", CampaignResponse.From(result.Value!))
+            : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Accepted<CampaignResponse>, ProblemHttpResult>> Approve(Guid campaignId, HttpContext http, IClusterClient grains)
+    {
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
+        {
+            return problem;
+        }
+        var result = await grains.GetSuspensionCampaign(campaignId).Approve(context);
+        return result.IsSuccess
+            ? TypedResults.Accepted($"/v1/operations/suspension-campaigns/{campaignId}", CampaignResponse.From(result.Value!))
             : result.Error!.ToProblem();
     }
 

@@ -18,7 +18,9 @@ public sealed record CampaignProgress(
     [property: Id(4)] int Processed,
     [property: Id(5)] int Suspended,
     [property: Id(6)] int Skipped,
-    [property: Id(7)] bool Completed);
+    [property: Id(7)] bool Completed,
+    [property: Id(8)] bool AwaitingApproval = false,
+    [property: Id(9)] string? RequestedBy = null);
 
 /// <summary>
 /// One campaign, its own event stream: the target list, then progress checkpoints. It fans out to the
@@ -26,8 +28,13 @@ public sealed record CampaignProgress(
 /// </summary>
 public interface ISuspensionCampaignGrain : IGrainWithGuidKey, IEventSourcedGrain
 {
+    /// <summary>Requests the campaign (invariant 22): nothing is suspended until a second operator approves.</summary>
     [Alias("Start")]
     Task<Result<CampaignProgress>> Start(CommandContext context, StartSuspensionCampaign command);
+
+    /// <summary>A second operator (not the requester) approves: the targets are listed and the suspensions begin.</summary>
+    [Alias("Approve")]
+    Task<Result<CampaignProgress>> Approve(CommandContext context);
 
     [Alias("GetProgress")]
     Task<Result<CampaignProgress>> GetProgress();

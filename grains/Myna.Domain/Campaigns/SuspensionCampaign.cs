@@ -10,6 +10,24 @@ public interface ICampaignEvent : IDomainEvent
     Guid CampaignId { get; }
 }
 
+/// <summary>An operator asked for a mass suspension of a chip batch; it waits for a second operator's approval (invariant 22).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-requested.v1")]
+public sealed record SuspensionCampaignRequested(
+    [property: Id(0)] Guid CampaignId,
+    [property: Id(1)] string ChipBatch,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] IReadOnlyList<CardId> Exemptions,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : ICampaignEvent;
+
+/// <summary>A second, different operator approved the requested campaign (it starts in the same append).</summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-approved.v1")]
+public sealed record SuspensionCampaignApproved(
+    [property: Id(0)] Guid CampaignId,
+    [property: Id(1)] string RequestedBy,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] Actor Actor) : ICampaignEvent;
+
 [GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-started.v1")]
 public sealed record SuspensionCampaignStarted(
     [property: Id(0)] Guid CampaignId,
@@ -57,6 +75,7 @@ public sealed record CampaignState : IAggregateState<CampaignState, ICampaignEve
     [Id(7)] public int Suspended { get; init; }
     [Id(8)] public int Skipped { get; init; }
     [Id(9)] public bool Completed { get; init; }
+    [Id(10)] public Myna.GrainInterfaces.Persons.PendingApproval? Pending { get; init; }
 
     public IEnumerable<CardId> Remaining => Targets.Where(c => !Done.Contains(c));
 
@@ -65,6 +84,12 @@ public sealed record CampaignState : IAggregateState<CampaignState, ICampaignEve
 
     public CampaignState Apply(ICampaignEvent @event) => @event switch
     {
+        SuspensionCampaignRequested e => this with
+        {
+            Id = e.CampaignId, ChipBatch = e.ChipBatch, Reason = e.Reason, Exemptions = [.. e.Exemptions],
+            Pending = new Myna.GrainInterfaces.Persons.PendingApproval(CampaignRules.Operation, e.Reason, e.Actor.Subject, e.Actor.Role, e.OccurredAt),
+        },
+        SuspensionCampaignApproved => this with { Pending = null },
         SuspensionCampaignStarted e => this with
         {
             Started = true, Id = e.CampaignId, ChipBatch = e.ChipBatch, Reason = e.Reason, Exemptions = [.. e.Exemptions],
@@ -85,7 +110,10 @@ public static class CampaignRules
 {
     public const int ListChunk = 1_000;
 
-    public static Decision<ICampaignEvent> Start(CampaignState state, Guid id, StartSuspensionCampaign command, IReadOnlyList<CardId> targets, DateTimeOffset now, Actor actor)
+    public const string Operation = "suspension-campaign";
+
+    /// <summary>The request by one operator: validated and recorded; nothing is suspended yet.</summary>
+    public static Decision<ICampaignEvent> Request(CampaignState state, Guid id, StartSuspensionCampaign command, DateTimeOffset now, Actor actor)
     {
         if (state.Started)
         {
@@ -95,7 +123,33 @@ public static class CampaignRules
         {
             return DomainError.Validation("campaign.invalid", "Name the chip batch and give a reason (at most 200 characters).");
         }
-        var events = new List<ICampaignEvent> { new SuspensionCampaignStarted(id, command.ChipBatch.Trim(), command.Reason.Trim(), command.Exemptions, now, actor) };
+        if (state.Pending is { } pending)
+        {
+            return pending.RequestedBy == actor.Subject ? Decision<ICampaignEvent>.Accept() : Myna.Domain.Persons.SecondApproval.AlreadyPending(pending);
+        }
+        return Decision<ICampaignEvent>.Accept(new SuspensionCampaignRequested(id, command.ChipBatch.Trim(), command.Reason.Trim(), command.Exemptions, now, actor));
+    }
+
+    /// <summary>The approval by a second operator: the campaign starts with the batch's cards as they are now.</summary>
+    public static Decision<ICampaignEvent> Approve(CampaignState state, Guid id, IReadOnlyList<CardId> targets, DateTimeOffset now, Actor actor)
+    {
+        if (state.Started)
+        {
+            return Decision<ICampaignEvent>.Accept();
+        }
+        if (state.Pending is not { } pending)
+        {
+            return DomainError.NotFound("campaign.not-found", "No such suspension campaign has been requested.");
+        }
+        if (Myna.Domain.Persons.SecondApproval.Refusal(pending, actor) is { } refused)
+        {
+            return refused;
+        }
+        var events = new List<ICampaignEvent>
+        {
+            new SuspensionCampaignApproved(id, pending.RequestedBy, now, actor),
+            new SuspensionCampaignStarted(id, state.ChipBatch, state.Reason, [.. state.Exemptions], now, actor),
+        };
         events.AddRange(targets.Chunk(ListChunk).Select(chunk => new CampaignTargetsListed(id, chunk, now, actor)));
         if (targets.Count == 0)
         {
@@ -105,5 +159,5 @@ public static class CampaignRules
     }
 
     public static CampaignProgress ToProgress(CampaignState s) =>
-        new(s.Id, s.ChipBatch, s.Reason, s.Targets.Count, s.Done.Count, s.Suspended, s.Skipped, s.Completed);
+        new(s.Id, s.ChipBatch, s.Reason, s.Targets.Count, s.Done.Count, s.Suspended, s.Skipped, s.Completed, s.Pending is not null, s.Pending?.RequestedBy);
 }

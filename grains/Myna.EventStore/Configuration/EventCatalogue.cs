@@ -64,6 +64,8 @@ public static class EventCatalogue
         (typeof(SmartphoneCredentialUnlinked), "smartphone_credential_unlinked_v1"),
         (typeof(DrivingLicenceLinked), "driving_licence_linked_v1"),
         (typeof(DrivingLicenceUnlinked), "driving_licence_unlinked_v1"),
+        (typeof(SuspensionCampaignRequested), "suspension_campaign_requested_v1"),
+        (typeof(SuspensionCampaignApproved), "suspension_campaign_approved_v1"),
         (typeof(SuspensionCampaignStarted), "suspension_campaign_started_v1"),
         (typeof(CampaignTargetsListed), "campaign_targets_listed_v1"),
         (typeof(CampaignCardsProcessed), "campaign_cards_processed_v1"),

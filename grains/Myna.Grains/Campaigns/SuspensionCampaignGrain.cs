@@ -36,21 +36,28 @@ public sealed class SuspensionCampaignGrain(
 
     protected override StreamRef Stream => StreamRef.ForCampaign(Id);
 
-    public async Task<Result<CampaignProgress>> Start(CommandContext context, StartSuspensionCampaign command)
+    public Task<Result<CampaignProgress>> Start(CommandContext context, StartSuspensionCampaign command) =>
+        // Mass suspension is an operator's act (invariant 16), and two operators' (invariant 22): this is the request.
+        Execute(context, command,
+            _ => Access.Operator(context),
+            state => CampaignRules.Request(state, Id, command, Now, context.Actor),
+            state => Result<CampaignProgress>.Ok(CampaignRules.ToProgress(state)));
+
+    public async Task<Result<CampaignProgress>> Approve(CommandContext context)
     {
-        // Mass suspension is an operator's act (invariant 16), refused before the batch is even looked up.
         if (Access.Operator(context) is { } refused)
         {
             return refused;
         }
-        var targets = !IsRetry(context) && !Current.Started
-            ? await batches.CardsOfBatchAsync(command.ChipBatch?.Trim() ?? string.Empty)
+        // The batch is looked up only for an approval that can succeed.
+        var targets = !IsRetry(context) && !Current.Started && Current.Pending is { } pending && pending.RequestedBy != context.Actor.Subject
+            ? await batches.CardsOfBatchAsync(Current.ChipBatch)
             : [];
-        var result = await Execute(context, command,
+        var result = await Execute(context, new CampaignApproval(Id),
             _ => Access.Operator(context),
-            state => CampaignRules.Start(state, Id, command, targets, Now, context.Actor),
+            state => CampaignRules.Approve(state, Id, targets, Now, context.Actor),
             state => Result<CampaignProgress>.Ok(CampaignRules.ToProgress(state)));
-        if (result.IsSuccess && !Current.Completed)
+        if (result.IsSuccess && Current.Started && !Current.Completed)
         {
             await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
             StartProcessing();
@@ -59,7 +66,7 @@ public sealed class SuspensionCampaignGrain(
     }
 
     public Task<Result<CampaignProgress>> GetProgress() => Task.FromResult(
-        Current.Started ? Result<CampaignProgress>.Ok(CampaignRules.ToProgress(Current))
+        Current.Started || Current.Pending is not null ? Result<CampaignProgress>.Ok(CampaignRules.ToProgress(Current))
         : DomainError.NotFound("campaign.not-found", "No campaign under this id."));
 
     public Task<bool> Covers(CardId card) => Task.FromResult(Current.Covers(card));
@@ -136,3 +143,6 @@ public sealed class SuspensionCampaignGrain(
 internal sealed record CampaignCheckpoint(IReadOnlyList<Guid> Cards);
 
 internal sealed record CampaignCompletion(Guid Campaign);
+
+/// <summary>The command behind <see cref="SuspensionCampaignGrain.Approve"/>, for its idempotency fingerprint.</summary>
+internal sealed record CampaignApproval(Guid Campaign);

@@ -62,6 +62,8 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         var handedOver = await (await CounterProofs.HandOver(clerk, card, chip)).Json();
         var oldSerial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
         var campaign = (await _world.Operator.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" })).Headers.Location!.ToString();
+        // A second operator approves (invariant 22).
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.ClientFor(Roles.Operator).PostJson($"{campaign}/approval", new { })).StatusCode);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!(await (await _world.Operator.GetAsync(campaign)).Json()).GetProperty("completed").GetBoolean() && DateTime.UtcNow < deadline)
         {

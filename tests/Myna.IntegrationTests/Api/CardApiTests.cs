@@ -120,6 +120,16 @@ public sealed class CardApiTests(ApiFixture fixture) : IDisposable
         var started = await operators.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var location = started.Headers.Location!.ToString();
+        // Invariant 22: requested, not started; the requester cannot approve it, a second operator does.
+        var requested = await started.Json();
+        Assert.True(requested.GetProperty("awaitingApproval").GetBoolean());
+        Assert.Equal(0, requested.GetProperty("targets").GetInt32());
+        var own = await operators.PostJson($"{location}/approval", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+        Assert.Equal("approval.same-person", (await own.Json()).Str("code"));
+        Assert.Equal("active", (await (await clerk.GetAsync(card)).Json()).Str("status"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostJson($"{location}/approval", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.ClientFor(Roles.Operator).PostJson($"{location}/approval", new { })).StatusCode);
         System.Text.Json.JsonElement progress;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         do

@@ -21,6 +21,8 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
 
     private static CommandContext Operator() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("ops-1", "operator"), "operator");
 
+    private static CommandContext SecondOperator() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("ops-2", "operator"), "operator");
+
     private static CommandContext CallCentre() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("cc-1", "call-centre"), "phone");
 
     private static CommandContext Holder(PersonId person) =>
@@ -298,8 +300,13 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var exempt = new CardId(active[2].GetPrimaryKey());
         var campaign = Guid.NewGuid();
 
-        var started = await fixture.Client.GetSuspensionCampaign(campaign).Start(Operator(),
+        var requested = await fixture.Client.GetSuspensionCampaign(campaign).Start(Operator(),
             new StartSuspensionCampaign(batch, "chip vulnerability CVE-2026-0001", [exempt]));
+        Assert.True(requested.Value!.AwaitingApproval);
+        // The requester cannot approve: a second operator does (invariant 22).
+        Assert.Equal("approval.same-person", (await fixture.Client.GetSuspensionCampaign(campaign).Approve(Operator())).Error?.Code);
+        Assert.Equal(CardStatus.Active, (await active[0].GetCard()).Value!.Status);
+        var started = await fixture.Client.GetSuspensionCampaign(campaign).Approve(SecondOperator());
         var progress = await UntilCompleted(campaign);
 
         Assert.Equal(4, started.Value!.Targets);

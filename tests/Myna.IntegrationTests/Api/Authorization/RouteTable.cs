@@ -178,6 +178,7 @@ public static class RouteTable
             // Operations.
             Only("POST", "/v1/operations/suspension-campaigns/", ScopeRule.None, Operator),
             Only("GET", "/v1/operations/suspension-campaigns/{campaignId:guid}", ScopeRule.None, Operator),
+            Only("POST", "/v1/operations/suspension-campaigns/{campaignId:guid}/approval", ScopeRule.None, Operator),
             Only("POST", "/v1/operations/index-rebuilds/{index}", ScopeRule.None, Operator),
             Only("POST", "/v1/operations/rebuild-jobs/", ScopeRule.None, Auditor, Operator),
             Only("GET", "/v1/operations/rebuild-jobs/{jobId:guid}", ScopeRule.None, Auditor, Operator),

@@ -916,6 +916,8 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
         var handedOver = await (await CounterProofs.HandOver(_clerk, card, chip)).Json();
         var serial = handedOver.GetProperty("certificates").EnumerateArray().First(c => c.Str("kind") == "user-authentication").Str("serial");
         var campaign = (await _operator.PostJson("/v1/operations/suspension-campaigns", new { chipBatch = batch, reason = "chip vulnerability" })).Headers.Location!.ToString();
+        // A second operator approves (invariant 22).
+        Assert.Equal(HttpStatusCode.Accepted, (await _secondOperator.PostJson($"{campaign}/approval", new { })).StatusCode);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(await (await _operator.GetAsync(campaign)).Json()).GetProperty("completed").GetBoolean())
         {
@@ -932,6 +934,7 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
     private readonly HttpClient _requestingClerk = fixture.Municipality(Home);
     private readonly HttpClient _thirdClerk = fixture.Municipality("271403");
     private readonly HttpClient _operator = fixture.ClientFor(Roles.Operator);
+    private readonly HttpClient _secondOperator = fixture.ClientFor(Roles.Operator);
     private readonly HttpClient _auditor = fixture.ClientFor(Roles.Auditor);
     private readonly ClinicWorld _clinics = new(fixture);
     private readonly PortalWorld _portal = new(fixture);
