@@ -116,23 +116,33 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
         {
             await ring.LoadAsync(knownSubjects, foundInEvents: false, cancellationToken);
         }
-        var misses = new ConcurrentBag<Guid>();
-        _misses.Value = misses;
-        try
+        // A read over the whole store may meet new persons' events on every pass (others append meanwhile): each pass
+        // collects the keys it missed, loads them, and reads again; the last pass reads with whatever is loaded.
+        for (var pass = 1; ; pass++)
         {
-            var result = await read();
-            if (misses.IsEmpty)
+            var misses = new ConcurrentBag<Guid>();
+            _misses.Value = misses;
+            try
             {
-                return result;
+                var result = await read();
+                if (misses.IsEmpty)
+                {
+                    return result;
+                }
+            }
+            finally
+            {
+                _misses.Value = null;
+            }
+            await ring.LoadAsync(misses, foundInEvents: true, cancellationToken);
+            if (pass == MaxReadPasses)
+            {
+                throw new InvalidOperationException("Personal data keys kept missing while reading events: the store is changing faster than the read.");
             }
         }
-        finally
-        {
-            _misses.Value = null;
-        }
-        await ring.LoadAsync(misses, foundInEvents: true, cancellationToken);
-        return await read();
     }
+
+    private const int MaxReadPasses = 5;
 
     /// <summary>The subject a stream key names, for the streams keyed by a person ("person-{id}").</summary>
     public static IEnumerable<Guid> SubjectOfStream(string streamKey) =>
