@@ -53,6 +53,8 @@ public static class SiloSetup
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+        // Mutual TLS between silos and on the gateway, when Cluster:Tls is enabled.
+        silo.UseMynaTls(configuration);
 
         if (options.Clustering == ClusteringMode.AzureTable)
         {

@@ -76,6 +76,8 @@ public static class ApiSetup
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
+            // Mutual TLS to the silos' gateways, when Cluster:Tls is enabled.
+            Myna.Observability.ClusterTls.UseMynaTls(client, builder.Configuration);
             if (string.Equals(options.Clustering, "AzureTable", StringComparison.OrdinalIgnoreCase))
             {
                 var connection = builder.Configuration.GetConnectionString("AzureStorage");
