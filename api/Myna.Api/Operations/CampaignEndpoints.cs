@@ -35,15 +35,32 @@ public static class CampaignEndpoints
         return app;
     }
 
-    /// <summary>Rebuilds a lookup index (person-match, certificates, devices) from the streams; answers the row count.</summary>
-    private static async Task<Results<Ok<IndexRebuildResponse>, ProblemHttpResult>> RebuildIndex(string index, IClusterClient grains)
+    /// <summary>
+    /// Rebuilds a lookup index from the streams and answers the row count when done: the same job as
+    /// <c>/v1/operations/rebuild-jobs</c>, under the same one-per-index lock (issue 17), waited on here.
+    /// </summary>
+    private static async Task<Results<Ok<IndexRebuildResponse>, ProblemHttpResult>> RebuildIndex(string index, IClusterClient grains, CancellationToken aborted)
     {
         if (!Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes.Contains(index))
         {
             return ApiProblems.Problem(404, "index.not-found", "Rebuildable indexes: " + string.Join(", ", Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes) + ".");
         }
-        var rows = await grains.GetIndexMaintenance().Rebuild(index);
-        return TypedResults.Ok(new IndexRebuildResponse(index, rows));
+        var id = Guid.NewGuid();
+        var job = await grains.GetIndexRebuildLock(index).Start(id);
+        if (job.JobId != id)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "rebuild.already-running",
+                $"A rebuild of {index} is already running: /v1/operations/rebuild-jobs/{job.JobId}.",
+                new Dictionary<string, object?> { ["jobId"] = job.JobId });
+        }
+        while (job.Status == Myna.GrainInterfaces.Operations.RebuildJobStatus.Running)
+        {
+            await Task.Delay(200, aborted);
+            job = await grains.GetRebuildJob(id).GetProgress();
+        }
+        return job.Status == Myna.GrainInterfaces.Operations.RebuildJobStatus.Completed
+            ? TypedResults.Ok(new IndexRebuildResponse(index, job.Rows ?? 0))
+            : ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "rebuild.failed", $"The rebuild of {index} failed ({job.Error}).");
     }
 
     private static async Task<Results<Accepted<CampaignResponse>, ProblemHttpResult>> Start(StartCampaignRequest request, HttpContext http, IClusterClient grains)

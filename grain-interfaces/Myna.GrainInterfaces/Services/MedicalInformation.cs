@@ -21,10 +21,10 @@ public sealed record MedicalRecord(
     [property: Id(0)] string RecordId,
     [property: Id(1)] MedicalRecordKind Kind,
     [property: Id(2)] DateOnly On,
-    [property: Id(3)] string Item,
-    [property: Id(4)] string? Detail,
-    [property: Id(5)] long? AmountYen,
-    [property: Id(6)] string? Provider);
+    [property: Id(3), Common.PersonalData] string Item,
+    [property: Id(4), Common.PersonalData] string? Detail,
+    [property: Id(5), Common.PersonalData] long? AmountYen,
+    [property: Id(6), Common.PersonalData] string? Provider);
 
 /// <summary>A fed record as kept for the person, with the insurer it came from.</summary>
 [GenerateSerializer, Immutable, Alias("myna.medical-record-view")]
@@ -67,6 +67,10 @@ public interface IMedicalRecordGrain : IGrainWithGuidKey, IEventSourcedGrain
 
     [Alias("GetRecords"), Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<MedicalRecordView>> GetRecords();
+
+    /// <summary>The person's data was erased: the snapshot (which holds the records as they are) goes, and the activation with it.</summary>
+    [Alias("ForgetPersonalData")]
+    Task ForgetPersonalData();
 }
 
 /// <summary>Takes an insurer's batch, resolves every line's qualification, then hands each person their records. Stateless worker.</summary>

@@ -188,6 +188,7 @@ public sealed class PersonGrain(
             await matches.RemoveAsync(Id);
             await agencyCodes.RemovePersonAsync(Id);
             await issuedDocuments.ForgetHolderAsync(Id);
+            await GrainFactory.GetGrain<Myna.GrainInterfaces.Services.IMedicalRecordGrain>(Id.Value).ForgetPersonalData();
             await ForgetSnapshotAsync();
             DeactivateOnIdle();
         }

@@ -33,4 +33,10 @@ public sealed class MedicalRecordGrain(
 
     public Task<IReadOnlyList<MedicalRecordView>> GetRecords() =>
         Task.FromResult<IReadOnlyList<MedicalRecordView>>(Current.Records.OrderByDescending(r => r.Record.On).ToList());
+
+    public async Task ForgetPersonalData()
+    {
+        await ForgetSnapshotAsync();
+        DeactivateOnIdle();
+    }
 }

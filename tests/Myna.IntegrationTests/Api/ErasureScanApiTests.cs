@@ -7,7 +7,7 @@ namespace Myna.IntegrationTests.Api;
 
 /// <summary>
 /// Issue 17, "erasure leaves nothing": a person with a number, a resident record code, moves, a new name, a
-/// disability certificate, income and an agency code is erased; then every PostgreSQL table, every Azure table and
+/// disability certificate, income, an agency code and medical information is erased; then every PostgreSQL table, every Azure table and
 /// every blob is scanned for their personal values (UTF-8, JSON escapes, base64, binary): no hit. The chain still
 /// verifies. Then every read model is rebuilt from the events and the scan runs again.
 /// </summary>
@@ -80,6 +80,16 @@ public sealed class ErasureScanApiTests(ApiFixture fixture)
         var agencyResponse = await agency.PostJson("/v1/agency/codes", new { individualNumber = number });
         Assert.Equal(HttpStatusCode.OK, agencyResponse.StatusCode);
         var agencyCode = (await agencyResponse.Json()).Str("agencyCode");
+        // Medical information on the person's own medical stream (as the insurer feed hands it over).
+        var medicine = "走査錠" + suffix;
+        var pharmacy = "走査薬局" + suffix;
+        var received = await fixture.Grains.GetGrain<Myna.GrainInterfaces.Services.IMedicalRecordGrain>(Guid.Parse(id)).Receive(
+            new Myna.GrainInterfaces.Common.CommandContext(Guid.NewGuid(), Guid.NewGuid(), new Myna.GrainInterfaces.Common.Actor("insurer-feed", "insurer"), "feed"),
+            new Myna.GrainInterfaces.Services.ReceiveMedicalRecords("scan-" + Guid.NewGuid().ToString("N")[..8], new Myna.GrainInterfaces.Insurance.InsurerNumber("06139999"),
+                [new Myna.GrainInterfaces.Services.MedicalRecord("rx-" + Guid.NewGuid().ToString("N")[..8], Myna.GrainInterfaces.Services.MedicalRecordKind.MedicationDispensed,
+                    new DateOnly(2026, 11, 1), medicine, "1日2回" + suffix, 1234, pharmacy)]));
+        Assert.Equal(1, received.Value);
+
         // The resident record code is masked in every view: read it from the stream itself, as the grain does.
         using var store = TestInfrastructure.CreateStore();
         var stream = await new Myna.EventStore.Streams.MartenEventStreamStore(store).ReadAsync("person-" + id, 1);
@@ -102,7 +112,7 @@ public sealed class ErasureScanApiTests(ApiFixture fixture)
 
         string[] values =
         [
-            name, newName, address, newAddress, certificate, number, recordCode, agencyCode,
+            name, newName, address, newAddress, certificate, number, recordCode, agencyCode, medicine, pharmacy,
             dateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), suffix,
             income.ToString(CultureInfo.InvariantCulture), taxable.ToString(CultureInfo.InvariantCulture),
         ];
