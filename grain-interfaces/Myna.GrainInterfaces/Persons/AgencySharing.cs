@@ -36,7 +36,7 @@ public sealed record ProvideData(
 /// <summary>What an agency receives: the requested item only, and never the Individual Number.</summary>
 [GenerateSerializer, Immutable, Alias("myna.provided-data")]
 public sealed record ProvidedData(
-    [property: Id(0)] AgencyCode Code,
+    [property: Id(0), Common.PersonalData] AgencyCode Code,
     [property: Id(1)] DataItem Item,
     [property: Id(2)] BasicFourItems? BasicFourItems,
     [property: Id(3)] IReadOnlyList<DisabilityCertificateView>? DisabilityCertificates,

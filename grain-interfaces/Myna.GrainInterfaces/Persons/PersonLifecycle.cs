@@ -124,10 +124,10 @@ public sealed record PendingApproval(
 
 [GenerateSerializer, Immutable, Alias("myna.disability-certificate")]
 public sealed record DisabilityCertificateView(
-    [property: Id(0)] string CertificateNumber,
+    [property: Id(0), PersonalData] string CertificateNumber,
     [property: Id(1)] DisabilityKind Kind,
-    [property: Id(2)] string Grade,
-    [property: Id(3)] string Issuer,
+    [property: Id(2), PersonalData] string Grade,
+    [property: Id(3), PersonalData] string Issuer,
     [property: Id(4)] DateOnly ValidFrom,
     [property: Id(5)] DateOnly? ValidUntil,
     [property: Id(6)] bool Expired);
@@ -135,5 +135,5 @@ public sealed record DisabilityCertificateView(
 [GenerateSerializer, Immutable, Alias("myna.income-summary")]
 public sealed record IncomeSummaryView(
     [property: Id(0)] int FiscalYear,
-    [property: Id(1)] long TotalIncomeYen,
-    [property: Id(2)] long TaxableIncomeYen);
+    [property: Id(1), PersonalData] long TotalIncomeYen,
+    [property: Id(2), PersonalData] long TaxableIncomeYen);

@@ -48,6 +48,18 @@ public sealed record ProcedureResubmitted(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IProcedureEvent;
 
+/// <summary>
+/// Resubmitted after a return (version 2): names the person, so the attachments are stored under the person's key
+/// and erased with them. Version 1 (without the person) stays readable; it is no longer written.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.ev.procedure-resubmitted.v2")]
+public sealed record ProcedureResubmittedV2(
+    [property: Id(0)] Guid SubmissionId,
+    [property: Id(1)] PersonId PersonId,
+    [property: Id(2)] IReadOnlyList<ProvidedData> Attachments,
+    [property: Id(3)] DateTimeOffset OccurredAt,
+    [property: Id(4)] Actor Actor) : IProcedureEvent;
+
 [GenerateSerializer, Immutable, Alias("myna.ev.procedure-decided.v1")]
 public sealed record ProcedureDecided(
     [property: Id(0)] Guid SubmissionId,
@@ -84,6 +96,7 @@ public sealed record ProcedureState : IAggregateState<ProcedureState, IProcedure
         ProcedureAccepted => this with { Status = ProcedureStatus.Accepted },
         ProcedureReturned e => this with { Status = ProcedureStatus.Returned, ReturnedBecause = e.Reason },
         ProcedureResubmitted e => this with { Status = ProcedureStatus.Submitted, Attachments = [.. e.Attachments], ReturnedBecause = null },
+        ProcedureResubmittedV2 e => this with { Status = ProcedureStatus.Submitted, Attachments = [.. e.Attachments], ReturnedBecause = null },
         ProcedureDecided e => this with { Status = ProcedureStatus.Decided, Outcome = e.Outcome, DecisionNote = e.Note },
         _ => this,
     };
@@ -134,7 +147,7 @@ public static class ProcedureRules
             return DomainError.Rule("procedure.not-returned", "Only a submission the agency returned can be resubmitted.");
         }
         return Covers(Catalogue[state.Kind], attachments)
-            ? Decision<IProcedureEvent>.Accept(new ProcedureResubmitted(state.Id, attachments, now, actor))
+            ? Decision<IProcedureEvent>.Accept(new ProcedureResubmittedV2(state.Id, state.Person, attachments, now, actor))
             : DomainError.Rule("procedure.items-missing", "Not every item the procedure needs could be attached.");
     }
 

@@ -116,6 +116,7 @@ public static class EventCatalogue
         (typeof(ProcedureAccepted), "procedure_accepted_v1"),
         (typeof(ProcedureReturned), "procedure_returned_v1"),
         (typeof(ProcedureResubmitted), "procedure_resubmitted_v1"),
+        (typeof(ProcedureResubmittedV2), "procedure_resubmitted_v2"),
         (typeof(ProcedureDecided), "procedure_decided_v1"),
         // Corrections (two timelines: recorded now, in effect from earlier)
         (typeof(InsuranceQualificationVoided), "insurance_qualification_voided_v1"),

@@ -103,6 +103,18 @@ public sealed class ProcedureApiTests(ApiFixture fixture)
         var again = await resubmitted.Json();
         Assert.Equal("submitted", again.Str("status"));
         Assert.Equal(3_900_000, again.GetProperty("attachments")[1].GetProperty("incomeSummaries")[0].GetProperty("totalIncomeYen").GetInt64());
+        // At rest the resubmission names the person, so its attachments are under the person's key: no figure in clear.
+        await using (var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                $"select data::text from {TestInfrastructure.Schema}.mt_events where stream_id = @s and type = 'procedure_resubmitted_v2'", connection);
+            command.Parameters.AddWithValue("s", Myna.GrainInterfaces.Common.StreamRef.ForProcedure(Guid.Parse(id)).Key);
+            var stored = (string?)await command.ExecuteScalarAsync();
+            Assert.NotNull(stored);
+            Assert.DoesNotContain("3900000", stored, StringComparison.Ordinal);
+            Assert.Contains("pd1:", stored, StringComparison.Ordinal);
+        }
 
         Assert.Equal(HttpStatusCode.OK, (await _welfare.PostJson($"/v1/agency-procedures/{id}/acceptance", new { })).StatusCode);
         var decided = await _welfare.PostJson($"/v1/agency-procedures/{id}/decision", new { outcome = "approved", note = "2026年12月分から支給" });
