@@ -178,6 +178,10 @@ public static class InsuranceEndpoints
         var insured = new InsuredId(request.Insured!.Symbol ?? string.Empty, request.Insured.Number ?? string.Empty, request.Insured.Branch ?? string.Empty);
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber)).Enrol(context,
             new EnrolMember(number, items, insured, request.ValidFrom!.Value, request.ValidUntil, category));
+        // The enrolment's match (by number or basic four) is recorded: a match as the enrolment on the person's stream,
+        // and every outcome in the lookup audit log.
+        Myna.Api.Commands.LookupAudit.Record(http, items is null ? "enrolment-number" : "enrolment-basic-four",
+            result.IsSuccess ? "matched" : result.Error!.Code);
         if (!result.IsSuccess)
         {
             return result.Error!.ToProblem();

@@ -312,14 +312,22 @@ public static class PersonEndpoints
         var lookup = await grains.GetNumberDirectory().Resolve(number);
         if (!lookup.IsSuccess)
         {
+            Commands.LookupAudit.Record(http, "number", "not found");
             return lookup.Error!.ToProblem();
         }
         var found = lookup.Value!;
         // Invariant 16: another municipality's resident answers exactly as a number never issued.
         if (await ManagedElsewhere(grains.GetPerson(found.PersonId), http.User) is not null)
         {
+            Commands.LookupAudit.Record(http, "number", "not found");
             return NumberNotFound();
         }
+        // A hit is a read of the person's record: on their ledger before the answer leaves (invariant 22).
+        if (await Commands.StaffReads.RecordAsync(http, grains, found.PersonId, "number-lookup", "municipality counter") is { } unrecorded)
+        {
+            return unrecorded;
+        }
+        Commands.LookupAudit.Record(http, "number", "found");
         // A replaced number still answers, flagged, for the person who held it: never for anybody else.
         return TypedResults.Ok(new NumberLookupResponse(found.PersonId.Value, found.Status));
     }

@@ -81,6 +81,10 @@ public sealed class PersonApiTests(ApiFixture fixture)
         var found = await clerk.PostJson("/v1/persons/lookup", new { individualNumber = number });
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         Assert.Equal(id, (await found.Json()).Str("personId"));
+        // The hit is on the person's ledger, as a read by municipality staff (issue 17: lookups are recorded).
+        var ledger = await (await fixture.ClientFor(Myna.Api.Auth.Roles.Auditor).GetAsync($"/v1/audit/streams/ledger/{id}/events?limit=500")).Json();
+        Assert.Contains(ledger.GetProperty("events").EnumerateArray(),
+            e => e.Str("type") == "staff_data_read_v1" && e.GetProperty("data").Str("what") == "number-lookup");
     }
 
     [Fact]
