@@ -38,6 +38,7 @@ public static class SiloSetup
         builder.Services.AddOptions<Myna.EventStore.Privacy.PersonalDataOptions>().ValidateOnStart();
         builder.AddMynaSiloOperations();
         builder.Services.AddHostedService<Myna.EventStore.Integrity.IntegrityCheckpointService>();
+        builder.Services.AddHostedService<Myna.EventStore.Cards.ConsumedChallengePurge>();
         builder.UseOrleans(silo => silo
             .ConfigureMynaSilo(configuration, options)
             .ConfigureMynaSiloOperations(configuration, options, builder.Environment, servesHttp: builder is WebApplicationBuilder));

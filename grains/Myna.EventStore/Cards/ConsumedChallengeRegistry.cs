@@ -23,6 +23,9 @@ public interface IConsumedChallengeRegistry
     /// <paramref name="consumedBy"/> names the command that consumed it (that command's own retry).
     /// </summary>
     Task<bool> TryConsumeAsync(Guid challengeId, string purpose, DateTimeOffset expiresAt, Guid? consumedBy = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the rows of challenges that expired before <paramref name="before"/>; answers how many.</summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenConsumedChallengeRegistry(IDocumentStore store) : IConsumedChallengeRegistry
@@ -42,6 +45,15 @@ public sealed class MartenConsumedChallengeRegistry(IDocumentStore store) : ICon
         return existing is not null && existing.ConsumedBy == consumedBy && existing.Purpose == purpose;
     }
 
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var count = await session.Query<ConsumedChallenge>().CountAsync(c => c.ExpiresAt < before, cancellationToken);
+        session.DeleteWhere<ConsumedChallenge>(c => c.ExpiresAt < before);
+        await session.SaveChangesAsync(cancellationToken);
+        return count;
+    }
+
     private async Task<bool> TryInsertAsync(Guid challengeId, string purpose, DateTimeOffset expiresAt, Guid? consumedBy, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
@@ -55,6 +67,35 @@ public sealed class MartenConsumedChallengeRegistry(IDocumentStore store) : ICon
             or MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
         {
             return false;
+        }
+    }
+}
+
+/// <summary>
+/// Deletes consumed-challenge rows a day after their challenge expired (an expired challenge is refused by its own
+/// expiry; the day lets a command's retry still be answered once). Every silo runs it; the deletes are idempotent.
+/// </summary>
+public sealed class ConsumedChallengePurge(IConsumedChallengeRegistry registry, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<ConsumedChallengePurge> logger)
+    : Microsoft.Extensions.Hosting.BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan Grace = TimeSpan.FromDays(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var purged = await registry.PurgeExpiredAsync(clock.GetUtcNow() - Grace, stoppingToken);
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "Purged {Count} expired consumed challenges", purged);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The next tick tries again: the rows only take space meanwhile.
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, ex, "Expired consumed challenges not purged");
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ public static class MartenSetup
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
-        opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id);
+        opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id).Index(x => x.ExpiresAt);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);
         opts.Schema.For<QualificationRecord>().Identity(x => x.Id);
         opts.Schema.For<ConfirmationDocumentRecord>().Identity(x => x.Id);
