@@ -61,5 +61,8 @@ if [[ $trx_count -eq 0 && $rc -eq 0 ]]; then
     rc=1
     failed=1
 fi
+if [[ $failed -ne 0 ]] && command -v python3 >/dev/null 2>&1; then
+    python3 deploy/local/trx-failures.py "$results"/*.trx || true
+fi
 echo "$passed passed, $failed failed"
 exit "$rc"
