@@ -80,7 +80,6 @@ public static class SiloSetup
     /// <summary>Log consistency on Marten, snapshots and reminders in Azure Storage.</summary>
     public static ISiloBuilder ConfigureMynaStorage(this ISiloBuilder silo, string azureStorage)
     {
-        silo.AddCustomStorageBasedLogConsistencyProviderAsDefault();
         silo.AddAzureTableGrainStorage(SnapshotOptions.StorageName, o => o.Configure<IServiceProvider>((table, services) =>
         {
             table.TableServiceClient = new TableServiceClient(azureStorage);

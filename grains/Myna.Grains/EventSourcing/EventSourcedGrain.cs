@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,27 +7,29 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.EventSourcing;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Common;
-using Orleans.EventSourcing;
-using Orleans.EventSourcing.CustomStorage;
 using Orleans.Storage;
 
 namespace Myna.Grains.EventSourcing;
 
 /// <summary>
-/// The mechanism every aggregate grain stands on: a <see cref="JournaledGrain{TGrainState,TEventBase}"/>
-/// whose log is one Marten stream (custom-storage log consistency), with snapshots in Azure Storage.
+/// The one aggregate host every event-sourced grain stands on: a plain <see cref="Grain"/> whose state is
+/// one Marten stream, with snapshots in Azure Storage. No framework adaptor sits between the decision and
+/// the write, so what a command answers is what the stream holds.
 /// <list type="bullet">
 /// <item>Activation = latest snapshot + the stream's tail; a missing, stale or unreadable snapshot falls
 /// back to a full replay with a warning, never a failed activation.</item>
-/// <item>Appends carry the expected version; a stale one is refused by Marten, the grain re-reads and
-/// <b>decides again</b> on the fresh state: a decision made on a stale state is never written.</item>
+/// <item>A command is load → authorise → decide → append with the expected version → fold. The fold
+/// happens only after the append returned, so the in-memory state never holds an unwritten event.</item>
+/// <item>A conflicting append (someone else wrote first) reads the new tail and <b>decides again</b> on
+/// the fresh state: a decision made on a stale state is never written.</item>
+/// <item>An append whose outcome is unknown (the connection dropped around the commit) reads the tail to
+/// learn it: if the command's events are there the command succeeded and answers so; if they are not, or
+/// the tail cannot be read, the command fails with the original error and the next command reads the
+/// tail first. A retry with the same command id then answers from the stream.</item>
 /// <item>Each command carries a command id; one already on the stream returns the original outcome.</item>
 /// </list>
 /// </summary>
-public abstract class EventSourcedGrain<TState, TEvent> :
-    JournaledGrain<StreamState<TState, TEvent>, Recorded<TEvent>>,
-    ICustomStorageInterface<StreamState<TState, TEvent>, Recorded<TEvent>>,
-    IEventSourcedGrain
+public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGrain
     where TState : class, IAggregateState<TState, TEvent>
     where TEvent : class
 {
@@ -42,9 +45,9 @@ public abstract class EventSourcedGrain<TState, TEvent> :
     private readonly int _snapshotEvery;
     private IGrainStorage? _snapshotStorage;
     private GrainState<Snapshot<TState, TEvent>>? _snapshot;
-    private bool _snapshotLoaded;
-    private bool _lastWriteFailed;
-    private bool _staleDecision;
+    private StreamState<TState, TEvent> _state = new();
+    private long _version;
+    private bool _behind;
     private long? _activatedFromSnapshot;
     private int _replayedOnActivation;
     private string? _fallbackReason;
@@ -60,14 +63,23 @@ public abstract class EventSourcedGrain<TState, TEvent> :
     /// <summary>The stream this grain owns.</summary>
     protected abstract StreamRef Stream { get; }
 
-    /// <summary>The confirmed domain state.</summary>
-    protected TState Current => State.Value;
+    /// <summary>The domain state folded from the events the stream is known to hold.</summary>
+    protected TState Current => _state.Value;
+
+    /// <summary>The stream version <see cref="Current"/> was folded up to.</summary>
+    protected long Version => _version;
 
     /// <summary>The injectable clock: the only source of "now" for events (never read inside Apply).</summary>
     protected DateTimeOffset Now => _clock.GetUtcNow();
 
     private IGrainStorage SnapshotStorage =>
         _snapshotStorage ??= ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SnapshotOptions.StorageName);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     public Task<StreamInfo> GetStreamInfo() =>
         Task.FromResult(new StreamInfo(Stream.Key, Version, _activatedFromSnapshot, _replayedOnActivation, _fallbackReason));
@@ -77,9 +89,9 @@ public abstract class EventSourcedGrain<TState, TEvent> :
     /// deciding (reading another grain, claiming an index row) are skipped for a retry, whose outcome is
     /// replayed by <see cref="Execute{TCommand,TReply}"/>.
     /// </summary>
-    protected bool IsRetry(CommandContext context) => State.FindReceipt(context.CommandId) is not null;
+    protected bool IsRetry(CommandContext context) => _state.FindReceipt(context.CommandId) is not null;
 
-    /// <summary>The command pattern for a decision that needs nothing but the confirmed state.</summary>
+    /// <summary>The command pattern for a decision that needs nothing but the state.</summary>
     protected Task<Result<TReply>> Execute<TCommand, TReply>(
         CommandContext context,
         TCommand command,
@@ -88,7 +100,7 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         where TCommand : notnull =>
         Execute(context, command, state => Task.FromResult(decide(state)), reply);
 
-    /// <summary>The command pattern with the actor authorised first, on the confirmed state, retries included.</summary>
+    /// <summary>The command pattern with the actor authorised first, on the current state, retries included.</summary>
     protected Task<Result<TReply>> Execute<TCommand, TReply>(
         CommandContext context,
         TCommand command,
@@ -99,8 +111,8 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         Execute(context, command, state => Task.FromResult(decide(state)), reply, authorize);
 
     /// <summary>
-    /// The one command pattern: authorise → idempotency check → decide on the confirmed state → raise →
-    /// confirm → reply. Side effects (snapshots) only after confirmation.
+    /// The one command pattern: authorise → idempotency check → decide → append with the expected
+    /// version → fold → reply. Side effects (snapshots) only after the append.
     /// </summary>
     /// <param name="authorize">
     /// Whether this actor may act on this aggregate now. It runs before the idempotency check, so a retried
@@ -117,11 +129,15 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         var fingerprint = Fingerprint(command);
         for (var attempt = 1; attempt <= MaxDecisionAttempts; attempt++)
         {
+            if (_behind)
+            {
+                await CatchUpAsync();
+            }
             if (authorize?.Invoke(Current) is { } refused)
             {
                 return refused;
             }
-            if (State.FindReceipt(context.CommandId) is { } receipt)
+            if (_state.FindReceipt(context.CommandId) is { } receipt)
             {
                 return receipt.Fingerprint == fingerprint
                     ? reply(Current) with { Replayed = true }
@@ -139,65 +155,134 @@ public abstract class EventSourcedGrain<TState, TEvent> :
                 return reply(Current);
             }
 
-            RaiseEvents(decision.Events.Select(e =>
-                new Recorded<TEvent>(e, context.CommandId, context.CorrelationId, context.Channel, fingerprint)));
-            await ConfirmEvents();
-
-            if (!_staleDecision)
+            switch (await AppendAsync(decision.Events, context, fingerprint))
             {
-                await SnapshotIfDueAsync();
-                return reply(Current);
+                case AppendOutcome.Written:
+                    await SnapshotIfDueAsync();
+                    return reply(Current);
+                case AppendOutcome.Conflict:
+                    continue; // the tail is read at the top of the loop, and the command decided again
             }
-
-            // The write met a newer stream (or an unknown outcome): re-read and decide again.
-            _staleDecision = false;
-            await RefreshNow();
         }
         return DomainError.Conflict("stream.contention",
             "The record changed too often while this command was being decided; retry with the same Idempotency-Key.");
     }
 
-    protected override void TransitionState(StreamState<TState, TEvent> state, Recorded<TEvent> @event) =>
-        state.Record(@event.Event, @event.CommandId, @event.Fingerprint);
+    private enum AppendOutcome { Written, Conflict }
 
-    async Task<KeyValuePair<int, StreamState<TState, TEvent>>> ICustomStorageInterface<StreamState<TState, TEvent>, Recorded<TEvent>>.ReadStateFromStorage()
+    private async Task<AppendOutcome> AppendAsync(IReadOnlyList<TEvent> events, CommandContext context, string fingerprint)
+    {
+        var expected = _version;
+        try
+        {
+            await _store.AppendAsync(
+                Stream.Key,
+                expected,
+                events.Cast<object>().ToList(),
+                new AppendMetadata(context.CommandId, context.CorrelationId, context.Channel, fingerprint));
+        }
+        catch (StreamConflictException)
+        {
+            _logger.LogInformation("Stream {Stream} moved past version {Version}: reading it and deciding again", Stream.Key, expected);
+            _behind = true;
+            return AppendOutcome.Conflict;
+        }
+        catch (Exception appendError) when (appendError is not OperationCanceledException)
+        {
+            // The outcome is unknown: the commit may have happened before the connection failed. Read the
+            // tail to learn it; until that succeeds, no command decides on this state.
+            _behind = true;
+            try
+            {
+                await CatchUpAsync();
+            }
+            catch (Exception readError)
+            {
+                _logger.LogWarning(readError, "Stream {Stream}: the outcome of an append is unknown and the tail cannot be read yet", Stream.Key);
+                ExceptionDispatchInfo.Throw(appendError);
+            }
+            if (_state.FindReceipt(context.CommandId) is not null)
+            {
+                _logger.LogInformation("Stream {Stream}: an append reported {Error} but was committed", Stream.Key, appendError.GetType().Name);
+                return AppendOutcome.Written;
+            }
+            ExceptionDispatchInfo.Throw(appendError);
+        }
+
+        if (_version == expected)
+        {
+            foreach (var e in events)
+            {
+                _state.Record(e, context.CommandId, fingerprint);
+            }
+            _version = expected + events.Count;
+        }
+        else
+        {
+            // A concurrent read-only call caught up meanwhile and already folded these events.
+            await CatchUpAsync();
+        }
+        return AppendOutcome.Written;
+    }
+
+    /// <summary>Folds every event the stream holds past <see cref="Version"/> (written by another activation, or by an append whose outcome was unknown).</summary>
+    private async Task CatchUpAsync()
+    {
+        var tail = await _store.ReadAsync(Stream.Key, _version + 1);
+        Fold(tail);
+        _behind = false;
+    }
+
+    private void Fold(IReadOnlyList<StoredEvent> tail)
+    {
+        foreach (var stored in tail)
+        {
+            if (stored.Version <= _version)
+            {
+                continue;
+            }
+            if (stored.Data is not TEvent domainEvent)
+            {
+                throw new InvalidOperationException(
+                    $"Stream {Stream.Key} holds an event of type {stored.EventTypeName} that {GetType().Name} does not know.");
+            }
+            _state.Record(domainEvent, stored.CommandId ?? Guid.Empty, stored.Fingerprint ?? string.Empty);
+            _version = stored.Version;
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var key = Stream.Key;
         // A snapshot is only ever written once a stream holds Every events: a shorter stream (most of
         // them, and every new one) is read whole without asking Azure Storage for a snapshot it cannot have.
-        var shortStream = _snapshotLoaded ? null : await _store.ReadAsync(key, 1, _snapshotEvery);
-        if (shortStream is not null && shortStream.Count >= _snapshotEvery)
+        var shortStream = await _store.ReadAsync(key, 1, _snapshotEvery, cancellationToken);
+        if (shortStream.Count < _snapshotEvery)
         {
-            shortStream = null;
+            (_state, _version) = (new StreamState<TState, TEvent>(), 0);
+            Fold(shortStream);
+            _replayedOnActivation = shortStream.Count;
+            return;
         }
-        var snapshot = shortStream is null ? await LoadSnapshotOnceAsync() : null;
-        var firstActivation = !_snapshotLoaded;
-        _snapshotLoaded = true;
 
-        StreamState<TState, TEvent> state;
-        long version;
-        IReadOnlyList<StoredEvent> tail;
+        var snapshot = await LoadSnapshotAsync();
         string? fallback = null;
-
-        if (shortStream is not null)
-        {
-            (state, version, tail) = (new StreamState<TState, TEvent>(), 0, shortStream);
-        }
-        else if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
+        IReadOnlyList<StoredEvent> tail;
+        if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
         {
             // Read from the snapshot's own version to prove the stream still holds what the snapshot saw.
-            var events = await _store.ReadAsync(key, snapshot.Version);
+            var events = await _store.ReadAsync(key, snapshot.Version, cancellationToken: cancellationToken);
             if (events.Count > 0 && events[0].Version == snapshot.Version
                 && events[0].CommandId == snapshot.State.Receipts.LastOrDefault()?.CommandId)
             {
-                state = snapshot.State.Copy();
-                version = snapshot.Version;
-                tail = events.Skip(1).ToList();
+                (_state, _version) = (snapshot.State.Copy(), snapshot.Version);
+                tail = events;
             }
             else
             {
                 fallback = "snapshot does not match the stream";
-                (state, version, tail) = (new StreamState<TState, TEvent>(), 0, await _store.ReadAsync(key, 1));
+                (_state, _version) = (new StreamState<TState, TEvent>(), 0);
+                tail = await _store.ReadAsync(key, 1, cancellationToken: cancellationToken);
             }
         }
         else
@@ -206,82 +291,23 @@ public abstract class EventSourcedGrain<TState, TEvent> :
             {
                 fallback = $"snapshot schema {snapshot.SchemaVersion} is not {SnapshotSchemaVersion}";
             }
-            (state, version, tail) = (new StreamState<TState, TEvent>(), 0, await _store.ReadAsync(key, 1));
+            (_state, _version) = (new StreamState<TState, TEvent>(), 0);
+            tail = await _store.ReadAsync(key, 1, cancellationToken: cancellationToken);
         }
-
-        foreach (var stored in tail)
-        {
-            if (stored.Data is not TEvent domainEvent)
-            {
-                throw new InvalidOperationException(
-                    $"Stream {key} holds an event of type {stored.EventTypeName} that {GetType().Name} does not know.");
-            }
-            state.Record(domainEvent, stored.CommandId ?? Guid.Empty, stored.Fingerprint ?? string.Empty);
-            version = stored.Version;
-        }
+        var before = _version;
+        Fold(tail);
 
         if (fallback is not null)
         {
             _fallbackReason = fallback;
             _logger.LogWarning("Stream {Stream}: {Reason}; activated by full replay instead", key, fallback);
         }
-        if (firstActivation)
-        {
-            _activatedFromSnapshot = fallback is null && snapshot is { Version: > 0 } ? snapshot.Version : null;
-            _replayedOnActivation = tail.Count;
-        }
-        return new KeyValuePair<int, StreamState<TState, TEvent>>(checked((int)version), state);
+        _activatedFromSnapshot = fallback is null && snapshot is { Version: > 0 } ? snapshot.Version : null;
+        _replayedOnActivation = checked((int)(_version - before));
     }
 
-    async Task<bool> ICustomStorageInterface<StreamState<TState, TEvent>, Recorded<TEvent>>.ApplyUpdatesToStorage(
-        IReadOnlyList<Recorded<TEvent>> updates, int expectedVersion)
+    private async Task<Snapshot<TState, TEvent>?> LoadSnapshotAsync()
     {
-        if (_lastWriteFailed)
-        {
-            // This batch was decided before the conflict or failure that made Orleans re-read. Writing it
-            // now could double a command or break a rule the fresh state would refuse: report success
-            // without writing, and Execute refreshes and decides again.
-            _lastWriteFailed = false;
-            _staleDecision = true;
-            return true;
-        }
-
-        var first = updates[0];
-        if (updates.Any(u => u.CommandId != first.CommandId))
-        {
-            throw new InvalidOperationException("One append carries the events of exactly one command.");
-        }
-
-        try
-        {
-            await _store.AppendAsync(
-                Stream.Key,
-                expectedVersion,
-                updates.Select(u => (object)u.Event).ToList(),
-                new AppendMetadata(first.CommandId, first.CorrelationId, first.Channel, first.Fingerprint));
-            return true;
-        }
-        catch (StreamConflictException)
-        {
-            _logger.LogInformation("Stream {Stream} moved past version {Version}: re-reading", Stream.Key, expectedVersion);
-            _lastWriteFailed = true;
-            return false;
-        }
-        catch
-        {
-            // Outcome unknown (e.g. the connection dropped after commit): Orleans re-reads and retries;
-            // the retry must not write this batch blindly.
-            _lastWriteFailed = true;
-            throw;
-        }
-    }
-
-    private async Task<Snapshot<TState, TEvent>?> LoadSnapshotOnceAsync()
-    {
-        if (_snapshotLoaded)
-        {
-            return _snapshot?.State;
-        }
         var holder = new GrainState<Snapshot<TState, TEvent>>(new Snapshot<TState, TEvent>());
         try
         {
@@ -319,7 +345,7 @@ public abstract class EventSourcedGrain<TState, TEvent> :
         }
         var holder = _snapshot ?? new GrainState<Snapshot<TState, TEvent>>(new Snapshot<TState, TEvent>());
         var previous = holder.State;
-        holder.State = new Snapshot<TState, TEvent> { SchemaVersion = SnapshotSchemaVersion, Version = Version, State = State.Copy() };
+        holder.State = new Snapshot<TState, TEvent> { SchemaVersion = SnapshotSchemaVersion, Version = Version, State = _state.Copy() };
         try
         {
             await SnapshotStorage.WriteStateAsync(SnapshotStateName, this.GetGrainId(), holder);
@@ -330,7 +356,6 @@ public abstract class EventSourcedGrain<TState, TEvent> :
             // A snapshot is an optimisation: the stream is the truth. Forget the ETag and try next time.
             holder.State = previous;
             _snapshot = null;
-            _snapshotLoaded = true;
             _logger.LogWarning(ex, "Stream {Stream}: snapshot at version {Version} not written", Stream.Key, Version);
             await TryReloadSnapshotEtagAsync();
         }

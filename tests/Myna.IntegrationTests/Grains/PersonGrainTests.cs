@@ -156,6 +156,72 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_append_committed_before_its_connection_was_lost_answers_success_once()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var key = StreamRef.For(id).Key;
+        var command = Command();
+        FaultyEventStreamStore.Arm(key, FaultyEventStreamStore.AppendFault.CommitThenLoseConnection);
+
+        // The store throws after the commit; the grain reads the tail, finds its own command there and
+        // answers what the stream holds.
+        var moved = await Move(grain, "東京都港区2-2", command);
+        var retried = await Move(grain, "東京都港区2-2", command);
+
+        Assert.True(moved.IsSuccess, moved.Error?.Code);
+        Assert.False(moved.Replayed);
+        Assert.True(retried.Replayed);
+        var stored = await fixture.Store.ReadAsync(key, 1);
+        Assert.Equal([1L, 2L], stored.Select(e => e.Version));
+        Assert.Equal(2, moved.Value!.Version);
+        AssertSame(await FullReplay(id), (await grain.GetProfile()).Value);
+    }
+
+    [Fact]
+    public async Task An_append_whose_outcome_cannot_be_learnt_fails_and_its_retry_answers_from_the_stream()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var key = StreamRef.For(id).Key;
+        var command = Command();
+        // The commit happens, the connection is lost, and the tail cannot be read either.
+        FaultyEventStreamStore.Arm(key, FaultyEventStreamStore.AppendFault.CommitThenLoseConnection, failingReads: 1);
+
+        await Assert.ThrowsAsync<IOException>(() => Move(grain, "東京都港区3-3", command));
+        var retried = await Move(grain, "東京都港区3-3", command);
+
+        // The failure claimed nothing; the retry finds the command on the stream and does not write it again.
+        Assert.True(retried.IsSuccess, retried.Error?.Code);
+        Assert.True(retried.Replayed);
+        var stored = await fixture.Store.ReadAsync(key, 1);
+        Assert.Equal([1L, 2L], stored.Select(e => e.Version));
+        Assert.Equal("東京都港区3-3", ((PersonMoved)stored[1].Data).NewAddress);
+        AssertSame(await FullReplay(id), (await grain.GetProfile()).Value);
+    }
+
+    [Fact]
+    public async Task An_append_lost_before_its_commit_fails_and_leaves_the_stream_and_the_state_unchanged()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var key = StreamRef.For(id).Key;
+        var command = Command();
+        FaultyEventStreamStore.Arm(key, FaultyEventStreamStore.AppendFault.LoseConnectionBeforeCommit);
+
+        await Assert.ThrowsAsync<IOException>(() => Move(grain, "東京都港区4-4", command));
+
+        // Nothing unwritten was folded into the grain's state.
+        Assert.Equal([1L], (await fixture.Store.ReadAsync(key, 1)).Select(e => e.Version));
+        var profile = (await grain.GetProfile()).Value!;
+        Assert.Equal(1, profile.Version);
+        Assert.Equal(Hanako.Address, profile.Items.Address);
+
+        // The retry is decided afresh and written once.
+        var retried = await Move(grain, "東京都港区4-4", command);
+        Assert.True(retried.IsSuccess, retried.Error?.Code);
+        Assert.False(retried.Replayed);
+        Assert.Equal([1L, 2L], (await fixture.Store.ReadAsync(key, 1)).Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task An_unreadable_snapshot_falls_back_to_full_replay()
     {
         var (id, grain) = await RegisteredPerson();

@@ -31,6 +31,11 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(TestInfrastructure.Settings(SnapshotEvery));
             host.Services.AddMynaGrainServices(host.Configuration);
+            // Every grain writes through a store whose faults a test can arm (FaultyEventStreamStore).
+            var real = host.Services.Last(d => d.ServiceType == typeof(IEventStreamStore) && !d.IsKeyedService);
+            host.Services.Remove(real);
+            host.Services.AddSingleton(real.ImplementationType!);
+            host.Services.AddSingleton<IEventStreamStore>(sp => new FaultyEventStreamStore((IEventStreamStore)sp.GetRequiredService(real.ImplementationType!)));
         });
         builder.ConfigureSilo((_, silo) => silo.ConfigureMynaStorage(TestInfrastructure.AzureStorage));
         Cluster = builder.Build();
