@@ -11,7 +11,7 @@ public interface ICampaignEvent : IDomainEvent
 }
 
 /// <summary>An operator asked for a mass suspension of a chip batch; it waits for a second operator's approval (invariant 22).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-requested.v1")]
+[GenerateSerializer, Immutable, EventName("suspension_campaign_requested_v1")]
 public sealed record SuspensionCampaignRequested(
     [property: Id(0)] Guid CampaignId,
     [property: Id(1)] string ChipBatch,
@@ -21,14 +21,14 @@ public sealed record SuspensionCampaignRequested(
     [property: Id(5)] Actor Actor) : ICampaignEvent;
 
 /// <summary>A second, different operator approved the requested campaign (it starts in the same append).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-approved.v1")]
+[GenerateSerializer, Immutable, EventName("suspension_campaign_approved_v1")]
 public sealed record SuspensionCampaignApproved(
     [property: Id(0)] Guid CampaignId,
     [property: Id(1)] string RequestedBy,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : ICampaignEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-started.v1")]
+[GenerateSerializer, Immutable, EventName("suspension_campaign_started_v1")]
 public sealed record SuspensionCampaignStarted(
     [property: Id(0)] Guid CampaignId,
     [property: Id(1)] string ChipBatch,
@@ -38,7 +38,7 @@ public sealed record SuspensionCampaignStarted(
     [property: Id(5)] Actor Actor) : ICampaignEvent;
 
 /// <summary>A chunk of the cards the campaign must go through (listed in chunks so no event grows unbounded).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.campaign-targets-listed.v1")]
+[GenerateSerializer, Immutable, EventName("campaign_targets_listed_v1")]
 public sealed record CampaignTargetsListed(
     [property: Id(0)] Guid CampaignId,
     [property: Id(1)] IReadOnlyList<CardId> Cards,
@@ -46,7 +46,7 @@ public sealed record CampaignTargetsListed(
     [property: Id(3)] Actor Actor) : ICampaignEvent;
 
 /// <summary>A checkpoint: these cards were handled (suspended, or skipped as exempt or not active).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.campaign-cards-processed.v1")]
+[GenerateSerializer, Immutable, EventName("campaign_cards_processed_v1")]
 public sealed record CampaignCardsProcessed(
     [property: Id(0)] Guid CampaignId,
     [property: Id(1)] IReadOnlyList<CardId> Suspended,
@@ -54,7 +54,7 @@ public sealed record CampaignCardsProcessed(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : ICampaignEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.suspension-campaign-completed.v1")]
+[GenerateSerializer, Immutable, EventName("suspension_campaign_completed_v1")]
 public sealed record SuspensionCampaignCompleted(
     [property: Id(0)] Guid CampaignId,
     [property: Id(1)] DateTimeOffset OccurredAt,

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
+using Myna.Domain.Portal;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
@@ -15,7 +16,7 @@ public interface ILedgerEvent : IDomainEvent
 }
 
 /// <summary>A reception terminal checked the person's eligibility, successfully or not (invariant 11).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.eligibility-checked.v1")]
+[GenerateSerializer, Immutable, EventName("eligibility_checked_v1")]
 public sealed record EligibilityChecked(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid CheckId,
@@ -32,7 +33,7 @@ public sealed record EligibilityChecked(
     [property: Id(12)] Actor Actor) : ILedgerEvent;
 
 /// <summary>The patient's consent choices at reception: scoped, for one institution, valid 24 hours (invariant 10).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.clinic-consent-given.v1")]
+[GenerateSerializer, Immutable, EventName("clinic_consent_given_v1")]
 public sealed record ClinicConsentGiven(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid ConsentId,
@@ -65,6 +66,9 @@ public sealed record LedgerState : IAggregateState<LedgerState, ILedgerEvent>
         {
             RecentConsents = (RecentConsents.Count >= KeptConsents ? RecentConsents.RemoveAt(0) : RecentConsents).Add(e),
         },
+        // Each records a look at the person's data; the ledger's entries are read from the stream, not the state.
+        AgencyDataRequested or AppDataRequested or DisasterLookupPerformed or IndividualNumberRevealed
+            or MedicalInformationRead or ProxyAccessed or StaffDataRead => this,
         _ => this,
     };
 }
@@ -196,7 +200,7 @@ public static class EligibilityRules
 }
 
 /// <summary>A clinic read (or was refused) the person's medical information under an eligibility-check consent.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.medical-information-read.v1")]
+[GenerateSerializer, Immutable, EventName("medical_information_read_v1")]
 public sealed record MedicalInformationRead(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid ReadId,
@@ -220,7 +224,7 @@ public static class MedicalReadRules
 /// Disaster mode: a clinic in a declared area found the patient by the basic four items, without the card
 /// and without a consent. Flagged as such on the ledger.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.disaster-lookup-performed.v1")]
+[GenerateSerializer, Immutable, EventName("disaster_lookup_performed_v1")]
 public sealed record DisasterLookupPerformed(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid LookupId,

@@ -13,7 +13,7 @@ public interface IInstitutionEvent : IDomainEvent
     string Institution { get; }
 }
 
-[GenerateSerializer, Immutable, Alias("myna.ev.institution-registered.v1")]
+[GenerateSerializer, Immutable, EventName("institution_registered_v1")]
 public sealed record InstitutionRegistered(
     [property: Id(0)] string Institution,
     [property: Id(1)] string Name,
@@ -24,14 +24,14 @@ public sealed record InstitutionRegistered(
     [property: Id(6)] Actor Actor) : IInstitutionEvent;
 
 /// <summary>The institution started or stopped accepting the card at reception ("Myna reception").</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.card-acceptance-changed.v1")]
+[GenerateSerializer, Immutable, EventName("card_acceptance_changed_v1")]
 public sealed record CardAcceptanceChanged(
     [property: Id(0)] string Institution,
     [property: Id(1)] bool AcceptsCard,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IInstitutionEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.terminal-registered.v1")]
+[GenerateSerializer, Immutable, EventName("terminal_registered_v1")]
 public sealed record TerminalRegistered(
     [property: Id(0)] string Institution,
     [property: Id(1)] string TerminalId,
@@ -39,7 +39,7 @@ public sealed record TerminalRegistered(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IInstitutionEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.terminal-retired.v1")]
+[GenerateSerializer, Immutable, EventName("terminal_retired_v1")]
 public sealed record TerminalRetired(
     [property: Id(0)] string Institution,
     [property: Id(1)] string TerminalId,

@@ -11,21 +11,21 @@ public interface IInsurerEvent : IDomainEvent
     InsurerNumber Insurer { get; }
 }
 
-[GenerateSerializer, Immutable, Alias("myna.ev.insurer-registered.v1")]
+[GenerateSerializer, Immutable, EventName("insurer_registered_v1")]
 public sealed record InsurerRegistered(
     [property: Id(0)] InsurerNumber Insurer,
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IInsurerEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.insurer-suspended.v1")]
+[GenerateSerializer, Immutable, EventName("insurer_suspended_v1")]
 public sealed record InsurerSuspended(
     [property: Id(0)] InsurerNumber Insurer,
     [property: Id(1)] string Reason,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IInsurerEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.insurer-resumed.v1")]
+[GenerateSerializer, Immutable, EventName("insurer_resumed_v1")]
 public sealed record InsurerResumed(
     [property: Id(0)] InsurerNumber Insurer,
     [property: Id(1)] string Reason,
@@ -33,7 +33,7 @@ public sealed record InsurerResumed(
     [property: Id(3)] Actor Actor) : IInsurerEvent;
 
 /// <summary>The insurer was merged into another; its members' existing qualifications stay as recorded.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.insurer-merged.v1")]
+[GenerateSerializer, Immutable, EventName("insurer_merged_v1")]
 public sealed record InsurerMerged(
     [property: Id(0)] InsurerNumber Insurer,
     [property: Id(1)] InsurerNumber Into,

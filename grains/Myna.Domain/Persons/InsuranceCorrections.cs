@@ -10,7 +10,7 @@ namespace Myna.Domain.Persons;
 /// person. A correction with an effective date (from the qualification's first day, in Japan time), so an
 /// auditor can tell what was in effect from what the system knew at the time (e.g. what a clinic saw).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.insurance-qualification-voided.v1")]
+[GenerateSerializer, Immutable, EventName("insurance_qualification_voided_v1")]
 public sealed record InsuranceQualificationVoided(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid QualificationId,

@@ -14,7 +14,7 @@ namespace Myna.Domain.Persons;
 /// A kiosk printed a certificate for the person. The content as printed is part of the event, so an auditor
 /// replays exactly what was handed out; the verification code is kept only as a hash.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.kiosk-certificate-issued.v1")]
+[GenerateSerializer, Immutable, EventName("kiosk_certificate_issued_v1")]
 public sealed record KioskCertificateIssued(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid DocumentId,
@@ -32,7 +32,7 @@ public sealed record KioskCertificateIssued(
     [property: Id(13)] Actor Actor) : IPersonEvent;
 
 /// <summary>A kiosk asked for a certificate and was refused; the refusal is on the person's record too.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.kiosk-certificate-refused.v1")]
+[GenerateSerializer, Immutable, EventName("kiosk_certificate_refused_v1")]
 public sealed record KioskCertificateRefused(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid DocumentId,
@@ -44,7 +44,7 @@ public sealed record KioskCertificateRefused(
     [property: Id(7)] Actor Actor) : IPersonEvent;
 
 /// <summary>The municipality placed the record under a protection measure (支援措置).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.protection-measure-started.v1")]
+[GenerateSerializer, Immutable, EventName("protection_measure_started_v1")]
 public sealed record ProtectionMeasureStarted(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] ProtectionReason Reason,
@@ -52,7 +52,7 @@ public sealed record ProtectionMeasureStarted(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.protection-measure-ended.v1")]
+[GenerateSerializer, Immutable, EventName("protection_measure_ended_v1")]
 public sealed record ProtectionMeasureEnded(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] MunicipalityCode Municipality,

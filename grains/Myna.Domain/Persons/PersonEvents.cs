@@ -6,7 +6,7 @@ using Myna.GrainInterfaces.Persons;
 namespace Myna.Domain.Persons;
 
 // Stored events are contracts: never edit one once released; add a V2 and an upcaster instead.
-// Each type's stored name is fixed in EventCatalogue, not derived from the CLR name.
+// Each type's stored name is its [EventName], never derived from the CLR name.
 
 public interface IPersonEvent : IDomainEvent
 {
@@ -14,7 +14,7 @@ public interface IPersonEvent : IDomainEvent
 }
 
 /// <summary>A municipality entered the person on its resident record (birth or move-in).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-registered.v1")]
+[GenerateSerializer, Immutable, EventName("person_registered_v1")]
 public sealed record PersonRegistered(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] BasicFourItems Items,
@@ -24,7 +24,7 @@ public sealed record PersonRegistered(
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
 /// <summary>The person's lifelong Individual Number was assigned (reserved for ever from then on).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.individual-number-assigned.v1")]
+[GenerateSerializer, Immutable, EventName("individual_number_assigned_v1")]
 public sealed record IndividualNumberAssigned(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] IndividualNumber Number,
@@ -33,7 +33,7 @@ public sealed record IndividualNumberAssigned(
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
 /// <summary>The person's address on the resident record changed (a move within or into a municipality).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-moved.v1")]
+[GenerateSerializer, Immutable, EventName("person_moved_v1")]
 public sealed record PersonMoved(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] string NewAddress,
@@ -46,7 +46,7 @@ public sealed record PersonMoved(
 /// Move-out recorded by the managing municipality (or by the resident online) towards a named destination
 /// (invariant 17). Only a hash of the transfer reference's secret is kept: the usable reference is returned once.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-moved-out.v1")]
+[GenerateSerializer, Immutable, EventName("person_moved_out_v1")]
 public sealed record PersonMovedOut(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid TransferId,
@@ -59,7 +59,7 @@ public sealed record PersonMovedOut(
     [property: Id(8)] Actor Actor) : IPersonEvent;
 
 /// <summary>The move-out was withdrawn by its municipality before any move-in; the reference is dead.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.move-out-cancelled.v1")]
+[GenerateSerializer, Immutable, EventName("move_out_cancelled_v1")]
 public sealed record MoveOutCancelled(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid TransferId,
@@ -70,7 +70,7 @@ public sealed record MoveOutCancelled(
 /// The destination municipality recorded the move-in against the move-out: the record (and with it the card)
 /// passes to it. Followed in the same commit by <see cref="PersonMoved"/> with the new address.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-moved-in.v1")]
+[GenerateSerializer, Immutable, EventName("person_moved_in_v1")]
 public sealed record PersonMovedIn(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid TransferId,
@@ -80,7 +80,7 @@ public sealed record PersonMovedIn(
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
 /// <summary>The name on the resident record changed (marriage, adoption, …). Revokes signature certificates (cards).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-renamed.v1")]
+[GenerateSerializer, Immutable, EventName("person_renamed_v1")]
 public sealed record PersonRenamed(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] string NewName,
@@ -89,7 +89,7 @@ public sealed record PersonRenamed(
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
 /// <summary>Death, emigration or removal closed the resident record; every later change is refused.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.resident-record-closed.v1")]
+[GenerateSerializer, Immutable, EventName("resident_record_closed_v1")]
 public sealed record ResidentRecordClosed(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] ClosureReason Reason,
@@ -104,7 +104,7 @@ public sealed record ResidentRecordClosed(
 /// now on. The event itself holds nothing personal; the facts (a record existed and was closed, cards,
 /// insurance) stay auditable.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.personal-data-erased.v1")]
+[GenerateSerializer, Immutable, EventName("personal_data_erased_v1")]
 public sealed record PersonalDataErased(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string LegalBasis,
@@ -112,7 +112,7 @@ public sealed record PersonalDataErased(
     [property: Id(3)] Actor Actor) : IPersonEvent;
 
 /// <summary>A clerk asked for the person's personal data to be erased; it waits for a second clerk's approval (invariant 22).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.personal-data-erasure-requested.v1")]
+[GenerateSerializer, Immutable, EventName("personal_data_erasure_requested_v1")]
 public sealed record PersonalDataErasureRequested(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string LegalBasis,
@@ -121,7 +121,7 @@ public sealed record PersonalDataErasureRequested(
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
 /// <summary>A second, different clerk of the same municipality approved the pending erasure (the erasure follows in the same append).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.personal-data-erasure-approved.v1")]
+[GenerateSerializer, Immutable, EventName("personal_data_erasure_approved_v1")]
 public sealed record PersonalDataErasureApproved(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string RequestedBy,
@@ -129,7 +129,7 @@ public sealed record PersonalDataErasureApproved(
     [property: Id(3)] Actor Actor) : IPersonEvent;
 
 /// <summary>A clerk asked for the person's number to be replaced after a leak decision; it waits for a second clerk's approval.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.number-replacement-requested.v1")]
+[GenerateSerializer, Immutable, EventName("number_replacement_requested_v1")]
 public sealed record NumberReplacementRequested(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string LeakDecisionReference,
@@ -138,7 +138,7 @@ public sealed record NumberReplacementRequested(
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
 /// <summary>A second, different clerk approved the pending replacement (the new number follows in the same append).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.number-replacement-approved.v1")]
+[GenerateSerializer, Immutable, EventName("number_replacement_approved_v1")]
 public sealed record NumberReplacementApproved(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string RequestedBy,
@@ -149,7 +149,7 @@ public sealed record NumberReplacementApproved(
 /// After a recorded leak decision the person got a new number. The old one stays reserved for ever
 /// and is never issued to anybody again.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.individual-number-replaced.v1")]
+[GenerateSerializer, Immutable, EventName("individual_number_replaced_v1")]
 public sealed record IndividualNumberReplaced(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] IndividualNumber OldNumber,
@@ -160,14 +160,14 @@ public sealed record IndividualNumberReplaced(
     [property: Id(6)] Actor Actor) : IPersonEvent;
 
 /// <summary>The number notification letter went out to this address. It is never proof of the number or of identity.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.number-notification-letter-sent.v1")]
+[GenerateSerializer, Immutable, EventName("number_notification_letter_sent_v1")]
 public sealed record NumberNotificationLetterSent(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] string AddressUsed,
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-recorded.v1")]
+[GenerateSerializer, Immutable, EventName("disability_certificate_recorded_v1")]
 public sealed record DisabilityCertificateRecorded(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] string CertificateNumber,
@@ -179,7 +179,7 @@ public sealed record DisabilityCertificateRecorded(
     [property: Id(7)] DateTimeOffset OccurredAt,
     [property: Id(8)] Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-updated.v1")]
+[GenerateSerializer, Immutable, EventName("disability_certificate_updated_v1")]
 public sealed record DisabilityCertificateUpdated(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] string CertificateNumber,
@@ -188,7 +188,7 @@ public sealed record DisabilityCertificateUpdated(
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.disability-certificate-expired.v1")]
+[GenerateSerializer, Immutable, EventName("disability_certificate_expired_v1")]
 public sealed record DisabilityCertificateExpired(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] string CertificateNumber,
@@ -196,7 +196,7 @@ public sealed record DisabilityCertificateExpired(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.income-summary-recorded.v1")]
+[GenerateSerializer, Immutable, EventName("income_summary_recorded_v1")]
 public sealed record IncomeSummaryRecorded(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] int FiscalYear,
@@ -208,7 +208,7 @@ public sealed record IncomeSummaryRecorded(
 // Access ledger: every look at the person's data by someone else is an event on their own stream.
 
 /// <summary>A counter checked the number and the person's identity for a procedure.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.identity-verified.v1")]
+[GenerateSerializer, Immutable, EventName("identity_verified_v1")]
 public sealed record IdentityVerified(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string Procedure,
@@ -220,7 +220,7 @@ public sealed record IdentityVerified(
     [property: Id(7)] Actor Actor) : IPersonEvent;
 
 /// <summary>An agency obtained its own code for the person (the one time it used the number).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.agency-code-issued.v1")]
+[GenerateSerializer, Immutable, EventName("agency_code_issued_v1")]
 public sealed record AgencyCodeIssued(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string Agency,
@@ -229,7 +229,7 @@ public sealed record AgencyCodeIssued(
     [property: Id(4)] Actor Actor) : IPersonEvent;
 
 /// <summary>Data about the person was provided to an agency for a procedure.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-data-provided.v1")]
+[GenerateSerializer, Immutable, EventName("person_data_provided_v1")]
 public sealed record PersonDataProvided(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string Agency,
@@ -239,7 +239,7 @@ public sealed record PersonDataProvided(
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
 /// <summary>An agency asked for an item it has no right to; it got nothing, and the person can see that it asked.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.person-data-request-refused.v1")]
+[GenerateSerializer, Immutable, EventName("person_data_request_refused_v1")]
 public sealed record PersonDataRequestRefused(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string Agency,
@@ -253,7 +253,7 @@ public sealed record PersonDataRequestRefused(
 /// The resident record code from which the person's (current) Individual Number was derived. Recorded
 /// with each assignment or replacement: a replacement after a leak derives from a new code.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.resident-record-code-assigned.v1")]
+[GenerateSerializer, Immutable, EventName("resident_record_code_assigned_v1")]
 public sealed record ResidentRecordCodeAssigned(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1), PersonalData] ResidentRecordCode Code,
@@ -261,7 +261,7 @@ public sealed record ResidentRecordCodeAssigned(
     [property: Id(3)] Actor Actor) : IPersonEvent;
 
 /// <summary>A card became the person's one active card; the previous one (if any) is to be abolished as reissued.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.active-card-changed.v1")]
+[GenerateSerializer, Immutable, EventName("active_card_changed_v1")]
 public sealed record ActiveCardChanged(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] CardId Card,
@@ -273,7 +273,7 @@ public sealed record ActiveCardChanged(
 /// A reaction this person's change caused on their card (signature certificate revoked, card abolished)
 /// was carried out. Until then it is pending in the person's state and retried (at least once, idempotent).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.card-reaction-completed.v1")]
+[GenerateSerializer, Immutable, EventName("card_reaction_completed_v1")]
 public sealed record CardReactionCompleted(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] long Reaction,
@@ -283,7 +283,7 @@ public sealed record CardReactionCompleted(
 // Health insurance: an insurer's enrolment lands here, on the member's own stream (invariants 8, 9).
 
 /// <summary>An insurer enrolled the person: linked on the number they gave, or on a full basic-four match.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.insurance-qualification-acquired.v1")]
+[GenerateSerializer, Immutable, EventName("insurance_qualification_acquired_v1")]
 public sealed record InsuranceQualificationAcquired(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid QualificationId,
@@ -297,7 +297,7 @@ public sealed record InsuranceQualificationAcquired(
     [property: Id(9)] Actor Actor) : IPersonEvent;
 
 /// <summary>The insurer disenrolled the person: the qualification's last day.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.insurance-qualification-ended.v1")]
+[GenerateSerializer, Immutable, EventName("insurance_qualification_ended_v1")]
 public sealed record InsuranceQualificationEnded(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid QualificationId,
@@ -307,7 +307,7 @@ public sealed record InsuranceQualificationEnded(
     [property: Id(5)] DateTimeOffset OccurredAt,
     [property: Id(6)] Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.ceiling-category-changed.v1")]
+[GenerateSerializer, Immutable, EventName("ceiling_category_changed_v1")]
 public sealed record CeilingCategoryChanged(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] Guid QualificationId,
@@ -317,7 +317,7 @@ public sealed record CeilingCategoryChanged(
     [property: Id(5)] Actor Actor) : IPersonEvent;
 
 /// <summary>The insurer issued an eligibility confirmation document (資格確認書) for one of the person's qualifications.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.confirmation-document-issued.v1")]
+[GenerateSerializer, Immutable, EventName("confirmation_document_issued_v1")]
 public sealed record ConfirmationDocumentIssued(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string DocumentNumber,

@@ -214,6 +214,8 @@ public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
                 .Add(KioskIssuanceRules.ToDocument(e)),
         },
         // Ledger events (identity checks, provisions, refusals) record a look; they change no state.
+        IdentityVerified or NumberNotificationLetterSent or PersonDataProvided or PersonDataRequestRefused
+            or KioskCertificateRefused => this,
         _ => this,
     };
 

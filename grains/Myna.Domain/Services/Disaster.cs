@@ -13,7 +13,7 @@ public interface IDisasterEvent : IDomainEvent
     Guid DisasterId { get; }
 }
 
-[GenerateSerializer, Immutable, Alias("myna.ev.disaster-declared.v1")]
+[GenerateSerializer, Immutable, EventName("disaster_declared_v1")]
 public sealed record DisasterDeclared(
     [property: Id(0)] Guid DisasterId,
     [property: Id(1)] string Name,
@@ -24,7 +24,7 @@ public sealed record DisasterDeclared(
     [property: Id(6)] Actor Actor) : IDisasterEvent;
 
 /// <summary>An operator ended the disaster measures before the end of the declared period.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.disaster-ended.v1")]
+[GenerateSerializer, Immutable, EventName("disaster_ended_v1")]
 public sealed record DisasterEnded(
     [property: Id(0)] Guid DisasterId,
     [property: Id(1)] string Reason,

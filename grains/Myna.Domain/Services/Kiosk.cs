@@ -12,7 +12,7 @@ public interface IKioskEvent : IDomainEvent
     string Kiosk { get; }
 }
 
-[GenerateSerializer, Immutable, Alias("myna.ev.kiosk-registered.v1")]
+[GenerateSerializer, Immutable, EventName("kiosk_registered_v1")]
 public sealed record KioskRegistered(
     [property: Id(0)] string Kiosk,
     [property: Id(1)] string Store,
@@ -21,7 +21,7 @@ public sealed record KioskRegistered(
     [property: Id(4)] DateTimeOffset OccurredAt,
     [property: Id(5)] Actor Actor) : IKioskEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.kiosk-withdrawn.v1")]
+[GenerateSerializer, Immutable, EventName("kiosk_withdrawn_v1")]
 public sealed record KioskWithdrawn(
     [property: Id(0)] string Kiosk,
     [property: Id(1)] string Reason,

@@ -16,7 +16,7 @@ public interface IMedicalEvent : IDomainEvent
 }
 
 /// <summary>Records from one insurer batch reached the person (only those not already kept).</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.medical-records-received.v1")]
+[GenerateSerializer, Immutable, EventName("medical_records_received_v1")]
 public sealed record MedicalRecordsReceived(
     [property: Id(0)] PersonId PersonId,
     [property: Id(1)] string BatchId,

@@ -15,7 +15,7 @@ public interface IProcedureEvent : IDomainEvent
 }
 
 /// <summary>The resident submitted; the items the procedure needs were attached from the records, not sent by the resident.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.procedure-submitted.v1")]
+[GenerateSerializer, Immutable, EventName("procedure_submitted_v1")]
 public sealed record ProcedureSubmitted(
     [property: Id(0)] Guid SubmissionId,
     [property: Id(1)] PersonId PersonId,
@@ -26,14 +26,14 @@ public sealed record ProcedureSubmitted(
     [property: Id(6)] DateTimeOffset OccurredAt,
     [property: Id(7)] Actor Actor) : IProcedureEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.procedure-accepted.v1")]
+[GenerateSerializer, Immutable, EventName("procedure_accepted_v1")]
 public sealed record ProcedureAccepted(
     [property: Id(0)] Guid SubmissionId,
     [property: Id(1)] DateTimeOffset OccurredAt,
     [property: Id(2)] Actor Actor) : IProcedureEvent;
 
 /// <summary>The agency sent the submission back with a reason; the resident may resubmit.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.procedure-returned.v1")]
+[GenerateSerializer, Immutable, EventName("procedure_returned_v1")]
 public sealed record ProcedureReturned(
     [property: Id(0)] Guid SubmissionId,
     [property: Id(1)] string Reason,
@@ -41,7 +41,7 @@ public sealed record ProcedureReturned(
     [property: Id(3)] Actor Actor) : IProcedureEvent;
 
 /// <summary>Resubmitted after a return, with the items attached afresh from the current records.</summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.procedure-resubmitted.v1")]
+[GenerateSerializer, Immutable, EventName("procedure_resubmitted_v1")]
 public sealed record ProcedureResubmitted(
     [property: Id(0)] Guid SubmissionId,
     [property: Id(1)] IReadOnlyList<ProvidedData> Attachments,
@@ -52,7 +52,7 @@ public sealed record ProcedureResubmitted(
 /// Resubmitted after a return (version 2): names the person, so the attachments are stored under the person's key
 /// and erased with them. Version 1 (without the person) stays readable; it is no longer written.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.ev.procedure-resubmitted.v2")]
+[GenerateSerializer, Immutable, EventName("procedure_resubmitted_v2")]
 public sealed record ProcedureResubmittedV2(
     [property: Id(0)] Guid SubmissionId,
     [property: Id(1)] PersonId PersonId,
@@ -60,7 +60,7 @@ public sealed record ProcedureResubmittedV2(
     [property: Id(3)] DateTimeOffset OccurredAt,
     [property: Id(4)] Actor Actor) : IProcedureEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.ev.procedure-decided.v1")]
+[GenerateSerializer, Immutable, EventName("procedure_decided_v1")]
 public sealed record ProcedureDecided(
     [property: Id(0)] Guid SubmissionId,
     [property: Id(1)] ProcedureOutcome Outcome,

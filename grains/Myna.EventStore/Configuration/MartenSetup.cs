@@ -50,6 +50,12 @@ public static class MartenSetup
         {
             opts.Events.MapEventType(type, name);
         }
+        foreach (var (type, legacyName) in EventCatalogue.Legacy)
+        {
+            // Same shape, older name: read with the ordinary deserializer (Marten's documented upcast by name).
+            opts.Events.Upcast(type, legacyName, new Marten.Services.Json.Transformations.JsonTransformation(
+                (serializer, reader, index) => serializer.FromJson(type, reader, index)));
+        }
 
         opts.Schema.For<NumberReservation>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id).Index(x => x.PersonId);

@@ -1,3 +1,4 @@
+using Myna.Domain.EventSourcing;
 using System.Globalization;
 using Marten;
 using Myna.Domain.Persons;
@@ -68,7 +69,7 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
     public async Task<int> RebuildAsync(CancellationToken cancellationToken = default)
     {
         var current = new Dictionary<Guid, BasicFourItems>();
-        await Maintenance.MartenIndexRebuilder.ScanAsync(store, ["person_registered_v1", "person_moved_v1", "person_renamed_v1", "personal_data_erased_v1"], e =>
+        await Maintenance.MartenIndexRebuilder.ScanAsync(store, [EventNames.Of<PersonRegistered>(), EventNames.Of<PersonMoved>(), EventNames.Of<PersonRenamed>(), EventNames.Of<PersonalDataErased>()], e =>
         {
             switch (e.Data)
             {

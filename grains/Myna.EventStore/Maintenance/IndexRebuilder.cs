@@ -62,13 +62,13 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// <summary>The events each index is derived from (for the progress total).</summary>
     public static IReadOnlyDictionary<RebuildableIndex, string[]> SourceEvents { get; } = new Dictionary<RebuildableIndex, string[]>
     {
-        [RebuildableIndex.PersonMatch] = ["person_registered_v1", "person_moved_v1", "person_renamed_v1", "personal_data_erased_v1"],
-        [RebuildableIndex.Certificates] = ["certificate_issued_v1"],
-        [RebuildableIndex.Devices] = ["card_applied_v1", "smartphone_credential_linked_v1", "smartphone_credential_unlinked_v1"],
-        [RebuildableIndex.Qualifications] = ["insurance_qualification_acquired_v1"],
-        [RebuildableIndex.ConfirmationDocuments] = ["confirmation_document_issued_v1"],
-        [RebuildableIndex.Institutions] = ["institution_registered_v1", "card_acceptance_changed_v1"],
-        [RebuildableIndex.Numbers] = ["individual_number_assigned_v1", "individual_number_replaced_v1"],
+        [RebuildableIndex.PersonMatch] = [EventNames.Of<PersonRegistered>(), EventNames.Of<PersonMoved>(), EventNames.Of<PersonRenamed>(), EventNames.Of<PersonalDataErased>()],
+        [RebuildableIndex.Certificates] = [EventNames.Of<CertificateIssued>()],
+        [RebuildableIndex.Devices] = [EventNames.Of<CardApplied>(), EventNames.Of<SmartphoneCredentialLinked>(), EventNames.Of<SmartphoneCredentialUnlinked>()],
+        [RebuildableIndex.Qualifications] = [EventNames.Of<InsuranceQualificationAcquired>()],
+        [RebuildableIndex.ConfirmationDocuments] = [EventNames.Of<ConfirmationDocumentIssued>()],
+        [RebuildableIndex.Institutions] = [EventNames.Of<InstitutionRegistered>(), EventNames.Of<CardAcceptanceChanged>()],
+        [RebuildableIndex.Numbers] = [EventNames.Of<IndividualNumberAssigned>(), EventNames.Of<IndividualNumberReplaced>()],
     };
 
     public Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) =>
@@ -194,7 +194,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     private async Task<int> RebuildCertificatesAsync(CancellationToken cancellationToken)
     {
         var serials = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        await ScanAsync(["certificate_issued_v1"], e =>
+        await ScanAsync([EventNames.Of<CertificateIssued>()], e =>
         {
             if (e.Data is CertificateIssued issued)
             {
@@ -212,7 +212,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     {
         var holders = new Dictionary<Guid, Guid>();
         var devices = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
-        await ScanAsync(["card_applied_v1", "smartphone_credential_linked_v1", "smartphone_credential_unlinked_v1"], e =>
+        await ScanAsync([EventNames.Of<CardApplied>(), EventNames.Of<SmartphoneCredentialLinked>(), EventNames.Of<SmartphoneCredentialUnlinked>()], e =>
         {
             switch (e.Data)
             {

@@ -1,3 +1,4 @@
+using Myna.Domain.EventSourcing;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -127,8 +128,8 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         }
     }
 
-    private const string AssignedName = "individual_number_assigned_v1";
-    private const string ReplacedName = "individual_number_replaced_v1";
+    private static readonly string AssignedName = EventNames.Of<IndividualNumberAssigned>();
+    private static readonly string ReplacedName = EventNames.Of<IndividualNumberReplaced>();
 
     private NumberReservation Row(IndividualNumber number, PersonId person, int generation, DateTimeOffset at) =>
         new() { Id = IndexKey(number), PersonId = person.Value, Generation = generation, ReservedAt = at };
