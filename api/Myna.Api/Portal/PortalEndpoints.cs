@@ -11,6 +11,7 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
+using Myna.Domain.Calendar;
 
 namespace Myna.Api.Portal;
 
@@ -410,7 +411,7 @@ public static class PortalEndpoints
         {
             return insurance.Error!.ToProblem();
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = JapanCalendar.Today(clock);
         var qualification = request.QualificationId is { } id
             ? insurance.Value!.Qualifications.FirstOrDefault(q => q.QualificationId == id)
             : insurance.Value!.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } u || today <= u));

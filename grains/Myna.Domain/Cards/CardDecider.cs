@@ -1,6 +1,7 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Cards;
 
@@ -24,7 +25,7 @@ public static class CardDecider
         {
             return DomainError.Validation("card.invalid-channel", "Paper form, smartphone, PC, photo booth or counter.");
         }
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         if (holderDateOfBirth > today)
         {
             return DomainError.Validation("card.invalid-date-of-birth", "The holder's date of birth is in the future.");
@@ -59,7 +60,7 @@ public static class CardDecider
         {
             return DomainError.Validation("card.invalid-proxy-reason", "A proxy collects a card only for a listed reason.");
         }
-        var issuedOn = DateOnly.FromDateTime(now.UtcDateTime);
+        var issuedOn = JapanCalendar.DateOf(now);
         var expiresOn = CardValidity.CardExpiry(state.HolderDateOfBirth, state.AppliedOn, issuedOn);
         var events = new List<ICardEvent>();
         if (state.FaceAuthentication)
@@ -134,7 +135,7 @@ public static class CardDecider
         {
             return absent;
         }
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         if (state.IsExpiredOn(today))
         {
             return CardErrors.Expired;
@@ -214,7 +215,7 @@ public static class CardDecider
         {
             return absent;
         }
-        if (state.IsLapsedOn(DateOnly.FromDateTime(now.UtcDateTime)))
+        if (state.IsLapsedOn(JapanCalendar.DateOf(now)))
         {
             return DomainError.Rule("card.lapsed", "The card lapsed: its address was not updated within 90 days of the move. Apply for a new card.");
         }
@@ -269,7 +270,7 @@ public static class CardDecider
         {
             return unproven;
         }
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         var validUntil = CardValidity.CertificateExpiry(state.HolderDateOfBirth, today, state.ExpiresOn!.Value);
         var events = new List<ICardEvent>
         {
@@ -347,7 +348,7 @@ public static class CardDecider
         {
             return absent;
         }
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         var current = state.Certificates.LastOrDefault(c => c.Kind == CertificateKind.UserAuthentication);
         if (current is not null && current.RevokedBecause is null && today < CardValidity.RenewalOpensOn(current.ValidUntil))
         {
@@ -558,7 +559,7 @@ public static class CardDecider
         {
             return CardErrors.CampaignDoesNotCover;
         }
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         if (state.IsExpiredOn(today))
         {
             return CardErrors.Expired;

@@ -1,6 +1,7 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Persons;
 
@@ -102,8 +103,8 @@ public static class ErasureRules
         {
             return RecordOpen;
         }
-        var erasableFrom = retention.ErasableFrom(state.ClosedBecause!.Value, state.ClosedOn ?? DateOnly.FromDateTime(now.UtcDateTime));
-        if (state.PersonalDataErasedAt is null && DateOnly.FromDateTime(now.UtcDateTime) < erasableFrom)
+        var erasableFrom = retention.ErasableFrom(state.ClosedBecause!.Value, state.ClosedOn ?? JapanCalendar.DateOf(now));
+        if (state.PersonalDataErasedAt is null && JapanCalendar.DateOf(now) < erasableFrom)
         {
             return DomainError.Rule("person.retention-not-ended",
                 $"The closed record is kept until its retention ends; its personal data may be erased from {erasableFrom:yyyy-MM-dd}.");

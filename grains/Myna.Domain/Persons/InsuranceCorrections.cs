@@ -2,6 +2,7 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Persons;
 
@@ -22,7 +23,6 @@ public sealed record InsuranceQualificationVoided(
 
 public static class InsuranceCorrections
 {
-    private static readonly TimeSpan JapanTime = TimeSpan.FromHours(9);
 
     /// <summary>Only the qualification's own insurer voids it; the correction holds from its first day.</summary>
     public static Decision<IPersonEvent> Void(PersonState state, VoidQualification command, DateTimeOffset now, Actor actor)
@@ -41,7 +41,7 @@ public static class InsuranceCorrections
         {
             return InsuranceRules.QualificationNotFound;
         }
-        var effectiveFrom = new DateTimeOffset(qualification.ValidFrom.ToDateTime(TimeOnly.MinValue), JapanTime);
+        var effectiveFrom = JapanCalendar.StartOf(qualification.ValidFrom);
         return Decision<IPersonEvent>.Accept(new InsuranceQualificationVoided(
             state.Id, qualification.Id, qualification.Insurer, reason, effectiveFrom, now, actor));
     }

@@ -5,6 +5,7 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Services;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Persons;
 
@@ -76,7 +77,7 @@ public static class KioskIssuanceRules
     public static readonly DomainError NoTaxationRecord = DomainError.Rule("kiosk.no-taxation-record", "There is no taxation record for that fiscal year.");
 
     /// <summary>The day in Japan for an instant.</summary>
-    public static DateOnly JapanDay(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(9)).DateTime);
+    
 
     public static int AgeOn(DateOnly birth, DateOnly day)
     {
@@ -95,7 +96,7 @@ public static class KioskIssuanceRules
         {
             return Protected;
         }
-        if (state.Items is not { } items || AgeOn(items.DateOfBirth, JapanDay(now)) < MinimumAge)
+        if (state.Items is not { } items || AgeOn(items.DateOfBirth, JapanCalendar.DateOf(now)) < MinimumAge)
         {
             return UnderFifteen;
         }

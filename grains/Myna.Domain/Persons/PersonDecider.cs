@@ -1,6 +1,7 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Persons;
 
@@ -163,7 +164,7 @@ public static class PersonDecider
         {
             return PersonErrors.Invalid("closure-reason", "Death, emigrated-abroad or removed-from-record.");
         }
-        if (command.EffectiveOn > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)) || command.EffectiveOn < state.Items!.DateOfBirth)
+        if (command.EffectiveOn > JapanCalendar.DateOf(now).AddDays(1) || command.EffectiveOn < state.Items!.DateOfBirth)
         {
             return PersonErrors.Invalid("effective-on", "A record is closed on a real date between birth and today.");
         }
@@ -191,7 +192,7 @@ public static class PersonDecider
             // Invariant 17: another municipality takes a record over only by a move-in against a move-out.
             return PersonErrors.NotTheirMunicipality;
         }
-        if (command.MovedOn > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
+        if (command.MovedOn > JapanCalendar.DateOf(now).AddDays(1))
         {
             return PersonErrors.Invalid("moved-on", "A move is recorded after it happened, not before.");
         }
@@ -214,7 +215,7 @@ public static class PersonDecider
         {
             return PersonErrors.Invalid("address", $"An address is 1 to {MaxAddressLength} characters.");
         }
-        if (items.DateOfBirth < OldestPlausibleBirth || items.DateOfBirth > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
+        if (items.DateOfBirth < OldestPlausibleBirth || items.DateOfBirth > JapanCalendar.DateOf(now).AddDays(1))
         {
             return PersonErrors.Invalid("date-of-birth", "The date of birth must be a real past date.");
         }

@@ -4,6 +4,7 @@ using Myna.Domain.Authorization;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Persons;
 
@@ -56,7 +57,7 @@ public static class Transfers
         {
             return AlreadyPending;
         }
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         if (command.PlannedMoveOn < today.AddDays(-DaysValidAfterPlannedMove) || command.PlannedMoveOn > today.AddDays(90))
         {
             return PersonErrors.Invalid("planned-move-on", $"A planned move date is within the last {DaysValidAfterPlannedMove} days or the next 90.");

@@ -1,6 +1,7 @@
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Portal;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Portal;
 
@@ -21,7 +22,7 @@ public static class PortalNotifications
     public static IReadOnlyList<PortalNotification> For(
         IReadOnlyList<CardView> cards, InsuranceSummary? insurance, PortalOverview portal, DateTimeOffset now)
     {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = JapanCalendar.DateOf(now);
         var since = now - Recent;
         var list = new List<PortalNotification>();
         foreach (var card in cards)
@@ -57,5 +58,5 @@ public static class PortalNotifications
         return list.OrderByDescending(n => n.At).ToList();
     }
 
-    private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    private static DateTimeOffset At(DateOnly day) => JapanCalendar.StartOf(day);
 }

@@ -1,6 +1,7 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Services;
+using Myna.Domain.Calendar;
 
 namespace Myna.Domain.Services;
 
@@ -52,9 +53,6 @@ public sealed record KioskState : IAggregateState<KioskState, IKioskEvent>
 public static class KioskRules
 {
     public const int MaxIdLength = 40;
-
-    /// <summary>Japan Standard Time: kiosks keep Japanese opening hours wherever the silo runs.</summary>
-    public static readonly TimeSpan JapanOffset = TimeSpan.FromHours(9);
 
     public static readonly DomainError NotFound = DomainError.NotFound("kiosk.not-found", "No kiosk is registered under this id.");
     public static readonly DomainError NotInService = DomainError.Forbidden("kiosk.not-in-service", "This kiosk is not registered or has been withdrawn.");
@@ -109,7 +107,7 @@ public static class KioskRules
         {
             return true;
         }
-        var local = TimeOnly.FromTimeSpan(now.ToOffset(JapanOffset).TimeOfDay);
+        var local = JapanCalendar.TimeOf(now);
         return hours.Opens < hours.Closes
             ? local >= hours.Opens && local < hours.Closes
             : local >= hours.Opens || local < hours.Closes;

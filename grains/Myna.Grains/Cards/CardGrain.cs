@@ -10,6 +10,7 @@ using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.Grains.EventSourcing;
+using Myna.Domain.Calendar;
 
 namespace Myna.Grains.Cards;
 
@@ -29,7 +30,7 @@ public sealed class CardGrain(
 
     private CardId Id => new(this.GetPrimaryKey());
 
-    private DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+    private DateOnly Today => JapanCalendar.DateOf(Now);
 
     protected override StreamRef Stream => StreamRef.For(Id);
 
@@ -327,7 +328,7 @@ public sealed class CardGrain(
             }
             return;
         }
-        var wait = due.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - Now.UtcDateTime;
+        var wait = JapanCalendar.StartOf(due) - Now;
         var dueTime = wait < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait > NoticeCheckPeriod ? NoticeCheckPeriod : wait;
         await this.RegisterOrUpdateReminder(NoticesReminder, dueTime, NoticeCheckPeriod);
     }

@@ -7,6 +7,7 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.Grains.Cards;
+using Myna.Domain.Calendar;
 
 namespace Myna.Grains.Clinics;
 
@@ -46,7 +47,7 @@ public sealed class EligibilityCheckGrain(
     private Guid? _commandId;
     private Result<EligibilityAnswer>? _outcome;
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => JapanCalendar.Today(clock);
 
     public async Task<Result<EligibilityAnswer>> Check(CommandContext context, CheckEligibility command)
     {

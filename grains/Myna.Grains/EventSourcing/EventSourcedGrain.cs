@@ -77,7 +77,17 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(cancellationToken);
+        try
+        {
+            await LoadAsync(cancellationToken);
+        }
+        catch (Exception ex) when (StoreOutage.Is(ex))
+        {
+            // The activation fails and the caller learns why in a form it knows (503 store.unavailable);
+            // the store's own exception stays in this silo's log.
+            _logger.LogWarning("Stream {Stream}: not activated, a store is unavailable ({Exception})", Stream.Key, ex.GetType().Name);
+            throw new StoreUnavailableException("A store is unavailable; the outcome is unknown, retry with the same Idempotency-Key.");
+        }
         await base.OnActivateAsync(cancellationToken);
     }
 

@@ -16,6 +16,7 @@ using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Services;
 using Myna.Grains.Cards;
 using Myna.Grains.EventSourcing;
+using Myna.Domain.Calendar;
 
 namespace Myna.Grains.Persons;
 
@@ -102,7 +103,7 @@ public sealed class PersonGrain(
 
     public async Task<Result<PersonProfile>> RecordMoveIn(CommandContext context, RecordMoveIn command)
     {
-        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        var today = JapanCalendar.DateOf(Now);
         return await IndexMatchAsync(await ChangeAndReact(context, command, state => Transfers.MoveIn(state, command, today, Now, context.Actor),
             state => Transfers.AuthorizeMoveIn(state, context, command, today)));
     }
@@ -130,7 +131,7 @@ public sealed class PersonGrain(
     public Task<Result<ConfirmationDocumentView>> RecordConfirmationDocument(CommandContext context, RecordConfirmationDocument command) =>
         Execute(context, command,
             _ => Access.AnyOf(Access.OwnInsurer(context, command.Insurer.Value), Access.HolderOrProxy(context, Id)),
-            state => InsuranceRules.IssueDocument(state, command, DateOnly.FromDateTime(Now.UtcDateTime), Now, context.Actor),
+            state => InsuranceRules.IssueDocument(state, command, JapanCalendar.DateOf(Now), Now, context.Actor),
             state => state.ConfirmationDocuments.Find(d => d.DocumentNumber == command.DocumentNumber) is { } document
                 ? Result<ConfirmationDocumentView>.Ok(document)
                 : InsuranceRules.QualificationNotFound);
@@ -231,7 +232,7 @@ public sealed class PersonGrain(
         Execute(context, request,
             state => AgencySharing.Provide(state, request, Now, context.Actor),
             state => AgencySharing.Allows(request.Agency, request.Item)
-                ? Result<ProvidedData>.Ok(AgencySharing.Answer(state, code, request.Item, DateOnly.FromDateTime(Now.UtcDateTime)))
+                ? Result<ProvidedData>.Ok(AgencySharing.Answer(state, code, request.Item, JapanCalendar.DateOf(Now)))
                 : AgencySharing.NotAllowed);
 
     public Task<Result<Myna.GrainInterfaces.Cards.ActiveCardChange>> RegisterActiveCard(CommandContext context, CardId card) =>
@@ -300,7 +301,7 @@ public sealed class PersonGrain(
                 outcome = reaction.Kind switch
                 {
                     CardReactionKind.RevokeSignatureCertificate => await card.RevokeSignatureCertificate(context, new RevokeSignatureCertificate(reaction.Reason)),
-                    CardReactionKind.NoteMove => await card.NoteHolderMoved(context, new NoteHolderMoved(reaction.MovedOn ?? DateOnly.FromDateTime(Now.UtcDateTime))),
+                    CardReactionKind.NoteMove => await card.NoteHolderMoved(context, new NoteHolderMoved(reaction.MovedOn ?? JapanCalendar.DateOf(Now))),
                     _ => await card.Abolish(context, new AbolishCard(reaction.Closure switch
                     {
                         ClosureReason.Death => AbolitionReason.Death,

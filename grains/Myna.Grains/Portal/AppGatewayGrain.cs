@@ -3,6 +3,7 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
 using Orleans.Concurrency;
+using Myna.Domain.Calendar;
 
 namespace Myna.Grains.Portal;
 
@@ -65,7 +66,7 @@ public sealed class AppGatewayGrain(IAgencyCodeDirectory codes, TimeProvider clo
                 {
                     return profile.Error!;
                 }
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var today = JapanCalendar.Today(clock);
                 return item == AppItem.DisabilityCertificates
                     ? Result<AppDataView>.Ok(new AppDataView(code, item, null, null,
                         profile.Value!.DisabilityCertificates.Where(c => !c.Expired && (c.ValidUntil is not { } u || today <= u)).ToList(), null))

@@ -5,6 +5,7 @@ using Myna.EventStore.Services;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Services;
 using Orleans.Concurrency;
+using Myna.Domain.Calendar;
 
 namespace Myna.Grains.Services;
 
@@ -62,7 +63,7 @@ public sealed class DisasterLookupGrain(IDisasterDirectory disasters, IPersonMat
             return insurance.Error!;
         }
         var summary = insurance.Value!;
-        var today = KioskIssuanceRules.JapanDay(now);
+        var today = JapanCalendar.DateOf(now);
         var active = summary.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } until || today <= until));
         var medications = request.IncludeMedication
             ? MedicalRules.ForClinic(await GrainFactory.GetMedicalRecords(person).GetRecords(), [GrainInterfaces.Clinics.ClinicConsentScope.MedicationHistory])

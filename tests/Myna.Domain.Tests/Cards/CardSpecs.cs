@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
@@ -6,7 +7,7 @@ using Myna.GrainInterfaces.Common;
 namespace Myna.Domain.Tests.Cards;
 
 /// <summary>Every transition and every refusal of the card lifecycle.</summary>
-public class CardSpecs
+public class CardSpecs : DeciderSpec<CardState, ICardEvent>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 1, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
@@ -27,7 +28,6 @@ public class CardSpecs
     }
     private static readonly CertificateSerials Serials = new("U-1", "S-1");
 
-    private static CardState Given(params ICardEvent[] events) => AggregateState.Fold(CardState.Initial, events);
 
     private static ICardEvent[] ReadyFor(DateOnly dob, bool faceAuth = false, bool guardianship = false) =>
     [

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
@@ -5,7 +6,7 @@ using Myna.GrainInterfaces.Persons;
 
 namespace Myna.Domain.Tests.Persons;
 
-public class PersonLifecycleSpecs
+public class PersonLifecycleSpecs : DeciderSpec<PersonState, IPersonEvent>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.FromHours(9));
     private static readonly Actor Clerk = new("clerk-7", "municipality");
@@ -17,7 +18,6 @@ public class PersonLifecycleSpecs
     private static readonly IndividualNumber First = IndividualNumber.Parse("123456789018");
     private static readonly IndividualNumber Second = IndividualNumber.Parse("987654321093");
 
-    private static PersonState Given(params IPersonEvent[] events) => AggregateState.Fold(PersonState.Initial, events);
 
     private static PersonRegistered Registered() => new(Id, Hanako, Chiyoda, RegistrationReason.Birth, Now.AddYears(-1), Clerk);
 

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
@@ -6,7 +7,7 @@ using Myna.GrainInterfaces.Persons;
 namespace Myna.Domain.Tests.Persons;
 
 /// <summary>Given events, when a command, then events or an error. No infrastructure.</summary>
-public class PersonSpecs
+public class PersonSpecs : DeciderSpec<PersonState, IPersonEvent>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.FromHours(9));
     private static readonly Actor Clerk = new("clerk-7", "municipality");
@@ -14,7 +15,6 @@ public class PersonSpecs
     private static readonly PersonId Id = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
     private static readonly BasicFourItems Taro = new("山田 太郎", "東京都千代田区千代田1-1", new DateOnly(1990, 4, 1), Sex.Male);
 
-    private static PersonState Given(params IPersonEvent[] events) => AggregateState.Fold(PersonState.Initial, events);
 
     private static PersonRegistered Registered() => new(Id, Taro, Chiyoda, RegistrationReason.MoveIn, Now.AddDays(-1), Clerk);
 

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
@@ -6,7 +7,7 @@ using Myna.GrainInterfaces.Persons;
 namespace Myna.Domain.Tests.Persons;
 
 /// <summary>Invariant 17: a move between municipalities is a move-out by the current one and a move-in by the named destination.</summary>
-public class TransferSpecs
+public class TransferSpecs : DeciderSpec<PersonState, IPersonEvent>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.FromHours(9));
     private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
@@ -19,7 +20,6 @@ public class TransferSpecs
     private static readonly BasicFourItems Taro = new("山田 太郎", "東京都千代田区千代田1-1", new DateOnly(1990, 4, 1), Sex.Male);
     private const string Secret = "s3cret-part-of-the-reference";
 
-    private static PersonState Given(params IPersonEvent[] events) => AggregateState.Fold(PersonState.Initial, events);
 
     private static PersonRegistered Registered() => new(Id, Taro, Chiyoda, RegistrationReason.MoveIn, Now.AddDays(-10), Clerk);
 

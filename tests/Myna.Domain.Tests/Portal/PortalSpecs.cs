@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Portal;
 using Myna.GrainInterfaces.Cards;
@@ -8,7 +9,7 @@ using Myna.GrainInterfaces.Portal;
 namespace Myna.Domain.Tests.Portal;
 
 /// <summary>Given portal events, when a command, then events or an error. No infrastructure.</summary>
-public class PortalSpecs
+public class PortalSpecs : DeciderSpec<PortalState, IPortalEvent>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.FromHours(9));
     private static readonly PersonId Me = new(Guid.Parse("0193a5b0-0000-7000-8000-000000000001"));
@@ -23,7 +24,6 @@ public class PortalSpecs
     private static readonly string Cafe = new('2', 64);
     private static readonly AppView Kakeibo = new("kakeibo-app", "家計簿アプリ", [AppItem.InsuranceQualifications, AppItem.IncomeSummary], Now.AddDays(-10), 1);
 
-    private static PortalState Given(params IPortalEvent[] events) => AggregateState.Fold(PortalState.Initial, events);
 
     private static ResidentLoggedIn LoggedIn(string place, Guid? session = null, DateTimeOffset? at = null) =>
         new(Me, session ?? Session, Card, "UA1", place, false, HashA, (at ?? Now) + PortalDecider.SessionLifetime, at ?? Now, Resident);

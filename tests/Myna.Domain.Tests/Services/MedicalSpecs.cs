@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Services;
 using Myna.GrainInterfaces.Clinics;
@@ -7,7 +8,7 @@ using Myna.GrainInterfaces.Services;
 
 namespace Myna.Domain.Tests.Services;
 
-public class MedicalSpecs
+public class MedicalSpecs : DeciderSpec<MedicalState, IMedicalEvent>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(9));
     private static readonly Actor Feeder = new("insurer-1", "insurer");
@@ -34,7 +35,6 @@ public class MedicalSpecs
 
     private static ReceiveMedicalRecords Batch(InsurerNumber insurer, params MedicalRecord[] records) => new("b-1", insurer, records);
 
-    private static MedicalState Given(params IMedicalEvent[] events) => AggregateState.Fold(MedicalState.Initial, events);
 
     [Fact]
     public void Records_already_kept_from_the_same_insurer_are_not_received_again()

@@ -132,6 +132,32 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Waits (bounded) until the membership table lists this many Active silos.</summary>
+    /// <summary>One silo's row in the membership table.</summary>
+    public sealed record MembershipRow(int Port, long Generation, string Status, int Suspicions);
+
+    /// <summary>
+    /// The membership table as Azure Storage holds it, read straight from the table: no silo is asked, so
+    /// the answer does not depend on which silo the test just stopped.
+    /// </summary>
+    public async Task<IReadOnlyList<MembershipRow>> ReadMembershipAsync()
+    {
+        var table = new Azure.Data.Tables.TableClient(AzureStorage, "OrleansSiloInstances");
+        var rows = new List<MembershipRow>();
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == ClusterId))
+        {
+            if (row.GetString("Port") is not { } port || row.GetString("Generation") is not { } generation)
+            {
+                continue; // the table's version row
+            }
+            rows.Add(new MembershipRow(
+                int.Parse(port, CultureInfo.InvariantCulture),
+                long.Parse(generation, CultureInfo.InvariantCulture),
+                row.GetString("Status") ?? string.Empty,
+                (row.GetString("SuspectingSilos") ?? string.Empty).Split('|', StringSplitOptions.RemoveEmptyEntries).Length));
+        }
+        return rows;
+    }
+
     public async Task WaitForActiveSilosAsync(int count, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
