@@ -5,6 +5,7 @@ using Myna.Api.Commands;
 using Myna.Api.Errors;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Api.Cards;
 
@@ -166,7 +167,7 @@ public static class CardEndpoints
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> RemoteReissue(RemoteReissueRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        var challenge = Authentication.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
+        var challenge = Auth.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
         if (challenge is null)
         {
             errors.Add("challenge", "The sealed key-proof challenge as issued (base64), at most 1,024 bytes.");

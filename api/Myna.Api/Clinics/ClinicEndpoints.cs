@@ -188,7 +188,7 @@ public static class ClinicEndpoints
         {
             errors.Add("certificateSerial", "A certificate serial is 1 to 64 letters and digits.");
         }
-        var sealedChallenge = Authentication.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
+        var sealedChallenge = Auth.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
         if (sealedChallenge is null)
         {
             errors.Add("challenge", "The sealed challenge as issued (base64), at most 1,024 bytes.");

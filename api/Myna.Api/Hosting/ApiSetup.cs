@@ -7,7 +7,6 @@ using Orleans.Configuration;
 using Myna.Api.Agencies;
 using Myna.Api.Audit;
 using Myna.Api.Auth;
-using Myna.Api.Authentication;
 using Myna.Api.Cards;
 using Myna.Api.Clinics;
 using Myna.Api.Insurance;
@@ -22,6 +21,7 @@ using Myna.Api.Operations;
 using Myna.Api.Persons;
 using Myna.Api.Portal;
 using Scalar.AspNetCore;
+using Myna.Api.Campaigns;
 
 namespace Myna.Api.Hosting;
 

@@ -6,7 +6,13 @@ using Myna.Api.Commands;
 using Myna.Api.Errors;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Services;
+using Myna.Domain.Income;
+using Myna.Domain.Kiosks;
+using Myna.GrainInterfaces.Disasters;
+using Myna.GrainInterfaces.Income;
+using Myna.GrainInterfaces.Kiosks;
+using Myna.GrainInterfaces.Medical;
+using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Api.Income;
 
@@ -24,7 +30,7 @@ public sealed record IncomeFeedResponse(string BatchId, int Persons, int Lines, 
 public static class IncomeEndpoints
 {
     /// <summary>The agency whose tokens may feed income: the tax office of information sharing.</summary>
-    public const string TaxAgency = Myna.Domain.Persons.IncomeRules.TaxAgency;
+    public const string TaxAgency = Myna.Domain.Income.IncomeRules.TaxAgency;
 
     public static IEndpointRouteBuilder MapIncomeEndpoints(this IEndpointRouteBuilder app)
     {

@@ -89,8 +89,8 @@ public static class PortalSessionEndpoints
         }
         // Invariant 18: only a signature over a portal-login challenge for the portal opens a session.
         var holder = await grains.GetCertificateService().AuthenticateSealed(payload[..payloadLength],
-            Myna.Api.Authentication.CertificateAuthenticationEndpoints.PortalLoginPurpose,
-            Myna.Api.Authentication.CertificateAuthenticationEndpoints.PortalAudience, request.CertificateSerial!, signature[..length]);
+            Myna.Api.Auth.CertificateAuthenticationEndpoints.PortalLoginPurpose,
+            Myna.Api.Auth.CertificateAuthenticationEndpoints.PortalAudience, request.CertificateSerial!, signature[..length]);
         if (!holder.IsSuccess)
         {
             return holder.Error!.ToProblem();

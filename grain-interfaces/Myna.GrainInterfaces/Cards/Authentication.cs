@@ -1,4 +1,5 @@
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.GrainInterfaces.Cards;
 

@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Campaigns;
 namespace Myna.GrainInterfaces.Cards;
 
 /// <summary>Applied → Produced → ReadyForPickup → Active ⇄ Suspended → Abolished (terminal).</summary>

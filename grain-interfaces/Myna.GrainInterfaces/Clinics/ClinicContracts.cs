@@ -186,11 +186,11 @@ public interface IAccessLedgerGrain : IGrainWithGuidKey, IEventSourcedGrain
 
     /// <summary>A clinic's read of medical information (or its refusal), durable before any data is returned.</summary>
     [Alias("RecordMedicalRead")]
-    Task<Result<long>> RecordMedicalRead(CommandContext context, Services.RecordMedicalRead command);
+    Task<Result<long>> RecordMedicalRead(CommandContext context, Medical.RecordMedicalRead command);
 
     /// <summary>A card-less disaster-mode lookup, durable before any data is returned.</summary>
     [Alias("RecordDisasterLookup")]
-    Task<Result<long>> RecordDisasterLookup(CommandContext context, Services.RecordDisasterLookup command);
+    Task<Result<long>> RecordDisasterLookup(CommandContext context, Disasters.RecordDisasterLookup command);
 
     /// <summary>The ledger, oldest first, from a version, at most <paramref name="limit"/> entries.</summary>
     [Alias("GetEntries")]

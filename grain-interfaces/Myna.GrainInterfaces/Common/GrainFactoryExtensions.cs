@@ -5,7 +5,12 @@ using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Numbers;
 using Myna.GrainInterfaces.Operations;
 using Myna.GrainInterfaces.Persons;
-using Myna.GrainInterfaces.Services;
+using Myna.GrainInterfaces.Campaigns;
+using Myna.GrainInterfaces.Disasters;
+using Myna.GrainInterfaces.Income;
+using Myna.GrainInterfaces.Kiosks;
+using Myna.GrainInterfaces.Medical;
+using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.GrainInterfaces.Common;
 

@@ -116,13 +116,13 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
 
     /// <summary>A kiosk issuance (or its recorded refusal) for the card bound to a kiosk session.</summary>
     [Alias("IssueKioskCertificate")]
-    Task<Result<Services.KioskDocument>> IssueKioskCertificate(CommandContext context, Services.IssueKioskCertificate command);
+    Task<Result<Kiosks.KioskDocument>> IssueKioskCertificate(CommandContext context, Kiosks.IssueKioskCertificate command);
 
     [Alias("StartProtectionMeasure")]
-    Task<Result<PersonProfile>> StartProtectionMeasure(CommandContext context, Services.StartProtectionMeasure command);
+    Task<Result<PersonProfile>> StartProtectionMeasure(CommandContext context, Kiosks.StartProtectionMeasure command);
 
     [Alias("EndProtectionMeasure")]
-    Task<Result<PersonProfile>> EndProtectionMeasure(CommandContext context, Services.EndProtectionMeasure command);
+    Task<Result<PersonProfile>> EndProtectionMeasure(CommandContext context, Kiosks.EndProtectionMeasure command);
 
     [Alias("GetProfile")]
     Task<Result<PersonProfile>> GetProfile();

@@ -2,6 +2,7 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.Domain.Calendar;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

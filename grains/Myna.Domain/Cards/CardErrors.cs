@@ -1,5 +1,6 @@
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

@@ -1,6 +1,7 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

@@ -215,7 +215,7 @@ public sealed record MedicalInformationRead(
 /// <summary>The ledger's rule for medical reads: every attempt is one line, recorded once per read id.</summary>
 public static class MedicalReadRules
 {
-    public static Decision<ILedgerEvent> Record(PersonId person, Myna.GrainInterfaces.Services.RecordMedicalRead command, DateTimeOffset now, Actor actor) =>
+    public static Decision<ILedgerEvent> Record(PersonId person, Myna.GrainInterfaces.Medical.RecordMedicalRead command, DateTimeOffset now, Actor actor) =>
         Decision<ILedgerEvent>.Accept(new MedicalInformationRead(person, command.ReadId, command.CheckId, command.Institution, command.TerminalId,
             command.Items, command.RefusedBecause, now, actor));
 }

@@ -1,4 +1,6 @@
 using Myna.GrainInterfaces.Common;
+using Myna.Domain.Income;
+using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Persons;
 

@@ -2,6 +2,7 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Portal;
 using Myna.Domain.Calendar;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Portal;
 

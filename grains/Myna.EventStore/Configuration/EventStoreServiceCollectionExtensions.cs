@@ -15,8 +15,10 @@ using Myna.EventStore.Integrity;
 using Myna.EventStore.Maintenance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Privacy;
-using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
+using Myna.EventStore.Disasters;
+using Myna.EventStore.Kiosks;
+using Myna.EventStore.Procedures;
 
 namespace Myna.EventStore.Configuration;
 

@@ -11,8 +11,10 @@ using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Privacy;
-using Myna.EventStore.Services;
 using Weasel.Core;
+using Myna.EventStore.Disasters;
+using Myna.EventStore.Kiosks;
+using Myna.EventStore.Procedures;
 
 namespace Myna.EventStore.Configuration;
 

@@ -8,6 +8,7 @@ using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.Grains.EventSourcing;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Grains.Campaigns;
 

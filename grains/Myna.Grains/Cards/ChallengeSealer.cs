@@ -7,6 +7,7 @@ using Myna.EventStore.Cards;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Orleans.Concurrency;
+using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Grains.Cards;
 

@@ -3,13 +3,16 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Portal;
-using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
 using Myna.Grains.EventSourcing;
+using Myna.EventStore.Clinics;
+using Myna.EventStore.Disasters;
+using Myna.EventStore.Kiosks;
+using Myna.EventStore.Procedures;
 
 namespace Myna.Grains.Clinics;
 
@@ -47,12 +50,12 @@ public sealed class AccessLedgerGrain(
         return result;
     }
 
-    public Task<Result<long>> RecordMedicalRead(CommandContext context, Myna.GrainInterfaces.Services.RecordMedicalRead command) =>
+    public Task<Result<long>> RecordMedicalRead(CommandContext context, Myna.GrainInterfaces.Medical.RecordMedicalRead command) =>
         Execute(context, command,
             _ => Task.FromResult(MedicalReadRules.Record(Id, command, Now, context.Actor)),
             _ => Result<long>.Ok(Version));
 
-    public Task<Result<long>> RecordDisasterLookup(CommandContext context, Myna.GrainInterfaces.Services.RecordDisasterLookup command) =>
+    public Task<Result<long>> RecordDisasterLookup(CommandContext context, Myna.GrainInterfaces.Disasters.RecordDisasterLookup command) =>
         Execute(context, command,
             _ => Task.FromResult(Decision<ILedgerEvent>.Accept(new DisasterLookupPerformed(Id, command.LookupId, command.DisasterId,
                 command.Institution, command.TerminalId, command.IncludedMedication, Now, context.Actor))),

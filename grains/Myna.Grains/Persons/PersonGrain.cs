@@ -7,16 +7,26 @@ using Myna.Domain.Persons;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Privacy;
-using Myna.EventStore.Services;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
-using Myna.GrainInterfaces.Services;
 using Myna.Grains.Cards;
 using Myna.Grains.EventSourcing;
 using Myna.Domain.Calendar;
+using Myna.Domain.Income;
+using Myna.Domain.Kiosks;
+using Myna.EventStore.Clinics;
+using Myna.EventStore.Disasters;
+using Myna.EventStore.Kiosks;
+using Myna.EventStore.Procedures;
+using Myna.GrainInterfaces.Campaigns;
+using Myna.GrainInterfaces.Disasters;
+using Myna.GrainInterfaces.Income;
+using Myna.GrainInterfaces.Kiosks;
+using Myna.GrainInterfaces.Medical;
+using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Grains.Persons;
 
@@ -189,7 +199,7 @@ public sealed class PersonGrain(
             await matches.RemoveAsync(Id);
             await agencyCodes.RemovePersonAsync(Id);
             await issuedDocuments.ForgetHolderAsync(Id);
-            await GrainFactory.GetGrain<Myna.GrainInterfaces.Services.IMedicalRecordGrain>(Id.Value).ForgetPersonalData();
+            await GrainFactory.GetGrain<Myna.GrainInterfaces.Medical.IMedicalRecordGrain>(Id.Value).ForgetPersonalData();
             await ForgetSnapshotAsync();
             DeactivateOnIdle();
         }

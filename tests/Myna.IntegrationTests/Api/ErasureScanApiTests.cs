@@ -83,10 +83,10 @@ public sealed class ErasureScanApiTests(ApiFixture fixture)
         // Medical information on the person's own medical stream (as the insurer feed hands it over).
         var medicine = "走査錠" + suffix;
         var pharmacy = "走査薬局" + suffix;
-        var received = await fixture.Grains.GetGrain<Myna.GrainInterfaces.Services.IMedicalRecordGrain>(Guid.Parse(id)).Receive(
+        var received = await fixture.Grains.GetGrain<Myna.GrainInterfaces.Medical.IMedicalRecordGrain>(Guid.Parse(id)).Receive(
             new Myna.GrainInterfaces.Common.CommandContext(Guid.NewGuid(), Guid.NewGuid(), new Myna.GrainInterfaces.Common.Actor("insurer-feed", "insurer"), "feed"),
-            new Myna.GrainInterfaces.Services.ReceiveMedicalRecords("scan-" + Guid.NewGuid().ToString("N")[..8], new Myna.GrainInterfaces.Insurance.InsurerNumber("06139999"),
-                [new Myna.GrainInterfaces.Services.MedicalRecord("rx-" + Guid.NewGuid().ToString("N")[..8], Myna.GrainInterfaces.Services.MedicalRecordKind.MedicationDispensed,
+            new Myna.GrainInterfaces.Medical.ReceiveMedicalRecords("scan-" + Guid.NewGuid().ToString("N")[..8], new Myna.GrainInterfaces.Insurance.InsurerNumber("06139999"),
+                [new Myna.GrainInterfaces.Medical.MedicalRecord("rx-" + Guid.NewGuid().ToString("N")[..8], Myna.GrainInterfaces.Medical.MedicalRecordKind.MedicationDispensed,
                     new DateOnly(2026, 11, 1), medicine, "1日2回" + suffix, 1234, pharmacy)]));
         Assert.Equal(1, received.Value);
 

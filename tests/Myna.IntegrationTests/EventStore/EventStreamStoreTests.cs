@@ -3,6 +3,8 @@ using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.IntegrationTests.Support;
+using Myna.Domain.Income;
+using Myna.Domain.Kiosks;
 
 namespace Myna.IntegrationTests.EventStore;
 

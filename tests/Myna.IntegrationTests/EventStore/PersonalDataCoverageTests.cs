@@ -13,7 +13,7 @@ namespace Myna.IntegrationTests.EventStore;
 public sealed class PersonalDataCoverageTests
 {
     /// <summary>Read for old streams, never written: each has a successor that names the person.</summary>
-    private static readonly Type[] Superseded = [typeof(Myna.Domain.Services.ProcedureResubmitted)];
+    private static readonly Type[] Superseded = [typeof(Myna.Domain.Procedures.ProcedureResubmitted)];
 
     [Fact]
     public void Every_event_type_with_personal_values_names_its_person()

@@ -5,8 +5,13 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
-using Myna.GrainInterfaces.Services;
 using Myna.IntegrationTests.Support;
+using Myna.GrainInterfaces.Campaigns;
+using Myna.GrainInterfaces.Disasters;
+using Myna.GrainInterfaces.Income;
+using Myna.GrainInterfaces.Kiosks;
+using Myna.GrainInterfaces.Medical;
+using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.IntegrationTests.Grains;
 

@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Myna.Api.Errors;
+using Myna.GrainInterfaces.Common;
+
+namespace Myna.Api.Auth;
+
+/// <summary>
+/// A challenge to sign. For a purpose-bound one (<see cref="Purpose"/> set), <see cref="Challenge"/> is the sealed
+/// payload, base64: exactly the bytes the chip signs (README, "Signing format"); <see cref="Nonce"/> repeats it.
+/// </summary>
+public sealed record ChallengeResponse(Guid ChallengeId, string Nonce, DateTimeOffset ExpiresAt, string? Challenge = null, string? Purpose = null, string? Audience = null);
+
+/// <summary>
+/// What the signature will be for: <c>portal-login</c> (audience <c>portal</c>), <c>relying-party</c> (audience
+/// <c>relying-party:{name}</c>, the relying party that will verify it) or <c>key-proof</c> (audience <c>remote-reissue</c>).
+/// </summary>
+public sealed record ChallengeRequest(string? Purpose, string? Audience);
+
+/// <summary>A relying party's verification: the sealed challenge as issued, the audience it names (the relying party's own), the chip's signature.</summary>
+public sealed record SignedChallengeRequest(string? Challenge, string? Audience, string? CertificateSerial, string? Signature);
+
+public sealed record AuthenticatedResponse(Guid PersonId, Guid CardId, string CertificateSerial);
+
+public sealed record CertificateStatusResponse(string Serial, string Status, DateOnly? ValidUntil);
+
+/// <summary>
+/// Certificate authentication: the backend issues a nonce, the card signs it with its user-authentication
+/// key after checking the PIN on the chip, and the backend verifies against the registered certificate.
+/// The PIN never travels. Plus an OCSP-like status service for relying parties.
+/// </summary>
+public static class CertificateAuthenticationEndpoints
+{
+    public static IEndpointRouteBuilder MapCertificateAuthenticationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/v1/auth").WithTags("Certificate authentication").AllowAnonymous();
+        auth.MapPost("/challenges", IssueChallenge).WithName("IssueChallenge");
+        auth.MapPost("/challenge-responses", VerifyResponse).WithName("VerifyChallengeResponse");
+
+        app.MapGet("/v1/certificates/{serial}/status", Status)
+            .WithTags("Certificate authentication")
+            .WithName("CertificateStatus")
+            .RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<Results<Ok<ChallengeResponse>, ProblemHttpResult>> IssueChallenge(ChallengeRequest? request, IClusterClient grains)
+    {
+        if (request?.Purpose is not { } purpose)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid",
+                $"A purpose is required: '{PortalLoginPurpose}' (audience '{PortalAudience}'), '{RelyingPartyPurpose}' (audience 'relying-party:{{name}}') or '{KeyProofPurpose}' (audience '{RemoteReissueAudience}').");
+        }
+        // Anonymous callers get portal-login, relying-party and remote re-issue challenges only; clinic, kiosk and
+        // counter challenges come from their own authenticated routes, with the audience taken from the caller's token.
+        var audience = purpose == PortalLoginPurpose ? request.Audience ?? PortalAudience : request.Audience;
+        var allowed = (purpose, audience) switch
+        {
+            (PortalLoginPurpose, PortalAudience) => true,
+            (KeyProofPurpose, RemoteReissueAudience) => true,
+            (RelyingPartyPurpose, { } named) => named.StartsWith(RelyingPartyPrefix, StringComparison.Ordinal) && named.Length > RelyingPartyPrefix.Length,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "challenge.purpose-not-allowed",
+                $"This route issues '{PortalLoginPurpose}' challenges for '{PortalAudience}', '{RelyingPartyPurpose}' challenges for 'relying-party:{{name}}' and '{KeyProofPurpose}' challenges for '{RemoteReissueAudience}' only.");
+        }
+        var issued = await grains.GetChallengeIssuer().Issue(purpose, audience!);
+        if (!issued.IsSuccess)
+        {
+            return issued.Error!.ToProblem();
+        }
+        var sealedChallenge = Convert.ToBase64String(issued.Value!.Payload);
+        return TypedResults.Ok(new ChallengeResponse(issued.Value.ChallengeId, sealedChallenge, issued.Value.ExpiresAt, sealedChallenge, issued.Value.Purpose, issued.Value.Audience));
+    }
+
+    public const string PortalLoginPurpose = "portal-login";
+    public const string PortalAudience = "portal";
+    public const string RelyingPartyPurpose = "relying-party";
+    public const string RelyingPartyPrefix = "relying-party:";
+    public const string KeyProofPurpose = "key-proof";
+    public const string RemoteReissueAudience = "remote-reissue";
+
+    private static async Task<Results<Ok<AuthenticatedResponse>, ProblemHttpResult>> VerifyResponse(SignedChallengeRequest request, IClusterClient grains)
+    {
+        var errors = new RequestErrors();
+        var challenge = SealedPayload(request.Challenge);
+        if (challenge is null)
+        {
+            errors.Add("challenge", "The sealed challenge as issued (base64), at most 1,024 bytes.");
+        }
+        if (request.Audience is not { } audience || !audience.StartsWith(RelyingPartyPrefix, StringComparison.Ordinal))
+        {
+            errors.Add("audience", "The relying party's own audience, 'relying-party:{name}', as it asked for the challenge.");
+        }
+        if (!IsSerial(request.CertificateSerial))
+        {
+            errors.Add("certificateSerial", "A certificate serial is 1 to 64 letters and digits.");
+        }
+        var signature = new byte[256];
+        if (string.IsNullOrEmpty(request.Signature) || !Convert.TryFromBase64String(request.Signature, signature, out var length))
+        {
+            errors.Add("signature", "The signature is base64, at most 256 bytes.");
+            length = 0;
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        // Accepted only as a relying-party challenge for this relying party (invariant 18), consumed once, durably.
+        var result = await grains.GetCertificateService().AuthenticateSealed(challenge!, RelyingPartyPurpose, request.Audience!, request.CertificateSerial!, signature[..length]);
+        return result.IsSuccess
+            ? TypedResults.Ok(new AuthenticatedResponse(result.Value!.PersonId.Value, result.Value.CardId.Value, result.Value.Serial))
+            : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<CertificateStatusResponse>, ProblemHttpResult>> Status(string serial, IClusterClient grains)
+    {
+        if (!IsSerial(serial))
+        {
+            return ApiProblems.Problem(400, "certificate.invalid-serial", "A certificate serial is 1 to 64 letters and digits.");
+        }
+        var status = await grains.GetCertificateService().Status(serial);
+        return TypedResults.Ok(new CertificateStatusResponse(status.Serial, status.Status, status.ValidUntil));
+    }
+
+    /// <summary>A sealed challenge as a client sends it back: base64 of at most 1,024 bytes, or null.</summary>
+    public static byte[]? SealedPayload(string? text)
+    {
+        var buffer = new byte[1_536];
+        return text is { Length: > 0 and <= 2_048 } && Convert.TryFromBase64String(text, buffer, out var written) && written <= 1_024
+            ? buffer[..written]
+            : null;
+    }
+
+    private static bool IsSerial(string? serial) => serial is { Length: > 0 and <= 64 } && serial.All(char.IsAsciiLetterOrDigit);
+}

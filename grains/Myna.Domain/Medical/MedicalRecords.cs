@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using Myna.Domain.EventSourcing;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+using Myna.Domain.Disasters;
+using Myna.Domain.Kiosks;
+using Myna.Domain.Procedures;
+using Myna.GrainInterfaces.Disasters;
+using Myna.GrainInterfaces.Income;
+using Myna.GrainInterfaces.Kiosks;
+using Myna.GrainInterfaces.Medical;
+using Myna.GrainInterfaces.Procedures;
+
+namespace Myna.Domain.Medical;
+
+// Stored events are contracts: never edit one once released; add a V2 and an upcaster instead.
+
+/// <summary>An event on a person's medical information stream ("medical-{person}").</summary>
+public interface IMedicalEvent : IDomainEvent
+{
+    PersonId PersonId { get; }
+}
+
+/// <summary>Records from one insurer batch reached the person (only those not already kept).</summary>
+[GenerateSerializer, Immutable, EventName("medical_records_received_v1")]
+public sealed record MedicalRecordsReceived(
+    [property: Id(0)] PersonId PersonId,
+    [property: Id(1)] string BatchId,
+    [property: Id(2)] InsurerNumber Insurer,
+    [property: Id(3)] IReadOnlyList<MedicalRecord> Records,
+    [property: Id(4)] DateTimeOffset OccurredAt,
+    [property: Id(5)] Actor Actor) : IMedicalEvent;
+
+[GenerateSerializer, Immutable, Alias("myna.state.medical-records.v1")]
+public sealed record MedicalState : IAggregateState<MedicalState, IMedicalEvent>
+{
+    public static MedicalState Initial { get; } = new();
+
+    [Id(0)] public ImmutableList<MedicalRecordView> Records { get; init; } = [];
+    [Id(1)] public ImmutableHashSet<string> Keys { get; init; } = [];
+
+    public MedicalState Apply(IMedicalEvent @event) => @event switch
+    {
+        MedicalRecordsReceived e => e.Records
+            .Where(r => !Keys.Contains(MedicalRules.Key(e.Insurer, r.RecordId)))
+            .Aggregate(this, (s, r) => s with
+            {
+                Records = s.Records.Add(new MedicalRecordView(e.Insurer, r)),
+                Keys = s.Keys.Add(MedicalRules.Key(e.Insurer, r.RecordId)),
+            }),
+        _ => this,
+    };
+}
+
+/// <summary>Medical information: the feed's rules and what a clinic may see under which consent.</summary>
+public static class MedicalRules
+{
+    public const int MaxBatchLines = 1_000;
+    public const int MaxText = 200;
+
+    public static string Key(InsurerNumber insurer, string recordId) => insurer.Value + "/" + recordId;
+
+    /// <summary>The consent a clinic needs for each kind; expenses are for the resident alone.</summary>
+    public static ClinicConsentScope? ScopeFor(MedicalRecordKind kind) => kind switch
+    {
+        MedicalRecordKind.MedicationDispensed => ClinicConsentScope.MedicationHistory,
+        MedicalRecordKind.HealthCheckResult => ClinicConsentScope.HealthCheckResults,
+        _ => null,
+    };
+
+    public static bool IsReadableByClinics(ClinicConsentScope scope) =>
+        scope is ClinicConsentScope.MedicationHistory or ClinicConsentScope.HealthCheckResults;
+
+    /// <summary>Why a line is malformed, or null.</summary>
+    public static string? Problem(MedicalRecord record) =>
+        record.RecordId is not { Length: > 0 and <= 64 } ? "recordId is 1 to 64 characters"
+        : !Enum.IsDefined(record.Kind) ? "unknown kind"
+        : record.Item is not { Length: > 0 and <= MaxText } ? "item is 1 to 200 characters"
+        : record.Detail is { Length: > MaxText } ? "detail is at most 200 characters"
+        : record.Provider is { Length: > MaxText } ? "provider is at most 200 characters"
+        : record.AmountYen is < 0 ? "amountYen is not negative"
+        : record.Kind == MedicalRecordKind.MonthlyMedicalExpense && record.AmountYen is null ? "a monthly expense needs amountYen"
+        : null;
+
+    public static Decision<IMedicalEvent> Receive(MedicalState state, PersonId person, ReceiveMedicalRecords command, DateTimeOffset now, Actor actor)
+    {
+        var fresh = command.Records
+            .DistinctBy(r => r.RecordId)
+            .Where(r => !state.Keys.Contains(Key(command.Insurer, r.RecordId)))
+            .ToList();
+        return fresh.Count == 0
+            ? Decision<IMedicalEvent>.Accept()
+            : Decision<IMedicalEvent>.Accept(new MedicalRecordsReceived(person, command.BatchId, command.Insurer, fresh, now, actor));
+    }
+
+    /// <summary>The records a clinic may see for these consented items, newest first.</summary>
+    public static IReadOnlyList<MedicalRecord> ForClinic(IEnumerable<MedicalRecordView> records, IReadOnlyCollection<ClinicConsentScope> items) =>
+        records
+            .Where(r => ScopeFor(r.Record.Kind) is { } scope && items.Contains(scope))
+            .Select(r => r.Record)
+            .OrderByDescending(r => r.On)
+            .ToList();
+
+    /// <summary>Why a clinic may not read these items under this consent now, or null.</summary>
+    public static string? Refusal(ClinicConsentView? consent, string institution, IReadOnlyCollection<ClinicConsentScope> items) =>
+        consent is null || consent.Institution != institution ? "no-consent"
+        : !consent.Active ? "consent-expired"
+        : items.Any(i => !consent.Scopes.Contains(i)) ? "item-not-consented"
+        : null;
+}
