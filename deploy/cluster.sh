@@ -81,6 +81,13 @@ wait_until() { # $1 what, $2 seconds, $3 pid file, $4 dll, rest: readiness comma
     die "$what not ready after ${seconds}s; see $LOGS"
 }
 
+migrate() { # the deploy-time schema step: silos outside Development only verify the schema
+    common_env
+    log "applying the database schema (Myna.Silo migrate)"
+    (cd "$SILO_DIR" && DOTNET_ENVIRONMENT="$ENVIRONMENT" ASPNETCORE_ENVIRONMENT="$ENVIRONMENT" \
+        dotnet Myna.Silo.dll migrate >>"$LOGS/migrate.log" 2>&1) || die "the schema migration failed; see $LOGS/migrate.log"
+}
+
 start_silo() { # $1 index
     local i=$1 pid_file="$STATE/silo-$1.pid"
     if pid_of "$pid_file" Myna.Silo.dll >/dev/null; then
@@ -137,6 +144,7 @@ cmd_up() {
     log "building (Release)"
     dotnet build Myna.Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
     echo "$n" >"$STATE/silos"
+    migrate
     local i
     for ((i = 1; i <= n; i++)); do start_silo "$i"; done
     start_api

@@ -61,6 +61,9 @@ wait_for() { # $1 description, $2 seconds, $3 pid, rest: command that succeeds w
     return 1
 }
 
+# The deploy-time schema step (a silo outside Development only verifies the schema; Development would also apply it).
+(cd silo/Myna.Silo/bin/Release/net10.0 && DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    dotnet Myna.Silo.dll migrate) >"$LOGS/migrate.log" 2>&1 || { echo "the schema migration failed; see $LOGS/migrate.log" >&2; exit 1; }
 (cd silo/Myna.Silo/bin/Release/net10.0 && DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
     exec dotnet Myna.Silo.dll --urls "http://127.0.0.1:$SILO_HTTP_PORT") >"$LOGS/silo.log" 2>&1 &
 pids+=($!)

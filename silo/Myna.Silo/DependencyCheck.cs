@@ -12,7 +12,7 @@ namespace Myna.Silo;
 /// <summary>
 /// Runs before Orleans starts: a silo that cannot reach PostgreSQL or Azure Storage refuses to start
 /// with a message naming the store (never its password), instead of failing later inside a grain call.
-/// Then it brings Marten's schema up to date.
+/// Then it checks Marten's schema (Development brings it up to date instead).
 /// </summary>
 internal sealed class DependencyCheck(
     IOptions<EventStoreOptions> eventStore,
@@ -48,8 +48,16 @@ internal sealed class DependencyCheck(
         {
             throw new InvalidOperationException($"Azure Table storage at {tables.Uri} is unreachable: {ex.Message}", ex);
         }
-        // Create or update Marten's tables once, here, so that no grain call pays for it.
-        await documents.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (eventStore.Value.UpdateSchemaOnStart)
+        {
+            // Development: create or update Marten's tables once, here, so that no grain call pays for it.
+            await SchemaMigration.ApplyAsync(documents);
+        }
+        else
+        {
+            // Elsewhere the migration step applied the schema at deploy time; a silo of another version refuses to start.
+            await SchemaMigration.VerifyAsync(documents, timeout.Token);
+        }
         logger.LogInformation("PostgreSQL {Host}:{Port} and Azure Storage {Uri} are reachable", pg.Host, pg.Port, tables.Uri);
     }
 

@@ -28,6 +28,11 @@ public static class SiloSetup
         // First hosted service: fail fast, with a readable message, if a store is missing or down.
         builder.Services.AddHostedService<DependencyCheck>();
         builder.Services.AddMynaGrainServices(configuration);
+        // Development creates and updates its tables as it starts; elsewhere the migration step does (README "Schema").
+        if (builder.Environment.IsDevelopment() && configuration[$"{EventStoreOptions.Section}:{nameof(EventStoreOptions.UpdateSchemaOnStart)}"] is null)
+        {
+            builder.Services.PostConfigure<EventStoreOptions>(o => o.UpdateSchemaOnStart = true);
+        }
         // Invariant 21: outside Development, no default, known or short secret.
         builder.Services.AddSingleton(SecretPolicy.Validator<EventStoreOptions>(builder.Environment,
             ("EventStore:NumberKey", o => o.NumberKey), ("EventStore:AgencyCodeKey", o => o.AgencyCodeKey)));

@@ -10,6 +10,14 @@ public sealed class EventStoreOptions
     [Required(ErrorMessage = "ConnectionStrings:Postgres is not set: the event store needs PostgreSQL.")]
     public string ConnectionString { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Whether a process may create or change tables as it starts (Marten's AutoCreate.CreateOrUpdate).
+    /// Off by default: outside Development the schema is applied by the migration step at deploy time
+    /// (<c>dotnet Myna.Silo.dll migrate</c>), and a silo whose database does not match refuses to start.
+    /// Development turns it on unless configured otherwise.
+    /// </summary>
+    public bool UpdateSchemaOnStart { get; set; }
+
     /// <summary>PostgreSQL schema holding the event and document tables.</summary>
     [Required]
     public string Schema { get; set; } = "myna";

@@ -40,7 +40,8 @@ public static class MartenSetup
             // Personal data inside person events is encrypted per person (crypto-shredding).
             json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(protection.Modify);
         });
-        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        // Outside Development nothing changes the schema at run time: the migration step applies it.
+        opts.AutoCreateSchemaObjects = options.UpdateSchemaOnStart ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 
         // One stream per grain, keyed "{kind}-{id}".
         opts.Events.StreamIdentity = StreamIdentity.AsString;

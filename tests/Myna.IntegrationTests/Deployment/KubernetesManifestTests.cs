@@ -52,6 +52,19 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void Each_silo_pod_applies_the_schema_before_its_silo_starts_with_the_silos_own_settings()
+    {
+        var objects = LoadKustomization(System.IO.Path.Combine(K8s, "base"));
+        var silo = objects.Single(o => Kind(o) == "Deployment" && Name(o) == "myna-silo");
+        var container = Containers(silo).Single();
+        var migrate = ((YamlSequenceNode)Node(silo, "spec", "template", "spec", "initContainers")).Cast<YamlMappingNode>().Single();
+        Assert.Equal(["migrate"], Sequence(migrate, "args"));
+        Assert.Equal(At(container, "image"), At(migrate, "image"));
+        static List<string> Names(YamlNode env) => ((YamlSequenceNode)env).Cast<YamlMappingNode>().Select(e => e["name"].ToString()).ToList();
+        Assert.Equal(Names(container["env"]), Names(migrate["env"]));
+    }
+
+    [Fact]
     public void Only_the_api_reaches_the_silo_gateways_and_only_silos_reach_each_other()
     {
         var objects = LoadKustomization(System.IO.Path.Combine(K8s, "base"));

@@ -99,7 +99,7 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
             MartenSetup.Configure(options, new EventStoreOptions { ConnectionString = Postgres, Schema = TestInfrastructure.Schema, NumberKey = TestInfrastructure.NumberKey }, TestInfrastructure.NewPersonalDataProtection(AzureStorage));
             await using (var store = new DocumentStore(options))
             {
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await SchemaMigration.ApplyAsync(store); // the deploy-time migration step
             }
 
             await Task.WhenAll(Enumerable.Range(0, SiloCount).Select(StartSiloAsync));

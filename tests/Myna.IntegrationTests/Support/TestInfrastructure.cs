@@ -36,9 +36,9 @@ public static class TestInfrastructure
 
     private static readonly Lazy<Task> SchemaReady = new(async () =>
     {
-        // Apply the schema once, before several silos in this process would race to create it.
+        // The migration step, once, before the silos start (they only verify the schema).
         await using var store = CreateStore();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await SchemaMigration.ApplyAsync(store);
     });
 
     public static Task EnsureSchemaAsync() => SchemaReady.Value;
