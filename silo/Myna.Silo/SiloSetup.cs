@@ -89,8 +89,8 @@ public static class SiloSetup
         {
             table.TableServiceClient = new TableServiceClient(azureStorage);
             table.TableName = "MynaSnapshots";
-            // Orleans' own binary format: snapshot types are [GenerateSerializer] with stable ids.
-            table.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services);
+            // JSON written by the grains layer (SnapshotSerializer), independent of the Orleans wire format.
+            table.GrainStorageSerializer = new SnapshotSerializer();
         }));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azureStorage));
         return silo;

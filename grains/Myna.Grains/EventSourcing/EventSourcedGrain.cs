@@ -33,7 +33,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
     where TState : class, IAggregateState<TState, TEvent>
     where TEvent : class
 {
-    private const int SnapshotSchemaVersion = 1;
+    /// <summary>2: System.Text.Json (SnapshotSerializer); 1 was the Orleans binary format, now ignored and replayed.</summary>
+    private const int SnapshotSchemaVersion = 2;
     private const string SnapshotStateName = "snapshot";
     private const int MaxDecisionAttempts = 5;
 

@@ -57,8 +57,16 @@ internal sealed class ClinicWorld(ApiFixture fixture)
 
     public async Task<Reception> Reception(string prefecture = "13", bool acceptsCard = true)
     {
-        var code = prefecture + "1" + Random.Shared.Next(0, 10_000_000).ToString("D7", CultureInfo.InvariantCulture);
-        (await Operator.PostJson($"/v1/institutions/{code}", new { name = "みどり内科クリニック", kind = "clinic", prefecture, acceptsCard })).EnsureSuccessStatusCode();
+        string code;
+        HttpResponseMessage registered;
+        do
+        {
+            // A random code can meet one registered earlier (this database outlives a run): draw again.
+            code = prefecture + "1" + Random.Shared.Next(0, 10_000_000).ToString("D7", CultureInfo.InvariantCulture);
+            registered = await Operator.PostJson($"/v1/institutions/{code}", new { name = "みどり内科クリニック", kind = "clinic", prefecture, acceptsCard });
+        }
+        while (registered.StatusCode == System.Net.HttpStatusCode.Conflict);
+        registered.EnsureSuccessStatusCode();
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var terminal = "desk-1";
         (await Operator.PostJson($"/v1/institutions/{code}/terminals", new { terminalId = terminal, publicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()) }))

@@ -50,16 +50,17 @@ public sealed class ErasureScanApiTests(ApiFixture fixture)
     public async Task After_erasure_no_personal_value_is_found_anywhere_in_storage_even_after_every_rebuild()
     {
         var clerk = fixture.Municipality();
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        // Values no other test writes: a scan of the whole store finds only this person's.
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        // Values no other test writes: a scan of the whole store finds only this person's. Figures have ten digits:
+        // a seven-digit one matched the fraction of some stored timestamp now and then ("…:56.3162982").
         var dateOfBirth = new DateOnly(1902, 1, 1).AddDays(Random.Shared.Next(0, 365 * 20));
         var name = "走査 太郎" + suffix;
         var newName = "走査 次郎" + suffix;
         var address = "東京都千代田区丸の内" + suffix;
         var newAddress = "東京都千代田区大手町" + suffix;
         var certificate = "走査-" + suffix;
-        var income = 7_000_000 + Random.Shared.Next(0, 999_999);
-        var taxable = 3_000_000 + Random.Shared.Next(0, 999_999);
+        var income = 7_000_000_000L + Random.Shared.Next(0, 999_999_999);
+        var taxable = 3_000_000_000L + Random.Shared.Next(0, 999_999_999);
 
         var id = (await (await clerk.PostJson("/v1/persons", new
         {
