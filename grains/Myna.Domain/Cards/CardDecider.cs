@@ -16,7 +16,7 @@ public static class CardDecider
     public const int ReissueFeeYen = 1_000;
 
     /// <summary>The holder's date of birth comes from the person's record (validity is computed from it at issue).</summary>
-    public static Decision<ICardEvent> Apply(CardState state, CardId id, ApplyForCard command, DateOnly holderDateOfBirth, DateTimeOffset now, Actor actor)
+    public static Decision<ICardEvent> ApplyFor(CardState state, CardId id, ApplyForCard command, DateOnly holderDateOfBirth, DateTimeOffset now, Actor actor)
     {
         if (state.Status != CardStatus.None)
         {
@@ -77,7 +77,7 @@ public static class CardDecider
         {
             return CardErrors.NoPublicKey;
         }
-        if (KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
+        if (CardRules.KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
         {
             return unproven;
         }
@@ -85,13 +85,13 @@ public static class CardDecider
         events.Add(new CardHandedOver(state.Id, issuedOn, expiresOn, command.ProxyReason, PinsSet: true, now, actor));
         events.Add(new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication,
             command.UserAuthenticationPublicKey!, certificateExpiry, now, actor));
-        if (MaySign(state, issuedOn))
+        if (CardRules.MaySign(state, issuedOn))
         {
             if (!IsPublicKey(command.SignaturePublicKey))
             {
                 return CardErrors.NoPublicKey;
             }
-            if (KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
+            if (CardRules.KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
             {
                 return unprovenSignature;
             }
@@ -100,11 +100,6 @@ public static class CardDecider
         }
         return Decision<ICardEvent>.Accept([.. events]);
     }
-
-    /// <summary>Invariant 7: no signature certificate under 15, under guardianship, or on a face-authentication card.</summary>
-    public static bool MaySign(CardState state, DateOnly on) =>
-        !state.FaceAuthentication && !state.UnderGuardianship
-        && CardValidity.AgeOn(state.HolderDateOfBirth, on) >= CardValidity.SignatureCertificateMinimumAge;
 
     /// <summary>The call centre suspends an active card at any hour; its certificates stop working with it.</summary>
     public static Decision<ICardEvent> Suspend(CardState state, SuspendCard command, DateTimeOffset now, Actor actor) => state.Status switch
@@ -132,7 +127,7 @@ public static class CardDecider
             return state.Status == CardStatus.Abolished ? CardErrors.Abolished : CardErrors.NotSuspended;
         }
         // A suspended card's key signs only for this: its own resumption, at the counter (invariant 19).
-        if (CardPresent(state, command.Presence, now, forResumption: true) is { } absent)
+        if (CardRules.CardPresent(state, command.Presence, now, forResumption: true) is { } absent)
         {
             return absent;
         }
@@ -148,7 +143,7 @@ public static class CardDecider
             {
                 return CardErrors.NoPublicKey;
             }
-            if (KeyProven(command.NewSignaturePublicKey, command.SignatureKeyProof) is { } unproven)
+            if (CardRules.KeyProven(command.NewSignaturePublicKey, command.SignatureKeyProof) is { } unproven)
             {
                 return unproven;
             }
@@ -193,7 +188,7 @@ public static class CardDecider
         {
             return CardErrors.NoPins;
         }
-        return CardPresent(state, command.Presence, now) is { } absent
+        return CardRules.CardPresent(state, command.Presence, now) is { } absent
             ? absent
             : Decision<ICardEvent>.Accept(new PinReset(state.Id, command.Pin, now, actor));
     }
@@ -212,7 +207,7 @@ public static class CardDecider
         {
             return Wrong(state, CardStatus.Active);
         }
-        if (CardPresent(state, command.Presence, now) is { } absent)
+        if (CardRules.CardPresent(state, command.Presence, now) is { } absent)
         {
             return absent;
         }
@@ -233,7 +228,7 @@ public static class CardDecider
         {
             return Decision<ICardEvent>.Accept();
         }
-        if (CardPresent(state, command.Presence, now) is { } absent)
+        if (CardRules.CardPresent(state, command.Presence, now) is { } absent)
         {
             return absent;
         }
@@ -255,7 +250,7 @@ public static class CardDecider
             return Decision<ICardEvent>.Accept();
         }
         // A face-authentication card has no key to sign with: the clerk's photo-ID check stands for it.
-        if (CardPresent(state, null, now) is { } absent)
+        if (CardRules.CardPresent(state, null, now) is { } absent)
         {
             return absent;
         }
@@ -267,7 +262,7 @@ public static class CardDecider
         {
             return CardErrors.NoPublicKey;
         }
-        if (KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
+        if (CardRules.KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
         {
             return unproven;
         }
@@ -278,13 +273,13 @@ public static class CardDecider
             new CardConvertedToPinCard(state.Id, now, actor),
             new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication, command.UserAuthenticationPublicKey!, validUntil, now, actor),
         };
-        if (MaySign(state with { FaceAuthentication = false }, today))
+        if (CardRules.MaySign(state with { FaceAuthentication = false }, today))
         {
             if (!IsPublicKey(command.SignaturePublicKey))
             {
                 return CardErrors.NoPublicKey;
             }
-            if (KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
+            if (CardRules.KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
             {
                 return unprovenSignature;
             }
@@ -323,14 +318,6 @@ public static class CardDecider
             ? Decision<ICardEvent>.Accept()
             : Decision<ICardEvent>.Accept(new DrivingLicenceUnlinked(state.Id, now, actor));
 
-    /// <summary>Linked credentials follow the card: usable only while the card is.</summary>
-    public static string CredentialStatus(CardState state, DateOnly today) => state.Status switch
-    {
-        CardStatus.Active when !state.IsExpiredOn(today) && !state.IsLapsedOn(today) => "active",
-        CardStatus.Suspended => "suspended",
-        _ => "revoked",
-    };
-
     /// <summary>
     /// Renewal opens 3 months before the user-authentication certificate expires. New certificates run to
     /// the 5th birthday after renewal, never past the card (invariant 3); the old ones are revoked.
@@ -345,7 +332,7 @@ public static class CardDecider
         {
             return CardErrors.NoPins;
         }
-        if (CardPresent(state, command.Presence, now) is { } absent)
+        if (CardRules.CardPresent(state, command.Presence, now) is { } absent)
         {
             return absent;
         }
@@ -363,7 +350,7 @@ public static class CardDecider
         {
             return CardErrors.NoPublicKey;
         }
-        if (KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
+        if (CardRules.KeyProven(command.UserAuthenticationPublicKey, command.UserAuthenticationKeyProof) is { } unproven)
         {
             return unproven;
         }
@@ -372,13 +359,13 @@ public static class CardDecider
         events.AddRange(state.Certificates.Where(c => c.RevokedBecause is null)
             .Select(c => new CertificateRevoked(state.Id, c.Serial, "renewed", now, actor)));
         events.Add(new CertificateIssued(state.Id, CertificateKind.UserAuthentication, serials.UserAuthentication, command.UserAuthenticationPublicKey!, validUntil, now, actor));
-        if (MaySign(state, today))
+        if (CardRules.MaySign(state, today))
         {
             if (!IsPublicKey(command.SignaturePublicKey))
             {
                 return CardErrors.NoPublicKey;
             }
-            if (KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
+            if (CardRules.KeyProven(command.SignaturePublicKey, command.SignatureKeyProof) is { } unprovenSignature)
             {
                 return unprovenSignature;
             }
@@ -386,47 +373,6 @@ public static class CardDecider
         }
         return Decision<ICardEvent>.Accept([.. events]);
     }
-
-    /// <summary>How long the clerk's in-person photo-ID check stands for the counter step that follows it.</summary>
-    public static readonly TimeSpan IdentityCheckValidity = TimeSpan.FromMinutes(30);
-
-    /// <summary>Photo IDs, of the document kinds the identity-verification rules know.</summary>
-    public static readonly IReadOnlySet<Myna.GrainInterfaces.Persons.PresentedDocumentKind> PhotoIds = new HashSet<Myna.GrainInterfaces.Persons.PresentedDocumentKind>
-    {
-        Myna.GrainInterfaces.Persons.PresentedDocumentKind.IndividualNumberCard,
-        Myna.GrainInterfaces.Persons.PresentedDocumentKind.DriversLicence,
-        Myna.GrainInterfaces.Persons.PresentedDocumentKind.Passport,
-        Myna.GrainInterfaces.Persons.PresentedDocumentKind.ResidenceCard,
-        Myna.GrainInterfaces.Persons.PresentedDocumentKind.DisabilityCertificateHandbook,
-    };
-
-    /// <summary>Whether the chip can sign at the counter: a PIN card with a live user-authentication key and that PIN not locked.</summary>
-    public static bool ChipCanSign(CardState state) =>
-        !state.FaceAuthentication && state.Live(CertificateKind.UserAuthentication) is not null
-        && !state.LockedPins.Contains(PinKind.UserAuthenticationPin);
-
-    /// <summary>
-    /// Invariant 19, "the card is present": its existing user-authentication key signed a counter-presence
-    /// challenge of this counter (the grain consumed the challenge: purpose, audience, expiry, once). A suspended
-    /// card signs only for its own resumption. Where the chip cannot sign, the clerk's in-person photo-ID check,
-    /// recorded as its own event within <see cref="IdentityCheckValidity"/>, stands for it.
-    /// </summary>
-    public static DomainError? CardPresent(CardState state, ChipProof? presence, DateTimeOffset now, bool forResumption = false)
-    {
-        if (ChipCanSign(state) && (state.Status != CardStatus.Suspended || forResumption))
-        {
-            return presence is { } proof && CertificateAuthentication.Verify(state.Live(CertificateKind.UserAuthentication)!.PublicKey, proof.Challenge, proof.Signature)
-                ? null
-                : CardErrors.CardNotPresented;
-        }
-        return state.IdentityVerified is { } check && check.OccurredAt <= now && now - check.OccurredAt <= IdentityCheckValidity
-            ? null
-            : CardErrors.IdentityNotVerified;
-    }
-
-    /// <summary>Invariant 19: a new chip key is accepted only with its own signature over a key-proof challenge.</summary>
-    public static DomainError? KeyProven(string? publicKey, ChipProof? proof) =>
-        publicKey is not null && proof is { } p && CertificateAuthentication.Verify(publicKey, p.Challenge, p.Signature) ? null : CardErrors.KeyNotProven;
 
     /// <summary>The clerk's in-person photo-ID check of the holder, for counter steps where the chip cannot sign.</summary>
     public static Decision<ICardEvent> RecordIdentityVerification(CardState state, RecordHolderIdentityVerification command, DateTimeOffset now, Actor actor)
@@ -439,7 +385,7 @@ public static class CardDecider
         {
             return DomainError.Validation("card.invalid-documents", "List 1 to 10 presented documents.");
         }
-        return documents.Any(PhotoIds.Contains)
+        return documents.Any(CardRules.PhotoIds.Contains)
             ? Decision<ICardEvent>.Accept(new CardHolderIdentityVerified(state.Id, command.Municipality, [.. documents.Distinct()], now, actor))
             : CardErrors.IdentityDocumentsInsufficient;
     }
@@ -451,55 +397,13 @@ public static class CardDecider
             : Decision<ICardEvent>.Accept();
 
     /// <summary>
-    /// Invariant 4: only an active, unexpired card with a live, unexpired certificate authenticates or signs.
-    /// Expiry is checked against the clock, so an expired card fails even with no event written.
-    /// </summary>
-    public static DomainError? CanUse(CardState state, CertificateKind kind, DateOnly today)
-    {
-        if (CanPresent(state, today) is { } unusable)
-        {
-            return unusable;
-        }
-        var certificate = state.Live(kind);
-        if (certificate is null)
-        {
-            return DomainError.Rule("certificate.none", $"The card has no valid {kind} certificate.");
-        }
-        return today > certificate.ValidUntil ? DomainError.Rule("certificate.expired", "The certificate has expired.") : null;
-    }
-
-    /// <summary>Invariant 4 for the card itself: active, not expired, not lapsed (face match and visual checks use no certificate).</summary>
-    public static DomainError? CanPresent(CardState state, DateOnly today)
-    {
-        if (state.Status != CardStatus.Active)
-        {
-            return state.Status switch
-            {
-                CardStatus.None => CardErrors.NotFound,
-                CardStatus.Abolished => CardErrors.Abolished,
-                CardStatus.Suspended => DomainError.Rule("card.suspended", "The card is suspended."),
-                _ => CardErrors.NotActive,
-            };
-        }
-        if (state.IsExpiredOn(today))
-        {
-            return CardErrors.Expired;
-        }
-        if (state.IsLapsedOn(today))
-        {
-            return DomainError.Rule("card.lapsed", "The card lapsed: its address was not updated within 90 days of the move.");
-        }
-        return null;
-    }
-
-    /// <summary>
     /// Flow 4's last step: the card becomes usable as a health insurance card. Through the portal, a bank
     /// ATM or a clinic terminal; a face-authentication card (no PIN) only at a clinic terminal, where the
     /// face match stands in for the PIN. Registering again is a no-op, so a double click records nothing.
     /// </summary>
     public static Decision<ICardEvent> RegisterForInsurance(CardState state, RegisterCardForInsurance command, DateOnly today, DateTimeOffset now, Actor actor)
     {
-        if (CanPresent(state, today) is { } unusable)
+        if (CardRules.CanPresent(state, today) is { } unusable)
         {
             return unusable;
         }
@@ -529,12 +433,6 @@ public static class CardDecider
             : Decision<ICardEvent>.Accept(new CardInsuranceRegistrationCancelled(state.Id, reason, now, actor));
     }
 
-    public static string CertificateStatus(CardState state, Certificate certificate, DateOnly today) =>
-        certificate.RevokedBecause is not null || state.Status == CardStatus.Abolished || state.IsLapsedOn(today) ? "revoked"
-        : state.Status == CardStatus.Suspended ? "suspended"
-        : today > certificate.ValidUntil || state.IsExpiredOn(today) ? "expired"
-        : "good";
-
     /// <summary>
     /// Estonia 2017, done remotely: a card that a suspension campaign stopped comes back when its updated
     /// chip proves possession with the old user-authentication key (over a one-time challenge, the PIN
@@ -546,9 +444,6 @@ public static class CardDecider
     /// that campaign exists and still lists the card is asked of the campaign by the grain and passed in as
     /// <paramref name="campaignCovers"/>. A plain suspension (loss), whatever its reason text, never comes back remotely.
     /// </remarks>
-    private static bool Signed(string? publicKey, byte[] challenge, byte[]? signature) =>
-        publicKey is not null && signature is { Length: > 0 } && CertificateAuthentication.Verify(publicKey, challenge, signature);
-
     public static Decision<ICardEvent> RemedyAfterCampaign(
         CardState state, RemedyAfterCampaign command, CertificateSerials serials, bool campaignCovers, DateTimeOffset now, Actor actor)
     {
@@ -573,7 +468,7 @@ public static class CardDecider
         {
             return DomainError.Unauthenticated("auth.signature-invalid", "The signature does not verify with this certificate.");
         }
-        var maySign = MaySign(state, today);
+        var maySign = CardRules.MaySign(state, today);
         if (!IsPublicKey(command.UserAuthenticationPublicKey) || (maySign && !IsPublicKey(command.SignaturePublicKey)))
         {
             return CardErrors.NoPublicKey;
@@ -602,81 +497,14 @@ public static class CardDecider
         return Decision<ICardEvent>.Accept([.. events]);
     }
 
-    public const string CardRenewalNotice = "card-renewal";
-    public const string CertificateRenewalNotice = "certificate-renewal";
-    public const string CardExpiredNotice = "card-expired";
-    public const string CertificateExpiredNotice = "certificate-expired";
-    public const string AddressUpdateNotice = "address-update-due";
-
-    /// <summary>What the holder should be told today (renewal windows open 3 months before expiry).</summary>
-    public static IReadOnlyList<CardNoticeView> Notices(CardState state, DateOnly today)
-    {
-        var notices = new List<CardNoticeView>();
-        if (state.Status is not (CardStatus.Active or CardStatus.Suspended) || state.ExpiresOn is not { } expires)
-        {
-            return notices;
-        }
-        if (today > expires)
-        {
-            notices.Add(new CardNoticeView(CardExpiredNotice, expires, false));
-            return notices;
-        }
-        if (today >= CardValidity.RenewalOpensOn(expires))
-        {
-            notices.Add(new CardNoticeView(CardRenewalNotice, expires, state.NoticesSent.Contains(CardState.NoticeKey(CardRenewalNotice, expires))));
-        }
-        if (state.Live(CertificateKind.UserAuthentication) is { } certificate && certificate.ValidUntil < expires
-            && today >= CardValidity.RenewalOpensOn(certificate.ValidUntil))
-        {
-            notices.Add(today > certificate.ValidUntil
-                ? new CardNoticeView(CertificateExpiredNotice, certificate.ValidUntil, false)
-                : new CardNoticeView(CertificateRenewalNotice, certificate.ValidUntil,
-                    state.NoticesSent.Contains(CardState.NoticeKey(CertificateRenewalNotice, certificate.ValidUntil))));
-        }
-        if (state.AddressUpdateDueBy is { } due)
-        {
-            notices.Add(new CardNoticeView(AddressUpdateNotice, due, false));
-        }
-        return notices;
-    }
+    private static bool Signed(string? publicKey, byte[] challenge, byte[]? signature) =>
+        publicKey is not null && signature is { Length: > 0 } && CertificateAuthentication.Verify(publicKey, challenge, signature);
 
     /// <summary>The renewal notices due and not yet sent: one event each, so a notice goes out once per expiry date.</summary>
     public static Decision<ICardEvent> SendDueNotices(CardState state, DateOnly today, DateTimeOffset now, Actor actor) =>
-        Decision<ICardEvent>.Accept([.. Notices(state, today)
-            .Where(n => n.Kind is CardRenewalNotice or CertificateRenewalNotice && !n.Sent)
+        Decision<ICardEvent>.Accept([.. CardRules.Notices(state, today)
+            .Where(n => n.Kind is CardRules.CardRenewalNotice or CardRules.CertificateRenewalNotice && !n.Sent)
             .Select(n => (ICardEvent)new CardExpiryNoticeSent(state.Id, n.Kind, n.Date, now, actor))]);
-
-    /// <summary>When the next notice falls due (for the card's reminder), or null when none will.</summary>
-    public static DateOnly? NextNoticeDue(CardState state)
-    {
-        if (state.Status is not (CardStatus.Active or CardStatus.Suspended) || state.ExpiresOn is not { } expires)
-        {
-            return null;
-        }
-        var dates = new List<DateOnly>();
-        if (!state.NoticesSent.Contains(CardState.NoticeKey(CardRenewalNotice, expires)))
-        {
-            dates.Add(CardValidity.RenewalOpensOn(expires));
-        }
-        if (state.Live(CertificateKind.UserAuthentication) is { } certificate && certificate.ValidUntil < expires
-            && !state.NoticesSent.Contains(CardState.NoticeKey(CertificateRenewalNotice, certificate.ValidUntil)))
-        {
-            dates.Add(CardValidity.RenewalOpensOn(certificate.ValidUntil));
-        }
-        return dates.Count == 0 ? null : dates.Min();
-    }
-
-    public static CardView ToView(CardState state, DateOnly today, long version) => new(
-        state.Id, state.PersonId, state.Status, state.FaceAuthentication, state.AppliedOn, state.IssuedOn, state.ExpiresOn,
-        state.ExpiresOn is { } expires ? CardValidity.RenewalOpensOn(expires) : null, state.FeeYen, state.AbolishedBecause,
-        state.Certificates.Select(c => new CertificateView(c.Kind, c.Serial, c.ValidUntil, CertificateStatus(state, c, today))).ToList(),
-        state.LockedPins, version, state.AddressUpdateDueBy, state.IsLapsedOn(today),
-        [
-            .. state.Smartphones.Select(h => new LinkedCredentialView("smartphone", h[..8], CredentialStatus(state, today))),
-            .. state.DrivingLicenceLast4 is { } last4 ? [new LinkedCredentialView("driving-licence", "********" + last4, CredentialStatus(state, today))] : Array.Empty<LinkedCredentialView>(),
-        ],
-        state.InsuranceRegistration,
-        Notices(state, today));
 
     private static Decision<ICardEvent> Wrong(CardState state, CardStatus expected) =>
         state.Status == CardStatus.None ? CardErrors.NotFound : CardErrors.WrongState(state.Status, expected);

@@ -57,7 +57,7 @@ public sealed class CardGrain(
             return PersonErrors.RecordClosed;
         }
         var dateOfBirth = person.Value.Items.DateOfBirth;
-        return await Change(context, command, state => CardDecider.Apply(state, Id, command, dateOfBirth, Now, context.Actor),
+        return await Change(context, command, state => CardDecider.ApplyFor(state, Id, command, dateOfBirth, Now, context.Actor),
             _ => CardAccess.Application(context, command.PersonId, managing));
     }
 
@@ -280,7 +280,7 @@ public sealed class CardGrain(
     public Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature)
     {
         // Invariant 4: only an active, unexpired card with a live, unexpired certificate authenticates.
-        if (CardDecider.CanUse(Current, CertificateKind.UserAuthentication, Today) is { } unusable)
+        if (CardRules.CanUse(Current, CertificateKind.UserAuthentication, Today) is { } unusable)
         {
             return Task.FromResult<Result<AuthenticatedHolder>>(DomainError.Unauthenticated(unusable.Code, unusable.Message));
         }
@@ -299,7 +299,7 @@ public sealed class CardGrain(
         var certificate = Current.Certificates.Find(c => c.Serial == serial);
         return Task.FromResult(certificate is null
             ? new CertificateStatusView(serial, "unknown", null)
-            : new CertificateStatusView(serial, CardDecider.CertificateStatus(Current, certificate, Today), certificate.ValidUntil));
+            : new CertificateStatusView(serial, CardRules.CertificateStatus(Current, certificate, Today), certificate.ValidUntil));
     }
 
     /// <summary>After confirmation only: the serial → card index that relying parties' lookups use (idempotent).</summary>
@@ -323,7 +323,7 @@ public sealed class CardGrain(
     /// </summary>
     private async Task ScheduleNoticesAsync()
     {
-        if (CardDecider.NextNoticeDue(Current) is not { } due)
+        if (CardRules.NextNoticeDue(Current) is not { } due)
         {
             if (await this.GetReminder(NoticesReminder) is { } reminder)
             {
@@ -429,7 +429,7 @@ public sealed class CardGrain(
             : View(state);
 
     private Result<CardView> View(CardState state) =>
-        state.Status == CardStatus.None ? CardErrors.NotFound : Result<CardView>.Ok(CardDecider.ToView(state, Today, Version));
+        state.Status == CardStatus.None ? CardErrors.NotFound : Result<CardView>.Ok(CardViews.ToView(state, Today, Version));
 
     /// <summary>Certificate serials: 80 random bits, hex. Unique with overwhelming probability and unguessable.</summary>
     private static string NewSerial() => Convert.ToHexString(RandomNumberGenerator.GetBytes(10));

@@ -51,10 +51,10 @@ public sealed class JapanCalendarSpecs
         var lastMinute = new FixedClock(new DateTimeOffset(2035, 4, 1, 23, 59, 0, Jst));
         var midnight = new FixedClock(new DateTimeOffset(2035, 4, 2, 0, 0, 0, Jst));
 
-        Assert.Null(CardDecider.CanPresent(card, JapanCalendar.Today(lastMinute)));
-        Assert.Equal("card.expired", CardDecider.CanPresent(card, JapanCalendar.Today(midnight))?.Code);
+        Assert.Null(CardRules.CanPresent(card, JapanCalendar.Today(lastMinute)));
+        Assert.Equal("card.expired", CardRules.CanPresent(card, JapanCalendar.Today(midnight))?.Code);
         // At 00:00 in Japan it is still 1 April in UTC: a UTC "today" would have let the card work nine more hours.
-        Assert.Null(CardDecider.CanPresent(card, DateOnly.FromDateTime(midnight.GetUtcNow().UtcDateTime)));
+        Assert.Null(CardRules.CanPresent(card, DateOnly.FromDateTime(midnight.GetUtcNow().UtcDateTime)));
     }
 
     [Fact]
@@ -63,6 +63,6 @@ public sealed class JapanCalendarSpecs
         var card = CardExpiringOn(new DateOnly(2035, 4, 1));
         // 2035-04-02 08:59 in Japan is 2035-04-01 23:59 UTC: expired in Japan, not yet in UTC.
         var morning = new FixedClock(new DateTimeOffset(2035, 4, 2, 8, 59, 0, Jst));
-        Assert.Equal("card.expired", CardDecider.CanPresent(card, JapanCalendar.Today(morning))?.Code);
+        Assert.Equal("card.expired", CardRules.CanPresent(card, JapanCalendar.Today(morning))?.Code);
     }
 }

@@ -45,16 +45,16 @@ public class CardAftercareSpecs
         var certificateUntil = state.Live(CertificateKind.UserAuthentication)!.ValidUntil;
         var windowOpens = certificateUntil.AddMonths(-3);
 
-        Assert.Empty(CardDecider.Notices(state, windowOpens.AddDays(-1)));
-        Assert.Equal(windowOpens, CardDecider.NextNoticeDue(state));
+        Assert.Empty(CardRules.Notices(state, windowOpens.AddDays(-1)));
+        Assert.Equal(windowOpens, CardRules.NextNoticeDue(state));
         var sent = CardDecider.SendDueNotices(state, windowOpens, Now, Clerk);
         var after = AggregateState.Fold(state, sent.Events);
 
-        Assert.Equal(CardDecider.CertificateRenewalNotice, Assert.IsType<CardExpiryNoticeSent>(Assert.Single(sent.Events)).Kind);
+        Assert.Equal(CardRules.CertificateRenewalNotice, Assert.IsType<CardExpiryNoticeSent>(Assert.Single(sent.Events)).Kind);
         Assert.Empty(CardDecider.SendDueNotices(after, windowOpens.AddDays(1), Now, Clerk).Events);
-        Assert.Equal(CardValidity.RenewalOpensOn(state.ExpiresOn!.Value), CardDecider.NextNoticeDue(after));
-        Assert.Equal(CardDecider.CertificateExpiredNotice, Assert.Single(CardDecider.Notices(after, certificateUntil.AddDays(1))).Kind);
-        Assert.Equal(CardDecider.CardExpiredNotice, Assert.Single(CardDecider.Notices(after, state.ExpiresOn!.Value.AddDays(1))).Kind);
+        Assert.Equal(CardValidity.RenewalOpensOn(state.ExpiresOn!.Value), CardRules.NextNoticeDue(after));
+        Assert.Equal(CardRules.CertificateExpiredNotice, Assert.Single(CardRules.Notices(after, certificateUntil.AddDays(1))).Kind);
+        Assert.Equal(CardRules.CardExpiredNotice, Assert.Single(CardRules.Notices(after, state.ExpiresOn!.Value.AddDays(1))).Kind);
     }
 
     [Fact]

@@ -46,11 +46,11 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
     [Fact]
     public void Applying_records_channel_and_no_fee_for_a_first_card_but_a_fee_for_a_reissue()
     {
-        var first = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, ApplicationChannel.PhotoBooth, false, false, false), new DateOnly(1990, 4, 1), Now, Clerk);
-        var reissue = CardDecider.Apply(Given(), Id, new ApplyForCard(Holder, ApplicationChannel.Counter, false, false, true), new DateOnly(1990, 4, 1), Now, Clerk);
+        var first = CardDecider.ApplyFor(Given(), Id, new ApplyForCard(Holder, ApplicationChannel.PhotoBooth, false, false, false), new DateOnly(1990, 4, 1), Now, Clerk);
+        var reissue = CardDecider.ApplyFor(Given(), Id, new ApplyForCard(Holder, ApplicationChannel.Counter, false, false, true), new DateOnly(1990, 4, 1), Now, Clerk);
         Assert.Equal(0, Assert.IsType<CardApplied>(Assert.Single(first.Events)).FeeYen);
         Assert.Equal(CardDecider.ReissueFeeYen, Assert.IsType<CardApplied>(Assert.Single(reissue.Events)).FeeYen);
-        Assert.Equal("card.already-applied", CardDecider.Apply(Given(ReadyFor(new DateOnly(1990, 4, 1))), Id, new ApplyForCard(Holder, ApplicationChannel.Pc, false, false, false), new DateOnly(1990, 4, 1), Now, Clerk).Error?.Code);
+        Assert.Equal("card.already-applied", CardDecider.ApplyFor(Given(ReadyFor(new DateOnly(1990, 4, 1))), Id, new ApplyForCard(Holder, ApplicationChannel.Pc, false, false, false), new DateOnly(1990, 4, 1), Now, Clerk).Error?.Code);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         Assert.Empty(decision.Events.OfType<CertificateIssued>());
         Assert.Equal(CardStatus.Active, state.Status);
         Assert.Equal("card.face-authentication-has-no-pin", CardDecider.ReportPinLock(state, new ReportPinLock(PinKind.UserAuthenticationPin), Now, Clerk).Error?.Code);
-        Assert.Equal("certificate.none", CardDecider.CanUse(state, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.Equal("certificate.none", CardRules.CanUse(state, CertificateKind.UserAuthentication, Today)?.Code);
     }
 
     [Fact]
@@ -114,10 +114,10 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
     public void A_suspended_card_cannot_authenticate_and_resumes_only_with_the_card_at_a_counter()
     {
         var active = Active();
-        Assert.Null(CardDecider.CanUse(active, CertificateKind.UserAuthentication, Today));
+        Assert.Null(CardRules.CanUse(active, CertificateKind.UserAuthentication, Today));
 
         var suspended = AggregateState.Fold(active, CardDecider.Suspend(active, new SuspendCard("lost on the train"), Now, CallCentre).Events);
-        Assert.Equal("card.suspended", CardDecider.CanUse(suspended, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.Equal("card.suspended", CardRules.CanUse(suspended, CertificateKind.UserAuthentication, Today)?.Code);
         Assert.Equal("card.already-suspended", CardDecider.Suspend(suspended, new SuspendCard("x"), Now, CallCentre).Error?.Code);
         Assert.Equal("card.not-presented", CardDecider.Resume(suspended, new ResumeCard(Chiyoda, null, Key, Proof), "S-2", Now, Clerk).Error?.Code);
 
@@ -126,7 +126,7 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         Assert.Equal(CardStatus.Active, resumed.Status);
         Assert.Equal("S-2", resumed.Live(CertificateKind.Signature)?.Serial); // the signature certificate is reissued
         Assert.Equal("reissued on resumption", resumed.Certificates.Single(c => c.Serial == "S-1").RevokedBecause);
-        Assert.Null(CardDecider.CanUse(resumed, CertificateKind.Signature, Today));
+        Assert.Null(CardRules.CanUse(resumed, CertificateKind.Signature, Today));
     }
 
     [Fact]
@@ -136,17 +136,17 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         Assert.Equal("card.abolished", CardDecider.Abolish(abolished, new AbolishCard(AbolitionReason.Returned), Now, Clerk).Error?.Code);
         Assert.Equal("card.abolished", CardDecider.Suspend(abolished, new SuspendCard("x"), Now, CallCentre).Error?.Code);
         Assert.Equal("card.abolished", CardDecider.Resume(abolished, new ResumeCard(Chiyoda, Proof, Key, Proof), "S-9", Now, Clerk).Error?.Code);
-        Assert.Equal("card.abolished", CardDecider.CanUse(abolished, CertificateKind.UserAuthentication, Today)?.Code);
-        Assert.All(abolished.Certificates, c => Assert.Equal("revoked", CardDecider.CertificateStatus(abolished, c, Today)));
+        Assert.Equal("card.abolished", CardRules.CanUse(abolished, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.All(abolished.Certificates, c => Assert.Equal("revoked", CardRules.CertificateStatus(abolished, c, Today)));
     }
 
     [Fact]
     public void An_expired_card_fails_by_the_clock_alone()
     {
         var active = Active(new DateOnly(1990, 4, 1)); // expires 2036-04-01
-        Assert.Null(CardDecider.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2031, 4, 1)));
-        Assert.Equal("certificate.expired", CardDecider.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2031, 4, 2))?.Code);
-        Assert.Equal("card.expired", CardDecider.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2036, 4, 2))?.Code);
+        Assert.Null(CardRules.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2031, 4, 1)));
+        Assert.Equal("certificate.expired", CardRules.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2031, 4, 2))?.Code);
+        Assert.Equal("card.expired", CardRules.CanUse(active, CertificateKind.UserAuthentication, new DateOnly(2036, 4, 2))?.Code);
     }
 
     [Fact]
@@ -178,13 +178,13 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         var moved = AggregateState.Fold(active, CardDecider.NoteHolderMoved(active, new NoteHolderMoved(new DateOnly(2026, 11, 1)), Now, Clerk).Events);
 
         Assert.Equal(new DateOnly(2027, 1, 30), moved.AddressUpdateDueBy);
-        Assert.Null(CardDecider.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 30)));
-        Assert.Equal("card.lapsed", CardDecider.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 31))?.Code);
-        Assert.True(CardDecider.ToView(moved, new DateOnly(2027, 1, 31), 1).Lapsed);
+        Assert.Null(CardRules.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 30)));
+        Assert.Equal("card.lapsed", CardRules.CanUse(moved, CertificateKind.UserAuthentication, new DateOnly(2027, 1, 31))?.Code);
+        Assert.True(CardViews.ToView(moved, new DateOnly(2027, 1, 31), 1).Lapsed);
 
         var updated = AggregateState.Fold(moved, CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, Proof), Now, Clerk).Events);
         Assert.Null(updated.AddressUpdateDueBy);
-        Assert.Null(CardDecider.CanUse(updated, CertificateKind.UserAuthentication, new DateOnly(2027, 6, 1)));
+        Assert.Null(CardRules.CanUse(updated, CertificateKind.UserAuthentication, new DateOnly(2027, 6, 1)));
         Assert.Equal("card.not-presented", CardDecider.RecordAddressUpdate(moved, new RecordCardAddressUpdate(Chiyoda, null), Now, Clerk).Error?.Code);
     }
 
@@ -205,7 +205,7 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         var face = AggregateState.Fold(active, CardDecider.ConvertToFaceAuthentication(active, new ConvertToFaceAuthentication(Proof), Now, Clerk).Events);
         Assert.True(face.FaceAuthentication);
         Assert.All(face.Certificates, c => Assert.NotNull(c.RevokedBecause));
-        Assert.Equal("certificate.none", CardDecider.CanUse(face, CertificateKind.UserAuthentication, Today)?.Code);
+        Assert.Equal("certificate.none", CardRules.CanUse(face, CertificateKind.UserAuthentication, Today)?.Code);
         Assert.Equal("card.face-authentication-has-no-pin", CardDecider.ResetPin(face, new ResetPin(PinKind.UserAuthenticationPin, Proof), Now, Clerk).Error?.Code);
 
         // A face-authentication card cannot sign: the clerk's photo-ID check comes first.
@@ -224,13 +224,13 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
     {
         var active = Active();
         var linked = AggregateState.Fold(active, CardDecider.LinkSmartphone(active, "abcdef0123456789", Now, Clerk).Events);
-        Assert.Equal("active", CardDecider.CredentialStatus(linked, Today));
+        Assert.Equal("active", CardRules.CredentialStatus(linked, Today));
         Assert.Empty(CardDecider.LinkSmartphone(linked, "abcdef0123456789", Now, Clerk).Events);
         var suspended = AggregateState.Fold(linked, CardDecider.Suspend(linked, new SuspendCard("lost"), Now, CallCentre).Events);
-        Assert.Equal("suspended", CardDecider.CredentialStatus(suspended, Today));
+        Assert.Equal("suspended", CardRules.CredentialStatus(suspended, Today));
         Assert.Equal("card.invalid-transition", CardDecider.LinkSmartphone(suspended, "other", Now, Clerk).Error?.Code);
         var abolished = AggregateState.Fold(linked, CardDecider.Abolish(linked, new AbolishCard(AbolitionReason.Lost), Now, CallCentre).Events);
-        Assert.Equal("revoked", CardDecider.CredentialStatus(abolished, Today));
+        Assert.Equal("revoked", CardRules.CredentialStatus(abolished, Today));
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
     [Fact]
     public void The_view_shows_certificate_status_and_the_renewal_window()
     {
-        var view = CardDecider.ToView(Active(), Today, 5);
+        var view = CardViews.ToView(Active(), Today, 5);
         Assert.Equal(new DateOnly(2036, 1, 1), view.RenewalOpensOn);
         Assert.All(view.Certificates, c => Assert.Equal("good", c.Status));
     }
@@ -284,10 +284,10 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         var active = Active();
         var suspended = AggregateState.Fold(active, [new CardSuspended(Id, "lost", Now, CallCentre)]);
 
-        Assert.Null(CardDecider.CardPresent(active, Proof, Now));
-        Assert.Equal("card.not-presented", CardDecider.CardPresent(active, Signed(other, "challenge"), Now)?.Code);
-        Assert.Equal("card.not-presented", CardDecider.CardPresent(active, null, Now)?.Code);
-        Assert.Null(CardDecider.CardPresent(suspended, Proof, Now, forResumption: true));
+        Assert.Null(CardRules.CardPresent(active, Proof, Now));
+        Assert.Equal("card.not-presented", CardRules.CardPresent(active, Signed(other, "challenge"), Now)?.Code);
+        Assert.Equal("card.not-presented", CardRules.CardPresent(active, null, Now)?.Code);
+        Assert.Null(CardRules.CardPresent(suspended, Proof, Now, forResumption: true));
         // A suspended card's signature stands for nothing else: an address update needs the photo-ID check.
         Assert.Equal("card.identity-not-verified", CardDecider.RecordAddressUpdate(suspended, new RecordCardAddressUpdate(Chiyoda, Proof), Now, Clerk).Error?.Code);
     }
@@ -306,6 +306,6 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
 
         var reset = CardDecider.ResetPin(checkedIn, new ResetPin(PinKind.UserAuthenticationPin, null), Now.AddMinutes(10), Clerk);
         Assert.IsType<PinReset>(Assert.Single(reset.Events));
-        Assert.Equal("card.identity-not-verified", CardDecider.ResetPin(checkedIn, new ResetPin(PinKind.UserAuthenticationPin, null), Now + CardDecider.IdentityCheckValidity + TimeSpan.FromMinutes(1), Clerk).Error?.Code);
+        Assert.Equal("card.identity-not-verified", CardDecider.ResetPin(checkedIn, new ResetPin(PinKind.UserAuthenticationPin, null), Now + CardRules.IdentityCheckValidity + TimeSpan.FromMinutes(1), Clerk).Error?.Code);
     }
 }
