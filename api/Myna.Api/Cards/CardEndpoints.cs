@@ -5,7 +5,6 @@ using Myna.Api.Commands;
 using Myna.Api.Errors;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Api.Cards;
 

@@ -7,10 +7,6 @@ using Myna.Api.Medical;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Api.Disasters;
 

@@ -7,12 +7,7 @@ using Myna.Api.Errors;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
-using Myna.GrainInterfaces.Disasters;
 using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Api.Income;
 

@@ -4,7 +4,6 @@ using Myna.Api.Commands;
 using Myna.Api.Errors;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Operations;
-using Myna.Api.Campaigns;
 
 namespace Myna.Api.Operations;
 

@@ -6,7 +6,6 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Api.Portal;
 

@@ -12,7 +12,6 @@ using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
 using Myna.Domain.Calendar;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Api.Portal;
 

@@ -1,4 +1,3 @@
-using Myna.GrainInterfaces.Campaigns;
 namespace Myna.GrainInterfaces.Cards;
 
 /// <summary>Applied → Produced → ReadyForPickup → Active ⇄ Suspended → Abolished (terminal).</summary>

@@ -1,5 +1,4 @@
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.GrainInterfaces.Cards;
 

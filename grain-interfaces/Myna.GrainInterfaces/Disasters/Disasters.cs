@@ -1,10 +1,7 @@
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
 using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.GrainInterfaces.Disasters;
 

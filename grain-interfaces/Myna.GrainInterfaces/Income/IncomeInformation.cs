@@ -1,8 +1,4 @@
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.GrainInterfaces.Income;
 

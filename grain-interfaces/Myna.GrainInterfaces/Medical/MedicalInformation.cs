@@ -1,10 +1,6 @@
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.GrainInterfaces.Medical;
 

@@ -2,7 +2,6 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.Domain.Calendar;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

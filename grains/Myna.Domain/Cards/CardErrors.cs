@@ -1,6 +1,5 @@
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

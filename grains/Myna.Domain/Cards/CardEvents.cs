@@ -1,7 +1,6 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Cards;
 

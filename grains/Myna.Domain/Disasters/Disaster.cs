@@ -1,14 +1,7 @@
 using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Kiosks;
-using Myna.Domain.Medical;
-using Myna.Domain.Procedures;
 using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Domain.Disasters;
 

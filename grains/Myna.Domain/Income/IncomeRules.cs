@@ -1,7 +1,6 @@
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Kiosks;
 using Myna.Domain.Persons;
 
 namespace Myna.Domain.Income;

@@ -5,15 +5,7 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.Domain.Calendar;
-using Myna.Domain.Disasters;
-using Myna.Domain.Income;
-using Myna.Domain.Medical;
-using Myna.Domain.Procedures;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 using Myna.Domain.Persons;
 
 namespace Myna.Domain.Kiosks;

@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Persons;
 

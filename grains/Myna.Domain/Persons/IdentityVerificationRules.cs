@@ -1,8 +1,6 @@
 using System.Text;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Persons;
 

@@ -3,8 +3,6 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.Domain.Calendar;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Persons;
 

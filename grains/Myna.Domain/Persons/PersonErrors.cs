@@ -1,6 +1,4 @@
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Persons;
 

@@ -3,13 +3,8 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
 using Myna.Domain.Kiosks;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Domain.Persons;
 

@@ -5,8 +5,6 @@ using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.Domain.Calendar;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Persons;
 

@@ -2,7 +2,6 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Portal;
 using Myna.Domain.Calendar;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Portal;
 

@@ -2,13 +2,6 @@ using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Disasters;
-using Myna.Domain.Kiosks;
-using Myna.Domain.Medical;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
 using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Domain.Procedures;

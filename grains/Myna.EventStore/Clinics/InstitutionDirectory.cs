@@ -1,8 +1,5 @@
 using Marten;
 using Myna.GrainInterfaces.Clinics;
-using Myna.EventStore.Disasters;
-using Myna.EventStore.Kiosks;
-using Myna.EventStore.Procedures;
 
 namespace Myna.EventStore.Clinics;
 

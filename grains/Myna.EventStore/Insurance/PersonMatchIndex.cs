@@ -4,8 +4,6 @@ using Marten;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.EventStore.Insurance;
 

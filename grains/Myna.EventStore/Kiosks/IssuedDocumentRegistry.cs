@@ -1,13 +1,7 @@
 using Marten;
 using Myna.GrainInterfaces.Common;
 using Myna.EventStore.Clinics;
-using Myna.EventStore.Disasters;
-using Myna.EventStore.Procedures;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.EventStore.Kiosks;
 

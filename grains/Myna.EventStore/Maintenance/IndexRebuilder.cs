@@ -13,8 +13,6 @@ using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.EventStore.Maintenance;
 

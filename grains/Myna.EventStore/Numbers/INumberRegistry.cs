@@ -1,7 +1,5 @@
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.EventStore.Numbers;
 

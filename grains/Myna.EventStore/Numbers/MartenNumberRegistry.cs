@@ -11,8 +11,6 @@ using Myna.Domain.Persons;
 using Myna.EventStore.Configuration;
 using Myna.GrainInterfaces.Common;
 using Npgsql;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.EventStore.Numbers;
 

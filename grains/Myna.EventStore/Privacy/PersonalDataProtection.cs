@@ -9,8 +9,6 @@ using System.Text.Json.Serialization.Metadata;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.EventStore.Privacy;
 

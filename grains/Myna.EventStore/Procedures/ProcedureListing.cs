@@ -2,12 +2,6 @@ using Marten;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.EventStore.Clinics;
-using Myna.EventStore.Disasters;
-using Myna.EventStore.Kiosks;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
 using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.EventStore.Procedures;

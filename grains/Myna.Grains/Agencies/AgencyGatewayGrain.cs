@@ -5,8 +5,6 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
 using Orleans.Concurrency;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Grains.Agencies;
 

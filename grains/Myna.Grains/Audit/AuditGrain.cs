@@ -13,8 +13,6 @@ using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Audit;
 using Myna.GrainInterfaces.Common;
 using Orleans.Concurrency;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Grains.Audit;
 

@@ -11,9 +11,6 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.Grains.EventSourcing;
 using Myna.Domain.Calendar;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Grains.Cards;
 

@@ -2,7 +2,6 @@ using Myna.EventStore.Certificates;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Orleans.Concurrency;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Grains.Cards;
 

@@ -7,7 +7,6 @@ using Myna.EventStore.Cards;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Orleans.Concurrency;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Grains.Cards;
 

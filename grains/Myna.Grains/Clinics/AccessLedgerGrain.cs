@@ -10,9 +10,6 @@ using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
 using Myna.Grains.EventSourcing;
 using Myna.EventStore.Clinics;
-using Myna.EventStore.Disasters;
-using Myna.EventStore.Kiosks;
-using Myna.EventStore.Procedures;
 
 namespace Myna.Grains.Clinics;
 

@@ -8,7 +8,6 @@ using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.Grains.Cards;
 using Myna.Domain.Calendar;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Grains.Clinics;
 

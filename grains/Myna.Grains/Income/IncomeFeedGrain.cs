@@ -3,16 +3,7 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Orleans.Concurrency;
 using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
-using Myna.GrainInterfaces.Disasters;
 using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
-using Myna.Grains.Disasters;
-using Myna.Grains.Kiosks;
-using Myna.Grains.Medical;
-using Myna.Grains.Procedures;
 
 namespace Myna.Grains.Income;
 

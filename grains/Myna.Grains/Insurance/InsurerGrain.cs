@@ -11,8 +11,6 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.Grains.EventSourcing;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Grains.Insurance;
 

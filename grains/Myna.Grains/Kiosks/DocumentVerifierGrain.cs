@@ -1,21 +1,10 @@
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Orleans.Concurrency;
-using Myna.Domain.Income;
 using Myna.Domain.Kiosks;
 using Myna.EventStore.Clinics;
-using Myna.EventStore.Disasters;
 using Myna.EventStore.Kiosks;
-using Myna.EventStore.Procedures;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
-using Myna.Grains.Disasters;
-using Myna.Grains.Income;
-using Myna.Grains.Medical;
-using Myna.Grains.Procedures;
 
 namespace Myna.Grains.Kiosks;
 

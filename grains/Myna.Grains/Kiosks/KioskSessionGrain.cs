@@ -1,20 +1,8 @@
 using System.Security.Cryptography;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Disasters;
 using Myna.Domain.Kiosks;
-using Myna.Domain.Medical;
-using Myna.Domain.Procedures;
-using Myna.GrainInterfaces.Campaigns;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
-using Myna.Grains.Disasters;
-using Myna.Grains.Income;
-using Myna.Grains.Medical;
-using Myna.Grains.Procedures;
 
 namespace Myna.Grains.Kiosks;
 

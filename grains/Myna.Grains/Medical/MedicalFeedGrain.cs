@@ -2,19 +2,7 @@ using Myna.EventStore.Insurance;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Orleans.Concurrency;
-using Myna.Domain.Disasters;
-using Myna.Domain.Kiosks;
-using Myna.Domain.Medical;
-using Myna.Domain.Procedures;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
 using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
-using Myna.Grains.Disasters;
-using Myna.Grains.Income;
-using Myna.Grains.Kiosks;
-using Myna.Grains.Procedures;
 
 namespace Myna.Grains.Medical;
 

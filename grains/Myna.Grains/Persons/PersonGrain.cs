@@ -18,15 +18,9 @@ using Myna.Domain.Calendar;
 using Myna.Domain.Income;
 using Myna.Domain.Kiosks;
 using Myna.EventStore.Clinics;
-using Myna.EventStore.Disasters;
 using Myna.EventStore.Kiosks;
-using Myna.EventStore.Procedures;
-using Myna.GrainInterfaces.Campaigns;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
 using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Grains.Persons;
 

@@ -8,23 +8,10 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.Grains.EventSourcing;
 using Orleans.Concurrency;
-using Myna.Domain.Disasters;
-using Myna.Domain.Kiosks;
-using Myna.Domain.Medical;
 using Myna.Domain.Procedures;
 using Myna.EventStore.Clinics;
-using Myna.EventStore.Disasters;
-using Myna.EventStore.Kiosks;
 using Myna.EventStore.Procedures;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
-using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
 using Myna.GrainInterfaces.Procedures;
-using Myna.Grains.Disasters;
-using Myna.Grains.Income;
-using Myna.Grains.Kiosks;
-using Myna.Grains.Medical;
 
 namespace Myna.Grains.Procedures;
 

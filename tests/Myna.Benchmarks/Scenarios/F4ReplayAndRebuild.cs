@@ -8,8 +8,6 @@ using Myna.Domain.Persons;
 using Myna.EventStore.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Weasel.Core;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Benchmarks.Scenarios;
 

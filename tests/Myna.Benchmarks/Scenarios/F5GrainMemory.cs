@@ -4,8 +4,6 @@ using Marten;
 using Myna.Benchmarks.Harness;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Benchmarks.Scenarios;
 

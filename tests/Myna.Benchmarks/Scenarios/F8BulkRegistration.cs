@@ -6,8 +6,6 @@ using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Benchmarks.Scenarios;
 

@@ -4,7 +4,6 @@ using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Tests.Calendar;
 

@@ -3,7 +3,6 @@ using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Tests.Cards;
 

@@ -6,7 +6,6 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Tests.Clinics;
 

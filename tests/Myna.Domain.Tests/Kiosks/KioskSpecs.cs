@@ -2,16 +2,8 @@ using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Disasters;
-using Myna.Domain.Income;
 using Myna.Domain.Kiosks;
-using Myna.Domain.Medical;
-using Myna.Domain.Procedures;
-using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
-using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Domain.Tests.Kiosks;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Tests.Persons;
 

@@ -3,8 +3,6 @@ using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using K = Myna.GrainInterfaces.Persons.PresentedDocumentKind;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Tests.Persons;
 

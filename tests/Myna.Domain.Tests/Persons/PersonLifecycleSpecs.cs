@@ -4,7 +4,6 @@ using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.Domain.Tests.Persons;
 

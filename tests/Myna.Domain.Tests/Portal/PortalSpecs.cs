@@ -5,7 +5,6 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.Domain.Tests.Portal;
 

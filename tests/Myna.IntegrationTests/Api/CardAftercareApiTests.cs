@@ -4,7 +4,6 @@ using Myna.CardSimulator;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.IntegrationTests.Support;
-using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.IntegrationTests.Api;
 

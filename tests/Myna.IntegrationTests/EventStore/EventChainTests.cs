@@ -7,8 +7,6 @@ using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.IntegrationTests.Support;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.IntegrationTests.EventStore;
 

@@ -3,8 +3,6 @@ using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.IntegrationTests.Support;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.IntegrationTests.EventStore;
 

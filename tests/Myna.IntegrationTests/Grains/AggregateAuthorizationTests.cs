@@ -8,9 +8,7 @@ using Myna.GrainInterfaces.Portal;
 using Myna.IntegrationTests.Support;
 using Myna.GrainInterfaces.Campaigns;
 using Myna.GrainInterfaces.Disasters;
-using Myna.GrainInterfaces.Income;
 using Myna.GrainInterfaces.Kiosks;
-using Myna.GrainInterfaces.Medical;
 using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.IntegrationTests.Grains;

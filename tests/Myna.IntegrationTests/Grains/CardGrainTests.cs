@@ -5,8 +5,6 @@ using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.IntegrationTests.Support;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 using Myna.GrainInterfaces.Campaigns;
 
 namespace Myna.IntegrationTests.Grains;

@@ -6,8 +6,6 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Numbers;
 using Myna.GrainInterfaces.Persons;
 using Myna.IntegrationTests.Support;
-using Myna.Domain.Income;
-using Myna.Domain.Kiosks;
 
 namespace Myna.IntegrationTests.Grains;
 
