@@ -20,7 +20,7 @@ internal sealed class OperationsCallFilter(ILogger<OperationsCallFilter> logger)
         {
             await context.Invoke();
         }
-        catch (Exception ex) when (IsStoreOutage(ex))
+        catch (Exception ex) when (StoreOutage.Is(ex))
         {
             logger.LogWarning("{Grain}.{Method}: a store is unavailable ({Exception})",
                 context.TargetId.Type, context.ImplementationMethod.Name, ex.GetType().Name);
@@ -28,6 +28,4 @@ internal sealed class OperationsCallFilter(ILogger<OperationsCallFilter> logger)
             throw new StoreUnavailableException("A store (PostgreSQL, or Azure Storage for personal data keys) is unavailable; the outcome is unknown, retry with the same Idempotency-Key.");
         }
     }
-
-    internal static bool IsStoreOutage(Exception exception) => StoreOutage.Is(exception);
 }
