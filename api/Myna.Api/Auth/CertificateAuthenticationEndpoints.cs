@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Errors;
+using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
 
 namespace Myna.Api.Auth;
@@ -50,22 +51,9 @@ public static class CertificateAuthenticationEndpoints
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid",
                 $"A purpose is required: '{PortalLoginPurpose}' (audience '{PortalAudience}'), '{RelyingPartyPurpose}' (audience 'relying-party:{{name}}') or '{KeyProofPurpose}' (audience '{RemoteReissueAudience}').");
         }
-        // Anonymous callers get portal-login, relying-party and remote re-issue challenges only; clinic, kiosk and
-        // counter challenges come from their own authenticated routes, with the audience taken from the caller's token.
-        var audience = purpose == PortalLoginPurpose ? request.Audience ?? PortalAudience : request.Audience;
-        var allowed = (purpose, audience) switch
-        {
-            (PortalLoginPurpose, PortalAudience) => true,
-            (KeyProofPurpose, RemoteReissueAudience) => true,
-            (RelyingPartyPurpose, { } named) => named.StartsWith(RelyingPartyPrefix, StringComparison.Ordinal) && named.Length > RelyingPartyPrefix.Length,
-            _ => false,
-        };
-        if (!allowed)
-        {
-            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "challenge.purpose-not-allowed",
-                $"This route issues '{PortalLoginPurpose}' challenges for '{PortalAudience}', '{RelyingPartyPurpose}' challenges for 'relying-party:{{name}}' and '{KeyProofPurpose}' challenges for '{RemoteReissueAudience}' only.");
-        }
-        var issued = await grains.GetChallengeIssuer().Issue(purpose, audience!);
+        // The issuer decides what an anonymous caller may have: portal-login, relying-party and remote re-issue
+        // challenges only; clinic, kiosk and counter challenges come from their own authenticated routes.
+        var issued = await grains.GetChallengeIssuer().IssuePublic(purpose, request.Audience);
         if (!issued.IsSuccess)
         {
             return issued.Error!.ToProblem();
@@ -74,12 +62,12 @@ public static class CertificateAuthenticationEndpoints
         return TypedResults.Ok(new ChallengeResponse(issued.Value.ChallengeId, sealedChallenge, issued.Value.ExpiresAt, sealedChallenge, issued.Value.Purpose, issued.Value.Audience));
     }
 
-    public const string PortalLoginPurpose = "portal-login";
-    public const string PortalAudience = "portal";
-    public const string RelyingPartyPurpose = "relying-party";
-    public const string RelyingPartyPrefix = "relying-party:";
-    public const string KeyProofPurpose = "key-proof";
-    public const string RemoteReissueAudience = "remote-reissue";
+    public const string PortalLoginPurpose = ChallengeNames.PortalLogin;
+    public const string PortalAudience = ChallengeNames.PortalAudience;
+    public const string RelyingPartyPurpose = ChallengeNames.RelyingParty;
+    public const string RelyingPartyPrefix = ChallengeNames.RelyingPartyPrefix;
+    public const string KeyProofPurpose = ChallengeNames.KeyProof;
+    public const string RemoteReissueAudience = ChallengeNames.RemoteReissueAudience;
 
     private static async Task<Results<Ok<AuthenticatedResponse>, ProblemHttpResult>> VerifyResponse(SignedChallengeRequest request, IClusterClient grains)
     {

@@ -233,7 +233,7 @@ public static class CardEndpoints
         {
             return InvalidCardId();
         }
-        if (request.Purpose is not ("key-proof" or "counter-presence"))
+        if (request.Purpose is not (ChallengeNames.KeyProof or ChallengeNames.CounterPresence) || request.Purpose is not { } purpose)
         {
             var errors = new RequestErrors();
             errors.Add("purpose", "key-proof or counter-presence.");
@@ -243,13 +243,7 @@ public static class CardEndpoints
         {
             return problem;
         }
-        var card = await grains.GetCard(id).Read(context);
-        if (!card.IsSuccess)
-        {
-            return card.Error!.ToProblem();
-        }
-        var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Counter(Municipality(http.User));
-        var issued = await grains.GetChallengeIssuer().Issue(request.Purpose, audience);
+        var issued = await grains.GetChallengeIssuer().IssueForCounter(context, id, purpose);
         return issued.IsSuccess
             ? TypedResults.Ok(new CounterChallengeResponse(System.Convert.ToBase64String(issued.Value!.Payload), issued.Value.Purpose, issued.Value.Audience, issued.Value.ExpiresAt))
             : issued.Error!.ToProblem();

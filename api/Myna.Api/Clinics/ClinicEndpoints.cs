@@ -4,9 +4,8 @@ using Myna.Api.Auth;
 using Myna.Api.Commands;
 using Myna.Api.Errors;
 using Myna.Api.Insurance;
-using Myna.Domain.Clinics;
-using Myna.Domain.Insurance;
 using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 
@@ -50,7 +49,7 @@ public sealed record EligibilityCheckResponse(
 {
     public static EligibilityCheckResponse From(EligibilityAnswer a) =>
         new(a.CheckId, a.Eligible, a.Reason, a.PatientName, a.DateOfBirth, a.Insurer?.Value, a.Insured?.Symbol, a.Insured?.Number,
-            a.Insured?.Branch, a.ValidFrom, a.ValidUntil, a.Ceiling is { } c ? HighCostCeiling.KebabName(c) : null, a.ConsentsGiven, a.ConsentValidUntil);
+            a.Insured?.Branch, a.ValidFrom, a.ValidUntil, a.Ceiling is { } c ? CeilingCategoryNames.KebabName(c) : null, a.ConsentsGiven, a.ConsentValidUntil);
 }
 
 public sealed record ClinicConsentResponse(Guid ConsentId, string Institution, IReadOnlyList<ClinicConsentScope> Scopes, VerificationMethod Method,
@@ -95,11 +94,11 @@ public static class ClinicEndpoints
     private static async Task<Results<Ok<InstitutionPage>, ProblemHttpResult>> List(string? prefecture, string? after, int? limit, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        if (!InstitutionDecider.IsPrefecture(prefecture))
+        if (!InstitutionCodes.IsPrefecture(prefecture))
         {
             errors.Add("prefecture", "A 2-digit prefecture code from 01 to 47.");
         }
-        if (after is not null && !InstitutionDecider.IsInstitutionCode(after))
+        if (after is not null && !InstitutionCodes.IsInstitutionCode(after))
         {
             errors.Add("after", "The last institution code of the previous page.");
         }
@@ -146,7 +145,7 @@ public static class ClinicEndpoints
 
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> Get(string code, IClusterClient grains)
     {
-        if (!InstitutionDecider.IsInstitutionCode(code))
+        if (!InstitutionCodes.IsInstitutionCode(code))
         {
             return InvalidCode();
         }
@@ -156,24 +155,18 @@ public static class ClinicEndpoints
 
     private static async Task<Results<Ok<EligibilityChallengeResponse>, ProblemHttpResult>> Challenge(HttpContext http, IClusterClient grains)
     {
-        // Sealed for an eligibility check at the asking terminal (invariant 18): no other terminal, and no portal,
-        // kiosk or relying party, accepts the chip's signature over it.
-        var institution = http.User.FindFirstValue(MynaClaims.Institution) ?? string.Empty;
-        var terminal = http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty;
-        // Only a registered, active terminal gets challenges (it could never use one anyway).
-        var registered = InstitutionDecider.IsInstitutionCode(institution) ? (await grains.GetInstitution(institution).Get()).Value : null;
-        if (Myna.Domain.Authorization.Access.RegisteredTerminal(registered, terminal) is { } refused)
+        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
-            return refused.ToProblem();
+            return problem;
         }
-        var audience = Myna.Domain.Cards.SealedChallenge.Audiences.Terminal(institution, terminal);
-        var issued = await grains.GetChallengeIssuer().Issue(Myna.Domain.Cards.SealedChallenge.Name(Myna.Domain.Cards.ChallengePurpose.EligibilityCheck), audience);
+        // The issuer seals it for this registered terminal only (invariant 18).
+        var issued = await grains.GetChallengeIssuer().IssueForTerminal(context);
         if (!issued.IsSuccess)
         {
             return issued.Error!.ToProblem();
         }
         var payload = Convert.ToBase64String(issued.Value!.Payload);
-        return TypedResults.Ok(new EligibilityChallengeResponse(issued.Value.ChallengeId, payload, issued.Value.ExpiresAt, payload, issued.Value.Purpose, audience));
+        return TypedResults.Ok(new EligibilityChallengeResponse(issued.Value.ChallengeId, payload, issued.Value.ExpiresAt, payload, issued.Value.Purpose, issued.Value.Audience));
     }
 
     private static async Task<Results<Ok<EligibilityCheckResponse>, ProblemHttpResult>> Check(EligibilityCheckRequest request, HttpContext http, IClusterClient grains)
@@ -273,7 +266,7 @@ public static class ClinicEndpoints
         string code, HttpContext http, bool created, Action<RequestErrors> validate,
         Func<IInstitutionGrain, CommandContext, Task<Result<InstitutionView>>> call)
     {
-        if (!InstitutionDecider.IsInstitutionCode(code))
+        if (!InstitutionCodes.IsInstitutionCode(code))
         {
             return InvalidCode();
         }

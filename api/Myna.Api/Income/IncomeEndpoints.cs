@@ -4,9 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Commands;
 using Myna.Api.Errors;
-using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
-using Myna.Domain.Income;
 using Myna.GrainInterfaces.Income;
 
 namespace Myna.Api.Income;
@@ -25,14 +23,14 @@ public sealed record IncomeFeedResponse(string BatchId, int Persons, int Lines, 
 public static class IncomeEndpoints
 {
     /// <summary>The agency whose tokens may feed income: the tax office of information sharing.</summary>
-    public const string TaxAgency = Myna.Domain.Income.IncomeRules.TaxAgency;
+    public const string TaxAgency = IncomeFeeds.TaxAgency;
 
     public static IEndpointRouteBuilder MapIncomeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/income-feeds", Feed).WithFeedBodyLimit()
             .WithTags("Income information").WithName("FeedIncomeSummaries").RequireAuthorization(Policies.Agency)
             .WithSummary("The tax agency's yearly income and taxation summaries, by Individual Number")
-            .WithDescription($"Up to {IncomeRules.MaxBatchLines} lines; the same batchId is applied once. One unknown or replaced number refuses the whole batch (422 income.unknown-number, lines named by index).");
+            .WithDescription($"Up to {IncomeFeeds.MaxBatchLines} lines; the same batchId is applied once. One unknown or replaced number refuses the whole batch (422 income.unknown-number, lines named by index).");
         return app;
     }
 
@@ -43,7 +41,7 @@ public static class IncomeEndpoints
             return ApiProblems.Problem(403, "income.not-tax-agency", "Only the tax agency feeds income information.");
         }
         var errors = new RequestErrors();
-        errors.RequireBatch(request.BatchId, request.Lines?.Count, IncomeRules.MaxBatchLines);
+        errors.RequireBatch(request.BatchId, request.Lines?.Count, IncomeFeeds.MaxBatchLines);
         var now = clock.GetUtcNow();
         var lines = new List<IncomeFeedLine>();
         foreach (var (line, i) in (request.Lines ?? []).Select((l, i) => (l, i)))
@@ -59,7 +57,7 @@ public static class IncomeEndpoints
                 errors.Add($"lines[{i}]", "fiscalYear, totalIncomeYen and taxableIncomeYen are required.");
                 continue;
             }
-            if (IncomeRules.Problem(line.FiscalYear.Value, line.TotalIncomeYen.Value, line.TaxableIncomeYen.Value, now) is { } problem)
+            if (IncomeFeeds.Problem(line.FiscalYear.Value, line.TotalIncomeYen.Value, line.TaxableIncomeYen.Value, now) is { } problem)
             {
                 errors.Add($"lines[{i}]", problem.Message);
                 continue;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Commands;
 using Myna.Api.Errors;
-using Myna.Domain.Insurance;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
@@ -47,7 +46,7 @@ public sealed record QualificationResponse(
 {
     public static QualificationResponse From(InsuranceQualificationView q) =>
         new(q.QualificationId, q.Insurer.Value, q.Insured.Symbol, q.Insured.Number, q.Insured.Branch,
-            q.ValidFrom, q.ValidUntil, HighCostCeiling.KebabName(q.Ceiling), q.LinkedBy, q.EndedBecause);
+            q.ValidFrom, q.ValidUntil, CeilingCategoryNames.KebabName(q.Ceiling), q.LinkedBy, q.EndedBecause);
 }
 
 public sealed record ConfirmationDocumentRequest(ConfirmationDocumentReason? Reason);
@@ -163,7 +162,7 @@ public static class InsuranceEndpoints
             errors.Add("insured", "Required: symbol, number and 2-digit branch.");
         }
         errors.Require(request.ValidFrom, "validFrom");
-        if (!HighCostCeiling.TryParseCategory(request.CeilingCategory, out var category))
+        if (!CeilingCategoryNames.TryParse(request.CeilingCategory, out var category))
         {
             errors.Add("ceilingCategory", "One of the high-cost ceiling categories, e.g. under-seventy-c.");
         }
@@ -245,7 +244,7 @@ public static class InsuranceEndpoints
         {
             return refused;
         }
-        if (!HighCostCeiling.TryParseCategory(request.Category, out var category))
+        if (!CeilingCategoryNames.TryParse(request.Category, out var category))
         {
             var errors = new RequestErrors();
             errors.Add("category", "One of the high-cost ceiling categories, e.g. under-seventy-c.");
@@ -299,10 +298,10 @@ public static class InsuranceEndpoints
             : result.Error!.ToProblem();
     }
 
-    private static Results<Ok<CeilingLimitResponse>, ProblemHttpResult> Ceiling(string category, long? totalMedicalCost, int? priorQualifyingMonths)
+    private static async Task<Results<Ok<CeilingLimitResponse>, ProblemHttpResult>> Ceiling(string category, long? totalMedicalCost, int? priorQualifyingMonths, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        if (!HighCostCeiling.TryParseCategory(category, out var parsed))
+        if (!CeilingCategoryNames.TryParse(category, out var parsed))
         {
             errors.Add("category", "One of the high-cost ceiling categories, e.g. under-seventy-c.");
         }
@@ -319,8 +318,8 @@ public static class InsuranceEndpoints
             return errors.ToProblem();
         }
         var prior = priorQualifyingMonths ?? 0;
-        var limit = HighCostCeiling.MonthlyLimit(parsed, totalMedicalCost!.Value, prior);
-        return TypedResults.Ok(new CeilingLimitResponse(HighCostCeiling.KebabName(parsed), totalMedicalCost.Value, prior,
+        var limit = await grains.GetCeilingCalculator().MonthlyLimit(parsed, totalMedicalCost!.Value, prior);
+        return TypedResults.Ok(new CeilingLimitResponse(CeilingCategoryNames.KebabName(parsed), totalMedicalCost.Value, prior,
             limit.HouseholdLimitYen, limit.OutpatientLimitYen, limit.ReducedRate));
     }
 

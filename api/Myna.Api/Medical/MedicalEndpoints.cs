@@ -7,7 +7,6 @@ using Myna.Api.Errors;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
-using Myna.Domain.Medical;
 using Myna.GrainInterfaces.Medical;
 
 namespace Myna.Api.Medical;
@@ -57,7 +56,7 @@ public static class MedicalEndpoints
             return ApiProblems.Problem(403, "insurer.other-insurer", "An insurer acts only on its own members.");
         }
         var errors = new RequestErrors();
-        errors.RequireBatch(request.BatchId, request.Lines?.Count, MedicalRules.MaxBatchLines);
+        errors.RequireBatch(request.BatchId, request.Lines?.Count, MedicalFeeds.MaxBatchLines);
         var lines = new List<MedicalFeedLine>();
         foreach (var (line, i) in (request.Lines ?? []).Select((l, i) => (l, i)))
         {
@@ -68,7 +67,7 @@ public static class MedicalEndpoints
             }
             var record = new MedicalRecord(line.RecordId ?? string.Empty, line.Kind.Value, line.On.Value, line.Item?.Trim() ?? string.Empty,
                 line.Detail?.Trim(), line.AmountYen, line.Provider?.Trim());
-            if (MedicalRules.Problem(record) is { } problem)
+            if (MedicalFeeds.Problem(record) is { } problem)
             {
                 errors.Add($"lines[{i}]", problem);
                 continue;
@@ -115,7 +114,7 @@ public static class MedicalEndpoints
     private static async Task<Results<Ok<ClinicMedicalResponse>, ProblemHttpResult>> ClinicRead(Guid checkId, ClinicMedicalReadRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        if (request.Items is not { Count: > 0 } items || items.Any(i => !Enum.IsDefined(i) || !MedicalRules.IsReadableByClinics(i)))
+        if (request.Items is not { Count: > 0 } items || items.Any(i => !Enum.IsDefined(i) || !MedicalFeeds.IsReadableByClinics(i)))
         {
             errors.Add("items", "One or more of medication-history, health-check-results.");
         }

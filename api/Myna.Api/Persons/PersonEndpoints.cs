@@ -198,19 +198,17 @@ public static class PersonEndpoints
         {
             return errors.ToProblem();
         }
-        var parts = request.TransferReference!.Split('.');
-        if (parts.Length != 2 || parts[0].Length != 32 || !Guid.TryParseExact(parts[0], "N", out var person) || person == Guid.Empty
-            || parts[1].Length is 0 or > 100)
+        if (!TransferReference.TryParse(request.TransferReference, out var person, out var secret))
         {
-            return Myna.Domain.Persons.Transfers.NotFound.ToProblem();
+            return TransferReference.NotFound.ToProblem();
         }
         if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
         {
             return problem;
         }
         var grains = http.RequestServices.GetRequiredService<IClusterClient>();
-        var result = await grains.GetPerson(new PersonId(person)).RecordMoveIn(context,
-            new RecordMoveIn(parts[1], request.NewAddress!, request.MovedOn!.Value, Municipality(http.User)));
+        var result = await grains.GetPerson(person).RecordMoveIn(context,
+            new RecordMoveIn(secret, request.NewAddress!, request.MovedOn!.Value, Municipality(http.User)));
         return result.IsSuccess ? TypedResults.Ok(PersonResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

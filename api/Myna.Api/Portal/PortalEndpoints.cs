@@ -4,14 +4,12 @@ using Myna.Api.Cards;
 using Myna.Api.Clinics;
 using Myna.Api.Errors;
 using Myna.Api.Insurance;
-using Myna.Domain.Portal;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
-using Myna.Domain.Calendar;
 
 namespace Myna.Api.Portal;
 
@@ -131,7 +129,7 @@ public static class PortalEndpoints
     private static RouteHandlerBuilder AsPortalRead(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(PortalReadMetadata.Instance).RequireRateLimiting(PortalRateLimiting.Reads);
 
-    private static async Task<Results<Ok<SelfInformationResponse>, ProblemHttpResult>> SelfInformation(HttpContext http, IClusterClient grains, TimeProvider clock)
+    private static async Task<Results<Ok<SelfInformationResponse>, ProblemHttpResult>> SelfInformation(HttpContext http, IClusterClient grains)
     {
         var (caller, refused) = await PortalAccess.ResolveAsync(http, grains, PortalNeed.View, "self-information");
         if (caller is null)
@@ -157,7 +155,7 @@ public static class PortalEndpoints
             p.DisabilityCertificates.Select(c => new DisabilityCertificateResponse(c.CertificateNumber, c.Kind, c.Grade, c.Issuer, c.ValidFrom, c.ValidUntil, c.Expired)).ToList(),
             ConsentsOf(overview, clinics),
             overview.Proxies.Select(ProxyResponse.From).ToList(),
-            NotificationsOf(cards, insurance, overview, clock),
+            await NotificationsOf(grains, caller.Person, cards, insurance),
             overview.LastLoginAt));
     }
 
@@ -191,9 +189,9 @@ public static class PortalEndpoints
     {
         var errors = new RequestErrors();
         var kinds = kind?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        if (kinds.Any(k => !AccessLedgerEntries.Kinds.ContainsKey(k)))
+        if (kinds.Any(k => !AccessorKinds.All.Contains(k)))
         {
-            errors.Add("kind", "Comma-separated accessor kinds: " + string.Join(", ", AccessLedgerEntries.Kinds.Keys) + ".");
+            errors.Add("kind", "Comma-separated accessor kinds: " + string.Join(", ", AccessorKinds.All) + ".");
         }
         if (before is < 1)
         {
@@ -222,7 +220,7 @@ public static class PortalEndpoints
             page.Next));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<NotificationResponse>>, ProblemHttpResult>> Notifications(HttpContext http, IClusterClient grains, TimeProvider clock)
+    private static async Task<Results<Ok<IReadOnlyList<NotificationResponse>>, ProblemHttpResult>> Notifications(HttpContext http, IClusterClient grains)
     {
         var (caller, refused) = await PortalAccess.ResolveAsync(http, grains, PortalNeed.View, "notifications");
         if (caller is null)
@@ -230,8 +228,7 @@ public static class PortalEndpoints
             return refused!;
         }
         var insurance = await grains.GetPerson(caller.Person).GetInsurance();
-        var overview = await grains.GetPortal(caller.Person).GetOverview();
-        return TypedResults.Ok(NotificationsOf(await CardsAsync(grains, insurance), insurance, overview, clock));
+        return TypedResults.Ok(await NotificationsOf(grains, caller.Person, await CardsAsync(grains, insurance), insurance));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<IncomeSummaryView>>, ProblemHttpResult>> Income(HttpContext http, IClusterClient grains)
@@ -399,32 +396,19 @@ public static class PortalEndpoints
     /// qualification is theirs) with the reason "requested", as it does for an insurer's own request.
     /// </summary>
     private static async Task<Results<Created<ConfirmationDocumentResponse>, ProblemHttpResult>> RequestConfirmationDocument(
-        ConfirmationDocumentAsk request, HttpContext http, IClusterClient grains, TimeProvider clock)
+        ConfirmationDocumentAsk request, HttpContext http, IClusterClient grains)
     {
         var (caller, refused) = await PortalAccess.ResolveAsync(http, grains, PortalNeed.SelfOnly, "confirmation-document-request");
         if (caller is null)
         {
             return refused!;
         }
-        var insurance = await grains.GetPerson(caller.Person).GetInsurance();
-        if (!insurance.IsSuccess)
-        {
-            return insurance.Error!.ToProblem();
-        }
-        var today = JapanCalendar.Today(clock);
-        var qualification = request.QualificationId is { } id
-            ? insurance.Value!.Qualifications.FirstOrDefault(q => q.QualificationId == id)
-            : insurance.Value!.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } u || today <= u));
-        if (qualification is null)
-        {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "insurance.qualification-not-found", "No (active) insurance qualification of yours to issue a document for.");
-        }
         if (!caller.TryContext(http, out var context, out var problem))
         {
             return problem;
         }
-        var issued = await grains.GetInsurer(qualification.Insurer)
-            .IssueConfirmationDocument(context, new IssueConfirmationDocument(qualification.QualificationId, ConfirmationDocumentReason.Requested));
+        // The resident's portal grain picks the qualification (the one named, or today's in Japan) and asks its insurer.
+        var issued = await grains.GetPortal(caller.Person).RequestConfirmationDocument(context, request.QualificationId);
         return issued.IsSuccess
             ? TypedResults.Created($"{BasePath(caller)}/insurance", ConfirmationDocumentResponse.From(issued.Value!))
             : issued.Error!.ToProblem();
@@ -462,8 +446,8 @@ public static class PortalEndpoints
         return card.IsSuccess ? [card.Value!] : [];
     }
 
-    private static IReadOnlyList<NotificationResponse> NotificationsOf(IReadOnlyList<CardView> cards, Result<InsuranceSummary> insurance, PortalOverview overview, TimeProvider clock) =>
-        PortalNotifications.For(cards, insurance.IsSuccess ? insurance.Value : null, overview, clock.GetUtcNow())
+    private static async Task<IReadOnlyList<NotificationResponse>> NotificationsOf(IClusterClient grains, PersonId person, IReadOnlyList<CardView> cards, Result<InsuranceSummary> insurance) =>
+        (await grains.GetPortal(person).GetNotifications(cards, insurance.IsSuccess ? insurance.Value : null))
             .Select(n => new NotificationResponse(n.Kind, n.At, n.Detail)).ToList();
 
     private static ConsentsResponse ConsentsOf(PortalOverview overview, IReadOnlyList<ClinicConsentView> clinics) =>

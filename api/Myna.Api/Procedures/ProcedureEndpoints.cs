@@ -5,7 +5,6 @@ using Myna.Api.Commands;
 using Myna.Api.Errors;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
-using Myna.Domain.Procedures;
 using Myna.GrainInterfaces.Procedures;
 
 namespace Myna.Api.Procedures;
@@ -58,8 +57,8 @@ public static class ProcedureEndpoints
         return app;
     }
 
-    private static Ok<IReadOnlyList<ProcedureDefinitionResponse>> Catalogue() =>
-        TypedResults.Ok<IReadOnlyList<ProcedureDefinitionResponse>>(ProcedureRules.Catalogue.Values
+    private static async Task<Ok<IReadOnlyList<ProcedureDefinitionResponse>>> Catalogue(IClusterClient grains) =>
+        TypedResults.Ok<IReadOnlyList<ProcedureDefinitionResponse>>((await grains.GetProcedureDirectory().Catalogue())
             .Select(d => new ProcedureDefinitionResponse(d.Kind, d.Title, d.Agency, d.Items)).ToList());
 
     private static async Task<Results<Created<ProcedureResponse>, ProblemHttpResult>> Start(Guid personId, StartProcedureRequest request, HttpContext http, IClusterClient grains)

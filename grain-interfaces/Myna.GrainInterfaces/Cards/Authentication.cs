@@ -53,4 +53,16 @@ public interface IChallengeIssuerGrain : IGrainWithIntegerKey
     /// <summary>A challenge for one purpose (portal-login, eligibility-check, kiosk-binding, relying-party, key-proof, counter-presence) and one audience.</summary>
     [Alias("Issue")]
     Task<Result<IssuedChallenge>> Issue(string purpose, string audience);
+
+    /// <summary>For anonymous callers: portal-login, relying-party and remote re-issue key-proof challenges only.</summary>
+    [Alias("IssuePublic")]
+    Task<Result<IssuedChallenge>> IssuePublic(string purpose, string? audience);
+
+    /// <summary>For a clerk's counter, on a card the clerk's municipality manages (key-proof or counter-presence).</summary>
+    [Alias("IssueForCounter")]
+    Task<Result<IssuedChallenge>> IssueForCounter(CommandContext clerk, CardId card, string purpose);
+
+    /// <summary>For a registered, active reception terminal: an eligibility-check challenge sealed for that terminal.</summary>
+    [Alias("IssueForTerminal")]
+    Task<Result<IssuedChallenge>> IssueForTerminal(CommandContext terminal);
 }

@@ -78,6 +78,8 @@ public static class GrainFactoryExtensions
 
     public static Portal.IAppGrain GetApp(this IGrainFactory grains, string appId) => grains.GetGrain<Portal.IAppGrain>(appId);
 
+    public static Insurance.ICeilingCalculatorGrain GetCeilingCalculator(this IGrainFactory grains) => grains.GetGrain<Insurance.ICeilingCalculatorGrain>(0);
+
     public static Portal.IAppGatewayGrain GetAppGateway(this IGrainFactory grains) => grains.GetGrain<Portal.IAppGatewayGrain>(0);
 }
 

@@ -106,6 +106,10 @@ public sealed record NewPlaceLoginView(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] CardId Card);
 
+/// <summary>One thing the portal tells the resident now.</summary>
+[GenerateSerializer, Immutable, Alias("myna.portal-notification")]
+public sealed record PortalNotificationView([property: Id(0)] string Kind, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string Detail);
+
 /// <summary>The portal side of a resident: consents, proxies, logins from new places.</summary>
 [GenerateSerializer, Immutable, Alias("myna.portal-overview")]
 public sealed record PortalOverview(
@@ -153,6 +157,17 @@ public interface IPortalGrain : IGrainWithGuidKey, IEventSourcedGrain
 
     [Alias("GetOverview"), Orleans.Concurrency.ReadOnly]
     Task<PortalOverview> GetOverview();
+
+    /// <summary>
+    /// The resident asks for an eligibility confirmation document: for the named qualification, or for the one
+    /// active today (Japan's date); issued by that qualification's insurer.
+    /// </summary>
+    [Alias("RequestConfirmationDocument")]
+    Task<Result<Myna.GrainInterfaces.Insurance.ConfirmationDocumentView>> RequestConfirmationDocument(CommandContext context, Guid? qualificationId);
+
+    /// <summary>What the portal tells the resident now, from these cards and insurance and the portal's own state (derived, never stored).</summary>
+    [Alias("GetNotifications"), Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<PortalNotificationView>> GetNotifications(IReadOnlyList<Myna.GrainInterfaces.Cards.CardView> cards, Myna.GrainInterfaces.Insurance.InsuranceSummary? insurance);
 
     /// <summary>The rights of a proxy of this person, or null when they are not a proxy.</summary>
     [Alias("GetProxyRights"), Orleans.Concurrency.ReadOnly]

@@ -110,4 +110,8 @@ public interface IProcedureDirectoryGrain : IGrainWithIntegerKey
 
     [Alias("ForPerson")]
     Task<IReadOnlyList<ProcedureListingView>> ForPerson(PersonId person, int limit);
+
+    /// <summary>The procedures a resident can start, with the agency each goes to and the data items it pulls.</summary>
+    [Alias("Catalogue")]
+    Task<IReadOnlyList<ProcedureDefinition>> Catalogue();
 }

@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Cards;
 using System.Security.Cryptography;
 using System.Text;
 using Myna.GrainInterfaces.Common;
@@ -43,12 +44,12 @@ public sealed record SealedChallenge(ChallengePurpose Purpose, string Audience, 
 
     public static string Name(ChallengePurpose purpose) => purpose switch
     {
-        ChallengePurpose.PortalLogin => "portal-login",
-        ChallengePurpose.EligibilityCheck => "eligibility-check",
-        ChallengePurpose.KioskBinding => "kiosk-binding",
-        ChallengePurpose.RelyingParty => "relying-party",
-        ChallengePurpose.KeyProof => "key-proof",
-        ChallengePurpose.CounterPresence => "counter-presence",
+        ChallengePurpose.PortalLogin => ChallengeNames.PortalLogin,
+        ChallengePurpose.EligibilityCheck => ChallengeNames.EligibilityCheck,
+        ChallengePurpose.KioskBinding => ChallengeNames.KioskBinding,
+        ChallengePurpose.RelyingParty => ChallengeNames.RelyingParty,
+        ChallengePurpose.KeyProof => ChallengeNames.KeyProof,
+        ChallengePurpose.CounterPresence => ChallengeNames.CounterPresence,
         _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
     };
 
@@ -69,14 +70,38 @@ public sealed record SealedChallenge(ChallengePurpose Purpose, string Audience, 
     /// <summary>Audiences, one way each: who may consume a challenge of each purpose.</summary>
     public static class Audiences
     {
-        public const string Portal = "portal";
+        public const string Portal = ChallengeNames.PortalAudience;
         public static string Terminal(string institution, string terminal) => $"institution:{institution}/terminal:{terminal}";
         public static string Kiosk(string kioskId) => $"kiosk:{kioskId}";
-        public static string RelyingParty(string name) => $"relying-party:{name}";
+        public static string RelyingParty(string name) => ChallengeNames.RelyingPartyPrefix + name;
         public static string Counter(MunicipalityCode municipality) => $"counter:{municipality.Value}";
         /// <summary>The resident's remote certificate re-issue after a campaign (key-proof challenges).</summary>
-        public const string RemoteReissue = "remote-reissue";
+        public const string RemoteReissue = ChallengeNames.RemoteReissueAudience;
     }
+
+    public static readonly DomainError PurposeNotAllowed = DomainError.Forbidden("challenge.purpose-not-allowed",
+        $"This route issues '{ChallengeNames.PortalLogin}' challenges for '{ChallengeNames.PortalAudience}', '{ChallengeNames.RelyingParty}' challenges for '{ChallengeNames.RelyingPartyPrefix}{{name}}' and '{ChallengeNames.KeyProof}' challenges for '{ChallengeNames.RemoteReissueAudience}' only.");
+
+    /// <summary>
+    /// What an anonymous caller may ask for: portal-login (for the portal), relying-party (for a named relying
+    /// party) and key-proof (for the remote re-issue). Clinic, kiosk and counter challenges come from their own
+    /// authenticated routes, with the audience taken from the caller's token. Returns the audience to seal for.
+    /// </summary>
+    public static Result<string> PublicAudience(string purpose, string? audience)
+    {
+        var resolved = purpose == ChallengeNames.PortalLogin ? audience ?? Audiences.Portal : audience;
+        var allowed = (purpose, resolved) switch
+        {
+            (ChallengeNames.PortalLogin, Audiences.Portal) => true,
+            (ChallengeNames.KeyProof, Audiences.RemoteReissue) => true,
+            (ChallengeNames.RelyingParty, { } named) => named.StartsWith(ChallengeNames.RelyingPartyPrefix, StringComparison.Ordinal) && named.Length > ChallengeNames.RelyingPartyPrefix.Length,
+            _ => false,
+        };
+        return allowed ? Result<string>.Ok(resolved!) : PurposeNotAllowed;
+    }
+
+    /// <summary>A clerk's counter challenge: key-proof (a new chip key signs it) or counter-presence (the card's key signs it).</summary>
+    public static bool IsCounterPurpose(string? purpose) => purpose is ChallengeNames.KeyProof or ChallengeNames.CounterPresence;
 
     /// <summary>An audience is 1 to 200 visible ASCII characters (it is one line of the signed payload).</summary>
     public static bool IsValidAudience(string? audience) =>

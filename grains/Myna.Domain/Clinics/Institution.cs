@@ -94,15 +94,6 @@ public static class InstitutionDecider
     public static readonly DomainError NotFound =
         DomainError.NotFound("institution.not-found", "No medical institution or pharmacy is registered under this code.");
 
-    /// <summary>A 10-digit institution code (prefecture 2 + fee-table 1 + institution 7).</summary>
-    public static bool IsInstitutionCode(string? code) =>
-        code is { Length: 10 } && code.All(char.IsAsciiDigit) && IsPrefecture(code[..2]);
-
-    public static bool IsPrefecture(string? code) =>
-        code is { Length: 2 } && code.All(char.IsAsciiDigit) && int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 47;
-
-    public static bool IsTerminalId(string? id) =>
-        id is { Length: > 0 and <= 40 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public static Decision<IInstitutionEvent> Register(InstitutionState state, string code, RegisterInstitution command, DateTimeOffset now, Actor actor)
     {
@@ -110,7 +101,7 @@ public static class InstitutionDecider
         {
             return DomainError.Conflict("institution.already-registered", "An institution is already registered under this code.");
         }
-        if (!IsInstitutionCode(code))
+        if (!InstitutionCodes.IsInstitutionCode(code))
         {
             return Invalid("code", "An institution code has 10 digits and starts with a prefecture 01 to 47.");
         }
@@ -119,7 +110,7 @@ public static class InstitutionDecider
         {
             return Invalid("name", "The name has 1 to 200 characters.");
         }
-        if (!IsPrefecture(command.Prefecture))
+        if (!InstitutionCodes.IsPrefecture(command.Prefecture))
         {
             return Invalid("prefecture", "The prefecture is a 2-digit code from 01 to 47.");
         }
@@ -137,7 +128,7 @@ public static class InstitutionDecider
         {
             return NotFound;
         }
-        if (!IsTerminalId(command.TerminalId))
+        if (!InstitutionCodes.IsTerminalId(command.TerminalId))
         {
             return Invalid("terminal-id", "A terminal id has 1 to 40 letters, digits, '-' or '_'.");
         }

@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Income;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
@@ -7,12 +8,6 @@ namespace Myna.Domain.Income;
 
 public static class IncomeRules
 {
-    /// <summary>The agency whose staff feed income: the tax office of information sharing.</summary>
-    public const string TaxAgency = "tax-office";
-
-    /// <summary>Lines in one tax agency batch.</summary>
-    public const int MaxBatchLines = 1_000;
-
     /// <summary>Years for one person in one batch (a feed may carry back-years after re-assessments).</summary>
     public const int MaxYearsPerPerson = 10;
 
@@ -23,7 +18,7 @@ public static class IncomeRules
         {
             return error;
         }
-        if (Problem(command.FiscalYear, command.TotalIncomeYen, command.TaxableIncomeYen, now) is { } problem)
+        if (IncomeFeeds.Problem(command.FiscalYear, command.TotalIncomeYen, command.TaxableIncomeYen, now) is { } problem)
         {
             return problem;
         }
@@ -51,7 +46,7 @@ public static class IncomeRules
         }
         foreach (var year in command.Years)
         {
-            if (Problem(year.FiscalYear, year.TotalIncomeYen, year.TaxableIncomeYen, now) is { } problem)
+            if (IncomeFeeds.Problem(year.FiscalYear, year.TotalIncomeYen, year.TaxableIncomeYen, now) is { } problem)
             {
                 return problem;
             }
@@ -60,19 +55,5 @@ public static class IncomeRules
             .OrderBy(y => y.FiscalYear)
             .Select(y => (IPersonEvent)new IncomeSummaryRecorded(state.Id, y.FiscalYear, y.TotalIncomeYen, y.TaxableIncomeYen, now, actor))
             .ToArray());
-    }
-
-    /// <summary>The checks on one year's figures, shared by the counter, the feed's request validation and the deciders.</summary>
-    public static DomainError? Problem(int fiscalYear, long totalIncomeYen, long taxableIncomeYen, DateTimeOffset now)
-    {
-        if (fiscalYear < 2016 || fiscalYear > now.Year)
-        {
-            return PersonErrors.Invalid("fiscal-year", "A fiscal year from 2016 (the number's first year) to the current year.");
-        }
-        if (totalIncomeYen < 0 || taxableIncomeYen < 0 || taxableIncomeYen > totalIncomeYen)
-        {
-            return PersonErrors.Invalid("income", "Incomes are non-negative and taxable income is at most total income.");
-        }
-        return null;
     }
 }

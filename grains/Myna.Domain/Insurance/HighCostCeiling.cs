@@ -3,14 +3,6 @@ using Myna.GrainInterfaces.Insurance;
 namespace Myna.Domain.Insurance;
 
 /// <summary>
-/// A month's ceiling for one category. <see cref="HouseholdLimitYen"/> is the household (世帯) limit;
-/// <see cref="OutpatientLimitYen"/> is the individual outpatient (外来, 個人ごと) limit, which only the
-/// 70-and-over 一般 and 低所得 categories have; <see cref="ReducedRate"/> says the multiple-month
-/// reduced rate (多数回該当) was applied.
-/// </summary>
-public sealed record CeilingLimit(long HouseholdLimitYen, long? OutpatientLimitYen, bool ReducedRate);
-
-/// <summary>
 /// Monthly high-cost medical expense ceilings (高額療養費の自己負担限度額) per <see cref="CeilingCategory"/>.
 /// <list type="bullet">
 /// <item>Under 70: ア 252,600 + (cost − 842,000) × 1%; イ 167,400 + (cost − 558,000) × 1%;
@@ -66,44 +58,4 @@ public static class HighCostCeiling
         var excess = Math.Max(0, costYen - thresholdYen);
         return baseYen + (excess / 100) + (excess % 100 >= 50 ? 1 : 0);
     }
-
-    /// <summary>
-    /// Accepts an enum name (<c>UnderSeventyA</c>) or its kebab-case form (<c>under-seventy-a</c>),
-    /// ignoring case and surrounding white space. Numbers such as "0" are refused.
-    /// </summary>
-    public static bool TryParseCategory(string? text, out CeilingCategory category)
-    {
-        var trimmed = text?.Trim();
-        if (!string.IsNullOrEmpty(trimmed))
-        {
-            foreach (var candidate in Enum.GetValues<CeilingCategory>())
-            {
-                if (string.Equals(trimmed, candidate.ToString(), StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(trimmed, KebabName(candidate), StringComparison.OrdinalIgnoreCase))
-                {
-                    category = candidate;
-                    return true;
-                }
-            }
-        }
-        category = default;
-        return false;
-    }
-
-    /// <summary>The kebab-case name used in URLs and JSON, e.g. <c>seventy-plus-low-income-ii</c>.</summary>
-    public static string KebabName(CeilingCategory c) => c switch
-    {
-        CeilingCategory.UnderSeventyA => "under-seventy-a",
-        CeilingCategory.UnderSeventyB => "under-seventy-b",
-        CeilingCategory.UnderSeventyC => "under-seventy-c",
-        CeilingCategory.UnderSeventyD => "under-seventy-d",
-        CeilingCategory.UnderSeventyE => "under-seventy-e",
-        CeilingCategory.SeventyPlusActiveIII => "seventy-plus-active-iii",
-        CeilingCategory.SeventyPlusActiveII => "seventy-plus-active-ii",
-        CeilingCategory.SeventyPlusActiveI => "seventy-plus-active-i",
-        CeilingCategory.SeventyPlusGeneral => "seventy-plus-general",
-        CeilingCategory.SeventyPlusLowIncomeII => "seventy-plus-low-income-ii",
-        CeilingCategory.SeventyPlusLowIncomeI => "seventy-plus-low-income-i",
-        _ => throw new ArgumentOutOfRangeException(nameof(c), c, "Unknown ceiling category."),
-    };
 }

@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Clinics;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.Domain.Calendar;
@@ -65,7 +66,7 @@ public static class KioskRules
     public static Decision<IKioskEvent> Register(KioskState state, string kiosk, RegisterKiosk command, DateTimeOffset now, Actor actor)
     {
         var store = command.Store?.Trim() ?? string.Empty;
-        if (!IsValidId(kiosk) || store.Length is 0 or > 100 || !IsPrefecture(command.Prefecture))
+        if (!IsValidId(kiosk) || store.Length is 0 or > 100 || !InstitutionCodes.IsPrefecture(command.Prefecture))
         {
             return DomainError.Validation("kiosk.invalid",
                 "A kiosk needs an id (1 to 40 letters, digits, '-' or '_'), a store name (1 to 100 characters) and a prefecture code 01 to 47.");
@@ -115,7 +116,4 @@ public static class KioskRules
 
     public static KioskView ToView(KioskState state, long version) =>
         new(state.Id, state.Store, state.Prefecture, state.Hours, state.IsRegistered && !state.Withdrawn, version);
-
-    private static bool IsPrefecture(string? code) =>
-        code is { Length: 2 } && int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 47;
 }

@@ -49,9 +49,6 @@ public sealed record MedicalState : IAggregateState<MedicalState, IMedicalEvent>
 /// <summary>Medical information: the feed's rules and what a clinic may see under which consent.</summary>
 public static class MedicalRules
 {
-    public const int MaxBatchLines = 1_000;
-    public const int MaxText = 200;
-
     public static string Key(InsurerNumber insurer, string recordId) => insurer.Value + "/" + recordId;
 
     /// <summary>The consent a clinic needs for each kind; expenses are for the resident alone.</summary>
@@ -61,20 +58,6 @@ public static class MedicalRules
         MedicalRecordKind.HealthCheckResult => ClinicConsentScope.HealthCheckResults,
         _ => null,
     };
-
-    public static bool IsReadableByClinics(ClinicConsentScope scope) =>
-        scope is ClinicConsentScope.MedicationHistory or ClinicConsentScope.HealthCheckResults;
-
-    /// <summary>Why a line is malformed, or null.</summary>
-    public static string? Problem(MedicalRecord record) =>
-        record.RecordId is not { Length: > 0 and <= 64 } ? "recordId is 1 to 64 characters"
-        : !Enum.IsDefined(record.Kind) ? "unknown kind"
-        : record.Item is not { Length: > 0 and <= MaxText } ? "item is 1 to 200 characters"
-        : record.Detail is { Length: > MaxText } ? "detail is at most 200 characters"
-        : record.Provider is { Length: > MaxText } ? "provider is at most 200 characters"
-        : record.AmountYen is < 0 ? "amountYen is not negative"
-        : record.Kind == MedicalRecordKind.MonthlyMedicalExpense && record.AmountYen is null ? "a monthly expense needs amountYen"
-        : null;
 
     public static Decision<IMedicalEvent> Receive(MedicalState state, PersonId person, ReceiveMedicalRecords command, DateTimeOffset now, Actor actor)
     {

@@ -201,6 +201,17 @@ public static class InsuranceRules
     public static InsuranceQualificationView ToView(InsuranceQualification q) =>
         new(q.Id, q.Insurer, q.Insured, q.ValidFrom, q.LastDay, q.Ceiling, q.LinkedBy, q.EndedBecause);
 
+    public static readonly DomainError NoDocumentQualification =
+        DomainError.NotFound("insurance.qualification-not-found", "No (active) insurance qualification of yours to issue a document for.");
+
+    /// <summary>The qualification a resident's confirmation document is for: the one named, or the one active on <paramref name="today"/>.</summary>
+    public static Result<InsuranceQualificationView> DocumentQualification(InsuranceSummary insurance, Guid? qualificationId, DateOnly today) =>
+        (qualificationId is { } id
+            ? insurance.Qualifications.FirstOrDefault(q => q.QualificationId == id)
+            : insurance.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } u || today <= u))) is { } found
+            ? Result<InsuranceQualificationView>.Ok(found)
+            : NoDocumentQualification;
+
     public static InsuranceSummary Summary(PersonState state) =>
         new(state.Items!.Name, state.Items.DateOfBirth, state.IsClosed,
             state.Qualifications.OrderByDescending(q => q.ValidFrom).Select(ToView).ToList(),

@@ -19,8 +19,7 @@ public static class Transfers
     /// <summary>How long after the planned move date the destination may still record the move-in.</summary>
     public const int DaysValidAfterPlannedMove = 30;
 
-    public static readonly DomainError NotFound =
-        DomainError.NotFound("transfer.not-found", "No open move-out to your municipality matches this transfer reference.");
+    public static readonly DomainError NotFound = TransferReference.NotFound;
     public static readonly DomainError AlreadyPending =
         DomainError.Conflict("transfer.move-out-pending", "A move-out is already open for this person; cancel it first.");
     public static readonly DomainError NothingToCancel =

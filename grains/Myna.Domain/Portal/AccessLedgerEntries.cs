@@ -13,21 +13,14 @@ namespace Myna.Domain.Portal;
 /// </summary>
 public static class AccessLedgerEntries
 {
-    public const string Institution = "institution";
-    public const string Agency = "agency";
-    public const string App = "app";
-    public const string Proxy = "proxy";
-    public const string Resident = "resident";
-    public const string Staff = "staff";
-
     public static IReadOnlyDictionary<string, Type[]> Kinds { get; } = new Dictionary<string, Type[]>(StringComparer.Ordinal)
     {
-        [Institution] = [typeof(EligibilityChecked), typeof(ClinicConsentGiven), typeof(MedicalInformationRead), typeof(DisasterLookupPerformed)],
-        [Agency] = [typeof(AgencyDataRequested)],
-        [App] = [typeof(AppDataRequested)],
-        [Proxy] = [typeof(ProxyAccessed)],
-        [Resident] = [typeof(IndividualNumberRevealed)],
-        [Staff] = [typeof(StaffDataRead)],
+        [AccessorKinds.Institution] = [typeof(EligibilityChecked), typeof(ClinicConsentGiven), typeof(MedicalInformationRead), typeof(DisasterLookupPerformed)],
+        [AccessorKinds.Agency] = [typeof(AgencyDataRequested)],
+        [AccessorKinds.App] = [typeof(AppDataRequested)],
+        [AccessorKinds.Proxy] = [typeof(ProxyAccessed)],
+        [AccessorKinds.Resident] = [typeof(IndividualNumberRevealed)],
+        [AccessorKinds.Staff] = [typeof(StaffDataRead)],
     };
 
     public static Decision<ILedgerEvent> AgencyRequest(PersonId person, RecordAgencyRequest c, DateTimeOffset now, Actor actor) =>
@@ -56,24 +49,24 @@ public static class AccessLedgerEntries
     /// <summary>One ledger event as an entry: who (kind and accessor), what, why, and whether it was refused.</summary>
     public static AccessLedgerEntry Describe(long version, ILedgerEvent e) => e switch
     {
-        EligibilityChecked c => new AccessLedgerEntry(version, c.OccurredAt, Institution, c.Institution,
+        EligibilityChecked c => new AccessLedgerEntry(version, c.OccurredAt, AccessorKinds.Institution, c.Institution,
             "eligibility-check:" + (c.Eligible ? "eligible" : c.Reason ?? "not-eligible"),
             $"reception ({Kebab(c.Method.ToString())}{(c.StaffId is null ? string.Empty : ", staff " + c.StaffId)})", !c.Eligible),
-        ClinicConsentGiven g => new AccessLedgerEntry(version, g.OccurredAt, Institution, g.Institution,
+        ClinicConsentGiven g => new AccessLedgerEntry(version, g.OccurredAt, AccessorKinds.Institution, g.Institution,
             "consent:" + string.Join(",", g.Scopes.Select(s => s.ToString())), $"valid until {g.ValidUntil:O}", false),
-        MedicalInformationRead m => new AccessLedgerEntry(version, m.OccurredAt, Institution, m.Institution,
+        MedicalInformationRead m => new AccessLedgerEntry(version, m.OccurredAt, AccessorKinds.Institution, m.Institution,
             "medical-information:" + string.Join(",", m.Items.Select(i => i.ToString())),
             m.RefusedBecause is null ? $"under the consent of check {m.CheckId:D}" : "refused: " + m.RefusedBecause, m.RefusedBecause is not null),
-        DisasterLookupPerformed d => new AccessLedgerEntry(version, d.OccurredAt, Institution, d.Institution,
+        DisasterLookupPerformed d => new AccessLedgerEntry(version, d.OccurredAt, AccessorKinds.Institution, d.Institution,
             "disaster-lookup:eligibility" + (d.IncludedMedication ? ",MedicationHistory" : string.Empty),
             $"disaster mode without card or consent (disaster {d.DisasterId:D})", false),
-        AgencyDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, Agency, a.Agency, Kebab(a.Item.ToString()),
+        AgencyDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, AccessorKinds.Agency, a.Agency, Kebab(a.Item.ToString()),
             a.Provided ? a.Procedure : $"{a.Procedure} (refused: {a.Reason})", !a.Provided),
-        AppDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, App, $"{a.AppName} ({a.AppId})", Kebab(a.Item.ToString()),
+        AppDataRequested a => new AccessLedgerEntry(version, a.OccurredAt, AccessorKinds.App, $"{a.AppName} ({a.AppId})", Kebab(a.Item.ToString()),
             a.Provided ? $"consent {a.ConsentId:D}" : $"refused: {a.Reason}", !a.Provided),
-        ProxyAccessed p => new AccessLedgerEntry(version, p.OccurredAt, Proxy, p.Proxy.ToString(), p.What, "as proxy", false),
-        StaffDataRead s => new AccessLedgerEntry(version, s.OccurredAt, Staff, $"{s.Office} ({s.Actor.Subject})", s.What, s.Purpose, false),
-        IndividualNumberRevealed r => new AccessLedgerEntry(version, r.OccurredAt, Resident, r.Actor.Subject, "individual-number",
+        ProxyAccessed p => new AccessLedgerEntry(version, p.OccurredAt, AccessorKinds.Proxy, p.Proxy.ToString(), p.What, "as proxy", false),
+        StaffDataRead s => new AccessLedgerEntry(version, s.OccurredAt, AccessorKinds.Staff, $"{s.Office} ({s.Actor.Subject})", s.What, s.Purpose, false),
+        IndividualNumberRevealed r => new AccessLedgerEntry(version, r.OccurredAt, AccessorKinds.Resident, r.Actor.Subject, "individual-number",
             "revealed in the portal", false),
         _ => new AccessLedgerEntry(version, e.OccurredAt, "system", e.Actor.Subject, e.GetType().Name, string.Empty, false),
     };

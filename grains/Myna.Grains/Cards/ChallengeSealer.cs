@@ -1,3 +1,5 @@
+using Myna.GrainInterfaces.Clinics;
+using Myna.Domain.Authorization;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
@@ -78,5 +80,42 @@ public sealed class ChallengeIssuerGrain(ChallengeSealer sealer) : Grain, IChall
         var challenge = sealer.Issue(parsed, audience);
         return Task.FromResult(Result<IssuedChallenge>.Ok(
             new IssuedChallenge(challenge.Id, purpose, audience, challenge.Payload, challenge.ExpiresAt)));
+    }
+
+    public Task<Result<IssuedChallenge>> IssuePublic(string purpose, string? audience)
+    {
+        var allowed = SealedChallenge.PublicAudience(purpose, audience);
+        return allowed.IsSuccess ? Issue(purpose, allowed.Value!) : Task.FromResult<Result<IssuedChallenge>>(allowed.Error!);
+    }
+
+    public async Task<Result<IssuedChallenge>> IssueForCounter(CommandContext clerk, CardId card, string purpose)
+    {
+        if (!SealedChallenge.IsCounterPurpose(purpose))
+        {
+            return DomainError.Validation("challenge.invalid-purpose", $"{ChallengeNames.KeyProof} or {ChallengeNames.CounterPresence}.");
+        }
+        // Only on a card the clerk's municipality manages (the card decides: 403 access.other-municipality).
+        var read = await GrainFactory.GetCard(card).Read(clerk);
+        if (!read.IsSuccess)
+        {
+            return read.Error!;
+        }
+        return clerk.Scope.Municipality is { } municipality && MunicipalityCode.IsValid(municipality)
+            ? await Issue(purpose, SealedChallenge.Audiences.Counter(new MunicipalityCode(municipality)))
+            : Access.WrongRole;
+    }
+
+    public async Task<Result<IssuedChallenge>> IssueForTerminal(CommandContext terminal)
+    {
+        // Sealed for an eligibility check at the asking terminal (invariant 18): no other terminal, and no portal,
+        // kiosk or relying party, accepts the chip's signature over it. Only a registered, active terminal gets one.
+        var institution = terminal.Scope.Institution ?? string.Empty;
+        var terminalId = terminal.Scope.Terminal ?? string.Empty;
+        var registered = InstitutionCodes.IsInstitutionCode(institution) ? (await GrainFactory.GetInstitution(institution).Get()).Value : null;
+        if (Access.RegisteredTerminal(registered, terminalId) is { } refused)
+        {
+            return refused;
+        }
+        return await Issue(ChallengeNames.EligibilityCheck, SealedChallenge.Audiences.Terminal(institution, terminalId));
     }
 }

@@ -23,14 +23,14 @@ public sealed class IncomeFeedGrain(TimeProvider clock) : Grain, IIncomeFeedGrai
     public async Task<Result<IncomeFeedReceipt>> Accept(CommandContext context, string batchId, IReadOnlyList<IncomeFeedLine> lines)
     {
         // Only the tax agency feeds income (invariant 16).
-        if (Myna.Domain.Authorization.Access.OwnAgency(context, Myna.Domain.Income.IncomeRules.TaxAgency) is { } notTaxAgency)
+        if (Myna.Domain.Authorization.Access.OwnAgency(context, IncomeFeeds.TaxAgency) is { } notTaxAgency)
         {
             return notTaxAgency;
         }
         var now = clock.GetUtcNow();
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {
-            if (IncomeRules.Problem(line.FiscalYear, line.TotalIncomeYen, line.TaxableIncomeYen, now) is { } problem)
+            if (IncomeFeeds.Problem(line.FiscalYear, line.TotalIncomeYen, line.TaxableIncomeYen, now) is { } problem)
             {
                 return problem with { Message = $"lines[{i}]: {problem.Message}" };
             }

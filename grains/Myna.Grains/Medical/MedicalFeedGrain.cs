@@ -21,6 +21,11 @@ public sealed class MedicalFeedGrain(IQualificationDirectory qualifications) : G
         {
             return refused;
         }
+        var malformed = lines.Select((l, i) => MedicalFeeds.Problem(l.Record) is { } problem ? $"lines[{i}]: {problem}" : null).OfType<string>().ToList();
+        if (malformed.Count > 0 || lines.Count is 0 or > MedicalFeeds.MaxBatchLines)
+        {
+            return new DomainError(ErrorKind.Validation, "request.invalid", $"1 to {MedicalFeeds.MaxBatchLines} well-formed lines; nothing of the batch was recorded.", malformed);
+        }
         var people = new Dictionary<Guid, PersonId>();
         var unknown = new List<string>();
         foreach (var qualification in lines.Select(l => l.QualificationId).Distinct())

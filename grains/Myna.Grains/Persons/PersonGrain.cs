@@ -97,7 +97,7 @@ public sealed class PersonGrain(
             state => Transfers.AuthorizeMoveOut(state, context),
             state => Transfers.MoveOut(state, command, transferId, Transfers.HashSecret(secret), Now, context.Actor),
             state => state.PendingMoveOut is { } pending && pending.TransferId == transferId
-                ? Result<MoveOutView>.Ok(new MoveOutView(Id, $"{Id.Value:N}.{secret}", pending.Destination,
+                ? Result<MoveOutView>.Ok(new MoveOutView(Id, TransferReference.Format(Id, secret), pending.Destination,
                     pending.ExpiresOn.AddDays(-Transfers.DaysValidAfterPlannedMove), pending.ExpiresOn))
                 : Transfers.NotFound);
     }

@@ -1,3 +1,8 @@
+using Myna.Domain.Calendar;
+using Myna.Domain.Persons;
+using Myna.Domain.Authorization;
+using Myna.GrainInterfaces.Insurance;
+using Myna.GrainInterfaces.Cards;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Portal;
@@ -80,6 +85,28 @@ public sealed class PortalGrain(
             state => Result<IReadOnlyList<ProxyView>>.Ok(state.Proxies.Select(PortalDecider.ToView).ToList()));
 
     public Task<PortalOverview> GetOverview() => Task.FromResult(PortalDecider.Overview(Current, Now));
+
+    public async Task<Result<ConfirmationDocumentView>> RequestConfirmationDocument(CommandContext context, Guid? qualificationId)
+    {
+        if (Access.Holder(context, Id) is { } refused)
+        {
+            return refused;
+        }
+        var insurance = await GrainFactory.GetPerson(Id).GetInsurance();
+        if (!insurance.IsSuccess)
+        {
+            return insurance.Error!;
+        }
+        var qualification = InsuranceRules.DocumentQualification(insurance.Value!, qualificationId, JapanCalendar.DateOf(Now));
+        return qualification.IsSuccess
+            ? await GrainFactory.GetInsurer(qualification.Value!.Insurer)
+                .IssueConfirmationDocument(context, new IssueConfirmationDocument(qualification.Value.QualificationId, ConfirmationDocumentReason.Requested))
+            : qualification.Error!;
+    }
+
+    public Task<IReadOnlyList<PortalNotificationView>> GetNotifications(IReadOnlyList<CardView> cards, InsuranceSummary? insurance) =>
+        Task.FromResult<IReadOnlyList<PortalNotificationView>>(PortalNotifications.For(cards, insurance, PortalDecider.Overview(Current, Now), Now)
+            .Select(n => new PortalNotificationView(n.Kind, n.At, n.Detail)).ToList());
 
     public Task<IReadOnlyList<ProxyRight>?> GetProxyRights(PersonId proxy) =>
         Task.FromResult<IReadOnlyList<ProxyRight>?>(Current.FindProxy(proxy)?.Rights);

@@ -151,6 +151,9 @@ public sealed class ProcedureDirectoryGrain(IProcedureDirectory directory) : Gra
     public async Task<IReadOnlyList<ProcedureListingView>> ForPerson(PersonId person, int limit) =>
         (await directory.ForPersonAsync(person, Math.Clamp(limit, 1, 200))).Select(ToView).ToList();
 
+    public Task<IReadOnlyList<ProcedureDefinition>> Catalogue() =>
+        Task.FromResult<IReadOnlyList<ProcedureDefinition>>(ProcedureRules.Catalogue.Values.ToList());
+
     private static ProcedureListingView ToView(ProcedureListing row) =>
         new(row.Id, row.Kind, new AgencyCode(row.AgencyCode), row.Status, row.SubmittedAt);
 }

@@ -119,7 +119,7 @@ public class HighCostCeilingSpecs
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => HighCostCeiling.MonthlyLimit((CeilingCategory)99, 0, 0));
         Assert.Equal("category", e.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => HighCostCeiling.KebabName((CeilingCategory)99));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CeilingCategoryNames.KebabName((CeilingCategory)99));
     }
 
     [Theory]
@@ -133,7 +133,7 @@ public class HighCostCeilingSpecs
     [InlineData("SeventyPlusActiveI", CeilingCategory.SeventyPlusActiveI)]
     public void Categories_parse_from_enum_and_kebab_names(string text, CeilingCategory expected)
     {
-        Assert.True(HighCostCeiling.TryParseCategory(text, out var category));
+        Assert.True(CeilingCategoryNames.TryParse(text, out var category));
         Assert.Equal(expected, category);
     }
 
@@ -147,18 +147,18 @@ public class HighCostCeilingSpecs
     [InlineData("UnderSeventy")]
     [InlineData("ア")]
     public void Anything_else_does_not_parse(string? text) =>
-        Assert.False(HighCostCeiling.TryParseCategory(text, out _));
+        Assert.False(CeilingCategoryNames.TryParse(text, out _));
 
     [Fact]
     public void Every_category_round_trips_through_a_distinct_kebab_name()
     {
-        var names = Enum.GetValues<CeilingCategory>().Select(HighCostCeiling.KebabName).ToList();
+        var names = Enum.GetValues<CeilingCategory>().Select(CeilingCategoryNames.KebabName).ToList();
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
         Assert.Contains("under-seventy-a", names);
         Assert.Contains("seventy-plus-low-income-ii", names);
         foreach (var category in Enum.GetValues<CeilingCategory>())
         {
-            Assert.True(HighCostCeiling.TryParseCategory(HighCostCeiling.KebabName(category), out var parsed));
+            Assert.True(CeilingCategoryNames.TryParse(CeilingCategoryNames.KebabName(category), out var parsed));
             Assert.Equal(category, parsed);
         }
     }

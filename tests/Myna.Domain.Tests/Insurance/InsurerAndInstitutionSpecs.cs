@@ -46,7 +46,7 @@ public class InsurerAndInstitutionSpecs
     [InlineData("131123456", false)]
     [InlineData("13112345ab", false)]
     public void Institution_codes_have_10_digits_and_a_prefecture(string code, bool valid) =>
-        Assert.Equal(valid, InstitutionDecider.IsInstitutionCode(code));
+        Assert.Equal(valid, InstitutionCodes.IsInstitutionCode(code));
 
     [Fact]
     public void Terminals_are_registered_with_a_public_key_and_retired()

@@ -55,7 +55,7 @@ public class MedicalSpecs : DeciderSpec<MedicalState, IMedicalEvent>
         var state = Given([.. MedicalRules.Receive(Given(), Person, Batch(Insurer, Medicine, HealthCheck, Expense), Now, Feeder).Events]);
         Assert.Equal([Medicine], MedicalRules.ForClinic(state.Records, [ClinicConsentScope.MedicationHistory]));
         Assert.Equal([Medicine, HealthCheck], MedicalRules.ForClinic(state.Records, [ClinicConsentScope.MedicationHistory, ClinicConsentScope.HealthCheckResults]));
-        Assert.False(MedicalRules.IsReadableByClinics(ClinicConsentScope.CeilingCategory));
+        Assert.False(MedicalFeeds.IsReadableByClinics(ClinicConsentScope.CeilingCategory));
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public class MedicalSpecs : DeciderSpec<MedicalState, IMedicalEvent>
     [InlineData("r", "item", -1L, "amountYen")]
     public void Malformed_lines_are_named(string recordId, string item, long? amount, string field)
     {
-        var problem = MedicalRules.Problem(new MedicalRecord(recordId, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), item, null, amount, null));
+        var problem = MedicalFeeds.Problem(new MedicalRecord(recordId, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), item, null, amount, null));
         Assert.Contains(field, problem, StringComparison.Ordinal);
-        Assert.Contains("amountYen", MedicalRules.Problem(Expense with { AmountYen = null }), StringComparison.Ordinal);
-        Assert.Null(MedicalRules.Problem(Expense));
+        Assert.Contains("amountYen", MedicalFeeds.Problem(Expense with { AmountYen = null }), StringComparison.Ordinal);
+        Assert.Null(MedicalFeeds.Problem(Expense));
     }
 }

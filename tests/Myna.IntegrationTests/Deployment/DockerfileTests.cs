@@ -61,7 +61,7 @@ public sealed partial class DockerfileTests
     }
 
     /// <summary>The project and every project it references, transitively, as repository-relative paths.</summary>
-    private static IEnumerable<string> Closure(string project)
+    internal static IEnumerable<string> Closure(string project)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([project]);

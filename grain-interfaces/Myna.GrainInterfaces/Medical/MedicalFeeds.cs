@@ -1,0 +1,28 @@
+using Myna.GrainInterfaces.Clinics;
+
+namespace Myna.GrainInterfaces.Medical;
+
+/// <summary>
+/// The shape of an insurer's medical feed (published language): the API checks it to name every bad line at
+/// once, and the feed grain checks it again before anything is written.
+/// </summary>
+public static class MedicalFeeds
+{
+    public const int MaxBatchLines = 1_000;
+    public const int MaxText = 200;
+
+    /// <summary>The items a clinic may read with the patient's consent; expenses are for the resident alone.</summary>
+    public static bool IsReadableByClinics(ClinicConsentScope scope) =>
+        scope is ClinicConsentScope.MedicationHistory or ClinicConsentScope.HealthCheckResults;
+
+    /// <summary>Why a line is malformed, or null.</summary>
+    public static string? Problem(MedicalRecord record) =>
+        record.RecordId is not { Length: > 0 and <= 64 } ? "recordId is 1 to 64 characters"
+        : !Enum.IsDefined(record.Kind) ? "unknown kind"
+        : record.Item is not { Length: > 0 and <= MaxText } ? "item is 1 to 200 characters"
+        : record.Detail is { Length: > MaxText } ? "detail is at most 200 characters"
+        : record.Provider is { Length: > MaxText } ? "provider is at most 200 characters"
+        : record.AmountYen is < 0 ? "amountYen is not negative"
+        : record.Kind == MedicalRecordKind.MonthlyMedicalExpense && record.AmountYen is null ? "a monthly expense needs amountYen"
+        : null;
+}
