@@ -46,10 +46,7 @@ public static class AgencyEndpoints
         {
             return invalid;
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetAgencyGateway().IssueCode(context, Agency(http.User), number);
         return result.IsSuccess ? TypedResults.Ok(new AgencyCodeResponse(result.Value.Value)) : result.Error!.ToProblem();
     }
@@ -68,10 +65,7 @@ public static class AgencyEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var code = new AgencyCode(request.AgencyCode!);
         var result = await grains.GetAgencyGateway().Request(context, code, new ProvideData(Agency(http.User), request.Item!.Value, request.Procedure!));
         if (!result.IsSuccess)
@@ -95,10 +89,7 @@ public static class AgencyEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetAgencyGateway().VerifyIdentity(context, Agency(http.User), new AgencyCode(request.AgencyCode!), command);
         return result.IsSuccess ? TypedResults.Ok(IdentityVerificationResponse.From(result.Value!)) : result.Error!.ToProblem();
     }

@@ -102,7 +102,7 @@ public static class AuditEndpoints
         }
         if (!TryTimeline(timeline, out var which))
         {
-            return ApiProblems.Problem(400, "audit.invalid-timeline", "timeline is known or effective.");
+            return DomainError.Validation("audit.invalid-timeline", "timeline is known or effective.").ToProblem();
         }
         var result = await grains.GetAudit().StateAsOf(stream, new AsOfQuery(version, at, which));
         if (!result.IsSuccess)
@@ -123,7 +123,7 @@ public static class AuditEndpoints
         }
         if (at is null)
         {
-            return ApiProblems.Problem(400, "audit.invalid-moment", "Give the moment to compare at (at=ISO 8601 date and time).");
+            return DomainError.Validation("audit.invalid-moment", "Give the moment to compare at (at=ISO 8601 date and time).").ToProblem();
         }
         var result = await grains.GetAudit().CompareTimelines(stream, at.Value);
         if (!result.IsSuccess)
@@ -180,8 +180,7 @@ public static class AuditEndpoints
             || string.IsNullOrWhiteSpace(id) || id.Length > 64)
         {
             stream = default;
-            problem = ApiProblems.Problem(400, "audit.invalid-stream",
-                "A stream is person|card|insurer|institution|ledger|campaign and an id.");
+            problem = DomainError.Validation("audit.invalid-stream", "A stream is person|card|insurer|institution|ledger|campaign and an id.").ToProblem();
             return false;
         }
         stream = new StreamRef(streamKind, id.ToLowerInvariant());

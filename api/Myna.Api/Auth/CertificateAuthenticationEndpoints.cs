@@ -48,8 +48,7 @@ public static class CertificateAuthenticationEndpoints
     {
         if (request?.Purpose is not { } purpose)
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid",
-                $"A purpose is required: '{PortalLoginPurpose}' (audience '{PortalAudience}'), '{RelyingPartyPurpose}' (audience 'relying-party:{{name}}') or '{KeyProofPurpose}' (audience '{RemoteReissueAudience}').");
+            return DomainError.Validation("request.invalid", $"A purpose is required: '{PortalLoginPurpose}' (audience '{PortalAudience}'), '{RelyingPartyPurpose}' (audience 'relying-party:{{name}}') or '{KeyProofPurpose}' (audience '{RemoteReissueAudience}').").ToProblem();
         }
         // The issuer decides what an anonymous caller may have: portal-login, relying-party and remote re-issue
         // challenges only; clinic, kiosk and counter challenges come from their own authenticated routes.
@@ -106,7 +105,7 @@ public static class CertificateAuthenticationEndpoints
     {
         if (!IsSerial(serial))
         {
-            return ApiProblems.Problem(400, "certificate.invalid-serial", "A certificate serial is 1 to 64 letters and digits.");
+            return DomainError.Validation("certificate.invalid-serial", "A certificate serial is 1 to 64 letters and digits.").ToProblem();
         }
         var status = await grains.GetCertificateService().Status(serial);
         return TypedResults.Ok(new CertificateStatusResponse(status.Serial, status.Status, status.ValidUntil));

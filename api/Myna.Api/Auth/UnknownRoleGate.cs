@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Common;
 using System.Security.Claims;
 using Myna.Api.Errors;
 
@@ -14,7 +15,7 @@ public static class UnknownRoleGate
     {
         if (http.User.Identity?.IsAuthenticated == true && !Roles.All.Contains(http.User.FindFirstValue(MynaClaims.Role) ?? string.Empty))
         {
-            await ApiProblems.Problem(StatusCodes.Status403Forbidden, "auth.unknown-role", "The token's role is not one this system knows.")
+            await DomainError.Forbidden("auth.unknown-role", "The token's role is not one this system knows.").ToProblem()
                 .ExecuteAsync(http);
             return;
         }

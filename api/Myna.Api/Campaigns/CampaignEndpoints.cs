@@ -44,15 +44,14 @@ public static class CampaignEndpoints
     {
         if (!Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes.Contains(index))
         {
-            return ApiProblems.Problem(404, "index.not-found", "Rebuildable indexes: " + string.Join(", ", Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes) + ".");
+            return DomainError.NotFound("index.not-found", "Rebuildable indexes: " + string.Join(", ", Myna.GrainInterfaces.Operations.IIndexMaintenanceGrain.Indexes) + ".").ToProblem();
         }
         var id = Guid.NewGuid();
         var job = await grains.GetIndexRebuildLock(index).Start(id);
         if (job.JobId != id)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "rebuild.already-running",
-                $"A rebuild of {index} is already running: /v1/operations/rebuild-jobs/{job.JobId}.",
-                new Dictionary<string, object?> { ["jobId"] = job.JobId });
+            return DomainError.Conflict("rebuild.already-running",
+                $"A rebuild of {index} is already running: /v1/operations/rebuild-jobs/{job.JobId}.").ToProblem(new Dictionary<string, object?> { ["jobId"] = job.JobId });
         }
         while (job.Status == Myna.GrainInterfaces.Operations.RebuildJobStatus.Running)
         {
@@ -61,7 +60,7 @@ public static class CampaignEndpoints
         }
         return job.Status == Myna.GrainInterfaces.Operations.RebuildJobStatus.Completed
             ? TypedResults.Ok(new IndexRebuildResponse(index, job.Rows ?? 0))
-            : ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "rebuild.failed", $"The rebuild of {index} failed ({job.Error}).");
+            : ApiProblems.Unavailable("rebuild.failed", $"The rebuild of {index} failed ({job.Error}).");
     }
 
     private static async Task<Results<Accepted<CampaignResponse>, ProblemHttpResult>> Start(StartCampaignRequest request, HttpContext http, IClusterClient grains)
@@ -73,10 +72,7 @@ public static class CampaignEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // A retried start (same Idempotency-Key) is the same campaign.
         var id = CommandContext.DerivedId(context.CommandId, "campaign");
         var exemptions = (request.ExemptCardIds ?? []).Select(c => new CardId(c)).ToList();
@@ -88,10 +84,7 @@ public static class CampaignEndpoints
 
     private static async Task<Results<Accepted<CampaignResponse>, ProblemHttpResult>> Approve(Guid campaignId, HttpContext http, IClusterClient grains)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetSuspensionCampaign(campaignId).Approve(context);
         return result.IsSuccess
             ? TypedResults.Accepted($"/v1/operations/suspension-campaigns/{campaignId}", CampaignResponse.From(result.Value!))

@@ -134,10 +134,7 @@ public static class CardEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // The card grain decides whether this clerk's municipality manages the person (403 access.other-municipality).
         var person = new PersonId(request.PersonId!.Value);
         // A retried application (same Idempotency-Key) lands on the same card.
@@ -147,16 +144,10 @@ public static class CardEndpoints
         return result.IsSuccess ? TypedResults.Created($"/v1/cards/{cardId}", CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(string cardId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Get(CardId cardId, HttpContext http, IClusterClient grains)
     {
-        if (!TryCardId(cardId, out var id))
-        {
-            return InvalidCardId();
-        }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var id = cardId;
+        var context = http.CommandContext();
         // Decided by the card: the managing municipality's clerks, the call centre (no person id), the holder; a staff
         // read is on the holder's access ledger.
         var result = await grains.GetCard(id).Show(context);
@@ -186,10 +177,7 @@ public static class CardEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetCertificateService().RemedyAfterCampaign(context, challenge!, request.CertificateSerial!,
             signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey,
             OptionalSignature(request.UserAuthenticationKeySignature), OptionalSignature(request.SignatureKeySignature));
@@ -203,15 +191,15 @@ public static class CardEndpoints
         return text is { Length: > 0 } && System.Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : null;
     }
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Produced(string cardId, ProducedRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Produced(CardId cardId, ProducedRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.ChipBatch, "chipBatch"),
             (card, context) => card.MarkProduced(context, new MarkCardProduced(request.ChipBatch!)));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Ready(string cardId, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Ready(CardId cardId, HttpContext http) =>
         OnCard(cardId, http, _ => { },
             (card, context) => card.MarkReadyForPickup(context, new MarkCardReadyForPickup(Municipality(http.User))));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> HandOver(string cardId, HandOverRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> HandOver(CardId cardId, HandOverRequest request, HttpContext http) =>
         OnCard(cardId, http, errors =>
             {
                 errors.Require(request.PinsSet, "pinsSet");
@@ -227,29 +215,23 @@ public static class CardEndpoints
     /// municipality manages; the chip signs the payload's exact bytes.
     /// </summary>
     private static async Task<Results<Ok<CounterChallengeResponse>, ProblemHttpResult>> CounterChallenge(
-        string cardId, CounterChallengeRequest request, HttpContext http, IClusterClient grains)
+        CardId cardId, CounterChallengeRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!TryCardId(cardId, out var id))
-        {
-            return InvalidCardId();
-        }
+        var id = cardId;
         if (request.Purpose is not (ChallengeNames.KeyProof or ChallengeNames.CounterPresence) || request.Purpose is not { } purpose)
         {
             var errors = new RequestErrors();
             errors.Add("purpose", "key-proof or counter-presence.");
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var issued = await grains.GetChallengeIssuer().IssueForCounter(context, id, purpose);
         return issued.IsSuccess
             ? TypedResults.Ok(new CounterChallengeResponse(System.Convert.ToBase64String(issued.Value!.Payload), issued.Value.Purpose, issued.Value.Audience, issued.Value.ExpiresAt))
             : issued.Error!.ToProblem();
     }
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> IdentityCheck(string cardId, IdentityCheckRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> IdentityCheck(CardId cardId, IdentityCheckRequest request, HttpContext http) =>
         OnCard(cardId, http, errors =>
             {
                 if (request.Documents is not { Count: > 0 })
@@ -277,18 +259,18 @@ public static class CardEndpoints
         return new ChipProof(challenge[..challengeLength], signature[..signatureLength]);
     }
 
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(string cardId, SuspendRequest request, HttpContext http, IClusterClient grains) =>
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(CardId cardId, SuspendRequest request, HttpContext http, IClusterClient grains) =>
         await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, _ => { }, (card, context) => card.Suspend(context, new SuspendCard(request.Reason ?? "lost")));
 
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkSmartphone(string cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkSmartphone(CardId cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
         await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, errors => errors.Require(request.DeviceId, "deviceId"),
             (card, context) => card.LinkSmartphone(context, new LinkSmartphone(request.DeviceId!)));
 
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkSmartphone(string cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkSmartphone(CardId cardId, SmartphoneRequest request, HttpContext http, IClusterClient grains) =>
         await OwnCard(cardId, http, grains) ?? await OnCard(cardId, http, errors => errors.Require(request.DeviceId, "deviceId"),
             (card, context) => card.UnlinkSmartphone(context, new UnlinkSmartphone(request.DeviceId!)));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Renew(string cardId, RenewalRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Renew(CardId cardId, RenewalRequest request, HttpContext http) =>
         OnCard(cardId, http, errors =>
             {
                 Proof(request.CardPresence, "cardPresence", errors);
@@ -299,33 +281,30 @@ public static class CardEndpoints
                 request.UserAuthenticationPublicKey, request.SignaturePublicKey,
                 Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", null), Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkLicence(string cardId, DrivingLicenceRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> LinkLicence(CardId cardId, DrivingLicenceRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.LicenceNumber, "licenceNumber"),
             (card, context) => card.LinkDrivingLicence(context, new LinkDrivingLicence(request.LicenceNumber!)));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkLicence(string cardId, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> UnlinkLicence(CardId cardId, HttpContext http) =>
         OnCard(cardId, http, _ => { }, (card, context) => card.UnlinkDrivingLicence(context, new UnlinkDrivingLicence()));
 
     /// <summary>A resident acts only on their own card; someone else's answers as if it did not exist.</summary>
-    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>?> OwnCard(string cardId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>?> OwnCard(CardId cardId, HttpContext http, IClusterClient grains)
     {
         if (!http.User.IsInRole(Roles.Resident))
         {
             return null;
         }
-        if (!TryCardId(cardId, out var id))
-        {
-            return InvalidCardId();
-        }
+        var id = cardId;
         var card = await grains.GetCard(id).GetCard();
         if (card.IsSuccess && card.Value!.PersonId.Value.ToString() == http.User.FindFirstValue(MynaClaims.PersonId))
         {
             return null;
         }
-        return ApiProblems.Problem(404, "card.not-found", "No card of yours exists under this id.");
+        return DomainError.NotFound("card.not-found", "No card of yours exists under this id.").ToProblem();
     }
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Convert(string cardId, ConversionRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Convert(CardId cardId, ConversionRequest request, HttpContext http) =>
         OnCard(cardId, http, errors =>
             {
                 errors.Require(request.FaceAuthentication, "faceAuthentication");
@@ -339,7 +318,7 @@ public static class CardEndpoints
                     request.UserAuthenticationPublicKey, request.SignaturePublicKey,
                     Proof(request.UserAuthenticationKeyProof, "userAuthenticationKeyProof", null), Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Resume(string cardId, ResumeRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Resume(CardId cardId, ResumeRequest request, HttpContext http) =>
         OnCard(cardId, http, errors =>
             {
                 Proof(request.CardPresence, "cardPresence", errors);
@@ -348,15 +327,15 @@ public static class CardEndpoints
             (card, context) => card.Resume(context, new ResumeCard(Municipality(http.User), Proof(request.CardPresence, "cardPresence", null),
                 request.NewSignaturePublicKey, Proof(request.SignatureKeyProof, "signatureKeyProof", null))));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Abolish(string cardId, AbolishRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Abolish(CardId cardId, AbolishRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.Reason, "reason"),
             (card, context) => card.Abolish(context, new AbolishCard(request.Reason!.Value)));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> PinLocked(string cardId, PinRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> PinLocked(CardId cardId, PinRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => errors.Require(request.Pin, "pin"),
             (card, context) => card.ReportPinLock(context, new ReportPinLock(request.Pin!.Value)));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> PinReset(string cardId, PinRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> PinReset(CardId cardId, PinRequest request, HttpContext http) =>
         OnCard(cardId, http, errors =>
             {
                 errors.Require(request.Pin, "pin");
@@ -364,42 +343,27 @@ public static class CardEndpoints
             },
             (card, context) => card.ResetPin(context, new ResetPin(request.Pin!.Value, Proof(request.CardPresence, "cardPresence", null))));
 
-    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> AddressUpdated(string cardId, AddressUpdateRequest request, HttpContext http) =>
+    private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> AddressUpdated(CardId cardId, AddressUpdateRequest request, HttpContext http) =>
         OnCard(cardId, http, errors => Proof(request.CardPresence, "cardPresence", errors),
             (card, context) => card.RecordAddressUpdate(context, new RecordCardAddressUpdate(Municipality(http.User), Proof(request.CardPresence, "cardPresence", null))));
 
     /// <summary>The shared shape of a card command: parse the id, validate, command context, call, map.</summary>
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> OnCard(
-        string cardId, HttpContext http, Action<RequestErrors> validate, Func<ICardGrain, CommandContext, Task<Result<CardView>>> call)
+        CardId cardId, HttpContext http, Action<RequestErrors> validate, Func<ICardGrain, CommandContext, Task<Result<CardView>>> call)
     {
-        if (!TryCardId(cardId, out var id))
-        {
-            return InvalidCardId();
-        }
+        var id = cardId;
         var errors = new RequestErrors();
         validate(errors);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var grains = http.RequestServices.GetRequiredService<IClusterClient>();
         var result = await call(grains.GetCard(id), context);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    private static bool TryCardId(string text, out CardId id)
-    {
-        var ok = Guid.TryParse(text, out var guid) && guid != Guid.Empty;
-        id = new CardId(guid);
-        return ok;
-    }
-
     private static MunicipalityCode Municipality(ClaimsPrincipal user) =>
         new(user.FindFirstValue(MynaClaims.Municipality) ?? string.Empty);
-
-    private static ProblemHttpResult InvalidCardId() => ApiProblems.Problem(400, "card.invalid-id", "A card id is a UUID.");
 }

@@ -155,10 +155,7 @@ public static class ClinicEndpoints
 
     private static async Task<Results<Ok<EligibilityChallengeResponse>, ProblemHttpResult>> Challenge(HttpContext http, IClusterClient grains)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // The issuer seals it for this registered terminal only (invariant 18).
         var issued = await grains.GetChallengeIssuer().IssueForTerminal(context);
         if (!issued.IsSuccess)
@@ -192,10 +189,7 @@ public static class ClinicEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var command = new CheckEligibility(
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Method!.Value,
             request.CardId is { } card ? new CardId(card) : null, request.CertificateSerial, chip, attestation, request.StaffId,
@@ -204,19 +198,19 @@ public static class ClinicEndpoints
         return result.IsSuccess ? TypedResults.Ok(EligibilityCheckResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ClinicConsentResponse>>, ProblemHttpResult>> Consents(Guid personId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<IReadOnlyList<ClinicConsentResponse>>, ProblemHttpResult>> Consents(PersonId personId, HttpContext http, IClusterClient grains)
     {
         if (NotOwn(personId, http) is { } refused)
         {
             return refused;
         }
-        var consents = await grains.GetLedger(new PersonId(personId)).GetClinicConsents();
+        var consents = await grains.GetLedger(personId).GetClinicConsents();
         return TypedResults.Ok<IReadOnlyList<ClinicConsentResponse>>(consents
             .Select(c => new ClinicConsentResponse(c.ConsentId, c.Institution, c.Scopes, c.Method, c.StaffId, c.GivenAt, c.ValidUntil, c.Active))
             .ToList());
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<LedgerEntryResponse>>, ProblemHttpResult>> Ledger(Guid personId, long? from, int? limit, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<IReadOnlyList<LedgerEntryResponse>>, ProblemHttpResult>> Ledger(PersonId personId, long? from, int? limit, HttpContext http, IClusterClient grains)
     {
         if (NotOwn(personId, http) is { } refused)
         {
@@ -224,40 +218,37 @@ public static class ClinicEndpoints
         }
         if (from is < 1 || limit is < 1 or > MaxPage)
         {
-            return ApiProblems.Problem(400, "request.invalid", $"from is a version (1 or more), limit 1 to {MaxPage}.");
+            return DomainError.Validation("request.invalid", $"from is a version (1 or more), limit 1 to {MaxPage}.").ToProblem();
         }
-        var entries = await grains.GetLedger(new PersonId(personId)).GetEntries(from ?? 1, limit ?? 50);
+        var entries = await grains.GetLedger(personId).GetEntries(from ?? 1, limit ?? 50);
         return TypedResults.Ok<IReadOnlyList<LedgerEntryResponse>>(entries
             .Select(e => new LedgerEntryResponse(e.Version, e.At, e.AccessorKind, e.Accessor, e.What, e.Purpose, e.Refused))
             .ToList());
     }
 
-    private static async Task<Results<Ok<Cards.CardResponse>, ProblemHttpResult>> RegisterCard(Guid cardId, CardInsuranceRegistrationRequest request, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<Cards.CardResponse>, ProblemHttpResult>> RegisterCard(CardId cardId, CardInsuranceRegistrationRequest request, HttpContext http, IClusterClient grains)
     {
         if (request.Channel is not (InsuranceRegistrationChannel.Portal or InsuranceRegistrationChannel.BankAtm))
         {
-            return ApiProblems.Problem(400, "request.invalid", "channel is portal or bank-atm; at a clinic the terminal registers the card during a check.");
+            return DomainError.Validation("request.invalid", "channel is portal or bank-atm; at a clinic the terminal registers the card during a check.").ToProblem();
         }
         return await OnOwnCard(cardId, http, grains, (card, context) => card.RegisterForInsurance(context, new Myna.GrainInterfaces.Cards.RegisterCardForInsurance(request.Channel.Value)));
     }
 
-    private static Task<Results<Ok<Cards.CardResponse>, ProblemHttpResult>> CancelCard(Guid cardId, InsurerStatusRequest request, HttpContext http, IClusterClient grains) =>
+    private static Task<Results<Ok<Cards.CardResponse>, ProblemHttpResult>> CancelCard(CardId cardId, InsurerStatusRequest request, HttpContext http, IClusterClient grains) =>
         OnOwnCard(cardId, http, grains, (card, context) => card.CancelInsuranceRegistration(context, new Myna.GrainInterfaces.Cards.CancelCardInsuranceRegistration(request.Reason ?? "withdrawn by the holder")));
 
     private static async Task<Results<Ok<Cards.CardResponse>, ProblemHttpResult>> OnOwnCard(
-        Guid cardId, HttpContext http, IClusterClient grains,
+        CardId cardId, HttpContext http, IClusterClient grains,
         Func<Myna.GrainInterfaces.Cards.ICardGrain, CommandContext, Task<Result<Myna.GrainInterfaces.Cards.CardView>>> call)
     {
-        var grain = grains.GetCard(new CardId(cardId));
+        var grain = grains.GetCard(cardId);
         var card = await grain.GetCard();
         if (!card.IsSuccess || card.Value!.PersonId.Value.ToString("D") != http.User.FindFirstValue(MynaClaims.PersonId))
         {
-            return ApiProblems.Problem(404, "card.not-found", "No card of yours exists under this id.");
+            return DomainError.NotFound("card.not-found", "No card of yours exists under this id.").ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await call(grain, context);
         return result.IsSuccess ? TypedResults.Ok(Cards.CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
@@ -276,10 +267,7 @@ public static class ClinicEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await call(http.RequestServices.GetRequiredService<IClusterClient>().GetInstitution(code), context);
         if (!result.IsSuccess)
         {
@@ -290,10 +278,10 @@ public static class ClinicEndpoints
             : TypedResults.Ok(InstitutionResponse.From(result.Value!));
     }
 
-    private static ProblemHttpResult? NotOwn(Guid personId, HttpContext http) =>
-        http.User.FindFirstValue(MynaClaims.PersonId) == personId.ToString("D")
+    private static ProblemHttpResult? NotOwn(PersonId personId, HttpContext http) =>
+        http.User.FindFirstValue(MynaClaims.PersonId) == personId.ToString()
             ? null
-            : ApiProblems.Problem(404, "person.not-found", "No record of yours exists under this id.");
+            : DomainError.NotFound("person.not-found", "No record of yours exists under this id.").ToProblem();
 
     private static byte[]? Base64(string? text, string field, RequestErrors errors)
     {
@@ -311,5 +299,5 @@ public static class ClinicEndpoints
     }
 
     private static ProblemHttpResult InvalidCode() =>
-        ApiProblems.Problem(400, "institution.invalid-code", "An institution code has 10 digits and starts with a prefecture 01 to 47.");
+        DomainError.Validation("institution.invalid-code", "An institution code has 10 digits and starts with a prefecture 01 to 47.").ToProblem();
 }

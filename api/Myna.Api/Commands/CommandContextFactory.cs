@@ -87,7 +87,7 @@ public static class CommandContextFactory
             problem = null!;
             return true;
         }
-        problem = ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key.invalid", error!);
+        problem = DomainError.Validation("idempotency-key.invalid", error!).ToProblem();
         return false;
     }
 }

@@ -14,10 +14,7 @@ public static class StaffReads
 {
     public static async Task<ProblemHttpResult?> RecordAsync(HttpContext http, IClusterClient grains, PersonId person, string what, string purpose)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var recorded = await grains.GetLedger(person).RecordStaffRead(context, new RecordStaffRead(what, purpose));
         return recorded.IsSuccess ? null : recorded.Error!.ToProblem();
     }

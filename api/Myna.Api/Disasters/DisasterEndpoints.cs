@@ -56,10 +56,7 @@ public static class DisasterEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // The disaster's id derives from the command id: a retried declaration lands on the same disaster.
         var id = CommandContext.DerivedId(context.CommandId, "disaster");
         var declared = await grains.GetDisaster(id).Declare(context, new DeclareDisaster(request.Name!,
@@ -77,10 +74,7 @@ public static class DisasterEndpoints
 
     private static async Task<Results<Ok<DisasterResponse>, ProblemHttpResult>> End(Guid disasterId, EndDisasterRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var ended = await grains.GetDisaster(disasterId).End(context, new EndDisaster(request.Reason ?? string.Empty));
         return ended.IsSuccess ? TypedResults.Ok(DisasterResponse.Of(ended.Value!)) : ended.Error!.ToProblem();
     }
@@ -96,10 +90,7 @@ public static class DisasterEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var answer = await grains.GetDisasterLookup().Lookup(context,
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!,
             new DisasterLookupRequest(context.CommandId, new BasicFourItems(request.Name!, request.Address!, request.DateOfBirth!.Value, request.Sex!.Value),

@@ -12,7 +12,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, code, detail) = Classify(exception);
+        var failed = httpContext.Features.Get<IExceptionHandlerFeature>();
+        var (status, code, detail) = exception is BadHttpRequestException && RouteIds.Unparsed(failed?.Endpoint, failed?.RouteValues) is { } id
+            ? (StatusCodes.Status400BadRequest, id.Code, id.Detail)
+            : Classify(exception);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = "5";

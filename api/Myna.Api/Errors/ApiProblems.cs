@@ -22,11 +22,26 @@ public static class ApiProblems
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    public static ProblemHttpResult ToProblem(this DomainError error) =>
-        Problem(StatusFor(error.Kind), error.Code, error.Message,
-            error.Details is { Count: > 0 } details ? new Dictionary<string, object?> { ["details"] = details } : null);
+    /// <summary>Every expected failure the API answers goes through here (extensions: extra members, e.g. the running job's id).</summary>
+    public static ProblemHttpResult ToProblem(this DomainError error, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>());
+        if (error.Details is { Count: > 0 } details)
+        {
+            all["details"] = details;
+        }
+        return Problem(StatusFor(error.Kind), error.Code, error.Message, all);
+    }
 
-    public static ProblemHttpResult Problem(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
+    /// <summary>429: a rate limit, not a business rule (Retry-After says when).</summary>
+    public static ProblemHttpResult TooManyRequests(string detail) =>
+        Problem(StatusCodes.Status429TooManyRequests, "rate-limit.exceeded", detail);
+
+    /// <summary>503: infrastructure did not finish the work (the caller may retry), not a business rule.</summary>
+    public static ProblemHttpResult Unavailable(string code, string detail) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, code, detail);
+
+    private static ProblemHttpResult Problem(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { [CodeExtension] = code };
         return TypedResults.Problem(detail: detail, statusCode: status, title: TitleFor(status), extensions: all);
@@ -53,8 +68,8 @@ public static class ApiProblems
             return true;
         }
         problem = error == IndividualNumberError.InvalidCheckDigit
-            ? Problem(StatusCodes.Status400BadRequest, "individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.")
-            : Problem(StatusCodes.Status400BadRequest, "individual-number.invalid-format", "An Individual Number is exactly 12 digits.");
+            ? DomainError.Validation("individual-number.invalid-check-digit", "The Individual Number's check digit is wrong.").ToProblem()
+            : DomainError.Validation("individual-number.invalid-format", "An Individual Number is exactly 12 digits.").ToProblem();
         return false;
     }
 
@@ -118,6 +133,6 @@ public sealed class RequestErrors
     }
 
     public ProblemHttpResult ToProblem() =>
-        ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed.",
-            new Dictionary<string, object?> { ["errors"] = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()) });
+        DomainError.Validation("request.invalid", "Some fields are missing or malformed.")
+            .ToProblem(new Dictionary<string, object?> { ["errors"] = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()) });
 }

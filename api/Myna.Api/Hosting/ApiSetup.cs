@@ -22,6 +22,7 @@ using Myna.Api.Persons;
 using Myna.Api.Portal;
 using Scalar.AspNetCore;
 using Myna.Api.Campaigns;
+using Myna.Api.Commands;
 
 namespace Myna.Api.Hosting;
 
@@ -126,24 +127,26 @@ public static class ApiSetup
         app.MapHealthChecks("/alive", new() { Predicate = _ => false });
         app.MapJwks();
 
-        app.MapPersonEndpoints();
-        app.MapAuditEndpoints();
-        app.MapAgencyEndpoints();
-        app.MapCardEndpoints();
-        app.MapCertificateAuthenticationEndpoints();
-        app.MapCampaignEndpoints();
-        app.MapInsuranceEndpoints();
-        app.MapClinicEndpoints();
-        app.MapPortalSessionEndpoints();
-        app.MapPortalEndpoints();
-        app.MapAppEndpoints();
-        app.MapKioskEndpoints();
-        app.MapMedicalEndpoints();
-        app.MapDisasterEndpoints();
-        app.MapProcedureEndpoints();
-        app.MapIncomeEndpoints();
-        app.MapRebuildJobEndpoints();
-        app.MapKeyRotationEndpoints();
+        // Every API endpoint behind the one filter that turns a call into a command (Idempotency-Key, correlation, caller).
+        var api = app.MapGroup(string.Empty).WithCommandContext();
+        api.MapPersonEndpoints();
+        api.MapAuditEndpoints();
+        api.MapAgencyEndpoints();
+        api.MapCardEndpoints();
+        api.MapCertificateAuthenticationEndpoints();
+        api.MapCampaignEndpoints();
+        api.MapInsuranceEndpoints();
+        api.MapClinicEndpoints();
+        api.MapPortalSessionEndpoints();
+        api.MapPortalEndpoints();
+        api.MapAppEndpoints();
+        api.MapKioskEndpoints();
+        api.MapMedicalEndpoints();
+        api.MapDisasterEndpoints();
+        api.MapProcedureEndpoints();
+        api.MapIncomeEndpoints();
+        api.MapRebuildJobEndpoints();
+        api.MapKeyRotationEndpoints();
         if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<IOptions<JwtOptions>>().Value.DevTokens)
         {
             app.MapDevTokenEndpoints();

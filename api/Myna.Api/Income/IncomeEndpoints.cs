@@ -38,7 +38,7 @@ public static class IncomeEndpoints
     {
         if (http.User.FindFirstValue(MynaClaims.Agency) != TaxAgency) // the first gate; the feed grain decides again
         {
-            return ApiProblems.Problem(403, "income.not-tax-agency", "Only the tax agency feeds income information.");
+            return DomainError.Forbidden("income.not-tax-agency", "Only the tax agency feeds income information.").ToProblem();
         }
         var errors = new RequestErrors();
         errors.RequireBatch(request.BatchId, request.Lines?.Count, IncomeFeeds.MaxBatchLines);
@@ -68,10 +68,7 @@ public static class IncomeEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult contextProblem))
-        {
-            return contextProblem;
-        }
+        var context = http.CommandContext();
         var accepted = await grains.GetIncomeFeed().Accept(context, request.BatchId!, lines);
         return accepted.IsSuccess
             ? TypedResults.Ok(new IncomeFeedResponse(accepted.Value!.BatchId, accepted.Value.Persons, accepted.Value.Lines, accepted.Value.AlreadyApplied))

@@ -170,10 +170,7 @@ public static class InsuranceEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var insured = new InsuredId(request.Insured!.Symbol ?? string.Empty, request.Insured.Number ?? string.Empty, request.Insured.Branch ?? string.Empty);
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber)).Enrol(context,
             new EnrolMember(number, items, insured, request.ValidFrom!.Value, request.ValidUntil, category));
@@ -203,10 +200,7 @@ public static class InsuranceEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
             .Disenrol(context, new DisenrolMember(qualificationId, request.LastDay!.Value, request.Reason!));
         return result.IsSuccess ? TypedResults.Ok(QualificationResponse.From(result.Value!)) : result.Error!.ToProblem();
@@ -226,10 +220,7 @@ public static class InsuranceEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
             .VoidQualification(context, new VoidMemberQualification(qualificationId, request.Reason!));
         return result.IsSuccess
@@ -250,10 +241,7 @@ public static class InsuranceEndpoints
             errors.Add("category", "One of the high-cost ceiling categories, e.g. under-seventy-c.");
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
             .ChangeCeiling(context, new ChangeCeilingCategory(qualificationId, category));
         return result.IsSuccess ? TypedResults.Ok(QualificationResponse.From(result.Value!)) : result.Error!.ToProblem();
@@ -272,10 +260,7 @@ public static class InsuranceEndpoints
             errors.Add("reason", "no-registered-card or requested.");
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetInsurer(new InsurerNumber(insurerNumber))
             .IssueConfirmationDocument(context, new IssueConfirmationDocument(qualificationId, request.Reason.Value));
         return result.IsSuccess
@@ -284,13 +269,13 @@ public static class InsuranceEndpoints
             : result.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<InsuranceResponse>, ProblemHttpResult>> OwnInsurance(Guid personId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<InsuranceResponse>, ProblemHttpResult>> OwnInsurance(PersonId personId, HttpContext http, IClusterClient grains)
     {
-        if (http.User.FindFirstValue(MynaClaims.PersonId) != personId.ToString("D"))
+        if (http.User.FindFirstValue(MynaClaims.PersonId) != personId.ToString())
         {
-            return ApiProblems.Problem(404, "person.not-found", "No record of yours exists under this id.");
+            return DomainError.NotFound("person.not-found", "No record of yours exists under this id.").ToProblem();
         }
-        var result = await grains.GetPerson(new PersonId(personId)).GetInsurance();
+        var result = await grains.GetPerson(personId).GetInsurance();
         return result.IsSuccess
             ? TypedResults.Ok(new InsuranceResponse(result.Value!.Name, result.Value.DateOfBirth, result.Value.RecordClosed,
                 result.Value.Qualifications.Select(QualificationResponse.From).ToList(),
@@ -329,7 +314,7 @@ public static class InsuranceEndpoints
     {
         if (!InsurerNumber.TryParse(insurerNumber, out var number, out var why))
         {
-            return ApiProblems.Problem(400, "insurer.invalid-number", why);
+            return DomainError.Validation("insurer.invalid-number", why).ToProblem();
         }
         var errors = new RequestErrors();
         validate(errors);
@@ -337,10 +322,7 @@ public static class InsuranceEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await call(http.RequestServices.GetRequiredService<IClusterClient>().GetInsurer(number), context);
         if (!result.IsSuccess)
         {
@@ -356,10 +338,10 @@ public static class InsuranceEndpoints
     {
         if (!InsurerNumber.TryParse(insurerNumber, out _, out var why))
         {
-            return ApiProblems.Problem(400, "insurer.invalid-number", why);
+            return DomainError.Validation("insurer.invalid-number", why).ToProblem();
         }
         return requireOwn && http.User.FindFirstValue(MynaClaims.Insurer) != insurerNumber
-            ? ApiProblems.Problem(403, "insurer.other-insurer", "An insurer acts only on its own members.")
+            ? DomainError.Forbidden("insurer.other-insurer", "An insurer acts only on its own members.").ToProblem()
             : null;
     }
 }

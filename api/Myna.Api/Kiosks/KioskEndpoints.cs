@@ -105,10 +105,7 @@ public static class KioskEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         return ToResponse(await grains.GetKiosk(kioskId).Register(context, new RegisterKiosk(request.Store!, request.Prefecture!, hours)));
     }
 
@@ -117,10 +114,7 @@ public static class KioskEndpoints
 
     private static async Task<Results<Ok<KioskResponse>, ProblemHttpResult>> Withdraw(string kioskId, WithdrawKioskRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         return ToResponse(await grains.GetKiosk(kioskId).Withdraw(context, new WithdrawKiosk(request.Reason ?? string.Empty)));
     }
 
@@ -171,10 +165,7 @@ public static class KioskEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var kind = request.Kind!.Value;
         var issued = await grains.GetKioskSession(sessionId).Request(context, Kiosk(http.User),
             new KioskRequest(kind, kind == KioskDocumentKind.TaxationCertificate ? request.FiscalYear : null));
@@ -192,13 +183,13 @@ public static class KioskEndpoints
         }
         if (request.DateOfBirth is not { } dateOfBirth)
         {
-            return ApiProblems.Problem(400, "request.invalid", "dateOfBirth (the holder's date of birth, YYYY-MM-DD) is required.");
+            return DomainError.Validation("request.invalid", "dateOfBirth (the holder's date of birth, YYYY-MM-DD) is required.").ToProblem();
         }
         return ToVerificationResponse(await grains.GetDocumentVerifier().VerifyHolder(code, dateOfBirth));
     }
 
     private static ProblemHttpResult InvalidVerificationCode() =>
-        ApiProblems.Problem(400, "document.invalid-verification-code", "A verification code is 16 letters and digits, dashes allowed.");
+        DomainError.Validation("document.invalid-verification-code", "A verification code is 16 letters and digits, dashes allowed.").ToProblem();
 
     private static Results<Ok<DocumentVerificationResponse>, ProblemHttpResult> ToVerificationResponse(Result<DocumentVerification> found)
     {
@@ -210,7 +201,7 @@ public static class KioskEndpoints
         return TypedResults.Ok(new DocumentVerificationResponse(v.DocumentId, v.Kind, v.HolderName, v.IssuedBy.Value, v.IssuedAt, v.Kiosk, v.ContentDigest));
     }
 
-    private static Task<Results<Ok<ProtectionMeasureResponse>, ProblemHttpResult>> StartProtection(Guid personId, ProtectionMeasureRequest request, HttpContext http)
+    private static Task<Results<Ok<ProtectionMeasureResponse>, ProblemHttpResult>> StartProtection(PersonId personId, ProtectionMeasureRequest request, HttpContext http)
     {
         var errors = new RequestErrors();
         errors.Require(request.Reason, "reason");
@@ -218,25 +209,22 @@ public static class KioskEndpoints
             person.StartProtectionMeasure(context, new StartProtectionMeasure(request.Reason!.Value, municipality)));
     }
 
-    private static Task<Results<Ok<ProtectionMeasureResponse>, ProblemHttpResult>> EndProtection(Guid personId, HttpContext http) =>
+    private static Task<Results<Ok<ProtectionMeasureResponse>, ProblemHttpResult>> EndProtection(PersonId personId, HttpContext http) =>
         OnProtection(personId, http, new RequestErrors(), (person, context, municipality) =>
             person.EndProtectionMeasure(context, new EndProtectionMeasure(municipality)));
 
     private static async Task<Results<Ok<ProtectionMeasureResponse>, ProblemHttpResult>> OnProtection(
-        Guid personId, HttpContext http, RequestErrors errors, Func<IPersonGrain, CommandContext, MunicipalityCode, Task<Result<PersonProfile>>> call)
+        PersonId personId, HttpContext http, RequestErrors errors, Func<IPersonGrain, CommandContext, MunicipalityCode, Task<Result<PersonProfile>>> call)
     {
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var grains = http.RequestServices.GetRequiredService<IClusterClient>();
         var municipality = new MunicipalityCode(http.User.FindFirstValue(MynaClaims.Municipality) ?? string.Empty);
-        var result = await call(grains.GetPerson(new PersonId(personId)), context, municipality);
-        return result.IsSuccess ? TypedResults.Ok(new ProtectionMeasureResponse(personId, result.Value!.Version)) : result.Error!.ToProblem();
+        var result = await call(grains.GetPerson(personId), context, municipality);
+        return result.IsSuccess ? TypedResults.Ok(new ProtectionMeasureResponse(personId.Value, result.Value!.Version)) : result.Error!.ToProblem();
     }
 
     private static Results<Ok<KioskResponse>, ProblemHttpResult> ToResponse(Result<KioskView> result) =>

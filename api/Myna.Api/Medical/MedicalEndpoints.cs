@@ -49,11 +49,11 @@ public static class MedicalEndpoints
     {
         if (!InsurerNumber.TryParse(insurerNumber, out var insurer, out var why))
         {
-            return ApiProblems.Problem(400, "insurer.invalid-number", why);
+            return DomainError.Validation("insurer.invalid-number", why).ToProblem();
         }
         if (http.User.FindFirstValue(MynaClaims.Insurer) != insurerNumber)
         {
-            return ApiProblems.Problem(403, "insurer.other-insurer", "An insurer acts only on its own members.");
+            return DomainError.Forbidden("insurer.other-insurer", "An insurer acts only on its own members.").ToProblem();
         }
         var errors = new RequestErrors();
         errors.RequireBatch(request.BatchId, request.Lines?.Count, MedicalFeeds.MaxBatchLines);
@@ -78,21 +78,18 @@ public static class MedicalEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult contextProblem))
-        {
-            return contextProblem;
-        }
+        var context = http.CommandContext();
         var accepted = await grains.GetMedicalFeed().Accept(context, insurer, request.BatchId!, lines);
         return accepted.IsSuccess
             ? TypedResults.Ok(new MedicalFeedResponse(accepted.Value!.BatchId, accepted.Value.Persons, accepted.Value.Lines, accepted.Value.NewRecords))
             : accepted.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<MedicalRecordResponse>>, ProblemHttpResult>> Own(Guid personId, string? kind, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<IReadOnlyList<MedicalRecordResponse>>, ProblemHttpResult>> Own(PersonId personId, string? kind, HttpContext http, IClusterClient grains)
     {
-        if (http.User.FindFirstValue(MynaClaims.PersonId) != personId.ToString("D"))
+        if (http.User.FindFirstValue(MynaClaims.PersonId) != personId.ToString())
         {
-            return ApiProblems.Problem(404, "person.not-found", "No record of yours exists under this id.");
+            return DomainError.NotFound("person.not-found", "No record of yours exists under this id.").ToProblem();
         }
         MedicalRecordKind? wanted = null;
         if (kind is not null)
@@ -100,11 +97,11 @@ public static class MedicalEndpoints
             // The same kebab-case names as in the JSON bodies (medication-dispensed, …).
             if (!Enum.TryParse<MedicalRecordKind>(kind.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             {
-                return ApiProblems.Problem(400, "request.invalid", "kind is medication-dispensed, health-check-result or monthly-medical-expense.");
+                return DomainError.Validation("request.invalid", "kind is medication-dispensed, health-check-result or monthly-medical-expense.").ToProblem();
             }
             wanted = parsed;
         }
-        var records = await grains.GetMedicalRecords(new PersonId(personId)).GetRecords();
+        var records = await grains.GetMedicalRecords(personId).GetRecords();
         return TypedResults.Ok<IReadOnlyList<MedicalRecordResponse>>(records
             .Where(r => wanted is null || r.Record.Kind == wanted)
             .Select(r => MedicalRecordResponse.From(r.Record, r.Insurer))
@@ -122,10 +119,7 @@ public static class MedicalEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var read = await grains.GetClinicMedicalReader().Read(context, checkId,
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Items!.Distinct().ToList());
         if (!read.IsSuccess)

@@ -30,18 +30,14 @@ public static class KeyRotationEndpoints
 
     private static async Task<Results<Accepted<KeyRotationResponse>, ProblemHttpResult>> Start(HttpContext http, IClusterClient grains)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // A retried start (same Idempotency-Key) is the same rotation; one runs at a time.
         var id = CommandContext.DerivedId(context.CommandId, "key-rotation");
         var rotation = await grains.GetKeyRotation().Start(id);
         if (rotation.RotationId != id)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "key-rotation.already-running",
-                "A key rotation is already running: poll /v1/operations/key-rotations/current.",
-                new Dictionary<string, object?> { ["rotationId"] = rotation.RotationId });
+            return DomainError.Conflict("key-rotation.already-running",
+                "A key rotation is already running: poll /v1/operations/key-rotations/current.").ToProblem(new Dictionary<string, object?> { ["rotationId"] = rotation.RotationId });
         }
         return TypedResults.Accepted("/v1/operations/key-rotations/current", KeyRotationResponse.From(rotation));
     }
@@ -50,7 +46,7 @@ public static class KeyRotationEndpoints
     {
         var rotation = await grains.GetKeyRotation().GetProgress();
         return rotation.Status == RebuildJobStatus.NotStarted
-            ? ApiProblems.Problem(404, "key-rotation.not-found", "No key rotation has run since this grain was activated.")
+            ? DomainError.NotFound("key-rotation.not-found", "No key rotation has run since this grain was activated.").ToProblem()
             : TypedResults.Ok(KeyRotationResponse.From(rotation));
     }
 }

@@ -35,20 +35,16 @@ public static class RebuildJobEndpoints
     {
         if (request.Index is not { } index || !IIndexMaintenanceGrain.Indexes.Contains(index))
         {
-            return ApiProblems.Problem(404, "index.not-found", "Rebuildable indexes: " + string.Join(", ", IIndexMaintenanceGrain.Indexes) + ".");
+            return DomainError.NotFound("index.not-found", "Rebuildable indexes: " + string.Join(", ", IIndexMaintenanceGrain.Indexes) + ".").ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // A retried start (same Idempotency-Key) is the same job; one job per index runs at a time.
         var id = CommandContext.DerivedId(context.CommandId, "rebuild-job");
         var job = await grains.GetIndexRebuildLock(index).Start(id);
         if (job.JobId != id)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "rebuild.already-running",
-                $"A rebuild of {index} is already running: /v1/operations/rebuild-jobs/{job.JobId}. Poll it, then start another if still needed.",
-                new Dictionary<string, object?> { ["jobId"] = job.JobId });
+            return DomainError.Conflict("rebuild.already-running",
+                $"A rebuild of {index} is already running: /v1/operations/rebuild-jobs/{job.JobId}. Poll it, then start another if still needed.").ToProblem(new Dictionary<string, object?> { ["jobId"] = job.JobId });
         }
         return TypedResults.Accepted($"/v1/operations/rebuild-jobs/{id}", RebuildJobResponse.From(job));
     }
@@ -57,7 +53,7 @@ public static class RebuildJobEndpoints
     {
         var job = await grains.GetRebuildJob(jobId).GetProgress();
         return job.Status == RebuildJobStatus.NotStarted
-            ? ApiProblems.Problem(404, "rebuild-job.not-found", "No rebuild job with this id is running or recently finished.")
+            ? DomainError.NotFound("rebuild-job.not-found", "No rebuild job with this id is running or recently finished.").ToProblem()
             : TypedResults.Ok(RebuildJobResponse.From(job));
     }
 }

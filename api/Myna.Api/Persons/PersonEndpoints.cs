@@ -65,10 +65,7 @@ public static class PersonEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
 
         // A retried registration (same Idempotency-Key) must land on the same person, not a new one.
         var personId = new PersonId(CommandContext.DerivedId(context.CommandId, "person"));
@@ -81,12 +78,9 @@ public static class PersonEndpoints
             : result.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Get(string personId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Get(PersonId personId, HttpContext http, IClusterClient grains)
     {
-        if (!PersonId.TryParse(personId, out var id))
-        {
-            return InvalidPersonId();
-        }
+        var id = personId;
         var result = await grains.GetPerson(id).GetProfile();
         if (!result.IsSuccess)
         {
@@ -102,12 +96,12 @@ public static class PersonEndpoints
             : TypedResults.Ok(PersonResponse.From(result.Value));
     }
 
-    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> AssignNumber(string personId, HttpContext http, IClusterClient grains) =>
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> AssignNumber(PersonId personId, HttpContext http, IClusterClient grains) =>
         OnPerson(personId, http, new RequestErrors(), (grain, context) =>
             grain.AssignIndividualNumber(context, new AssignIndividualNumber(Municipality(http.User))));
 
     private static async Task<Results<Ok<PersonResponse>, Accepted<PersonResponse>, ProblemHttpResult>> ReplaceNumber(
-        string personId, ReplaceNumberRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, ReplaceNumberRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.LeakDecisionReference, "leakDecisionReference");
@@ -116,11 +110,11 @@ public static class PersonEndpoints
             PendingApproval.NumberReplacement, $"/v1/persons/{personId}/individual-number/replacement/approval");
     }
 
-    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ApproveReplacement(string personId, HttpContext http) =>
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ApproveReplacement(PersonId personId, HttpContext http) =>
         OnPerson(personId, http, new RequestErrors(), (grain, context) =>
             grain.ApproveNumberReplacement(context, new ApproveNumberReplacement(Municipality(http.User))));
 
-    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ApproveErasure(string personId, HttpContext http) =>
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ApproveErasure(PersonId personId, HttpContext http) =>
         OnPerson(personId, http, new RequestErrors(), (grain, context) =>
             grain.ApprovePersonalDataErasure(context, new ApprovePersonalDataErasure(Municipality(http.User))));
 
@@ -136,7 +130,7 @@ public static class PersonEndpoints
         };
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordMove(
-        string personId, RecordMoveRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, RecordMoveRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.NewAddress, "newAddress");
@@ -146,19 +140,18 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> RecordMoveOut(
-        string personId, MoveOutRequest request, HttpContext http) =>
+        PersonId personId, MoveOutRequest request, HttpContext http) =>
         MoveOut(personId, request, http);
 
     /// <summary>The resident records their own move-out online; the reference is theirs to take to the new municipality.</summary>
     private static Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> ResidentMoveOut(MoveOutRequest request, HttpContext http) =>
-        MoveOut(http.User.FindFirstValue(MynaClaims.PersonId) ?? string.Empty, request, http);
+        PersonId.TryParse(http.User.FindFirstValue(MynaClaims.PersonId), out var self)
+            ? MoveOut(self, request, http)
+            : Task.FromResult<Results<Created<MoveOutResponse>, ProblemHttpResult>>(InvalidPersonId());
 
-    private static async Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> MoveOut(string personId, MoveOutRequest request, HttpContext http)
+    private static async Task<Results<Created<MoveOutResponse>, ProblemHttpResult>> MoveOut(PersonId personId, MoveOutRequest request, HttpContext http)
     {
-        if (!PersonId.TryParse(personId, out var id))
-        {
-            return InvalidPersonId();
-        }
+        var id = personId;
         var errors = new RequestErrors();
         if (!MunicipalityCode.IsValid(request.DestinationMunicipality))
         {
@@ -169,10 +162,7 @@ public static class PersonEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var grains = http.RequestServices.GetRequiredService<IClusterClient>();
         var result = await grains.GetPerson(id).RecordMoveOut(context,
             new RecordMoveOut(new MunicipalityCode(request.DestinationMunicipality!), request.PlannedMoveOn!.Value));
@@ -181,7 +171,7 @@ public static class PersonEndpoints
             : result.Error!.ToProblem();
     }
 
-    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> CancelMoveOut(string personId, HttpContext http) =>
+    private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> CancelMoveOut(PersonId personId, HttpContext http) =>
         OnPerson(personId, http, new RequestErrors(), (grain, context) => grain.CancelMoveOut(context, new CancelMoveOut(Municipality(http.User))));
 
     /// <summary>
@@ -202,10 +192,7 @@ public static class PersonEndpoints
         {
             return TransferReference.NotFound.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var grains = http.RequestServices.GetRequiredService<IClusterClient>();
         var result = await grains.GetPerson(person).RecordMoveIn(context,
             new RecordMoveIn(secret, request.NewAddress!, request.MovedOn!.Value, Municipality(http.User)));
@@ -213,7 +200,7 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Rename(
-        string personId, RenameRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, RenameRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.NewName, "newName");
@@ -222,7 +209,7 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> Close(
-        string personId, CloseRecordRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, CloseRecordRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.Reason, "reason");
@@ -232,7 +219,7 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordCertificate(
-        string personId, RecordDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, RecordDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.CertificateNumber, "certificateNumber");
@@ -246,7 +233,7 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> UpdateCertificate(
-        string personId, string certificateNumber, UpdateDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, string certificateNumber, UpdateDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.Grade, "grade");
@@ -255,7 +242,7 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> ExpireCertificate(
-        string personId, string certificateNumber, ExpireDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, string certificateNumber, ExpireDisabilityCertificateRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.ExpiredOn, "expiredOn");
@@ -264,7 +251,7 @@ public static class PersonEndpoints
     }
 
     private static Task<Results<Ok<PersonResponse>, ProblemHttpResult>> RecordIncome(
-        string personId, RecordIncomeSummaryRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, RecordIncomeSummaryRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         errors.Require(request.FiscalYear, "fiscalYear");
@@ -275,22 +262,16 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<IdentityVerificationResponse>, ProblemHttpResult>> VerifyIdentity(
-        string personId, IdentityVerificationRequest request, HttpContext http, IClusterClient grains)
+        PersonId personId, IdentityVerificationRequest request, HttpContext http, IClusterClient grains)
     {
-        if (!PersonId.TryParse(personId, out var id))
-        {
-            return InvalidPersonId();
-        }
+        var id = personId;
         var errors = new RequestErrors();
         var command = request.ToCommand(errors);
         if (command is null)
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var person = grains.GetPerson(id);
         if (await ManagedElsewhere(person, http.User) is { } refused)
         {
@@ -332,7 +313,7 @@ public static class PersonEndpoints
 
     /// <summary>The shared shape of a clerk's command on one person: parse, validate, command context, call, map.</summary>
     private static async Task<Results<Ok<PersonResponse>, Accepted<PersonResponse>, ProblemHttpResult>> Erase(
-        string personId, ErasePersonalDataRequest request, HttpContext http)
+        PersonId personId, ErasePersonalDataRequest request, HttpContext http)
     {
         var errors = new RequestErrors();
         errors.Require(request.LegalBasis, "legalBasis");
@@ -342,20 +323,14 @@ public static class PersonEndpoints
     }
 
     private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> OnPerson(
-        string personId, HttpContext http, RequestErrors errors, Func<IPersonGrain, CommandContext, Task<Result<PersonProfile>>> call)
+        PersonId personId, HttpContext http, RequestErrors errors, Func<IPersonGrain, CommandContext, Task<Result<PersonProfile>>> call)
     {
-        if (!PersonId.TryParse(personId, out var id))
-        {
-            return InvalidPersonId();
-        }
+        var id = personId;
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var grains = http.RequestServices.GetRequiredService<IClusterClient>();
         var result = await call(grains.GetPerson(id), context);
         return result.IsSuccess ? TypedResults.Ok(PersonResponse.From(result.Value!)) : result.Error!.ToProblem();
@@ -374,12 +349,11 @@ public static class PersonEndpoints
     private static MunicipalityCode Municipality(ClaimsPrincipal user) =>
         new(user.FindFirstValue(MynaClaims.Municipality) ?? string.Empty);
 
-    private static ProblemHttpResult InvalidPersonId() =>
-        ApiProblems.Problem(400, "person.invalid-id", "A person id is a UUID.");
+    private static ProblemHttpResult InvalidPersonId() => RouteIds.Problem(typeof(PersonId));
 
     private static ProblemHttpResult NumberNotFound() =>
-        ApiProblems.Problem(404, "individual-number.not-found", "No person holds this Individual Number.");
+        DomainError.NotFound("individual-number.not-found", "No person holds this Individual Number.").ToProblem();
 
     private static ProblemHttpResult OtherMunicipality() =>
-        ApiProblems.Problem(403, "person.other-municipality", "The person is on another municipality's resident record.");
+        DomainError.Forbidden("person.other-municipality", "The person is on another municipality's resident record.").ToProblem();
 }

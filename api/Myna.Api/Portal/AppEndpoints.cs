@@ -55,10 +55,7 @@ public static class AppEndpoints
         {
             return errors.ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var result = await grains.GetApp(appId).Register(context, new RegisterApp(request.Name!, request.AllowedItems!));
         return result.IsSuccess ? TypedResults.Created($"/v1/apps/{appId}", AppResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
@@ -73,17 +70,14 @@ public static class AppEndpoints
     {
         if (!AgencyCode.IsWellFormed(code))
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "app-code.invalid", "An app user code has 32 lower-case letters and digits.");
+            return DomainError.Validation("app-code.invalid", "An app user code has 32 lower-case letters and digits.").ToProblem();
         }
         if (!Enum.TryParse<AppItem>(item.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed)
             || !Enum.IsDefined(parsed) || item.Any(char.IsAsciiDigit))
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "app.invalid-item", "item is basic-four-items, insurance-qualifications, disability-certificates or income-summary.");
+            return DomainError.Validation("app.invalid-item", "item is basic-four-items, insurance-qualifications, disability-certificates or income-summary.").ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         var appId = http.User.FindFirstValue(Auth.MynaClaims.AppId)!;
         var result = await grains.GetAppGateway().Read(context, appId, new AgencyCode(code), parsed);
         if (!result.IsSuccess)

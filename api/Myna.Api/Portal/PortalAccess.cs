@@ -24,19 +24,12 @@ public sealed record PortalCaller(PersonId Person, PersonId Caller, Guid? Sessio
     public bool AsProxy => Person != Caller;
 
     /// <summary>The command context: the actor is the caller, on behalf of the principal when acting as proxy.</summary>
-    public bool TryContext(HttpContext http, out CommandContext context, out ProblemHttpResult problem)
+    /// <summary>The call's command context, acting as this resident (for the person asked about when a proxy).</summary>
+    public CommandContext Context(HttpContext http) => http.CommandContext() with
     {
-        if (!CommandContextFactory.TryCreate(http, out context, out problem))
-        {
-            return false;
-        }
-        context = context with
-        {
-            Actor = new Actor(Caller.ToString(), Roles.Resident, AsProxy ? Person.ToString() : null),
-            Channel = "portal",
-        };
-        return true;
-    }
+        Actor = new Actor(Caller.ToString(), Roles.Resident, AsProxy ? Person.ToString() : null),
+        Channel = "portal",
+    };
 }
 
 /// <summary>
@@ -53,7 +46,7 @@ public static class PortalAccess
     {
         if (!PersonId.TryParse(http.User.FindFirstValue(MynaClaims.PersonId), out var self))
         {
-            return (null, ApiProblems.Problem(StatusCodes.Status403Forbidden, "auth.forbidden", "A resident token names the resident."));
+            return (null, DomainError.Forbidden("auth.forbidden", "A resident token names the resident.").ToProblem());
         }
         var session = Guid.TryParse(http.User.FindFirstValue(MynaClaims.SessionId), out var sid) ? sid : (Guid?)null;
         var route = http.GetRouteValue(PersonRouteValue)?.ToString();
@@ -80,18 +73,15 @@ public static class PortalAccess
         if (!allowed)
         {
             return (null, need == PortalNeed.SelfOnly
-                ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "portal.self-only", "Only the person themselves can do this, not a proxy.")
-                : ApiProblems.Problem(StatusCodes.Status403Forbidden, "proxy.right-missing", "Your proxy appointment does not include this right."));
+                ? DomainError.Forbidden("portal.self-only", "Only the person themselves can do this, not a proxy.").ToProblem()
+                : DomainError.Forbidden("proxy.right-missing", "Your proxy appointment does not include this right.").ToProblem());
         }
         var caller = new PortalCaller(asked, self, session);
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return (null, problem);
-        }
+        var context = caller.Context(http);
         var recorded = await grains.GetLedger(asked).RecordProxyAccess(context.FollowUp("proxy-ledger"), new RecordProxyAccess(self, what));
         return recorded.IsSuccess ? (caller, null) : (null, recorded.Error!.ToProblem());
     }
 
     private static ProblemHttpResult NotYours() =>
-        ApiProblems.Problem(StatusCodes.Status404NotFound, "person.not-found", "No record of yours, or of a person you are proxy for, exists under this id.");
+        DomainError.NotFound("person.not-found", "No record of yours, or of a person you are proxy for, exists under this id.").ToProblem();
 }

@@ -173,12 +173,9 @@ public static class PortalEndpoints
         }
         if (profile.Value!.IndividualNumber is not { } number)
         {
-            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "individual-number.not-assigned", "No Individual Number is assigned yet.");
+            return DomainError.Rule("individual-number.not-assigned", "No Individual Number is assigned yet.").ToProblem();
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         // On the ledger first: the number is shown only once its reveal is durable.
         var recorded = await grains.GetLedger(caller.Person).RecordNumberReveal(context, new RecordNumberReveal(caller.SessionId));
         return recorded.IsSuccess ? TypedResults.Ok(new RevealResponse(number.Digits)) : recorded.Error!.ToProblem();
@@ -272,10 +269,7 @@ public static class PortalEndpoints
         {
             return errors.ToProblem();
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         var consentId = CommandContext.DerivedId(context.CommandId, "app-consent");
         var granted = await grains.GetPortal(caller.Person).GrantAppConsent(context,
             new GrantAppConsent(consentId, request.AppId!, request.Items!, request.ValidUntil!.Value));
@@ -294,10 +288,7 @@ public static class PortalEndpoints
         {
             return refused!;
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         var revoked = await grains.GetPortal(caller.Person).RevokeAppConsent(context, new RevokeAppConsent(consentId));
         return revoked.IsSuccess ? TypedResults.Ok(AppConsentResponse.From(revoked.Value!)) : revoked.Error!.ToProblem();
     }
@@ -333,10 +324,7 @@ public static class PortalEndpoints
         {
             return errors.ToProblem();
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         var appointed = await grains.GetPortal(caller.Person).AppointProxy(context, new AppointProxy(new PersonId(request.ProxyPersonId!.Value), request.Rights!));
         return appointed.IsSuccess ? TypedResults.Ok(ProxyResponse.From(appointed.Value!)) : appointed.Error!.ToProblem();
     }
@@ -348,10 +336,7 @@ public static class PortalEndpoints
         {
             return refused!;
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         var removed = await grains.GetPortal(caller.Person).RemoveProxy(context, new RemoveProxy(new PersonId(proxyPersonId)));
         return removed.IsSuccess
             ? TypedResults.Ok<IReadOnlyList<ProxyResponse>>(removed.Value!.Select(ProxyResponse.From).ToList())
@@ -380,10 +365,7 @@ public static class PortalEndpoints
             errors.Add("channel", "smartphone or pc: other channels apply on paper, at a photo booth or at the counter.");
             return errors.ToProblem();
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         // A retried application (same Idempotency-Key) lands on the same card.
         var cardId = new CardId(CommandContext.DerivedId(context.CommandId, "card"));
         var result = await grains.GetCard(cardId).Apply(context, new Myna.GrainInterfaces.Cards.ApplyForCard(
@@ -403,10 +385,7 @@ public static class PortalEndpoints
         {
             return refused!;
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         // The resident's portal grain picks the qualification (the one named, or today's in Japan) and asks its insurer.
         var issued = await grains.GetPortal(caller.Person).RequestConfirmationDocument(context, request.QualificationId);
         return issued.IsSuccess
@@ -426,12 +405,9 @@ public static class PortalEndpoints
         var card = await grain.GetCard();
         if (!card.IsSuccess || card.Value!.PersonId != caller.Person)
         {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "card.not-found", "No card of this person exists under this id.");
+            return DomainError.NotFound("card.not-found", "No card of this person exists under this id.").ToProblem();
         }
-        if (!caller.TryContext(http, out var context, out var problem))
-        {
-            return problem;
-        }
+        var context = caller.Context(http);
         var result = await call(grain, context);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }

@@ -36,7 +36,7 @@ public static class PortalRateLimiting
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : Window(http).Seconds;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate-limit.exceeded",
+                await ApiProblems.TooManyRequests(
                     $"Too many requests; retry after {seconds} seconds.").ExecuteAsync(http);
             };
             o.AddPolicy(Login, http => Fixed("login-ip:" + ClientIp(http), Limits(http).LoginsPerIp, http));

@@ -62,8 +62,7 @@ public static class PortalSessionEndpoints
             var card = await grains.GetCard(new CardId(cardOnly)).GetCard();
             if (card is { IsSuccess: true, Value.FaceAuthentication: true })
             {
-                return ApiProblems.Problem(StatusCodes.Status403Forbidden, "portal.face-authentication-card",
-                    "A face-authentication card has no PIN and cannot log in to the portal; use the portal through a proxy or at a counter.");
+                return DomainError.Forbidden("portal.face-authentication-card", "A face-authentication card has no PIN and cannot log in to the portal; use the portal through a proxy or at a counter.").ToProblem();
             }
         }
         var errors = new RequestErrors();
@@ -96,10 +95,7 @@ public static class PortalSessionEndpoints
             return holder.Error!.ToProblem();
         }
         var person = holder.Value!.PersonId;
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         context = context with { Actor = new Actor(person.ToString(), Roles.Resident), Channel = "portal" };
         var sessionId = Guid.CreateVersion7();
         var secret = NewSecret();
@@ -115,12 +111,9 @@ public static class PortalSessionEndpoints
     {
         if (!TryParseRefreshToken(request.RefreshToken, out var person, out var sessionId, out var presented))
         {
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "portal.session-invalid", "The refresh token is unknown or no longer valid; log in with the card again.");
+            return DomainError.Unauthenticated("portal.session-invalid", "The refresh token is unknown or no longer valid; log in with the card again.").ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         context = context with { Actor = new Actor(person.ToString(), Roles.Resident), Channel = "portal" };
         var secret = NewSecret();
         var refreshed = await grains.GetPortal(person).RefreshSession(context, new RefreshPortalSession(sessionId, Hash(presented), Hash(secret)));
@@ -134,12 +127,9 @@ public static class PortalSessionEndpoints
         if (!PersonId.TryParse(http.User.FindFirstValue(MynaClaims.PersonId), out var person)
             || !Guid.TryParse(http.User.FindFirstValue(MynaClaims.SessionId), out var sessionId))
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "portal.no-session", "This token does not belong to a portal session.");
+            return DomainError.Validation("portal.no-session", "This token does not belong to a portal session.").ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         context = context with { Actor = new Actor(person.ToString(), Roles.Resident), Channel = "portal" };
         var ended = await grains.GetPortal(person).EndSession(context, new EndPortalSession(sessionId, "logout"));
         return ended.IsSuccess ? TypedResults.Ok(new PortalLogoutResponse(sessionId, true)) : ended.Error!.ToProblem();

@@ -61,7 +61,7 @@ public static class ProcedureEndpoints
         TypedResults.Ok<IReadOnlyList<ProcedureDefinitionResponse>>((await grains.GetProcedureDirectory().Catalogue())
             .Select(d => new ProcedureDefinitionResponse(d.Kind, d.Title, d.Agency, d.Items)).ToList());
 
-    private static async Task<Results<Created<ProcedureResponse>, ProblemHttpResult>> Start(Guid personId, StartProcedureRequest request, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Created<ProcedureResponse>, ProblemHttpResult>> Start(PersonId personId, StartProcedureRequest request, HttpContext http, IClusterClient grains)
     {
         if (NotOwn(personId, http) is { } refused)
         {
@@ -69,50 +69,44 @@ public static class ProcedureEndpoints
         }
         if (request.Kind is null || !Enum.IsDefined(request.Kind.Value))
         {
-            return ApiProblems.Problem(400, "request.invalid", "kind is one of the catalogue's procedures.");
+            return DomainError.Validation("request.invalid", "kind is one of the catalogue's procedures.").ToProblem();
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         // The submission id derives from the command id: a retried start lands on the same submission.
         var id = CommandContext.DerivedId(context.CommandId, "procedure");
-        var started = await grains.GetProcedure(id).Submit(context, new SubmitProcedure(new PersonId(personId), request.Kind.Value));
+        var started = await grains.GetProcedure(id).Submit(context, new SubmitProcedure(personId, request.Kind.Value));
         return started.IsSuccess
-            ? TypedResults.Created($"/v1/persons/{personId:D}/procedures/{id:D}", ProcedureResponse.From(started.Value!))
+            ? TypedResults.Created($"/v1/persons/{personId}/procedures/{id:D}", ProcedureResponse.From(started.Value!))
             : started.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ProcedureListingResponse>>, ProblemHttpResult>> OwnList(Guid personId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<IReadOnlyList<ProcedureListingResponse>>, ProblemHttpResult>> OwnList(PersonId personId, HttpContext http, IClusterClient grains)
     {
         if (NotOwn(personId, http) is { } refused)
         {
             return refused;
         }
-        var rows = await grains.GetProcedureDirectory().ForPerson(new PersonId(personId), 100);
+        var rows = await grains.GetProcedureDirectory().ForPerson(personId, 100);
         return TypedResults.Ok(Listing(rows));
     }
 
-    private static async Task<Results<Ok<ProcedureResponse>, ProblemHttpResult>> OwnGet(Guid personId, Guid submissionId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<ProcedureResponse>, ProblemHttpResult>> OwnGet(PersonId personId, Guid submissionId, HttpContext http, IClusterClient grains)
     {
         if (NotOwn(personId, http) is { } refused)
         {
             return refused;
         }
-        return ToResponse(await grains.GetProcedure(submissionId).GetForPerson(new PersonId(personId)));
+        return ToResponse(await grains.GetProcedure(submissionId).GetForPerson(personId));
     }
 
-    private static async Task<Results<Ok<ProcedureResponse>, ProblemHttpResult>> Resubmit(Guid personId, Guid submissionId, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<ProcedureResponse>, ProblemHttpResult>> Resubmit(PersonId personId, Guid submissionId, HttpContext http, IClusterClient grains)
     {
         if (NotOwn(personId, http) is { } refused)
         {
             return refused;
         }
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
-        return ToResponse(await grains.GetProcedure(submissionId).Resubmit(context, new ResubmitProcedure(new PersonId(personId))));
+        var context = http.CommandContext();
+        return ToResponse(await grains.GetProcedure(submissionId).Resubmit(context, new ResubmitProcedure(personId)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ProcedureListingResponse>>, ProblemHttpResult>> Inbox(string? status, HttpContext http, IClusterClient grains)
@@ -122,7 +116,7 @@ public static class ProcedureEndpoints
         {
             if (!Enum.TryParse<ProcedureStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             {
-                return ApiProblems.Problem(400, "request.invalid", "status is submitted, accepted, returned or decided.");
+                return DomainError.Validation("request.invalid", "status is submitted, accepted, returned or decided.").ToProblem();
             }
             wanted = parsed;
         }
@@ -143,7 +137,7 @@ public static class ProcedureEndpoints
     {
         if (request.Outcome is null)
         {
-            return ApiProblems.Problem(400, "request.invalid", "outcome is approved or rejected.");
+            return DomainError.Validation("request.invalid", "outcome is approved or rejected.").ToProblem();
         }
         return await OnSubmission(http, (context, agency) =>
             grains.GetProcedure(submissionId).Decide(context, new DecideProcedure(agency, request.Outcome.Value, request.Note)));
@@ -152,10 +146,7 @@ public static class ProcedureEndpoints
     private static async Task<Results<Ok<ProcedureResponse>, ProblemHttpResult>> OnSubmission(
         HttpContext http, Func<CommandContext, string, Task<Result<ProcedureView>>> call)
     {
-        if (!CommandContextFactory.TryCreate(http, out var context, out ProblemHttpResult problem))
-        {
-            return problem;
-        }
+        var context = http.CommandContext();
         return ToResponse(await call(context, Agency(http.User)));
     }
 
@@ -167,8 +158,8 @@ public static class ProcedureEndpoints
 
     private static string Agency(ClaimsPrincipal user) => user.FindFirstValue(MynaClaims.Agency) ?? string.Empty;
 
-    private static ProblemHttpResult? NotOwn(Guid personId, HttpContext http) =>
-        http.User.FindFirstValue(MynaClaims.PersonId) == personId.ToString("D")
+    private static ProblemHttpResult? NotOwn(PersonId personId, HttpContext http) =>
+        http.User.FindFirstValue(MynaClaims.PersonId) == personId.ToString()
             ? null
-            : ApiProblems.Problem(404, "person.not-found", "No record of yours exists under this id.");
+            : DomainError.NotFound("person.not-found", "No record of yours exists under this id.").ToProblem();
 }

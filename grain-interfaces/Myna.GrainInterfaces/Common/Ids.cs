@@ -7,15 +7,12 @@ public readonly record struct PersonId([property: Id(0)] Guid Value)
 {
     public static PersonId New() => new(Guid.CreateVersion7());
     public override string ToString() => Value.ToString("D");
+    /// <summary>A non-empty UUID; route parameters bind through it.</summary>
     public static bool TryParse(string? text, out PersonId id)
     {
-        id = default;
-        if (!Guid.TryParse(text, out var g) || g == Guid.Empty)
-        {
-            return false;
-        }
-        id = new PersonId(g);
-        return true;
+        var ok = NonEmptyGuid.TryParse(text, out var g);
+        id = ok ? new PersonId(g) : default;
+        return ok;
     }
 }
 
@@ -25,6 +22,19 @@ public readonly record struct CardId([property: Id(0)] Guid Value)
 {
     public static CardId New() => new(Guid.CreateVersion7());
     public override string ToString() => Value.ToString("D");
+
+    /// <summary>A non-empty UUID; route parameters bind through it.</summary>
+    public static bool TryParse(string? text, out CardId id)
+    {
+        var ok = NonEmptyGuid.TryParse(text, out var g);
+        id = ok ? new CardId(g) : default;
+        return ok;
+    }
+}
+
+internal static class NonEmptyGuid
+{
+    public static bool TryParse(string? text, out Guid value) => Guid.TryParse(text, out value) && value != Guid.Empty;
 }
 
 /// <summary>A municipality's 6-digit local government code (全国地方公共団体コード).</summary>
