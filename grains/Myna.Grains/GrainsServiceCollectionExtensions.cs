@@ -11,7 +11,6 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddMynaGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMynaEventStore(configuration);
-        services.AddMynaEventAliases();
         services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section));
         services.AddOptions<Myna.Domain.Persons.RecordRetention>().Bind(configuration.GetSection(Myna.Domain.Persons.RecordRetention.Section))
             .ValidateDataAnnotations().ValidateOnStart();

@@ -12,71 +12,70 @@ public interface ICampaignEvent : IDomainEvent
 }
 
 /// <summary>An operator asked for a mass suspension of a chip batch; it waits for a second operator's approval (invariant 22).</summary>
-[GenerateSerializer, Immutable, EventName("suspension_campaign_requested_v1")]
+[EventName("suspension_campaign_requested_v1")]
 public sealed record SuspensionCampaignRequested(
-    [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] string ChipBatch,
-    [property: Id(2)] string Reason,
-    [property: Id(3)] IReadOnlyList<CardId> Exemptions,
-    [property: Id(4)] DateTimeOffset OccurredAt,
-    [property: Id(5)] Actor Actor) : ICampaignEvent;
+    Guid CampaignId,
+    string ChipBatch,
+    string Reason,
+    IReadOnlyList<CardId> Exemptions,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ICampaignEvent;
 
 /// <summary>A second, different operator approved the requested campaign (it starts in the same append).</summary>
-[GenerateSerializer, Immutable, EventName("suspension_campaign_approved_v1")]
+[EventName("suspension_campaign_approved_v1")]
 public sealed record SuspensionCampaignApproved(
-    [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] string RequestedBy,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : ICampaignEvent;
+    Guid CampaignId,
+    string RequestedBy,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ICampaignEvent;
 
-[GenerateSerializer, Immutable, EventName("suspension_campaign_started_v1")]
+[EventName("suspension_campaign_started_v1")]
 public sealed record SuspensionCampaignStarted(
-    [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] string ChipBatch,
-    [property: Id(2)] string Reason,
-    [property: Id(3)] IReadOnlyList<CardId> Exemptions,
-    [property: Id(4)] DateTimeOffset OccurredAt,
-    [property: Id(5)] Actor Actor) : ICampaignEvent;
+    Guid CampaignId,
+    string ChipBatch,
+    string Reason,
+    IReadOnlyList<CardId> Exemptions,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ICampaignEvent;
 
 /// <summary>A chunk of the cards the campaign must go through (listed in chunks so no event grows unbounded).</summary>
-[GenerateSerializer, Immutable, EventName("campaign_targets_listed_v1")]
+[EventName("campaign_targets_listed_v1")]
 public sealed record CampaignTargetsListed(
-    [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] IReadOnlyList<CardId> Cards,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : ICampaignEvent;
+    Guid CampaignId,
+    IReadOnlyList<CardId> Cards,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ICampaignEvent;
 
 /// <summary>A checkpoint: these cards were handled (suspended, or skipped as exempt or not active).</summary>
-[GenerateSerializer, Immutable, EventName("campaign_cards_processed_v1")]
+[EventName("campaign_cards_processed_v1")]
 public sealed record CampaignCardsProcessed(
-    [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] IReadOnlyList<CardId> Suspended,
-    [property: Id(2)] IReadOnlyList<CardId> Skipped,
-    [property: Id(3)] DateTimeOffset OccurredAt,
-    [property: Id(4)] Actor Actor) : ICampaignEvent;
+    Guid CampaignId,
+    IReadOnlyList<CardId> Suspended,
+    IReadOnlyList<CardId> Skipped,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ICampaignEvent;
 
-[GenerateSerializer, Immutable, EventName("suspension_campaign_completed_v1")]
+[EventName("suspension_campaign_completed_v1")]
 public sealed record SuspensionCampaignCompleted(
-    [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] DateTimeOffset OccurredAt,
-    [property: Id(2)] Actor Actor) : ICampaignEvent;
+    Guid CampaignId,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ICampaignEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.state.campaign.v1")]
 public sealed record CampaignState : IAggregateState<CampaignState, ICampaignEvent>
 {
     public static CampaignState Initial { get; } = new();
 
-    [Id(0)] public bool Started { get; init; }
-    [Id(1)] public Guid Id { get; init; }
-    [Id(2)] public string ChipBatch { get; init; } = string.Empty;
-    [Id(3)] public string Reason { get; init; } = string.Empty;
-    [Id(4)] public ImmutableHashSet<CardId> Exemptions { get; init; } = [];
-    [Id(5)] public ImmutableList<CardId> Targets { get; init; } = [];
-    [Id(6)] public ImmutableHashSet<CardId> Done { get; init; } = [];
-    [Id(7)] public int Suspended { get; init; }
-    [Id(8)] public int Skipped { get; init; }
-    [Id(9)] public bool Completed { get; init; }
-    [Id(10)] public Myna.GrainInterfaces.Persons.PendingApproval? Pending { get; init; }
+    public bool Started { get; init; }
+    public Guid Id { get; init; }
+    public string ChipBatch { get; init; } = string.Empty;
+    public string Reason { get; init; } = string.Empty;
+    public ImmutableHashSet<CardId> Exemptions { get; init; } = [];
+    public ImmutableList<CardId> Targets { get; init; } = [];
+    public ImmutableHashSet<CardId> Done { get; init; } = [];
+    public int Suspended { get; init; }
+    public int Skipped { get; init; }
+    public bool Completed { get; init; }
+    public Myna.GrainInterfaces.Persons.PendingApproval? Pending { get; init; }
 
     public IEnumerable<CardId> Remaining => Targets.Where(c => !Done.Contains(c));
 

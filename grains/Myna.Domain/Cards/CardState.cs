@@ -5,49 +5,47 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.Domain.Cards;
 
-[GenerateSerializer, Immutable, Alias("myna.state.certificate.v1")]
 public sealed record Certificate(
-    [property: Id(0)] CertificateKind Kind,
-    [property: Id(1)] string Serial,
-    [property: Id(2)] string PublicKey,
-    [property: Id(3)] DateOnly ValidUntil,
-    [property: Id(4)] string? RevokedBecause);
+    CertificateKind Kind,
+    string Serial,
+    string PublicKey,
+    DateOnly ValidUntil,
+    string? RevokedBecause);
 
-[GenerateSerializer, Immutable, Alias("myna.state.card.v1")]
 public sealed record CardState : IAggregateState<CardState, ICardEvent>
 {
     public static CardState Initial { get; } = new();
 
-    [Id(0)] public CardStatus Status { get; init; }
-    [Id(1)] public CardId Id { get; init; }
-    [Id(2)] public PersonId PersonId { get; init; }
-    [Id(3)] public DateOnly HolderDateOfBirth { get; init; }
-    [Id(4)] public DateOnly AppliedOn { get; init; }
-    [Id(5)] public bool FaceAuthentication { get; init; }
-    [Id(6)] public bool UnderGuardianship { get; init; }
-    [Id(7)] public int FeeYen { get; init; }
-    [Id(8)] public string? ChipBatch { get; init; }
-    [Id(9)] public DateOnly? IssuedOn { get; init; }
-    [Id(10)] public DateOnly? ExpiresOn { get; init; }
-    [Id(11)] public ImmutableList<Certificate> Certificates { get; init; } = [];
-    [Id(12)] public ImmutableList<PinKind> LockedPins { get; init; } = [];
-    [Id(13)] public AbolitionReason? AbolishedBecause { get; init; }
-    [Id(14)] public MunicipalityCode Municipality { get; init; }
-    [Id(15)] public DateOnly? AddressUpdateDueBy { get; init; }
-    [Id(16)] public ImmutableList<string> Smartphones { get; init; } = [];
-    [Id(17)] public string? DrivingLicenceLast4 { get; init; }
-    [Id(18)] public Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel? InsuranceRegistration { get; init; }
+    public CardStatus Status { get; init; }
+    public CardId Id { get; init; }
+    public PersonId PersonId { get; init; }
+    public DateOnly HolderDateOfBirth { get; init; }
+    public DateOnly AppliedOn { get; init; }
+    public bool FaceAuthentication { get; init; }
+    public bool UnderGuardianship { get; init; }
+    public int FeeYen { get; init; }
+    public string? ChipBatch { get; init; }
+    public DateOnly? IssuedOn { get; init; }
+    public DateOnly? ExpiresOn { get; init; }
+    public ImmutableList<Certificate> Certificates { get; init; } = [];
+    public ImmutableList<PinKind> LockedPins { get; init; } = [];
+    public AbolitionReason? AbolishedBecause { get; init; }
+    public MunicipalityCode Municipality { get; init; }
+    public DateOnly? AddressUpdateDueBy { get; init; }
+    public ImmutableList<string> Smartphones { get; init; } = [];
+    public string? DrivingLicenceLast4 { get; init; }
+    public Myna.GrainInterfaces.Clinics.InsuranceRegistrationChannel? InsuranceRegistration { get; init; }
     /// <summary>The campaign that suspended the card, set only from <see cref="CardSuspendedByCampaign"/> (the id as data).</summary>
-    [Id(19)] public Guid? SuspendingCampaign { get; init; }
-    [Id(20)] public ImmutableList<string> NoticesSent { get; init; } = [];
+    public Guid? SuspendingCampaign { get; init; }
+    public ImmutableList<string> NoticesSent { get; init; } = [];
     /// <summary>
     /// Legacy only: a <see cref="CardSuspended"/> stored before campaigns had their own event, written by the
     /// campaign's fan-out with a reason "campaign {id}: …". An unverified claim: it counts only once the
     /// campaign's own stream is asked and lists the card (see the card grain's remote re-issue).
     /// </summary>
-    [Id(21)] public Guid? ClaimedCampaign { get; init; }
+    public Guid? ClaimedCampaign { get; init; }
     /// <summary>The last in-person photo-ID check of the holder at a counter (when the chip cannot sign).</summary>
-    [Id(22)] public CardHolderIdentityVerified? IdentityVerified { get; init; }
+    public CardHolderIdentityVerified? IdentityVerified { get; init; }
 
     public CardState Apply(ICardEvent @event) => @event switch
     {

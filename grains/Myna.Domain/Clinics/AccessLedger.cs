@@ -16,48 +16,47 @@ public interface ILedgerEvent : IDomainEvent
 }
 
 /// <summary>A reception terminal checked the person's eligibility, successfully or not (invariant 11).</summary>
-[GenerateSerializer, Immutable, EventName("eligibility_checked_v1")]
+[EventName("eligibility_checked_v1")]
 public sealed record EligibilityChecked(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid CheckId,
-    [property: Id(2)] CardId? Card,
-    [property: Id(3)] string Institution,
-    [property: Id(4)] string TerminalId,
-    [property: Id(5)] VerificationMethod Method,
-    [property: Id(6)] string? StaffId,
-    [property: Id(7)] bool Eligible,
-    [property: Id(8)] string? Reason,
-    [property: Id(9)] InsurerNumber? Insurer,
-    [property: Id(10)] string? DocumentNumber,
-    [property: Id(11)] DateTimeOffset OccurredAt,
-    [property: Id(12)] Actor Actor) : ILedgerEvent;
+    PersonId PersonId,
+    Guid CheckId,
+    CardId? Card,
+    string Institution,
+    string TerminalId,
+    VerificationMethod Method,
+    string? StaffId,
+    bool Eligible,
+    string? Reason,
+    InsurerNumber? Insurer,
+    string? DocumentNumber,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ILedgerEvent;
 
 /// <summary>The patient's consent choices at reception: scoped, for one institution, valid 24 hours (invariant 10).</summary>
-[GenerateSerializer, Immutable, EventName("clinic_consent_given_v1")]
+[EventName("clinic_consent_given_v1")]
 public sealed record ClinicConsentGiven(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid ConsentId,
-    [property: Id(2)] string Institution,
-    [property: Id(3)] IReadOnlyList<ClinicConsentScope> Scopes,
-    [property: Id(4)] VerificationMethod Method,
-    [property: Id(5)] string? StaffId,
-    [property: Id(6)] DateTimeOffset ValidUntil,
-    [property: Id(7)] DateTimeOffset OccurredAt,
-    [property: Id(8)] Actor Actor) : ILedgerEvent;
+    PersonId PersonId,
+    Guid ConsentId,
+    string Institution,
+    IReadOnlyList<ClinicConsentScope> Scopes,
+    VerificationMethod Method,
+    string? StaffId,
+    DateTimeOffset ValidUntil,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ILedgerEvent;
 
 /// <summary>
 /// Bounded: the last <see cref="KeptConsents"/> consents (enough for any 24-hour window in practice) and a
 /// count; the entries themselves are read from the stream, page by page.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.state.access-ledger.v1")]
 public sealed record LedgerState : IAggregateState<LedgerState, ILedgerEvent>
 {
     public const int KeptConsents = 64;
 
     public static LedgerState Initial { get; } = new();
 
-    [Id(0)] public long Checks { get; init; }
-    [Id(1)] public ImmutableList<ClinicConsentGiven> RecentConsents { get; init; } = [];
+    public long Checks { get; init; }
+    public ImmutableList<ClinicConsentGiven> RecentConsents { get; init; } = [];
 
     public LedgerState Apply(ILedgerEvent @event) => @event switch
     {
@@ -200,17 +199,17 @@ public static class EligibilityRules
 }
 
 /// <summary>A clinic read (or was refused) the person's medical information under an eligibility-check consent.</summary>
-[GenerateSerializer, Immutable, EventName("medical_information_read_v1")]
+[EventName("medical_information_read_v1")]
 public sealed record MedicalInformationRead(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid ReadId,
-    [property: Id(2)] Guid CheckId,
-    [property: Id(3)] string Institution,
-    [property: Id(4)] string TerminalId,
-    [property: Id(5)] IReadOnlyList<ClinicConsentScope> Items,
-    [property: Id(6)] string? RefusedBecause,
-    [property: Id(7)] DateTimeOffset OccurredAt,
-    [property: Id(8)] Actor Actor) : ILedgerEvent;
+    PersonId PersonId,
+    Guid ReadId,
+    Guid CheckId,
+    string Institution,
+    string TerminalId,
+    IReadOnlyList<ClinicConsentScope> Items,
+    string? RefusedBecause,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ILedgerEvent;
 
 /// <summary>The ledger's rule for medical reads: every attempt is one line, recorded once per read id.</summary>
 public static class MedicalReadRules
@@ -224,13 +223,13 @@ public static class MedicalReadRules
 /// Disaster mode: a clinic in a declared area found the patient by the basic four items, without the card
 /// and without a consent. Flagged as such on the ledger.
 /// </summary>
-[GenerateSerializer, Immutable, EventName("disaster_lookup_performed_v1")]
+[EventName("disaster_lookup_performed_v1")]
 public sealed record DisasterLookupPerformed(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid LookupId,
-    [property: Id(2)] Guid DisasterId,
-    [property: Id(3)] string Institution,
-    [property: Id(4)] string TerminalId,
-    [property: Id(5)] bool IncludedMedication,
-    [property: Id(6)] DateTimeOffset OccurredAt,
-    [property: Id(7)] Actor Actor) : ILedgerEvent;
+    PersonId PersonId,
+    Guid LookupId,
+    Guid DisasterId,
+    string Institution,
+    string TerminalId,
+    bool IncludedMedication,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : ILedgerEvent;

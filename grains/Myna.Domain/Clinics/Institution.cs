@@ -13,57 +13,55 @@ public interface IInstitutionEvent : IDomainEvent
     string Institution { get; }
 }
 
-[GenerateSerializer, Immutable, EventName("institution_registered_v1")]
+[EventName("institution_registered_v1")]
 public sealed record InstitutionRegistered(
-    [property: Id(0)] string Institution,
-    [property: Id(1)] string Name,
-    [property: Id(2)] InstitutionKind Kind,
-    [property: Id(3)] string Prefecture,
-    [property: Id(4)] bool AcceptsCard,
-    [property: Id(5)] DateTimeOffset OccurredAt,
-    [property: Id(6)] Actor Actor) : IInstitutionEvent;
+    string Institution,
+    string Name,
+    InstitutionKind Kind,
+    string Prefecture,
+    bool AcceptsCard,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInstitutionEvent;
 
 /// <summary>The institution started or stopped accepting the card at reception ("Myna reception").</summary>
-[GenerateSerializer, Immutable, EventName("card_acceptance_changed_v1")]
+[EventName("card_acceptance_changed_v1")]
 public sealed record CardAcceptanceChanged(
-    [property: Id(0)] string Institution,
-    [property: Id(1)] bool AcceptsCard,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IInstitutionEvent;
+    string Institution,
+    bool AcceptsCard,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInstitutionEvent;
 
-[GenerateSerializer, Immutable, EventName("terminal_registered_v1")]
+[EventName("terminal_registered_v1")]
 public sealed record TerminalRegistered(
-    [property: Id(0)] string Institution,
-    [property: Id(1)] string TerminalId,
-    [property: Id(2)] string PublicKey,
-    [property: Id(3)] DateTimeOffset OccurredAt,
-    [property: Id(4)] Actor Actor) : IInstitutionEvent;
+    string Institution,
+    string TerminalId,
+    string PublicKey,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInstitutionEvent;
 
-[GenerateSerializer, Immutable, EventName("terminal_retired_v1")]
+[EventName("terminal_retired_v1")]
 public sealed record TerminalRetired(
-    [property: Id(0)] string Institution,
-    [property: Id(1)] string TerminalId,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IInstitutionEvent;
+    string Institution,
+    string TerminalId,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInstitutionEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.state.terminal.v1")]
 public sealed record Terminal(
-    [property: Id(0)] string TerminalId,
-    [property: Id(1)] string PublicKey,
-    [property: Id(2)] bool Active);
+    string TerminalId,
+    string PublicKey,
+    bool Active);
 
-[GenerateSerializer, Immutable, Alias("myna.state.institution.v1")]
 public sealed record InstitutionState : IAggregateState<InstitutionState, IInstitutionEvent>
 {
     public static InstitutionState Initial { get; } = new();
 
-    [Id(0)] public bool IsRegistered { get; init; }
-    [Id(1)] public string Code { get; init; } = string.Empty;
-    [Id(2)] public string Name { get; init; } = string.Empty;
-    [Id(3)] public InstitutionKind Kind { get; init; }
-    [Id(4)] public string Prefecture { get; init; } = string.Empty;
-    [Id(5)] public bool AcceptsCard { get; init; }
-    [Id(6)] public ImmutableList<Terminal> Terminals { get; init; } = [];
+    public bool IsRegistered { get; init; }
+    public string Code { get; init; } = string.Empty;
+    public string Name { get; init; } = string.Empty;
+    public InstitutionKind Kind { get; init; }
+    public string Prefecture { get; init; } = string.Empty;
+    public bool AcceptsCard { get; init; }
+    public ImmutableList<Terminal> Terminals { get; init; } = [];
 
     public InstitutionState Apply(IInstitutionEvent @event) => @event switch
     {

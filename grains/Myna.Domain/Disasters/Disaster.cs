@@ -13,36 +13,35 @@ public interface IDisasterEvent : IDomainEvent
     Guid DisasterId { get; }
 }
 
-[GenerateSerializer, Immutable, EventName("disaster_declared_v1")]
+[EventName("disaster_declared_v1")]
 public sealed record DisasterDeclared(
-    [property: Id(0)] Guid DisasterId,
-    [property: Id(1)] string Name,
-    [property: Id(2)] IReadOnlyList<MunicipalityCode> Municipalities,
-    [property: Id(3)] DateTimeOffset From,
-    [property: Id(4)] DateTimeOffset Until,
-    [property: Id(5)] DateTimeOffset OccurredAt,
-    [property: Id(6)] Actor Actor) : IDisasterEvent;
+    Guid DisasterId,
+    string Name,
+    IReadOnlyList<MunicipalityCode> Municipalities,
+    DateTimeOffset From,
+    DateTimeOffset Until,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IDisasterEvent;
 
 /// <summary>An operator ended the disaster measures before the end of the declared period.</summary>
-[GenerateSerializer, Immutable, EventName("disaster_ended_v1")]
+[EventName("disaster_ended_v1")]
 public sealed record DisasterEnded(
-    [property: Id(0)] Guid DisasterId,
-    [property: Id(1)] string Reason,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IDisasterEvent;
+    Guid DisasterId,
+    string Reason,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IDisasterEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.state.disaster.v1")]
 public sealed record DisasterState : IAggregateState<DisasterState, IDisasterEvent>
 {
     public static DisasterState Initial { get; } = new();
 
-    [Id(0)] public bool IsDeclared { get; init; }
-    [Id(1)] public Guid Id { get; init; }
-    [Id(2)] public string Name { get; init; } = string.Empty;
-    [Id(3)] public ImmutableList<MunicipalityCode> Municipalities { get; init; } = [];
-    [Id(4)] public DateTimeOffset From { get; init; }
-    [Id(5)] public DateTimeOffset Until { get; init; }
-    [Id(6)] public DateTimeOffset? EndedAt { get; init; }
+    public bool IsDeclared { get; init; }
+    public Guid Id { get; init; }
+    public string Name { get; init; } = string.Empty;
+    public ImmutableList<MunicipalityCode> Municipalities { get; init; } = [];
+    public DateTimeOffset From { get; init; }
+    public DateTimeOffset Until { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
 
     public DisasterState Apply(IDisasterEvent @event) => @event switch
     {

@@ -6,8 +6,7 @@ namespace Myna.Domain.EventSourcing;
 
 /// <summary>
 /// The one stable name of a stored event type ("person_registered_v1"). It is the event's contract: Marten
-/// stores it as the event type, the grains layer derives the Orleans alias from it, and the README's event
-/// table lists it. A name, once released, is never reused for another shape: a changed event gets a new
+/// stores it as the event type, indexes name events by it, and the README's event table lists it. A name, once released, is never reused for another shape: a changed event gets a new
 /// type and name (…_v2) and the old one stays readable.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]

@@ -11,46 +11,45 @@ public interface IInsurerEvent : IDomainEvent
     InsurerNumber Insurer { get; }
 }
 
-[GenerateSerializer, Immutable, EventName("insurer_registered_v1")]
+[EventName("insurer_registered_v1")]
 public sealed record InsurerRegistered(
-    [property: Id(0)] InsurerNumber Insurer,
-    [property: Id(1)] string Name,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IInsurerEvent;
+    InsurerNumber Insurer,
+    string Name,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInsurerEvent;
 
-[GenerateSerializer, Immutable, EventName("insurer_suspended_v1")]
+[EventName("insurer_suspended_v1")]
 public sealed record InsurerSuspended(
-    [property: Id(0)] InsurerNumber Insurer,
-    [property: Id(1)] string Reason,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IInsurerEvent;
+    InsurerNumber Insurer,
+    string Reason,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInsurerEvent;
 
-[GenerateSerializer, Immutable, EventName("insurer_resumed_v1")]
+[EventName("insurer_resumed_v1")]
 public sealed record InsurerResumed(
-    [property: Id(0)] InsurerNumber Insurer,
-    [property: Id(1)] string Reason,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IInsurerEvent;
+    InsurerNumber Insurer,
+    string Reason,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInsurerEvent;
 
 /// <summary>The insurer was merged into another; its members' existing qualifications stay as recorded.</summary>
-[GenerateSerializer, Immutable, EventName("insurer_merged_v1")]
+[EventName("insurer_merged_v1")]
 public sealed record InsurerMerged(
-    [property: Id(0)] InsurerNumber Insurer,
-    [property: Id(1)] InsurerNumber Into,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IInsurerEvent;
+    InsurerNumber Insurer,
+    InsurerNumber Into,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IInsurerEvent;
 
 /// <summary>Bounded by design: registration and status only, never the member list.</summary>
-[GenerateSerializer, Immutable, Alias("myna.state.insurer.v1")]
 public sealed record InsurerState : IAggregateState<InsurerState, IInsurerEvent>
 {
     public static InsurerState Initial { get; } = new();
 
-    [Id(0)] public InsurerStatus Status { get; init; }
-    [Id(1)] public InsurerNumber Number { get; init; }
-    [Id(2)] public string Name { get; init; } = string.Empty;
-    [Id(3)] public InsurerNumber? MergedInto { get; init; }
-    [Id(4)] public string? SuspendedBecause { get; init; }
+    public InsurerStatus Status { get; init; }
+    public InsurerNumber Number { get; init; }
+    public string Name { get; init; } = string.Empty;
+    public InsurerNumber? MergedInto { get; init; }
+    public string? SuspendedBecause { get; init; }
 
     public InsurerState Apply(IInsurerEvent @event) => @event switch
     {

@@ -14,33 +14,32 @@ public interface IKioskEvent : IDomainEvent
     string Kiosk { get; }
 }
 
-[GenerateSerializer, Immutable, EventName("kiosk_registered_v1")]
+[EventName("kiosk_registered_v1")]
 public sealed record KioskRegistered(
-    [property: Id(0)] string Kiosk,
-    [property: Id(1)] string Store,
-    [property: Id(2)] string Prefecture,
-    [property: Id(3)] ServiceHours? Hours,
-    [property: Id(4)] DateTimeOffset OccurredAt,
-    [property: Id(5)] Actor Actor) : IKioskEvent;
+    string Kiosk,
+    string Store,
+    string Prefecture,
+    ServiceHours? Hours,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IKioskEvent;
 
-[GenerateSerializer, Immutable, EventName("kiosk_withdrawn_v1")]
+[EventName("kiosk_withdrawn_v1")]
 public sealed record KioskWithdrawn(
-    [property: Id(0)] string Kiosk,
-    [property: Id(1)] string Reason,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IKioskEvent;
+    string Kiosk,
+    string Reason,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IKioskEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.state.kiosk.v1")]
 public sealed record KioskState : IAggregateState<KioskState, IKioskEvent>
 {
     public static KioskState Initial { get; } = new();
 
-    [Id(0)] public bool IsRegistered { get; init; }
-    [Id(1)] public string Id { get; init; } = string.Empty;
-    [Id(2)] public string Store { get; init; } = string.Empty;
-    [Id(3)] public string Prefecture { get; init; } = string.Empty;
-    [Id(4)] public ServiceHours? Hours { get; init; }
-    [Id(5)] public bool Withdrawn { get; init; }
+    public bool IsRegistered { get; init; }
+    public string Id { get; init; } = string.Empty;
+    public string Store { get; init; } = string.Empty;
+    public string Prefecture { get; init; } = string.Empty;
+    public ServiceHours? Hours { get; init; }
+    public bool Withdrawn { get; init; }
 
     public KioskState Apply(IKioskEvent @event) => @event switch
     {

@@ -16,50 +16,50 @@ namespace Myna.Domain.Kiosks;
 /// A kiosk printed a certificate for the person. The content as printed is part of the event, so an auditor
 /// replays exactly what was handed out; the verification code is kept only as a hash.
 /// </summary>
-[GenerateSerializer, Immutable, EventName("kiosk_certificate_issued_v1")]
+[EventName("kiosk_certificate_issued_v1")]
 public sealed record KioskCertificateIssued(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid DocumentId,
-    [property: Id(2)] KioskDocumentKind Kind,
-    [property: Id(3)] string Kiosk,
-    [property: Id(4)] CardId Card,
-    [property: Id(5)] MunicipalityCode IssuedBy,
-    [property: Id(6)] BasicFourItems Holder,
-    [property: Id(7)] int? FiscalYear,
-    [property: Id(8), PersonalData] long? TotalIncomeYen,
-    [property: Id(9), PersonalData] long? TaxableIncomeYen,
-    [property: Id(10)] string VerificationCodeHash,
-    [property: Id(11)] string ContentDigest,
-    [property: Id(12)] DateTimeOffset OccurredAt,
-    [property: Id(13)] Actor Actor) : IPersonEvent;
+    PersonId PersonId,
+    Guid DocumentId,
+    KioskDocumentKind Kind,
+    string Kiosk,
+    CardId Card,
+    MunicipalityCode IssuedBy,
+    BasicFourItems Holder,
+    int? FiscalYear,
+    [property: PersonalData] long? TotalIncomeYen,
+    [property: PersonalData] long? TaxableIncomeYen,
+    string VerificationCodeHash,
+    string ContentDigest,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IPersonEvent;
 
 /// <summary>A kiosk asked for a certificate and was refused; the refusal is on the person's record too.</summary>
-[GenerateSerializer, Immutable, EventName("kiosk_certificate_refused_v1")]
+[EventName("kiosk_certificate_refused_v1")]
 public sealed record KioskCertificateRefused(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid DocumentId,
-    [property: Id(2)] KioskDocumentKind Kind,
-    [property: Id(3)] string Kiosk,
-    [property: Id(4)] CardId Card,
-    [property: Id(5)] string Reason,
-    [property: Id(6)] DateTimeOffset OccurredAt,
-    [property: Id(7)] Actor Actor) : IPersonEvent;
+    PersonId PersonId,
+    Guid DocumentId,
+    KioskDocumentKind Kind,
+    string Kiosk,
+    CardId Card,
+    string Reason,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IPersonEvent;
 
 /// <summary>The municipality placed the record under a protection measure (支援措置).</summary>
-[GenerateSerializer, Immutable, EventName("protection_measure_started_v1")]
+[EventName("protection_measure_started_v1")]
 public sealed record ProtectionMeasureStarted(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] ProtectionReason Reason,
-    [property: Id(2)] MunicipalityCode Municipality,
-    [property: Id(3)] DateTimeOffset OccurredAt,
-    [property: Id(4)] Actor Actor) : IPersonEvent;
+    PersonId PersonId,
+    ProtectionReason Reason,
+    MunicipalityCode Municipality,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IPersonEvent;
 
-[GenerateSerializer, Immutable, EventName("protection_measure_ended_v1")]
+[EventName("protection_measure_ended_v1")]
 public sealed record ProtectionMeasureEnded(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] MunicipalityCode Municipality,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IPersonEvent;
+    PersonId PersonId,
+    MunicipalityCode Municipality,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IPersonEvent;
 
 /// <summary>Convenience-store issuance (flow: kiosk → card authentication → one certificate), as pure rules.</summary>
 public static class KioskIssuanceRules

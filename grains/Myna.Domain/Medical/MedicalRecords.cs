@@ -16,22 +16,21 @@ public interface IMedicalEvent : IDomainEvent
 }
 
 /// <summary>Records from one insurer batch reached the person (only those not already kept).</summary>
-[GenerateSerializer, Immutable, EventName("medical_records_received_v1")]
+[EventName("medical_records_received_v1")]
 public sealed record MedicalRecordsReceived(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] string BatchId,
-    [property: Id(2)] InsurerNumber Insurer,
-    [property: Id(3)] IReadOnlyList<MedicalRecord> Records,
-    [property: Id(4)] DateTimeOffset OccurredAt,
-    [property: Id(5)] Actor Actor) : IMedicalEvent;
+    PersonId PersonId,
+    string BatchId,
+    InsurerNumber Insurer,
+    IReadOnlyList<MedicalRecord> Records,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IMedicalEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.state.medical-records.v1")]
 public sealed record MedicalState : IAggregateState<MedicalState, IMedicalEvent>
 {
     public static MedicalState Initial { get; } = new();
 
-    [Id(0)] public ImmutableList<MedicalRecordView> Records { get; init; } = [];
-    [Id(1)] public ImmutableHashSet<string> Keys { get; init; } = [];
+    public ImmutableList<MedicalRecordView> Records { get; init; } = [];
+    public ImmutableHashSet<string> Keys { get; init; } = [];
 
     public MedicalState Apply(IMedicalEvent @event) => @event switch
     {

@@ -11,15 +11,15 @@ namespace Myna.Domain.Persons;
 /// person. A correction with an effective date (from the qualification's first day, in Japan time), so an
 /// auditor can tell what was in effect from what the system knew at the time (e.g. what a clinic saw).
 /// </summary>
-[GenerateSerializer, Immutable, EventName("insurance_qualification_voided_v1")]
+[EventName("insurance_qualification_voided_v1")]
 public sealed record InsuranceQualificationVoided(
-    [property: Id(0)] PersonId PersonId,
-    [property: Id(1)] Guid QualificationId,
-    [property: Id(2)] InsurerNumber Insurer,
-    [property: Id(3)] string Reason,
-    [property: Id(4)] DateTimeOffset EffectiveFrom,
-    [property: Id(5)] DateTimeOffset OccurredAt,
-    [property: Id(6)] Actor Actor) : IPersonEvent, IRetroactiveEvent;
+    PersonId PersonId,
+    Guid QualificationId,
+    InsurerNumber Insurer,
+    string Reason,
+    DateTimeOffset EffectiveFrom,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IPersonEvent, IRetroactiveEvent;
 
 public static class InsuranceCorrections
 {

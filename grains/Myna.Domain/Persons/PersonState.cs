@@ -9,23 +9,21 @@ using Myna.GrainInterfaces.Kiosks;
 namespace Myna.Domain.Persons;
 
 /// <summary>A move-out awaiting its move-in: who may use it, until when, and the hash of its secret.</summary>
-[GenerateSerializer, Immutable, Alias("myna.state.pending-transfer.v1")]
 public sealed record PendingTransfer(
-    [property: Id(0)] Guid TransferId,
-    [property: Id(1)] MunicipalityCode From,
-    [property: Id(2)] MunicipalityCode Destination,
-    [property: Id(3)] DateOnly ExpiresOn,
-    [property: Id(4)] string SecretHash);
+    Guid TransferId,
+    MunicipalityCode From,
+    MunicipalityCode Destination,
+    DateOnly ExpiresOn,
+    string SecretHash);
 
-[GenerateSerializer, Immutable, Alias("myna.state.disability-certificate.v1")]
 public sealed record DisabilityCertificate(
-    [property: Id(0)] string CertificateNumber,
-    [property: Id(1)] DisabilityKind Kind,
-    [property: Id(2)] string Grade,
-    [property: Id(3)] string Issuer,
-    [property: Id(4)] DateOnly ValidFrom,
-    [property: Id(5)] DateOnly? ValidUntil,
-    [property: Id(6)] DateOnly? ExpiredOn);
+    string CertificateNumber,
+    DisabilityKind Kind,
+    string Grade,
+    string Issuer,
+    DateOnly ValidFrom,
+    DateOnly? ValidUntil,
+    DateOnly? ExpiredOn);
 
 public enum CardReactionKind
 {
@@ -38,27 +36,25 @@ public enum CardReactionKind
 }
 
 /// <summary>A reaction owed to a card; numbered so that its follow-up command id is stable across retries.</summary>
-[GenerateSerializer, Immutable, Alias("myna.state.card-reaction.v1")]
 public sealed record CardReaction(
-    [property: Id(0)] long Number,
-    [property: Id(1)] CardId Card,
-    [property: Id(2)] CardReactionKind Kind,
-    [property: Id(3)] string Reason,
-    [property: Id(4)] ClosureReason? Closure,
-    [property: Id(5)] DateOnly? MovedOn = null);
+    long Number,
+    CardId Card,
+    CardReactionKind Kind,
+    string Reason,
+    ClosureReason? Closure,
+    DateOnly? MovedOn = null);
 
 /// <summary>One insurance qualification; <see cref="LastDay"/> is the earlier of the declared end and a disenrolment.</summary>
-[GenerateSerializer, Immutable, Alias("myna.state.insurance-qualification.v1")]
 public sealed record InsuranceQualification(
-    [property: Id(0)] Guid Id,
-    [property: Id(1)] InsurerNumber Insurer,
-    [property: Id(2)] InsuredId Insured,
-    [property: Id(3)] DateOnly ValidFrom,
-    [property: Id(4)] DateOnly? ValidUntil,
-    [property: Id(5)] CeilingCategory Ceiling,
-    [property: Id(6)] LinkBasis LinkedBy,
-    [property: Id(7)] DateOnly? EndedOn,
-    [property: Id(8)] string? EndedBecause)
+    Guid Id,
+    InsurerNumber Insurer,
+    InsuredId Insured,
+    DateOnly ValidFrom,
+    DateOnly? ValidUntil,
+    CeilingCategory Ceiling,
+    LinkBasis LinkedBy,
+    DateOnly? EndedOn,
+    string? EndedBecause)
 {
     public DateOnly? LastDay => (ValidUntil, EndedOn) switch
     {
@@ -75,43 +71,42 @@ public sealed record InsuranceQualification(
         (until is not { } u || ValidFrom <= u) && (LastDay is not { } last || from <= last);
 }
 
-[GenerateSerializer, Immutable, Alias("myna.state.person.v1")]
 public sealed record PersonState : IAggregateState<PersonState, IPersonEvent>
 {
     public static PersonState Initial { get; } = new();
 
-    [Id(0)] public bool IsRegistered { get; init; }
-    [Id(1)] public PersonId Id { get; init; }
-    [Id(2)] public BasicFourItems? Items { get; init; }
-    [Id(3)] public MunicipalityCode Municipality { get; init; }
-    [Id(4)] public IndividualNumber? Number { get; init; }
-    [Id(5)] public DateTimeOffset RegisteredAt { get; init; }
-    [Id(6)] public ClosureReason? ClosedBecause { get; init; }
-    [Id(7)] public DateOnly? ClosedOn { get; init; }
-    [Id(8)] public ImmutableList<IndividualNumber> FormerNumbers { get; init; } = [];
-    [Id(9)] public ImmutableList<DisabilityCertificate> DisabilityCertificates { get; init; } = [];
-    [Id(10)] public ImmutableList<IncomeSummaryView> IncomeSummaries { get; init; } = [];
-    [Id(11)] public ImmutableList<string> AgenciesWithCodes { get; init; } = [];
-    [Id(12)] public ResidentRecordCode? ResidentRecordCode { get; init; }
-    [Id(13)] public CardId? ActiveCard { get; init; }
-    [Id(14)] public CardId? PreviousActiveCard { get; init; }
-    [Id(15)] public ImmutableList<CardReaction> PendingCardReactions { get; init; } = [];
-    [Id(16)] public long CardReactionsRaised { get; init; }
-    [Id(17)] public ImmutableList<InsuranceQualification> Qualifications { get; init; } = [];
-    [Id(18)] public ImmutableList<ConfirmationDocumentView> ConfirmationDocuments { get; init; } = [];
-    [Id(19)] public ProtectionReason? Protection { get; init; }
+    public bool IsRegistered { get; init; }
+    public PersonId Id { get; init; }
+    public BasicFourItems? Items { get; init; }
+    public MunicipalityCode Municipality { get; init; }
+    public IndividualNumber? Number { get; init; }
+    public DateTimeOffset RegisteredAt { get; init; }
+    public ClosureReason? ClosedBecause { get; init; }
+    public DateOnly? ClosedOn { get; init; }
+    public ImmutableList<IndividualNumber> FormerNumbers { get; init; } = [];
+    public ImmutableList<DisabilityCertificate> DisabilityCertificates { get; init; } = [];
+    public ImmutableList<IncomeSummaryView> IncomeSummaries { get; init; } = [];
+    public ImmutableList<string> AgenciesWithCodes { get; init; } = [];
+    public ResidentRecordCode? ResidentRecordCode { get; init; }
+    public CardId? ActiveCard { get; init; }
+    public CardId? PreviousActiveCard { get; init; }
+    public ImmutableList<CardReaction> PendingCardReactions { get; init; } = [];
+    public long CardReactionsRaised { get; init; }
+    public ImmutableList<InsuranceQualification> Qualifications { get; init; } = [];
+    public ImmutableList<ConfirmationDocumentView> ConfirmationDocuments { get; init; } = [];
+    public ProtectionReason? Protection { get; init; }
     /// <summary>The most recent kiosk documents (bounded), to answer a retried issuance with the same document.</summary>
-    [Id(20)] public ImmutableList<KioskDocument> KioskDocuments { get; init; } = [];
+    public ImmutableList<KioskDocument> KioskDocuments { get; init; } = [];
     /// <summary>When the personal data was erased (the key destroyed); null while it is held.</summary>
-    [Id(21)] public DateTimeOffset? PersonalDataErasedAt { get; init; }
+    public DateTimeOffset? PersonalDataErasedAt { get; init; }
     /// <summary>An open move-out awaiting the destination's move-in (invariant 17).</summary>
-    [Id(22)] public PendingTransfer? PendingMoveOut { get; init; }
+    public PendingTransfer? PendingMoveOut { get; init; }
 
     /// <summary>An erasure one clerk asked for, waiting for a second clerk (invariant 22).</summary>
-    [Id(23)] public PendingApproval? PendingErasure { get; init; }
+    public PendingApproval? PendingErasure { get; init; }
 
     /// <summary>A number replacement one clerk asked for, waiting for a second clerk (invariant 22).</summary>
-    [Id(24)] public PendingApproval? PendingNumberReplacement { get; init; }
+    public PendingApproval? PendingNumberReplacement { get; init; }
 
     public bool IsClosed => ClosedBecause is not null;
 

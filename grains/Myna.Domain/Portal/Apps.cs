@@ -5,16 +5,15 @@ using Myna.GrainInterfaces.Portal;
 
 namespace Myna.Domain.Portal;
 
-[GenerateSerializer, Immutable, Alias("myna.state.third-party-app.v1")]
 public sealed record AppState : IAggregateState<AppState, IAppEvent>
 {
     public static AppState Initial { get; } = new();
 
-    [Id(0)] public bool IsRegistered { get; init; }
-    [Id(1)] public string AppId { get; init; } = string.Empty;
-    [Id(2)] public string Name { get; init; } = string.Empty;
-    [Id(3)] public ImmutableList<AppItem> AllowedItems { get; init; } = [];
-    [Id(4)] public DateTimeOffset RegisteredAt { get; init; }
+    public bool IsRegistered { get; init; }
+    public string AppId { get; init; } = string.Empty;
+    public string Name { get; init; } = string.Empty;
+    public ImmutableList<AppItem> AllowedItems { get; init; } = [];
+    public DateTimeOffset RegisteredAt { get; init; }
 
     public AppState Apply(IAppEvent @event) => @event switch
     {

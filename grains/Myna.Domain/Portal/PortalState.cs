@@ -5,44 +5,40 @@ using Myna.GrainInterfaces.Portal;
 
 namespace Myna.Domain.Portal;
 
-[GenerateSerializer, Immutable, Alias("myna.state.portal-session.v1")]
 public sealed record PortalSession(
-    [property: Id(0)] Guid SessionId,
-    [property: Id(1)] CardId Card,
-    [property: Id(2)] string CertificateSerial,
-    [property: Id(3)] string TokenHash,
-    [property: Id(4)] string? PreviousTokenHash,
-    [property: Id(5)] DateTimeOffset StartedAt,
-    [property: Id(6)] DateTimeOffset RefreshExpiresAt,
-    [property: Id(7)] bool NewPlace,
-    [property: Id(8)] string? EndedBecause);
+    Guid SessionId,
+    CardId Card,
+    string CertificateSerial,
+    string TokenHash,
+    string? PreviousTokenHash,
+    DateTimeOffset StartedAt,
+    DateTimeOffset RefreshExpiresAt,
+    bool NewPlace,
+    string? EndedBecause);
 
-[GenerateSerializer, Immutable, Alias("myna.state.app-consent.v1")]
 public sealed record AppConsent(
-    [property: Id(0)] Guid ConsentId,
-    [property: Id(1)] string AppId,
-    [property: Id(2)] string AppName,
-    [property: Id(3)] ImmutableList<AppItem> Items,
-    [property: Id(4)] DateTimeOffset GrantedAt,
-    [property: Id(5)] DateTimeOffset ValidUntil,
-    [property: Id(6)] DateTimeOffset? RevokedAt,
-    [property: Id(7)] string GrantedBy,
-    [property: Id(8)] string? GrantedOnBehalfOf)
+    Guid ConsentId,
+    string AppId,
+    string AppName,
+    ImmutableList<AppItem> Items,
+    DateTimeOffset GrantedAt,
+    DateTimeOffset ValidUntil,
+    DateTimeOffset? RevokedAt,
+    string GrantedBy,
+    string? GrantedOnBehalfOf)
 {
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now < ValidUntil;
 }
 
-[GenerateSerializer, Immutable, Alias("myna.state.proxy-appointment.v1")]
 public sealed record ProxyAppointment(
-    [property: Id(0)] PersonId Proxy,
-    [property: Id(1)] ImmutableList<ProxyRight> Rights,
-    [property: Id(2)] DateTimeOffset AppointedAt);
+    PersonId Proxy,
+    ImmutableList<ProxyRight> Rights,
+    DateTimeOffset AppointedAt);
 
 /// <summary>
 /// Bounded: the last <see cref="KeptSessions"/> sessions, <see cref="KeptPlaces"/> places and
 /// <see cref="KeptNewPlaceLogins"/> new-place logins; consents and proxies are few by nature.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.state.portal.v1")]
 public sealed record PortalState : IAggregateState<PortalState, IPortalEvent>
 {
     public const int KeptSessions = 20;
@@ -51,12 +47,12 @@ public sealed record PortalState : IAggregateState<PortalState, IPortalEvent>
 
     public static PortalState Initial { get; } = new();
 
-    [Id(0)] public ImmutableList<PortalSession> Sessions { get; init; } = [];
-    [Id(1)] public ImmutableList<string> KnownPlaces { get; init; } = [];
-    [Id(2)] public ImmutableList<NewPlaceLoginView> NewPlaceLogins { get; init; } = [];
-    [Id(3)] public ImmutableList<AppConsent> Consents { get; init; } = [];
-    [Id(4)] public ImmutableList<ProxyAppointment> Proxies { get; init; } = [];
-    [Id(5)] public DateTimeOffset? LastLoginAt { get; init; }
+    public ImmutableList<PortalSession> Sessions { get; init; } = [];
+    public ImmutableList<string> KnownPlaces { get; init; } = [];
+    public ImmutableList<NewPlaceLoginView> NewPlaceLogins { get; init; } = [];
+    public ImmutableList<AppConsent> Consents { get; init; } = [];
+    public ImmutableList<ProxyAppointment> Proxies { get; init; } = [];
+    public DateTimeOffset? LastLoginAt { get; init; }
 
     public PortalState Apply(IPortalEvent @event) => @event switch
     {

@@ -15,76 +15,75 @@ public interface IProcedureEvent : IDomainEvent
 }
 
 /// <summary>The resident submitted; the items the procedure needs were attached from the records, not sent by the resident.</summary>
-[GenerateSerializer, Immutable, EventName("procedure_submitted_v1")]
+[EventName("procedure_submitted_v1")]
 public sealed record ProcedureSubmitted(
-    [property: Id(0)] Guid SubmissionId,
-    [property: Id(1)] PersonId PersonId,
-    [property: Id(2)] ProcedureKind Kind,
-    [property: Id(3)] string Agency,
-    [property: Id(4)] AgencyCode Code,
-    [property: Id(5)] IReadOnlyList<ProvidedData> Attachments,
-    [property: Id(6)] DateTimeOffset OccurredAt,
-    [property: Id(7)] Actor Actor) : IProcedureEvent;
+    Guid SubmissionId,
+    PersonId PersonId,
+    ProcedureKind Kind,
+    string Agency,
+    AgencyCode Code,
+    IReadOnlyList<ProvidedData> Attachments,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IProcedureEvent;
 
-[GenerateSerializer, Immutable, EventName("procedure_accepted_v1")]
+[EventName("procedure_accepted_v1")]
 public sealed record ProcedureAccepted(
-    [property: Id(0)] Guid SubmissionId,
-    [property: Id(1)] DateTimeOffset OccurredAt,
-    [property: Id(2)] Actor Actor) : IProcedureEvent;
+    Guid SubmissionId,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IProcedureEvent;
 
 /// <summary>The agency sent the submission back with a reason; the resident may resubmit.</summary>
-[GenerateSerializer, Immutable, EventName("procedure_returned_v1")]
+[EventName("procedure_returned_v1")]
 public sealed record ProcedureReturned(
-    [property: Id(0)] Guid SubmissionId,
-    [property: Id(1)] string Reason,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IProcedureEvent;
+    Guid SubmissionId,
+    string Reason,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IProcedureEvent;
 
 /// <summary>Resubmitted after a return, with the items attached afresh from the current records.</summary>
-[GenerateSerializer, Immutable, EventName("procedure_resubmitted_v1")]
+[EventName("procedure_resubmitted_v1")]
 public sealed record ProcedureResubmitted(
-    [property: Id(0)] Guid SubmissionId,
-    [property: Id(1)] IReadOnlyList<ProvidedData> Attachments,
-    [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] Actor Actor) : IProcedureEvent;
+    Guid SubmissionId,
+    IReadOnlyList<ProvidedData> Attachments,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IProcedureEvent;
 
 /// <summary>
 /// Resubmitted after a return (version 2): names the person, so the attachments are stored under the person's key
 /// and erased with them. Version 1 (without the person) stays readable; it is no longer written.
 /// </summary>
-[GenerateSerializer, Immutable, EventName("procedure_resubmitted_v2")]
+[EventName("procedure_resubmitted_v2")]
 public sealed record ProcedureResubmittedV2(
-    [property: Id(0)] Guid SubmissionId,
-    [property: Id(1)] PersonId PersonId,
-    [property: Id(2)] IReadOnlyList<ProvidedData> Attachments,
-    [property: Id(3)] DateTimeOffset OccurredAt,
-    [property: Id(4)] Actor Actor) : IProcedureEvent;
+    Guid SubmissionId,
+    PersonId PersonId,
+    IReadOnlyList<ProvidedData> Attachments,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IProcedureEvent;
 
-[GenerateSerializer, Immutable, EventName("procedure_decided_v1")]
+[EventName("procedure_decided_v1")]
 public sealed record ProcedureDecided(
-    [property: Id(0)] Guid SubmissionId,
-    [property: Id(1)] ProcedureOutcome Outcome,
-    [property: Id(2)] string? Note,
-    [property: Id(3)] DateTimeOffset OccurredAt,
-    [property: Id(4)] Actor Actor) : IProcedureEvent;
+    Guid SubmissionId,
+    ProcedureOutcome Outcome,
+    string? Note,
+    DateTimeOffset OccurredAt,
+    Actor Actor) : IProcedureEvent;
 
-[GenerateSerializer, Immutable, Alias("myna.state.procedure.v1")]
 public sealed record ProcedureState : IAggregateState<ProcedureState, IProcedureEvent>
 {
     public static ProcedureState Initial { get; } = new();
 
-    [Id(0)] public bool IsSubmitted { get; init; }
-    [Id(1)] public Guid Id { get; init; }
-    [Id(2)] public PersonId Person { get; init; }
-    [Id(3)] public ProcedureKind Kind { get; init; }
-    [Id(4)] public string Agency { get; init; } = string.Empty;
-    [Id(5)] public AgencyCode Code { get; init; }
-    [Id(6)] public ImmutableList<ProvidedData> Attachments { get; init; } = [];
-    [Id(7)] public ProcedureStatus Status { get; init; }
-    [Id(8)] public DateTimeOffset SubmittedAt { get; init; }
-    [Id(9)] public string? ReturnedBecause { get; init; }
-    [Id(10)] public ProcedureOutcome? Outcome { get; init; }
-    [Id(11)] public string? DecisionNote { get; init; }
+    public bool IsSubmitted { get; init; }
+    public Guid Id { get; init; }
+    public PersonId Person { get; init; }
+    public ProcedureKind Kind { get; init; }
+    public string Agency { get; init; } = string.Empty;
+    public AgencyCode Code { get; init; }
+    public ImmutableList<ProvidedData> Attachments { get; init; } = [];
+    public ProcedureStatus Status { get; init; }
+    public DateTimeOffset SubmittedAt { get; init; }
+    public string? ReturnedBecause { get; init; }
+    public ProcedureOutcome? Outcome { get; init; }
+    public string? DecisionNote { get; init; }
 
     public ProcedureState Apply(IProcedureEvent @event) => @event switch
     {

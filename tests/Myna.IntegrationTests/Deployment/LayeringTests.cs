@@ -1,3 +1,5 @@
+using Myna.IntegrationTests.Support;
+
 namespace Myna.IntegrationTests.Deployment;
 
 /// <summary>
@@ -27,5 +29,14 @@ public sealed class LayeringTests
         Assert.DoesNotContain("Myna.Grains", referenced);
         Assert.DoesNotContain("Myna.EventStore", referenced);
         Assert.DoesNotContain("Marten", referenced);
+    }
+
+    [Fact]
+    public void The_domain_uses_no_Orleans_or_Marten_type()
+    {
+        var referenced = typeof(Myna.Domain.EventSourcing.EventNameAttribute).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(referenced, name => name.StartsWith("Orleans", StringComparison.Ordinal));
+        Assert.DoesNotContain(referenced, name => name.StartsWith("Marten", StringComparison.Ordinal) || name.StartsWith("JasperFx", StringComparison.Ordinal));
+        Assert.DoesNotContain("Microsoft.Orleans.Sdk", File.ReadAllText(Path.Combine(ProcessClusterFixture.RepoRoot, "grains/Myna.Domain/Myna.Domain.csproj")), StringComparison.Ordinal);
     }
 }
