@@ -67,6 +67,8 @@ public static class MartenSetup
         // Lookup indexes that are pure functions of events: Marten projections, written in the append's own
         // transaction (inline: read-after-write holds) and rebuilt by Marten (MartenIndexRebuilder).
         opts.Projections.Add(new CertificateProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new QualificationProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ConfirmationDocumentProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
         opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id).Index(x => x.ExpiresAt);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);

@@ -80,6 +80,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     public static IReadOnlyDictionary<RebuildableIndex, ProjectedIndex> Projections { get; } = new Dictionary<RebuildableIndex, ProjectedIndex>
     {
         [RebuildableIndex.Certificates] = ProjectedIndex.Of<CertificateRecord>(CertificateProjection.ProjectionName),
+        [RebuildableIndex.Qualifications] = ProjectedIndex.Of<QualificationRecord>(QualificationProjection.ProjectionName),
+        [RebuildableIndex.ConfirmationDocuments] = ProjectedIndex.Of<ConfirmationDocumentRecord>(ConfirmationDocumentProjection.ProjectionName),
     };
 
     public async Task<int> RebuildAsync(RebuildableIndex index, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken = default)
@@ -98,8 +100,6 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         {
             RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
             RebuildableIndex.Devices => RebuildDevicesAsync(cancellationToken),
-            RebuildableIndex.Qualifications => RebuildQualificationsAsync(cancellationToken),
-            RebuildableIndex.ConfirmationDocuments => RebuildDocumentsAsync(cancellationToken),
             RebuildableIndex.Institutions => RebuildInstitutionsAsync(cancellationToken),
             RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
@@ -146,35 +146,6 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         var counts = await query.AdvancedSql.QueryAsync<long>(
             $"select count(*) from {schema}.mt_events where type = any(?) and seq_id <= ?", cancellationToken, types, upToSequence);
         return counts[0];
-    }
-
-    private async Task<int> RebuildQualificationsAsync(CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<Guid, QualificationRecord>();
-        await ScanAsync(SourceEvents[RebuildableIndex.Qualifications], e =>
-        {
-            if (e.Data is InsuranceQualificationAcquired acquired)
-            {
-                rows[acquired.QualificationId] = new QualificationRecord
-                {
-                    Id = acquired.QualificationId, PersonId = acquired.PersonId.Value, Insurer = acquired.Insurer.Value,
-                };
-            }
-        }, cancellationToken);
-        return await ReplaceAsync(rows.Values.ToArray(), cancellationToken);
-    }
-
-    private async Task<int> RebuildDocumentsAsync(CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<string, ConfirmationDocumentRecord>(StringComparer.Ordinal);
-        await ScanAsync(SourceEvents[RebuildableIndex.ConfirmationDocuments], e =>
-        {
-            if (e.Data is ConfirmationDocumentIssued issued)
-            {
-                rows[issued.DocumentNumber] = new ConfirmationDocumentRecord { Id = issued.DocumentNumber, PersonId = issued.PersonId.Value };
-            }
-        }, cancellationToken);
-        return await ReplaceAsync(rows.Values.ToArray(), cancellationToken);
     }
 
     /// <summary>Each institution's events folded with <see cref="InstitutionState.Apply"/>, as its grain does.</summary>

@@ -3,6 +3,8 @@ using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Cards;
+using Myna.Domain.Persons;
+using Myna.EventStore.Configuration;
 using Myna.EventStore.Certificates;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Maintenance;
@@ -10,6 +12,8 @@ using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+using Myna.GrainInterfaces.Persons;
 using Myna.IntegrationTests.Support;
 
 namespace Myna.IntegrationTests.EventStore;
@@ -21,7 +25,7 @@ namespace Myna.IntegrationTests.EventStore;
 /// </summary>
 public sealed class IndexProjectionTests : IAsyncLifetime
 {
-    private static readonly Actor System = new("card-issuer", "system");
+    private static readonly Actor Clerk = new("clerk-1", "municipality");
     private DocumentStore _store = null!;
     private MartenEventStreamStore _direct = null!;
     private BatchingEventStreamStore _batched = null!;
@@ -46,7 +50,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     private static AppendMetadata Metadata() => new(Guid.NewGuid(), Guid.NewGuid(), "counter", "fp");
 
     private static CertificateIssued Issued(CardId card) =>
-        new(card, CertificateKind.UserAuthentication, "S-" + Guid.NewGuid().ToString("N"), "pk", new DateOnly(2031, 1, 1), DateTimeOffset.UtcNow, System);
+        new(card, CertificateKind.UserAuthentication, "S-" + Guid.NewGuid().ToString("N"), "pk", new DateOnly(2031, 1, 1), DateTimeOffset.UtcNow, Clerk);
 
     private async Task<T?> LoadAsync<T>(string id)
         where T : notnull
@@ -123,5 +127,88 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         Assert.True(rows >= 1);
         Assert.True(last.Total >= 1);
         Assert.Equal(last.Total, last.Processed);
+    }
+
+    private static readonly InsurerNumber Insurer = new("01130012");
+
+    /// <summary>A registered person, enrolled by the insurer, with a confirmation document for the qualification.</summary>
+    private async Task<(PersonId Person, Guid Qualification, string Document, string Name)> EnrolledAsync()
+    {
+        var person = PersonId.New();
+        var name = "索引 花子" + Guid.NewGuid().ToString("N")[..6];
+        var qualification = Guid.NewGuid();
+        var document = "CD-" + Guid.NewGuid().ToString("N")[..12];
+        var now = DateTimeOffset.UtcNow;
+        await _direct.AppendAsync(StreamRef.For(person).Key, 0,
+        [
+            new PersonRegistered(person, new BasicFourItems(name, "東京都千代田区1-1", new DateOnly(1985, 2, 3), Sex.Female),
+                new MunicipalityCode("131016"), RegistrationReason.Birth, now, Clerk),
+            new InsuranceQualificationAcquired(person, qualification, Insurer, new InsuredId("1", "2", "00"), new DateOnly(2026, 4, 1), null,
+                CeilingCategory.UnderSeventyC, LinkBasis.BasicFourItems, now, Clerk),
+            new ConfirmationDocumentIssued(person, document, qualification, Insurer, new DateOnly(2026, 4, 1), new DateOnly(2031, 3, 31),
+                ConfirmationDocumentReason.NoRegisteredCard, now, Clerk),
+        ], Metadata());
+        return (person, qualification, document, name);
+    }
+
+    [Fact]
+    public async Task A_qualification_and_its_confirmation_document_are_in_the_directory_when_the_append_returns()
+    {
+        var (person, qualification, document, _) = await EnrolledAsync();
+
+        var row = await LoadAsync<QualificationRecord>(qualification);
+        Assert.Equal(person.Value, row?.PersonId);
+        Assert.Equal(Insurer.Value, row?.Insurer);
+        Assert.Equal(person.Value, (await LoadAsync<ConfirmationDocumentRecord>(document))?.PersonId);
+        var directory = new MartenQualificationDirectory(_store);
+        Assert.Equal(person, await directory.FindAsync(qualification, Insurer.Value));
+        Assert.Null(await directory.FindAsync(qualification, "01130020"));
+        Assert.Equal(person, await directory.FindDocumentAsync(document));
+    }
+
+    [Fact]
+    public async Task Lost_qualification_and_document_rows_are_rebuilt_by_Marten()
+    {
+        var (person, qualification, document, _) = await EnrolledAsync();
+        await WriteAsync(s =>
+        {
+            s.Delete<QualificationRecord>(qualification);
+            s.Delete<ConfirmationDocumentRecord>(document);
+        });
+
+        var (qualifications, lastQualification) = await RebuildAsync(RebuildableIndex.Qualifications);
+        var (documents, lastDocument) = await RebuildAsync(RebuildableIndex.ConfirmationDocuments);
+
+        Assert.Equal(person.Value, (await LoadAsync<QualificationRecord>(qualification))?.PersonId);
+        Assert.Equal(person.Value, (await LoadAsync<ConfirmationDocumentRecord>(document))?.PersonId);
+        Assert.True(qualifications >= 1 && documents >= 1);
+        Assert.Equal(lastQualification.Total, lastQualification.Processed);
+        Assert.Equal(lastDocument.Total, lastDocument.Processed);
+    }
+
+    /// <summary>
+    /// The rows hold ids and the insurer's number, no personal value: an erased person's rows are rebuilt as they
+    /// were (their grain answers for them), and the rebuild reads past events whose personal values are shredded.
+    /// </summary>
+    [Fact]
+    public async Task An_erased_persons_events_rebuild_to_rows_without_personal_values()
+    {
+        var (person, qualification, document, name) = await EnrolledAsync();
+        await _direct.AppendAsync(StreamRef.For(person).Key, 3,
+            [new PersonalDataErased(person, "test", DateTimeOffset.UtcNow, Clerk)], Metadata());
+        await _store.PersonalData().Ring.DestroyAsync(person.Value);
+        await WriteAsync(s =>
+        {
+            s.Delete<QualificationRecord>(qualification);
+            s.Delete<ConfirmationDocumentRecord>(document);
+        });
+
+        await RebuildAsync(RebuildableIndex.Qualifications);
+        await RebuildAsync(RebuildableIndex.ConfirmationDocuments);
+
+        var rows = new object?[] { await LoadAsync<QualificationRecord>(qualification), await LoadAsync<ConfirmationDocumentRecord>(document) };
+        Assert.All(rows, Assert.NotNull);
+        Assert.All(rows, r => Assert.DoesNotContain(name, System.Text.Json.JsonSerializer.Serialize(r), StringComparison.Ordinal));
+        Assert.Empty(await PersonalDataScanner.ScanAsync([name]));
     }
 }
