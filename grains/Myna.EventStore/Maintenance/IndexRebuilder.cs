@@ -82,6 +82,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         [RebuildableIndex.Certificates] = ProjectedIndex.Of<CertificateRecord>(CertificateProjection.ProjectionName),
         [RebuildableIndex.Qualifications] = ProjectedIndex.Of<QualificationRecord>(QualificationProjection.ProjectionName),
         [RebuildableIndex.ConfirmationDocuments] = ProjectedIndex.Of<ConfirmationDocumentRecord>(ConfirmationDocumentProjection.ProjectionName),
+        [RebuildableIndex.Institutions] = ProjectedIndex.Of<InstitutionListing>(InstitutionListingProjection.ProjectionName),
     };
 
     public async Task<int> RebuildAsync(RebuildableIndex index, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken = default)
@@ -100,7 +101,6 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         {
             RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
             RebuildableIndex.Devices => RebuildDevicesAsync(cancellationToken),
-            RebuildableIndex.Institutions => RebuildInstitutionsAsync(cancellationToken),
             RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         });
@@ -146,37 +146,6 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         var counts = await query.AdvancedSql.QueryAsync<long>(
             $"select count(*) from {schema}.mt_events where type = any(?) and seq_id <= ?", cancellationToken, types, upToSequence);
         return counts[0];
-    }
-
-    /// <summary>Each institution's events folded with <see cref="InstitutionState.Apply"/>, as its grain does.</summary>
-    private async Task<int> RebuildInstitutionsAsync(CancellationToken cancellationToken)
-    {
-        var states = new Dictionary<string, InstitutionState>(StringComparer.Ordinal);
-        await ScanAsync(SourceEvents[RebuildableIndex.Institutions], e =>
-        {
-            if (e.Data is IInstitutionEvent change && e.StreamKey is { } stream)
-            {
-                states[stream] = states.GetValueOrDefault(stream, InstitutionState.Initial).Apply(change);
-            }
-        }, cancellationToken);
-        var rows = states.Values.Where(s => s.IsRegistered).Select(s => new InstitutionListing
-        {
-            Id = s.Code, Name = s.Name, Kind = s.Kind, Prefecture = s.Prefecture, AcceptsCard = s.AcceptsCard,
-        }).ToArray();
-        return await ReplaceAsync(rows, cancellationToken);
-    }
-
-    private async Task<int> ReplaceAsync<T>(T[] rows, CancellationToken cancellationToken)
-        where T : notnull
-    {
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<T>(_ => true);
-        if (rows.Length > 0)
-        {
-            session.Store(rows);
-        }
-        await session.SaveChangesAsync(cancellationToken);
-        return rows.Length;
     }
 
     private async Task<int> RebuildDevicesAsync(CancellationToken cancellationToken)

@@ -3,14 +3,17 @@ using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Cards;
+using Myna.Domain.Clinics;
 using Myna.Domain.Persons;
 using Myna.EventStore.Configuration;
 using Myna.EventStore.Certificates;
+using Myna.EventStore.Clinics;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Maintenance;
 using Myna.EventStore.Numbers;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
@@ -210,5 +213,58 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         Assert.All(rows, Assert.NotNull);
         Assert.All(rows, r => Assert.DoesNotContain(name, System.Text.Json.JsonSerializer.Serialize(r), StringComparison.Ordinal));
         Assert.Empty(await PersonalDataScanner.ScanAsync([name]));
+    }
+
+    private static string InstitutionCode() => "99" + Random.Shared.NextInt64(0, 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static InstitutionRegistered Registered(string code, bool acceptsCard) =>
+        new(code, "索引クリニック", InstitutionKind.Clinic, "東京都", acceptsCard, DateTimeOffset.UtcNow, Clerk);
+
+    private static CardAcceptanceChanged Acceptance(string code, bool acceptsCard) => new(code, acceptsCard, DateTimeOffset.UtcNow, Clerk);
+
+    private static TerminalRegistered Terminal(string code) => new(code, "desk-1", "pk", DateTimeOffset.UtcNow, Clerk);
+
+    [Fact]
+    public async Task An_institutions_listing_follows_its_changes_as_each_append_returns()
+    {
+        var code = InstitutionCode();
+        var stream = StreamRef.ForInstitution(code).Key;
+        var together = InstitutionCode();
+
+        await _direct.AppendAsync(stream, 0, [Registered(code, acceptsCard: false)], Metadata());
+        var registered = await LoadAsync<InstitutionListing>(code);
+        await _direct.AppendAsync(stream, 1, [Acceptance(code, acceptsCard: true), Terminal(code)], Metadata());
+        var changed = await LoadAsync<InstitutionListing>(code);
+        // Registered and changed in one append: folded in order within the transaction.
+        await _batched.AppendAsync(StreamRef.ForInstitution(together).Key, 0, [Registered(together, acceptsCard: true), Acceptance(together, acceptsCard: false)], Metadata());
+
+        Assert.False(registered?.AcceptsCard);
+        Assert.Equal(("索引クリニック", InstitutionKind.Clinic, "東京都"), (registered?.Name, registered?.Kind, registered?.Prefecture));
+        Assert.True(changed?.AcceptsCard);
+        Assert.Equal("索引クリニック", changed?.Name);
+        Assert.False((await LoadAsync<InstitutionListing>(together))?.AcceptsCard);
+        var listed = await new MartenInstitutionDirectory(_store).AcceptingCardAsync("東京都", code[..^1], 500);
+        Assert.Contains(listed, l => l.Id == code);
+    }
+
+    [Fact]
+    public async Task A_lost_institution_listing_is_rebuilt_by_Marten_with_its_latest_acceptance()
+    {
+        var code = InstitutionCode();
+        var stream = StreamRef.ForInstitution(code).Key;
+        await _direct.AppendAsync(stream, 0, [Registered(code, acceptsCard: true)], Metadata());
+        await _direct.AppendAsync(stream, 1, [Acceptance(code, acceptsCard: false)], Metadata());
+        await _direct.AppendAsync(stream, 2, [Acceptance(code, acceptsCard: true)], Metadata());
+        var live = await LoadAsync<InstitutionListing>(code);
+        await WriteAsync(s => s.Delete<InstitutionListing>(code));
+
+        var (rows, last) = await RebuildAsync(RebuildableIndex.Institutions);
+
+        var rebuilt = await LoadAsync<InstitutionListing>(code);
+        Assert.NotNull(rebuilt);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(live), System.Text.Json.JsonSerializer.Serialize(rebuilt));
+        Assert.True(rebuilt.AcceptsCard);
+        Assert.True(rows >= 1);
+        Assert.Equal(last.Total, last.Processed);
     }
 }
