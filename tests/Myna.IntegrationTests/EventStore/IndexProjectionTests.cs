@@ -267,4 +267,38 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         Assert.True(rows >= 1);
         Assert.Equal(last.Total, last.Processed);
     }
+
+    /// <summary>The projections' documents are part of what the migration step applies: nothing is created at run time.</summary>
+    [Fact]
+    public async Task The_migration_step_creates_the_projections_documents_and_appends_then_project_into_them()
+    {
+        var options = TestInfrastructure.EventStoreOptions;
+        options.Schema = "projections_" + Guid.NewGuid().ToString("N")[..8];
+        var configured = new StoreOptions();
+        MartenSetup.Configure(configured, options, TestInfrastructure.NewPersonalDataProtection());
+        Assert.Equal(JasperFx.AutoCreate.None, configured.AutoCreateSchemaObjects);
+        await using var schema = Npgsql.NpgsqlDataSource.Create(TestInfrastructure.Postgres);
+        using var store = new DocumentStore(configured);
+        try
+        {
+            await SchemaMigration.ApplyAsync(store);
+            await SchemaMigration.VerifyAsync(store);
+            var card = new CardId(Guid.NewGuid());
+            var issued = Issued(card);
+            var code = InstitutionCode();
+            var streams = new MartenEventStreamStore(store);
+
+            await streams.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
+            await streams.AppendAsync(StreamRef.ForInstitution(code).Key, 0, [Registered(code, acceptsCard: true)], Metadata());
+
+            await using var query = store.QuerySession();
+            Assert.Equal(card.Value, (await query.LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+            Assert.True((await query.LoadAsync<InstitutionListing>(code))?.AcceptsCard);
+            await SchemaMigration.VerifyAsync(store);
+        }
+        finally
+        {
+            await schema.CreateCommand($"drop schema if exists {options.Schema} cascade").ExecuteNonQueryAsync();
+        }
+    }
 }
