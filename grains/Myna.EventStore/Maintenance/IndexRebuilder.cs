@@ -175,9 +175,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     }
 
     /// <summary>Pages through the events of some types in global order, never loading the whole store at once.</summary>
-    internal static async Task ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken)
+    internal static async Task ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken, long after = 0)
     {
-        long after = 0;
         while (true)
         {
             var from = after;
