@@ -51,7 +51,8 @@ public interface IIndexRebuilder
 /// Rebuilds an index from the events that shape it. The indexes that are Marten projections
 /// (<see cref="Projections"/>) are rebuilt by Marten's own projection daemon: it tears the projection's
 /// documents down and replays its events up to the store's high-water mark, while the inline projection
-/// keeps writing the rows of new appends. The others are reservations or keyed: they page through their
+/// keeps writing the rows of new appends; the events above that mark are then applied once more
+/// (<see cref="ProjectionRebuild"/>). The others are reservations or keyed: they page through their
 /// events (in sequence order), then replace their rows in one transaction, so readers see the old index or
 /// the new one, never half of each. A row written live in the few milliseconds between the last page and
 /// the commit can be replaced away; these indexes are hints their grains confirm against the streams, and

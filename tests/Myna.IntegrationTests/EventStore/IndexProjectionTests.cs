@@ -29,20 +29,21 @@ namespace Myna.IntegrationTests.EventStore;
 public sealed class IndexProjectionTests : IAsyncLifetime
 {
     private static readonly Actor Clerk = new("clerk-1", "municipality");
-    private DocumentStore _store = null!;
-    private MartenEventStreamStore _direct = null!;
-    private BatchingEventStreamStore _batched = null!;
-    private MartenIndexRebuilder _rebuilder = null!;
+    private readonly DocumentStore _store;
+    private readonly MartenEventStreamStore _direct;
+    private readonly BatchingEventStreamStore _batched;
+    private readonly MartenIndexRebuilder _rebuilder;
 
-    public async Task InitializeAsync()
+    /// <summary>The direct and the group-commit writer, and the rebuilder the API's jobs use, over one store.</summary>
+    public IndexProjectionTests()
     {
-        await TestInfrastructure.EnsureSchemaAsync();
         _store = TestInfrastructure.CreateStore();
-        _direct = new MartenEventStreamStore(_store);
-        _batched = new BatchingEventStreamStore(_store, NullLogger<BatchingEventStreamStore>.Instance);
-        _rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store),
-            new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System));
+        (_direct, _batched) = (new MartenEventStreamStore(_store), new BatchingEventStreamStore(_store, NullLogger<BatchingEventStreamStore>.Instance));
+        var numbers = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+        _rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store), numbers);
     }
+
+    public Task InitializeAsync() => TestInfrastructure.EnsureSchemaAsync();
 
     public async Task DisposeAsync()
     {
