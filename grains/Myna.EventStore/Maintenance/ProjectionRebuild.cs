@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -26,6 +27,25 @@ internal static class ProjectionRebuild
 
     /// <summary>Rebuilds the projection; returns how many rows it holds afterwards.</summary>
     public static async Task<int> RunAsync(IDocumentStore store, ProjectedIndex index, string[] types, long total,
+        IProgress<RebuildProgress>? progress, CancellationToken cancellationToken)
+    {
+        // One rebuild of a projection at a time in this process (the operations endpoint and a job may ask at
+        // once): two daemons replaying one shard would race on its progression.
+        var gate = Running.GetOrAdd(index.Name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RebuildAsync(store, index, types, total, progress, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Running = new(StringComparer.Ordinal);
+
+    private static async Task<int> RebuildAsync(IDocumentStore store, ProjectedIndex index, string[] types, long total,
         IProgress<RebuildProgress>? progress, CancellationToken cancellationToken)
     {
         var before = await LastSequenceAsync(store, cancellationToken);

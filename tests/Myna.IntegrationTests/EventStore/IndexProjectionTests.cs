@@ -269,6 +269,21 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         Assert.Equal(last.Total, last.Processed);
     }
 
+    [Fact]
+    public async Task Two_rebuilds_of_one_projection_asked_at_once_both_complete_with_the_rows()
+    {
+        var card = new CardId(Guid.NewGuid());
+        var issued = Issued(card);
+        await _direct.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
+
+        var rows = await Task.WhenAll(
+            _rebuilder.RebuildAsync(RebuildableIndex.Certificates),
+            _rebuilder.RebuildAsync(RebuildableIndex.Certificates));
+
+        Assert.All(rows, r => Assert.True(r >= 1));
+        Assert.Equal(card.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+    }
+
     /// <summary>
     /// After Marten's rebuild the events above the daemon's high-water mark are applied again (an event committed
     /// between its high-water check and its teardown lost its row to the teardown): through the projection's own
