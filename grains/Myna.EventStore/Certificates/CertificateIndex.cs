@@ -4,7 +4,7 @@ using Myna.GrainInterfaces.Common;
 
 namespace Myna.EventStore.Certificates;
 
-/// <summary>Which card a certificate serial belongs to. Written after the card's events are confirmed.</summary>
+/// <summary>Which card a certificate serial belongs to: a document of <see cref="CertificateProjection"/>.</summary>
 public sealed class CertificateRecord
 {
     public string Id { get; set; } = string.Empty;
@@ -13,8 +13,6 @@ public sealed class CertificateRecord
 
 public interface ICertificateIndex
 {
-    Task RecordAsync(string serial, CardId card, CancellationToken cancellationToken = default);
-
     Task<CardId?> FindAsync(string serial, CancellationToken cancellationToken = default);
 }
 
@@ -27,13 +25,6 @@ public sealed class MartenCertificateIndex(IDocumentStore store) : ICertificateI
 {
     private const int MaxRemembered = 200_000;
     private readonly ConcurrentDictionary<string, CardId> _found = new(StringComparer.Ordinal);
-
-    public async Task RecordAsync(string serial, CardId card, CancellationToken cancellationToken = default)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(new CertificateRecord { Id = serial, CardId = card.Value });
-        await session.SaveChangesAsync(cancellationToken);
-    }
 
     public async Task<CardId?> FindAsync(string serial, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using Myna.GrainInterfaces.Clinics;
 
 namespace Myna.EventStore.Clinics;
 
-/// <summary>The public list of institutions that accept the card ("Myna reception"), written after each confirmed change.</summary>
+/// <summary>The public list of institutions that accept the card ("Myna reception"): a document of <see cref="InstitutionListingProjection"/>.</summary>
 public sealed class InstitutionListing
 {
     public string Id { get; set; } = string.Empty;
@@ -15,28 +15,12 @@ public sealed class InstitutionListing
 
 public interface IInstitutionDirectory
 {
-    Task UpsertAsync(InstitutionView institution, CancellationToken cancellationToken = default);
-
     /// <summary>Institutions in a prefecture that accept the card, by code, after <paramref name="after"/> (keyset paging).</summary>
     Task<IReadOnlyList<InstitutionListing>> AcceptingCardAsync(string prefecture, string? after, int limit, CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenInstitutionDirectory(IDocumentStore store) : IInstitutionDirectory
 {
-    public async Task UpsertAsync(InstitutionView institution, CancellationToken cancellationToken = default)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(new InstitutionListing
-        {
-            Id = institution.Code,
-            Name = institution.Name,
-            Kind = institution.Kind,
-            Prefecture = institution.Prefecture,
-            AcceptsCard = institution.AcceptsCard,
-        });
-        await session.SaveChangesAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<InstitutionListing>> AcceptingCardAsync(string prefecture, string? after, int limit, CancellationToken cancellationToken = default)
     {
         await using var query = store.QuerySession();

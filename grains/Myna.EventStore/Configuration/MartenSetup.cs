@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Myna.EventStore.Agencies;
 using Myna.EventStore.Cards;
@@ -63,6 +64,12 @@ public static class MartenSetup
         opts.Schema.For<NumberReservation>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
+        // Lookup indexes that are pure functions of events: Marten projections, written in the append's own
+        // transaction (inline: read-after-write holds) and rebuilt by Marten (MartenIndexRebuilder).
+        opts.Projections.Add(new CertificateProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new QualificationProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ConfirmationDocumentProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new InstitutionListingProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
         opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id).Index(x => x.ExpiresAt);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);

@@ -104,7 +104,7 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
     };
 }
 
-/// <summary>Qualification id → member, so that an insurer can end or change a qualification it enrolled.</summary>
+/// <summary>Qualification id → member, so that an insurer can end or change a qualification it enrolled (<see cref="QualificationProjection"/>).</summary>
 public sealed class QualificationRecord
 {
     public Guid Id { get; set; }
@@ -112,7 +112,7 @@ public sealed class QualificationRecord
     public string Insurer { get; set; } = string.Empty;
 }
 
-/// <summary>Eligibility confirmation document number → member, for the reception check without a card.</summary>
+/// <summary>Eligibility confirmation document number → member, for the reception check without a card (<see cref="ConfirmationDocumentProjection"/>).</summary>
 public sealed class ConfirmationDocumentRecord
 {
     public string Id { get; set; } = string.Empty;
@@ -121,10 +121,6 @@ public sealed class ConfirmationDocumentRecord
 
 public interface IQualificationDirectory
 {
-    Task RecordAsync(Guid qualification, PersonId person, string insurer, CancellationToken cancellationToken = default);
-
-    Task RecordDocumentAsync(string documentNumber, PersonId person, CancellationToken cancellationToken = default);
-
     /// <summary>A hint only: the person's own stream decides whether the document is theirs and valid.</summary>
     Task<PersonId?> FindDocumentAsync(string documentNumber, CancellationToken cancellationToken = default);
 
@@ -134,20 +130,6 @@ public interface IQualificationDirectory
 
 public sealed class MartenQualificationDirectory(IDocumentStore store) : IQualificationDirectory
 {
-    public async Task RecordAsync(Guid qualification, PersonId person, string insurer, CancellationToken cancellationToken = default)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(new QualificationRecord { Id = qualification, PersonId = person.Value, Insurer = insurer });
-        await session.SaveChangesAsync(cancellationToken);
-    }
-
-    public async Task RecordDocumentAsync(string documentNumber, PersonId person, CancellationToken cancellationToken = default)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(new ConfirmationDocumentRecord { Id = documentNumber, PersonId = person.Value });
-        await session.SaveChangesAsync(cancellationToken);
-    }
-
     public async Task<PersonId?> FindDocumentAsync(string documentNumber, CancellationToken cancellationToken = default)
     {
         await using var query = store.QuerySession();

@@ -48,12 +48,15 @@ public interface IIndexRebuilder
 }
 
 /// <summary>
-/// Rebuilds an index by paging through the events that shape it (in sequence order), then replacing its
-/// rows in one transaction, so readers see the old index or the new one, never half of each. It runs while
-/// the system serves traffic: live writers keep writing rows, and the scan reads on until it meets the end
-/// of the store, so events appended meanwhile are included. A row written live in the few milliseconds
-/// between the last page and the commit can be replaced away; these indexes are hints their grains confirm
-/// against the streams, and the next rebuild restores it.
+/// Rebuilds an index from the events that shape it. The indexes that are Marten projections
+/// (<see cref="Projections"/>) are rebuilt by Marten's own projection daemon: it tears the projection's
+/// documents down and replays its events up to the store's high-water mark, while the inline projection
+/// keeps writing the rows of new appends; the events above that mark are then applied once more
+/// (<see cref="ProjectionRebuild"/>). The others are reservations or keyed: they page through their
+/// events (in sequence order), then replace their rows in one transaction, so readers see the old index or
+/// the new one, never half of each. A row written live in the few milliseconds between the last page and
+/// the commit can be replaced away; these indexes are hints their grains confirm against the streams, and
+/// the next rebuild restores it.
 /// </summary>
 public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers) : IIndexRebuilder
 {
@@ -74,20 +77,31 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     public Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) =>
         RebuildAsync(index, null, cancellationToken);
 
+    /// <summary>The indexes that are Marten projections (inline), by the projection's name.</summary>
+    public static IReadOnlyDictionary<RebuildableIndex, ProjectedIndex> Projections { get; } = new Dictionary<RebuildableIndex, ProjectedIndex>
+    {
+        [RebuildableIndex.Certificates] = ProjectedIndex.Of<CertificateRecord>(CertificateProjection.ProjectionName),
+        [RebuildableIndex.Qualifications] = ProjectedIndex.Of<QualificationRecord>(QualificationProjection.ProjectionName),
+        [RebuildableIndex.ConfirmationDocuments] = ProjectedIndex.Of<ConfirmationDocumentRecord>(ConfirmationDocumentProjection.ProjectionName),
+        [RebuildableIndex.Institutions] = ProjectedIndex.Of<InstitutionListing>(InstitutionListingProjection.ProjectionName),
+    };
+
     public async Task<int> RebuildAsync(RebuildableIndex index, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken = default)
     {
         var types = SourceEvents[index];
         var total = await CountAsync(types, cancellationToken);
         progress?.Report(new RebuildProgress(0, total));
+        if (Projections.TryGetValue(index, out var projected))
+        {
+            var rebuilt = await ProjectionRebuild.RunAsync(store, projected, types, total, progress, cancellationToken);
+            progress?.Report(new RebuildProgress(total, total));
+            return rebuilt;
+        }
         var scan = new ScanProgress(progress, total);
         var rows = await WithProgress(scan, () => index switch
         {
             RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
-            RebuildableIndex.Certificates => RebuildCertificatesAsync(cancellationToken),
             RebuildableIndex.Devices => RebuildDevicesAsync(cancellationToken),
-            RebuildableIndex.Qualifications => RebuildQualificationsAsync(cancellationToken),
-            RebuildableIndex.ConfirmationDocuments => RebuildDocumentsAsync(cancellationToken),
-            RebuildableIndex.Institutions => RebuildInstitutionsAsync(cancellationToken),
             RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         });
@@ -122,90 +136,17 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         }
     }
 
-    private async Task<long> CountAsync(string[] types, CancellationToken cancellationToken)
+    private Task<long> CountAsync(string[] types, CancellationToken cancellationToken) =>
+        CountAsync(store, types, long.MaxValue, cancellationToken);
+
+    /// <summary>How many events of these types the store holds, up to a sequence number.</summary>
+    internal static async Task<long> CountAsync(IDocumentStore store, string[] types, long upToSequence, CancellationToken cancellationToken)
     {
         await using var query = store.QuerySession();
         var schema = store.Options.Events.DatabaseSchemaName;
         var counts = await query.AdvancedSql.QueryAsync<long>(
-            $"select count(*) from {schema}.mt_events where type = any(?)", cancellationToken, [types]);
+            $"select count(*) from {schema}.mt_events where type = any(?) and seq_id <= ?", cancellationToken, types, upToSequence);
         return counts[0];
-    }
-
-    private async Task<int> RebuildQualificationsAsync(CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<Guid, QualificationRecord>();
-        await ScanAsync(SourceEvents[RebuildableIndex.Qualifications], e =>
-        {
-            if (e.Data is InsuranceQualificationAcquired acquired)
-            {
-                rows[acquired.QualificationId] = new QualificationRecord
-                {
-                    Id = acquired.QualificationId, PersonId = acquired.PersonId.Value, Insurer = acquired.Insurer.Value,
-                };
-            }
-        }, cancellationToken);
-        return await ReplaceAsync(rows.Values.ToArray(), cancellationToken);
-    }
-
-    private async Task<int> RebuildDocumentsAsync(CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<string, ConfirmationDocumentRecord>(StringComparer.Ordinal);
-        await ScanAsync(SourceEvents[RebuildableIndex.ConfirmationDocuments], e =>
-        {
-            if (e.Data is ConfirmationDocumentIssued issued)
-            {
-                rows[issued.DocumentNumber] = new ConfirmationDocumentRecord { Id = issued.DocumentNumber, PersonId = issued.PersonId.Value };
-            }
-        }, cancellationToken);
-        return await ReplaceAsync(rows.Values.ToArray(), cancellationToken);
-    }
-
-    /// <summary>Each institution's events folded with <see cref="InstitutionState.Apply"/>, as its grain does.</summary>
-    private async Task<int> RebuildInstitutionsAsync(CancellationToken cancellationToken)
-    {
-        var states = new Dictionary<string, InstitutionState>(StringComparer.Ordinal);
-        await ScanAsync(SourceEvents[RebuildableIndex.Institutions], e =>
-        {
-            if (e.Data is IInstitutionEvent change && e.StreamKey is { } stream)
-            {
-                states[stream] = states.GetValueOrDefault(stream, InstitutionState.Initial).Apply(change);
-            }
-        }, cancellationToken);
-        var rows = states.Values.Where(s => s.IsRegistered).Select(s => new InstitutionListing
-        {
-            Id = s.Code, Name = s.Name, Kind = s.Kind, Prefecture = s.Prefecture, AcceptsCard = s.AcceptsCard,
-        }).ToArray();
-        return await ReplaceAsync(rows, cancellationToken);
-    }
-
-    private async Task<int> ReplaceAsync<T>(T[] rows, CancellationToken cancellationToken)
-        where T : notnull
-    {
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<T>(_ => true);
-        if (rows.Length > 0)
-        {
-            session.Store(rows);
-        }
-        await session.SaveChangesAsync(cancellationToken);
-        return rows.Length;
-    }
-
-    private async Task<int> RebuildCertificatesAsync(CancellationToken cancellationToken)
-    {
-        var serials = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        await ScanAsync([EventNames.Of<CertificateIssued>()], e =>
-        {
-            if (e.Data is CertificateIssued issued)
-            {
-                serials[issued.Serial] = issued.CardId.Value;
-            }
-        }, cancellationToken);
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<CertificateRecord>(_ => true);
-        session.Store(serials.Select(s => new CertificateRecord { Id = s.Key, CardId = s.Value }).ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-        return serials.Count;
     }
 
     private async Task<int> RebuildDevicesAsync(CancellationToken cancellationToken)
@@ -235,9 +176,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     }
 
     /// <summary>Pages through the events of some types in global order, never loading the whole store at once.</summary>
-    internal static async Task ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken)
+    internal static async Task ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken, long after = 0)
     {
-        long after = 0;
         while (true)
         {
             var from = after;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
-using Myna.EventStore.Certificates;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Cards;
@@ -16,7 +15,6 @@ namespace Myna.Grains.Cards;
 
 public sealed class CardGrain(
     IEventStreamStore store,
-    ICertificateIndex certificates,
     IDeviceRegistry devices,
     ChallengeSealer challenges,
     TimeProvider clock,
@@ -100,7 +98,7 @@ public sealed class CardGrain(
         }
         var result = await Change(context, command, state => CardDecider.HandOver(state, command, serials, Now, context.Actor),
             _ => CardAccess.AtCounter(context, managing));
-        await IndexCertificatesAsync(result);
+        await ScheduleNoticesOnSuccessAsync(result);
         return result;
     }
 
@@ -115,7 +113,7 @@ public sealed class CardGrain(
         var serial = NewSerial();
         var result = await AtCounter(context, command, state => CardDecider.Resume(state, command, serial, Now, context.Actor),
             (command.Presence, ChallengePurpose.CounterPresence), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
-        await IndexCertificatesAsync(result);
+        await ScheduleNoticesOnSuccessAsync(result);
         return result;
     }
 
@@ -148,7 +146,7 @@ public sealed class CardGrain(
         var serials = new CertificateSerials(NewSerial(), NewSerial());
         var result = await AtCounter(context, command, state => CardDecider.ConvertToPinCard(state, command, serials, Now, context.Actor),
             (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof), (command.SignatureKeyProof, ChallengePurpose.KeyProof));
-        await IndexCertificatesAsync(result);
+        await ScheduleNoticesOnSuccessAsync(result);
         return result;
     }
 
@@ -203,7 +201,7 @@ public sealed class CardGrain(
         var result = await AtCounter(context, command, state => CardDecider.RenewCertificates(state, command, serials, Now, context.Actor),
             (command.Presence, ChallengePurpose.CounterPresence), (command.UserAuthenticationKeyProof, ChallengePurpose.KeyProof),
             (command.SignatureKeyProof, ChallengePurpose.KeyProof));
-        await IndexCertificatesAsync(result);
+        await ScheduleNoticesOnSuccessAsync(result);
         return result;
     }
 
@@ -226,7 +224,7 @@ public sealed class CardGrain(
         var covers = asked is { } campaign && await GrainFactory.GetSuspensionCampaign(campaign).Covers(Id);
         var result = await Change(context, command, state => CardDecider.RemedyAfterCampaign(state, command, serials,
             covers && state.CampaignToVerify == asked, Now, context.Actor));
-        await IndexCertificatesAsync(result);
+        await ScheduleNoticesOnSuccessAsync(result);
         return result;
     }
 
@@ -299,18 +297,16 @@ public sealed class CardGrain(
             : new CertificateStatusView(serial, CardRules.CertificateStatus(Current, certificate, Today), certificate.ValidUntil));
     }
 
-    /// <summary>After confirmation only: the serial → card index that relying parties' lookups use (idempotent).</summary>
-    private async Task IndexCertificatesAsync(Result<CardView> result)
+    /// <summary>
+    /// After a confirmed change: the expiry notices. (The serial → card index is a Marten projection, written
+    /// in the append's own transaction.)
+    /// </summary>
+    private async Task ScheduleNoticesOnSuccessAsync(Result<CardView> result)
     {
-        if (!result.IsSuccess)
+        if (result.IsSuccess)
         {
-            return;
+            await ScheduleNoticesAsync();
         }
-        foreach (var certificate in Current.Certificates.Where(c => c.RevokedBecause is null))
-        {
-            await certificates.RecordAsync(certificate.Serial, Id);
-        }
-        await ScheduleNoticesAsync();
     }
 
     /// <summary>

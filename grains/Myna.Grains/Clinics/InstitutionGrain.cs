@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Myna.Domain.Clinics;
 using Myna.Domain.EventSourcing;
-using Myna.EventStore.Clinics;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
@@ -11,10 +10,9 @@ using Myna.Grains.EventSourcing;
 
 namespace Myna.Grains.Clinics;
 
-/// <summary>A medical institution or pharmacy and its reception terminals; the public list follows each confirmed change.</summary>
+/// <summary>A medical institution or pharmacy and its reception terminals; the public list is a projection of its events (InstitutionListingProjection).</summary>
 public sealed class InstitutionGrain(
     IEventStreamStore store,
-    IInstitutionDirectory directory,
     TimeProvider clock,
     ILogger<InstitutionGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -38,18 +36,10 @@ public sealed class InstitutionGrain(
 
     public Task<Result<InstitutionView>> Get() => Task.FromResult(View(Current));
 
-    private async Task<Result<InstitutionView>> Change<TCommand>(CommandContext context, TCommand command, Func<InstitutionState, Decision<IInstitutionEvent>> decide)
-        where TCommand : notnull
-    {
+    private Task<Result<InstitutionView>> Change<TCommand>(CommandContext context, TCommand command, Func<InstitutionState, Decision<IInstitutionEvent>> decide)
+        where TCommand : notnull =>
         // Institutions and their terminals are registered by operators only (invariant 16, decided here too).
-        var result = await Execute(context, command, _ => Access.Operator(context), decide, View);
-        if (result.IsSuccess)
-        {
-            // After confirmation only, and idempotent: the listing is rewritten from the confirmed state.
-            await directory.UpsertAsync(result.Value!);
-        }
-        return result;
-    }
+        Execute(context, command, _ => Access.Operator(context), decide, View);
 
     private Result<InstitutionView> View(InstitutionState state) =>
         state.IsRegistered ? Result<InstitutionView>.Ok(InstitutionDecider.ToView(state, Version)) : InstitutionDecider.NotFound;

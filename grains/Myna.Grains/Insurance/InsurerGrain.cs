@@ -74,9 +74,9 @@ public sealed class InsurerGrain(
             return found.Error!;
         }
         var person = found.Value!;
-        // Stable across retries of this command: the same qualification id, the same directory row.
+        // Stable across retries of this command: the same qualification id. Its directory row is a projection
+        // of the person's event, written in the same transaction.
         var qualificationId = CommandContext.DerivedId(context.CommandId, "qualification");
-        await qualifications.RecordAsync(qualificationId, person, Number.Value);
         var basis = command.Number is null ? LinkBasis.BasicFourItems : LinkBasis.IndividualNumber;
         var result = await GrainFactory.GetPerson(person).AcquireQualification(context.FollowUp("enrol"), new AcquireQualification(
             qualificationId, Number, command.Insured, command.ValidFrom, command.ValidUntil, command.Ceiling, basis, command.Items));
@@ -141,7 +141,6 @@ public sealed class InsurerGrain(
             && await GrainFactory.GetCard(card).GetCard() is { IsSuccess: true } view
             && view.Value!.RegisteredForInsuranceVia is not null;
         var documentNumber = ConfirmationDocuments.NumberFrom(CommandContext.DerivedId(context.CommandId, "confirmation-document"));
-        await qualifications.RecordDocumentAsync(documentNumber, person);
         return await member.RecordConfirmationDocument(context.FollowUp("confirmation-document"),
             new RecordConfirmationDocument(documentNumber, command.QualificationId, Number, command.Reason, registered));
     }

@@ -1,0 +1,357 @@
+using System.Collections.Concurrent;
+using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Myna.Domain.Cards;
+using Myna.Domain.Clinics;
+using Myna.Domain.Persons;
+using Myna.EventStore.Configuration;
+using Myna.EventStore.Certificates;
+using Myna.EventStore.Clinics;
+using Myna.EventStore.Insurance;
+using Myna.EventStore.Maintenance;
+using Myna.EventStore.Numbers;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Cards;
+using Myna.GrainInterfaces.Clinics;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+using Myna.GrainInterfaces.Persons;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.EventStore;
+
+/// <summary>
+/// Level 2: the lookup indexes that are Marten projections, against real PostgreSQL. Each is written inline,
+/// in the transaction of the append (on the direct and the group-commit path alike), and rebuilt by Marten's
+/// projection daemon from the events after its rows are lost.
+/// </summary>
+public sealed class IndexProjectionTests : IAsyncLifetime
+{
+    private static readonly Actor Clerk = new("clerk-1", "municipality");
+    private readonly DocumentStore _store;
+    private readonly MartenEventStreamStore _direct;
+    private readonly BatchingEventStreamStore _batched;
+    private readonly MartenIndexRebuilder _rebuilder;
+
+    /// <summary>The direct and the group-commit writer, and the rebuilder the API's jobs use, over one store.</summary>
+    public IndexProjectionTests()
+    {
+        _store = TestInfrastructure.CreateStore();
+        (_direct, _batched) = (new MartenEventStreamStore(_store), new BatchingEventStreamStore(_store, NullLogger<BatchingEventStreamStore>.Instance));
+        var numbers = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+        _rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store), numbers);
+    }
+
+    public Task InitializeAsync() => TestInfrastructure.EnsureSchemaAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _batched.DisposeAsync();
+        _store.Dispose();
+    }
+
+    private static AppendMetadata Metadata() => new(Guid.NewGuid(), Guid.NewGuid(), "counter", "fp");
+
+    private static CertificateIssued Issued(CardId card) =>
+        new(card, CertificateKind.UserAuthentication, "S-" + Guid.NewGuid().ToString("N"), "pk", new DateOnly(2031, 1, 1), DateTimeOffset.UtcNow, Clerk);
+
+    private async Task<T?> LoadAsync<T>(string id)
+        where T : notnull
+    {
+        await using var query = _store.QuerySession();
+        return await query.LoadAsync<T>(id);
+    }
+
+    private async Task<T?> LoadAsync<T>(Guid id)
+        where T : notnull
+    {
+        await using var query = _store.QuerySession();
+        return await query.LoadAsync<T>(id);
+    }
+
+    private async Task WriteAsync(Action<IDocumentSession> change)
+    {
+        await using var session = _store.LightweightSession();
+        change(session);
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>Rebuilds through the rebuilder the API's jobs use; returns its rows and the last progress it reported.</summary>
+    private async Task<(int Rows, RebuildProgress Last)> RebuildAsync(RebuildableIndex index)
+    {
+        var reports = new ConcurrentQueue<RebuildProgress>();
+        var rows = await _rebuilder.RebuildAsync(index, new Collect(reports));
+        Assert.All(reports, r => Assert.True(r.Processed <= r.Total, $"{r.Processed} of {r.Total}"));
+        return (rows, reports.Last());
+    }
+
+    private sealed class Collect(ConcurrentQueue<RebuildProgress> reports) : IProgress<RebuildProgress>
+    {
+        public void Report(RebuildProgress value) => reports.Enqueue(value);
+    }
+
+    [Fact]
+    public async Task A_certificate_is_in_the_index_when_its_append_returns_on_both_write_paths()
+    {
+        var direct = new CardId(Guid.NewGuid());
+        var directIssued = Issued(direct);
+        var batched = Enumerable.Range(0, 100).Select(_ => new CardId(Guid.NewGuid())).ToDictionary(c => c, Issued);
+
+        await _direct.AppendAsync(StreamRef.For(direct).Key, 0, [directIssued], Metadata());
+        // Appended at once: the group-commit writer shares transactions among them.
+        await Task.WhenAll(batched.Select(b => _batched.AppendAsync(StreamRef.For(b.Key).Key, 0, [b.Value], Metadata())));
+
+        Assert.Equal(direct.Value, (await LoadAsync<CertificateRecord>(directIssued.Serial))?.CardId);
+        foreach (var (card, issued) in batched)
+        {
+            Assert.Equal(card.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+        }
+        Assert.True(_batched.Counters.Transactions < 100, "the batched appends were not batched");
+    }
+
+    [Fact]
+    public async Task A_lost_certificate_row_is_rebuilt_by_Marten_and_a_row_no_event_made_is_dropped()
+    {
+        var card = new CardId(Guid.NewGuid());
+        var issued = Issued(card);
+        await _direct.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
+        var stray = "S-stray-" + Guid.NewGuid().ToString("N");
+        await WriteAsync(s =>
+        {
+            s.Delete<CertificateRecord>(issued.Serial);
+            s.Store(new CertificateRecord { Id = stray, CardId = Guid.NewGuid() });
+        });
+        Assert.Null(await LoadAsync<CertificateRecord>(issued.Serial));
+
+        var (rows, last) = await RebuildAsync(RebuildableIndex.Certificates);
+
+        Assert.Equal(card.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+        Assert.Null(await LoadAsync<CertificateRecord>(stray));
+        Assert.True(rows >= 1);
+        Assert.True(last.Total >= 1);
+        Assert.Equal(last.Total, last.Processed);
+    }
+
+    private static readonly InsurerNumber Insurer = new("01130012");
+
+    /// <summary>A registered person, enrolled by the insurer, with a confirmation document for the qualification.</summary>
+    private async Task<(PersonId Person, Guid Qualification, string Document, string Name)> EnrolledAsync()
+    {
+        var person = PersonId.New();
+        var name = "索引 花子" + Guid.NewGuid().ToString("N")[..6];
+        var qualification = Guid.NewGuid();
+        var document = "CD-" + Guid.NewGuid().ToString("N")[..12];
+        var now = DateTimeOffset.UtcNow;
+        await _direct.AppendAsync(StreamRef.For(person).Key, 0,
+        [
+            new PersonRegistered(person, new BasicFourItems(name, "東京都千代田区1-1", new DateOnly(1985, 2, 3), Sex.Female),
+                new MunicipalityCode("131016"), RegistrationReason.Birth, now, Clerk),
+            new InsuranceQualificationAcquired(person, qualification, Insurer, new InsuredId("1", "2", "00"), new DateOnly(2026, 4, 1), null,
+                CeilingCategory.UnderSeventyC, LinkBasis.BasicFourItems, now, Clerk),
+            new ConfirmationDocumentIssued(person, document, qualification, Insurer, new DateOnly(2026, 4, 1), new DateOnly(2031, 3, 31),
+                ConfirmationDocumentReason.NoRegisteredCard, now, Clerk),
+        ], Metadata());
+        return (person, qualification, document, name);
+    }
+
+    [Fact]
+    public async Task A_qualification_and_its_confirmation_document_are_in_the_directory_when_the_append_returns()
+    {
+        var (person, qualification, document, _) = await EnrolledAsync();
+
+        var row = await LoadAsync<QualificationRecord>(qualification);
+        Assert.Equal(person.Value, row?.PersonId);
+        Assert.Equal(Insurer.Value, row?.Insurer);
+        Assert.Equal(person.Value, (await LoadAsync<ConfirmationDocumentRecord>(document))?.PersonId);
+        var directory = new MartenQualificationDirectory(_store);
+        Assert.Equal(person, await directory.FindAsync(qualification, Insurer.Value));
+        Assert.Null(await directory.FindAsync(qualification, "01130020"));
+        Assert.Equal(person, await directory.FindDocumentAsync(document));
+    }
+
+    [Fact]
+    public async Task Lost_qualification_and_document_rows_are_rebuilt_by_Marten()
+    {
+        var (person, qualification, document, _) = await EnrolledAsync();
+        await WriteAsync(s =>
+        {
+            s.Delete<QualificationRecord>(qualification);
+            s.Delete<ConfirmationDocumentRecord>(document);
+        });
+
+        var (qualifications, lastQualification) = await RebuildAsync(RebuildableIndex.Qualifications);
+        var (documents, lastDocument) = await RebuildAsync(RebuildableIndex.ConfirmationDocuments);
+
+        Assert.Equal(person.Value, (await LoadAsync<QualificationRecord>(qualification))?.PersonId);
+        Assert.Equal(person.Value, (await LoadAsync<ConfirmationDocumentRecord>(document))?.PersonId);
+        Assert.True(qualifications >= 1 && documents >= 1);
+        Assert.Equal(lastQualification.Total, lastQualification.Processed);
+        Assert.Equal(lastDocument.Total, lastDocument.Processed);
+    }
+
+    /// <summary>
+    /// The rows hold ids and the insurer's number, no personal value: an erased person's rows are rebuilt as they
+    /// were (their grain answers for them), and the rebuild reads past events whose personal values are shredded.
+    /// </summary>
+    [Fact]
+    public async Task An_erased_persons_events_rebuild_to_rows_without_personal_values()
+    {
+        var (person, qualification, document, name) = await EnrolledAsync();
+        await _direct.AppendAsync(StreamRef.For(person).Key, 3,
+            [new PersonalDataErased(person, "test", DateTimeOffset.UtcNow, Clerk)], Metadata());
+        await _store.PersonalData().Ring.DestroyAsync(person.Value);
+        await WriteAsync(s =>
+        {
+            s.Delete<QualificationRecord>(qualification);
+            s.Delete<ConfirmationDocumentRecord>(document);
+        });
+
+        await RebuildAsync(RebuildableIndex.Qualifications);
+        await RebuildAsync(RebuildableIndex.ConfirmationDocuments);
+
+        var rows = new object?[] { await LoadAsync<QualificationRecord>(qualification), await LoadAsync<ConfirmationDocumentRecord>(document) };
+        Assert.All(rows, Assert.NotNull);
+        Assert.All(rows, r => Assert.DoesNotContain(name, System.Text.Json.JsonSerializer.Serialize(r), StringComparison.Ordinal));
+        Assert.Empty(await PersonalDataScanner.ScanAsync([name]));
+    }
+
+    private static string InstitutionCode() => "99" + Random.Shared.NextInt64(0, 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static InstitutionRegistered Registered(string code, bool acceptsCard) =>
+        new(code, "索引クリニック", InstitutionKind.Clinic, "東京都", acceptsCard, DateTimeOffset.UtcNow, Clerk);
+
+    private static CardAcceptanceChanged Acceptance(string code, bool acceptsCard) => new(code, acceptsCard, DateTimeOffset.UtcNow, Clerk);
+
+    private static TerminalRegistered Terminal(string code) => new(code, "desk-1", "pk", DateTimeOffset.UtcNow, Clerk);
+
+    [Fact]
+    public async Task An_institutions_listing_follows_its_changes_as_each_append_returns()
+    {
+        var code = InstitutionCode();
+        var stream = StreamRef.ForInstitution(code).Key;
+        var together = InstitutionCode();
+
+        await _direct.AppendAsync(stream, 0, [Registered(code, acceptsCard: false)], Metadata());
+        var registered = await LoadAsync<InstitutionListing>(code);
+        await _direct.AppendAsync(stream, 1, [Acceptance(code, acceptsCard: true), Terminal(code)], Metadata());
+        var changed = await LoadAsync<InstitutionListing>(code);
+        // Registered and changed in one append: folded in order within the transaction.
+        await _batched.AppendAsync(StreamRef.ForInstitution(together).Key, 0, [Registered(together, acceptsCard: true), Acceptance(together, acceptsCard: false)], Metadata());
+
+        Assert.False(registered?.AcceptsCard);
+        Assert.Equal(("索引クリニック", InstitutionKind.Clinic, "東京都"), (registered?.Name, registered?.Kind, registered?.Prefecture));
+        Assert.True(changed?.AcceptsCard);
+        Assert.Equal("索引クリニック", changed?.Name);
+        Assert.False((await LoadAsync<InstitutionListing>(together))?.AcceptsCard);
+        var listed = await new MartenInstitutionDirectory(_store).AcceptingCardAsync("東京都", code[..^1], 500);
+        Assert.Contains(listed, l => l.Id == code);
+    }
+
+    [Fact]
+    public async Task A_lost_institution_listing_is_rebuilt_by_Marten_with_its_latest_acceptance()
+    {
+        var code = InstitutionCode();
+        var stream = StreamRef.ForInstitution(code).Key;
+        await _direct.AppendAsync(stream, 0, [Registered(code, acceptsCard: true)], Metadata());
+        await _direct.AppendAsync(stream, 1, [Acceptance(code, acceptsCard: false)], Metadata());
+        await _direct.AppendAsync(stream, 2, [Acceptance(code, acceptsCard: true)], Metadata());
+        var live = await LoadAsync<InstitutionListing>(code);
+        await WriteAsync(s => s.Delete<InstitutionListing>(code));
+
+        var (rows, last) = await RebuildAsync(RebuildableIndex.Institutions);
+
+        var rebuilt = await LoadAsync<InstitutionListing>(code);
+        Assert.NotNull(rebuilt);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(live), System.Text.Json.JsonSerializer.Serialize(rebuilt));
+        Assert.True(rebuilt.AcceptsCard);
+        Assert.True(rows >= 1);
+        Assert.Equal(last.Total, last.Processed);
+    }
+
+    [Fact]
+    public async Task Two_rebuilds_of_one_projection_asked_at_once_both_complete_with_the_rows()
+    {
+        var card = new CardId(Guid.NewGuid());
+        var issued = Issued(card);
+        await _direct.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
+
+        var rows = await Task.WhenAll(
+            _rebuilder.RebuildAsync(RebuildableIndex.Certificates),
+            _rebuilder.RebuildAsync(RebuildableIndex.Certificates));
+
+        Assert.All(rows, r => Assert.True(r >= 1));
+        Assert.Equal(card.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+    }
+
+    /// <summary>
+    /// After Marten's rebuild the events above the daemon's high-water mark are applied again (an event committed
+    /// between its high-water check and its teardown lost its row to the teardown): through the projection's own
+    /// inline application, leaving rows that were already right as they were.
+    /// </summary>
+    [Fact]
+    public async Task Events_after_a_sequence_are_applied_again_and_restore_rows_a_teardown_took()
+    {
+        var card = new CardId(Guid.NewGuid());
+        var issued = Issued(card);
+        var code = InstitutionCode();
+        var stream = StreamRef.ForInstitution(code).Key;
+        await _direct.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
+        await _direct.AppendAsync(stream, 0, [Registered(code, acceptsCard: true)], Metadata());
+        await _direct.AppendAsync(stream, 1, [Acceptance(code, acceptsCard: false)], Metadata());
+        var first = (await _direct.ReadAsync(StreamRef.For(card).Key, 1)).Single().Sequence;
+        var change = (await _direct.ReadAsync(stream, 2)).Single().Sequence;
+        var live = System.Text.Json.JsonSerializer.Serialize(await LoadAsync<InstitutionListing>(code));
+        await WriteAsync(s =>
+        {
+            s.Delete<CertificateRecord>(issued.Serial);
+            s.Delete<InstitutionListing>(code);
+        });
+
+        await ProjectionRebuild.TopUpAsync(_store, CertificateProjection.ProjectionName,
+            MartenIndexRebuilder.SourceEvents[RebuildableIndex.Certificates], first - 1, default);
+        await ProjectionRebuild.TopUpAsync(_store, InstitutionListingProjection.ProjectionName,
+            MartenIndexRebuilder.SourceEvents[RebuildableIndex.Institutions], first - 1, default);
+        // Only the last change again, onto the listing it already made: the same listing.
+        await ProjectionRebuild.TopUpAsync(_store, InstitutionListingProjection.ProjectionName,
+            MartenIndexRebuilder.SourceEvents[RebuildableIndex.Institutions], change - 1, default);
+
+        Assert.Equal(card.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+        Assert.Equal(live, System.Text.Json.JsonSerializer.Serialize(await LoadAsync<InstitutionListing>(code)));
+        Assert.False((await LoadAsync<InstitutionListing>(code))?.AcceptsCard);
+    }
+
+    /// <summary>The projections' documents are part of what the migration step applies: nothing is created at run time.</summary>
+    [Fact]
+    public async Task The_migration_step_creates_the_projections_documents_and_appends_then_project_into_them()
+    {
+        var options = TestInfrastructure.EventStoreOptions;
+        options.Schema = "projections_" + Guid.NewGuid().ToString("N")[..8];
+        var configured = new StoreOptions();
+        MartenSetup.Configure(configured, options, TestInfrastructure.NewPersonalDataProtection());
+        Assert.Equal(JasperFx.AutoCreate.None, configured.AutoCreateSchemaObjects);
+        await using var schema = Npgsql.NpgsqlDataSource.Create(TestInfrastructure.Postgres);
+        using var store = new DocumentStore(configured);
+        try
+        {
+            await SchemaMigration.ApplyAsync(store);
+            await SchemaMigration.VerifyAsync(store);
+            var card = new CardId(Guid.NewGuid());
+            var issued = Issued(card);
+            var code = InstitutionCode();
+            var streams = new MartenEventStreamStore(store);
+
+            await streams.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
+            await streams.AppendAsync(StreamRef.ForInstitution(code).Key, 0, [Registered(code, acceptsCard: true)], Metadata());
+
+            await using var query = store.QuerySession();
+            Assert.Equal(card.Value, (await query.LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+            Assert.True((await query.LoadAsync<InstitutionListing>(code))?.AcceptsCard);
+            await SchemaMigration.VerifyAsync(store);
+        }
+        finally
+        {
+            await schema.CreateCommand($"drop schema if exists {options.Schema} cascade").ExecuteNonQueryAsync();
+        }
+    }
+}
