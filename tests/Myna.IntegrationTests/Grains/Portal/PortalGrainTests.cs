@@ -1,7 +1,6 @@
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
 using Myna.GrainInterfaces.Persons;
-using Myna.IntegrationTests.Api;
 using Myna.IntegrationTests.Support;
 
 namespace Myna.IntegrationTests.Grains.Portal;
@@ -14,48 +13,16 @@ namespace Myna.IntegrationTests.Grains.Portal;
 [Collection(GrainClusterCollection.Name)]
 public sealed class PortalGrainTests(GrainClusterFixture fixture)
 {
-    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private readonly GrainWorld _world = new(fixture);
 
-    private static CommandContext Clerk() =>
-        new(Guid.NewGuid(), Guid.NewGuid(), new Actor("clerk-1", "municipality"), "counter") { Scope = new ActorScope(Municipality: Chiyoda.Value) };
-
-    private static CommandContext Resident(PersonId person) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), new Actor(person.ToString(), "resident"), "portal") { Scope = new ActorScope(PersonId: person.Value) };
-
-    private static CommandContext Operator() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("ops-1", "operator"), "operator");
-
-    private static CommandContext InsurerStaff(InsurerNumber insurer) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), new Actor("ins-1", "insurer"), "insurer") { Scope = new ActorScope(Insurer: insurer.Value) };
-
-    /// <summary>A registered person with a number, enrolled since ten days ago with a fresh insurer.</summary>
-    private async Task<(PersonId Person, InsurerNumber Insurer, Guid Qualification)> EnrolledPerson()
-    {
-        var person = PersonId.New();
-        var grain = fixture.Client.GetPerson(person);
-        Assert.True((await grain.Register(Clerk(), new RegisterPerson(new BasicFourItems("鈴木 花子", "東京都千代田区3-3", new DateOnly(1990, 4, 1), Sex.Female), Chiyoda, RegistrationReason.Birth))).IsSuccess);
-        var number = (await grain.AssignIndividualNumber(Clerk(), new AssignIndividualNumber(Chiyoda))).Value!.IndividualNumber!.Value;
-        InsurerNumber insurer;
-        Result<InsurerView> registered;
-        do
-        {
-            Assert.True(InsurerNumber.TryParse(ClinicWorld.NewInsurerNumber(), out insurer, out _));
-            registered = await fixture.Client.GetInsurer(insurer).Register(Operator(), new RegisterInsurer("テスト健康保険組合"));
-        }
-        while (registered.Error?.Kind == ErrorKind.Conflict);
-        Assert.True(registered.IsSuccess, registered.Error?.Code);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var enrolled = await fixture.Client.GetInsurer(insurer).Enrol(InsurerStaff(insurer),
-            new EnrolMember(number, null, new InsuredId("12", "3456", "01"), today.AddDays(-10), null, CeilingCategory.UnderSeventyC));
-        Assert.True(enrolled.IsSuccess, enrolled.Error?.Code);
-        return (person, insurer, enrolled.Value!.QualificationId);
-    }
+    private Task<(PersonId Person, InsurerNumber Insurer, Guid Qualification)> EnrolledPerson() => _world.EnrolledPerson();
 
     [Fact]
     public async Task The_holder_gets_a_confirmation_document_for_todays_qualification_from_its_insurer()
     {
         var (person, insurer, qualification) = await EnrolledPerson();
 
-        var document = await fixture.Client.GetPortal(person).RequestConfirmationDocument(Resident(person), null);
+        var document = await fixture.Client.GetPortal(person).RequestConfirmationDocument(GrainWorld.Resident(person), null);
 
         Assert.True(document.IsSuccess, document.Error?.Code);
         Assert.Equal(qualification, document.Value!.QualificationId);
@@ -71,9 +38,9 @@ public sealed class PortalGrainTests(GrainClusterFixture fixture)
         var (person, _, _) = await EnrolledPerson();
         var portal = fixture.Client.GetPortal(person);
 
-        var otherResident = await portal.RequestConfirmationDocument(Resident(PersonId.New()), null);
-        var clerk = await portal.RequestConfirmationDocument(Clerk(), null);
-        var unknown = await portal.RequestConfirmationDocument(Resident(person), Guid.NewGuid());
+        var otherResident = await portal.RequestConfirmationDocument(GrainWorld.Resident(PersonId.New()), null);
+        var clerk = await portal.RequestConfirmationDocument(GrainWorld.Clerk(), null);
+        var unknown = await portal.RequestConfirmationDocument(GrainWorld.Resident(person), Guid.NewGuid());
 
         Assert.Equal("access.not-the-holder", otherResident.Error!.Code);
         Assert.Equal("access.role-not-allowed", clerk.Error!.Code);
