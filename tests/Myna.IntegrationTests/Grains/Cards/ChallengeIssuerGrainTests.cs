@@ -16,12 +16,11 @@ namespace Myna.IntegrationTests.Grains.Cards;
 [Collection(GrainClusterCollection.Name)]
 public sealed class ChallengeIssuerGrainTests(GrainClusterFixture fixture)
 {
-    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private static readonly MunicipalityCode Chiyoda = GrainWorld.Chiyoda;
 
-    private static CommandContext Clerk(string municipality) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), new Actor("clerk-1", "municipality"), "counter") { Scope = new ActorScope(Municipality: municipality) };
+    private static CommandContext Clerk(string municipality) => GrainWorld.Clerk(municipality);
 
-    private static CommandContext Operator() => new(Guid.NewGuid(), Guid.NewGuid(), new Actor("ops-1", "operator"), "operator");
+    private static CommandContext Operator() => GrainWorld.Operator();
 
     private static CommandContext Terminal(string institution, string terminal) =>
         new(Guid.NewGuid(), Guid.NewGuid(), new Actor(terminal, "terminal"), "terminal") { Scope = new ActorScope(Institution: institution, Terminal: terminal) };
