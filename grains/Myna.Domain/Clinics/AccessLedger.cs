@@ -154,7 +154,7 @@ public static class EligibilityRules
         {
             return (null, "person.record-closed");
         }
-        var active = insurance.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } until || today <= until));
+        var active = Persons.InsuranceRules.ActiveOn(insurance, today);
         return active is null ? (null, "insurance.no-active-qualification") : (active, null);
     }
 

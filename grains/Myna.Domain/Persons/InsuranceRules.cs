@@ -201,6 +201,14 @@ public static class InsuranceRules
     public static InsuranceQualificationView ToView(InsuranceQualification q) =>
         new(q.Id, q.Insurer, q.Insured, q.ValidFrom, q.LastDay, q.Ceiling, q.LinkedBy, q.EndedBecause);
 
+    /// <summary>The qualification is in force on <paramref name="day"/> (Japan's date): from its first day to its last, both included.</summary>
+    public static bool IsActiveOn(InsuranceQualificationView qualification, DateOnly day) =>
+        qualification.ValidFrom <= day && (qualification.ValidUntil is not { } until || day <= until);
+
+    /// <summary>The qualification in force on <paramref name="day"/>, if any.</summary>
+    public static InsuranceQualificationView? ActiveOn(InsuranceSummary insurance, DateOnly day) =>
+        insurance.Qualifications.FirstOrDefault(q => IsActiveOn(q, day));
+
     public static readonly DomainError NoDocumentQualification =
         DomainError.NotFound("insurance.qualification-not-found", "No (active) insurance qualification of yours to issue a document for.");
 
@@ -208,7 +216,7 @@ public static class InsuranceRules
     public static Result<InsuranceQualificationView> DocumentQualification(InsuranceSummary insurance, Guid? qualificationId, DateOnly today) =>
         (qualificationId is { } id
             ? insurance.Qualifications.FirstOrDefault(q => q.QualificationId == id)
-            : insurance.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } u || today <= u))) is { } found
+            : ActiveOn(insurance, today)) is { } found
             ? Result<InsuranceQualificationView>.Ok(found)
             : NoDocumentQualification;
 

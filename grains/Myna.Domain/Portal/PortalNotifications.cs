@@ -43,7 +43,7 @@ public static class PortalNotifications
                 list.Add(new PortalNotification("insurance.qualification-ended", At(last), $"insurer {q.Insurer.Value}, last day {last:yyyy-MM-dd}"));
             }
         }
-        if (insurance is { RecordClosed: false } && !insurance.Qualifications.Any(q => q.ValidFrom <= today && (q.ValidUntil is not { } u || today <= u)))
+        if (insurance is { RecordClosed: false } && Persons.InsuranceRules.ActiveOn(insurance, today) is null)
         {
             list.Add(new PortalNotification("insurance.no-active-qualification", now, "no health insurance qualification is active today"));
         }

@@ -66,7 +66,7 @@ public sealed class DisasterLookupGrain(IDisasterDirectory disasters, IPersonMat
         }
         var summary = insurance.Value!;
         var today = JapanCalendar.DateOf(now);
-        var active = summary.Qualifications.FirstOrDefault(q => q.ValidFrom <= today && (q.ValidUntil is not { } until || today <= until));
+        var active = Myna.Domain.Persons.InsuranceRules.ActiveOn(summary, today);
         var medications = request.IncludeMedication
             ? MedicalRules.ForClinic(await GrainFactory.GetMedicalRecords(person).GetRecords(), [GrainInterfaces.Clinics.ClinicConsentScope.MedicationHistory])
             : [];
