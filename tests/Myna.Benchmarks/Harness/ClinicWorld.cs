@@ -45,9 +45,18 @@ public sealed class ClinicWorld(Deployment api)
     public async Task CreateAsync(int patients, int receptions, int concurrency)
     {
         await CreateInsurerAsync();
-        for (var i = 0; i < receptions; i++)
+        // Terminals as production has them: each may ask 120 challenges a minute (AbuseLimits), so the offered
+        // rate is spread over enough of them (3,000 checks/s needs 1,500), 20 terminals per institution.
+        var institutions = new List<Reception>[(receptions + TerminalsPerInstitution - 1) / TerminalsPerInstitution];
+        await Load.BatchAsync(institutions.Length, 8, async i =>
         {
-            Receptions.Add(await CreateReceptionAsync());
+            institutions[i] = await CreateInstitutionAsync(Math.Min(TerminalsPerInstitution, receptions - i * TerminalsPerInstitution));
+            return true;
+        }, Progress.Bar("seed: institutions and their terminals", institutions.Length));
+        // Interleaved, so that consecutive checks come from different institutions.
+        for (var t = 0; t < TerminalsPerInstitution; t++)
+        {
+            Receptions.AddRange(institutions.Where(i => i is not null && t < i.Count).Select(i => i[t]));
         }
         var made = new Patient?[patients];
         var (elapsed, failed) = await Load.BatchAsync(patients, concurrency, async i =>
@@ -74,14 +83,33 @@ public sealed class ClinicWorld(Deployment api)
     {
         using (response)
         {
-            response.EnsureSuccessStatusCode();
+            await SucceededAsync(response);
             var text = await response.Content.ReadAsStringAsync();
             return JsonDocument.Parse(text).RootElement.Clone();
         }
     }
 
+    /// <summary>Like EnsureSuccessStatusCode, naming the route and the problem's stable code when it failed.</summary>
+    public static async Task SucceededAsync(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+        var code = string.Empty;
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            code = problem.RootElement.TryGetProperty("code", out var c) ? c.GetString() ?? string.Empty : string.Empty;
+        }
+        catch (JsonException)
+        {
+        }
+        throw new HttpRequestException($"{(int)response.StatusCode} {code} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}");
+    }
+
     /// <summary>The PIN path: a challenge, the chip's signature over it, the check. True when answered eligible.</summary>
-    public static async Task<bool> CheckWithPinAsync(HttpClient http, Reception reception, Patient patient)
+    public static async Task<bool> CheckWithPinAsync(HttpClient http, Reception reception, Patient patient, bool registerCard = false)
     {
         var challenge = await JsonAsync(await PostAsync(http, reception.Token, "/v1/eligibility-checks/challenges", new { }));
         var nonce = Convert.FromBase64String(challenge.GetProperty("nonce").GetString()!);
@@ -93,7 +121,7 @@ public sealed class ClinicWorld(Deployment api)
             certificateSerial = patient.Serial,
             chipSignature = Convert.ToBase64String(patient.Sign(nonce)),
             consents = Array.Empty<string>(),
-            registerCardForInsurance = false,
+            registerCardForInsurance = registerCard,
         });
         if (!response.IsSuccessStatusCode)
         {
@@ -120,16 +148,22 @@ public sealed class ClinicWorld(Deployment api)
         }
     }
 
-    private async Task<Reception> CreateReceptionAsync()
+    private const int TerminalsPerInstitution = 20;
+
+    private async Task<List<Reception>> CreateInstitutionAsync(int terminals)
     {
         var code = "131" + Random.Shared.Next(0, 10_000_000).ToString("D7", CultureInfo.InvariantCulture);
-        (await PostAsync(api.Http, _operator, $"/v1/institutions/{code}", new { name = "みどり内科クリニック", kind = "clinic", prefecture = "13", acceptsCard = true })).EnsureSuccessStatusCode();
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        const string terminal = "desk-1";
-        (await PostAsync(api.Http, _operator, $"/v1/institutions/{code}/terminals", new { terminalId = terminal, publicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()) }))
-            .EnsureSuccessStatusCode();
-        var token = api.Token(Roles.Terminal, new Dictionary<string, string> { [MynaClaims.Institution] = code, [MynaClaims.Terminal] = terminal });
-        return new Reception(code, terminal, key, token);
+        await SucceededAsync(await PostAsync(api.Http, _operator, $"/v1/institutions/{code}", new { name = "みどり内科クリニック", kind = "clinic", prefecture = "13", acceptsCard = true }));
+        var made = new List<Reception>(terminals);
+        for (var t = 1; t <= terminals; t++)
+        {
+            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var terminal = $"desk-{t}";
+            await SucceededAsync(await PostAsync(api.Http, _operator, $"/v1/institutions/{code}/terminals", new { terminalId = terminal, publicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()) }));
+            var token = api.Token(Roles.Terminal, new Dictionary<string, string> { [MynaClaims.Institution] = code, [MynaClaims.Terminal] = terminal });
+            made.Add(new Reception(code, terminal, key, token));
+        }
+        return made;
     }
 
     private async Task<Patient> CreatePatientAsync()
@@ -148,11 +182,11 @@ public sealed class ClinicWorld(Deployment api)
         string card;
         using (var applied = await PostAsync(http, _clerk, "/v1/cards", new { personId = person, channel = "counter", faceAuthentication = false }))
         {
-            applied.EnsureSuccessStatusCode();
+            await SucceededAsync(applied);
             card = applied.Headers.Location!.ToString();
         }
-        (await PostAsync(http, _operator, $"{card}/production", new { chipBatch = "BENCH-1" })).EnsureSuccessStatusCode();
-        (await PostAsync(http, _clerk, $"{card}/ready-for-pickup", new { })).EnsureSuccessStatusCode();
+        await SucceededAsync(await PostAsync(http, _operator, $"{card}/production", new { chipBatch = "BENCH-1" }));
+        await SucceededAsync(await PostAsync(http, _clerk, $"{card}/ready-for-pickup", new { }));
         var chip = SimulatedCard.WithPins(Patient.Pin, "signature-pass");
         // Invariant 19: each new key signs a key-proof challenge of this counter.
         var challenge = (await JsonAsync(await PostAsync(http, _clerk, $"{card}/counter-challenges", new { purpose = "key-proof" })))
@@ -169,16 +203,21 @@ public sealed class ClinicWorld(Deployment api)
         }));
         var serial = handedOver.GetProperty("certificates").EnumerateArray()
             .First(c => c.GetProperty("kind").GetString() == "user-authentication").GetProperty("serial").GetString()!;
-        (await PostAsync(http, _insurer, $"/v1/insurers/{InsurerNumber}/enrolments", new
+        await SucceededAsync(await PostAsync(http, _insurer, $"/v1/insurers/{InsurerNumber}/enrolments", new
         {
             individualNumber = number,
             insured = new { symbol = "1234", number = "5678", branch = "01" },
             validFrom = "2020-04-01",
             ceilingCategory = "under-seventy-c",
-        })).EnsureSuccessStatusCode();
-        var holder = api.Token(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = person });
-        (await PostAsync(http, holder, $"{card}/insurance-registration", new { channel = "portal" })).EnsureSuccessStatusCode();
-        return new Patient(Guid.Parse(person), card.Split('/')[^1], serial, chip);
+        }));
+        // Flow 4 at reception: the first check registers the card for insurance (the production API takes resident
+        // tokens from portal sessions only, so the harness does not mint one).
+        var patient = new Patient(Guid.Parse(person), card.Split('/')[^1], serial, chip);
+        if (!await CheckWithPinAsync(http, Receptions[Random.Shared.Next(Receptions.Count)], patient, registerCard: true))
+        {
+            throw new InvalidOperationException("The seeding check at reception did not register the card for insurance.");
+        }
+        return patient;
     }
 
     private static string NewInsurerNumber()

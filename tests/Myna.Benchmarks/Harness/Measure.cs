@@ -154,6 +154,8 @@ public static class Load
     }
 
     /// <summary>A fixed amount of work with bounded parallelism: how long it took.</summary>
+    private static int _failureNamed;
+
     public static async Task<(TimeSpan Elapsed, int Failed)> BatchAsync(int count, int concurrency, Func<int, Task<bool>> operation, Action<int>? progress = null)
     {
         var clock = Stopwatch.StartNew();
@@ -170,9 +172,14 @@ public static class Load
                 {
                     success = await operation(i);
                 }
-                catch (Exception)
+                catch (Exception ex)
                 {
                     success = false;
+                    // The first failure is named (its type and message only), so a broken seed is seen at once.
+                    if (Interlocked.Exchange(ref _failureNamed, 1) == 0)
+                    {
+                        Progress.Line($"first failure: {ex.GetType().Name}: {ex.Message}");
+                    }
                 }
                 if (!success)
                 {
