@@ -17,6 +17,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<Cards.ChallengeOptions>().Bind(configuration.GetSection(Cards.ChallengeOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Cards.ChallengeSealer>();
+        services.AddOptions<Clinics.EligibilityOptions>().Bind(configuration.GetSection(Clinics.EligibilityOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Clinics.TerminalRegistry>();
         return services;
     }
 }

@@ -194,7 +194,7 @@ public static class ClinicEndpoints
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Method!.Value,
             request.CardId is { } card ? new CardId(card) : null, request.CertificateSerial, chip, attestation, request.StaffId,
             request.Consents ?? [], request.RegisterCardForInsurance ?? false, request.DocumentNumber, sealedChallenge);
-        var result = await grains.GetEligibilityCheck(request.ChallengeId!.Value).Check(context, command);
+        var result = await grains.GetEligibilityChecker().Check(context, request.ChallengeId!.Value, command);
         return result.IsSuccess ? TypedResults.Ok(EligibilityCheckResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

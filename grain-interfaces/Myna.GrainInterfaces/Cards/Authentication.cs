@@ -9,6 +9,15 @@ public sealed record AuthenticatedHolder(
     [property: Id(1)] CardId CardId,
     [property: Id(2)] string Serial);
 
+/// <summary>
+/// The card as an eligibility check needs it, in one call: its view, and when the chip signed (the PIN method),
+/// why the signature did not authenticate (null when it did, or when nothing was to be verified).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.card-for-check")]
+public sealed record CardForCheck(
+    [property: Id(0)] CardView Card,
+    [property: Id(1)] DomainError? Authentication);
+
 /// <summary>OCSP-like answer for relying parties: good, revoked, suspended, expired or unknown.</summary>
 [GenerateSerializer, Immutable, Alias("myna.certificate-status")]
 public sealed record CertificateStatusView(

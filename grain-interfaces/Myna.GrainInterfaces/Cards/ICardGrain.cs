@@ -108,6 +108,13 @@ public interface ICardGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("VerifySignature"), Orleans.Concurrency.ReadOnly]
     Task<Result<AuthenticatedHolder>> VerifySignature(string serial, byte[] challenge, byte[] signature);
 
+    /// <summary>
+    /// For an eligibility check, in one call: the card's view and, when <paramref name="serial"/> is given, the
+    /// chip's signature over the challenge verified as <see cref="VerifySignature"/> does. Not found when no card.
+    /// </summary>
+    [Alias("ForEligibilityCheck"), Orleans.Concurrency.ReadOnly]
+    Task<Result<CardForCheck>> ForEligibilityCheck(string? serial, byte[] challenge, byte[]? signature);
+
     [Alias("CertificateStatus")]
     Task<CertificateStatusView> CertificateStatus(string serial);
 }

@@ -134,11 +134,16 @@ public sealed record EligibilityAnswer(
     [property: Id(10)] IReadOnlyList<ClinicConsentScope> ConsentsGiven,
     [property: Id(11)] DateTimeOffset? ConsentValidUntil);
 
-/// <summary>One eligibility check; keyed by the challenge it consumes, so a retried check answers the same.</summary>
-public interface IEligibilityCheckGrain : IGrainWithGuidKey
+/// <summary>
+/// The online eligibility check (flow 5): a stateless worker on every silo, so a check makes no activation of
+/// its own. The check's id is the id of the sealed challenge it consumes; a retried check (same command id)
+/// answers the same and records once, because the consumed challenge and the ledger entry are both durable
+/// and keyed by that command.
+/// </summary>
+public interface IEligibilityCheckerGrain : IGrainWithIntegerKey
 {
     [Alias("Check")]
-    Task<Result<EligibilityAnswer>> Check(CommandContext context, CheckEligibility command);
+    Task<Result<EligibilityAnswer>> Check(CommandContext context, Guid challengeId, CheckEligibility command);
 }
 
 /// <summary>An eligibility check as the patient's ledger records it.</summary>

@@ -41,7 +41,7 @@ public static class GrainFactoryExtensions
 
     public static IAccessLedgerGrain GetLedger(this IGrainFactory grains, PersonId person) => grains.GetGrain<IAccessLedgerGrain>(person.Value);
 
-    public static IEligibilityCheckGrain GetEligibilityCheck(this IGrainFactory grains, Guid challengeId) => grains.GetGrain<IEligibilityCheckGrain>(challengeId);
+    public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains) => grains.GetGrain<IEligibilityCheckerGrain>(0);
 
     public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
 

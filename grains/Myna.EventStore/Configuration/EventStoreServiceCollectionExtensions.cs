@@ -55,7 +55,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<ICertificateIndex, MartenCertificateIndex>();
         services.AddSingleton<IDeviceRegistry, MartenDeviceRegistry>();
         services.AddSingleton<IChipBatchIndex, MartenChipBatchIndex>();
-        services.AddSingleton<IConsumedChallengeRegistry, MartenConsumedChallengeRegistry>();
+        services.AddSingleton<IConsumedChallengeRegistry, BatchingConsumedChallengeRegistry>();
         services.AddSingleton<IPersonMatchIndex, MartenPersonMatchIndex>();
         services.AddSingleton<IQualificationDirectory, MartenQualificationDirectory>();
         services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();

@@ -289,6 +289,17 @@ public sealed class CardGrain(
             : DomainError.Unauthenticated("auth.signature-invalid", "The signature does not verify with this certificate."));
     }
 
+    public async Task<Result<CardForCheck>> ForEligibilityCheck(string? serial, byte[] challenge, byte[]? signature)
+    {
+        var view = View(Current);
+        if (!view.IsSuccess)
+        {
+            return view.Error!;
+        }
+        var verified = serial is null ? null : (await VerifySignature(serial, challenge, signature ?? [])).Error;
+        return Result<CardForCheck>.Ok(new CardForCheck(view.Value!, verified));
+    }
+
     public Task<CertificateStatusView> CertificateStatus(string serial)
     {
         var certificate = Current.Certificates.Find(c => c.Serial == serial);

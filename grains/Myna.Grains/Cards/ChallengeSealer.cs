@@ -63,7 +63,7 @@ public sealed class ChallengeSealer(IOptions<ChallengeOptions> options, IConsume
 }
 
 [StatelessWorker]
-public sealed class ChallengeIssuerGrain(ChallengeSealer sealer) : Grain, IChallengeIssuerGrain
+public sealed class ChallengeIssuerGrain(ChallengeSealer sealer, Myna.Grains.Clinics.TerminalRegistry terminals) : Grain, IChallengeIssuerGrain
 {
     public Task<Result<IssuedChallenge>> Issue(string purpose, string audience)
     {
@@ -111,7 +111,7 @@ public sealed class ChallengeIssuerGrain(ChallengeSealer sealer) : Grain, IChall
         // kiosk or relying party, accepts the chip's signature over it. Only a registered, active terminal gets one.
         var institution = terminal.Scope.Institution ?? string.Empty;
         var terminalId = terminal.Scope.Terminal ?? string.Empty;
-        var registered = InstitutionCodes.IsInstitutionCode(institution) ? (await GrainFactory.GetInstitution(institution).Get()).Value : null;
+        var registered = InstitutionCodes.IsInstitutionCode(institution) ? await terminals.FindAsync(institution) : null;
         if (Access.RegisteredTerminal(registered, terminalId) is { } refused)
         {
             return refused;

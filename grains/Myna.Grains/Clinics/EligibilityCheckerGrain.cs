@@ -8,26 +8,30 @@ using Myna.GrainInterfaces.Clinics;
 using Myna.GrainInterfaces.Common;
 using Myna.Grains.Cards;
 using Myna.Domain.Calendar;
+using Orleans.Concurrency;
 
 namespace Myna.Grains.Clinics;
 
 /// <summary>
-/// One online eligibility check (flow 5), keyed by the one-time challenge it consumes. It reads the card,
-/// the person's insurance and the terminal from their warm grains (read-only calls that interleave), and
-/// writes only the patient's ledger, whose batched append is durable before the answer leaves. The answer
-/// stays in memory while the activation is idle for less than <see cref="RetryWindowMinutes"/>, so the
-/// terminal's retry of the same request gets the same answer and the ledger gets one entry; a retry after
-/// that finds the challenge used and is refused, never recorded twice.
+/// The online eligibility check (flow 5), the busiest call of the national system. A stateless worker: no
+/// activation per check. The budget per check, after the API's one call:
+/// <list type="bullet">
+/// <item>the terminal from the silo's warm <see cref="TerminalRegistry"/>, the certificate's card from the warm
+/// <see cref="ICertificateIndex"/>;</item>
+/// <item>the sealed challenge opened here (HMAC) and consumed durably, once, in a group commit shared with other
+/// checks (<see cref="IConsumedChallengeRegistry"/>);</item>
+/// <item>one call to the card (its view and the chip's signature, verified there), one to the person's insurance,
+/// and one to the patient's ledger, whose batched append is durable before the answer leaves.</item>
+/// </list>
+/// A terminal's retry of the same request (same command id) gets the same check id: the challenge was consumed
+/// by that command and the ledger's receipt answers it once; a retry under another command finds the challenge
+/// used and is refused, never recorded twice.
 /// </summary>
-/// <remarks>
-/// One activation per check: at a thousand checks a second, keeping each for the challenge's 5 minutes (or
-/// Orleans' default 15) would hold hundreds of thousands of finished checks in memory. A terminal retries a
-/// lost answer within seconds, so two minutes is ample.
-/// </remarks>
-[CollectionAgeLimit(Minutes = RetryWindowMinutes)]
-public sealed class EligibilityCheckGrain(
-    ICertificateIndex certificates, IQualificationDirectory documents, ChallengeSealer sealer, TimeProvider clock, ILogger<EligibilityCheckGrain> logger)
-    : Grain, IEligibilityCheckGrain
+[StatelessWorker]
+public sealed class EligibilityCheckerGrain(
+    ICertificateIndex certificates, IQualificationDirectory documents, ChallengeSealer sealer, TerminalRegistry terminals,
+    TimeProvider clock, ILogger<EligibilityCheckerGrain> logger)
+    : Grain, IEligibilityCheckerGrain
 {
     private static readonly DomainError UnknownTerminal = Myna.Domain.Authorization.Access.UnknownTerminal;
     private static readonly DomainError NotAccepting =
@@ -38,46 +42,24 @@ public sealed class EligibilityCheckGrain(
         DomainError.Unauthenticated("eligibility.attestation-invalid", "The terminal's attestation does not verify with its registered key.");
     private static readonly DomainError UnknownDocument =
         DomainError.NotFound("document.not-found", "No eligibility confirmation document with this number was issued.");
-    private static readonly DomainError ChallengeUsed =
-        DomainError.Unauthenticated("auth.challenge-invalid", "This challenge was used by another request; ask for a new one.");
-
-    public const int RetryWindowMinutes = 2;
-
-    private bool _consumed;
-    private Guid? _commandId;
-    private Result<EligibilityAnswer>? _outcome;
 
     private DateOnly Today => JapanCalendar.Today(clock);
 
-    public async Task<Result<EligibilityAnswer>> Check(CommandContext context, CheckEligibility command)
-    {
-        if (_outcome is not null)
-        {
-            return _commandId == context.CommandId ? _outcome with { Replayed = true } : ChallengeUsed;
-        }
-        var outcome = await RunAsync(context, command);
-        // Only a consumed challenge settles the check: a terminal that is not this challenge's (or not registered),
-        // or a forged or wrong-purpose payload, leaves it untouched for the right one.
-        if (_consumed)
-        {
-            _commandId = context.CommandId;
-            _outcome = outcome;
-        }
-        return outcome;
-    }
+    public Task<Result<EligibilityAnswer>> Check(CommandContext context, Guid challengeId, CheckEligibility command) =>
+        RunAsync(context, challengeId, command);
 
-    private async Task<Result<EligibilityAnswer>> RunAsync(CommandContext context, CheckEligibility command)
+    private async Task<Result<EligibilityAnswer>> RunAsync(CommandContext context, Guid checkId, CheckEligibility command)
     {
         if (EligibilityRules.ValidateRequest(command) is { } invalid)
         {
             return invalid;
         }
-        var institution = await GrainFactory.GetInstitution(command.Institution).Get();
-        if (!institution.IsSuccess || institution.Value!.Terminals.FirstOrDefault(t => t.TerminalId == command.TerminalId && t.Active) is not { } terminal)
+        var institution = await terminals.FindAsync(command.Institution);
+        if (institution?.Terminals.FirstOrDefault(t => t.TerminalId == command.TerminalId && t.Active) is not { } terminal)
         {
             return UnknownTerminal;
         }
-        if (!institution.Value.AcceptsCard)
+        if (!institution.AcceptsCard)
         {
             return NotAccepting;
         }
@@ -88,13 +70,13 @@ public sealed class EligibilityCheckGrain(
         {
             return SealedChallenge.Invalid;
         }
-        // Opened once: for this purpose and terminal, and this check's own challenge (its id is this grain's key).
+        // Opened once: for this purpose and terminal, and this check's own challenge (its id is the check's id).
         var opened = sealer.Check(sealedPayload, ChallengePurpose.EligibilityCheck, audience);
         if (!opened.IsSuccess)
         {
             return opened.Error!;
         }
-        if (opened.Value!.Id != this.GetPrimaryKey())
+        if (opened.Value!.Id != checkId)
         {
             return SealedChallenge.Invalid;
         }
@@ -103,16 +85,14 @@ public sealed class EligibilityCheckGrain(
         {
             return consumed.Error!;
         }
-        _consumed = true;
         var nonce = Result<byte[]>.Ok(sealedPayload);
 
         if (command.Method == VerificationMethod.ConfirmationDocument)
         {
-            return await CheckDocumentAsync(context, command, terminal, nonce.Value!);
+            return await CheckDocumentAsync(context, checkId, command, terminal, nonce.Value!);
         }
 
         CardId cardId;
-        DomainError? authentication = null;
         if (command.Method == VerificationMethod.Pin)
         {
             if (await certificates.FindAsync(command.CertificateSerial!) is not { } found)
@@ -120,8 +100,6 @@ public sealed class EligibilityCheckGrain(
                 return UnknownCertificate;
             }
             cardId = found;
-            var verified = await GrainFactory.GetCard(cardId).VerifySignature(command.CertificateSerial!, nonce.Value!, command.ChipSignature!);
-            authentication = verified.Error;
         }
         else
         {
@@ -133,12 +111,15 @@ public sealed class EligibilityCheckGrain(
             }
         }
 
-        var card = await GrainFactory.GetCard(cardId).GetCard();
+        // One call to the card: its view and, by PIN, the chip's signature over the challenge verified there.
+        var card = await GrainFactory.GetCard(cardId).ForEligibilityCheck(
+            command.Method == VerificationMethod.Pin ? command.CertificateSerial : null, nonce.Value!, command.ChipSignature);
         if (!card.IsSuccess)
         {
             return card.Error!;
         }
-        var view = card.Value!;
+        var view = card.Value!.Card;
+        var authentication = card.Value.Authentication;
         if (authentication is null && command.RegisterCardForInsurance && view.RegisteredForInsuranceVia is null
             && EligibilityRules.CardRefusal(view, Today, command.Method) == "card.not-registered-for-insurance")
         {
@@ -150,7 +131,6 @@ public sealed class EligibilityCheckGrain(
                 view = registered.Value!;
             }
         }
-        var checkId = this.GetPrimaryKey();
         var reason = authentication?.Code ?? EligibilityRules.CardRefusal(view, Today, command.Method);
         Myna.GrainInterfaces.Insurance.InsuranceSummary? insurance = null;
         Myna.GrainInterfaces.Insurance.InsuranceQualificationView? qualification = null;
@@ -181,14 +161,14 @@ public sealed class EligibilityCheckGrain(
         }
         return Result<EligibilityAnswer>.Ok(eligible
             ? EligibilityRules.Answer(checkId, insurance, qualification, null, command.Consents, recorded.Value!.ConsentValidUntil)
-            : EligibilityRules.Answer(checkId, null, null, reason, [], null));
+            : EligibilityRules.Answer(checkId, null, null, reason, [], null), replayed: recorded.Replayed);
     }
 
     /// <summary>
     /// The path without a card: staff checked an eligibility confirmation document and the terminal attests
     /// it. The document index is a hint; the person's stream decides whether the document is valid.
     /// </summary>
-    private async Task<Result<EligibilityAnswer>> CheckDocumentAsync(CommandContext context, CheckEligibility command, TerminalView terminal, byte[] nonce)
+    private async Task<Result<EligibilityAnswer>> CheckDocumentAsync(CommandContext context, Guid checkId, CheckEligibility command, TerminalView terminal, byte[] nonce)
     {
         var documentNumber = command.DocumentNumber!;
         var payload = EligibilityRules.AttestationPayload(nonce, documentNumber, command.Method, command.StaffId);
@@ -210,7 +190,6 @@ public sealed class EligibilityCheckGrain(
         {
             return UnknownDocument;
         }
-        var checkId = this.GetPrimaryKey();
         var recorded = await GrainFactory.GetLedger(person).RecordEligibilityCheck(context.FollowUp("ledger"),
             new RecordEligibilityCheck(checkId, null, command.Institution, command.TerminalId, command.Method, command.StaffId,
                 reason is null, reason, qualification?.Insurer, command.Consents, documentNumber));
@@ -220,6 +199,6 @@ public sealed class EligibilityCheckGrain(
         }
         return Result<EligibilityAnswer>.Ok(reason is null
             ? EligibilityRules.Answer(checkId, summary.Value, qualification, null, command.Consents, recorded.Value!.ConsentValidUntil)
-            : EligibilityRules.Answer(checkId, null, null, reason, [], null));
+            : EligibilityRules.Answer(checkId, null, null, reason, [], null), replayed: recorded.Replayed);
     }
 }

@@ -15,7 +15,8 @@ public sealed class InstitutionGrain(
     IEventStreamStore store,
     TimeProvider clock,
     ILogger<InstitutionGrain> logger,
-    IOptions<SnapshotOptions> snapshots)
+    IOptions<SnapshotOptions> snapshots,
+    TerminalRegistry terminals)
     : EventSourcedGrain<InstitutionState, IInstitutionEvent>(store, clock, logger, snapshots), IInstitutionGrain
 {
     private string Code => this.GetPrimaryKeyString();
@@ -36,10 +37,15 @@ public sealed class InstitutionGrain(
 
     public Task<Result<InstitutionView>> Get() => Task.FromResult(View(Current));
 
-    private Task<Result<InstitutionView>> Change<TCommand>(CommandContext context, TCommand command, Func<InstitutionState, Decision<IInstitutionEvent>> decide)
-        where TCommand : notnull =>
+    private async Task<Result<InstitutionView>> Change<TCommand>(CommandContext context, TCommand command, Func<InstitutionState, Decision<IInstitutionEvent>> decide)
+        where TCommand : notnull
+    {
         // Institutions and their terminals are registered by operators only (invariant 16, decided here too).
-        Execute(context, command, _ => Access.Operator(context), decide, View);
+        var result = await Execute(context, command, _ => Access.Operator(context), decide, View);
+        // This silo's warm copy of the terminal registry asks again (the other silos' copies expire on their own).
+        terminals.Forget(Code);
+        return result;
+    }
 
     private Result<InstitutionView> View(InstitutionState state) =>
         state.IsRegistered ? Result<InstitutionView>.Ok(InstitutionDecider.ToView(state, Version)) : InstitutionDecider.NotFound;

@@ -297,6 +297,60 @@ public sealed class KioskApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Clinic_checks_and_kiosk_prints_at_once_each_answer_and_ledger_row_for_its_own_person()
+    {
+        // Invariant 15 under the check's group commit, warm caches and stateless challenges: many persons'
+        // checks share a ledger transaction and a consumed-challenge transaction while kiosks print for others.
+        var clinics = new ClinicWorld(fixture);
+        var (insurerNumber, insurer) = await clinics.Insurer();
+        var reception = await clinics.Reception();
+        var kiosk = await Kiosk();
+        var patients = new List<Patient>();
+        foreach (var batch in Enumerable.Range(0, 10).Chunk(5))
+        {
+            patients.AddRange(await Task.WhenAll(batch.Select(async _ =>
+            {
+                var patient = await clinics.Patient();
+                await clinics.Enrol(insurer, insurerNumber, patient);
+                await clinics.RegisterForInsurance(patient);
+                return patient;
+            })));
+        }
+
+        var work = patients.SelectMany(p => Enumerable.Range(0, 6).Select(i => (Patient: p, Kiosk: i % 3 == 2))).ToList();
+        var answers = await Task.WhenAll(work.Select(async run =>
+        {
+            if (!run.Kiosk)
+            {
+                var check = await ClinicWorld.CheckWithPin(reception, run.Patient);
+                Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+                return (run.Patient, Name: (await check.Json()).Str("patientName"));
+            }
+            var opened = await (await kiosk.Client.PostJson("/v1/kiosk-sessions", new { })).Json();
+            var nonce = Convert.FromBase64String(opened.Str("nonce"));
+            var bound = await kiosk.Client.PostJson($"/v1/kiosk-sessions/{opened.Str("sessionId")}/card", new
+            {
+                certificateSerial = run.Patient.Serial,
+                signature = Convert.ToBase64String(run.Patient.Chip.Sign(ChipKey.UserAuthentication, Patient.Pin, nonce)),
+            });
+            Assert.Equal(HttpStatusCode.OK, bound.StatusCode);
+            var printed = await Print(kiosk.Client, opened.Str("sessionId"));
+            Assert.Equal(HttpStatusCode.OK, printed.StatusCode);
+            return (run.Patient, Name: (await printed.Json()).GetProperty("holder").Str("name"));
+        }));
+
+        Assert.All(answers, a => Assert.Equal(a.Patient.Name, a.Name));
+        foreach (var patient in patients)
+        {
+            var ledger = (await (await clinics.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger?limit=200")).Json())
+                .EnumerateArray().ToList();
+            Assert.Equal(4, ledger.Count(e => e.Str("what") == "eligibility-check:eligible"));
+            Assert.All(ledger.Where(e => e.Str("what").StartsWith("eligibility-check", StringComparison.Ordinal)),
+                e => Assert.Equal(reception.Institution, e.Str("accessor")));
+        }
+    }
+
+    [Fact]
     public async Task A_kiosk_sessions_signature_serves_that_kiosk_only_never_a_relying_party_or_the_portal()
     {
         var holder = await CardHolder();

@@ -30,6 +30,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(TestInfrastructure.Settings(SnapshotEvery));
+            // Two silos: a terminal retired on one is refused on the other at once here (in production within
+            // Eligibility:TerminalCacheSeconds; the silo hosting the institution sees it at once either way).
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Eligibility:TerminalCacheSeconds"] = "0" });
             host.Services.AddMynaGrainServices(host.Configuration);
             // Every grain writes through a store whose faults a test can arm (FaultyEventStreamStore).
             var real = host.Services.Last(d => d.ServiceType == typeof(IEventStreamStore) && !d.IsKeyedService);
