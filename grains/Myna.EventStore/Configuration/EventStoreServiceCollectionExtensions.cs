@@ -59,6 +59,9 @@ public static class EventStoreServiceCollectionExtensions
         services.AddSingleton<IPersonMatchIndex, MartenPersonMatchIndex>();
         services.AddSingleton<IQualificationDirectory, MartenQualificationDirectory>();
         services.AddSingleton<IInstitutionDirectory, MartenInstitutionDirectory>();
+        services.AddOptions<Maintenance.BackgroundOptions>().Bind(configuration.GetSection(Maintenance.BackgroundOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Maintenance.BackgroundBudget>();
         services.AddSingleton<IIndexRebuilder, MartenIndexRebuilder>();
         services.AddSingleton<IStreamPageReader, MartenStreamPageReader>();
         services.AddSingleton<IIssuedDocumentRegistry, MartenIssuedDocumentRegistry>();

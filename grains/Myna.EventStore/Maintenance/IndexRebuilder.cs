@@ -58,9 +58,10 @@ public interface IIndexRebuilder
 /// the commit can be replaced away; these indexes are hints their grains confirm against the streams, and
 /// the next rebuild restores it.
 /// </summary>
-public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers) : IIndexRebuilder
+public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers, BackgroundBudget? budget = null) : IIndexRebuilder
 {
-    private const int Page = 5_000;
+    /// <summary>Events per query: small enough that one page is a short burst the budget can pace.</summary>
+    private const int Page = 2_000;
 
     /// <summary>The events each index is derived from (for the progress total).</summary>
     public static IReadOnlyDictionary<RebuildableIndex, string[]> SourceEvents { get; } = new Dictionary<RebuildableIndex, string[]>
@@ -97,7 +98,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             progress?.Report(new RebuildProgress(total, total));
             return rebuilt;
         }
-        var scan = new ScanProgress(progress, total);
+        var scan = new ScanProgress(progress, total, budget);
         var rows = await WithProgress(scan, () => index switch
         {
             RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
@@ -125,8 +126,10 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// <summary>The scan's progress sink flows with the async call (the person-match index scans through <see cref="ScanAsync(IDocumentStore,string[],Action{IEvent},CancellationToken)"/> too).</summary>
     private static readonly AsyncLocal<ScanProgress?> Current = new();
 
-    private sealed class ScanProgress(IProgress<RebuildProgress>? sink, long total)
+    private sealed class ScanProgress(IProgress<RebuildProgress>? sink, long total, BackgroundBudget? budget)
     {
+        public BackgroundBudget? Budget => budget;
+
         public long Processed { get; private set; }
 
         public void Add(int count)
@@ -181,6 +184,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         while (true)
         {
             var from = after;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var page = await store.PersonalData().ReadAsync(async () =>
             {
                 await using var query = store.QuerySession();
@@ -198,6 +202,11 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             if (page.Count < Page)
             {
                 return;
+            }
+            if (Current.Value?.Budget is { } paced)
+            {
+                // Reception desks first: while they are busy the scan rests its share of the page's time.
+                await paced.PaceAsync(System.Diagnostics.Stopwatch.GetElapsedTime(started), cancellationToken);
             }
             after = page[^1].Sequence;
         }

@@ -5,7 +5,9 @@ using Orleans.Concurrency;
 
 namespace Myna.Grains.Cards;
 
-[StatelessWorker]
+// Stateless and reentrant: one activation interleaves every call, so a call awaiting PostgreSQL never holds up
+// the next (a non-reentrant worker caps a silo at one call per core in flight).
+[StatelessWorker, Reentrant]
 public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSealer sealer) : Grain, ICertificateServiceGrain
 {
     private static readonly DomainError UnknownCertificate =

@@ -62,7 +62,9 @@ public sealed class ChallengeSealer(IOptions<ChallengeOptions> options, IConsume
             : SealedChallenge.Invalid;
 }
 
-[StatelessWorker]
+// Stateless and reentrant: one activation interleaves every call, so a call awaiting PostgreSQL never holds up
+// the next (a non-reentrant worker caps a silo at one call per core in flight).
+[StatelessWorker, Reentrant]
 public sealed class ChallengeIssuerGrain(ChallengeSealer sealer, Myna.Grains.Clinics.TerminalRegistry terminals) : Grain, IChallengeIssuerGrain
 {
     public Task<Result<IssuedChallenge>> Issue(string purpose, string audience)

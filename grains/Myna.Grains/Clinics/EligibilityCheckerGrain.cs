@@ -27,10 +27,12 @@ namespace Myna.Grains.Clinics;
 /// by that command and the ledger's receipt answers it once; a retry under another command finds the challenge
 /// used and is refused, never recorded twice.
 /// </summary>
-[StatelessWorker]
+// Stateless and reentrant: one activation interleaves every call, so a call awaiting PostgreSQL never holds up
+// the next (a non-reentrant worker caps a silo at one call per core in flight).
+[StatelessWorker, Reentrant]
 public sealed class EligibilityCheckerGrain(
     ICertificateIndex certificates, IQualificationDirectory documents, ChallengeSealer sealer, TerminalRegistry terminals,
-    TimeProvider clock, ILogger<EligibilityCheckerGrain> logger)
+    Myna.EventStore.Maintenance.BackgroundBudget background, TimeProvider clock, ILogger<EligibilityCheckerGrain> logger)
     : Grain, IEligibilityCheckerGrain
 {
     private static readonly DomainError UnknownTerminal = Myna.Domain.Authorization.Access.UnknownTerminal;
@@ -45,8 +47,12 @@ public sealed class EligibilityCheckerGrain(
 
     private DateOnly Today => JapanCalendar.Today(clock);
 
-    public Task<Result<EligibilityAnswer>> Check(CommandContext context, Guid challengeId, CheckEligibility command) =>
-        RunAsync(context, challengeId, command);
+    public Task<Result<EligibilityAnswer>> Check(CommandContext context, Guid challengeId, CheckEligibility command)
+    {
+        // A reception desk is waiting: background scans pace themselves while it is (isolation).
+        background.ForegroundActive();
+        return RunAsync(context, challengeId, command);
+    }
 
     private async Task<Result<EligibilityAnswer>> RunAsync(CommandContext context, Guid checkId, CheckEligibility command)
     {
