@@ -40,6 +40,13 @@ public static class BenchmarkProgram
                 ctx.World = new ClinicWorld(ctx.Main);
                 await ctx.World.CreateAsync(sizes.Patients, sizes.Receptions, concurrency: 24);
             }
+            if (Argument(args, "--hold") is { } hold)
+            {
+                // Profiling only: a steady F1 load (RATE:SECONDS), no report figures.
+                var parts = hold.Split(':');
+                await F1EligibilityChecks.HoldAsync(ctx, double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            }
             await Step("F1", Runs("F1"), () => F1EligibilityChecks.RunAsync(ctx), report);
             await Step("F2", Runs("F2"), () => F2DurableEvents.RunAsync(ctx), report);
             await Step("F7", Runs("F7"), async () =>

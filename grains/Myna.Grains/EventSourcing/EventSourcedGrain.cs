@@ -265,8 +265,11 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var key = Stream.Key;
-        // A snapshot is only ever written once a stream holds Every events: a shorter stream (most of
-        // them, and every new one) is read whole without asking Azure Storage for a snapshot it cannot have.
+        // The snapshot and the stream's head are read in parallel: a long stream's activation then costs the
+        // slower of the two reads and its tail, not all three one after another. A snapshot is only ever
+        // written once a stream holds Every events, so a shorter stream (most of them, and every new one) is
+        // read whole and the snapshot read, if any came back, is ignored.
+        var snapshotRead = ReadSnapshotAsync();
         var shortStream = await _store.ReadAsync(key, 1, _snapshotEvery, cancellationToken);
         if (shortStream.Count < _snapshotEvery)
         {
@@ -276,7 +279,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
             return;
         }
 
-        var snapshot = await LoadSnapshotAsync();
+        var snapshot = KeepSnapshot(await snapshotRead);
         string? fallback = null;
         IReadOnlyList<StoredEvent> tail;
         if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
@@ -317,22 +320,33 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
         _replayedOnActivation = checked((int)(_version - before));
     }
 
-    private async Task<Snapshot<TState, TEvent>?> LoadSnapshotAsync()
+    /// <summary>Reads the snapshot without acting on it (it may be ignored); never throws.</summary>
+    private async Task<(GrainState<Snapshot<TState, TEvent>>? Holder, Exception? Error)> ReadSnapshotAsync()
     {
         var holder = new GrainState<Snapshot<TState, TEvent>>(new Snapshot<TState, TEvent>());
         try
         {
             await SnapshotStorage.ReadStateAsync(SnapshotStateName, this.GetGrainId(), holder);
-            _snapshot = holder;
-            return holder.RecordExists ? holder.State : null;
+            return (holder, null);
         }
         catch (Exception ex)
+        {
+            return (null, ex);
+        }
+    }
+
+    /// <summary>Keeps the snapshot read for this activation (its ETag for the next write), or notes why it is unusable.</summary>
+    private Snapshot<TState, TEvent>? KeepSnapshot((GrainState<Snapshot<TState, TEvent>>? Holder, Exception? Error) read)
+    {
+        if (read.Error is { } ex)
         {
             _fallbackReason = "snapshot unreadable: " + ex.GetType().Name;
             _logger.LogWarning(ex, "Stream {Stream}: snapshot unreadable; activating by full replay", Stream.Key);
             _snapshot = null;
             return null;
         }
+        _snapshot = read.Holder;
+        return read.Holder!.RecordExists ? read.Holder.State : null;
     }
 
     /// <summary>Deletes this grain's snapshot (it holds the state in clear), e.g. after its personal data was erased.</summary>

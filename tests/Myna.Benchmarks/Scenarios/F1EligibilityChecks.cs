@@ -13,6 +13,24 @@ public static class F1EligibilityChecks
     public const double SloMs = 25;
     public const double ZipfExponent = 0.8;
 
+    /// <summary>
+    /// For profiling (deploy/bench.sh --only F1 --hold 400:60): the check at one offered rate for a while, in
+    /// 5-second slices, so that dotnet-counters or dotnet-trace can be attached to this process meanwhile.
+    /// </summary>
+    public static async Task HoldAsync(BenchContext ctx, double rate, int seconds)
+    {
+        var world = ctx.World;
+        var zipf = new Zipf(world.Patients.Count, ZipfExponent);
+        Func<int, Task<bool>> subject = i => ClinicWorld.CheckWithPinAsync(ctx.Main.Http, world.Receptions[i % world.Receptions.Count], world.Patients[zipf.Next()]);
+        await Load.OpenLoopAsync(100, TimeSpan.FromSeconds(6), subject);
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hold: {rate:0} checks/s for {seconds} s in process {Environment.ProcessId}"));
+        for (var slice = 0; slice < seconds / 5; slice++)
+        {
+            var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), subject);
+            Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hold: slice {slice + 1}: p50 {r.P50:0.0} p99 {r.P99:0.0} ms, {r.Failed} errors, {r.Throughput:0}/s"));
+        }
+    }
+
     public static async Task RunAsync(BenchContext ctx)
     {
         var world = ctx.World;
@@ -37,7 +55,7 @@ public static class F1EligibilityChecks
         var lines = new List<string>
         {
             $"{world.Patients.Count:N0} enrolled patients (each: person with number, active card with chip keys, insurer enrolment, card registered for insurance), "
-            + $"{world.Receptions.Count} institutions with one terminal each; patients drawn Zipf(s = {ZipfExponent}); PIN method (challenge → chip signature → check: two HTTP requests per check, "
+            + $"{world.Receptions.Count} reception terminals (20 per institution, each under the production limit of 120 challenges a minute); patients drawn Zipf(s = {ZipfExponent}); PIN method (challenge → chip signature → check: two HTTP requests per check, "
             + $"latency measured from the check's scheduled start over both). Steps of {ctx.Sizes.RateStep.TotalSeconds:0} s. A step meets the SLO with p99 ≤ {SloMs} ms and no error; "
             + $"it is sustained with no error and p99 ≤ {SustainedP99Ms:0} ms (latency counts from the scheduled start, so a growing backlog shows in p99). The ladder climbs until a step is not sustained.",
             string.Empty,
