@@ -284,9 +284,22 @@ public sealed class CardGrain(
         {
             return Task.FromResult<Result<AuthenticatedHolder>>(DomainError.Unauthenticated("auth.certificate-revoked", "This certificate is no longer valid."));
         }
-        return Task.FromResult(CertificateAuthentication.Verify(certificate.PublicKey, challenge, signature)
+        return Task.FromResult(Verifier(certificate.PublicKey) is { } key && CertificateAuthentication.Verify(key, challenge, signature)
             ? Result<AuthenticatedHolder>.Ok(new AuthenticatedHolder(Current.PersonId, Id, serial))
             : DomainError.Unauthenticated("auth.signature-invalid", "The signature does not verify with this certificate."));
+    }
+
+    /// <summary>The live certificate's key, imported once per activation (a turn runs on one thread at a time).</summary>
+    private (string PublicKey, System.Security.Cryptography.ECDsa? Key)? _verifier;
+
+    private System.Security.Cryptography.ECDsa? Verifier(string publicKey)
+    {
+        if (_verifier is not { } known || known.PublicKey != publicKey)
+        {
+            _verifier?.Key?.Dispose();
+            _verifier = known = (publicKey, CertificateAuthentication.Import(publicKey));
+        }
+        return known.Key;
     }
 
     public async Task<Result<CardForCheck>> ForEligibilityCheck(string? serial, byte[] challenge, byte[]? signature)
