@@ -130,6 +130,7 @@ public static class ApiSetup
         // Every API endpoint behind the one filter that turns a call into a command (Idempotency-Key, correlation, caller).
         var api = app.MapGroup(string.Empty).WithCommandContext();
         api.MapPersonEndpoints();
+        api.MapBulkRegistrationEndpoints();
         api.MapAuditEndpoints();
         api.MapAgencyEndpoints();
         api.MapCardEndpoints();

@@ -18,6 +18,7 @@ namespace Myna.GrainInterfaces.Common;
 public static class GrainFactoryExtensions
 {
     public static IPersonGrain GetPerson(this IGrainFactory grains, PersonId id) => grains.GetGrain<IPersonGrain>(id.Value);
+    public static IBulkRegistrationGrain GetBulkRegistration(this IGrainFactory grains) => grains.GetGrain<IBulkRegistrationGrain>(0);
 
     public static ICardGrain GetCard(this IGrainFactory grains, CardId id) => grains.GetGrain<ICardGrain>(id.Value);
 

@@ -20,6 +20,14 @@ public interface IPersonGrain : IGrainWithGuidKey, IEventSourcedGrain
     [Alias("AssignIndividualNumber")]
     Task<Result<PersonProfile>> AssignIndividualNumber(CommandContext context, AssignIndividualNumber command);
 
+    /// <summary>
+    /// Registration and the first number as one command (one receipt): a line of a municipality's bulk
+    /// registration. The bulk writer starts such streams itself; this is the same decision for one line, and
+    /// the answer to a retried line whose stream exists.
+    /// </summary>
+    [Alias("RegisterWithNumber")]
+    Task<Result<PersonProfile>> RegisterWithNumber(CommandContext context, RegisterPersonWithNumber command);
+
     /// <summary>Requests a replacement (invariant 22): nothing changes until <see cref="ApproveNumberReplacement"/> by a second clerk.</summary>
     [Alias("ReplaceIndividualNumber")]
     Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command);

@@ -74,6 +74,21 @@ public static class PersonDecider
                 new IndividualNumberAssigned(state.Id, reserved.Number, municipality, now, actor),
                 new NumberNotificationLetterSent(state.Id, state.Items!.Address, now, actor));
 
+    /// <summary>
+    /// A bulk registration's line: the registration and the first number in one decision, from a number the
+    /// caller reserved for this person (generation 0). Refused whole when either part is refused.
+    /// </summary>
+    public static Decision<IPersonEvent> RegisterWithNumber(PersonState state, PersonId id, RegisterPersonWithNumber command, ReservedNumber reserved, DateTimeOffset now, Actor actor)
+    {
+        var registered = Register(state, id, new RegisterPerson(command.Items, command.Municipality, command.Reason), now, actor);
+        if (registered.Error is { } refused)
+        {
+            return refused;
+        }
+        var assigned = AssignNumber(AggregateState.Fold(state, registered.Events), reserved, command.Municipality, now, actor);
+        return assigned.Error is { } error ? error : Decision<IPersonEvent>.Accept([.. registered.Events, .. assigned.Events]);
+    }
+
     public static DomainError? CanReplaceNumber(PersonState state, ReplaceIndividualNumber command)
     {
         if (CanChange(state, command.Municipality) is { } error)

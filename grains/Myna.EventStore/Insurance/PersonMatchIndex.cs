@@ -94,7 +94,8 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
         return current.Count;
     }
 
-    private static PersonMatchRecord ToRecord(Guid person, BasicFourItems items) => new()
+    /// <summary>The row for a person (a bulk registration writes it in its own transaction).</summary>
+    public static PersonMatchRecord ToRecord(Guid person, BasicFourItems items) => new()
     {
         Id = person,
         NameKey = BasicFourMatching.NormaliseName(items.Name),

@@ -13,6 +13,12 @@ public interface INumberRegistry
     /// </summary>
     Task<ReservedNumber> ReserveAsync(PersonId person, int generation, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="ReserveAsync"/> for many persons at once (bulk registration): their first candidates in one
+    /// transaction; a person whose candidate is taken (a collision, or their own retry) goes the single path.
+    /// </summary>
+    Task<IReadOnlyList<ReservedNumber>> ReserveManyAsync(IReadOnlyList<PersonId> persons, int generation, CancellationToken cancellationToken = default);
+
     /// <summary>The person a number was reserved for, if any.</summary>
     Task<PersonId?> FindAsync(IndividualNumber number, CancellationToken cancellationToken = default);
 

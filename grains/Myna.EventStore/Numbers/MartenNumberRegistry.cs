@@ -70,6 +70,32 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         throw new InvalidOperationException($"No free Individual Number after {MaxCandidates} candidates; the number space needs attention.");
     }
 
+    public async Task<IReadOnlyList<ReservedNumber>> ReserveManyAsync(IReadOnlyList<PersonId> persons, int generation, CancellationToken cancellationToken = default)
+    {
+        var candidates = persons.Select(p => Candidate(p, generation, attempt: 0)).ToList();
+        await using (var session = store.LightweightSession())
+        {
+            var now = clock.GetUtcNow();
+            for (var i = 0; i < persons.Count; i++)
+            {
+                session.Insert(new NumberReservation { Id = IndexKey(candidates[i].Number), PersonId = persons[i].Value, Generation = generation, ReservedAt = now });
+            }
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+                return candidates;
+            }
+            catch (Exception ex) when (IsDuplicate(ex) || ex is AggregateException { InnerExceptions: var all } && all.All(IsDuplicate))
+            {
+                // Nothing of the transaction was written: each person the single way (their own retry finds theirs).
+            }
+        }
+        var reserved = new ReservedNumber[persons.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, persons.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, token) => reserved[i] = await ReserveAsync(persons[i], generation, token));
+        return reserved;
+    }
+
     public async Task<PersonId?> FindAsync(IndividualNumber number, CancellationToken cancellationToken = default)
     {
         await using var query = store.QuerySession();

@@ -17,6 +17,9 @@ public interface IPersonalDataKeyStore
     /// <summary>The subject's key, created on first use; a tombstone once destroyed.</summary>
     Task<PersonalDataKey> GetOrCreateAsync(Guid subject, CancellationToken cancellationToken = default);
 
+    /// <summary>Many subjects' keys at once (a bulk registration's new persons), each as <see cref="GetOrCreateAsync"/> answers it.</summary>
+    Task<IReadOnlyList<PersonalDataKey>> GetOrCreateManyAsync(IReadOnlyList<Guid> subjects, CancellationToken cancellationToken = default);
+
     /// <summary>The subject's key or tombstone; null when the subject never had one.</summary>
     Task<PersonalDataKey?> FindAsync(Guid subject, CancellationToken cancellationToken = default);
 
@@ -52,11 +55,7 @@ public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, IK
         var kek = await keks.CurrentAsync(cancellationToken);
         try
         {
-            await _table.AddEntityAsync(new TableEntity(Partition(subject), Row(subject))
-            {
-                ["WrappedKey"] = KeyWrap.Wrap(kek, subject, key),
-                ["KekVersion"] = kek.Version,
-            }, cancellationToken);
+            await _table.AddEntityAsync(Entity(subject, key, kek), cancellationToken);
             return new PersonalDataKey(subject, key);
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -65,6 +64,53 @@ public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, IK
             return await FindAsync(subject, cancellationToken) ?? throw new InvalidOperationException("A personal data key vanished while it was created.");
         }
     }
+
+    /// <summary>
+    /// New subjects' keys in batched table writes: one transaction per partition for the subjects that share
+    /// one (up to 100 rows), the rest concurrently, each created without asking first (they are new). A subject
+    /// that already has a row (a retry, or a tombstone) is answered as <see cref="GetOrCreateAsync"/> does.
+    /// </summary>
+    public async Task<IReadOnlyList<PersonalDataKey>> GetOrCreateManyAsync(IReadOnlyList<Guid> subjects, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var kek = await keks.CurrentAsync(cancellationToken);
+        var made = new System.Collections.Concurrent.ConcurrentDictionary<Guid, PersonalDataKey>();
+        var groups = subjects.Distinct().GroupBy(Partition).SelectMany(p => p.Chunk(100)).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (group, token) =>
+        {
+            var keys = group.ToDictionary(s => s, _ => RandomNumberGenerator.GetBytes(32));
+            try
+            {
+                if (group.Length == 1)
+                {
+                    await _table.AddEntityAsync(Entity(group[0], keys[group[0]], kek), token);
+                }
+                else
+                {
+                    await _table.SubmitTransactionAsync(group.Select(s => new TableTransactionAction(TableTransactionActionType.Add, Entity(s, keys[s], kek))), token);
+                }
+                foreach (var subject in group)
+                {
+                    made[subject] = new PersonalDataKey(subject, keys[subject]);
+                }
+            }
+            catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+            {
+                // Some row exists already: nothing of this group was written; each subject the single way.
+                foreach (var subject in group)
+                {
+                    made[subject] = await GetOrCreateAsync(subject, token);
+                }
+            }
+        });
+        return subjects.Select(s => made[s]).ToList();
+    }
+
+    private static TableEntity Entity(Guid subject, byte[] key, KeyEncryptionKey kek) => new(Partition(subject), Row(subject))
+    {
+        ["WrappedKey"] = KeyWrap.Wrap(kek, subject, key),
+        ["KekVersion"] = kek.Version,
+    };
 
     public async Task<PersonalDataKey?> FindAsync(Guid subject, CancellationToken cancellationToken = default)
     {
@@ -137,11 +183,17 @@ public sealed class PersonalDataKeyRing
     /// <summary>Before an append: the subjects' keys, created where missing.</summary>
     public async Task EnsureForWriteAsync(IEnumerable<Guid> subjects, CancellationToken cancellationToken = default)
     {
-        foreach (var subject in subjects.Distinct())
+        var missing = subjects.Distinct().Where(s => !TryGet(s, out _)).ToList();
+        if (missing.Count == 1)
         {
-            if (!TryGet(subject, out _))
+            Remember(await _store.GetOrCreateAsync(missing[0], cancellationToken));
+        }
+        else if (missing.Count > 1)
+        {
+            // Many new subjects at once (a bulk registration): created in batched table writes.
+            foreach (var key in await _store.GetOrCreateManyAsync(missing, cancellationToken))
             {
-                Remember(await _store.GetOrCreateAsync(subject, cancellationToken));
+                Remember(key);
             }
         }
     }

@@ -73,6 +73,49 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
         return newVersion;
     }
 
+    /// <summary>A new stream for <see cref="TryStartStreamsAsync"/>: its events and the one command that caused them.</summary>
+    public sealed record NewStream(string StreamKey, IReadOnlyList<object> Events, AppendMetadata Metadata);
+
+    /// <summary>
+    /// Starts many new streams in one transaction, with <paramref name="documents"/> written in the same one (a
+    /// bulk registration's chunk and its match-index rows). Each stream's events carry its own command's
+    /// metadata and hash chain, exactly as <see cref="AppendAsync"/> writes them, so the grains that later own
+    /// the streams find their receipts. False, with nothing written, when any of the streams already exists.
+    /// </summary>
+    public async Task<bool> TryStartStreamsAsync(IReadOnlyList<NewStream> streams, IReadOnlyList<object> documents, CancellationToken cancellationToken = default)
+    {
+        await store.PersonalData().PrepareAppendAsync(streams.SelectMany(s => s.Events), cancellationToken);
+        await using var session = store.LightweightSession();
+        var seals = new List<ChainSealer.PendingSeal>(streams.Count);
+        foreach (var stream in streams)
+        {
+            var action = session.Events.StartStream(stream.StreamKey, stream.Events.ToArray());
+            foreach (var e in action.Events)
+            {
+                e.CausationId = stream.Metadata.CommandId.ToString("D");
+                e.CorrelationId = stream.Metadata.CorrelationId.ToString("D");
+                e.SetHeader(ChannelHeader, stream.Metadata.Channel);
+                e.SetHeader(FingerprintHeader, stream.Metadata.Fingerprint);
+            }
+            seals.Add(new ChainSealer.PendingSeal(stream.StreamKey, 0, action.Events, stream.Metadata));
+        }
+        foreach (var document in documents)
+        {
+            session.Store(document);
+        }
+        var heads = await sealer.SealAsync(seals, cancellationToken);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsConflict(ex))
+        {
+            return false;
+        }
+        sealer.Committed(heads);
+        return true;
+    }
+
     private static bool IsConflict(Exception ex) => ex switch
     {
         JasperFx.ConcurrencyException => true,
@@ -81,6 +124,8 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
         // A racing first append can surface as a unique violation on the stream or event tables.
         MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } => true,
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        // Several streams of one transaction (a bulk start) report their collisions together.
+        AggregateException { InnerExceptions: var all } => all.Count > 0 && all.All(IsConflict),
         _ => false,
     };
 

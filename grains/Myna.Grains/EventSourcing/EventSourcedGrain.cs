@@ -400,7 +400,8 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
         }
     }
 
-    private static string Fingerprint<TCommand>(TCommand command) where TCommand : notnull
+    /// <summary>What a receipt remembers of a command, so that a reused command id with another body is refused (also for streams the bulk writer starts).</summary>
+    internal static string Fingerprint<TCommand>(TCommand command) where TCommand : notnull
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(command, command.GetType(), FingerprintJson);
         return Convert.ToHexStringLower(SHA256.HashData(json).AsSpan(0, 16)) + ":" + command.GetType().Name;

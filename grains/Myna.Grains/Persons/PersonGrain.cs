@@ -65,6 +65,21 @@ public sealed class PersonGrain(
             Profile,
             Clerk(context, command.Municipality));
 
+    public async Task<Result<PersonProfile>> RegisterWithNumber(CommandContext context, RegisterPersonWithNumber command) =>
+        await IndexMatchAsync(await Execute(context, command,
+            async state =>
+            {
+                // Check first so that no number is reserved for a line that is refused anyway.
+                if (state.IsRegistered)
+                {
+                    return PersonErrors.AlreadyRegistered;
+                }
+                var reserved = await numbers.ReserveAsync(Id, generation: 0);
+                return PersonDecider.RegisterWithNumber(state, Id, command, reserved, Now, context.Actor);
+            },
+            Profile,
+            _ => Access.ManagingMunicipality(context, command.Municipality)));
+
     public Task<Result<PersonProfile>> ReplaceIndividualNumber(CommandContext context, ReplaceIndividualNumber command) =>
         Change(context, command, state => PersonDecider.RequestNumberReplacement(state, command, Now, context.Actor), Clerk(context, command.Municipality));
 

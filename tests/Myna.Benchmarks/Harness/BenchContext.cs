@@ -34,7 +34,7 @@ public sealed record BenchSizes(
         HotBurst: 200,
         HistoryLengths: [0, 10, 100, 1_000, 10_000],
         AuditLength: 1_000,
-        RegistrationsPerRound: 2_000,
+        RegistrationsPerRound: 10_000,
         RawRegistrationsPerRound: 10_000,
         MemoryGrains: 30_000,
         ScaleOutStep: TimeSpan.FromSeconds(5));
@@ -52,7 +52,7 @@ public sealed record BenchSizes(
         HotBurst: 100,
         HistoryLengths: [0, 100, 1_000],
         AuditLength: 1_000,
-        RegistrationsPerRound: 200,
+        RegistrationsPerRound: 1_000,
         RawRegistrationsPerRound: 1_000,
         MemoryGrains: 1_000,
         ScaleOutStep: TimeSpan.FromSeconds(3));

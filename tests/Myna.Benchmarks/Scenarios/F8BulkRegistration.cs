@@ -10,14 +10,16 @@ using Myna.GrainInterfaces.Persons;
 namespace Myna.Benchmarks.Scenarios;
 
 /// <summary>
-/// F8: bulk registration of persons with numbers: <c>Register</c> then <c>AssignIndividualNumber</c> on
-/// each person grain (64 at a time, from the API's Orleans client). Baseline: the same events, built by
-/// the same pure deciders, bulk-appended straight through Marten, 500 new streams per transaction.
+/// F8: bulk registration of persons with numbers through the municipality's endpoint
+/// (<c>POST /v1/persons/bulk-registrations</c>, batches of 1,000 lines over HTTP, two batches in flight).
+/// Baseline: the same rows written straight through Marten: the same events from the same pure deciders with
+/// their personal-data keys, a number reservation and a match-index row per person, 250 persons per transaction.
 /// </summary>
 public static class F8BulkRegistration
 {
-    private const int Concurrency = 64;
-    private const int RawBatch = 500;
+    private const int Batch = 1_000;
+    private const int BatchesInFlight = 2;
+    private const int RawBatch = 250;
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly Actor Clerk = new("clerk-bench", "municipality", "131016");
 
@@ -27,69 +29,84 @@ public static class F8BulkRegistration
 
     public static async Task RunAsync(BenchContext ctx)
     {
-        var client = ctx.Main.Client;
+        var clerk = ctx.Main.Token(Myna.Api.Auth.Roles.Municipality, new Dictionary<string, string> { [Myna.Api.Auth.MynaClaims.Municipality] = Chiyoda.Value });
         var subject = new List<double>();
         var baseline = new List<double>();
         var lines = new List<string>
         {
-            $"Through grains: {ctx.Sizes.RegistrationsPerRound:N0} persons per round, {Concurrency} in flight; each is `Register` (person_registered_v1, match index row) then "
-            + "`AssignIndividualNumber` (number reservation row; resident_record_code_assigned_v1, individual_number_assigned_v1, number_notification_letter_sent_v1), each confirmed before the reply. "
-            + $"Raw: {ctx.Sizes.RawRegistrationsPerRound:N0} persons per round, the same four events from the same deciders, {RawBatch} new streams per Marten transaction; "
-            + "the raw side writes no number reservation and no match-index row, so it is an upper bound, not the same work.",
+            $"Through the API: {ctx.Sizes.RegistrationsPerRound:N0} persons per round in batches of {Batch:N0} lines (`POST /v1/persons/bulk-registrations`, JSON, {BatchesInFlight} batches in flight); "
+            + "each line is a person_registered_v1, resident_record_code_assigned_v1, individual_number_assigned_v1 and number_notification_letter_sent_v1, a number reservation row, "
+            + "a personal-data key row (Azure Storage) and a match-index row, all durable before the answer. "
+            + $"Raw: {ctx.Sizes.RawRegistrationsPerRound:N0} persons per round, the same events from the same deciders, their keys, a reservation row and a match-index row each, "
+            + $"{RawBatch} persons per Marten transaction, 4 transactions in flight.",
             string.Empty,
-            "| round | grains persons/s | failed | raw persons/s |",
+            "| round | API persons/s | failed | raw persons/s |",
             "|---|---|---|---|",
         };
         var sequence = 0;
         for (var round = 1; round <= ctx.Sizes.Rounds; round++)
         {
-            var ids = Enumerable.Range(0, ctx.Sizes.RegistrationsPerRound).Select(_ => Guid.NewGuid()).ToArray();
-            var (elapsed, failed) = await Load.BatchAsync(ids.Length, Concurrency, async i =>
+            var batches = (ctx.Sizes.RegistrationsPerRound + Batch - 1) / Batch;
+            var registered = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+            var created = 0;
+            var (elapsed, failedBatches) = await Load.BatchAsync(batches, BatchesInFlight, async b =>
             {
-                var person = client.GetPerson(new PersonId(ids[i]));
-                var registered = await person.Register(NewContext(), Command(Interlocked.Increment(ref sequence)));
-                if (!registered.IsSuccess)
+                var body = Enumerable.Range(0, Batch).Select(_ =>
                 {
-                    return false;
+                    var i = Interlocked.Increment(ref sequence);
+                    var c = Command(i);
+                    return new { id = $"bench-{i}", name = c.Items.Name, address = c.Items.Address, dateOfBirth = c.Items.DateOfBirth, sex = c.Items.Sex, reason = c.Reason };
+                }).ToArray();
+                using var response = await ClinicWorld.PostAsync(ctx.Main.Http, clerk, "/v1/persons/bulk-registrations", body);
+                var answer = await ClinicWorld.JsonAsync(response);
+                Interlocked.Add(ref created, answer.GetProperty("created").GetInt32());
+                foreach (var line in answer.GetProperty("lines").EnumerateArray())
+                {
+                    registered.Add(line.GetProperty("personId").GetGuid());
                 }
-                var numbered = await person.AssignIndividualNumber(NewContext(), new AssignIndividualNumber(Chiyoda));
-                return numbered.IsSuccess;
-            }, Progress.Bar($"F8 round {round}: registering through grains", ids.Length));
-            subject.Add((ids.Length - failed) / elapsed.TotalSeconds);
-            ctx.RegisteredPersons.AddRange(ids);
+                return true;
+            }, Progress.Bar($"F8 round {round}: registering through the API", batches));
+            subject.Add(created / elapsed.TotalSeconds);
+            ctx.RegisteredPersons.AddRange(registered);
+            var failed = batches * Batch - created;
 
             var rawIds = Enumerable.Range(0, ctx.Sizes.RawRegistrationsPerRound).Select(_ => Guid.NewGuid()).ToArray();
-            var batches = (rawIds.Length + RawBatch - 1) / RawBatch;
-            var (rawElapsed, _) = await Load.BatchAsync(batches, 4, async b =>
+            var rawBatches = (rawIds.Length + RawBatch - 1) / RawBatch;
+            var (rawElapsed, _) = await Load.BatchAsync(rawBatches, 4, async b =>
             {
+                var chunk = rawIds.Skip(b * RawBatch).Take(RawBatch).ToList();
+                var events = chunk.Select(id => (Id: id, I: Interlocked.Increment(ref sequence), Events: Events(id, Interlocked.Increment(ref sequence)))).ToList();
+                // The same per-person keys the bulk writer creates: the baseline stores the same encrypted bytes.
+                await ctx.Raw.PersonalData().PrepareAppendAsync(events.SelectMany(e => e.Events));
                 await using var session = ctx.Raw.LightweightSession();
-                foreach (var id in rawIds.Skip(b * RawBatch).Take(RawBatch))
+                foreach (var (id, i, personEvents) in events)
                 {
                     var commandId = Guid.NewGuid().ToString("D");
-                    var events = Events(id, Interlocked.Increment(ref sequence));
-                    // The same per-person key the grains' adapter creates: the baseline stores the same encrypted bytes.
-                    await ctx.Raw.PersonalData().PrepareAppendAsync(events);
-                    var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, events);
+                    var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, personEvents);
                     foreach (var e in action.Events)
                     {
                         e.CausationId = commandId;
                         e.CorrelationId = commandId;
                     }
+                    session.Insert(new Myna.EventStore.Numbers.NumberReservation
+                    {
+                        Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), PersonId = id, Generation = 0, ReservedAt = DateTimeOffset.UtcNow,
+                    });
+                    session.Store(Myna.EventStore.Insurance.MartenPersonMatchIndex.ToRecord(id, Command(i).Items));
                 }
                 await session.SaveChangesAsync();
                 return true;
             });
             baseline.Add(rawIds.Length / rawElapsed.TotalSeconds);
             ctx.RawRegisteredPersons.AddRange(rawIds);
-            Progress.Line($"F8 round {round}: grains {subject[^1]:0} persons/s ({failed} failed), raw bulk {baseline[^1]:0} persons/s");
+            Progress.Line($"F8 round {round}: API {subject[^1]:0} persons/s ({failed} failed, {failedBatches} batches failed), raw {baseline[^1]:0} persons/s");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"| {round} | {subject[^1]:0} | {failed} | {baseline[^1]:0} |"));
         }
-        ctx.Report.Add(new Figure("F8", "bulk registration with numbers", "persons/s",
-            subject.ToArray(), baseline.ToArray(), "≥ 3,000 persons/s", (v, _) => v >= 3_000));
+        ctx.Report.Add(new Figure("F8", "bulk registration with numbers (API, batches of 1,000)", "persons/s",
+            subject.ToArray(), baseline.ToArray(), "≥ 3,000 persons/s and ≥ 0.8×", (v, r) => v >= 3_000 && r >= 0.8));
         ctx.Report.Section("F8 bulk registration", lines.ToArray());
     }
 
-    private static CommandContext NewContext() => new(Guid.NewGuid(), Guid.NewGuid(), Clerk, "bench") { Scope = new ActorScope(Municipality: Chiyoda.Value) };
 
     /// <summary>The events a registration with a number records, from the pure deciders (number drawn locally).</summary>
     public static object[] Events(Guid id, int i)

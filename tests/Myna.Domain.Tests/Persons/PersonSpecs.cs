@@ -69,6 +69,34 @@ public class PersonSpecs : DeciderSpec<PersonState, IPersonEvent>
     }
 
     [Fact]
+    public void A_bulk_registration_line_registers_and_numbers_the_person_in_one_decision()
+    {
+        var number = IndividualNumber.Parse("123456789018");
+        var code = new ResidentRecordCode(12_345_678_901);
+
+        var decision = PersonDecider.RegisterWithNumber(Given(), Id, new RegisterPersonWithNumber(Taro, Chiyoda, RegistrationReason.MoveIn), new ReservedNumber(code, number), Now, Clerk);
+
+        Assert.Equal(
+            [new PersonRegistered(Id, Taro, Chiyoda, RegistrationReason.MoveIn, Now, Clerk), new ResidentRecordCodeAssigned(Id, code, Now, Clerk),
+                new IndividualNumberAssigned(Id, number, Chiyoda, Now, Clerk), new NumberNotificationLetterSent(Id, Taro.Address, Now, Clerk)],
+            decision.Events);
+    }
+
+    [Fact]
+    public void A_bulk_registration_line_is_refused_whole_for_a_registered_person_or_invalid_items()
+    {
+        var reserved = new ReservedNumber(new ResidentRecordCode(1), IndividualNumber.Parse("123456789018"));
+
+        var again = PersonDecider.RegisterWithNumber(Given(Registered()), Id, new RegisterPersonWithNumber(Taro, Chiyoda, RegistrationReason.MoveIn), reserved, Now, Clerk);
+        var unborn = PersonDecider.RegisterWithNumber(Given(), Id, new RegisterPersonWithNumber(Taro with { DateOfBirth = new DateOnly(2999, 1, 1) }, Chiyoda, RegistrationReason.Birth), reserved, Now, Clerk);
+
+        Assert.Equal("person.already-registered", again.Error?.Code);
+        Assert.Empty(again.Events);
+        Assert.NotNull(unborn.Error);
+        Assert.Empty(unborn.Events);
+    }
+
+    [Fact]
     public void The_number_is_lifelong_a_second_assignment_is_refused()
     {
         var state = Given(Registered(), new IndividualNumberAssigned(Id, IndividualNumber.Parse("123456789018"), Chiyoda, Now, Clerk));

@@ -656,6 +656,13 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             c => c.PostJson("/v1/persons", new { name = "登録 一郎", address = "東京都千代田区5-5", dateOfBirth = "1990-01-01", sex = "male", reason = "birth" }),
             [], new Refusal([403], ["auth.forbidden", "access.other-municipality"])) { MustNotLeak = ["登録 一郎"] }),
 
+        ["POST /v1/persons/bulk-registrations"] = w => Task.FromResult(new Cell(w._clerk, w.ClientFor(Roles.Municipality, new Dictionary<string, string>()),
+            c => c.PostJson("/v1/persons/bulk-registrations", new[]
+            {
+                new { id = "line-" + Guid.NewGuid().ToString("N"), name = "一括 一郎", address = "東京都千代田区5-6", dateOfBirth = "1990-01-01", sex = "male", reason = "birth" },
+            }),
+            [], new Refusal([403], ["auth.forbidden", "access.other-municipality"])) { MustNotLeak = ["一括 一郎"] }),
+
         // /v1/me: the token's own person only (see SelfOnly).
         ["GET /v1/me/"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me")),
         ["GET /v1/me/access-log"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/access-log")),
