@@ -58,6 +58,12 @@ common_env() {
     export ConnectionStrings__AzureStorage="$MYNA_AZURE_STORAGE"
     export Cluster__Clustering=AzureTable Cluster__ClusterId="$CLUSTER_ID"
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+    # Failover: a killed silo is declared dead after two missed probes of 2 s (Orleans' defaults: three of 5 s),
+    # and the API answers 503 after 4 s instead of waiting Orleans' 30 s for a silo that is gone. Batch calls
+    # (bulk registration, feeds, rebuilds, audit verification) carry longer timeouts of their own.
+    export Cluster__Membership__ProbeTimeout="${MYNA_CLUSTER_PROBE_TIMEOUT:-00:00:02}"
+    export Cluster__Membership__NumMissedProbesLimit="${MYNA_CLUSTER_MISSED_PROBES:-2}"
+    export Cluster__Messaging__ResponseTimeout="${MYNA_CLUSTER_RESPONSE_TIMEOUT:-00:00:04}"
 }
 
 # Start a detached process; the wrapper shell writes its own PID and then execs the program in place.

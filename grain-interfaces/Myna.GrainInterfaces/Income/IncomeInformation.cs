@@ -27,6 +27,7 @@ public sealed record IncomeFeedReceipt(
 /// </summary>
 public interface IIncomeFeedGrain : IGrainWithIntegerKey
 {
-    [Alias("Accept")]
+    // A batch of up to 1,000 lines may take longer than a single call's timeout (deploy/cluster.sh sets 4 s).
+    [Alias("Accept"), ResponseTimeout("00:02:00")]
     Task<Result<IncomeFeedReceipt>> Accept(CommandContext context, string batchId, IReadOnlyList<IncomeFeedLine> lines);
 }

@@ -76,7 +76,8 @@ public interface IMedicalRecordGrain : IGrainWithGuidKey, IEventSourcedGrain
 /// <summary>Takes an insurer's batch, resolves every line's qualification, then hands each person their records. Stateless worker.</summary>
 public interface IMedicalFeedGrain : IGrainWithIntegerKey
 {
-    [Alias("Accept")]
+    // A batch of up to 1,000 lines may take longer than a single call's timeout (deploy/cluster.sh sets 4 s).
+    [Alias("Accept"), ResponseTimeout("00:02:00")]
     Task<Result<MedicalFeedReceipt>> Accept(CommandContext context, InsurerNumber insurer, string batchId, IReadOnlyList<MedicalFeedLine> lines);
 }
 

@@ -109,17 +109,19 @@ internal sealed class CommandLoad
     private async Task<Outcome> SendOnceAsync(HttpClient client, HttpRequestMessage request, string kind)
     {
         Outcome outcome;
+        var started = DateTime.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             using var response = await client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             JsonElement? body = text.Length > 0 && text[0] == '{' ? JsonDocument.Parse(text).RootElement.Clone() : null;
             var code = body is { } b && b.TryGetProperty("code", out var c) ? c.GetString() : null;
-            outcome = new Outcome(kind, response.StatusCode, code, response.Headers.RetryAfter is not null, body, null);
+            outcome = new Outcome(kind, response.StatusCode, code, response.Headers.RetryAfter is not null, body, null) { StartedAt = started, Took = clock.Elapsed };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            outcome = new Outcome(kind, null, null, false, null, ex.GetType().Name);
+            outcome = new Outcome(kind, null, null, false, null, ex.GetType().Name) { StartedAt = started, Took = clock.Elapsed };
         }
         finally
         {
@@ -129,7 +131,40 @@ internal sealed class CommandLoad
         return outcome;
     }
 
-    public sealed record Outcome(string Kind, HttpStatusCode? Status, string? Code, bool RetryAfter, JsonElement? Body, string? TransportError);
+    public sealed record Outcome(string Kind, HttpStatusCode? Status, string? Code, bool RetryAfter, JsonElement? Body, string? TransportError)
+    {
+        public DateTime StartedAt { get; init; }
+
+        public TimeSpan Took { get; init; }
+
+        public bool Succeeded => Status is HttpStatusCode.OK or HttpStatusCode.Created;
+    }
+
+    /// <summary>
+    /// The failover figures around <paramref name="failedAt"/> (a figure, never asserted): the longest any request
+    /// in flight then or started after it waited, and how long until the successes per second were back to 90% of
+    /// their rate in the 5 seconds before.
+    /// </summary>
+    public string FailoverFigures(DateTime failedAt)
+    {
+        var outcomes = _outcomes.ToArray();
+        var before = outcomes.Count(o => o.Succeeded && o.StartedAt + o.Took >= failedAt.AddSeconds(-5) && o.StartedAt + o.Took < failedAt) / 5.0;
+        var after = outcomes.Where(o => o.StartedAt + o.Took >= failedAt).ToArray();
+        var longest = after.Length == 0 ? TimeSpan.Zero : after.Max(o => o.Took);
+        string recovered = "not within the test";
+        for (var second = 0; second < 120; second++)
+        {
+            var from = failedAt.AddSeconds(second);
+            var rate = outcomes.Count(o => o.Succeeded && o.StartedAt + o.Took >= from && o.StartedAt + o.Took < from.AddSeconds(1));
+            if (before > 0 && rate >= 0.9 * before)
+            {
+                recovered = $"{second + 1} s";
+                break;
+            }
+        }
+        return System.FormattableString.Invariant(
+            $"failover: longest request wait after the kill {longest.TotalSeconds:0.0} s; successes {before:0.0}/s before, back to 90% after {recovered}; {after.Count(o => o.Status == HttpStatusCode.ServiceUnavailable)} answers 503, {after.Count(o => o.TransportError is not null)} transport errors");
+    }
 
     public sealed class IssuedCommand(string kind, string key, Guid commandId)
     {
