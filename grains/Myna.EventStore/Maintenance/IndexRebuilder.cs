@@ -99,6 +99,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             return rebuilt;
         }
         var scan = new ScanProgress(progress, total, budget);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = await WithProgress(scan, () => index switch
         {
             RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
@@ -106,6 +107,12 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         });
+        if (budget is not null)
+        {
+            // The rows' replacement is one transaction and cannot rest midway: the rebuild rests after it
+            // instead, so that rebuilds one after another keep to their share while reception desks are busy.
+            await budget.PaceAsync(System.Diagnostics.Stopwatch.GetElapsedTime(started) / 2, cancellationToken);
+        }
         progress?.Report(new RebuildProgress(Math.Max(total, scan.Processed), Math.Max(total, scan.Processed)));
         return rows;
     }
@@ -199,14 +206,14 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 visit(e);
             }
             Current.Value?.Add(page.Count);
-            if (page.Count < Page)
-            {
-                return;
-            }
             if (Current.Value?.Budget is { } paced)
             {
                 // Reception desks first: while they are busy the scan rests its share of the page's time.
                 await paced.PaceAsync(System.Diagnostics.Stopwatch.GetElapsedTime(started), cancellationToken);
+            }
+            if (page.Count < Page)
+            {
+                return;
             }
             after = page[^1].Sequence;
         }
