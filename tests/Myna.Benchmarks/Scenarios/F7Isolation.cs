@@ -56,7 +56,7 @@ public static class F7Isolation
         ctx.Report.Add(new Figure("F7", $"F1 p99 at {rate:0}/s with rebuilds only (background isolation; baseline: F1 alone)", "ms",
             rebuildOnly.ToArray(), alone.ToArray(), "≤ 2×", (_, r) => r <= 2));
         ctx.Report.Add(new Figure("F7", $"F1 p99 at {rate:0}/s with F2 at 50% only (foreground load; baseline: F1 alone)", "ms",
-            ledgerOnly.ToArray(), alone.ToArray(), "–", (_, _) => true));
+            ledgerOnly.ToArray(), alone.ToArray(), null));
         ctx.Report.Section("F7 isolation", lines.ToArray());
 
         async Task<(RunResult Checks, double Ledger, int Rebuilds)> UnderAsync(bool ledger, bool rebuild)
