@@ -72,6 +72,28 @@ public sealed class BulkRegistrationApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_line_id_sent_again_with_another_person_is_refused_and_the_first_person_is_unchanged()
+    {
+        var clerk = fixture.Municipality();
+        var tag = Tag();
+        var first = await (await clerk.PostJson(Route, new[] { Line($"{tag}-0", 0) })).Json();
+        var personId = first.GetProperty("lines")[0].Str("personId");
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        var before = await store.ReadAsync(StreamRef.For(new PersonId(Guid.Parse(personId))).Key, 1);
+
+        // A replay of the old line id carrying someone else: the line is refused, nobody is renamed or added.
+        var replayed = await clerk.PostJson(Route, new[] { Line($"{tag}-0", 7) });
+
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        var line = (await replayed.Json()).GetProperty("lines")[0];
+        Assert.Equal("refused", line.Str("status"));
+        Assert.Equal("idempotency.key-reused", line.Str("code"));
+        var after = await store.ReadAsync(StreamRef.For(new PersonId(Guid.Parse(personId))).Key, 1);
+        Assert.Equal(before.Select(e => (e.Version, e.EventTypeName)), after.Select(e => (e.Version, e.EventTypeName)));
+        Assert.Equal("一括 登録0000", (await (await clerk.GetAsync($"/v1/persons/{personId}")).Json()).Str("name"));
+    }
+
+    [Fact]
     public async Task One_bad_line_refuses_the_whole_batch_naming_it_and_nothing_is_written()
     {
         var clerk = fixture.Municipality();
