@@ -29,6 +29,8 @@ if [[ -z "${MYNA_PG_DATA:-}" ]]; then
     fi
 fi
 export MYNA_PG_DATA
+# Figures comparable with earlier runs: no WAL archive (its gzip would share the two cores).
+export MYNA_PG_ARCHIVE="${MYNA_PG_ARCHIVE:-off}"
 # shellcheck source=local/env.sh
 . deploy/local/env.sh
 

@@ -7,6 +7,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
+# The shared test server needs no WAL archive (the restore drill runs a server of its own, with one).
+export MYNA_PG_ARCHIVE="${MYNA_PG_ARCHIVE:-off}"
 # shellcheck source=local/env.sh
 . deploy/local/env.sh
 

@@ -44,6 +44,16 @@ if [[ -z "${MYNA_PG_DATA:-}" ]]; then
 fi
 export MYNA_PG_DATA
 
+# Continuous WAL archiving (point-in-time recovery, deploy/backup.sh and deploy/restore.sh): on unless
+# MYNA_PG_ARCHIVE=off (the test and benchmark servers). Locally the archive is a directory beside the data
+# directory (the server's OS user must reach it); in production it is a blob container.
+export MYNA_PG_ARCHIVE="${MYNA_PG_ARCHIVE:-on}"
+export MYNA_PG_WAL_ARCHIVE="${MYNA_PG_WAL_ARCHIVE:-$(dirname "$MYNA_PG_DATA")/wal-archive}"
+# A partly filled WAL segment is archived after this many seconds: the bound on what a lost disk loses (RPO).
+export MYNA_PG_ARCHIVE_TIMEOUT="${MYNA_PG_ARCHIVE_TIMEOUT:-60}"
+# Base backups and Azure Storage exports (deploy/backup.sh).
+export MYNA_BACKUP_DIR="${MYNA_BACKUP_DIR:-$(dirname "$MYNA_PG_DATA")/backups}"
+
 # --- Azurite (Azure Storage emulator) ----------------------------------------
 export MYNA_AZURITE_BLOB_PORT="${MYNA_AZURITE_BLOB_PORT:-10000}"
 export MYNA_AZURITE_QUEUE_PORT="${MYNA_AZURITE_QUEUE_PORT:-10001}"
@@ -68,6 +78,7 @@ export MYNA_AZURE_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreacc
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     set -euo pipefail
     for v in MYNA_REPO_ROOT MYNA_STATE_DIR MYNA_PG_PORT MYNA_PG_BIN MYNA_PG_DATA \
+             MYNA_PG_ARCHIVE MYNA_PG_WAL_ARCHIVE MYNA_PG_ARCHIVE_TIMEOUT MYNA_BACKUP_DIR \
              MYNA_AZURITE_BLOB_PORT MYNA_AZURITE_QUEUE_PORT MYNA_AZURITE_TABLE_PORT \
              MYNA_AZURITE_DIR MYNA_POSTGRES_ADMIN MYNA_AZURE_STORAGE; do
         printf 'export %s=%q\n' "$v" "${!v}"

@@ -111,7 +111,18 @@ synchronous_commit = on
 full_page_writes = on
 max_connections = 300
 shared_buffers = 256MB
+wal_level = replica
+max_wal_senders = 10
 CONF
+    if [[ "$MYNA_PG_ARCHIVE" == "on" ]]; then
+        make_pg_dir "$MYNA_PG_WAL_ARCHIVE"
+        # Each finished segment, compressed, never overwriting one already archived (PostgreSQL retries a failure).
+        as_pg tee -a "$conf" >/dev/null <<CONF
+archive_mode = on
+archive_command = 'test ! -f $MYNA_PG_WAL_ARCHIVE/%f.gz && gzip -c %p > $MYNA_PG_WAL_ARCHIVE/%f.gz.part && mv $MYNA_PG_WAL_ARCHIVE/%f.gz.part $MYNA_PG_WAL_ARCHIVE/%f.gz'
+archive_timeout = $MYNA_PG_ARCHIVE_TIMEOUT
+CONF
+    fi
     if ! grep -q "^include_if_exists = 'myna.conf'" "$PG_DATA/postgresql.conf"; then
         echo "include_if_exists = 'myna.conf'" | as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null
     fi
@@ -121,6 +132,8 @@ CONF
 # TYPE  DATABASE  USER  ADDRESS       METHOD
 local   all       all                 trust
 host    all       all   127.0.0.1/32  trust
+local   replication all                 trust
+host    replication all 127.0.0.1/32  trust
 HBA
 }
 

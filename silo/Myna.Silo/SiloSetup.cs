@@ -27,6 +27,8 @@ public static class SiloSetup
 
         // First hosted service: fail fast, with a readable message, if a store is missing or down.
         builder.Services.AddHostedService<DependencyCheck>();
+        // Second: bring the database forward to the journal of what must not move back, or refuse to start.
+        builder.Services.AddHostedService<ForwardJournalReconciliation>();
         builder.Services.AddMynaGrainServices(configuration);
         // Development creates and updates its tables as it starts; elsewhere the migration step does (README "Schema").
         if (builder.Environment.IsDevelopment() && configuration[$"{EventStoreOptions.Section}:{nameof(EventStoreOptions.UpdateSchemaOnStart)}"] is null)
@@ -92,9 +94,16 @@ public static class SiloSetup
             // JSON written by the grains layer (SnapshotSerializer), independent of the Orleans wire format.
             table.GrainStorageSerializer = new SnapshotSerializer();
         }));
-        silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azureStorage));
+        silo.UseAzureTableReminderService(o =>
+        {
+            o.TableServiceClient = new TableServiceClient(azureStorage);
+            o.TableName = RemindersTable;
+        });
         return silo;
     }
+
+    /// <summary>The reminders' table (backed up by deploy/backup.sh: nothing rebuilds it).</summary>
+    public const string RemindersTable = "OrleansReminders";
 
     private static IPAddress AdvertisedAddress(string? setting) => setting switch
     {

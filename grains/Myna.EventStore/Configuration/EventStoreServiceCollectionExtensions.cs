@@ -19,6 +19,7 @@ using Myna.EventStore.Streams;
 using Myna.EventStore.Disasters;
 using Myna.EventStore.Kiosks;
 using Myna.EventStore.Procedures;
+using Myna.EventStore.Recovery;
 
 namespace Myna.EventStore.Configuration;
 
@@ -49,6 +50,7 @@ public static class EventStoreServiceCollectionExtensions
         });
 
         services.AddMynaPersonalDataKeys(configuration);
+        services.AddMynaForwardJournal(configuration);
         services.AddSingleton<IEventStreamStore, MartenEventStreamStore>();
         services.AddSingleton<INumberRegistry, MartenNumberRegistry>();
         services.AddSingleton<IAgencyCodeDirectory, MartenAgencyCodeDirectory>();
@@ -102,7 +104,7 @@ public static class EventStoreServiceCollectionExtensions
                     ["ConnectionStrings:AzureStorage is not set: the per-person keys of personal data are kept in Azure Table storage."]);
             }
             return new AzureTablePersonalDataKeyStore(new TableServiceClient(connection), sp.GetRequiredService<IKeyEncryptionKeys>(),
-                sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value.KeyTable);
+                sp.GetRequiredService<IOptions<PersonalDataOptions>>().Value.KeyTable, sp.GetRequiredService<Recovery.IForwardJournal>());
         });
         services.AddSingleton<IPersonalDataKeyStore>(sp => sp.GetRequiredService<AzureTablePersonalDataKeyStore>());
         services.AddSingleton<PersonalDataKeyRing>();

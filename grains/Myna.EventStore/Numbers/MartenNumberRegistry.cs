@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Myna.Domain.Numbers;
 using Myna.Domain.Persons;
 using Myna.EventStore.Configuration;
+using Myna.EventStore.Recovery;
 using Myna.GrainInterfaces.Common;
 using Npgsql;
 
@@ -31,9 +32,12 @@ namespace Myna.EventStore.Numbers;
 /// person.</item>
 /// <item>Reservations are never deleted, so a number is never reissued, even after a leak replacement
 /// (which draws a new code for the next generation).</item>
+/// <item>Every committed reservation is also written to the forward-only journal (<see cref="IForwardJournal"/>)
+/// before the number is handed out, so a database restored to an earlier point gets it back before a silo accepts
+/// commands (invariant 23).</item>
 /// </list>
 /// </summary>
-public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventStoreOptions> options, TimeProvider clock) : INumberRegistry
+public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventStoreOptions> options, TimeProvider clock, IForwardJournal journal) : INumberRegistry
 {
     private const int MaxCandidates = 64;
     private readonly byte[] _candidateKey = DeriveKey(options.Value.NumberKey, "candidate");
@@ -49,10 +53,12 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
             // Insert first: almost every candidate is free, so one round trip reserves it; only a taken
             // candidate (a retry of this person's own command, or a rare collision) pays for a read.
             await using var session = store.LightweightSession();
-            session.Insert(new NumberReservation { Id = id, PersonId = person.Value, Generation = generation, ReservedAt = clock.GetUtcNow() });
+            var row = new NumberReservation { Id = id, PersonId = person.Value, Generation = generation, ReservedAt = clock.GetUtcNow() };
+            session.Insert(row);
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
+                await JournalAsync([row], cancellationToken);
                 return candidate;
             }
             catch (Exception ex) when (IsDuplicate(ex))
@@ -63,6 +69,8 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
                 var winner = await query.LoadAsync<NumberReservation>(id, cancellationToken);
                 if (winner?.PersonId == person.Value && winner.Generation == generation)
                 {
+                    // A retry: journalled again in case the first attempt failed after its commit (entries are idempotent).
+                    await JournalAsync([winner], cancellationToken);
                     return candidate;
                 }
             }
@@ -76,13 +84,12 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         await using (var session = store.LightweightSession())
         {
             var now = clock.GetUtcNow();
-            for (var i = 0; i < persons.Count; i++)
-            {
-                session.Insert(new NumberReservation { Id = IndexKey(candidates[i].Number), PersonId = persons[i].Value, Generation = generation, ReservedAt = now });
-            }
+            var rows = persons.Select((p, i) => new NumberReservation { Id = IndexKey(candidates[i].Number), PersonId = p.Value, Generation = generation, ReservedAt = now }).ToList();
+            session.Insert(rows.ToArray());
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
+                await JournalAsync(rows, cancellationToken);
                 return candidates;
             }
             catch (Exception ex) when (IsDuplicate(ex) || ex is AggregateException { InnerExceptions: var all } && all.All(IsDuplicate))
@@ -153,6 +160,9 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
             after = page[^1].Sequence;
         }
     }
+
+    private Task JournalAsync(IReadOnlyList<NumberReservation> rows, CancellationToken cancellationToken) =>
+        journal.AppendAsync(rows.Select(r => JournalEntry.Reservation(r.Id, r.PersonId, r.Generation, r.ReservedAt)).ToList(), cancellationToken);
 
     private static readonly string AssignedName = EventNames.Of<IndividualNumberAssigned>();
     private static readonly string ReplacedName = EventNames.Of<IndividualNumberReplaced>();

@@ -30,9 +30,13 @@ public interface IPersonalDataKeyStore
 /// <summary>
 /// Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digits), each wrapped by
 /// the key-encryption key (envelope encryption): the row holds <c>WrappedKey</c> and the <c>KekVersion</c> it is
-/// wrapped under, never the key itself. Destroying a key replaces the row with a tombstone.
+/// wrapped under, never the key itself. Destroying a key replaces the row with a tombstone, after the destruction is
+/// in the forward-only journal (invariant 23: a key table restored from a backup is destroyed again). A store built
+/// without a journal (tools and tests that only read) refuses to destroy.
 /// </summary>
-public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, IKeyEncryptionKeys keks, string tableName = AzureTablePersonalDataKeyStore.DefaultTable) : IPersonalDataKeyStore
+public sealed class AzureTablePersonalDataKeyStore(
+    TableServiceClient tables, IKeyEncryptionKeys keks, string tableName = AzureTablePersonalDataKeyStore.DefaultTable,
+    Myna.EventStore.Recovery.IForwardJournal? journal = null) : IPersonalDataKeyStore
 {
     public const string DefaultTable = "mynapersonaldatakeys";
 
@@ -135,10 +139,29 @@ public sealed class AzureTablePersonalDataKeyStore(TableServiceClient tables, IK
 
     public async Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default)
     {
+        if (journal is null)
+        {
+            throw new InvalidOperationException("This key store has no forward-only journal: a key destruction is journalled before it happens.");
+        }
+        // Journalled first: a crash between the two leaves a decided erasure that the next reconciliation completes.
+        await journal.AppendAsync([Myna.EventStore.Recovery.JournalEntry.Destruction(subject, DateTimeOffset.UtcNow)], cancellationToken);
+        await TombstoneAsync(subject, cancellationToken);
+    }
+
+    /// <summary>Replaces the subject's row by a tombstone (idempotent); true when a live key was there.</summary>
+    internal async Task<bool> TombstoneAsync(Guid subject, CancellationToken cancellationToken = default)
+    {
         await EnsureTableAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken);
+        var wasLive = row.HasValue && row.Value is not null && (row.Value.ContainsKey("WrappedKey") || row.Value.ContainsKey("Key"));
+        if (row.HasValue && row.Value is not null && !wasLive)
+        {
+            return false;
+        }
         // Replace drops the key columns: what is left is a tombstone saying when.
         await _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = DateTimeOffset.UtcNow },
             TableUpdateMode.Replace, cancellationToken);
+        return wasLive;
     }
 
     internal async Task EnsureTableAsync(CancellationToken cancellationToken)

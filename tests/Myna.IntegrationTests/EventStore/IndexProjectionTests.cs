@@ -39,7 +39,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     {
         _store = TestInfrastructure.CreateStore();
         (_direct, _batched) = (new MartenEventStreamStore(_store), new BatchingEventStreamStore(_store, NullLogger<BatchingEventStreamStore>.Instance));
-        var numbers = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+        var numbers = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System, TestInfrastructure.Journal());
         _rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store), numbers);
     }
 

@@ -15,7 +15,7 @@ public sealed class NumberRegistryTests : IAsyncLifetime
     {
         await TestInfrastructure.EnsureSchemaAsync();
         _store = TestInfrastructure.CreateStore();
-        _registry = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+        _registry = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System, TestInfrastructure.Journal());
     }
 
     public Task DisposeAsync()
@@ -40,7 +40,7 @@ public sealed class NumberRegistryTests : IAsyncLifetime
         var persons = Enumerable.Range(0, 300).Select(_ => PersonId.New()).ToList();
         // Two registries = two silos racing on the same table.
         using var otherStore = TestInfrastructure.CreateStore();
-        var other = new MartenNumberRegistry(otherStore, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System);
+        var other = new MartenNumberRegistry(otherStore, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System, TestInfrastructure.Journal());
 
         var numbers = await Task.WhenAll(persons.Select((p, i) => (i % 2 == 0 ? _registry : other).ReserveAsync(p, 0)));
 

@@ -24,7 +24,7 @@ public sealed class EnvelopeEncryptionTests : IAsyncLifetime
         await _vault.DisposeAsync();
     }
 
-    private AzureTablePersonalDataKeyStore Store(IKeyEncryptionKeys keks) => new(_tables, keks, _table);
+    private AzureTablePersonalDataKeyStore Store(IKeyEncryptionKeys keks) => new(_tables, keks, _table, TestInfrastructure.Journal());
 
     [Fact]
     public async Task A_stored_key_is_wrapped_under_the_vaults_key_never_kept_in_clear()

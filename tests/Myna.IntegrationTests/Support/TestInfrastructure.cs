@@ -50,7 +50,11 @@ public static class TestInfrastructure
             new Myna.EventStore.Privacy.ConfiguredKeyEncryptionKeys(new Myna.EventStore.Privacy.PersonalDataOptions
             {
                 PreviousKeyEncryptionKeys = new() { [KeyEncryptionKeyVersion] = KeyEncryptionKey },
-            }))));
+            }), Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore.DefaultTable, Journal())));
+
+    /// <summary>The forward-only journal the silos of the tests write to (the default container on the shared Azurite).</summary>
+    public static Myna.EventStore.Recovery.IForwardJournal Journal(string container = "myna-forward-journal") =>
+        new Myna.EventStore.Recovery.BlobForwardJournal(new Azure.Storage.Blobs.BlobContainerClient(AzureStorage, container), TimeProvider.System);
 
     /// <summary>A separate document store, as a second process (or an auditor's tool) would have.</summary>
     public static DocumentStore CreateStore()
