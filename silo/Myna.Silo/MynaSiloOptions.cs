@@ -45,4 +45,7 @@ public sealed class MynaSiloOptions
 
     /// <summary>Localhost clustering only: the first silo's port, which later silos join.</summary>
     public int? PrimarySiloPort { get; set; }
+
+    /// <summary>The Azure table of the reminders (Orleans' default name); deploy/backup.sh exports it.</summary>
+    public string RemindersTable { get; set; } = "OrleansReminders";
 }

@@ -80,12 +80,12 @@ public static class SiloSetup
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
         }
 
-        silo.ConfigureMynaStorage(azureStorage);
+        silo.ConfigureMynaStorage(azureStorage, options.RemindersTable);
         return silo;
     }
 
     /// <summary>Log consistency on Marten, snapshots and reminders in Azure Storage.</summary>
-    public static ISiloBuilder ConfigureMynaStorage(this ISiloBuilder silo, string azureStorage)
+    public static ISiloBuilder ConfigureMynaStorage(this ISiloBuilder silo, string azureStorage, string remindersTable = "OrleansReminders")
     {
         silo.AddAzureTableGrainStorage(SnapshotOptions.StorageName, o => o.Configure<IServiceProvider>((table, services) =>
         {
@@ -97,13 +97,10 @@ public static class SiloSetup
         silo.UseAzureTableReminderService(o =>
         {
             o.TableServiceClient = new TableServiceClient(azureStorage);
-            o.TableName = RemindersTable;
+            o.TableName = remindersTable;
         });
         return silo;
     }
-
-    /// <summary>The reminders' table (backed up by deploy/backup.sh: nothing rebuilds it).</summary>
-    public const string RemindersTable = "OrleansReminders";
 
     private static IPAddress AdvertisedAddress(string? setting) => setting switch
     {

@@ -35,7 +35,10 @@ public interface IForwardJournal
 {
     Task AppendAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default);
 
-    /// <summary>Every entry written at or after <paramref name="since"/> (all of them when null), in no particular order.</summary>
+    /// <summary>
+    /// Every entry written at or after <paramref name="since"/> (all of them when null; some written a little earlier may
+    /// come too), in no particular order. Times are the writers' wall clocks.
+    /// </summary>
     IAsyncEnumerable<JournalEntry> ReadSinceAsync(DateTimeOffset? since, CancellationToken cancellationToken = default);
 }
 
@@ -100,12 +103,9 @@ public sealed class BlobForwardJournal(BlobContainerClient container, TimeProvid
                     {
                         continue;
                     }
-                    var entry = JsonSerializer.Deserialize<JournalEntry>(line, Json)
+                    // Blobs are chosen by the hour they were written in; every entry of those hours is returned.
+                    yield return JsonSerializer.Deserialize<JournalEntry>(line, Json)
                         ?? throw new InvalidDataException($"Journal blob {item.Name} holds an empty entry.");
-                    if (since is null || entry.At >= since.Value - ClockSkew)
-                    {
-                        yield return entry;
-                    }
                 }
             }
         }

@@ -38,7 +38,8 @@ public sealed class ForwardJournalReconciler(
     public async Task<ReconciliationOutcome> RunAsync(string host, CancellationToken cancellationToken = default)
     {
         var runId = Guid.NewGuid();
-        var through = clock.GetUtcNow();
+        // The journal is read by the wall clock its blobs are named by.
+        var through = TimeProvider.System.GetUtcNow();
         var from = await LastThroughAsync(cancellationToken);
         var reservations = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
         var destroyed = new HashSet<Guid>();

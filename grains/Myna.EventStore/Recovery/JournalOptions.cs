@@ -32,7 +32,8 @@ public static class JournalServiceCollectionExtensions
                     ["Neither ConnectionStrings:Journal nor ConnectionStrings:AzureStorage is set: number reservations and key destructions are journalled in Azure blob storage."]);
             }
             var options = sp.GetRequiredService<IOptions<JournalOptions>>().Value;
-            return new BlobForwardJournal(new BlobContainerClient(connection, options.Container), sp.GetService<TimeProvider>() ?? TimeProvider.System);
+            // Blobs are named by the wall clock, never by a clock a test or a replay may move.
+            return new BlobForwardJournal(new BlobContainerClient(connection, options.Container), TimeProvider.System);
         });
         services.AddSingleton<ForwardJournalReconciler>();
         services.AddSingleton<RestoreCheck>();

@@ -89,7 +89,8 @@ internal static class RecoveryCommands
 
     /// <summary>The per-person keys (with their tombstones) and the reminders.</summary>
     private static string[] Tables(IServiceProvider services) =>
-        [services.GetRequiredService<IOptions<PersonalDataOptions>>().Value.KeyTable, SiloSetup.RemindersTable];
+        [services.GetRequiredService<IOptions<PersonalDataOptions>>().Value.KeyTable,
+         (services.GetRequiredService<IConfiguration>().GetSection(MynaSiloOptions.Section).Get<MynaSiloOptions>() ?? new MynaSiloOptions()).RemindersTable];
 
     /// <summary>The integrity checkpoints. The journal is not exported: it is the copy that outlives the others.</summary>
     private static string[] Containers(IServiceProvider services) =>

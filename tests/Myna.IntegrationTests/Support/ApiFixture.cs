@@ -36,22 +36,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestInfrastructure.EnsureSchemaAsync();
-        var siloPort = TestInfrastructure.FreePort();
-        var gatewayPort = TestInfrastructure.FreePort();
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
-        builder.Configuration.AddInMemoryCollection(TestInfrastructure.Settings(snapshotEvery: 100));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Cluster:Clustering"] = "AzureTable",
-            ["Cluster:ClusterId"] = ClusterId,
-            ["Cluster:ServiceId"] = "myna-tests",
-            ["Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-        });
-        builder.Services.AddSingleton<TimeProvider>(SiloClock);
-        builder.AddMynaSilo();
-        _silo = builder.Build();
+        _silo = BuildSilo(ClusterId, SiloClock);
         await _silo.StartAsync();
 
         _api = new ApiFactory(ClusterId);
@@ -59,14 +44,43 @@ public sealed class ApiFixture : IAsyncLifetime
         _ = _api.Server;
     }
 
-    public HttpClient ClientFor(string role, IReadOnlyDictionary<string, string>? scope = null, string? subject = null)
+    /// <summary>
+    /// A silo host as Myna.Silo composes it (Development), clustered in Azurite under <paramref name="clusterId"/>, on the
+    /// tests' stores unless <paramref name="overrides"/> says otherwise (another database, key table or container).
+    /// </summary>
+    public static IHost BuildSilo(string clusterId, TimeProvider clock, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var client = Api.CreateClient();
-        var issuer = Api.Services.GetRequiredService<TokenIssuer>();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(TestInfrastructure.Settings(snapshotEvery: 100));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Clustering"] = "AzureTable",
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:ServiceId"] = "myna-tests",
+            ["Cluster:SiloPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
+        });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+        builder.Services.AddSingleton(clock);
+        builder.AddMynaSilo();
+        return builder.Build();
+    }
+
+    /// <summary>A client of <paramref name="api"/> with a token for <paramref name="role"/> (and its scope).</summary>
+    public static HttpClient ClientFor(WebApplicationFactory<Program> api, string role, IReadOnlyDictionary<string, string>? scope = null, string? subject = null)
+    {
+        var client = api.CreateClient();
+        var issuer = api.Services.GetRequiredService<TokenIssuer>();
         var (token, _) = issuer.Issue(subject ?? role + "-" + Guid.NewGuid().ToString("N")[..6], role, scope);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+
+    public HttpClient ClientFor(string role, IReadOnlyDictionary<string, string>? scope = null, string? subject = null) =>
+        ClientFor(Api, role, scope, subject);
 
     public HttpClient Municipality(string code = "131016") =>
         ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = code });

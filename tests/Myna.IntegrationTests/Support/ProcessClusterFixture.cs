@@ -242,35 +242,8 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
         }
     }
 
-    private async Task RunScriptAsync(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(RepoRoot, script)) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in _storeEnv)
-        {
-            start.Environment[k] = v;
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{script} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{script} {string.Join(' ', args)} did not finish in 120 s");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {string.Join(' ', args)} failed: {await output}{await error}");
-        }
-    }
+    private Task RunScriptAsync(string script, params string[] args) =>
+        RepoScripts.RunAsync(script, _storeEnv, TimeSpan.FromSeconds(120), args);
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
