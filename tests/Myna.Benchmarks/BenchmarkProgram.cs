@@ -68,6 +68,7 @@ public static class BenchmarkProgram
             await Step("F8", Runs("F8") || Runs("F4") || Runs("F5"), () => F8BulkRegistration.RunAsync(ctx), report);
             await Step("F4", Runs("F4"), () => F4ReplayAndRebuild.RunAsync(ctx), report);
             await Step("F5", Runs("F5"), () => F5GrainMemory.RunAsync(ctx), report);
+            await Step("R1", Runs("R1"), () => R1BackupRestore.RunAsync(ctx), report);
             Progress.Line("stopping the silo and the API");
         }
 

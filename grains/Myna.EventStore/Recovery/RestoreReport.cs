@@ -18,7 +18,10 @@ public sealed record RestoreReport(
     int StreamsChecked,
     int StreamsIntact,
     IReadOnlyList<LostVersions> Lost,
-    IReadOnlyList<StreamVerification> Damaged)
+    IReadOnlyList<StreamVerification> Damaged,
+    long EventsVerified,
+    double ReconciliationSeconds,
+    double VerificationSeconds)
 {
     /// <summary>True when every chain verifies, or breaks only where versions were lost (nothing rewritten or inserted).</summary>
     public bool Consistent => Damaged.Count == 0;
@@ -28,7 +31,9 @@ public sealed class RestoreCheck(ForwardJournalReconciler reconciler, ChainVerif
 {
     public async Task<RestoreReport> RunAsync(string host, CancellationToken cancellationToken = default)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var reconciliation = await reconciler.RunAsync(host, cancellationToken);
+        var reconciled = watch.Elapsed;
         var checkpoint = await checkpoints.LatestAsync(cancellationToken);
         var verification = await verifier.VerifyAllAsync(cancellationToken);
         var lost = new List<LostVersions>();
@@ -47,6 +52,7 @@ public sealed class RestoreCheck(ForwardJournalReconciler reconciler, ChainVerif
         // A truncation the loss list names is explained; anything else (rewritten, inserted, reordered) is damage.
         var explained = lost.Select(l => l.StreamKey).ToHashSet(StringComparer.Ordinal);
         var damaged = verification.Broken.Where(b => !(b.Problem == ChainProblem.Truncated && explained.Contains(b.StreamKey))).ToList();
-        return new RestoreReport(reconciliation, checkpoint?.Id, checkpoint?.TakenAt, verification.StreamsChecked, verification.StreamsIntact, lost, damaged);
+        return new RestoreReport(reconciliation, checkpoint?.Id, checkpoint?.TakenAt, verification.StreamsChecked, verification.StreamsIntact, lost, damaged,
+            verification.EventsChecked, reconciled.TotalSeconds, (watch.Elapsed - reconciled).TotalSeconds);
     }
 }

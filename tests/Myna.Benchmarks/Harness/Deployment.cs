@@ -73,7 +73,7 @@ public sealed class Deployment : IAsyncDisposable
 
     public IServiceProvider SiloServices => _silos[0].Services;
 
-    public static async Task<Deployment> StartAsync(BenchStores stores, int siloCount, int snapshotEvery = 100)
+    public static async Task<Deployment> StartAsync(BenchStores stores, int siloCount, int snapshotEvery = 100, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var deployment = new Deployment("bench-" + Guid.NewGuid().ToString("N")[..8]);
         for (var i = 0; i < siloCount; i++)
@@ -96,6 +96,10 @@ public sealed class Deployment : IAsyncDisposable
                 ["Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             });
+            if (overrides is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(overrides);
+            }
             Quiet(builder.Logging);
             builder.AddMynaSilo();
             var silo = builder.Build();
