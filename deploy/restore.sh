@@ -59,6 +59,7 @@ if [[ -e "$MYNA_PG_DATA" ]]; then
 fi
 pg_owned_dir "$(dirname "$MYNA_PG_DATA")"
 cp -a "$base" "$MYNA_PG_DATA"
+copied="$(date -u +%s.%N)"
 if [[ "$(id -u)" -eq 0 ]]; then chown -R "$PG_OS_USER:" "$MYNA_PG_DATA"; fi
 chmod 700 "$MYNA_PG_DATA"
 {
@@ -106,6 +107,6 @@ set -e
 finished="$(date -u +%s.%N)"
 cat "$report"
 log "report: $report"
-awk -v b="$began" -v r="$recovered" -v f="$finished" \
-    'BEGIN { printf "restore: timings: postgres %.1f s, reconciliation and verification %.1f s, total %.1f s\n", r - b, f - r, f - b }' >&2
+awk -v b="$began" -v c="$copied" -v r="$recovered" -v f="$finished" \
+    'BEGIN { printf "restore: timings: copy %.1f s, recovery %.1f s, postgres %.1f s, reconciliation and verification %.1f s, total %.1f s\n", c - b, r - c, r - b, f - r, f - b }' >&2
 [[ $rc -eq 0 ]] || die "restore-check exited $rc: a chain is damaged beyond what the restore lost (see the report)"
