@@ -52,8 +52,10 @@ public static class TestInfrastructure
                 PreviousKeyEncryptionKeys = new() { [KeyEncryptionKeyVersion] = KeyEncryptionKey },
             }), Myna.EventStore.Privacy.AzureTablePersonalDataKeyStore.DefaultTable, Journal())));
 
-    /// <summary>The forward-only journal the silos of the tests write to (the default container on the shared Azurite).</summary>
-    public static Myna.EventStore.Recovery.IForwardJournal Journal(string container = "myna-forward-journal") =>
+    /// <summary>The forward-only journal the silos of the tests write to (a container of their own on the shared Azurite).</summary>
+    public const string JournalContainer = "myna-forward-journal-tests";
+
+    public static Myna.EventStore.Recovery.IForwardJournal Journal(string container = JournalContainer) =>
         new Myna.EventStore.Recovery.BlobForwardJournal(new Azure.Storage.Blobs.BlobContainerClient(AzureStorage, container), TimeProvider.System);
 
     /// <summary>A separate document store, as a second process (or an auditor's tool) would have.</summary>
@@ -74,6 +76,8 @@ public static class TestInfrastructure
         ["PersonalData:RotationGrace"] = "00:00:00",
         [$"PersonalData:PreviousKeyEncryptionKeys:{KeyEncryptionKeyVersion}"] = KeyEncryptionKey,
         ["Snapshots:Every"] = snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // A journal of the tests' own: deploy/run.sh on the same Azurite never replays the tests' reservations.
+        ["Journal:Container"] = JournalContainer,
     };
 
     public static int FreePort()
