@@ -18,7 +18,7 @@ public sealed record BulkRegistrationJobResponse(
         var next = v.Offset + v.Lines.Count;
         return new(v.JobId, v.Status.ToString().ToLowerInvariant(), v.Total, v.Done,
             v.Total == 0 ? 0 : Math.Round(100.0 * v.Done / v.Total, 1), v.Created, v.Existing, v.Refused, v.StartedAt, v.FinishedAt,
-            v.Offset, v.Lines.Count > 0 && next < v.Done ? next : null,
+            v.Offset, v.Lines.Count > 0 && next < v.Matching ? next : null,
             v.Lines.Select(l => new BulkRegistrationLineResponse(l.Id, l.Status, l.PersonId, l.Code)).ToList());
     }
 }
@@ -45,7 +45,7 @@ public static class BulkRegistrationJobEndpoints
             .WithBodyLimit(BodyLimits.JobFeed);
         app.MapGet(Route + "/{jobId:guid}", Progress)
             .WithTags("Persons").WithName("GetBulkRegistrationJob").RequireAuthorization(Policies.Municipality)
-            .WithSummary("A bulk registration job's progress and a page of its lines' outcomes (?offset=&limit=, at most 1,000)");
+            .WithSummary("A bulk registration job's progress and a page of its lines' outcomes (?offset=&limit= up to 1,000, ?status=refused for the refused lines only)");
         return app;
     }
 
@@ -66,7 +66,8 @@ public static class BulkRegistrationJobEndpoints
             : result.Error!.ToProblem();
     }
 
-    private static async Task<Results<Ok<BulkRegistrationJobResponse>, ProblemHttpResult>> Progress(Guid jobId, int? offset, int? limit, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<BulkRegistrationJobResponse>, ProblemHttpResult>> Progress(
+        Guid jobId, int? offset, int? limit, string? status, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
         if (offset is < 0)
@@ -77,11 +78,15 @@ public static class BulkRegistrationJobEndpoints
         {
             errors.Add("limit", $"0 to {IBulkRegistrationJobGrain.MaxPage:N0} lines.");
         }
+        if (status is not (null or BulkRegistrationJobLine.Created or BulkRegistrationJobLine.Existing or BulkRegistrationJobLine.Refused))
+        {
+            errors.Add("status", "created, existing or refused.");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        var result = await grains.GetBulkRegistrationJob(jobId).GetProgress(http.CommandContext(), offset ?? 0, limit ?? DefaultPage);
+        var result = await grains.GetBulkRegistrationJob(jobId).GetProgress(http.CommandContext(), offset ?? 0, limit ?? DefaultPage, status);
         return result.IsSuccess ? TypedResults.Ok(BulkRegistrationJobResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 }

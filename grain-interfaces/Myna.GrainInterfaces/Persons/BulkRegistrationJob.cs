@@ -36,7 +36,7 @@ public enum BulkRegistrationJobStatus
     Completed,
 }
 
-/// <summary>A job's progress and one page of its lines' outcomes, in the lines' order.</summary>
+/// <summary>A job's progress and one page of its lines' outcomes (all, or those of one status), in the lines' order; <c>Matching</c>: how many lines done the page is taken from.</summary>
 [GenerateSerializer, Immutable, Alias("myna.bulk-registration-job-view")]
 public sealed record BulkRegistrationJobView(
     [property: Id(0)] Guid JobId,
@@ -50,7 +50,8 @@ public sealed record BulkRegistrationJobView(
     [property: Id(8)] DateTimeOffset StartedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
     [property: Id(10)] int Offset,
-    [property: Id(11)] IReadOnlyList<BulkRegistrationJobLine> Lines);
+    [property: Id(11)] IReadOnlyList<BulkRegistrationJobLine> Lines,
+    [property: Id(12)] int Matching);
 
 /// <summary>
 /// A bulk registration larger than one request (issue: the national peak): its own event stream
@@ -71,7 +72,10 @@ public interface IBulkRegistrationJobGrain : IGrainWithGuidKey, IEventSourcedGra
     [Alias("Start"), ResponseTimeout("00:02:00")]
     Task<Result<BulkRegistrationJobView>> Start(CommandContext context, MunicipalityCode municipality, IReadOnlyList<string> lineIds, IReadOnlyList<BulkRegistrationLine> lines);
 
-    /// <summary>Progress and the outcomes of lines [offset, offset + limit): only to a clerk of the job's municipality.</summary>
+    /// <summary>
+    /// Progress and the outcomes of lines [offset, offset + limit) among the lines done, or among those of one
+    /// <paramref name="status"/> (<see cref="BulkRegistrationJobLine.Refused"/>…): only to a clerk of the job's municipality.
+    /// </summary>
     [Alias("GetProgress"), Orleans.Concurrency.AlwaysInterleave]
-    Task<Result<BulkRegistrationJobView>> GetProgress(CommandContext context, int offset, int limit);
+    Task<Result<BulkRegistrationJobView>> GetProgress(CommandContext context, int offset, int limit, string? status);
 }

@@ -119,9 +119,13 @@ public static class BulkRegistrationJobRules
         return Decision<IBulkRegistrationJobEvent>.Accept(recorded, new BulkRegistrationJobCompleted(state.Id, after.Created, after.Existing, after.Refused, now, actor));
     }
 
-    public static BulkRegistrationJobView ToView(BulkRegistrationJobState s, bool running, int offset, int limit) => new(
-        s.Id, s.Municipality,
-        s.Completed ? BulkRegistrationJobStatus.Completed : running ? BulkRegistrationJobStatus.Running : BulkRegistrationJobStatus.Interrupted,
-        s.Total, s.Done, s.Created, s.Existing, s.Refused, s.StartedAt, s.FinishedAt,
-        offset, s.Lines.Skip(offset).Take(limit).ToList());
+    public static BulkRegistrationJobView ToView(BulkRegistrationJobState s, bool running, int offset, int limit, string? status = null)
+    {
+        IReadOnlyList<BulkRegistrationJobLine> matching = status is null ? s.Lines : s.Lines.Where(l => l.Status == status).ToList();
+        return new(
+            s.Id, s.Municipality,
+            s.Completed ? BulkRegistrationJobStatus.Completed : running ? BulkRegistrationJobStatus.Running : BulkRegistrationJobStatus.Interrupted,
+            s.Total, s.Done, s.Created, s.Existing, s.Refused, s.StartedAt, s.FinishedAt,
+            offset, matching.Skip(offset).Take(limit).ToList(), matching.Count);
+    }
 }

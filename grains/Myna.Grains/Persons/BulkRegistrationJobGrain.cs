@@ -41,19 +41,19 @@ public sealed class BulkRegistrationJobGrain(IEventStreamStore store, TimeProvid
         var result = await Execute(context, command,
             state => BulkRegistrationJobRules.Authorize(state, context, municipality),
             state => BulkRegistrationJobRules.Start(state, Id, command, Now, context.Actor),
-            state => Result<BulkRegistrationJobView>.Ok(View(state, 0, 0)));
+            state => Result<BulkRegistrationJobView>.Ok(View(state)));
         if (result.IsSuccess && !Current.Completed && _run is null)
         {
             // A new job, or the same request again after the job was interrupted: (re)start at the last checkpoint.
             _run = new Run(context, municipality, lineIds, lines);
             DelayDeactivation(TimeSpan.FromHours(2));
             _timer = this.RegisterGrainTimer(ProcessChunkAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Tick));
-            return result with { Value = View(Current, 0, 0) };
+            return result with { Value = View(Current) };
         }
         return result;
     }
 
-    public Task<Result<BulkRegistrationJobView>> GetProgress(CommandContext context, int offset, int limit)
+    public Task<Result<BulkRegistrationJobView>> GetProgress(CommandContext context, int offset, int limit, string? status)
     {
         if (!Current.Started)
         {
@@ -63,11 +63,12 @@ public sealed class BulkRegistrationJobGrain(IEventStreamStore store, TimeProvid
         {
             return Task.FromResult<Result<BulkRegistrationJobView>>(refused);
         }
-        return Task.FromResult(Result<BulkRegistrationJobView>.Ok(View(Current, Math.Max(0, offset), Math.Clamp(limit, 0, IBulkRegistrationJobGrain.MaxPage))));
+        return Task.FromResult(Result<BulkRegistrationJobView>.Ok(
+            BulkRegistrationJobRules.ToView(Current, _run is not null, Math.Max(0, offset), Math.Clamp(limit, 0, IBulkRegistrationJobGrain.MaxPage), status)));
     }
 
-    private BulkRegistrationJobView View(BulkRegistrationJobState state, int offset, int limit) =>
-        BulkRegistrationJobRules.ToView(state, _run is not null, offset, limit);
+    /// <summary>The progress without lines (a start's or a checkpoint's answer).</summary>
+    private BulkRegistrationJobView View(BulkRegistrationJobState state) => BulkRegistrationJobRules.ToView(state, _run is not null, 0, 0);
 
     private async Task ProcessChunkAsync()
     {
@@ -84,7 +85,7 @@ public sealed class BulkRegistrationJobGrain(IEventStreamStore store, TimeProvid
             var checkpoint = run.Context with { CommandId = CommandContext.DerivedId(Id, $"chunk-{first}") };
             var recorded = await Execute(checkpoint, new BulkRegistrationJobChunk(first, count),
                 state => BulkRegistrationJobRules.Record(state, first, outcomes, Now, run.Context.Actor),
-                state => Result<BulkRegistrationJobView>.Ok(View(state, 0, 0)));
+                state => Result<BulkRegistrationJobView>.Ok(View(state)));
             if (!recorded.IsSuccess)
             {
                 logger.LogWarning("Bulk registration job {Job}: the chunk from line {First} was not recorded ({Code})", Id, first, recorded.Error!.Code);

@@ -182,6 +182,9 @@ public sealed class BulkRegistrationJobApiTests(ApiFixture fixture)
         Assert.False(string.IsNullOrEmpty(lines[1].Str("code")));
         Assert.NotEqual("registration.batch-refused", lines[1].Str("code"));
         Assert.Equal(JsonValueKind.Null, lines[1].GetProperty("personId").ValueKind);
+        var refused = await (await clerk.GetAsync(started.Headers.Location + "?status=refused")).Json();
+        Assert.Equal([$"{tag}-1"], refused.GetProperty("lines").EnumerateArray().Select(l => l.Str("id")));
+        Assert.Equal(JsonValueKind.Null, refused.GetProperty("nextOffset").ValueKind);
     }
 
     [Fact]
@@ -204,7 +207,7 @@ public sealed class BulkRegistrationJobApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("bulk-registration-job.not-found", (await unknown.Json()).Str("code"));
         var location = (await Post(clerk, Line(tag, 0), null)).Headers.Location!.ToString();
-        foreach (var query in new[] { "?limit=1001", "?offset=-1", "?limit=-1" })
+        foreach (var query in new[] { "?limit=1001", "?offset=-1", "?limit=-1", "?status=lost" })
         {
             var page = await clerk.GetAsync(location + query);
             Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
