@@ -11,9 +11,9 @@ using Myna.Grains.EventSourcing;
 namespace Myna.Grains.Persons;
 
 /// <summary>
-/// Runs a bulk registration larger than one request through <see cref="IBulkRegistrationGrain"/>, one chunk of
-/// <see cref="IBulkRegistrationGrain.MaxLines"/> lines per timer tick (progress polls are answered in between),
-/// with a checkpoint event per chunk on the job's own stream. The lines themselves, with their personal data,
+/// Runs a bulk registration larger than one request through <see cref="IBulkRegistrationGrain"/>, in chunks of
+/// <see cref="IBulkRegistrationGrain.MaxLines"/> lines, <see cref="ChunksInFlight"/> side by side per timer tick
+/// (progress polls are answered in between), with a checkpoint event per chunk on the job's own stream. The lines themselves, with their personal data,
 /// live only in this activation's memory: after a silo restart the job is <c>interrupted</c> at its last
 /// checkpoint, and the same request sent again (same Idempotency-Key, same lines) resumes it there. A chunk
 /// registered but not yet checkpointed when the silo went away is registered again: its lines answer
@@ -22,6 +22,9 @@ namespace Myna.Grains.Persons;
 public sealed class BulkRegistrationJobGrain(IEventStreamStore store, TimeProvider clock, ILogger<BulkRegistrationJobGrain> logger, IOptions<SnapshotOptions> snapshots)
     : EventSourcedGrain<BulkRegistrationJobState, IBulkRegistrationJobEvent>(store, clock, logger, snapshots), IBulkRegistrationJobGrain
 {
+    /// <summary>Chunks registered side by side (the bulk registration grain is a stateless worker), then checkpointed in order.</summary>
+    public const int ChunksInFlight = 2;
+
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
 
     private Run? _run;
@@ -78,23 +81,32 @@ public sealed class BulkRegistrationJobGrain(IEventStreamStore store, TimeProvid
             return;
         }
         var first = Current.Done;
-        var count = Math.Min(IBulkRegistrationGrain.MaxLines, run.Lines.Count - first);
+        var chunks = Enumerable.Range(0, ChunksInFlight)
+            .Select(i => (First: first + i * IBulkRegistrationGrain.MaxLines, Count: Math.Min(IBulkRegistrationGrain.MaxLines, run.Lines.Count - first - i * IBulkRegistrationGrain.MaxLines)))
+            .Where(c => c.Count > 0).ToList();
         try
         {
-            var outcomes = await RegisterAsync(run, first, count);
-            var checkpoint = run.Context with { CommandId = CommandContext.DerivedId(Id, $"chunk-{first}") };
-            var recorded = await Execute(checkpoint, new BulkRegistrationJobChunk(first, count),
-                state => BulkRegistrationJobRules.Record(state, first, outcomes, Now, run.Context.Actor),
-                state => Result<BulkRegistrationJobView>.Ok(View(state)));
-            if (!recorded.IsSuccess)
+            var outcomes = await Task.WhenAll(chunks.Select(c => RegisterAsync(run, c.First, c.Count)));
+            // Checkpoints in the lines' order, each under its own id: a retried tick never records a chunk twice.
+            foreach (var (chunk, lines) in chunks.Zip(outcomes))
             {
-                logger.LogWarning("Bulk registration job {Job}: the chunk from line {First} was not recorded ({Code})", Id, first, recorded.Error!.Code);
+                var checkpoint = run.Context with { CommandId = CommandContext.DerivedId(Id, $"chunk-{chunk.First}") };
+                var recorded = await Execute(checkpoint, new BulkRegistrationJobChunk(chunk.First, chunk.Count),
+                    state => BulkRegistrationJobRules.Record(state, chunk.First, lines, Now, run.Context.Actor),
+                    state => Result<BulkRegistrationJobView>.Ok(View(state)));
+                if (!recorded.IsSuccess)
+                {
+                    // Not a passing failure (those throw): stop rather than register the chunk again and again.
+                    logger.LogError("Bulk registration job {Job}: the chunk from line {First} cannot be recorded ({Code}); the job stops", Id, chunk.First, recorded.Error!.Code);
+                    Stop();
+                    return;
+                }
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The store or the registration did not answer: the next tick tries the same chunk again (its lines are idempotent).
-            logger.LogWarning(ex, "Bulk registration job {Job}: the chunk from line {First} failed; trying again", Id, first);
+            // The store or the registration did not answer: the next tick tries the same chunks again (their lines are idempotent).
+            logger.LogWarning(ex, "Bulk registration job {Job}: the chunks from line {First} failed; trying again", Id, first);
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         if (Current.Completed)
