@@ -1,14 +1,18 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Myna.Cli;
 
 /// <summary>
-/// <c>myna history|as-of|verify|rebuild|checkpoint …</c> over the HTTP API. The base URL and the bearer
-/// token come from <c>--url</c>/<c>--token</c> or <c>MYNA_API_URL</c>/<c>MYNA_TOKEN</c>. Exit codes: 0 done,
-/// 1 usage or API error, 2 verification found a broken stream, 3 a rebuild failed.
+/// <c>myna history|as-of|verify|rebuild|checkpoint|import …</c> over the HTTP API. The base URL and the bearer
+/// token come from <c>--url</c>/<c>--token</c> or <c>MYNA_API_URL</c>/<c>MYNA_TOKEN</c>. Tables and progress
+/// bars are Spectre.Console's (plain text, no colours, when the output is not a terminal). Exit codes: 0 done,
+/// 1 usage or API error, 2 verification found a broken stream, 3 a rebuild failed or an import did not finish,
+/// 4 an import finished with refused lines.
 /// </summary>
 public static class CliApp
 {
@@ -22,6 +26,8 @@ public static class CliApp
           checkpoint                                  write a checkpoint of the stream heads now
           rebuild <index> [--no-wait]                 person-match, certificates, devices, qualifications,
                                                       confirmation-documents, institutions, numbers
+          import <file> [--key KEY] [--no-wait]       register the persons of an NDJSON or JSON-array file
+                                                      (up to 100,000 lines) as a bulk registration job
         kinds: person, card, insurer, institution, ledger, campaign
         """;
 
@@ -47,14 +53,17 @@ public static class CliApp
         try
         {
             var api = new Api(http);
+            var console = Terminal.For(output);
             var rest = parsed.Positional.Skip(1).ToList();
+            var poll = pollInterval ?? TimeSpan.FromSeconds(1);
             return parsed.Positional[0] switch
             {
-                "history" => await HistoryAsync(api, rest, parsed, output),
-                "as-of" => await AsOfAsync(api, rest, parsed, output),
-                "verify" => await VerifyAsync(api, rest, output),
-                "checkpoint" => await CheckpointAsync(api, output),
-                "rebuild" => await RebuildAsync(api, rest, parsed, output, pollInterval ?? TimeSpan.FromSeconds(1)),
+                "history" => await HistoryAsync(api, rest, parsed, console),
+                "as-of" => await AsOfAsync(api, rest, parsed, console, output),
+                "verify" => await VerifyAsync(api, rest, console),
+                "checkpoint" => await CheckpointAsync(api, console),
+                "rebuild" => await RebuildAsync(api, rest, parsed, console, poll),
+                "import" => await ImportAsync(api, rest, parsed, console, poll),
                 _ => await UsageError(error, $"unknown command '{parsed.Positional[0]}'"),
             };
         }
@@ -88,15 +97,15 @@ public static class CliApp
         return 1;
     }
 
-    private static async Task<int> HistoryAsync(Api api, List<string> rest, Arguments options, TextWriter output)
+    private static async Task<int> HistoryAsync(Api api, List<string> rest, Arguments options, IAnsiConsole console)
     {
         if (options.Get("correlation") is { } correlation)
         {
             var trail = await api.GetAsync($"/v1/audit/correlations/{Uri.EscapeDataString(correlation)}/events");
             var events = trail.GetProperty("events").EnumerateArray().ToList();
-            await Table.WriteAsync(output, ["SEQ", "STREAM", "VERSION", "RECORDED AT", "TYPE", "ACTOR", "CHANNEL"],
+            Tables.Write(console, ["SEQ", "STREAM", "VERSION", "RECORDED AT", "TYPE", "ACTOR", "CHANNEL"],
                 events.Select(e => new[] { Num(e, "sequence"), Str(e, "stream"), Num(e, "version"), Time(e, "recordedAt"), Str(e, "type"), Actor(e), Str(e, "channel") }));
-            await output.WriteLineAsync($"{events.Count} events in {trail.GetProperty("streams").GetArrayLength()} streams");
+            console.WriteLine($"{events.Count} events in {trail.GetProperty("streams").GetArrayLength()} streams");
             return 0;
         }
         var (kind, id) = Stream(rest);
@@ -105,15 +114,15 @@ public static class CliApp
             ("fromVersion", options.Get("from-version")), ("limit", options.Get("limit")));
         var page = await api.GetAsync($"/v1/audit/streams/{kind}/{id}/events{query}");
         var rows = page.GetProperty("events").EnumerateArray().ToList();
-        await Table.WriteAsync(output, ["VERSION", "RECORDED AT", "OCCURRED AT", "TYPE", "ACTOR", "CHANNEL", "CORRELATION"],
+        Tables.Write(console, ["VERSION", "RECORDED AT", "OCCURRED AT", "TYPE", "ACTOR", "CHANNEL", "CORRELATION"],
             rows.Select(e => new[] { Num(e, "version"), Time(e, "recordedAt"), Time(e, "occurredAt"), Str(e, "type"), Actor(e), Str(e, "channel"), Str(e, "correlationId") }));
         var next = page.GetProperty("nextFromVersion");
-        await output.WriteLineAsync($"{Str(page, "stream")}: version {Num(page, "streamVersion")}, {rows.Count} shown"
+        console.WriteLine($"{Str(page, "stream")}: version {Num(page, "streamVersion")}, {rows.Count} shown"
             + (next.ValueKind == JsonValueKind.Number ? $"; more with --from-version {next.GetInt64()}" : string.Empty));
         return 0;
     }
 
-    private static async Task<int> AsOfAsync(Api api, List<string> rest, Arguments options, TextWriter output)
+    private static async Task<int> AsOfAsync(Api api, List<string> rest, Arguments options, IAnsiConsole console, TextWriter output)
     {
         var (kind, id) = Stream(rest);
         if (options.Has("compare"))
@@ -122,87 +131,142 @@ public static class CliApp
             var comparison = await api.GetAsync($"/v1/audit/streams/{kind}/{id}/timelines{Query(("at", at))}");
             var known = comparison.GetProperty("asKnown");
             var effective = comparison.GetProperty("asEffective");
-            await output.WriteLineAsync($"at {at}: as known = version {Num(known, "version")}, as in effect = {Num(effective, "eventsApplied")} events applied");
+            console.WriteLine($"at {at}: as known = version {Num(known, "version")}, as in effect = {Num(effective, "eventsApplied")} events applied");
             var differences = comparison.GetProperty("differences").EnumerateArray().ToList();
-            await Table.WriteAsync(output, ["PATH", "AS KNOWN", "AS IN EFFECT"],
+            Tables.Write(console, ["PATH", "AS KNOWN", "AS IN EFFECT"],
                 differences.Select(d => new[] { Str(d, "path"), Raw(d, "known"), Raw(d, "effective") }));
             var corrections = comparison.GetProperty("corrections").EnumerateArray().ToList();
-            await output.WriteLineAsync($"{differences.Count} differences, {corrections.Count} corrections recorded later:");
-            await Table.WriteAsync(output, ["VERSION", "RECORDED AT", "EFFECTIVE FROM", "TYPE", "ACTOR"],
+            console.WriteLine($"{differences.Count} differences, {corrections.Count} corrections recorded later:");
+            Tables.Write(console, ["VERSION", "RECORDED AT", "EFFECTIVE FROM", "TYPE", "ACTOR"],
                 corrections.Select(c => new[] { Num(c, "version"), Time(c, "recordedAt"), Time(c, "effectiveFrom"), Str(c, "type"), Actor(c) }));
             return 0;
         }
         var query = Query(("version", options.Get("version")), ("at", options.Get("at")), ("timeline", options.Get("timeline")));
         var state = await api.GetAsync($"/v1/audit/streams/{kind}/{id}/state{query}");
-        await output.WriteLineAsync($"{Str(state, "stream")} at version {Num(state, "version")} ({Num(state, "eventsApplied")} events, timeline {Str(state, "timeline")}, last recorded {Time(state, "lastRecordedAt")})");
+        console.WriteLine($"{Str(state, "stream")} at version {Num(state, "version")} ({Num(state, "eventsApplied")} events, timeline {Str(state, "timeline")}, last recorded {Time(state, "lastRecordedAt")})");
+        // The state as JSON, unwrapped: written as it is, never reflowed to the console's width.
         await output.WriteLineAsync(JsonSerializer.Serialize(state.GetProperty("state"), Indented));
         return 0;
     }
 
-    private static async Task<int> VerifyAsync(Api api, List<string> rest, TextWriter output)
+    private static async Task<int> VerifyAsync(Api api, List<string> rest, IAnsiConsole console)
     {
         if (rest.Count > 0)
         {
             var (kind, id) = Stream(rest);
             var result = await api.GetAsync($"/v1/audit/streams/{kind}/{id}/verification");
-            await Table.WriteAsync(output, ["STREAM", "INTACT", "EVENTS", "LEGACY", "FIRST BAD", "PROBLEM", "DETAIL"], [Verification(result)]);
+            Tables.Write(console, VerificationHeaders, [Verification(result)]);
             return result.GetProperty("intact").GetBoolean() ? 0 : 2;
         }
         var store = await api.GetAsync("/v1/audit/verification");
         var broken = store.GetProperty("broken").EnumerateArray().ToList();
-        await output.WriteLineAsync($"{Num(store, "streamsChecked")} streams, {Num(store, "eventsChecked")} events checked; "
+        console.WriteLine($"{Num(store, "streamsChecked")} streams, {Num(store, "eventsChecked")} events checked; "
             + $"{Num(store, "streamsIntact")} intact; {Num(store, "legacyEvents")} legacy events without a seal; checkpoint {Str(store, "checkpointId")}");
         if (broken.Count > 0)
         {
-            await Table.WriteAsync(output, ["STREAM", "INTACT", "EVENTS", "LEGACY", "FIRST BAD", "PROBLEM", "DETAIL"], broken.Select(Verification));
+            Tables.Write(console, VerificationHeaders, broken.Select(Verification));
         }
         return broken.Count == 0 ? 0 : 2;
     }
 
-    private static async Task<int> CheckpointAsync(Api api, TextWriter output)
+    private static readonly string[] VerificationHeaders = ["STREAM", "INTACT", "EVENTS", "LEGACY", "FIRST BAD", "PROBLEM", "DETAIL"];
+
+    private static async Task<int> CheckpointAsync(Api api, IAnsiConsole console)
     {
         var checkpoint = await api.PostAsync("/v1/audit/checkpoints", null);
-        await output.WriteLineAsync($"checkpoint {Str(checkpoint, "id")}: {Num(checkpoint, "streams")} stream heads, Merkle root {Str(checkpoint, "merkleRoot")}");
+        console.WriteLine($"checkpoint {Str(checkpoint, "id")}: {Num(checkpoint, "streams")} stream heads, Merkle root {Str(checkpoint, "merkleRoot")}");
         return 0;
     }
 
-    private static async Task<int> RebuildAsync(Api api, List<string> rest, Arguments options, TextWriter output, TimeSpan poll)
+    private static async Task<int> RebuildAsync(Api api, List<string> rest, Arguments options, IAnsiConsole console, TimeSpan poll)
     {
         var index = rest.Count == 1 ? rest[0] : throw new UsageException("rebuild takes one index name");
-        var (job, location) = await api.PostWithLocationAsync("/v1/operations/rebuild-jobs", new { index });
-        await output.WriteLineAsync($"rebuild job {Str(job, "id")} of {index} started");
+        var (job, location) = await api.PostWithLocationAsync("/v1/operations/rebuild-jobs", System.Net.Http.Json.JsonContent.Create(new { index }), key: null);
+        console.WriteLine($"rebuild job {Str(job, "id")} of {index} started");
         if (options.Has("no-wait"))
         {
-            await output.WriteLineAsync($"poll {location}");
+            console.WriteLine($"poll {location}");
             return 0;
         }
-        while (Str(job, "status") == "running")
-        {
-            await output.WriteLineAsync(ProgressLine(job));
-            await Task.Delay(poll);
-            job = await api.GetAsync(location);
-        }
-        await output.WriteLineAsync(ProgressLine(job));
+        job = await JobProgress.FollowAsync(console, $"rebuild {index}", job, "processed", poll, () => api.GetAsync(location));
+        console.WriteLine($"{Str(job, "status")}: {Num(job, "processed")}/{Num(job, "total")} events");
         if (Str(job, "status") != "completed")
         {
-            await output.WriteLineAsync($"rebuild {Str(job, "status")}: {Str(job, "error")}");
+            console.WriteLine($"rebuild {Str(job, "status")}: {Str(job, "error")}");
             return 3;
         }
-        await output.WriteLineAsync($"{index} rebuilt: {Num(job, "rows")} rows");
+        console.WriteLine($"{index} rebuilt: {Num(job, "rows")} rows");
         return 0;
     }
 
-    /// <summary>e.g. <c>[############--------]  60.0%  1200/2000 events  ETA 4s</c>.</summary>
-    internal static string ProgressLine(JsonElement job)
+    /// <summary>
+    /// A bulk registration job from a file, with a progress bar while it runs and a summary table after. The
+    /// Idempotency-Key is the file's hash unless given: importing the same file again is the same job (it
+    /// answers the outcome, or resumes an interrupted job), never a second registration. Nothing but line ids,
+    /// counts and refusal codes is printed (the API answers no Individual Number here).
+    /// </summary>
+    private static async Task<int> ImportAsync(Api api, List<string> rest, Arguments options, IAnsiConsole console, TimeSpan poll)
     {
-        const int Width = 20;
-        var percent = job.GetProperty("percent").GetDouble();
-        var filled = (int)Math.Round(percent / 100 * Width);
-        var eta = job.GetProperty("etaSeconds") is { ValueKind: JsonValueKind.Number } s
-            ? TimeSpan.FromSeconds(s.GetDouble()).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)
-            : "--:--:--";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"[{new string('#', filled)}{new string('-', Width - filled)}] {percent,5:0.0}%  {Num(job, "processed")}/{Num(job, "total")} events  ETA {eta}");
+        var file = rest.Count == 1 ? rest[0] : throw new UsageException("import takes one file (NDJSON, or a JSON array)");
+        byte[] body;
+        try
+        {
+            body = await File.ReadAllBytesAsync(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read {file}: {ex.Message}");
+        }
+        var key = options.Get("key") ?? "import-" + Convert.ToHexStringLower(SHA256.HashData(body))[..32];
+        var start = () => api.PostWithLocationAsync(ImportRoute, FileContent(body), key);
+        var (job, location) = await start();
+        console.WriteLine($"import job {Str(job, "id")}: {Num(job, "total")} lines from {Path.GetFileName(file)} (Idempotency-Key {key})");
+        if (options.Has("no-wait"))
+        {
+            console.WriteLine($"poll {location}");
+            return 0;
+        }
+        for (var resumed = 0; ; resumed++)
+        {
+            job = await JobProgress.FollowAsync(console, "import", job, "done", poll, () => api.GetAsync(location));
+            if (Str(job, "status") != "interrupted" || resumed == MaxResumes)
+            {
+                break;
+            }
+            // Its silo went away mid-job: the same request again resumes it at its last checkpoint.
+            console.WriteLine($"interrupted after {Num(job, "done")} lines; resuming");
+            (job, _) = await start();
+        }
+        Tables.Write(console, ["LINES", "COUNT"],
+            [["created", Num(job, "created")], ["existing", Num(job, "existing")], ["refused", Num(job, "refused")], ["total", Num(job, "total")]]);
+        if (Str(job, "status") != "completed")
+        {
+            console.WriteLine($"import {Str(job, "status")} after {Num(job, "done")} of {Num(job, "total")} lines: run the same import again to resume it");
+            return 3;
+        }
+        var refused = job.GetProperty("refused").GetInt32();
+        if (refused == 0)
+        {
+            console.WriteLine($"imported: {Num(job, "created")} registered, {Num(job, "existing")} already registered");
+            return 0;
+        }
+        var first = await api.GetAsync($"{location}?status=refused&limit={FirstRefusals}");
+        console.WriteLine(refused == 1 ? "1 line refused:" : $"{refused} lines refused; the first {Math.Min(refused, FirstRefusals)}:");
+        Tables.Write(console, ["LINE", "CODE"], first.GetProperty("lines").EnumerateArray().Select(l => new[] { Str(l, "id"), Str(l, "code") }));
+        return 4;
+    }
+
+    private const string ImportRoute = "/v1/persons/bulk-registration-jobs";
+    private const int FirstRefusals = 10;
+    private const int MaxResumes = 3;
+
+    /// <summary>The file as it is: a JSON array when it starts with '[', NDJSON otherwise.</summary>
+    private static ByteArrayContent FileContent(byte[] body)
+    {
+        var first = body.SkipWhile(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF).FirstOrDefault();
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(first == (byte)'[' ? "application/json" : "application/x-ndjson") { CharSet = "utf-8" };
+        return content;
     }
 
     private static string[] Verification(JsonElement v) =>
@@ -280,9 +344,15 @@ internal sealed class Api(HttpClient http)
     public async Task<JsonElement> PostAsync(string path, object? body) =>
         await ReadAsync(await http.PostAsync(Relative(path), body is null ? null : System.Net.Http.Json.JsonContent.Create(body)));
 
-    public async Task<(JsonElement Body, string Location)> PostWithLocationAsync(string path, object body)
+    /// <summary>A job's start: its first view and where to poll it. A key goes as the Idempotency-Key.</summary>
+    public async Task<(JsonElement Body, string Location)> PostWithLocationAsync(string path, HttpContent content, string? key)
     {
-        var response = await http.PostAsync(Relative(path), System.Net.Http.Json.JsonContent.Create(body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+        var response = await http.SendAsync(request);
         var json = await ReadAsync(response);
         return (json, response.Headers.Location?.ToString() ?? throw new ApiException("the API gave no job location"));
     }
@@ -312,30 +382,76 @@ internal sealed class Api(HttpClient http)
     }
 }
 
-/// <summary>Plain text tables with columns as wide as their widest cell (capped).</summary>
-internal static class Table
+/// <summary>The console the commands write to: Spectre.Console's, plain (no colours, no cursor moves, no wrapping) unless it is a terminal.</summary>
+internal static class Terminal
+{
+    public static IAnsiConsole For(TextWriter output)
+    {
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        if (!terminal)
+        {
+            // A file or a pipe: wide tables stay one row a line.
+            console.Profile.Width = 400;
+        }
+        return console;
+    }
+}
+
+/// <summary>Tables without borders: a bold header, then one row a line, columns two spaces apart (long cells capped).</summary>
+internal static class Tables
 {
     private const int MaxWidth = 60;
 
-    public static async Task WriteAsync(TextWriter output, string[] headers, IEnumerable<string[]> rows)
+    public static void Write(IAnsiConsole console, string[] headers, IEnumerable<string[]> rows)
     {
-        var all = rows.Select(r => r.Select(c => c.Length > MaxWidth ? c[..(MaxWidth - 1)] + "…" : c).ToArray()).ToList();
-        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
-        await output.WriteLineAsync(Line(headers, widths));
-        await output.WriteLineAsync(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in all)
+        var table = new Table().Border(TableBorder.None);
+        foreach (var header in headers)
         {
-            await output.WriteLineAsync(Line(row, widths));
+            table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))).PadLeft(0).PadRight(2).NoWrap());
         }
+        foreach (var row in rows)
+        {
+            // Text, never markup: a cell is data ("[", "]" included).
+            table.AddRow(row.Select(c => (IRenderable)new Text(c.Length > MaxWidth ? c[..(MaxWidth - 1)] + "…" : c)));
+        }
+        console.Write(table);
+    }
+}
+
+/// <summary>A job followed with a Spectre.Console progress bar (percentage and time left) until it no longer runs.</summary>
+internal static class JobProgress
+{
+    public static async Task<JsonElement> FollowAsync(IAnsiConsole console, string label, JsonElement job, string doneField, TimeSpan poll, Func<Task<JsonElement>> next)
+    {
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask(Markup.Escape(label));
+                while (true)
+                {
+                    task.MaxValue = Math.Max(1, Count(job, "total"));
+                    task.Value = Count(job, doneField);
+                    if (!job.TryGetProperty("status", out var status) || status.GetString() != "running")
+                    {
+                        break;
+                    }
+                    await Task.Delay(poll);
+                    job = await next();
+                }
+                task.StopTask();
+            });
+        return job;
     }
 
-    private static string Line(string[] cells, int[] widths)
-    {
-        var text = new StringBuilder();
-        for (var i = 0; i < cells.Length; i++)
-        {
-            text.Append(i == cells.Length - 1 ? cells[i] : cells[i].PadRight(widths[i] + 2));
-        }
-        return text.ToString().TrimEnd();
-    }
+    private static double Count(JsonElement job, string name) =>
+        job.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
 }

@@ -18,11 +18,18 @@ public static class BodyLimits
     /// <summary>A batch feed: up to 1,000 lines of a few hundred bytes each.</summary>
     public const long Feed = 4 * 1024 * 1024;
 
+    /// <summary>A bulk registration job: up to 100,000 lines of at most about 480 bytes each.</summary>
+    public const long JobFeed = 48 * 1024 * 1024;
+
     public const string TooLargeCode = "request.too-large";
 
     public static TBuilder WithFeedBodyLimit<TBuilder>(this TBuilder endpoint)
         where TBuilder : IEndpointConventionBuilder =>
-        endpoint.WithMetadata(new RequestSizeLimitAttribute(Feed));
+        endpoint.WithBodyLimit(Feed);
+
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder endpoint, long bytes)
+        where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(new RequestSizeLimitAttribute(bytes));
 
     public static WebApplication UseBodyLimits(this WebApplication app)
     {

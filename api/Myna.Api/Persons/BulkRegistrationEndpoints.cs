@@ -29,7 +29,7 @@ public static class BulkRegistrationEndpoints
     public const int MaxLineIdLength = 100;
 
     /// <summary>The code a valid line gets when another line of its batch was refused (nothing was written).</summary>
-    public const string BatchRefused = "registration.batch-refused";
+    public const string BatchRefused = IBulkRegistrationGrain.BatchRefused;
 
     public static IEndpointRouteBuilder MapBulkRegistrationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -38,6 +38,7 @@ public static class BulkRegistrationEndpoints
             .WithSummary("Register up to 1,000 persons with their Individual Numbers (JSON array or NDJSON), answered per line")
             .Accepts<BulkRegistrationLineRequest[]>("application/json", "application/x-ndjson")
             .WithFeedBodyLimit();
+        app.MapBulkRegistrationJobEndpoints();
         return app;
     }
 
@@ -45,10 +46,41 @@ public static class BulkRegistrationEndpoints
         HttpContext http, IClusterClient grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IOptions<CommandIdOptions> ids)
     {
         var errors = new RequestErrors();
-        var lines = await ReadLinesAsync(http, json.Value.SerializerOptions, errors);
+        var lines = await ReadBatchAsync(http, json.Value.SerializerOptions, IBulkRegistrationGrain.MaxLines, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
+        }
+        var (context, municipality, commands) = Commands(http, lines, ids.Value);
+        var result = await grains.GetBulkRegistration().Register(context, municipality, commands);
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+        var outcomes = result.Value!;
+        if (outcomes.Any(o => o.Error is { Kind: ErrorKind.Validation }))
+        {
+            // The domain's own checks (lengths, dates) refused some line: nothing of its chunk was written.
+            foreach (var (outcome, i) in outcomes.Select((o, i) => (o, i)).Where(x => x.o.Error is { Kind: ErrorKind.Validation } e && e.Code != BatchRefused))
+            {
+                errors.Add($"lines[{i}]", $"{outcome.Error!.Code}: {outcome.Error.Message}");
+            }
+            return errors.ToProblem();
+        }
+        var answered = outcomes.Select((o, i) => new BulkRegistrationLineResponse(lines[i]!.Id!,
+            o.Error is not null ? "refused" : o.Created ? "created" : "existing",
+            o.Error is null ? o.Person.Value : null, o.Error?.Code)).ToList();
+        return TypedResults.Ok(new BulkRegistrationResponse(
+            answered.Count(a => a.Status == "created"), answered.Count(a => a.Status == "existing"), answered.Count(a => a.Status == "refused"), answered));
+    }
+
+    /// <summary>The batch read and checked whole (each line an object with its own id and every item): the problems in <paramref name="errors"/>.</summary>
+    internal static async Task<IReadOnlyList<BulkRegistrationLineRequest>> ReadBatchAsync(HttpContext http, JsonSerializerOptions options, int maxLines, RequestErrors errors)
+    {
+        var lines = await ReadLinesAsync(http, options, maxLines, errors);
+        if (errors.Any)
+        {
+            return [];
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Count; i++)
@@ -73,41 +105,23 @@ public static class BulkRegistrationEndpoints
             errors.Require(line.Sex, $"lines[{i}].sex");
             errors.Require(line.Reason, $"lines[{i}].reason");
         }
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
+        return lines.ConvertAll(l => l!);
+    }
 
+    /// <summary>The caller's context and municipality, and each line as a command under its own id (from the caller and the line's id, as an Idempotency-Key's).</summary>
+    internal static (CommandContext Context, MunicipalityCode Municipality, List<BulkRegistrationLine> Lines) Commands(
+        HttpContext http, IReadOnlyList<BulkRegistrationLineRequest> lines, CommandIdOptions ids)
+    {
         var context = http.CommandContext();
         var municipality = new MunicipalityCode(http.User.FindFirstValue(MynaClaims.Municipality) ?? string.Empty);
-        // Each line's command id comes from the caller and the line's id, as an Idempotency-Key's does.
         var commands = lines.Select(l => new BulkRegistrationLine(
-            CommandContextFactory.CommandIdFor(ids.Value.IdKey, context.Actor.Role, context.Scope, context.Actor.Subject, "bulk-registration\n" + l!.Id),
+            CommandContextFactory.CommandIdFor(ids.IdKey, context.Actor.Role, context.Scope, context.Actor.Subject, "bulk-registration\n" + l.Id),
             new BasicFourItems(l.Name!, l.Address!, l.DateOfBirth!.Value, l.Sex!.Value), l.Reason!.Value)).ToList();
-        var result = await grains.GetBulkRegistration().Register(context, municipality, commands);
-        if (!result.IsSuccess)
-        {
-            return result.Error!.ToProblem();
-        }
-        var outcomes = result.Value!;
-        if (outcomes.Any(o => o.Error is { Kind: ErrorKind.Validation }))
-        {
-            // The domain's own checks (lengths, dates) refused some line: nothing of its chunk was written.
-            foreach (var (outcome, i) in outcomes.Select((o, i) => (o, i)).Where(x => x.o.Error is { Kind: ErrorKind.Validation } e && e.Code != BatchRefused))
-            {
-                errors.Add($"lines[{i}]", $"{outcome.Error!.Code}: {outcome.Error.Message}");
-            }
-            return errors.ToProblem();
-        }
-        var answered = outcomes.Select((o, i) => new BulkRegistrationLineResponse(lines[i]!.Id!,
-            o.Error is not null ? "refused" : o.Created ? "created" : "existing",
-            o.Error is null ? o.Person.Value : null, o.Error?.Code)).ToList();
-        return TypedResults.Ok(new BulkRegistrationResponse(
-            answered.Count(a => a.Status == "created"), answered.Count(a => a.Status == "existing"), answered.Count(a => a.Status == "refused"), answered));
+        return (context, municipality, commands);
     }
 
     /// <summary>The batch as a JSON array, or NDJSON (one object a line); a line that is not JSON is named by its number, never echoed.</summary>
-    private static async Task<List<BulkRegistrationLineRequest?>> ReadLinesAsync(HttpContext http, JsonSerializerOptions options, RequestErrors errors)
+    private static async Task<List<BulkRegistrationLineRequest?>> ReadLinesAsync(HttpContext http, JsonSerializerOptions options, int maxLines, RequestErrors errors)
     {
         using var reader = new StreamReader(http.Request.Body);
         var text = await reader.ReadToEndAsync(http.RequestAborted);
@@ -144,9 +158,9 @@ public static class BulkRegistrationEndpoints
                 }
             }
         }
-        if (lines.Count is 0 or > IBulkRegistrationGrain.MaxLines && !errors.Any)
+        if ((lines.Count == 0 || lines.Count > maxLines) && !errors.Any)
         {
-            errors.Add("lines", $"1 to {IBulkRegistrationGrain.MaxLines} lines.");
+            errors.Add("lines", $"1 to {maxLines:N0} lines.");
         }
         return lines;
     }

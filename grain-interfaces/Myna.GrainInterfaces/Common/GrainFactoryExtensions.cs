@@ -20,6 +20,8 @@ public static class GrainFactoryExtensions
     public static IPersonGrain GetPerson(this IGrainFactory grains, PersonId id) => grains.GetGrain<IPersonGrain>(id.Value);
     public static IBulkRegistrationGrain GetBulkRegistration(this IGrainFactory grains) => grains.GetGrain<IBulkRegistrationGrain>(0);
 
+    public static IBulkRegistrationJobGrain GetBulkRegistrationJob(this IGrainFactory grains, Guid jobId) => grains.GetGrain<IBulkRegistrationJobGrain>(jobId);
+
     public static ICardGrain GetCard(this IGrainFactory grains, CardId id) => grains.GetGrain<ICardGrain>(id.Value);
 
     public static IChallengeIssuerGrain GetChallengeIssuer(this IGrainFactory grains) => grains.GetGrain<IChallengeIssuerGrain>(0);

@@ -22,6 +22,8 @@ public enum StreamKind
     Disaster,
     /// <summary>One online procedure submission: "procedure-{id}".</summary>
     Procedure,
+    /// <summary>One bulk registration job's progress (never the lines' personal data): "bulkregistrationjob-{id}".</summary>
+    BulkRegistrationJob,
 }
 
 /// <summary>One event stream, one grain: the key is "{kind}-{id}", e.g. "person-0193…".</summary>
@@ -52,6 +54,8 @@ public readonly record struct StreamRef([property: Id(0)] StreamKind Kind, [prop
     public static StreamRef ForDisaster(Guid id) => new(StreamKind.Disaster, id.ToString("D"));
 
     public static StreamRef ForProcedure(Guid id) => new(StreamKind.Procedure, id.ToString("D"));
+
+    public static StreamRef ForBulkRegistrationJob(Guid id) => new(StreamKind.BulkRegistrationJob, id.ToString("D"));
 
     public override string ToString() => Key;
 }

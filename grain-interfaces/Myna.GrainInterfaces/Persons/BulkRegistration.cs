@@ -31,6 +31,9 @@ public interface IBulkRegistrationGrain : IGrainWithIntegerKey
 {
     public const int MaxLines = 1_000;
 
+    /// <summary>The code a valid line gets when another line of its batch was refused (nothing was written).</summary>
+    public const string BatchRefused = "registration.batch-refused";
+
     /// <summary>The outcomes in the lines' order; refused whole (nothing written) when the caller may not register into the municipality.</summary>
     [Alias("Register"), ResponseTimeout("00:02:00")]
     Task<Result<IReadOnlyList<BulkRegistrationOutcome>>> Register(CommandContext context, MunicipalityCode municipality, IReadOnlyList<BulkRegistrationLine> lines);

@@ -51,7 +51,7 @@ public sealed class BulkRegistrationGrain(IDocumentStore documents, INumberRegis
         if (invalid.Any(e => e is not null))
         {
             return Result<IReadOnlyList<BulkRegistrationOutcome>>.Ok(invalid.Select((e, i) => new BulkRegistrationOutcome(PersonOf(lines[i].CommandId), false,
-                e ?? DomainError.Validation("registration.batch-refused", "Another line of this batch is invalid; nothing was written."))).ToList());
+                e ?? DomainError.Validation(IBulkRegistrationGrain.BatchRefused, "Another line of this batch is invalid; nothing was written."))).ToList());
         }
         var outcomes = new List<BulkRegistrationOutcome>(lines.Count);
         foreach (var chunk in lines.Chunk(ChunkSize))

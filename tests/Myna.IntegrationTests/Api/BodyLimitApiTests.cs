@@ -54,4 +54,21 @@ public sealed class BodyLimitApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, feed.StatusCode);
         Assert.Equal("request.invalid", (await feed.Json()).Str("code"));
     }
+
+    [Fact]
+    public async Task A_bulk_registration_job_takes_a_body_over_the_feed_limit_and_is_413_only_over_48_MiB()
+    {
+        var clerk = fixture.Municipality();
+        // 5 MiB (over the 4 MiB of the feeds and of bulk-registrations): read and validated (the line has no id).
+        var large = "{\"name\":\"" + new string('a', 5 * 1024 * 1024) + "\"}";
+        var read = await clerk.PostAsync("/v1/persons/bulk-registration-jobs", new StringContent(large, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
+        Assert.Equal("request.invalid", (await read.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge,
+            (await clerk.PostAsync("/v1/persons/bulk-registrations", new StringContent(large, Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+
+        var over = new ByteArrayContent(new byte[48 * 1024 * 1024 + 1]);
+        over.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        await AssertTooLarge(await clerk.PostAsync("/v1/persons/bulk-registration-jobs", over));
+    }
 }

@@ -130,6 +130,8 @@ public static class RouteTable
             Only("POST", "/v1/persons/{personId}/identity-verifications", ScopeRule.OwnMunicipality, Municipality),
             Only("POST", "/v1/persons/lookup", ScopeRule.OwnMunicipality, Municipality),
             Only("POST", "/v1/persons/bulk-registrations", ScopeRule.OwnMunicipality, Municipality),
+            Only("POST", "/v1/persons/bulk-registration-jobs", ScopeRule.OwnMunicipality, Municipality),
+            Only("GET", "/v1/persons/bulk-registration-jobs/{jobId:guid}", ScopeRule.OwnMunicipality, Municipality),
             Only("PUT", "/v1/persons/{personId:guid}/protection-measure/", ScopeRule.OwnMunicipality, Municipality),
             Only("DELETE", "/v1/persons/{personId:guid}/protection-measure/", ScopeRule.OwnMunicipality, Municipality),
 

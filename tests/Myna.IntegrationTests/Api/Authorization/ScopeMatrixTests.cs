@@ -663,6 +663,23 @@ public sealed class ScopeMatrixTests(ApiFixture fixture)
             }),
             [], new Refusal([403], ["auth.forbidden", "access.other-municipality"])) { MustNotLeak = ["一括 一郎"] }),
 
+        ["POST /v1/persons/bulk-registration-jobs"] = w => Task.FromResult(new Cell(w._clerk, w.ClientFor(Roles.Municipality, new Dictionary<string, string>()),
+            c => c.PostJson("/v1/persons/bulk-registration-jobs", new[]
+            {
+                new { id = "line-" + Guid.NewGuid().ToString("N"), name = "一括 二郎", address = "東京都千代田区5-7", dateOfBirth = "1990-01-01", sex = "male", reason = "birth" },
+            }),
+            [], new Refusal([403], ["auth.forbidden", "access.other-municipality"])) { MustNotLeak = ["一括 二郎"] }),
+
+        // A job is its municipality's: a clerk of another municipality reads nothing of it.
+        ["GET /v1/persons/bulk-registration-jobs/{jobId:guid}"] = async w =>
+        {
+            var line = new { id = "line-" + Guid.NewGuid().ToString("N"), name = "一括 三郎", address = "東京都千代田区5-8", dateOfBirth = "1990-01-01", sex = "male", reason = "birth" };
+            var started = await w._clerk.PostJson("/v1/persons/bulk-registration-jobs", new[] { line });
+            started.EnsureSuccessStatusCode();
+            var location = started.Headers.Location!.ToString();
+            return new Cell(w._clerk, w._otherClerk, c => c.GetAsync(location), [], OtherMunicipality) { MustNotLeak = [line.id] };
+        },
+
         // /v1/me: the token's own person only (see SelfOnly).
         ["GET /v1/me/"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me")),
         ["GET /v1/me/access-log"] = async w => w.Me(await w._clinics.Patient(), c => c.GetAsync("/v1/me/access-log")),
