@@ -10,16 +10,8 @@
 # Usage: deploy/backup.sh          writes $MYNA_BACKUP_DIR/base/<stamp>/ and $MYNA_BACKUP_DIR/storage/<stamp>/
 # Prints the backup's stamp and where it is. The server and Azurite must be running (deploy/local/infra.sh up).
 set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-cd "$ROOT"
-# shellcheck source=local/env.sh
-. deploy/local/env.sh
 # shellcheck source=local/recovery.sh
-. deploy/local/recovery.sh
-
-log() { echo "backup: $*" >&2; }
-die() { echo "backup: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/local/recovery.sh" backup
 
 deploy/local/postgres.sh status >/dev/null || die "PostgreSQL on port $MYNA_PG_PORT is not running"
 [[ "$MYNA_PG_ARCHIVE" == "on" ]] || log "warning: WAL archiving is off (MYNA_PG_ARCHIVE=$MYNA_PG_ARCHIVE): this backup restores only to its own end"

@@ -13,16 +13,8 @@
 #          TIME: ISO 8601, e.g. 2026-12-05T20:15:00Z
 # Stop every silo first. Exits non-zero if a chain is damaged beyond what the restore lost.
 set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-cd "$ROOT"
-# shellcheck source=local/env.sh
-. deploy/local/env.sh
 # shellcheck source=local/recovery.sh
-. deploy/local/recovery.sh
-
-log() { echo "restore: $*" >&2; }
-die() { echo "restore: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/local/recovery.sh" restore
 
 target=""
 storage=0

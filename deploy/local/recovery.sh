@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Shared by deploy/backup.sh and deploy/restore.sh (source it after env.sh): running commands as the
-# PostgreSQL OS user, and the silo's recovery commands (storage-export, storage-import, restore-check).
+# Shared by deploy/backup.sh and deploy/restore.sh: `. deploy/local/recovery.sh NAME` loads env.sh, moves to the
+# repository root, and defines log/die (prefixed NAME), running commands as the PostgreSQL OS user, and the
+# silo's recovery commands (storage-export, storage-import, restore-check).
 #
 # The silo commands run the silo build in MYNA_SILO_DIR (default: the Release build deploy/run.sh makes;
 # built here if missing) with the silo's own configuration from the environment: ConnectionStrings__Postgres
 # (default: database MYNA_DB, "myna", on the local server), ConnectionStrings__AzureStorage (default: the local
 # Azurite) and DOTNET_ENVIRONMENT (default Development; production passes its secrets as it does to the silo).
+
+# shellcheck source=deploy/local/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$MYNA_REPO_ROOT"
+RECOVERY_SCRIPT="${1:-recovery}"
+log() { echo "$RECOVERY_SCRIPT: $*" >&2; }
+die() { echo "$RECOVERY_SCRIPT: error: $*" >&2; exit 1; }
 
 PG_OS_USER=postgres
 as_pg() {
