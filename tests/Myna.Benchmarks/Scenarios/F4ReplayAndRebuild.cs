@@ -83,9 +83,9 @@ public static class F4ReplayAndRebuild
         ctx.Report.Add(new Figure("F4", $"person-match index rebuild over {eventCount:N0} events ({rows:N0} rows)", "events/s",
             rebuild.ToArray(), handWritten.ToArray(), "≥ 1.0×", (_, r) => r >= 1.0));
         ctx.Report.Section("F4 audit replay and index rebuild",
-            FormattableString.Invariant($"Audit replay: the auditor pages through a {ctx.Sizes.AuditLength:N0}-event ledger stream 500 at a time over HTTP (audit grain reads the stream, masks numbers, serialises each event); ")
+            FormattableString.Invariant($"Audit replay: the auditor pages through a {ctx.Sizes.AuditLength:N0}-event ledger stream 500 at a time over HTTP (audit grain reads the page and the stream version, masks numbers, serialises each event once; the API copies that JSON into its response); ")
             + "baseline: one `FetchStreamAsync` of the same stream (no HTTP, no masking). Index rebuild: a background rebuild job started and polled through the API (`RebuildJobGrain` → `MartenIndexRebuilder`: pages of 2,000 events "
-            + "in sequence order, then the rows replaced in one transaction). The baseline is **not** Marten's async-daemon projection rebuild (the person-match index is not a Marten projection): it is "
+            + "in sequence order, reading each event's sequence and body only, then the rows replaced by bulk COPY in one transaction, the table locked against writers but not readers). The baseline is **not** Marten's async-daemon projection rebuild (the person-match index is not a Marten projection): it is "
             + "the cheapest hand-written Marten rebuild, one query over the same event types, the same key loading and fold, a delete and Marten's bulk COPY insert (two transactions, so readers can see an empty index). "
             + FormattableString.Invariant($"Events = all {string.Join(", ", PersonMatchEvents)} in the store ({eventCount:N0}, mostly from F8)."));
     }
