@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
@@ -11,7 +12,27 @@ public sealed record AuditActor(string Subject, string Role, string? OnBehalfOf)
 
 public sealed record AuditEventResponse(
     long Version, long Sequence, string Type, DateTimeOffset RecordedAt, Guid? CommandId, Guid? CorrelationId,
-    string? Channel, JsonElement Data, string Stream, DateTimeOffset? OccurredAt, AuditActor? Actor, DateTimeOffset? EffectiveFrom);
+    string? Channel, AuditJson Data, string Stream, DateTimeOffset? OccurredAt, AuditActor? Actor, DateTimeOffset? EffectiveFrom);
+
+/// <summary>
+/// An event's data as the audit grain wrote it (masked, compact JSON): copied into the response as it is, never
+/// parsed and written again. The bytes are those a parsed element would be written as (the same serializer
+/// defaults on both sides).
+/// </summary>
+[JsonConverter(typeof(AuditJsonConverter))]
+public readonly record struct AuditJson(string Json);
+
+public sealed class AuditJsonConverter : JsonConverter<AuditJson>
+{
+    public override AuditJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return new AuditJson(document.RootElement.GetRawText());
+    }
+
+    public override void Write(Utf8JsonWriter writer, AuditJson value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.Json, skipInputValidation: true);
+}
 
 public sealed record AuditStreamResponse(string Stream, long StreamVersion, IReadOnlyList<AuditEventResponse> Events, long? NextFromVersion);
 
@@ -198,6 +219,6 @@ public static class AuditEndpoints
         new(v.StreamKey, v.Intact, v.Events, v.LegacyEvents, v.FirstBadVersion, v.Problem, v.Detail);
 
     private static AuditEventResponse ToResponse(RecordedEventView e) => new(
-        e.Version, e.Sequence, e.EventType, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel, StateResponse.Parse(e.Data),
+        e.Version, e.Sequence, e.EventType, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel, new AuditJson(e.Data),
         e.StreamKey, e.OccurredAt, e.Actor is { } a ? new AuditActor(a.Subject, a.Role, a.OnBehalfOf) : null, e.EffectiveFrom);
 }

@@ -66,12 +66,26 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
         await session.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>The events the index folds, by stored name.</summary>
+    private static readonly IReadOnlyDictionary<string, Type> SourceEvents = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [EventNames.Of<PersonRegistered>()] = typeof(PersonRegistered),
+        [EventNames.Of<PersonMoved>()] = typeof(PersonMoved),
+        [EventNames.Of<PersonRenamed>()] = typeof(PersonRenamed),
+        [EventNames.Of<PersonalDataErased>()] = typeof(PersonalDataErased),
+    };
+
+    /// <summary>
+    /// Folds the events in pages (paced while reception desks are busy), then replaces every row by bulk COPY in
+    /// one transaction; the events committed after the last page are folded under the table's lock first, so a
+    /// row written live during the scan is never replaced by an older one (<see cref="Maintenance.IndexReplacement"/>).
+    /// </summary>
     public async Task<int> RebuildAsync(CancellationToken cancellationToken = default)
     {
         var current = new Dictionary<Guid, BasicFourItems>();
-        await Maintenance.MartenIndexRebuilder.ScanAsync(store, [EventNames.Of<PersonRegistered>(), EventNames.Of<PersonMoved>(), EventNames.Of<PersonRenamed>(), EventNames.Of<PersonalDataErased>()], e =>
+        void Apply(object e)
         {
-            switch (e.Data)
+            switch (e)
             {
                 case PersonRegistered r:
                     current[r.PersonId.Value] = r.Items;
@@ -86,12 +100,13 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
                     current.Remove(x.PersonId.Value);
                     break;
             }
+        }
+        var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken);
+        return await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord>(store, r => r.Id, async locked =>
+        {
+            await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, locked, reached, paced: false);
+            return current.Select(p => ToRecord(p.Key, p.Value)).ToArray();
         }, cancellationToken);
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<PersonMatchRecord>(_ => true);
-        session.Store(current.Select(p => ToRecord(p.Key, p.Value)).ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-        return current.Count;
     }
 
     /// <summary>The row for a person (a bulk registration writes it in its own transaction).</summary>

@@ -13,6 +13,7 @@ using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
+using Npgsql;
 
 namespace Myna.EventStore.Maintenance;
 
@@ -54,9 +55,11 @@ public interface IIndexRebuilder
 /// keeps writing the rows of new appends; the events above that mark are then applied once more
 /// (<see cref="ProjectionRebuild"/>). The others are reservations or keyed: they page through their
 /// events (in sequence order), then replace their rows in one transaction, so readers see the old index or
-/// the new one, never half of each. A row written live in the few milliseconds between the last page and
-/// the commit can be replaced away; these indexes are hints their grains confirm against the streams, and
-/// the next rebuild restores it.
+/// the new one, never half of each. The person-match index writes its rows by bulk COPY with the table
+/// locked against writers (not readers), after folding the events committed since its last page
+/// (<see cref="IndexReplacement"/>), so no row written live during the scan is replaced away. For the
+/// devices and numbers, a row written live in the few milliseconds between the last page and the commit
+/// can be; these indexes are hints their grains confirm against the streams, and the next rebuild restores it.
 /// </summary>
 public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers, BackgroundBudget? budget = null) : IIndexRebuilder
 {
@@ -185,37 +188,73 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         return devices.Count;
     }
 
-    /// <summary>Pages through the events of some types in global order, never loading the whole store at once.</summary>
-    internal static async Task ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken, long after = 0)
+    /// <summary>
+    /// Pages through the events of some types in global order, never loading the whole store at once; returns the
+    /// sequence of the last event visited (<paramref name="after"/> when there was none). Unpaced scans (a top-up
+    /// under a table lock) never rest: they hold the lock while they run.
+    /// </summary>
+    internal static Task<long> ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken, long after = 0, bool paced = true) =>
+        PagesAsync(from => store.PersonalData().ReadAsync(async () =>
+        {
+            await using var query = store.QuerySession();
+            return (IReadOnlyList<IEvent>)await query.Events.QueryAllRawEvents()
+                .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from)
+                .OrderBy(e => e.Sequence)
+                .Take(Page)
+                .ToListAsync(cancellationToken);
+        }, cancellationToken: cancellationToken), e => e.Sequence, visit, after, paced, cancellationToken);
+
+    /// <summary>
+    /// The same pages, reading only each event's sequence and body (deserialised, and decrypted, as the stored type),
+    /// without the metadata and headers a whole <see cref="IEvent"/> carries: for the folds that need no more.
+    /// </summary>
+    internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken, long after = 0, bool paced = true)
+    {
+        var names = types.Keys.ToArray();
+        var serializer = store.Options.Serializer();
+        var sql = $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(@types) and seq_id > @after order by seq_id limit {Page}";
+        return PagesAsync(from => store.PersonalData().ReadAsync(async () =>
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("types", names);
+            command.Parameters.AddWithValue("after", from);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var page = new List<(long Sequence, object Data)>(Page);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page.Add((reader.GetInt64(0), serializer.FromJson(types[reader.GetString(1)], reader, 2)));
+            }
+            return (IReadOnlyList<(long Sequence, object Data)>)page;
+        }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken);
+    }
+
+    private static async Task<long> PagesAsync<T>(Func<long, Task<IReadOnlyList<T>>> read, Func<T, long> sequence, Action<T> visit,
+        long after, bool paced, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var from = after;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var page = await store.PersonalData().ReadAsync(async () =>
-            {
-                await using var query = store.QuerySession();
-                return await query.Events.QueryAllRawEvents()
-                    .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from)
-                    .OrderBy(e => e.Sequence)
-                    .Take(Page)
-                    .ToListAsync(cancellationToken);
-            }, cancellationToken: cancellationToken);
+            var page = await read(after);
             foreach (var e in page)
             {
                 visit(e);
             }
             Current.Value?.Add(page.Count);
-            if (Current.Value?.Budget is { } paced)
+            if (paced && Current.Value?.Budget is { } budget)
             {
                 // Reception desks first: while they are busy the scan rests its share of the page's time.
-                await paced.PaceAsync(System.Diagnostics.Stopwatch.GetElapsedTime(started), cancellationToken);
+                await budget.PaceAsync(System.Diagnostics.Stopwatch.GetElapsedTime(started), cancellationToken);
+            }
+            if (page.Count > 0)
+            {
+                after = sequence(page[^1]);
             }
             if (page.Count < Page)
             {
-                return;
+                return after;
             }
-            after = page[^1].Sequence;
         }
     }
 

@@ -27,12 +27,10 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
         return await store.PersonalData().ReadAsync(async () =>
         {
             await using var session = store.QuerySession();
-            var query = session.Events.QueryAllRawEvents()
-                .Where(e => e.StreamKey == streamKey && e.Version >= fromVersion)
-                .OrderBy(e => e.Version);
-            var events = limit == int.MaxValue
-                ? await query.ToListAsync(cancellationToken)
-                : await query.Take(limit).ToListAsync(cancellationToken);
+            // A stream's versions have no gaps, so `limit` events from `fromVersion` end at fromVersion + limit - 1 (0: no
+            // upper bound). Marten's stream fetch is a prepared statement: no LINQ query to parse on every read.
+            var upTo = limit == int.MaxValue ? 0 : fromVersion + limit - 1;
+            var events = await session.Events.FetchStreamAsync(streamKey, upTo, null, fromVersion, cancellationToken);
             return (IReadOnlyList<StoredEvent>)events.Select(ToStored).ToList();
         }, PersonalDataProtection.SubjectOfStream(streamKey), cancellationToken);
     }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -29,8 +30,11 @@ public sealed class AuditGrain(
 
     // Auditors replay histories; they do not need the numbers themselves, so event data is shown with
     // every Individual Number and resident record code masked to its last four digits.
+    // The API copies an event's data into its response as written here (it does not parse it again), so the
+    // escaping is the API's own: ASP.NET Core writes JSON with the relaxed encoder.
     private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
     {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(), new MaskedConverter<IndividualNumber>(), new MaskedConverter<ResidentRecordCode>() },
     };
 
@@ -60,29 +64,39 @@ public sealed class AuditGrain(
         {
             return DomainError.Validation("audit.invalid-period", "The period ends before it starts.");
         }
-        var version = await store.GetVersionAsync(stream.Key);
+        var types = query.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
+        var filtered = types is not null || query.RecordedFrom is not null || query.RecordedTo is not null;
+        // Unfiltered, a page is exactly the next `limit` versions (a stream's versions have no gaps): read just those,
+        // alongside the stream's version. Filters may skip many events: then chunks are read until a page and one more match.
+        var head = store.GetVersionAsync(stream.Key);
+        var first = store.ReadAsync(stream.Key, query.FromVersion, filtered ? ScanChunk : query.Limit);
+        await Task.WhenAll(head, first);
+        var version = await head;
+        var chunk = await first;
         if (version == 0)
         {
             return StreamNotFound;
         }
-        var types = query.Types is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
+        if (!filtered)
+        {
+            long? following = chunk.Count > 0 && chunk[^1].Version < version ? chunk[^1].Version + 1 : null;
+            return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, chunk.Select(e => View(stream.Key, e)).ToList(), following));
+        }
         bool Matches(StoredEvent e) =>
             (types is null || types.Contains(e.EventTypeName))
             && (query.RecordedFrom is not { } from || e.RecordedAt >= from)
             && (query.RecordedTo is not { } to || e.RecordedAt <= to);
 
-        // Read in chunks until a page and one more match are found (filters may skip many events).
         var matches = new List<StoredEvent>(query.Limit + 1);
-        var next = query.FromVersion;
-        while (matches.Count <= query.Limit && next <= version)
+        while (true)
         {
-            var chunk = await store.ReadAsync(stream.Key, next, ScanChunk);
-            if (chunk.Count == 0)
+            matches.AddRange(chunk.Where(Matches).Take(query.Limit + 1 - matches.Count));
+            var next = chunk.Count > 0 ? chunk[^1].Version + 1 : version + 1;
+            if (matches.Count > query.Limit || next > version || chunk.Count == 0)
             {
                 break;
             }
-            matches.AddRange(chunk.Where(Matches).Take(query.Limit + 1 - matches.Count));
-            next = chunk[^1].Version + 1;
+            chunk = await store.ReadAsync(stream.Key, next, ScanChunk);
         }
         var page = matches.Take(query.Limit).Select(e => View(stream.Key, e)).ToList();
         long? nextFrom = matches.Count > query.Limit ? matches[query.Limit].Version : null;

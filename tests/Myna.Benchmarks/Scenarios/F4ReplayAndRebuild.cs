@@ -22,6 +22,9 @@ public static class F4ReplayAndRebuild
 {
     private static readonly string[] PersonMatchEvents = ["person_registered_v1", "person_moved_v1", "person_renamed_v1"];
 
+    /// <summary>Replays (and fetches) timed per round, after one untimed warm-up of each.</summary>
+    private const int ReplaysPerRound = 5;
+
     public static async Task RunAsync(BenchContext ctx)
     {
         var http = ctx.Main.Http;
@@ -30,11 +33,8 @@ public static class F4ReplayAndRebuild
         var person = Guid.NewGuid();
         await RawLedger.SeedStreamAsync(ctx.Raw, person, ctx.Sizes.AuditLength);
 
-        var replay = new List<double>();
-        var fetch = new List<double>();
-        for (var round = 1; round <= ctx.Sizes.Rounds; round++)
+        async Task<int> ReplayAsync()
         {
-            var clock = Stopwatch.StartNew();
             var read = 0;
             long? from = 1;
             while (from is not null)
@@ -47,15 +47,37 @@ public static class F4ReplayAndRebuild
                 read += page.RootElement.GetProperty("events").GetArrayLength();
                 from = page.RootElement.TryGetProperty("nextFromVersion", out var next) && next.ValueKind == JsonValueKind.Number ? next.GetInt64() : null;
             }
-            replay.Add(read / clock.Elapsed.TotalSeconds);
+            return read;
+        }
 
-            clock.Restart();
-            await using (var session = ctx.Raw.QuerySession())
+        async Task<int> FetchAsync()
+        {
+            await using var session = ctx.Raw.QuerySession();
+            return (await session.Events.FetchStreamAsync(RawLedger.Key(person))).Count;
+        }
+
+        // Warm up both paths (JIT, the audit grain's activation, connection pools), as F1 does: a single replay takes
+        // tens of milliseconds, so a cold first round was a figure of its own. Each round then times several replays
+        // and fetches, one after the other.
+        await ReplayAsync();
+        await FetchAsync();
+        var replay = new List<double>();
+        var fetch = new List<double>();
+        for (var round = 1; round <= ctx.Sizes.Rounds; round++)
+        {
+            var (replayed, replaying, fetched, fetching) = (0, TimeSpan.Zero, 0, TimeSpan.Zero);
+            for (var i = 0; i < ReplaysPerRound; i++)
             {
-                var events = await session.Events.FetchStreamAsync(RawLedger.Key(person));
-                fetch.Add(events.Count / clock.Elapsed.TotalSeconds);
+                var clock = Stopwatch.StartNew();
+                replayed += await ReplayAsync();
+                replaying += clock.Elapsed;
+                clock.Restart();
+                fetched += await FetchAsync();
+                fetching += clock.Elapsed;
             }
-            Progress.Line($"F4 round {round}: audit replay {read} events at {replay[^1]:0}/s, raw FetchStreamAsync {fetch[^1]:0}/s");
+            replay.Add(replayed / replaying.TotalSeconds);
+            fetch.Add(fetched / fetching.TotalSeconds);
+            Progress.Line($"F4 round {round}: audit replay {replayed} events at {replay[^1]:0}/s, raw FetchStreamAsync {fetch[^1]:0}/s");
         }
         ctx.Report.Add(new Figure("F4", $"audit replay of a {ctx.Sizes.AuditLength:N0}-event stream (HTTP, masked JSON)", "events/s",
             replay.ToArray(), fetch.ToArray(), "≥ 0.8×", (_, r) => r >= 0.8));
@@ -83,9 +105,10 @@ public static class F4ReplayAndRebuild
         ctx.Report.Add(new Figure("F4", $"person-match index rebuild over {eventCount:N0} events ({rows:N0} rows)", "events/s",
             rebuild.ToArray(), handWritten.ToArray(), "≥ 1.0×", (_, r) => r >= 1.0));
         ctx.Report.Section("F4 audit replay and index rebuild",
-            FormattableString.Invariant($"Audit replay: the auditor pages through a {ctx.Sizes.AuditLength:N0}-event ledger stream 500 at a time over HTTP (audit grain reads the stream, masks numbers, serialises each event); ")
-            + "baseline: one `FetchStreamAsync` of the same stream (no HTTP, no masking). Index rebuild: a background rebuild job started and polled through the API (`RebuildJobGrain` → `MartenIndexRebuilder`: pages of 2,000 events "
-            + "in sequence order, then the rows replaced in one transaction). The baseline is **not** Marten's async-daemon projection rebuild (the person-match index is not a Marten projection): it is "
+            FormattableString.Invariant($"Audit replay: after one untimed replay and fetch, each round times {ReplaysPerRound} replays, in each of which the auditor pages through a {ctx.Sizes.AuditLength:N0}-event ledger stream 500 at a time over HTTP (audit grain reads the page and the stream version, masks numbers, serialises each event once; the API copies that JSON into its response); ")
+            + FormattableString.Invariant($"baseline: {ReplaysPerRound} `FetchStreamAsync` of the same stream (no HTTP, no masking), interleaved with the replays. ")
+            + "Index rebuild: a background rebuild job started and polled through the API (`RebuildJobGrain` → `MartenIndexRebuilder`: pages of 2,000 events "
+            + "in sequence order, reading each event's sequence and body only, then the rows replaced by bulk COPY in one transaction, the table locked against writers but not readers). The baseline is **not** Marten's async-daemon projection rebuild (the person-match index is not a Marten projection): it is "
             + "the cheapest hand-written Marten rebuild, one query over the same event types, the same key loading and fold, a delete and Marten's bulk COPY insert (two transactions, so readers can see an empty index). "
             + FormattableString.Invariant($"Events = all {string.Join(", ", PersonMatchEvents)} in the store ({eventCount:N0}, mostly from F8)."));
     }

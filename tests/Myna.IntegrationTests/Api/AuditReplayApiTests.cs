@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Myna.Api.Auth;
 using Myna.IntegrationTests.Support;
 
@@ -51,6 +52,43 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         Assert.DoesNotContain(number, latest.GetRawText(), StringComparison.Ordinal);
         var beyond = await Auditor.GetAsync($"/v1/audit/streams/person/{id}/state?version=999");
         Assert.Equal("audit.invalid-version", (await beyond.Json()).Str("code"));
+    }
+
+    [Fact]
+    public async Task Event_data_is_written_as_the_api_writes_json_and_unfiltered_pages_follow_on_version_by_version()
+    {
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
+        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        var whole = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json();
+        var all = whole.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(JsonValueKind.Null, whole.GetProperty("nextFromVersion").ValueKind);
+
+        // The data is copied from the audit grain, not parsed and written again: the bytes must be those the API's
+        // own serializer writes for the parsed value (what the response held when the API re-serialised it).
+        var api = fixture.Api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        Assert.All(all, e => Assert.Equal(JsonSerializer.Serialize(e.GetProperty("data"), api), e.GetProperty("data").GetRawText()));
+        var raw = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Content.ReadAsStringAsync();
+        Assert.Contains("東京都千代田区永田町1-7-1", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(number, raw, StringComparison.Ordinal);
+        Assert.Equal("********" + number[^4..], all.Single(e => e.Str("type") == "individual_number_assigned_v1").GetProperty("data").Str("number"));
+
+        // One event a page: each page names the next version until the last, which names none.
+        var paged = new List<JsonElement>();
+        long? from = 1;
+        while (from is { } next)
+        {
+            var page = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?fromVersion={next}&limit=1")).Json();
+            paged.AddRange(page.GetProperty("events").EnumerateArray());
+            from = page.GetProperty("nextFromVersion").ValueKind == JsonValueKind.Number ? page.GetProperty("nextFromVersion").GetInt64() : null;
+            Assert.True(paged.Count <= all.Count, "the pages go on past the stream's end");
+        }
+        Assert.Equal(all.Select(e => e.GetRawText()), paged.Select(e => e.GetRawText()));
+        var beyond = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?fromVersion={all.Count + 1}")).Json();
+        Assert.Empty(beyond.GetProperty("events").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, beyond.GetProperty("nextFromVersion").ValueKind);
     }
 
     [Fact]

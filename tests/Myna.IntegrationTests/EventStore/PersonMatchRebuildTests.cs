@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using Marten;
+using Myna.Domain.Persons;
+using Myna.EventStore.Configuration;
+using Myna.EventStore.Insurance;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.IntegrationTests.Support;
+using Npgsql;
+
+namespace Myna.IntegrationTests.EventStore;
+
+/// <summary>
+/// Level 2: the person-match index rebuilt from the person streams, its rows replaced by bulk COPY in one
+/// transaction, against real PostgreSQL: the rows are those the live path writes, readers never see the index
+/// empty, and rows written live while the rebuild runs are kept.
+/// </summary>
+public sealed class PersonMatchRebuildTests : IAsyncLifetime
+{
+    private static readonly Actor Clerk = new("clerk-1", "municipality");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private readonly DocumentStore _store = TestInfrastructure.CreateStore();
+    private readonly MartenEventStreamStore _streams;
+    private readonly MartenPersonMatchIndex _index;
+
+    public PersonMatchRebuildTests()
+    {
+        _streams = new MartenEventStreamStore(_store);
+        _index = new MartenPersonMatchIndex(_store);
+    }
+
+    public Task InitializeAsync() => TestInfrastructure.EnsureSchemaAsync();
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static AppendMetadata Metadata() => new(Guid.NewGuid(), Guid.NewGuid(), "counter", "fp");
+
+    private static BasicFourItems Items(string name) => new(name, "東京都千代田区千代田1-1", new DateOnly(1985, 2, 3), Sex.Female);
+
+    private static PersonRegistered Registered(PersonId person, BasicFourItems items) =>
+        new(person, items, Chiyoda, RegistrationReason.Birth, DateTimeOffset.UtcNow, Clerk);
+
+    /// <summary>A registration as the person grain makes it: the event confirmed, then its row written.</summary>
+    private async Task<PersonId> RegisterLiveAsync(BasicFourItems items)
+    {
+        var person = new PersonId(Guid.NewGuid());
+        await _streams.AppendAsync(StreamRef.For(person).Key, 0, [Registered(person, items)], Metadata());
+        await _index.RecordAsync(person, items);
+        return person;
+    }
+
+    /// <summary>Many registrations in one session, without rows: the rebuild is what writes them.</summary>
+    private async Task<List<PersonId>> RegisterEventsOnlyAsync(int count)
+    {
+        var persons = Enumerable.Range(0, count).Select(_ => new PersonId(Guid.NewGuid())).ToList();
+        var events = persons.Select(p => Registered(p, Items("照合 " + p.Value.ToString("N")[..8]))).ToList();
+        await _store.PersonalData().PrepareAppendAsync(events);
+        await using var session = _store.LightweightSession();
+        foreach (var e in events)
+        {
+            session.Events.StartStream(StreamRef.For(e.PersonId).Key, e);
+        }
+        await session.SaveChangesAsync();
+        return persons;
+    }
+
+    private async Task<(string Data, string? Type)?> RowAsync(PersonId person)
+    {
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select data::text, mt_dotnet_type from {TestInfrastructure.Schema}.mt_doc_personmatchrecord where id = @id", connection);
+        command.Parameters.AddWithValue("id", person.Value);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
+    }
+
+    private async Task<int> CountAsync()
+    {
+        await using var query = _store.QuerySession();
+        return await query.Query<PersonMatchRecord>().CountAsync();
+    }
+
+    [Fact]
+    public async Task The_rebuild_writes_the_rows_the_live_path_writes_folds_moves_and_renames_and_forgets_the_erased()
+    {
+        var kept = await RegisterLiveAsync(Items("照合 保持"));
+        var live = await RowAsync(kept);
+        var renamed = "照合 変更後 " + Guid.NewGuid().ToString("N")[..8];
+        var changed = await RegisterLiveAsync(Items("照合 変更前"));
+        await _streams.AppendAsync(StreamRef.For(changed).Key, 1,
+            [new PersonMoved(changed, "大阪府大阪市北区1-1", Chiyoda, new DateOnly(2026, 4, 1), DateTimeOffset.UtcNow, Clerk),
+             new PersonRenamed(changed, renamed, Chiyoda, DateTimeOffset.UtcNow, Clerk)], Metadata());
+        var erased = await RegisterLiveAsync(Items("照合 消去"));
+        await _streams.AppendAsync(StreamRef.For(erased).Key, 1, [new PersonalDataErased(erased, "test", DateTimeOffset.UtcNow, Clerk)], Metadata());
+        await _store.PersonalData().Ring.DestroyAsync(erased.Value);
+        var stray = new PersonId(Guid.NewGuid());
+        await _index.RecordAsync(stray, Items("照合 事象なし"));
+
+        var rows = await _index.RebuildAsync();
+
+        Assert.True(rows >= 2, $"{rows} rows");
+        Assert.Equal(live, await RowAsync(kept));
+        Assert.Equal(typeof(PersonMatchRecord).FullName, (await RowAsync(changed))?.Type);
+        await using var query = _store.QuerySession();
+        var row = await query.LoadAsync<PersonMatchRecord>(changed.Value);
+        var expected = MartenPersonMatchIndex.ToRecord(changed.Value, new BasicFourItems(renamed, "大阪府大阪市北区1-1", new DateOnly(1985, 2, 3), Sex.Female));
+        Assert.Equal((expected.NameKey, expected.AddressKey, expected.DateOfBirth, expected.Sex), (row?.NameKey, row?.AddressKey, row?.DateOfBirth, row?.Sex));
+        Assert.Null(await RowAsync(erased));
+        Assert.Null(await RowAsync(stray));
+        Assert.Contains(changed, await _index.FindCandidatesAsync(new BasicFourItems(renamed, "大阪府大阪市北区1-1", new DateOnly(1985, 2, 3), Sex.Female)));
+    }
+
+    [Fact]
+    public async Task Rows_written_live_while_the_rebuild_runs_are_kept_and_readers_never_see_the_index_empty()
+    {
+        // More than one page of events (2,000 a page), so that the rebuild takes several queries.
+        var seeded = await RegisterEventsOnlyAsync(2_500);
+        await _index.RebuildAsync();
+        var before = await CountAsync();
+        Assert.True(before >= seeded.Count, $"{before} rows after the first rebuild");
+
+        var rebuild = _index.RebuildAsync();
+        var counts = new ConcurrentBag<int>();
+        var reader = Task.Run(async () =>
+        {
+            do
+            {
+                counts.Add(await CountAsync());
+            }
+            while (!rebuild.IsCompleted);
+        });
+        var written = new List<(PersonId Person, BasicFourItems Items)>();
+        var moved = new List<PersonId>();
+        // Writers go on until the rebuild has committed, and a few more after it.
+        for (var i = 0; !rebuild.IsCompleted || i < 5; i++)
+        {
+            var items = Items($"並行 {i:D4}");
+            written.Add((await RegisterLiveAsync(items), items));
+            var person = seeded[i % seeded.Count];
+            var address = $"東京都千代田区並行{i}";
+            await _streams.AppendAsync(StreamRef.For(person).Key, 1,
+                [new PersonMoved(person, address, Chiyoda, new DateOnly(2026, 4, 1), DateTimeOffset.UtcNow, Clerk)], Metadata());
+            await _index.RecordAsync(person, Items("照合 " + person.Value.ToString("N")[..8]) with { Address = address });
+            moved.Add(person);
+        }
+        var rows = await rebuild;
+        await reader;
+
+        Assert.True(rows >= seeded.Count, $"{rows} rows");
+        Assert.NotEmpty(counts);
+        Assert.All(counts, c => Assert.True(c >= seeded.Count, $"a reader saw {c} rows during the rebuild"));
+        await using var query = _store.QuerySession();
+        foreach (var (person, items) in written)
+        {
+            var row = await query.LoadAsync<PersonMatchRecord>(person.Value);
+            Assert.True(row is not null, $"the live row of {person.Value} was replaced away");
+            Assert.Equal(MartenPersonMatchIndex.ToRecord(person.Value, items).NameKey, row.NameKey);
+        }
+        foreach (var person in moved.Distinct())
+        {
+            var row = await query.LoadAsync<PersonMatchRecord>(person.Value);
+            var last = moved.FindLastIndex(p => p == person);
+            Assert.Equal(MartenPersonMatchIndex.ToRecord(person.Value, Items("x") with { Address = $"東京都千代田区並行{last}" }).AddressKey, row?.AddressKey);
+        }
+    }
+}
