@@ -36,6 +36,14 @@ public sealed class AbuseLimitOptions
     [Range(1, 1_000_000)]
     public int LookupsPerToken { get; set; } = 600;
 
+    /// <summary>
+    /// Bulk registration requests (a batch of up to 1,000 persons, or a job of up to 100,000) per municipality, whichever
+    /// clerk's token sends them: a stolen or misused token can register only so many persons, and only in its own
+    /// municipality. 120 a minute is 120,000 persons a minute, more than a city's import needs.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int BulkRegistrationsPerMunicipality { get; set; } = 120;
+
     /// <summary>Reverse proxies (ingress) whose X-Forwarded-For is believed; nobody's by default.</summary>
     public string[] KnownProxies { get; set; } = [];
 }
@@ -61,6 +69,12 @@ public static class AbuseLimits
     };
 
     private const string TerminalChallenges = "POST /v1/eligibility-checks/challenges";
+
+    /// <summary>Routes that register persons in bulk: limited per municipality (the clerk's scope).</summary>
+    private static readonly HashSet<string> BulkRegistrations = new(StringComparer.Ordinal)
+    {
+        "POST /v1/persons/bulk-registrations", "POST /v1/persons/bulk-registration-jobs",
+    };
 
     /// <summary>Anonymous routes that are no attack surface worth limiting: probes, the API description, development tokens.</summary>
     private static readonly string[] Unlimited = ["/health", "/alive", "/openapi", "/scalar", "/dev/tokens"];
@@ -99,6 +113,10 @@ public static class AbuseLimits
         {
             var terminal = $"{http.User.FindFirstValue(MynaClaims.Institution)}/{http.User.FindFirstValue(MynaClaims.Terminal)}";
             return Fixed($"terminal:{terminal}", limits.ChallengesPerTerminal, window);
+        }
+        if (BulkRegistrations.Contains(key))
+        {
+            return Fixed($"bulk:{http.User.FindFirstValue(MynaClaims.Municipality) ?? TokenOf(http)}", limits.BulkRegistrationsPerMunicipality, window);
         }
         if (Lookups.Contains(key))
         {

@@ -122,6 +122,7 @@ public sealed class Deployment : IAsyncDisposable
             ["Commands:IdKey"] = BenchStores.SigningKey + "-command-ids",
             ["RateLimits:AnonymousPerIp"] = "1000000",
             ["RateLimits:ExpensivePerToken"] = "1000000",
+            ["RateLimits:BulkRegistrationsPerMunicipality"] = "1000000",
             ["Auth:Issuer"] = "myna",
             ["Auth:Audience"] = "myna-api",
         });

@@ -118,6 +118,7 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("RateLimits:ExpensivePerToken", "1000000");
             builder.UseSetting("RateLimits:ChallengesPerTerminal", "1000000");
             builder.UseSetting("RateLimits:LookupsPerToken", "1000000");
+            builder.UseSetting("RateLimits:BulkRegistrationsPerMunicipality", "1000000");
         }
     }
 }

@@ -98,4 +98,22 @@ public sealed class AbuseLimitTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Equal("rate-limit.exceeded", (await second.Json()).Str("code"));
     }
+
+    [Fact]
+    public async Task Bulk_registrations_are_limited_per_municipality_whichever_clerks_token_sends_them()
+    {
+        await using var limited = Limited("RateLimits:BulkRegistrationsPerMunicipality", 1);
+        var municipality = "13" + Random.Shared.Next(1_000, 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        HttpClient Clerk(string code) => As(limited, fixture.ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = code }));
+        var line = new[] { new { id = "limit-" + Guid.NewGuid().ToString("N")[..8], name = "上限 太郎", address = "東京都千代田区永田町一丁目", dateOfBirth = "1980-04-01", sex = "male", reason = "birth" } };
+
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await Clerk(municipality).PostJson("/v1/persons/bulk-registrations", line)).StatusCode);
+        var secondClerk = await Clerk(municipality).PostJson("/v1/persons/bulk-registration-jobs", line);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, secondClerk.StatusCode);
+        Assert.Equal("rate-limit.exceeded", (await secondClerk.Json()).Str("code"));
+        Assert.NotNull(secondClerk.Headers.RetryAfter);
+        // Another municipality has a budget of its own.
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await Clerk(municipality[..2] + "9" + municipality[3..]).PostJson("/v1/persons/bulk-registrations", line)).StatusCode);
+    }
 }
