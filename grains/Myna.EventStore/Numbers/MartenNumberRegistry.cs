@@ -117,13 +117,17 @@ public sealed class MartenNumberRegistry(IDocumentStore store, IOptions<EventSto
         var generations = new Dictionary<Guid, int>();
         var indexed = 0;
         long after = 0;
+        // Up to the events there when the rebuild starts: later assignments reserve their own rows as they happen,
+        // and a page that cannot grow under it reads with the keys it loaded (others keep appending meanwhile).
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var highWater = (await query.AdvancedSql.QueryAsync<long>($"select coalesce(max(seq_id), 0) from {schema}.mt_events", cancellationToken)).Single();
         while (true)
         {
             // In global order, so a person's replacements count up their generations as they happened.
             // The numbers are personal data: read with the persons' keys (an erased person's read as empty).
             var from = after;
             var page = await store.PersonalData().ReadAsync(async () => await query.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > from
+                .Where(e => e.Sequence > from && e.Sequence <= highWater
                     && (e.EventTypeName == AssignedName || e.EventTypeName == ReplacedName))
                 .OrderBy(e => e.Sequence)
                 .Take(Batch)
