@@ -47,5 +47,7 @@ public sealed class MynaSiloOptions
     public int? PrimarySiloPort { get; set; }
 
     /// <summary>The Azure table of the reminders (Orleans' default name); deploy/backup.sh exports it.</summary>
-    public string RemindersTable { get; set; } = "OrleansReminders";
+    public string RemindersTable { get; set; } = DefaultRemindersTable;
+
+    public const string DefaultRemindersTable = "OrleansReminders";
 }

@@ -85,7 +85,7 @@ public static class SiloSetup
     }
 
     /// <summary>Log consistency on Marten, snapshots and reminders in Azure Storage.</summary>
-    public static ISiloBuilder ConfigureMynaStorage(this ISiloBuilder silo, string azureStorage, string remindersTable = "OrleansReminders")
+    public static ISiloBuilder ConfigureMynaStorage(this ISiloBuilder silo, string azureStorage, string remindersTable = MynaSiloOptions.DefaultRemindersTable)
     {
         silo.AddAzureTableGrainStorage(SnapshotOptions.StorageName, o => o.Configure<IServiceProvider>((table, services) =>
         {

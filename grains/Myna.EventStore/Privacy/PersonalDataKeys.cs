@@ -145,10 +145,11 @@ public sealed class AzureTablePersonalDataKeyStore(
         }
         // Journalled first: a crash between the two leaves a decided erasure that the next reconciliation completes.
         await journal.AppendAsync([Myna.EventStore.Recovery.JournalEntry.Destruction(subject, DateTimeOffset.UtcNow)], cancellationToken);
-        await TombstoneAsync(subject, cancellationToken);
+        await EnsureTableAsync(cancellationToken);
+        await WriteTombstoneAsync(subject, cancellationToken);
     }
 
-    /// <summary>Replaces the subject's row by a tombstone (idempotent); true when a live key was there.</summary>
+    /// <summary>The reconciliation's tombstone: reads the row first and says whether a live key was there (idempotent).</summary>
     internal async Task<bool> TombstoneAsync(Guid subject, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
@@ -158,11 +159,14 @@ public sealed class AzureTablePersonalDataKeyStore(
         {
             return false;
         }
-        // Replace drops the key columns: what is left is a tombstone saying when.
-        await _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = DateTimeOffset.UtcNow },
-            TableUpdateMode.Replace, cancellationToken);
+        await WriteTombstoneAsync(subject, cancellationToken);
         return wasLive;
     }
+
+    /// <summary>Replace drops the key columns: what is left is a tombstone saying when.</summary>
+    private Task WriteTombstoneAsync(Guid subject, CancellationToken cancellationToken) =>
+        _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = DateTimeOffset.UtcNow },
+            TableUpdateMode.Replace, cancellationToken);
 
     internal async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
