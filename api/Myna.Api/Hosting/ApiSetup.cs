@@ -56,7 +56,7 @@ public static class ApiSetup
         builder.AddMynaAuthentication();
         services.AddAuthorizationBuilder().AddMynaPolicies();
 
-        services.AddOpenApi(o => o.AddExamples());
+        services.AddOpenApi(o => o.AddExamples().AddStringSchemas());
         services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddPortalRateLimiting();
         services.AddAbuseLimits(configuration);
@@ -107,6 +107,7 @@ public static class ApiSetup
             app.UseForwardedHeaders();
         }
         app.UseMynaApiOperations();
+        app.UsePortalStaticFiles();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodyLimits();

@@ -12,6 +12,12 @@ public sealed class PortalOptions
     public int AccessTokenMinutes { get; set; } = 15;
 
     public PortalRateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// The built reference portal (api/Myna.Portal/dist), served at /portal/ when set. Unset in production images:
+    /// there the portal is a front end of its own.
+    /// </summary>
+    public string? StaticFiles { get; set; }
 }
 
 /// <summary>Fixed windows: per IP on login and refresh; per token and per IP on reads.</summary>
