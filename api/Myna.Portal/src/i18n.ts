@@ -1,0 +1,323 @@
+// Japanese and English: chosen from the browser, switchable, remembered on this device.
+export type Language = "ja" | "en";
+
+const en = {
+  siteName: "Mynaportal",
+  siteNote: "reference portal",
+  skip: "Skip to main content",
+  navLabel: "Main menu",
+  switchLanguage: "日本語",
+  switchLanguageLabel: "日本語で表示 (Japanese)",
+  logout: "Log out",
+  footer: "Myna.Orleans reference portal. Development only: a browser key is not a card.",
+  loading: "Loading…",
+  navSelf: "My information",
+  navLedger: "Access log",
+  navConsents: "Consents",
+  navProxies: "Proxies",
+  navNotifications: "Notifications",
+  navCards: "My cards",
+  loginTitle: "Log in with your card",
+  loginIntro: "Your software card signs a one-time login challenge in this browser. Its private key never leaves this device.",
+  loginButton: "Log in with the software card",
+  loginNoCard: "This browser holds no software card yet.",
+  loginSetupLink: "Set up a software card (Development)",
+  loginCardLabel: "Card",
+  loginForget: "Remove the software card from this browser",
+  loggedOut: "You have logged out.",
+  sessionExpired: "Your session has ended. Please log in again.",
+  setupTitle: "Set up a software card (Development)",
+  setupIntro: "In Development, this browser can act as the chip of a test card: it makes two ECDSA P-256 keys, proves them over the counter's key-proof challenge, and the card is handed over with them. A browser key is weaker than a chip and is never a production credential.",
+  setupSeedHint: "Prepare a resident and a card waiting for handover with: dotnet run --project api/Myna.Cli -- dev-resident",
+  setupCardId: "Card ID",
+  setupCardIdHint: "The card ID that dev-resident printed (a UUID).",
+  setupMunicipality: "Municipality code",
+  setupMunicipalityHint: "Six digits, the card holder's municipality (dev-resident prints it).",
+  setupButton: "Make keys and hand the card over",
+  setupDone: "The software card is ready. You can log in now.",
+  setupNotDevelopment: "This API is not running in Development: software cards cannot be set up here.",
+  setupInvalidCard: "Enter the card ID as a UUID.",
+  setupInvalidMunicipality: "Enter six digits.",
+  selfTitle: "My information",
+  selfName: "Name",
+  selfAddress: "Address",
+  selfBirth: "Date of birth",
+  selfSex: "Sex",
+  selfMunicipality: "Municipality",
+  selfNumber: "Individual Number",
+  selfNumberMaskedNote: "Shown masked. Showing the whole number is recorded in your access log.",
+  selfReveal: "Show the whole number",
+  selfHide: "Hide the number",
+  selfRevealed: "The whole number is shown. This has been recorded in your access log.",
+  selfNoNumber: "Not assigned yet",
+  selfLastLogin: "Last login",
+  selfNever: "None before this one",
+  selfInsurance: "Health insurance",
+  selfNoInsurance: "No health insurance is linked.",
+  insInsurer: "Insurer number",
+  insInsuredId: "Symbol, number and branch",
+  insValid: "Valid",
+  male: "Male",
+  female: "Female",
+  ledgerTitle: "Who accessed my data",
+  ledgerIntro: "Every read of your data by a clinic, an agency, an app or a proxy, and every time the whole number was shown. Newest first.",
+  ledgerFilters: "Filter",
+  ledgerKinds: "Who",
+  ledgerFrom: "From (date)",
+  ledgerTo: "Until (date)",
+  ledgerApply: "Apply the filter",
+  ledgerMore: "Show older entries",
+  ledgerEmpty: "No entries.",
+  ledgerRefused: "refused",
+  ledgerShowing: "{count} entries shown.",
+  kind_institution: "Clinic or pharmacy",
+  kind_agency: "Agency",
+  kind_app: "App",
+  kind_proxy: "Proxy",
+  kind_resident: "You",
+  kind_staff: "Staff",
+  ledgerWhat: "What",
+  ledgerPurpose: "Purpose",
+  ledgerWho: "Accessed by",
+  consentsTitle: "Consents",
+  consentsApps: "Apps",
+  consentsClinics: "Clinics",
+  consentsNone: "None.",
+  consentValidUntil: "Valid until",
+  consentItems: "Items",
+  consentRevoke: "Revoke",
+  consentRevoked: "The consent was revoked.",
+  consentActive: "active",
+  consentInactive: "ended",
+  proxiesTitle: "Proxies",
+  proxiesIntro: "People you let act for you, and what they may do.",
+  proxiesNone: "No proxies.",
+  proxyRemove: "Remove",
+  proxyRemoved: "The proxy was removed.",
+  proxyAppoint: "Appoint a proxy",
+  proxyPersonId: "The proxy's person ID",
+  proxyPersonIdHint: "Shown on the proxy's own self-information page (a UUID).",
+  proxyRights: "Rights",
+  right_view: "View my information",
+  "right_card-loss": "Report my card lost",
+  "right_manage-consents": "Manage my consents",
+  proxyAppointed: "The proxy was appointed.",
+  proxyAppointedAt: "Appointed",
+  notificationsTitle: "Notifications",
+  notificationsNone: "No notifications.",
+  cardsTitle: "My cards",
+  cardStatus: "Status",
+  cardExpires: "Expires",
+  cardCertificates: "Certificates",
+  cardReportLost: "Report this card lost",
+  cardLossConfirmTitle: "Report the card lost?",
+  cardLossConfirmText: "The card is suspended at once: it can no longer be used to log in or at a clinic until the municipality resumes it.",
+  cardLossConfirm: "Yes, report it lost",
+  cancel: "Cancel",
+  cardLost: "The card was reported lost and is suspended.",
+  cardsNone: "No cards.",
+  status_none: "none",
+  status_applied: "applied",
+  status_produced: "produced",
+  "status_ready-for-pickup": "ready for pickup",
+  status_active: "active",
+  status_suspended: "suspended",
+  status_abolished: "abolished",
+  sessionWarningTitle: "Your session is about to end",
+  sessionWarningText: "For your safety you will be logged out in {seconds} seconds unless you continue.",
+  sessionExtend: "Stay logged in",
+  sessionExtended: "Your session was extended.",
+  problemCode: "Code",
+  problemNetwork: "The portal could not reach the server. Please try again.",
+  required: "Required.",
+  invalidId: "Enter the ID as a UUID (8-4-4-4-12 hexadecimal digits).",
+  pageTitleSuffix: "Mynaportal (reference)",
+};
+
+export type MessageKey = keyof typeof en;
+
+const ja: Record<MessageKey, string> = {
+  siteName: "マイナポータル",
+  siteNote: "参照実装",
+  skip: "本文へ移動",
+  navLabel: "メインメニュー",
+  switchLanguage: "English",
+  switchLanguageLabel: "Show in English (英語で表示)",
+  logout: "ログアウト",
+  footer: "Myna.Orleans 参照ポータル。開発環境専用：ブラウザーの鍵はカードではありません。",
+  loading: "読み込み中…",
+  navSelf: "わたしの情報",
+  navLedger: "アクセス記録",
+  navConsents: "同意",
+  navProxies: "代理人",
+  navNotifications: "お知らせ",
+  navCards: "わたしのカード",
+  loginTitle: "カードでログイン",
+  loginIntro: "ソフトウェアカードがこのブラウザーで一回限りのログイン用チャレンジに署名します。秘密鍵はこの端末から出ません。",
+  loginButton: "ソフトウェアカードでログイン",
+  loginNoCard: "このブラウザーにはまだソフトウェアカードがありません。",
+  loginSetupLink: "ソフトウェアカードを設定する（開発環境）",
+  loginCardLabel: "カード",
+  loginForget: "このブラウザーからソフトウェアカードを削除",
+  loggedOut: "ログアウトしました。",
+  sessionExpired: "セッションが終了しました。もう一度ログインしてください。",
+  setupTitle: "ソフトウェアカードの設定（開発環境）",
+  setupIntro: "開発環境では、このブラウザーがテスト用カードのチップの代わりになります。ECDSA P-256 の鍵を2つ作り、窓口の鍵証明チャレンジで鍵を証明し、その鍵でカードを交付します。ブラウザーの鍵はチップより弱く、本番の認証手段にはなりません。",
+  setupSeedHint: "交付待ちのカードを持つ住民は次のコマンドで用意できます：dotnet run --project api/Myna.Cli -- dev-resident",
+  setupCardId: "カード ID",
+  setupCardIdHint: "dev-resident が表示したカード ID（UUID）。",
+  setupMunicipality: "市区町村コード",
+  setupMunicipalityHint: "カード所有者の市区町村の6桁のコード（dev-resident が表示します）。",
+  setupButton: "鍵を作ってカードを交付する",
+  setupDone: "ソフトウェアカードの準備ができました。ログインできます。",
+  setupNotDevelopment: "この API は開発環境で動いていないため、ソフトウェアカードは設定できません。",
+  setupInvalidCard: "カード ID を UUID で入力してください。",
+  setupInvalidMunicipality: "6桁の数字を入力してください。",
+  selfTitle: "わたしの情報",
+  selfName: "氏名",
+  selfAddress: "住所",
+  selfBirth: "生年月日",
+  selfSex: "性別",
+  selfMunicipality: "市区町村",
+  selfNumber: "個人番号",
+  selfNumberMaskedNote: "一部を隠して表示しています。全桁の表示はアクセス記録に残ります。",
+  selfReveal: "全桁を表示する",
+  selfHide: "番号を隠す",
+  selfRevealed: "全桁を表示しました。このことはアクセス記録に記録されました。",
+  selfNoNumber: "まだ付番されていません",
+  selfLastLogin: "前回のログイン",
+  selfNever: "今回が初めてです",
+  selfInsurance: "健康保険",
+  selfNoInsurance: "健康保険は登録されていません。",
+  insInsurer: "保険者番号",
+  insInsuredId: "記号・番号・枝番",
+  insValid: "有効期間",
+  male: "男性",
+  female: "女性",
+  ledgerTitle: "わたしの情報を見た人",
+  ledgerIntro: "医療機関・行政機関・アプリ・代理人があなたの情報を見た記録と、個人番号の全桁を表示した記録です。新しい順に表示します。",
+  ledgerFilters: "絞り込み",
+  ledgerKinds: "だれが",
+  ledgerFrom: "開始日",
+  ledgerTo: "終了日",
+  ledgerApply: "絞り込む",
+  ledgerMore: "さらに古い記録を表示",
+  ledgerEmpty: "記録はありません。",
+  ledgerRefused: "拒否",
+  ledgerShowing: "{count} 件を表示しています。",
+  kind_institution: "医療機関・薬局",
+  kind_agency: "行政機関",
+  kind_app: "アプリ",
+  kind_proxy: "代理人",
+  kind_resident: "本人",
+  kind_staff: "職員",
+  ledgerWhat: "内容",
+  ledgerPurpose: "目的",
+  ledgerWho: "アクセスした者",
+  consentsTitle: "同意",
+  consentsApps: "アプリ",
+  consentsClinics: "医療機関",
+  consentsNone: "ありません。",
+  consentValidUntil: "有効期限",
+  consentItems: "項目",
+  consentRevoke: "取り消す",
+  consentRevoked: "同意を取り消しました。",
+  consentActive: "有効",
+  consentInactive: "終了",
+  proxiesTitle: "代理人",
+  proxiesIntro: "あなたの代わりに手続きできる人と、その権限です。",
+  proxiesNone: "代理人はいません。",
+  proxyRemove: "解除する",
+  proxyRemoved: "代理人を解除しました。",
+  proxyAppoint: "代理人を指定する",
+  proxyPersonId: "代理人の人物 ID",
+  proxyPersonIdHint: "代理人本人の「わたしの情報」に表示されます（UUID）。",
+  proxyRights: "権限",
+  right_view: "わたしの情報を見る",
+  "right_card-loss": "カードの紛失を届け出る",
+  "right_manage-consents": "同意を管理する",
+  proxyAppointed: "代理人を指定しました。",
+  proxyAppointedAt: "指定日時",
+  notificationsTitle: "お知らせ",
+  notificationsNone: "お知らせはありません。",
+  cardsTitle: "わたしのカード",
+  cardStatus: "状態",
+  cardExpires: "有効期限",
+  cardCertificates: "電子証明書",
+  cardReportLost: "このカードの紛失を届け出る",
+  cardLossConfirmTitle: "カードの紛失を届け出ますか？",
+  cardLossConfirmText: "カードはすぐに一時停止されます。市区町村が再開するまで、ログインにも医療機関での確認にも使えません。",
+  cardLossConfirm: "はい、紛失を届け出ます",
+  cancel: "キャンセル",
+  cardLost: "カードの紛失を届け出ました。カードは一時停止中です。",
+  cardsNone: "カードはありません。",
+  status_none: "なし",
+  status_applied: "申請中",
+  status_produced: "製造済み",
+  "status_ready-for-pickup": "交付待ち",
+  status_active: "有効",
+  status_suspended: "一時停止中",
+  status_abolished: "廃止",
+  sessionWarningTitle: "まもなくセッションが終了します",
+  sessionWarningText: "安全のため、続けない場合は {seconds} 秒後にログアウトします。",
+  sessionExtend: "ログインを続ける",
+  sessionExtended: "セッションを延長しました。",
+  problemCode: "コード",
+  problemNetwork: "サーバーに接続できませんでした。もう一度お試しください。",
+  required: "入力してください。",
+  invalidId: "ID を UUID（8-4-4-4-12 桁の16進数）で入力してください。",
+  pageTitleSuffix: "マイナポータル（参照実装）",
+};
+
+const catalogues: Record<Language, Record<MessageKey, string>> = { en, ja };
+const storageKey = "myna.portal.language";
+let current: Language = initial();
+
+function initial(): Language {
+  const saved = localStorage.getItem(storageKey);
+  if (saved === "ja" || saved === "en") {
+    return saved;
+  }
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const primary = tag.toLowerCase().split("-")[0];
+    if (primary === "ja" || primary === "en") {
+      return primary;
+    }
+  }
+  return "ja";
+}
+
+export function language(): Language {
+  return current;
+}
+
+export function setLanguage(next: Language): void {
+  current = next;
+  localStorage.setItem(storageKey, next);
+  document.documentElement.lang = next;
+}
+
+/** A message in the current language; {name} placeholders are filled from values. */
+export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
+  return catalogues[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ""));
+}
+
+/** A message whose key is built from data (a status, a kind): the data itself when the catalogue lacks it. */
+export function tOr(key: string, fallback: string): string {
+  const catalogue = catalogues[current] as Record<string, string>;
+  return catalogue[key] ?? fallback;
+}
+
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) {
+    return "";
+  }
+  return new Intl.DateTimeFormat(current === "ja" ? "ja-JP" : "en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+}
+
+export function formatDate(value: string | null | undefined): string {
+  if (!value) {
+    return "";
+  }
+  return new Intl.DateTimeFormat(current === "ja" ? "ja-JP" : "en-GB", { dateStyle: "long", timeZone: "UTC" }).format(new Date(value + "T00:00:00Z"));
+}
