@@ -135,7 +135,12 @@ public static class DevCommands
         var eligible = answer.TryGetProperty("eligible", out var e) && e.ValueKind == JsonValueKind.True;
         console.WriteLine($"eligibility check {CliApp.Str(answer, "checkId")} at clinic {Clinic} (terminal {terminalId}, staff visual check): "
             + (eligible ? $"eligible, insurer {CliApp.Str(answer, "insurerNumber")}, valid from {CliApp.Str(answer, "validFrom")}" : $"not eligible ({CliApp.Str(answer, "reason")})"));
-        console.WriteLine("the resident's access log (GET /v1/me/access-log) now shows this clinic's check");
+        // What the resident sees in the portal: the newest institution entry of their own access log.
+        var log = await api.SendAsync(HttpMethod.Get, "/v1/me/access-log?kind=institution&limit=1", null, resident);
+        var entry = log.GetProperty("entries").EnumerateArray().FirstOrDefault();
+        console.WriteLine(entry.ValueKind == JsonValueKind.Object
+            ? $"the resident's access log (GET /v1/me/access-log): {CliApp.Str(entry, "what")} by institution {CliApp.Str(entry, "accessor")} at {CliApp.Str(entry, "at")}"
+            : "the resident's access log (GET /v1/me/access-log) shows no institution's check yet");
         return eligible ? 0 : 2;
     }
 

@@ -190,6 +190,8 @@ public sealed class CliTests(ApiFixture fixture)
         Assert.True(checkedExit == 0, output + checkError);
         Assert.Contains("registered for insurance by its holder", output, StringComparison.Ordinal);
         Assert.Contains($"eligible, insurer {DevCommands.Insurer}", output, StringComparison.Ordinal);
+        Assert.Contains("the resident's access log (GET /v1/me/access-log): eligibility-check", output, StringComparison.Ordinal);
+        Assert.Contains($"by institution {DevCommands.Clinic} at ", output, StringComparison.Ordinal);
         Assert.DoesNotContain(number, output, StringComparison.Ordinal);
         Assert.DoesNotContain("開発", output, StringComparison.Ordinal);
         var active = await (await clerk.GetAsync(card)).Json();
