@@ -8,10 +8,11 @@ using Spectre.Console.Rendering;
 namespace Myna.Cli;
 
 /// <summary>
-/// <c>myna history|as-of|verify|rebuild|checkpoint|import …</c> over the HTTP API. The base URL and the bearer
+/// <c>myna history|as-of|verify|rebuild|checkpoint|import|dev-resident|dev-clinic-check …</c> over the HTTP API. The base URL and the bearer
 /// token come from <c>--url</c>/<c>--token</c> or <c>MYNA_API_URL</c>/<c>MYNA_TOKEN</c>. Tables and progress
 /// bars are Spectre.Console's (plain text, no colours, when the output is not a terminal). Exit codes: 0 done,
-/// 1 usage or API error, 2 verification found a broken stream, 3 a rebuild failed or an import did not finish,
+/// 1 usage or API error (or no <c>/dev/tokens</c> for the development commands), 2 verification found a broken stream
+/// or a development clinic check answered not eligible, 3 a rebuild failed or an import did not finish,
 /// 4 an import finished with refused lines.
 /// </summary>
 public static class CliApp
@@ -28,6 +29,13 @@ public static class CliApp
                                                       confirmation-documents, institutions, numbers
           import <file> [--key KEY] [--no-wait]       register the persons of an NDJSON or JSON-array file
                                                       (up to 100,000 lines) as a bulk registration job
+          dev-resident [--municipality CODE] [--json] Development only: a person with a PIN card ready for its handover
+                                                      (default municipality 131016) and an insurer's qualification;
+                                                      the portal's setup page then hands the card over with browser keys
+          dev-clinic-check --card ID [--person ID] [--municipality CODE]
+                                                      Development only: registers the handed-over card for insurance and
+                                                      runs a clinic's eligibility check (staff visual check) on it;
+                                                      exit 2 when the check answers not eligible
         kinds: person, card, insurer, institution, ledger, campaign
         """;
 
@@ -64,10 +72,17 @@ public static class CliApp
                 "checkpoint" => await CheckpointAsync(api, console),
                 "rebuild" => await RebuildAsync(api, rest, parsed, console, poll),
                 "import" => await ImportAsync(api, rest, parsed, console, poll),
+                "dev-resident" => await DevCommands.ResidentAsync(api, parsed, console, output),
+                "dev-clinic-check" => await DevCommands.ClinicCheckAsync(api, parsed, console),
                 _ => await UsageError(error, $"unknown command '{parsed.Positional[0]}'"),
             };
         }
         catch (ApiException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+        catch (DevelopmentOnlyException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -281,7 +296,7 @@ public static class CliApp
         return present.Count == 0 ? string.Empty : "?" + string.Join('&', present);
     }
 
-    private static string Str(JsonElement e, string name) =>
+    internal static string Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? string.Empty : string.Empty;
 
     private static string Num(JsonElement e, string name) =>
@@ -303,12 +318,18 @@ public static class CliApp
 
 internal sealed class UsageException(string message) : Exception(message);
 
-internal sealed class ApiException(string message) : Exception(message);
+/// <summary>An answer other than 2xx: its status and ProblemDetails code (empty when the body had none) kept for callers that tolerate some.</summary>
+internal sealed class ApiException(string message, int status = 0, string code = "") : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Code { get; } = code;
+}
 
 /// <summary>Positional words and <c>--name value</c> / <c>--flag</c> options.</summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "compare", "no-wait", "help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "compare", "no-wait", "help", "json" };
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
 
     public List<string> Positional { get; } = [];
@@ -344,6 +365,17 @@ internal sealed class Api(HttpClient http)
     public async Task<JsonElement> PostAsync(string path, object? body) =>
         await ReadAsync(await http.PostAsync(Relative(path), body is null ? null : System.Net.Http.Json.JsonContent.Create(body)));
 
+    /// <summary>One call with its own bearer token (the development commands act as several roles in turn).</summary>
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, string token)
+    {
+        using var request = new HttpRequestMessage(method, Relative(path))
+        {
+            Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await ReadAsync(await http.SendAsync(request));
+    }
+
     /// <summary>A job's start: its first view and where to poll it. A key goes as the Idempotency-Key.</summary>
     public async Task<(JsonElement Body, string Location)> PostWithLocationAsync(string path, HttpContent content, string? key)
     {
@@ -365,17 +397,19 @@ internal sealed class Api(HttpClient http)
         if (!response.IsSuccessStatusCode)
         {
             var detail = string.Empty;
+            var code = string.Empty;
             try
             {
                 using var problem = JsonDocument.Parse(text);
                 var root = problem.RootElement;
-                detail = $" {(root.TryGetProperty("code", out var c) ? c.GetString() : string.Empty)}: {(root.TryGetProperty("detail", out var d) ? d.GetString() : string.Empty)}";
+                code = root.TryGetProperty("code", out var c) ? c.GetString() ?? string.Empty : string.Empty;
+                detail = $" {code}: {(root.TryGetProperty("detail", out var d) ? d.GetString() : string.Empty)}";
             }
             catch (JsonException)
             {
                 // Not a ProblemDetails body: the status says enough.
             }
-            throw new ApiException($"{(int)response.StatusCode} {response.ReasonPhrase}{detail}");
+            throw new ApiException($"{(int)response.StatusCode} {response.ReasonPhrase}{detail}", (int)response.StatusCode, code);
         }
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();

@@ -1,4 +1,7 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Myna.Api.Auth;
+using Myna.CardSimulator;
 using Myna.Cli;
 using Myna.IntegrationTests.Support;
 
@@ -152,5 +155,105 @@ public sealed class CliTests(ApiFixture fixture)
         var (usage, _, help) = await Run(Roles.Auditor, "frobnicate");
         Assert.Equal(1, usage);
         Assert.Contains("usage: myna", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dev_resident_seeds_a_card_for_a_browser_handover_and_dev_clinic_check_puts_a_clinics_check_on_its_access_log()
+    {
+        var anonymous = fixture.Api.CreateClient();
+
+        var (seeded, json, seedError) = await Run(anonymous, "dev-resident", "--json");
+
+        Assert.True(seeded == 0, json + seedError);
+        var resident = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        var person = resident.Str("personId");
+        var cardId = resident.Str("cardId");
+        Assert.Equal("131016", resident.Str("municipality"));
+        Assert.Equal("ready-for-pickup", resident.Str("cardStatus"));
+        Assert.Equal(DevCommands.Insurer, resident.Str("insurerNumber"));
+        Assert.Contains("dev-clinic-check", resident.Str("next"), StringComparison.Ordinal);
+        var clerk = fixture.Municipality();
+        var number = (await (await clerk.GetAsync($"/v1/persons/{person}")).Json()).Str("individualNumber");
+        Assert.Equal(12, number.Length);
+        Assert.DoesNotContain(number, json, StringComparison.Ordinal);
+        var card = $"/v1/cards/{cardId}";
+        var waiting = await (await clerk.GetAsync(card)).Json();
+        Assert.Equal(person, waiting.Str("personId"));
+        Assert.False(waiting.GetProperty("faceAuthentication").GetBoolean());
+
+        // The browser's part, as the portal's setup page does it: its own keys prove themselves at the handover.
+        var chip = SimulatedCard.WithPins(Patient.Pin, CounterProofs.SignaturePassword);
+        Assert.Equal(HttpStatusCode.OK, (await CounterProofs.HandOver(clerk, card, chip)).StatusCode);
+
+        var (checkedExit, output, checkError) = await Run(anonymous, "dev-clinic-check", "--card", cardId);
+
+        Assert.True(checkedExit == 0, output + checkError);
+        Assert.Contains("registered for insurance by its holder", output, StringComparison.Ordinal);
+        Assert.Contains($"eligible, insurer {DevCommands.Insurer}", output, StringComparison.Ordinal);
+        Assert.Contains("the resident's access log (GET /v1/me/access-log): eligibility-check", output, StringComparison.Ordinal);
+        Assert.Contains($"by institution {DevCommands.Clinic} at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(number, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("開発", output, StringComparison.Ordinal);
+        var active = await (await clerk.GetAsync(card)).Json();
+        Assert.Equal("active", active.Str("status"));
+        Assert.Equal("portal", active.Str("registeredForInsuranceVia"));
+        var holder = fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = person });
+        var entries = await PortalWorld.Ledger(holder, "?kind=institution");
+        var check = Assert.Single(entries);
+        Assert.Equal(DevCommands.Clinic, check.Str("accessor"));
+        Assert.StartsWith("eligibility-check", check.Str("what"), StringComparison.Ordinal);
+        Assert.False(check.GetProperty("refused").GetBoolean());
+
+        // Again, with the person given: the card is registered already, the clinic exists; a second check is logged.
+        var (again, second, _) = await Run(anonymous, "dev-clinic-check", "--card", cardId, "--person", person);
+        Assert.Equal(0, again);
+        Assert.DoesNotContain("registered for insurance", second, StringComparison.Ordinal);
+        Assert.Equal(2, (await PortalWorld.Ledger(holder, "?kind=institution")).Count);
+    }
+
+    [Fact]
+    public async Task Dev_clinic_check_refuses_a_card_not_yet_handed_over_and_dev_resident_keeps_the_municipality_given()
+    {
+        var anonymous = fixture.Api.CreateClient();
+        var (seeded, json, _) = await Run(anonymous, "dev-resident", "--municipality", "271004", "--json");
+        Assert.Equal(0, seeded);
+        var resident = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal("271004", resident.Str("municipality"));
+        var cardId = resident.Str("cardId");
+        var osaka = fixture.Municipality("271004");
+        Assert.Equal(HttpStatusCode.OK, (await osaka.GetAsync($"/v1/persons/{resident.Str("personId")}")).StatusCode);
+
+        var (refused, output, error) = await Run(anonymous, "dev-clinic-check", "--card", cardId, "--municipality", "271004");
+
+        Assert.Equal(1, refused);
+        Assert.Contains("ready-for-pickup, not active: hand it over first", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("eligibility check", output, StringComparison.Ordinal);
+        var (usage, _, missing) = await Run(anonymous, "dev-clinic-check");
+        Assert.Equal(1, usage);
+        Assert.Contains("needs --card", missing, StringComparison.Ordinal);
+
+        var (text, plain, _) = await Run(anonymous, "dev-resident");
+        Assert.Equal(0, text);
+        Assert.Matches(@"(?m)^card\s+[0-9a-f-]{36} \(ready-for-pickup", plain);
+        Assert.Matches(@"(?m)^municipality\s+131016\s*$", plain);
+        Assert.Contains("next: open the portal's Development setup page", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dev_resident_against_an_api_without_development_tokens_exits_1_and_says_why()
+    {
+        await using var production = fixture.Api.WithWebHostBuilder(b => b.UseSetting("Auth:DevTokens", "false"));
+        var anonymous = production.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostJson("/dev/tokens", new { subject = "x", role = "operator" })).StatusCode);
+
+        var (exit, output, error) = await Run(anonymous, "dev-resident");
+        var (check, _, checkError) = await Run(anonymous, "dev-clinic-check", "--card", Guid.NewGuid().ToString());
+
+        Assert.Equal(1, exit);
+        Assert.Contains("POST /dev/tokens answered 404", error, StringComparison.Ordinal);
+        Assert.Contains("Development", error, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.Equal(1, check);
+        Assert.Contains("POST /dev/tokens answered 404", checkError, StringComparison.Ordinal);
     }
 }
