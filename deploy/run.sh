@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs Myna.Orleans on this machine: PostgreSQL + Azurite (started if not running), one silo and the
-# API (Development: the token endpoint is on). Ctrl-C stops the silo and the API it started; the stores
+# Runs Myna.Orleans on this machine: PostgreSQL + Azurite (started if not running), one silo, the
+# API (Development: the token endpoint is on) and the reference portal it serves at /portal/. Ctrl-C stops the silo and the API it started; the stores
 # keep running (deploy/local/infra.sh down stops them).
 #
 # Environment: MYNA_API_URL (default http://127.0.0.1:5080), MYNA_SILO_PORT (11111),
@@ -26,57 +26,33 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "building…"
 dotnet build Myna.Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 
-export ConnectionStrings__Postgres
-ConnectionStrings__Postgres="$(myna_pg_conn myna)"
-export ConnectionStrings__AzureStorage="$MYNA_AZURE_STORAGE"
-export Cluster__SiloPort="$SILO_PORT" Cluster__GatewayPort="$GATEWAY_PORT"
-
-pids=()
+# shellcheck source=local/system.sh
+. deploy/local/system.sh
 stopping=0
 stop_all() {
     stopping=1
     trap - INT TERM EXIT
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
+    myna_system_stop
     echo "silo and API stopped"
 }
 trap stop_all INT TERM EXIT
 
-wait_for() { # $1 description, $2 seconds, $3 pid, rest: command that succeeds when ready
-    local what=$1 seconds=$2 pid=$3
-    shift 3
-    for _ in $(seq "$seconds"); do
-        if "$@" >/dev/null 2>&1; then return 0; fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "$what exited; see $LOGS" >&2
-            return 1
-        fi
-        sleep 1
-    done
-    echo "$what not ready after ${seconds}s; see $LOGS" >&2
-    return 1
-}
+PORTAL="$ROOT/api/Myna.Portal"
+myna_system_start Release myna "$API_URL" "$SILO_PORT" "$GATEWAY_PORT" "$SILO_HTTP_PORT" "$LOGS" "$PORTAL/dist"
 
-# The deploy-time schema step (a silo outside Development only verifies the schema; Development would also apply it).
-(cd silo/Myna.Silo/bin/Release/net10.0 && DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
-    dotnet Myna.Silo.dll migrate) >"$LOGS/migrate.log" 2>&1 || { echo "the schema migration failed; see $LOGS/migrate.log" >&2; exit 1; }
-(cd silo/Myna.Silo/bin/Release/net10.0 && DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
-    exec dotnet Myna.Silo.dll --urls "http://127.0.0.1:$SILO_HTTP_PORT") >"$LOGS/silo.log" 2>&1 &
-pids+=($!)
-wait_for "silo" 120 "${pids[0]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$GATEWAY_PORT"
-
-(cd api/Myna.Api/bin/Release/net10.0 && ASPNETCORE_ENVIRONMENT=Development exec dotnet Myna.Api.dll --urls "$API_URL") >"$LOGS/api.log" 2>&1 &
-pids+=($!)
-wait_for "API" 120 "${pids[1]}" curl -fsS "$API_URL/health"
+# The reference portal: its typed client is generated from the document this API serves, then it is built into
+# the directory the API serves at /portal/.
+echo "building the portal…"
+if ! (cd "$PORTAL" && npm ci --no-audit --no-fund --loglevel=error && MYNA_OPENAPI_URL="$API_URL/openapi/v1.json" npm run --silent generate \
+    && npm run --silent build) >"$LOGS/portal-build.log" 2>&1; then
+    echo "the portal did not build (see $LOGS/portal-build.log); the API runs without it" >&2
+fi
 
 cat <<INFO
 
 Myna.Orleans is running (logs in $LOGS):
   API            $API_URL
+  portal         $API_URL/portal/   (log in with a software card: see README "The reference portal")
   API reference  $API_URL/scalar/v1
   OpenAPI        $API_URL/openapi/v1.json
   health         $API_URL/health
@@ -93,7 +69,7 @@ Try it (see README "A first request"):
 Ctrl-C stops the silo and the API.
 INFO
 
-wait -n "${pids[@]}" || true
+wait -n "${MYNA_SYSTEM_PIDS[@]}" || true
 if [[ $stopping -eq 0 ]]; then
     echo "the silo or the API exited; stopping the other (logs in $LOGS)" >&2
 fi

@@ -2,7 +2,11 @@
 # Runs every test against real PostgreSQL and Azurite, which it starts itself (and stops again if it
 # started them). Prints "N passed, N failed" from the test results and exits non-zero on any failure.
 #
+# Then the reference portal's checks (deploy/portal-test.sh: the OpenAPI lint, the typed client built from the live
+# document, the browser tests in Debian's Chromium), whose counts join the total.
+#
 # Usage: deploy/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Grains]
+#        (with arguments, only the .NET tests run; MYNA_SKIP_PORTAL=1 skips the portal's checks too)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -39,6 +43,20 @@ set +e
 dotnet test Myna.Orleans.sln --nologo --logger "trx" --logger "console;verbosity=normal" \
     --results-directory "$results" "$@"
 rc=$?
+portal_passed=0
+portal_failed=0
+if [[ $# -eq 0 && "${MYNA_SKIP_PORTAL:-0}" != "1" ]]; then
+    rm -f "$MYNA_STATE_DIR/portal-counts"
+    deploy/portal-test.sh
+    portal_rc=$?
+    read -r portal_passed portal_failed <"$MYNA_STATE_DIR/portal-counts" 2>/dev/null || true
+    if [[ $portal_rc -ne 0 ]]; then
+        rc=$portal_rc
+        if [[ ${portal_failed:-0} -eq 0 ]]; then
+            portal_failed=1
+        fi
+    fi
+fi
 set -e
 
 # Sum the counters of every TRX file (one per test project).
@@ -54,6 +72,8 @@ for trx in "$results"/*.trx; do
     failed=$((failed + ${f:-0} + ${e:-0}))
 done
 trx_count=$(find "$results" -maxdepth 1 -name '*.trx' | wc -l)
+passed=$((passed + ${portal_passed:-0}))
+failed=$((failed + ${portal_failed:-0}))
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then
     # The build or a test host failed before any result was written: count that as a failure.
     failed=1
