@@ -84,6 +84,9 @@ async function render(moveFocus: boolean): Promise<void> {
   }
   page.append(...parts);
   page.removeAttribute("aria-busy");
+  // Which page is shown, and how many renders there were: browser tests wait on these, never on time.
+  page.dataset.route = name;
+  page.dataset.render = String(mine);
   if (moveFocus) {
     byId("page-title").focus();
   }

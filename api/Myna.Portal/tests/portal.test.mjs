@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
-import { apiUrl, cli, eventually, heading, launch, newContext, open, portalUrl, screenshot, seedResident, setUpAndLogIn, tabTo } from "./support.mjs";
+import { apiUrl, cli, eventually, heading, launch, newContext, open, portalUrl, screenshot, seedResident, setUpAndLogIn, shows, tabTo } from "./support.mjs";
 
 const signedIn = ["me", "access-log", "consents", "proxies", "notifications", "cards"];
 const signedOut = ["login", "setup"];
@@ -38,11 +38,11 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       await tabTo(page, "form button[type=submit]");
       await page.keyboard.press("Enter");
       await page.waitForURL(/#\/login/);
-      assert.match(await page.textContent("main"), /The software card is ready/);
+      await shows(page, "The software card is ready");
 
       await tabTo(page, "ul.items button:not(.secondary)");
       await page.keyboard.press("Enter");
-      await page.waitForURL(/#\/me/);
+      await page.waitForSelector("#page[data-route=me]:not([aria-busy]) #page-title");
       assert.equal(await heading(page), "My information");
       const masked = (await page.textContent("#individual-number")).replace(/\s/g, "");
       assert.match(masked, /^•{8}\d{4}$/, "the number is masked to its last four digits");
@@ -58,8 +58,9 @@ describe("the reference portal", { timeout: 600_000 }, () => {
 
       await tabTo(page, "nav a[href='#/access-log']");
       await page.keyboard.press("Enter");
+      await page.waitForSelector("#page[data-route=access-log]:not([aria-busy])");
       assert.equal(await heading(page), "Who accessed my data");
-      await page.waitForSelector("#ledger-entries li");
+      await page.waitForSelector("#ledger-entries:not([aria-busy]) li");
       const kinds = await page.$$eval("#ledger-entries li .badge", (badges) => badges.map((b) => b.textContent));
       assert.ok(kinds.includes("You"), `the reveal is on the ledger (${kinds})`);
       assert.ok(kinds.includes("Clinic or pharmacy"), `the clinic's check is on the ledger (${kinds})`);
@@ -68,13 +69,14 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       await page.keyboard.press("Space");
       await tabTo(page, "form button[type=submit]");
       await page.keyboard.press("Enter");
-      await page.waitForFunction(() => document.getElementById("ledger-summary")?.textContent?.length > 0);
+      await page.waitForSelector("#ledger-entries:not([aria-busy])");
       const filtered = await page.$$eval("#ledger-entries li .badge", (badges) => badges.map((b) => b.textContent));
       assert.ok(filtered.length > 0 && filtered.every((k) => k === "Clinic or pharmacy"), `only clinics after the filter (${filtered})`);
       await screenshot(page, "access-log-en");
 
       await tabTo(page, "nav a[href='#/cards']");
       await page.keyboard.press("Enter");
+      await page.waitForSelector("#page[data-route=cards]:not([aria-busy])");
       assert.equal(await heading(page), "My cards");
       await tabTo(page, `#report-${resident.cardId}`);
       await page.keyboard.press("Enter");
@@ -84,7 +86,7 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       assert.equal(await page.evaluate(() => document.activeElement.textContent), "Yes, report it lost");
       await page.keyboard.press("Enter");
       await page.waitForSelector("[data-status=suspended]");
-      assert.match(await page.textContent("main"), /reported lost and is suspended/);
+      await shows(page, "reported lost and is suspended");
     } finally {
       await context.close();
     }
@@ -215,7 +217,7 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       // Nobody answers this time: the portal logs out by itself.
       await page.waitForSelector("#session-dialog[open]", { timeout: 60_000 });
       await page.waitForURL(/#\/login/, { timeout: 60_000 });
-      assert.match(await page.textContent("main"), /Your session has ended/);
+      await shows(page, "Your session has ended");
     } finally {
       await context.close();
     }
@@ -231,7 +233,7 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       assert.ok(stored.refreshToken);
       await page.click("#logout");
       await page.waitForURL(/#\/login/);
-      assert.match(await page.textContent("main"), /ログアウトしました/);
+      await shows(page, "ログアウトしました");
       assert.equal(await page.evaluate(() => sessionStorage.getItem("myna.portal.session")), null);
       const answer = await fetch(`${apiUrl}/v1/portal/sessions/refresh`, {
         method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshToken: stored.refreshToken }),

@@ -55,16 +55,41 @@ export async function newContext(browser, { language = "ja", viewport = { width:
   return context;
 }
 
+/** Shows a page of the portal and waits until it has rendered (loads the portal first if it is not open). */
 export async function open(page, route) {
-  await page.goto(`${portalUrl}#/${route}`);
-  await heading(page);
+  if (!page.url().startsWith(portalUrl)) {
+    await page.goto(`${portalUrl}#/${route}`);
+    await rendered(page, route, -1);
+    return;
+  }
+  const before = Number(await page.evaluate(() => document.getElementById("page")?.dataset.render ?? "-1"));
+  await page.evaluate((r) => {
+    if (location.hash === `#/${r}`) {
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    } else {
+      location.hash = `#/${r}`;
+    }
+  }, route);
+  await rendered(page, route, before);
 }
 
-/** Waits for the page's heading after a render. */
+/** Waits for a render of the route after the given render count. */
+export async function rendered(page, route, after) {
+  await page.waitForFunction(([r, n]) => {
+    const p = document.getElementById("page");
+    return p && !p.hasAttribute("aria-busy") && p.dataset.route === r && Number(p.dataset.render ?? "-1") > n;
+  }, [route, after]);
+}
+
+/** The heading of the page shown now. */
 export async function heading(page) {
-  await page.waitForSelector("#page-title");
-  await page.waitForFunction(() => !document.getElementById("page")?.hasAttribute("aria-busy"));
+  await page.waitForSelector("#page[data-route]:not([aria-busy]) #page-title");
   return (await page.textContent("#page-title"))?.trim();
+}
+
+/** Waits until the main region shows a text (a page renders after its address changes). */
+export async function shows(page, text, timeout = 30_000) {
+  await page.waitForFunction((t) => document.querySelector("main")?.textContent?.includes(t), text, { timeout });
 }
 
 /** Presses Tab until the element matching the selector has focus (keyboard only, as a person would). */
@@ -84,11 +109,9 @@ export async function setUpAndLogIn(page, resident) {
   await page.fill("#setup-card", resident.cardId);
   await page.fill("#setup-municipality", resident.municipality);
   await page.click("form button[type=submit]");
-  await page.waitForURL(/#\/login/);
-  await heading(page);
+  await page.waitForSelector("#page[data-route=login] ul.items button:not(.secondary)");
   await page.click("ul.items button:not(.secondary)");
-  await page.waitForURL(/#\/me/);
-  await heading(page);
+  await page.waitForSelector("#page[data-route=me]:not([aria-busy]) #page-title");
 }
 
 export async function screenshot(page, name) {

@@ -27,6 +27,7 @@ export function ledgerPage(): HTMLElement[] {
   let shown = 0;
   const load = async (fresh: boolean) => {
     showProblem(problems, null);
+    list.setAttribute("aria-busy", "true");
     if (fresh) {
       list.replaceChildren();
       shown = 0;
@@ -60,6 +61,8 @@ export function ledgerPage(): HTMLElement[] {
       }
     } catch (error) {
       showProblem(problems, error);
+    } finally {
+      list.removeAttribute("aria-busy");
     }
   };
   form.addEventListener("submit", (event) => {
