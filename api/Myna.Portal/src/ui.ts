@@ -2,6 +2,7 @@
 import { ProblemError, type Problem } from "./api";
 import { byId, clear, h } from "./dom";
 import { t, type MessageKey } from "./i18n";
+import { announce } from "./session";
 
 export function heading(key: MessageKey): HTMLHeadingElement {
   return h("h1", { tabindex: "-1", id: "page-title" }, t(key));
@@ -50,4 +51,25 @@ export function confirm(titleKey: MessageKey, textKey: MessageKey, confirmKey: M
     dialog.showModal();
     no.focus();
   });
+}
+
+/**
+ * A button that runs one command: disabled while it runs, the problem shown if it fails, the outcome
+ * announced and the page drawn again if it succeeds.
+ */
+export function commandButton(label: string, accessibleName: string, problems: HTMLElement, command: () => Promise<unknown>, done: string, rerender: () => void): HTMLButtonElement {
+  const button = h("button", { type: "button", class: "secondary", "aria-label": accessibleName }, label);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    showProblem(problems, null);
+    try {
+      await command();
+      announce(done);
+      rerender();
+    } catch (error) {
+      showProblem(problems, error);
+      button.disabled = false;
+    }
+  });
+  return button;
 }

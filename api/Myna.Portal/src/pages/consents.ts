@@ -2,8 +2,7 @@
 import { api, unwrap, type Schemas } from "../api";
 import { facts, h } from "../dom";
 import { formatDateTime, t } from "../i18n";
-import { announce } from "../session";
-import { heading, showProblem } from "../ui";
+import { commandButton, heading } from "../ui";
 
 export async function consentsPage(rerender: () => void): Promise<HTMLElement[]> {
   const consents = unwrap(await api.GET("/v1/me/consents"));
@@ -23,19 +22,9 @@ function list(items: HTMLLIElement[]): HTMLElement {
 }
 
 function appConsent(app: Schemas["AppConsentResponse"], problems: HTMLElement, rerender: () => void): HTMLLIElement {
-  const revoke = h("button", { type: "button", class: "secondary", "aria-label": `${t("consentRevoke")}: ${app.appName}` }, t("consentRevoke"));
-  revoke.addEventListener("click", async () => {
-    revoke.disabled = true;
-    showProblem(problems, null);
-    try {
-      unwrap(await api.POST("/v1/me/app-consents/{consentId}/revocation", { params: { path: { consentId: app.consentId } } }));
-      announce(t("consentRevoked"));
-      rerender();
-    } catch (error) {
-      showProblem(problems, error);
-      revoke.disabled = false;
-    }
-  });
+  const revoke = commandButton(t("consentRevoke"), `${t("consentRevoke")}: ${app.appName}`, problems,
+    async () => unwrap(await api.POST("/v1/me/app-consents/{consentId}/revocation", { params: { path: { consentId: app.consentId } } })),
+    t("consentRevoked"), rerender);
   return h("li", null,
     h("p", null, h("strong", null, app.appName), " ", h("span", { class: "badge" }, app.active ? t("consentActive") : t("consentInactive"))),
     facts([

@@ -3,7 +3,7 @@ import { api, unwrap, type Schemas } from "../api";
 import { facts, h, uid } from "../dom";
 import { formatDateTime, t, tOr } from "../i18n";
 import { announce } from "../session";
-import { heading, showProblem } from "../ui";
+import { commandButton, heading, showProblem } from "../ui";
 
 const rights = ["view", "card-loss", "manage-consents"] as const;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,19 +22,9 @@ export async function proxiesPage(rerender: () => void): Promise<HTMLElement[]> 
 }
 
 function proxy(p: Schemas["ProxyResponse"], problems: HTMLElement, rerender: () => void): HTMLLIElement {
-  const remove = h("button", { type: "button", class: "secondary", "aria-label": `${t("proxyRemove")}: ${p.proxyPersonId}` }, t("proxyRemove"));
-  remove.addEventListener("click", async () => {
-    remove.disabled = true;
-    showProblem(problems, null);
-    try {
-      unwrap(await api.DELETE("/v1/me/proxies/{proxyPersonId}", { params: { path: { proxyPersonId: p.proxyPersonId } } }));
-      announce(t("proxyRemoved"));
-      rerender();
-    } catch (error) {
-      showProblem(problems, error);
-      remove.disabled = false;
-    }
-  });
+  const remove = commandButton(t("proxyRemove"), `${t("proxyRemove")}: ${p.proxyPersonId}`, problems,
+    async () => unwrap(await api.DELETE("/v1/me/proxies/{proxyPersonId}", { params: { path: { proxyPersonId: p.proxyPersonId } } })),
+    t("proxyRemoved"), rerender);
   return h("li", null,
     h("p", null, h("span", { class: "code" }, p.proxyPersonId)),
     facts([
