@@ -169,6 +169,14 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// </summary>
     internal static readonly TimeSpan LiveClaimGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>The events the devices index folds, by stored name (read without their metadata).</summary>
+    private static readonly IReadOnlyDictionary<string, Type> DeviceEvents = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [EventNames.Of<CardApplied>()] = typeof(CardApplied),
+        [EventNames.Of<SmartphoneCredentialLinked>()] = typeof(SmartphoneCredentialLinked),
+        [EventNames.Of<SmartphoneCredentialUnlinked>()] = typeof(SmartphoneCredentialUnlinked),
+    };
+
     /// <summary>
     /// Folds the card events up to the high-water sequence there at the start (paced), then replaces every row by
     /// bulk COPY in one transaction with the table locked against writers (readers go on): under the lock the
@@ -181,9 +189,9 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
         var holders = new Dictionary<Guid, Guid>();
         var devices = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
-        void Apply(IEvent e)
+        void Apply(object e)
         {
-            switch (e.Data)
+            switch (e)
             {
                 case CardApplied applied:
                     holders[applied.CardId.Value] = applied.PersonId.Value;
@@ -196,11 +204,10 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                     break;
             }
         }
-        var types = SourceEvents[RebuildableIndex.Devices];
-        var reached = await ScanAsync(store, types, Apply, cancellationToken, upTo: highWater);
+        var reached = await ScanDataAsync(store, DeviceEvents, Apply, cancellationToken, upTo: highWater);
         return await IndexReplacement.ReplaceAsync<DeviceRecord, string>(store, d => d.Id, async locked =>
         {
-            await ScanAsync(store, types, Apply, locked, reached, paced: false);
+            await ScanDataAsync(store, DeviceEvents, Apply, locked, reached, paced: false);
             await using var query = store.QuerySession();
             foreach (var live in await query.QueryAsync<DeviceRecord>("where mt_last_modified >= ?", locked, startedAt - LiveClaimGrace))
             {
@@ -294,5 +301,4 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             }
         }
     }
-
 }
