@@ -195,13 +195,16 @@ public static class AuditEndpoints
             ? await Commands.StaffReads.RecordAsync(http, grains, person, what, "audit")
             : null;
 
+    /// <summary>Every kind the audit routes accept (each folds as of a version or a time), as the route spells it.</summary>
+    private static readonly string StreamKindNames = string.Join('|', Enum.GetNames<StreamKind>().Select(n => n.ToLowerInvariant()));
+
     private static bool TryStream(string kind, string id, out StreamRef stream, out ProblemHttpResult problem)
     {
         if (!Enum.TryParse<StreamKind>(kind, ignoreCase: true, out var streamKind) || !Enum.IsDefined(streamKind)
             || string.IsNullOrWhiteSpace(id) || id.Length > 64)
         {
             stream = default;
-            problem = DomainError.Validation("audit.invalid-stream", "A stream is person|card|insurer|institution|ledger|campaign and an id.").ToProblem();
+            problem = DomainError.Validation("audit.invalid-stream", $"A stream is {StreamKindNames} and an id.").ToProblem();
             return false;
         }
         stream = new StreamRef(streamKind, id.ToLowerInvariant());

@@ -101,8 +101,10 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
                     break;
             }
         }
-        var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken);
-        return await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord>(store, r => r.Id, async locked =>
+        // Up to the events there at the start: a last page cannot grow with concurrent registrations; those are folded under the lock.
+        var (highWater, _) = await Maintenance.MartenIndexRebuilder.HighWaterAsync(store, cancellationToken);
+        var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken, upTo: highWater);
+        return await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, async locked =>
         {
             await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, locked, reached, paced: false);
             return current.Select(p => ToRecord(p.Key, p.Value)).ToArray();

@@ -55,11 +55,12 @@ public interface IIndexRebuilder
 /// keeps writing the rows of new appends; the events above that mark are then applied once more
 /// (<see cref="ProjectionRebuild"/>). The others are reservations or keyed: they page through their
 /// events (in sequence order), then replace their rows in one transaction, so readers see the old index or
-/// the new one, never half of each. The person-match index writes its rows by bulk COPY with the table
-/// locked against writers (not readers), after folding the events committed since its last page
-/// (<see cref="IndexReplacement"/>), so no row written live during the scan is replaced away. For the
-/// devices and numbers, a row written live in the few milliseconds between the last page and the commit
-/// can be; these indexes are hints their grains confirm against the streams, and the next rebuild restores it.
+/// the new one, never half of each. The person-match and devices indexes read their events up to the high-water
+/// sequence there when the rebuild starts (a page cannot grow under concurrent appends), then write their rows by
+/// bulk COPY with the table locked against writers (not readers), after folding the events committed since their
+/// last page (<see cref="IndexReplacement"/>), so no row written live during the scan is replaced away. The number
+/// index is never replaced: its rebuild upserts reservations up to its own high-water mark, and later assignments
+/// reserve their own rows.
 /// </summary>
 public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers, BackgroundBudget? budget = null) : IIndexRebuilder
 {
@@ -133,7 +134,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         }
     }
 
-    /// <summary>The scan's progress sink flows with the async call (the person-match index scans through <see cref="ScanAsync(IDocumentStore,string[],Action{IEvent},CancellationToken)"/> too).</summary>
+    /// <summary>The scan's progress sink flows with the async call (the person-match index scans through <see cref="ScanDataAsync"/> too).</summary>
     private static readonly AsyncLocal<ScanProgress?> Current = new();
 
     private sealed class ScanProgress(IProgress<RebuildProgress>? sink, long total, BackgroundBudget? budget)
@@ -162,13 +163,35 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         return counts[0];
     }
 
+    /// <summary>
+    /// How long before the rebuild's start a device row counts as written live: a claim's transaction that began
+    /// just before the start, and whose link event commits only after the rows are replaced, keeps its row too.
+    /// </summary>
+    internal static readonly TimeSpan LiveClaimGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>The events the devices index folds, by stored name (read without their metadata).</summary>
+    private static readonly IReadOnlyDictionary<string, Type> DeviceEvents = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [EventNames.Of<CardApplied>()] = typeof(CardApplied),
+        [EventNames.Of<SmartphoneCredentialLinked>()] = typeof(SmartphoneCredentialLinked),
+        [EventNames.Of<SmartphoneCredentialUnlinked>()] = typeof(SmartphoneCredentialUnlinked),
+    };
+
+    /// <summary>
+    /// Folds the card events up to the high-water sequence there at the start (paced), then replaces every row by
+    /// bulk COPY in one transaction with the table locked against writers (readers go on): under the lock the
+    /// events committed since the last page are folded, and the rows written live since the start are kept over
+    /// the fold. A phone is claimed (its row written) before its link event is appended, so a link under way while
+    /// the events are read has its row and not yet its event: the row, newer than any event read, wins.
+    /// </summary>
     private async Task<int> RebuildDevicesAsync(CancellationToken cancellationToken)
     {
+        var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
         var holders = new Dictionary<Guid, Guid>();
         var devices = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
-        await ScanAsync([EventNames.Of<CardApplied>(), EventNames.Of<SmartphoneCredentialLinked>(), EventNames.Of<SmartphoneCredentialUnlinked>()], e =>
+        void Apply(object e)
         {
-            switch (e.Data)
+            switch (e)
             {
                 case CardApplied applied:
                     holders[applied.CardId.Value] = applied.PersonId.Value;
@@ -180,12 +203,30 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                     devices.Remove(unlinked.DeviceHash);
                     break;
             }
+        }
+        var reached = await ScanDataAsync(store, DeviceEvents, Apply, cancellationToken, upTo: highWater);
+        return await IndexReplacement.ReplaceAsync<DeviceRecord, string>(store, d => d.Id, async locked =>
+        {
+            await ScanDataAsync(store, DeviceEvents, Apply, locked, reached, paced: false);
+            await using var query = store.QuerySession();
+            foreach (var live in await query.QueryAsync<DeviceRecord>("where mt_last_modified >= ?", locked, startedAt - LiveClaimGrace))
+            {
+                devices[live.Id] = live;
+            }
+            return devices.Values;
         }, cancellationToken);
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<DeviceRecord>(_ => true);
-        session.Store(devices.Values.ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-        return devices.Count;
+    }
+
+    /// <summary>The last event sequence the store holds and the database's clock, read together when a rebuild starts.</summary>
+    internal static async Task<(long Sequence, DateTimeOffset At)> HighWaterAsync(IDocumentStore store, CancellationToken cancellationToken)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"select coalesce(max(seq_id), 0), now() from {store.Options.Events.DatabaseSchemaName}.mt_events", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     /// <summary>
@@ -193,12 +234,13 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// sequence of the last event visited (<paramref name="after"/> when there was none). Unpaced scans (a top-up
     /// under a table lock) never rest: they hold the lock while they run.
     /// </summary>
-    internal static Task<long> ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken, long after = 0, bool paced = true) =>
+    internal static Task<long> ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken,
+        long after = 0, bool paced = true, long upTo = long.MaxValue) =>
         PagesAsync(from => store.PersonalData().ReadAsync(async () =>
         {
             await using var query = store.QuerySession();
             return (IReadOnlyList<IEvent>)await query.Events.QueryAllRawEvents()
-                .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from)
+                .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from && e.Sequence <= upTo)
                 .OrderBy(e => e.Sequence)
                 .Take(Page)
                 .ToListAsync(cancellationToken);
@@ -208,11 +250,12 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// The same pages, reading only each event's sequence and body (deserialised, and decrypted, as the stored type),
     /// without the metadata and headers a whole <see cref="IEvent"/> carries: for the folds that need no more.
     /// </summary>
-    internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken, long after = 0, bool paced = true)
+    internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken,
+        long after = 0, bool paced = true, long upTo = long.MaxValue)
     {
         var names = types.Keys.ToArray();
         var serializer = store.Options.Serializer();
-        var sql = $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(@types) and seq_id > @after order by seq_id limit {Page}";
+        var sql = $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(@types) and seq_id > @after and seq_id <= @upTo order by seq_id limit {Page}";
         return PagesAsync(from => store.PersonalData().ReadAsync(async () =>
         {
             await using var connection = store.Storage.Database.CreateConnection();
@@ -220,6 +263,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.AddWithValue("types", names);
             command.Parameters.AddWithValue("after", from);
+            command.Parameters.AddWithValue("upTo", upTo);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var page = new List<(long Sequence, object Data)>(Page);
             while (await reader.ReadAsync(cancellationToken))
@@ -257,7 +301,4 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             }
         }
     }
-
-    private Task ScanAsync(string[] types, Action<IEvent> visit, CancellationToken cancellationToken) =>
-        ScanAsync(store, types, visit, cancellationToken);
 }

@@ -18,9 +18,10 @@ namespace Myna.EventStore.Maintenance;
 internal static class IndexReplacement
 {
     /// <summary>Locks the table, asks for the rows (the top-up runs then), replaces the table's rows with them; returns how many.</summary>
-    public static async Task<int> ReplaceAsync<T>(IDocumentStore store, Func<T, Guid> id, Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock,
+    public static async Task<int> ReplaceAsync<T, TId>(IDocumentStore store, Func<T, TId> id, Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock,
         CancellationToken cancellationToken)
         where T : notnull
+        where TId : notnull
     {
         var table = store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
         var serializer = store.Options.Serializer();
@@ -37,7 +38,8 @@ internal static class IndexReplacement
             foreach (var row in rows)
             {
                 await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(id(row), NpgsqlDbType.Uuid, cancellationToken);
+                // The id as its CLR type maps (a Guid to uuid, a string to text, which a varchar column takes as is).
+                await copy.WriteAsync(id(row), cancellationToken);
                 await copy.WriteAsync(serializer.ToJson(row), NpgsqlDbType.Jsonb, cancellationToken);
                 await copy.WriteAsync(type, NpgsqlDbType.Varchar, cancellationToken);
             }

@@ -95,13 +95,8 @@ internal static class ProjectionRebuild
 
     private const int TopUpChunk = 500;
 
-    private static async Task<long> LastSequenceAsync(IDocumentStore store, CancellationToken cancellationToken)
-    {
-        await using var query = store.QuerySession();
-        var last = await query.AdvancedSql.QueryAsync<long>(
-            $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", cancellationToken);
-        return last[0];
-    }
+    private static async Task<long> LastSequenceAsync(IDocumentStore store, CancellationToken cancellationToken) =>
+        (await MartenIndexRebuilder.HighWaterAsync(store, cancellationToken)).Sequence;
 
     /// <summary>The sequence the daemon's shard of the projection has reached (null if it reported none).</summary>
     private static long? Reached(IProjectionDaemon daemon, string projection)

@@ -2,12 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Myna.Domain.Campaigns;
-using Myna.Domain.Cards;
-using Myna.Domain.Clinics;
 using Myna.Domain.EventSourcing;
-using Myna.Domain.Insurance;
-using Myna.Domain.Persons;
 using Myna.EventStore.Audit;
 using Myna.EventStore.Integrity;
 using Myna.EventStore.Streams;
@@ -36,20 +31,6 @@ public sealed class AuditGrain(
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(), new MaskedConverter<IndividualNumber>(), new MaskedConverter<ResidentRecordCode>() },
-    };
-
-    /// <summary>
-    /// Each stream kind replayed with the state type (and so the Apply) its grain folds: there is no second
-    /// implementation of the rules for audit.
-    /// </summary>
-    private static readonly Dictionary<StreamKind, Func<IEnumerable<object>, object>> Replays = new()
-    {
-        [StreamKind.Person] = Fold<PersonState, IPersonEvent>,
-        [StreamKind.Card] = Fold<CardState, ICardEvent>,
-        [StreamKind.Insurer] = Fold<InsurerState, IInsurerEvent>,
-        [StreamKind.Institution] = Fold<InstitutionState, IInstitutionEvent>,
-        [StreamKind.Ledger] = Fold<LedgerState, ILedgerEvent>,
-        [StreamKind.Campaign] = Fold<CampaignState, ICampaignEvent>,
     };
 
     private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
@@ -128,7 +109,7 @@ public sealed class AuditGrain(
         {
             return DomainError.Validation("audit.invalid-version", $"The stream has versions 1 to {events[^1].Version}.");
         }
-        return Result<StateView>.Ok(Replay(stream, events, query));
+        return Replay(stream, events, query) is { } view ? Result<StateView>.Ok(view) : StreamFolds.NotFoldable(stream.Kind);
     }
 
     public async Task<Result<TimelineComparison>> CompareTimelines(StreamRef stream, DateTimeOffset at)
@@ -138,8 +119,11 @@ public sealed class AuditGrain(
         {
             return StreamNotFound;
         }
-        var known = Replay(stream, events, new AsOfQuery(At: at, Timeline: Timeline.Known));
-        var effective = Replay(stream, events, new AsOfQuery(At: at, Timeline: Timeline.Effective));
+        if (Replay(stream, events, new AsOfQuery(At: at, Timeline: Timeline.Known)) is not { } known
+            || Replay(stream, events, new AsOfQuery(At: at, Timeline: Timeline.Effective)) is not { } effective)
+        {
+            return StreamFolds.NotFoldable(stream.Kind);
+        }
         var differences = new List<StateDifference>();
         Diff("$", JsonNode.Parse(known.State), JsonNode.Parse(effective.State), differences);
         // The corrections that make the difference: recorded after the moment, in effect at or before it.
@@ -169,7 +153,8 @@ public sealed class AuditGrain(
         return new CheckpointView(checkpoint.Id, checkpoint.TakenAt, checkpoint.MerkleRoot, checkpoint.Heads.Count);
     }
 
-    private static StateView Replay(StreamRef stream, IReadOnlyList<StoredEvent> events, AsOfQuery query)
+    /// <summary>The state folded by the kind's own Apply (<see cref="StreamFolds"/>); null for a kind without a fold.</summary>
+    private static StateView? Replay(StreamRef stream, IReadOnlyList<StoredEvent> events, AsOfQuery query)
     {
         IEnumerable<StoredEvent> applied = (query.Version, query.At, query.Timeline) switch
         {
@@ -180,7 +165,10 @@ public sealed class AuditGrain(
             _ => events,
         };
         var list = applied.ToList();
-        var state = Replays[stream.Kind](list.Select(e => e.Data));
+        if (!StreamFolds.TryFold(stream.Kind, list.Select(e => e.Data), out var state))
+        {
+            return null;
+        }
         return new StateView(
             stream.Key,
             list.Count > 0 ? list[^1].Version : 0,
@@ -190,11 +178,6 @@ public sealed class AuditGrain(
             query.Version is null ? query.At : null,
             JsonSerializer.Serialize(state, state.GetType(), AuditJson));
     }
-
-    private static object Fold<TState, TEvent>(IEnumerable<object> events)
-        where TState : IAggregateState<TState, TEvent>
-        where TEvent : class =>
-        AggregateState.Fold(TState.Initial, events.OfType<TEvent>());
 
     private static void Diff(string path, JsonNode? known, JsonNode? effective, List<StateDifference> differences)
     {

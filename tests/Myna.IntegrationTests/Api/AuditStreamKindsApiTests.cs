@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Myna.Api.Auth;
+using Myna.Domain.Disasters;
+using Myna.Domain.Kiosks;
+using Myna.Domain.Medical;
+using Myna.Domain.Portal;
+using Myna.Domain.Procedures;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Insurance;
+using Myna.GrainInterfaces.Medical;
+using Myna.GrainInterfaces.Persons;
+using Myna.GrainInterfaces.Portal;
+using Myna.GrainInterfaces.Procedures;
+using Myna.IntegrationTests.Support;
+
+namespace Myna.IntegrationTests.Api;
+
+/// <summary>
+/// The audit's state as of a version or a moment, for the stream kinds beyond persons, cards, insurers, institutions,
+/// ledgers and campaigns: each is folded by its grain's own Apply (these answered 500 before), and the two timelines
+/// compare for them too.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
+{
+    private static readonly Actor Operator = new("operator-1", "operator");
+
+    private HttpClient Auditor => fixture.ClientFor(Roles.Auditor);
+
+    private static AppendMetadata Metadata() => new(Guid.NewGuid(), Guid.NewGuid(), "test", "fp");
+
+    /// <summary>A stream's first two events, and what its state shows after the first and after both.</summary>
+    private sealed record History(StreamRef Stream, object First, object Second, Action<JsonElement> AfterFirst, Action<JsonElement> AfterBoth);
+
+    private static History For(string kind)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var person = new PersonId(Guid.NewGuid());
+        var id = Guid.NewGuid();
+        var resident = new Actor(person.ToString(), "resident");
+        return kind switch
+        {
+            "portal" => new History(StreamRef.PortalOf(person),
+                new ResidentLoggedIn(person, id, new CardId(Guid.NewGuid()), "S-1", "place", true, "hash", now.AddDays(30), now, resident),
+                new PortalSessionEnded(person, id, "logout", now, resident),
+                s => Assert.Equal(JsonValueKind.Null, s.GetProperty("sessions")[0].GetProperty("endedBecause").ValueKind),
+                s => Assert.Equal("logout", s.GetProperty("sessions")[0].Str("endedBecause"))),
+            "app" => new History(StreamRef.ForApp("audit-" + id.ToString("N")[..12]),
+                new KioskWithdrawn("not-this-stream", "skipped", now, Operator),
+                new ThirdPartyAppRegistered("audit-" + id.ToString("N")[..12], "家計簿", [AppItem.IncomeSummary], now, Operator),
+                s => Assert.False(s.GetProperty("isRegistered").GetBoolean()),
+                s => Assert.Equal("家計簿", s.Str("name"))),
+            "kiosk" => new History(StreamRef.ForKiosk("k-" + id.ToString("N")[..12]),
+                new KioskRegistered("k-" + id.ToString("N")[..12], "コンビニ 千代田店", "13", null, now, Operator),
+                new KioskWithdrawn("k-" + id.ToString("N")[..12], "closed", now, Operator),
+                s => Assert.Equal((true, false), (s.GetProperty("isRegistered").GetBoolean(), s.GetProperty("withdrawn").GetBoolean())),
+                s => Assert.True(s.GetProperty("withdrawn").GetBoolean())),
+            "medical" => new History(StreamRef.MedicalOf(person),
+                new MedicalRecordsReceived(person, "b-1", new InsurerNumber("138057"),
+                    [new MedicalRecord("r-1", MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 9, 1), "薬A", null, null, "薬局")], now, Operator),
+                new MedicalRecordsReceived(person, "b-2", new InsurerNumber("138057"),
+                    [new MedicalRecord("r-2", MedicalRecordKind.HealthCheckResult, new DateOnly(2026, 9, 2), "健診", null, null, "病院")], now, Operator),
+                s => Assert.Equal(1, s.GetProperty("records").GetArrayLength()),
+                s => Assert.Equal(2, s.GetProperty("records").GetArrayLength())),
+            "disaster" => new History(StreamRef.ForDisaster(id),
+                new DisasterDeclared(id, "令和8年豪雨", [new MunicipalityCode("131016")], now, now.AddDays(30), now, Operator),
+                new DisasterEnded(id, "measures over", now, Operator),
+                s => Assert.Equal(JsonValueKind.Null, s.GetProperty("endedAt").ValueKind),
+                s => Assert.Equal(JsonValueKind.String, s.GetProperty("endedAt").ValueKind)),
+            "procedure" => new History(StreamRef.ForProcedure(id),
+                new ProcedureSubmitted(id, person, ProcedureKind.ChildAllowance, "welfare", new AgencyCode(new string('a', 32)), [], now, resident),
+                new ProcedureReturned(id, "missing income", now, Operator),
+                s => Assert.Equal("Submitted", s.Str("status")),
+                s => Assert.Equal(("Returned", "missing income"), (s.Str("status"), s.Str("returnedBecause")))),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+
+    [Theory]
+    [InlineData("portal")]
+    [InlineData("app")]
+    [InlineData("kiosk")]
+    [InlineData("medical")]
+    [InlineData("disaster")]
+    [InlineData("procedure")]
+    public async Task A_streams_state_as_of_each_version_and_moment_is_folded_by_its_own_kind(string kind)
+    {
+        var history = For(kind);
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
+        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        var route = $"/v1/audit/streams/{kind}/{history.Stream.Id}";
+        var events = (await (await Auditor.GetAsync($"{route}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
+        var firstRecorded = events[0].GetProperty("recordedAt").GetDateTimeOffset();
+
+        var atFirst = await Auditor.GetAsync($"{route}/state?version=1");
+        var atMoment = await Auditor.GetAsync($"{route}/state?at={AuditReplayApiTests.At(firstRecorded)}");
+        var latest = await Auditor.GetAsync($"{route}/state");
+        var timelines = await Auditor.GetAsync($"{route}/timelines?at={AuditReplayApiTests.At(firstRecorded)}");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
+            new[] { atFirst.StatusCode, atMoment.StatusCode, latest.StatusCode, timelines.StatusCode });
+        var first = await atFirst.Json();
+        Assert.Equal((history.Stream.Key, 1L), (first.Str("stream"), first.GetProperty("version").GetInt64()));
+        history.AfterFirst(first.GetProperty("state"));
+        history.AfterFirst((await atMoment.Json()).GetProperty("state"));
+        var both = await latest.Json();
+        Assert.Equal(2, both.GetProperty("version").GetInt64());
+        history.AfterBoth(both.GetProperty("state"));
+        Assert.Empty((await timelines.Json()).GetProperty("differences").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_bulk_registration_jobs_state_as_of_each_version_follows_its_checkpoints()
+    {
+        var clerk = fixture.Municipality();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var body = string.Join('\n', Enumerable.Range(0, 3).Select(i => JsonSerializer.Serialize(new
+        {
+            id = $"{tag}-{i}", name = $"監査 職{i:D5}", address = $"東京都千代田区霞が関3-{i}", dateOfBirth = "1971-02-03", sex = "female", reason = "move-in",
+        })));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/persons/bulk-registration-jobs") { Content = new StringContent(body, Encoding.UTF8, "application/x-ndjson") };
+        request.Headers.Add("Idempotency-Key", "audit-" + tag);
+        var started = await clerk.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var job = (await started.Json()).Str("id");
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        var key = StreamRef.ForBulkRegistrationJob(Guid.Parse(job)).Key;
+        for (var i = 0; i < 600 && await store.ReadAsync(key, 1) is var events && (events.Count == 0 || events[^1].EventTypeName != "bulk_registration_job_completed_v1"); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var route = $"/v1/audit/streams/bulkregistrationjob/{job}/state";
+        var atStart = (await (await Auditor.GetAsync($"{route}?version=1")).Json()).GetProperty("state");
+        var atCheckpoint = (await (await Auditor.GetAsync($"{route}?version=2")).Json()).GetProperty("state");
+        var latest = await (await Auditor.GetAsync(route)).Json();
+
+        Assert.Equal((true, 3, 0, JsonValueKind.Null), (atStart.GetProperty("started").GetBoolean(), atStart.GetProperty("total").GetInt32(),
+            atStart.GetProperty("lines").GetArrayLength(), atStart.GetProperty("finishedAt").ValueKind));
+        Assert.Equal((3, 3), (atCheckpoint.GetProperty("lines").GetArrayLength(), atCheckpoint.GetProperty("created").GetInt32()));
+        Assert.Equal(3, latest.GetProperty("version").GetInt64());
+        Assert.True(latest.GetProperty("state").GetProperty("completed").GetBoolean());
+        // The job's stream holds no personal data, and so neither does its replayed state.
+        Assert.DoesNotContain("監査", latest.GetProperty("state").GetRawText(), StringComparison.Ordinal);
+    }
+}
