@@ -49,7 +49,7 @@ if ! command -v chromium >/dev/null 2>&1; then
         exit 1
     fi
     echo "installing Debian's chromium…"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk) \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
         >"$LOGS/apt.log" 2>&1 || { echo "apt-get install chromium failed; see $LOGS/apt.log" >&2; exit 1; }
 fi
 
