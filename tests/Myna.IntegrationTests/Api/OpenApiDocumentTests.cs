@@ -157,6 +157,31 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_login_and_refresh_examples_are_shaped_as_the_api_reads_them()
+    {
+        var paths = (await Document()).GetProperty("paths");
+        static JsonElement Example(JsonElement operation, bool request) => request
+            ? operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example")
+            : operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("example");
+
+        var login = Example(paths.GetProperty("/v1/portal/sessions").GetProperty("post"), request: true);
+        var lines = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(login.Str("challenge"))).Split('\n');
+        Assert.Equal(["myna-challenge/1", "portal-login", "portal"], lines[..3]);
+        Assert.Equal(6, lines.Length);
+        Assert.Equal(32, Convert.FromBase64String(lines[4].Replace('-', '+').Replace('_', '/') + "=").Length);
+        Assert.Equal(64, Convert.FromBase64String(login.Str("signature")).Length);
+
+        var tokens = Example(paths.GetProperty("/v1/portal/sessions").GetProperty("post"), request: false);
+        var refresh = Example(paths.GetProperty("/v1/portal/sessions/refresh").GetProperty("post"), request: true).Str("refreshToken");
+        var parts = refresh.Split('.');
+        Assert.Equal(tokens.Str("refreshToken"), refresh);
+        Assert.Equal(3, parts.Length);
+        Assert.Equal(Guid.Parse(tokens.Str("personId")), Guid.ParseExact(parts[0], "N"));
+        Assert.Equal(Guid.Parse(tokens.Str("sessionId")), Guid.ParseExact(parts[1], "N"));
+        Assert.InRange(parts[2].Length, 40, 60);
+    }
+
+    [Fact]
     public void Every_resident_facing_route_lists_its_domain_error_codes()
     {
         string[] resident = ["/v1/portal/", "/v1/me", "/v1/residents/", "/v1/auth/"];
