@@ -307,6 +307,20 @@ public static partial class RouteTable
                     .Codes("access.not-the-holder", "insurance.qualification-not-found", "insurer.not-found", "insurer.suspended"),
             ]);
         }
+        // The aggregate decides access first on every command and read of a card or a person of a municipality's record.
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (row.Gate == Gate.Roles && row.Pattern.StartsWith("/v1/cards/{cardId", StringComparison.Ordinal))
+            {
+                rows[i] = row.Codes("card.not-found", "card.invalid-transition", "access.other-municipality", "access.role-not-allowed", "access.not-the-holder");
+            }
+            else if (row.Roles.Contains(Municipality) && row.Pattern.StartsWith("/v1/persons/{personId", StringComparison.Ordinal))
+            {
+                rows[i] = row.Method == "GET" ? row.Codes("person.not-found", "person.other-municipality")
+                    : row.Codes("person.not-found", "person.other-municipality", "person.record-closed");
+            }
+        }
         return rows;
     }
 

@@ -171,7 +171,8 @@ public static partial class ApiDocument
             Gate.AnyRole => RouteTable.AllRoles,
             _ => row.Roles,
         };
-        var answers = Answers(row, operation, metadata);
+        var routeIds = description.ParameterDescriptions.Select(p => p.Type is null ? null : Errors.RouteIds.CodeFor(p.Type)).OfType<string>().ToList();
+        var answers = Answers(row, operation, metadata, routeIds);
         var codes = answers.SelectMany(a => a.Codes).Concat(row.DomainCodes).Distinct(StringComparer.Ordinal).ToList();
         operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
         operation.Extensions["x-myna-roles"] = new JsonNodeExtension(new JsonArray([.. roles.Select(r => JsonValue.Create(r))]));
@@ -213,7 +214,7 @@ public static partial class ApiDocument
     private sealed record Answer(string Status, string Description, IReadOnlyList<string> Codes);
 
     /// <summary>The problems every operation of its kind can answer, derived from the gate, the route and its metadata.</summary>
-    private static List<Answer> Answers(RouteRule row, OpenApiOperation operation, IList<object> metadata)
+    private static List<Answer> Answers(RouteRule row, OpenApiOperation operation, IList<object> metadata, IReadOnlyList<string> routeIds)
     {
         var api = row.Pattern.StartsWith("/v1/", StringComparison.Ordinal);
         var command = row.Method is "POST" or "PUT" or "DELETE" or "PATCH";
@@ -229,6 +230,7 @@ public static partial class ApiDocument
         {
             invalid.AddRange(["request.malformed", "request.too-large"]);
         }
+        invalid.AddRange(routeIds);
         if (api)
         {
             invalid.Add("idempotency-key.invalid");
@@ -241,19 +243,29 @@ public static partial class ApiDocument
         {
             answers.Add(new("401", "No valid bearer token.", ["auth.unauthenticated"]));
         }
-        if (row.Gate == Gate.Roles)
+        else if (row.Scope is ScopeRule.ChipSignature or ScopeRule.RefreshToken)
         {
-            answers.Add(new("403", "The token's role or scope may not do this.", ["auth.forbidden"]));
+            answers.Add(new("401", "The proof in the body (a chip signature, a refresh token) was refused.", []));
+        }
+        // The codebase's refusals of a caller name the caller: access.other-*, *.not-allowed, *.self-only, *.right-missing, *.not-the-holder.
+        string[] refusals = [.. row.DomainCodes.Where(c => c.Contains(".other-", StringComparison.Ordinal) || c.EndsWith("not-allowed", StringComparison.Ordinal)
+            || c.EndsWith("self-only", StringComparison.Ordinal) || c.EndsWith("right-missing", StringComparison.Ordinal) || c.EndsWith("not-the-holder", StringComparison.Ordinal))];
+        if (row.Gate == Gate.Roles || refusals.Length > 0)
+        {
+            answers.Add(new("403", "The caller may not do this to this object.", [.. row.Gate == Gate.Roles ? ["auth.forbidden"] : Array.Empty<string>(), .. refusals]));
         }
         if (row.Pattern.Contains('{', StringComparison.Ordinal) || row.DomainCodes.Any(c => c.EndsWith("not-found", StringComparison.Ordinal)))
         {
-            answers.Add(new("404", "Not found (or not the caller's to see).", [.. row.DomainCodes.Where(c => c.EndsWith("not-found", StringComparison.Ordinal))]));
+            // A value that breaks a route constraint ({id:guid}) matches no route at all.
+            string[] unmatched = row.Pattern.Contains(':', StringComparison.Ordinal) ? ["route.not-found"] : [];
+            answers.Add(new("404", "Not found (or not the caller's to see).",
+                [.. unmatched, .. row.DomainCodes.Where(c => c.EndsWith("not-found", StringComparison.Ordinal))]));
         }
         if (api && command)
         {
             answers.Add(new("409", "Conflict with the current state, or the Idempotency-Key was used for another request.", ["idempotency.key-reused"]));
         }
-        if (api && row.DomainCodes.Count > 0)
+        if (api && command && row.DomainCodes.Any(c => !c.EndsWith("not-found", StringComparison.Ordinal) && !c.Contains(".invalid", StringComparison.Ordinal)))
         {
             answers.Add(new("422", "A business rule refused the request (see the error codes).", []));
         }
