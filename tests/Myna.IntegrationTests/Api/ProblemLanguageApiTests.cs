@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
 using Myna.IntegrationTests.Support;
@@ -75,6 +77,44 @@ public sealed class ProblemLanguageApiTests(ApiFixture fixture)
     [Fact]
     public Task An_unknown_route_is_a_generic_404_in_either_language() =>
         SameCodeOtherWords("GET", "/v1/no-such-route", HttpStatusCode.NotFound, "route.not-found");
+
+    [Fact]
+    public async Task A_rate_limited_login_answers_429_in_the_callers_language()
+    {
+        await using var limited = fixture.Api.WithWebHostBuilder(b => b.UseSetting("Portal:RateLimits:LoginsPerIp", "1"));
+        var client = limited.CreateClient();
+        using var first = new HttpRequestMessage(HttpMethod.Post, "/v1/portal/sessions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(first)).StatusCode);
+
+        using var ja = new HttpRequestMessage(HttpMethod.Post, "/v1/portal/sessions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        ja.Headers.TryAddWithoutValidation("Accept-Language", "en;q=0.4, ja;q=0.8");
+        using var answer = await client.SendAsync(ja);
+        var problem = await answer.Json();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.NotNull(answer.Headers.RetryAfter);
+        Assert.Equal("rate-limit.exceeded", problem.Str("code"));
+        Assert.Equal("リクエストが多すぎます。", problem.Str("title"));
+        Assert.Equal(ProblemLanguages.JapaneseDetails["rate-limit.exceeded"], problem.Str("detail"));
+        Assert.Equal("ja", answer.Content.Headers.ContentLanguage.Single());
+    }
+
+    [Fact]
+    public async Task A_staff_routes_domain_problem_keeps_its_english_words()
+    {
+        var token = fixture.Api.Services.GetRequiredService<TokenIssuer>()
+            .Issue("clerk-languages", Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" }).Token;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/persons/" + Guid.NewGuid());
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        request.Headers.TryAddWithoutValidation("Accept-Language", "ja");
+        using var response = await fixture.Api.CreateClient().SendAsync(request);
+        var problem = await response.Json();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("person.not-found", problem.Str("code"));
+        Assert.All(problem.Str("title") + problem.Str("detail"), c => Assert.True(c < '\u3000'));
+        Assert.Empty(response.Content.Headers.ContentLanguage);
+    }
 
     [Theory]
     [InlineData(null, "en")]
