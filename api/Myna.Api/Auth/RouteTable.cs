@@ -206,18 +206,18 @@ public static partial class RouteTable
             Only("GET", "/v1/operations/key-rotations/current", ScopeRule.None, Operator).Says("The current key rotation"),
 
             // Health insurers and qualifications.
-            Only("POST", "/v1/insurers/{insurerNumber}", ScopeRule.None, Operator).Says("Register a health insurer"),
-            Only("POST", "/v1/insurers/{insurerNumber}/suspension", ScopeRule.None, Operator).Says("Suspend a health insurer"),
-            Only("POST", "/v1/insurers/{insurerNumber}/resumption", ScopeRule.None, Operator).Says("Resume a suspended health insurer"),
-            Only("POST", "/v1/insurers/{insurerNumber}/merger", ScopeRule.None, Operator).Says("Merge a health insurer into another"),
-            Only("GET", "/v1/insurers/{insurerNumber}", ScopeRule.OwnInsurer, Operator, Insurer).Says("Read a health insurer"),
-            Only("POST", "/v1/insurers/{insurerNumber}/enrolments", ScopeRule.OwnInsurer, Insurer).Says("Enrol a member (find the person and record the qualification)"),
-            Only("POST", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/loss", ScopeRule.OwnInsurer, Insurer).Says("Record that a member lost the qualification"),
-            Only("POST", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/voiding", ScopeRule.OwnInsurer, Insurer).Says("Void a qualification recorded in error"),
-            Only("POST", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/confirmation-documents", ScopeRule.OwnInsurer, Insurer).Says("Issue an eligibility confirmation document"),
-            Only("PUT", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/ceiling-category", ScopeRule.OwnInsurer, Insurer).Says("Change a qualification's high-cost ceiling category"),
-            Only("POST", "/v1/insurers/{insurerNumber}/medical-feeds", ScopeRule.OwnInsurer, Insurer).Says("Feed a batch of medical records (prescriptions, check-ups)"),
-            Only("GET", "/v1/persons/{personId:guid}/insurance", ScopeRule.Self, Resident).Says("The resident's own health insurance qualifications"),
+            Only("POST", "/v1/insurers/{insurerNumber}", ScopeRule.None, Operator).Says("Register a health insurer").Codes("insurer.invalid-number", "insurer.already-registered"),
+            Only("POST", "/v1/insurers/{insurerNumber}/suspension", ScopeRule.None, Operator).Says("Suspend a health insurer").Codes("insurer.invalid-number", "insurer.not-found"),
+            Only("POST", "/v1/insurers/{insurerNumber}/resumption", ScopeRule.None, Operator).Says("Resume a suspended health insurer").Codes("insurer.invalid-number", "insurer.not-found"),
+            Only("POST", "/v1/insurers/{insurerNumber}/merger", ScopeRule.None, Operator).Says("Merge a health insurer into another").Codes("insurer.invalid-number", "insurer.not-found"),
+            Only("GET", "/v1/insurers/{insurerNumber}", ScopeRule.OwnInsurer, Operator, Insurer).Says("Read a health insurer").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("POST", "/v1/insurers/{insurerNumber}/enrolments", ScopeRule.OwnInsurer, Insurer).Says("Enrol a member (find the person and record the qualification)").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("POST", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/loss", ScopeRule.OwnInsurer, Insurer).Says("Record that a member lost the qualification").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("POST", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/voiding", ScopeRule.OwnInsurer, Insurer).Says("Void a qualification recorded in error").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("POST", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/confirmation-documents", ScopeRule.OwnInsurer, Insurer).Says("Issue an eligibility confirmation document").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("PUT", "/v1/insurers/{insurerNumber}/qualifications/{qualificationId:guid}/ceiling-category", ScopeRule.OwnInsurer, Insurer).Says("Change a qualification's high-cost ceiling category").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("POST", "/v1/insurers/{insurerNumber}/medical-feeds", ScopeRule.OwnInsurer, Insurer).Says("Feed a batch of medical records (prescriptions, check-ups)").Codes("insurer.invalid-number", "insurer.not-found", "insurer.other-insurer"),
+            Only("GET", "/v1/persons/{personId:guid}/insurance", ScopeRule.Self, Resident).Says("The resident's own health insurance qualifications").Codes("person.not-found"),
             Open("GET", "/v1/high-cost-ceilings/{category}").Says("The monthly high-cost medical expense ceiling of a category"),
 
             // Medical institutions, terminals and eligibility checks.
@@ -230,9 +230,9 @@ public static partial class RouteTable
             Only("POST", "/v1/eligibility-checks/challenges", ScopeRule.OwnInstitutionTerminal, Terminal).Says("Issue a challenge for the patient's card to sign at the terminal"),
             Only("POST", "/v1/eligibility-checks/", ScopeRule.OwnInstitutionTerminal, Terminal).Says("Check a patient's health insurance with the card"),
             Only("POST", "/v1/eligibility-checks/{checkId:guid}/medical-information-reads", ScopeRule.OwnInstitutionTerminal, Terminal).Says("Read a patient's medical information at the clinic, with consent"),
-            Only("GET", "/v1/persons/{personId:guid}/clinic-consents", ScopeRule.Self, Resident).Says("The consents the resident gave at clinic receptions"),
-            Only("GET", "/v1/persons/{personId:guid}/clinic-ledger", ScopeRule.Self, Resident).Says("Which clinics checked the resident's insurance"),
-            Only("GET", "/v1/persons/{personId:guid}/medical-information", ScopeRule.Self, Resident).Says("The resident's own medical information"),
+            Only("GET", "/v1/persons/{personId:guid}/clinic-consents", ScopeRule.Self, Resident).Says("The consents the resident gave at clinic receptions").Codes("person.not-found"),
+            Only("GET", "/v1/persons/{personId:guid}/clinic-ledger", ScopeRule.Self, Resident).Says("Which clinics checked the resident's insurance").Codes("person.not-found"),
+            Only("GET", "/v1/persons/{personId:guid}/medical-information", ScopeRule.Self, Resident).Says("The resident's own medical information").Codes("person.not-found"),
 
             // Disaster mode.
             Only("POST", "/v1/disasters/", ScopeRule.None, Operator).Says("Declare a disaster over an area"),
@@ -245,15 +245,15 @@ public static partial class RouteTable
 
             // Online procedures.
             Open("GET", "/v1/procedures/catalogue").Says("The online procedures a resident can submit"),
-            Only("POST", "/v1/persons/{personId:guid}/procedures/", ScopeRule.Self, Resident).Says("Submit an online procedure"),
-            Only("GET", "/v1/persons/{personId:guid}/procedures/", ScopeRule.Self, Resident).Says("The resident's own submitted procedures"),
-            Only("GET", "/v1/persons/{personId:guid}/procedures/{submissionId:guid}", ScopeRule.Self, Resident).Says("Read one of the resident's submitted procedures"),
-            Only("POST", "/v1/persons/{personId:guid}/procedures/{submissionId:guid}/resubmission", ScopeRule.Self, Resident).Says("Resubmit a returned procedure"),
+            Only("POST", "/v1/persons/{personId:guid}/procedures/", ScopeRule.Self, Resident).Says("Submit an online procedure").Codes("person.not-found", "procedure.unknown-kind", "procedure.exists", "procedure.items-missing"),
+            Only("GET", "/v1/persons/{personId:guid}/procedures/", ScopeRule.Self, Resident).Says("The resident's own submitted procedures").Codes("person.not-found"),
+            Only("GET", "/v1/persons/{personId:guid}/procedures/{submissionId:guid}", ScopeRule.Self, Resident).Says("Read one of the resident's submitted procedures").Codes("person.not-found", "procedure.not-found"),
+            Only("POST", "/v1/persons/{personId:guid}/procedures/{submissionId:guid}/resubmission", ScopeRule.Self, Resident).Says("Resubmit a returned procedure").Codes("person.not-found", "procedure.not-found", "procedure.not-returned", "procedure.items-missing"),
             Only("GET", "/v1/agency-procedures/", ScopeRule.OwnAgency, Agency).Says("The agency's inbox of submitted procedures"),
-            Only("GET", "/v1/agency-procedures/{submissionId:guid}", ScopeRule.OwnAgency, Agency).Says("Read a submitted procedure addressed to the agency"),
-            Only("POST", "/v1/agency-procedures/{submissionId:guid}/acceptance", ScopeRule.OwnAgency, Agency).Says("Accept a submitted procedure"),
-            Only("POST", "/v1/agency-procedures/{submissionId:guid}/return", ScopeRule.OwnAgency, Agency).Says("Return a submitted procedure for correction"),
-            Only("POST", "/v1/agency-procedures/{submissionId:guid}/decision", ScopeRule.OwnAgency, Agency).Says("Decide a submitted procedure"),
+            Only("GET", "/v1/agency-procedures/{submissionId:guid}", ScopeRule.OwnAgency, Agency).Says("Read a submitted procedure addressed to the agency").Codes("procedure.not-found"),
+            Only("POST", "/v1/agency-procedures/{submissionId:guid}/acceptance", ScopeRule.OwnAgency, Agency).Says("Accept a submitted procedure").Codes("procedure.not-found", "procedure.wrong-status"),
+            Only("POST", "/v1/agency-procedures/{submissionId:guid}/return", ScopeRule.OwnAgency, Agency).Says("Return a submitted procedure for correction").Codes("procedure.not-found", "procedure.invalid-reason", "procedure.wrong-status"),
+            Only("POST", "/v1/agency-procedures/{submissionId:guid}/decision", ScopeRule.OwnAgency, Agency).Says("Decide a submitted procedure").Codes("procedure.not-found", "procedure.invalid-decision", "procedure.wrong-status"),
 
             // Convenience-store kiosks.
             Only("POST", "/v1/kiosks/{kioskId}", ScopeRule.None, Operator).Says("Register a convenience-store kiosk"),
