@@ -12,6 +12,12 @@ public sealed class PortalOptions
     public int AccessTokenMinutes { get; set; } = 15;
 
     public PortalRateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// Origins of portal front ends served from elsewhere (e.g. https://portal.example.jp): they get CORS answers.
+    /// Empty by default: no CORS headers at all, and browsers keep other origins out.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }
 
 /// <summary>Fixed windows: per IP on login and refresh; per token and per IP on reads.</summary>
