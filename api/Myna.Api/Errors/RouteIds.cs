@@ -20,6 +20,9 @@ public static class RouteIds
         [typeof(CardId)] = new(t => CardId.TryParse(t, out _), "card.invalid-id", "A card id is a UUID."),
     };
 
+    /// <summary>The code of a typed route id that does not parse (null for other types), for the OpenAPI document.</summary>
+    public static string? CodeFor(Type idType) => Rules.TryGetValue(idType, out var rule) ? rule.Code : null;
+
     /// <summary>The problem for an id of this type that does not parse.</summary>
     public static ProblemHttpResult Problem(Type idType) =>
         DomainError.Validation(Rules[idType].Code, Rules[idType].Detail).ToProblem();

@@ -129,6 +129,11 @@ public static class AbuseLimits
         return null;
     }
 
+    /// <summary>Whether these limits apply to a route ("METHOD pattern"), for the OpenAPI document's 429 answers.</summary>
+    public static bool Limits(string key, bool anonymous) =>
+        Expensive.Contains(key) || key == TerminalChallenges || BulkRegistrations.Contains(key) || Lookups.Contains(key)
+        || (anonymous && !Unlimited.Any(u => key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..].StartsWith(u, StringComparison.Ordinal)));
+
     /// <summary>The token's subject, or the client address for a request without one.</summary>
     private static string TokenOf(HttpContext http) => http.User.FindFirstValue(MynaClaims.Subject) ?? "ip:" + ClientIp(http);
 

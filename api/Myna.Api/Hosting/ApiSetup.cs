@@ -39,6 +39,7 @@ public static class ApiSetup
             var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
             c.ProblemDetails.Extensions.TryAdd(ApiProblems.CodeExtension, ApiProblems.DefaultCodeFor(status));
             c.ProblemDetails.Title ??= ApiProblems.TitleFor(status);
+            ProblemLanguages.Localise(c.HttpContext, c.ProblemDetails);
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Malformed JSON becomes a BadHttpRequestException, which the handler maps to 400 request.malformed.
@@ -56,8 +57,9 @@ public static class ApiSetup
         builder.AddMynaAuthentication();
         services.AddAuthorizationBuilder().AddMynaPolicies();
 
-        services.AddOpenApi(o => o.AddExamples().AddStringSchemas());
+        services.AddOpenApi(o => o.AddExamples().AddMynaDocument());
         services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPortalCors();
         services.AddPortalRateLimiting();
         services.AddAbuseLimits(configuration);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans", tags: ["ready"]);
@@ -110,6 +112,7 @@ public static class ApiSetup
         app.UsePortalStaticFiles();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePortalCors();
         app.UseBodyLimits();
         app.UseAuthentication();
         app.UseUnknownRoleGate();

@@ -16,14 +16,17 @@ internal static class Examples
     private static readonly Guid CardId = Guid.Parse("0193a5b0-0000-7000-8000-00000000c0de");
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-27T09:00:00+09:00", CultureInfo.InvariantCulture);
 
-    /// <summary>A sealed portal-login challenge as POST /v1/auth/challenges returns it (base64 of the signed text).</summary>
-    public const string PortalLoginChallenge = "bXluYS1jaGFsbGVuZ2UvMQpwb3J0YWwtbG9naW4KcG9ydGFsCjE3OTYwODY1MDAKQUFFQ0F3UUZCZ2NJQ1FvTERBME9EeEFSRWhNVUZSWVhHQmthR3h3ZEhoOApFeGFtcGxlTWFjRXhhbXBsZU1hY0V4YW1wbGVNYWNFeGFtcGxlTWFjRXhh";
+    /// <summary>
+    /// A sealed portal-login challenge as POST /v1/auth/challenges returns it (base64 of the signed text): version, purpose,
+    /// audience, expiry five minutes after <see cref="Now"/>, a 32-byte nonce and a 32-byte MAC (base64url, canonical).
+    /// </summary>
+    public const string PortalLoginChallenge = "bXluYS1jaGFsbGVuZ2UvMQpwb3J0YWwtbG9naW4KcG9ydGFsCjE3OTU3Mzc5MDAKQUFFQ0F3UUZCZ2NJQ1FvTERBME9EeEFSRWhNVUZSWVhHQmthR3h3ZEhoOApFeGFtcGxlTWFjRXhhbXBsZU1hY0V4YW1wbGVNYWNFeGFtcGxlTWFjRXhF";
 
     /// <summary>The shape of a chip signature: IEEE P1363 r||s, 64 bytes for P-256, base64 (not DER).</summary>
     public const string P1363Signature = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 
     public static readonly PortalTokenResponse Tokens = new("Bearer", "eyJhbGciOiJIUzI1NiIs...", Now.AddMinutes(15),
-        "0193a5b000007000800000000000000a.0193a5b0000070008000000000005e55.Qm9vdHN0cmFwLXNlY3JldC1leGFtcGxlLW9ubHk",
+        "0193a5b0000070008000000000000001.0193a5b0000070008000000000005e55.ZXhhbXBsZS1yZWZyZXNoLXNlY3JldC0zMi1ieXRlcyE",
         Now.AddHours(12), Person, CardId, Guid.Parse("0193a5b0-0000-7000-8000-000000005e55"), false);
 
     public static readonly CardResponse Card = new(CardId, Person, CardStatus.Active, false, new DateOnly(2024, 4, 1), new DateOnly(2024, 5, 10),

@@ -18,6 +18,12 @@ public sealed class PortalOptions
     /// there the portal is a front end of its own.
     /// </summary>
     public string? StaticFiles { get; set; }
+
+    /// <summary>
+    /// Origins of portal front ends served from elsewhere (e.g. https://portal.example.jp): they get CORS answers.
+    /// Empty by default: no CORS headers at all, and browsers keep other origins out.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }
 
 /// <summary>Fixed windows: per IP on login and refresh; per token and per IP on reads.</summary>
