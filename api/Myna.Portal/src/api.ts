@@ -5,13 +5,11 @@ import { language } from "./i18n";
 
 export type Schemas = components["schemas"];
 
-/** RFC 9457 problem details as the API answers them: the code is stable, title and detail are localised. */
-export interface Problem {
-  status?: number;
-  title?: string;
-  detail?: string;
-  code?: string;
-}
+/**
+ * RFC 9457 problem details as the API's document describes them (the code is stable, title and detail are
+ * localised); a network failure has none of them.
+ */
+export type Problem = Partial<Pick<Schemas["ProblemDetails"], "status" | "title" | "detail" | "code">>;
 
 let accessToken: string | null = null;
 
@@ -40,7 +38,7 @@ api.use(headers);
 export function asProblem(error: unknown, response?: Response): Problem {
   if (error && typeof error === "object") {
     const problem = error as Problem;
-    return { status: response?.status ?? problem.status, title: problem.title, detail: problem.detail, code: problem.code };
+    return { status: response?.status ?? problem.status, title: problem.title, detail: problem.detail ?? undefined, code: problem.code };
   }
   return { status: response?.status };
 }

@@ -251,10 +251,24 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       const context = await newContext(browser, { language });
       const page = await context.newPage();
       try {
-        await open(page, "setup");
-        // A well-formed card id that no card has: the counter refuses it.
-        await page.fill("#setup-card", "00000000-0000-4000-8000-000000000000");
-        await page.click("form button[type=submit]");
+        await open(page, "login");
+        // A software card whose certificate serial the backend never issued: the login is refused (401).
+        await page.evaluate(async () => {
+          const pair = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+          const card = { cardId: crypto.randomUUID(), serial: "UNISSUED0001", userAuthentication: await pair(), signature: await pair(), createdAt: new Date().toISOString() };
+          await new Promise((resolve, reject) => {
+            const request = indexedDB.open("myna-portal", 1);
+            request.onupgradeneeded = () => request.result.createObjectStore("cards", { keyPath: "cardId" });
+            request.onerror = () => reject(request.error);
+            request.onsuccess = () => {
+              const put = request.result.transaction("cards", "readwrite").objectStore("cards").put(card);
+              put.onsuccess = () => { request.result.close(); resolve(); };
+              put.onerror = () => reject(put.error);
+            };
+          });
+        });
+        await open(page, "login");
+        await page.click("ul.items button:not(.secondary)");
         await page.waitForSelector(".problem");
         codes[language] = (await page.textContent(".problem .code span")).trim();
         titles[language] = (await page.textContent(".problem strong")).trim();
