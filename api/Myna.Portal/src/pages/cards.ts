@@ -35,7 +35,7 @@ function cardItem(card: Schemas["CardResponse"], problems: HTMLElement, rerender
     facts([
       [t("cardStatus"), tOr(`status_${card.status}`, card.status)],
       [t("cardExpires"), card.expiresOn ? formatDate(card.expiresOn) : ""],
-      [t("cardCertificates"), card.certificates.map((c) => `${c.kind} (${c.status})`).join(", ")],
+      [t("cardCertificates"), card.certificates.map((c) => `${tOr(`cert_${c.kind}`, c.kind)} (${tOr(`certstatus_${c.status}`, c.status)})`).join(", ")],
     ]),
     card.status === "active" ? h("div", { class: "actions" }, report) : null);
 }
