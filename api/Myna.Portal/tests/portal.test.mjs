@@ -72,7 +72,7 @@ describe("the reference portal", { timeout: 600_000 }, () => {
       await page.waitForSelector("#ledger-entries:not([aria-busy])");
       const filtered = await page.$$eval("#ledger-entries li .badge", (badges) => badges.map((b) => b.textContent));
       assert.ok(filtered.length > 0 && filtered.every((k) => k === "Clinic or pharmacy"), `only clinics after the filter (${filtered})`);
-      await screenshot(page, "access-log-en");
+      await screenshot(page, "access-log-filtered-en");
 
       await tabTo(page, "nav a[href='#/cards']");
       await page.keyboard.press("Enter");
@@ -108,6 +108,9 @@ describe("the reference portal", { timeout: 600_000 }, () => {
         await check("ja", route);
       }
       await setUpAndLogIn(page, resident);
+      // One reveal, so the access log has an entry to show (and to check) in both languages.
+      await page.click("#individual-number ~ button");
+      await page.waitForFunction(() => /^\d{12}$/.test(document.getElementById("individual-number").textContent.replace(/\s/g, "")));
       for (const route of signedIn) {
         await open(page, route);
         await check("ja", route);
