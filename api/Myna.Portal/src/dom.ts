@@ -60,3 +60,12 @@ export function uid(prefix: string): string {
   sequence += 1;
   return `${prefix}-${sequence}`;
 }
+
+/** Says a message through the page's polite live region (cleared first, so the same message is read again). */
+export function announce(message: string): void {
+  const status = byId("status");
+  status.textContent = "";
+  window.setTimeout(() => {
+    status.textContent = message;
+  }, 50);
+}

@@ -23,7 +23,7 @@ interface Route {
 let notice: string | null = null;
 
 const routes: Record<string, Route> = {
-  login: { title: "loginTitle", needsLogin: false, render: () => loginPage(takeNotice()) },
+  login: { title: "loginTitle", needsLogin: false, render: (rerender) => loginPage(takeNotice(), rerender) },
   setup: { title: "setupTitle", needsLogin: false, render: setupPage },
   me: { title: "selfTitle", nav: "navSelf", needsLogin: true, render: selfPage },
   "access-log": { title: "ledgerTitle", nav: "navLedger", needsLogin: true, render: ledgerPage },

@@ -1,7 +1,7 @@
 // The portal session: the access token in memory, the single-use refresh token in this tab's sessionStorage,
 // a background refresh before the access token ends, and an idle timeout that warns first and can be extended.
 import { api, setAccessToken, unwrap, type Schemas } from "./api";
-import { byId, clear, h } from "./dom";
+import { announce, byId, clear, h } from "./dom";
 import { t } from "./i18n";
 
 type Tokens = Schemas["PortalTokenResponse"];
@@ -167,12 +167,4 @@ function warn(): void {
       text.textContent = t("sessionWarningText", { seconds: left });
     }
   }, 1000);
-}
-
-export function announce(message: string): void {
-  const status = byId("status");
-  status.textContent = "";
-  window.setTimeout(() => {
-    status.textContent = message;
-  }, 50);
 }

@@ -1,8 +1,7 @@
 // Shared pieces of every page: the heading, problems, confirmations.
 import { ProblemError, type Problem } from "./api";
-import { byId, clear, h } from "./dom";
+import { announce, byId, clear, h } from "./dom";
 import { t, type MessageKey } from "./i18n";
-import { announce } from "./session";
 
 export function heading(key: MessageKey): HTMLHeadingElement {
   return h("h1", { tabindex: "-1", id: "page-title" }, t(key));
@@ -72,4 +71,17 @@ export function commandButton(label: string, accessibleName: string, problems: H
     }
   });
   return button;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID as the API's ids are written (8-4-4-4-12 hexadecimal digits). */
+export function isUuid(text: string): boolean {
+  return uuidPattern.test(text);
+}
+
+/** Marks a field valid or not, with its message in the element its aria-describedby names. */
+export function markField(input: HTMLInputElement, message: HTMLElement, ok: boolean, text: string): void {
+  input.setAttribute("aria-invalid", ok ? "false" : "true");
+  message.textContent = ok ? "" : text;
 }

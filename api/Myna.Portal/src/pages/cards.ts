@@ -1,8 +1,7 @@
 // The resident's cards: status, expiry, certificates, and the loss report (the card is suspended at once).
 import { api, unwrap, type Schemas } from "../api";
-import { facts, h } from "../dom";
+import { announce, facts, h } from "../dom";
 import { formatDate, t, tOr } from "../i18n";
-import { announce } from "../session";
 import { confirm, heading, showProblem } from "../ui";
 
 export async function cardsPage(rerender: () => void): Promise<HTMLElement[]> {

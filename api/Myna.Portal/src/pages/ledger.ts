@@ -1,8 +1,7 @@
 // The access ledger: who read the resident's data, newest first, filtered by kind and dates, paged with "older".
 import { api, unwrap, type Schemas } from "../api";
-import { facts, h } from "../dom";
+import { announce, facts, h } from "../dom";
 import { formatDateTime, t, tOr } from "../i18n";
-import { announce } from "../session";
 import { heading, showProblem } from "../ui";
 
 const kinds = ["institution", "agency", "app", "proxy", "resident"] as const;

@@ -6,7 +6,7 @@ import { forgetCard, listCards, signChallenge, type SoftwareCard } from "../keys
 import * as session from "../session";
 import { heading, showProblem } from "../ui";
 
-export async function loginPage(notice: string | null): Promise<HTMLElement[]> {
+export async function loginPage(notice: string | null, rerender: () => void): Promise<HTMLElement[]> {
   const cards = await listCards();
   const problems = h("div");
   const parts: HTMLElement[] = [heading("loginTitle")];
@@ -26,7 +26,7 @@ export async function loginPage(notice: string | null): Promise<HTMLElement[]> {
       class: "secondary",
       onclick: async () => {
         await forgetCard(card.cardId);
-        window.dispatchEvent(new HashChangeEvent("hashchange"));
+        rerender();
       },
     }, t("loginForget"));
     list.append(h("li", null, h("p", null, `${t("loginCardLabel")}: `, h("span", { class: "code" }, card.cardId)), h("div", { class: "actions" }, button, forget)));

@@ -1,12 +1,10 @@
 // Proxies: who may act for the resident and with which rights; appoint and remove.
 import { api, unwrap, type Schemas } from "../api";
-import { facts, h, uid } from "../dom";
+import { announce, facts, h, uid } from "../dom";
 import { formatDateTime, t, tOr } from "../i18n";
-import { announce } from "../session";
-import { commandButton, heading, showProblem } from "../ui";
+import { commandButton, heading, isUuid, markField, showProblem } from "../ui";
 
 const rights = ["view", "card-loss", "manage-consents"] as const;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function proxiesPage(rerender: () => void): Promise<HTMLElement[]> {
   const proxies = unwrap(await api.GET("/v1/me/proxies"));
@@ -50,9 +48,8 @@ function appointForm(problems: HTMLElement, rerender: () => void): HTMLElement {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const id = person.value.trim();
-    const ok = uuid.test(id);
-    person.setAttribute("aria-invalid", ok ? "false" : "true");
-    message.textContent = ok ? "" : t("invalidId");
+    const ok = isUuid(id);
+    markField(person, message, ok, t("invalidId"));
     if (!ok) {
       person.focus();
       return;

@@ -1,8 +1,7 @@
 // Self-information: the basic four items, the masked number and its logged reveal, insurance, last login.
 import { api, unwrap, type Schemas } from "../api";
-import { facts, h } from "../dom";
+import { announce, facts, h } from "../dom";
 import { formatDate, formatDateTime, t, tOr } from "../i18n";
-import { announce } from "../session";
 import { heading, showProblem } from "../ui";
 
 export async function selfPage(): Promise<HTMLElement[]> {

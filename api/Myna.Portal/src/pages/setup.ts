@@ -1,13 +1,10 @@
 // Development only: this browser becomes the chip of a test card. It makes two key pairs, proves them over the
 // counter's key-proof challenge (as a clerk's terminal does at handover) and the card is handed over with them.
 import { api, unwrap } from "../api";
-import { h, uid } from "../dom";
+import { announce, h, uid } from "../dom";
 import { t } from "../i18n";
 import { newKeyPair, publicKeyBase64, saveCard, signChallenge } from "../keystore";
-import { announce } from "../session";
-import { heading, showProblem } from "../ui";
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { heading, isUuid, markField, showProblem } from "../ui";
 
 export function setupPage(): HTMLElement[] {
   const problems = h("div");
@@ -30,10 +27,10 @@ export function setupPage(): HTMLElement[] {
     event.preventDefault();
     const cardId = card.value.trim();
     const code = municipality.value.trim();
-    const cardOk = uuid.test(cardId);
+    const cardOk = isUuid(cardId);
     const codeOk = /^\d{6}$/.test(code);
-    mark(card, cardMessage, cardOk, t("setupInvalidCard"));
-    mark(municipality, municipalityMessage, codeOk, t("setupInvalidMunicipality"));
+    markField(card, cardMessage, cardOk, t("setupInvalidCard"));
+    markField(municipality, municipalityMessage, codeOk, t("setupInvalidMunicipality"));
     if (!cardOk) {
       card.focus();
       return;
@@ -45,11 +42,6 @@ export function setupPage(): HTMLElement[] {
     void register(cardId, code, submit, problems);
   });
   return [heading("setupTitle"), h("p", null, t("setupIntro")), h("p", { class: "notice" }, t("setupSeedHint")), problems, form];
-}
-
-function mark(input: HTMLInputElement, message: HTMLElement, ok: boolean, text: string): void {
-  input.setAttribute("aria-invalid", ok ? "false" : "true");
-  message.textContent = ok ? "" : text;
 }
 
 async function register(cardId: string, municipality: string, submit: HTMLButtonElement, problems: HTMLElement): Promise<void> {
