@@ -76,8 +76,8 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
     };
 
     /// <summary>
-    /// Folds the events in pages (paced while reception desks are busy), then replaces every row by bulk COPY in
-    /// one transaction; the events committed after the last page are folded under the table's lock first, so a
+    /// Folds the events in pages (paced while reception desks are busy), then replaces the rows in one transaction,
+    /// writing only those that differ; the events committed after the last page are folded under the table's lock first, so a
     /// row written live during the scan is never replaced by an older one (<see cref="Maintenance.IndexReplacement"/>).
     /// </summary>
     public async Task<int> RebuildAsync(CancellationToken cancellationToken = default)
@@ -104,11 +104,11 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
         // Up to the events there at the start: a last page cannot grow with concurrent registrations; those are folded under the lock.
         var (highWater, _) = await Maintenance.MartenIndexRebuilder.HighWaterAsync(store, cancellationToken);
         var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken, upTo: highWater);
-        return await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, async locked =>
+        return (await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, async locked =>
         {
             await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, locked, reached, paced: false);
             return current.Select(p => ToRecord(p.Key, p.Value)).ToArray();
-        }, cancellationToken);
+        }, cancellationToken)).Rows;
     }
 
     /// <summary>The row for a person (a bulk registration writes it in its own transaction).</summary>

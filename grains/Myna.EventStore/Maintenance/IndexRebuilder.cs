@@ -56,9 +56,10 @@ public interface IIndexRebuilder
 /// (<see cref="ProjectionRebuild"/>). The others are reservations or keyed: they page through their
 /// events (in sequence order), then replace their rows in one transaction, so readers see the old index or
 /// the new one, never half of each. The person-match and devices indexes read their events up to the high-water
-/// sequence there when the rebuild starts (a page cannot grow under concurrent appends), then write their rows by
-/// bulk COPY with the table locked against writers (not readers), after folding the events committed since their
-/// last page (<see cref="IndexReplacement"/>), so no row written live during the scan is replaced away. The number
+/// sequence there when the rebuild starts (a page cannot grow under concurrent appends), then make their table equal to
+/// the folded rows (bulk COPY into a temporary table, then only the rows that differ deleted, updated or inserted) with
+/// the table locked against writers (not readers), after folding the events committed since their last page
+/// (<see cref="IndexReplacement"/>), so no row written live during the scan is replaced away. The number
 /// index is never replaced: its rebuild upserts reservations up to its own high-water mark, and later assignments
 /// reserve their own rows.
 /// </summary>
@@ -178,8 +179,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     };
 
     /// <summary>
-    /// Folds the card events up to the high-water sequence there at the start (paced), then replaces every row by
-    /// bulk COPY in one transaction with the table locked against writers (readers go on): under the lock the
+    /// Folds the card events up to the high-water sequence there at the start (paced), then replaces the rows (only
+    /// those that differ are written) in one transaction with the table locked against writers (readers go on): under the lock the
     /// events committed since the last page are folded, and the rows written live since the start are kept over
     /// the fold. A phone is claimed (its row written) before its link event is appended, so a link under way while
     /// the events are read has its row and not yet its event: the row, newer than any event read, wins.
@@ -205,7 +206,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             }
         }
         var reached = await ScanDataAsync(store, DeviceEvents, Apply, cancellationToken, upTo: highWater);
-        return await IndexReplacement.ReplaceAsync<DeviceRecord, string>(store, d => d.Id, async locked =>
+        return (await IndexReplacement.ReplaceAsync<DeviceRecord, string>(store, d => d.Id, async locked =>
         {
             await ScanDataAsync(store, DeviceEvents, Apply, locked, reached, paced: false);
             await using var query = store.QuerySession();
@@ -214,7 +215,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 devices[live.Id] = live;
             }
             return devices.Values;
-        }, cancellationToken);
+        }, cancellationToken)).Rows;
     }
 
     /// <summary>The last event sequence the store holds and the database's clock, read together when a rebuild starts.</summary>

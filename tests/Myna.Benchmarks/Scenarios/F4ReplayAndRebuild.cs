@@ -16,7 +16,8 @@ namespace Myna.Benchmarks.Scenarios;
 /// F4: an auditor's replay of a 1k-event stream through <c>GET /v1/audit/streams/…/events</c> (audit grain,
 /// masked JSON, pages of 500) vs Marten's <c>FetchStreamAsync</c> of the same stream; and the person-match
 /// index rebuild through a background job (<c>POST /v1/operations/rebuild-jobs</c>, polled until done) vs a hand-written Marten
-/// rebuild (one query over the same event types, the same fold, rows written by Marten's bulk COPY).
+/// rebuild (one query over the same event types, the same fold, rows written by Marten's bulk COPY), both of the
+/// index as it is and of the index emptied first.
 /// </summary>
 public static class F4ReplayAndRebuild
 {
@@ -89,26 +90,40 @@ public static class F4ReplayAndRebuild
                 "select count(*) from myna.mt_events where type = any(?)", CancellationToken.None, new object[] { PersonMatchEvents })).Single();
         }
         var rebuild = new List<double>();
+        var emptied = new List<double>();
         var handWritten = new List<double>();
         var rows = 0;
         for (var round = 1; round <= ctx.Sizes.Rounds; round++)
         {
+            // The index as it is (intact: the rebuild compares and rewrites nothing) ...
             var clock = Stopwatch.StartNew();
             rows = await RebuildJobs.RunAsync(http, operatorToken, "person-match");
             rebuild.Add(eventCount / clock.Elapsed.TotalSeconds);
 
+            // ... and emptied first (untimed), so that the rebuild writes every row, as the hand-written one always does.
+            await using (var session = ctx.Raw.LightweightSession())
+            {
+                session.DeleteWhere<PersonMatchRecord>(_ => true);
+                await session.SaveChangesAsync();
+            }
+            clock.Restart();
+            await RebuildJobs.RunAsync(http, operatorToken, "person-match");
+            emptied.Add(eventCount / clock.Elapsed.TotalSeconds);
+
             clock.Restart();
             var written = await HandWrittenRebuildAsync(ctx.Raw);
             handWritten.Add(eventCount / clock.Elapsed.TotalSeconds);
-            Progress.Line($"F4 round {round}: person-match rebuild over {eventCount:N0} events: API {rebuild[^1]:0} events/s ({rows:N0} rows), hand-written Marten {handWritten[^1]:0} events/s ({written:N0} rows)");
+            Progress.Line($"F4 round {round}: person-match rebuild over {eventCount:N0} events: API {rebuild[^1]:0} events/s ({rows:N0} rows), of the emptied index {emptied[^1]:0} events/s, hand-written Marten {handWritten[^1]:0} events/s ({written:N0} rows)");
         }
-        ctx.Report.Add(new Figure("F4", $"person-match index rebuild over {eventCount:N0} events ({rows:N0} rows)", "events/s",
+        ctx.Report.Add(new Figure("F4", $"person-match index rebuild over {eventCount:N0} events ({rows:N0} rows, index intact: nothing rewritten)", "events/s",
             rebuild.ToArray(), handWritten.ToArray(), "≥ 1.0×", (_, r) => r >= 1.0));
+        ctx.Report.Add(new Figure("F4", $"person-match index rebuild over {eventCount:N0} events, the index emptied first (every row written)", "events/s",
+            emptied.ToArray(), handWritten.ToArray(), "≥ 1.0×", (_, r) => r >= 1.0));
         ctx.Report.Section("F4 audit replay and index rebuild",
             FormattableString.Invariant($"Audit replay: after one untimed replay and fetch, each round times {ReplaysPerRound} replays, in each of which the auditor pages through a {ctx.Sizes.AuditLength:N0}-event ledger stream 500 at a time over HTTP (audit grain reads the page and the stream version, masks numbers, serialises each event once; the API copies that JSON into its response); ")
             + FormattableString.Invariant($"baseline: {ReplaysPerRound} `FetchStreamAsync` of the same stream (no HTTP, no masking), interleaved with the replays. ")
             + "Index rebuild: a background rebuild job started and polled through the API (`RebuildJobGrain` → `MartenIndexRebuilder`: pages of 2,000 events "
-            + "in sequence order, reading each event's sequence and body only, then the rows replaced by bulk COPY in one transaction, the table locked against writers but not readers). The baseline is **not** Marten's async-daemon projection rebuild (the person-match index is not a Marten projection): it is "
+            + "in sequence order, reading each event's sequence and body only, then the folded rows bulk-copied into a temporary table and the index made equal to it in one transaction: rows deleted, updated or inserted only where they differ, the table locked against writers but not readers). Each round rebuilds the index as it is (intact after the previous round: nothing is rewritten) and once more after its rows were deleted (untimed), which writes every row. The baseline is **not** Marten's async-daemon projection rebuild (the person-match index is not a Marten projection): it is "
             + "the cheapest hand-written Marten rebuild, one query over the same event types, the same key loading and fold, a delete and Marten's bulk COPY insert (two transactions, so readers can see an empty index). "
             + FormattableString.Invariant($"Events = all {string.Join(", ", PersonMatchEvents)} in the store ({eventCount:N0}, mostly from F8)."));
     }
