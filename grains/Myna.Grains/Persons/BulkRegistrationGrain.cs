@@ -32,6 +32,9 @@ public sealed class BulkRegistrationGrain(IDocumentStore documents, INumberRegis
 {
     public const int ChunkSize = 250;
 
+    /// <summary>Chunks of one batch written at once (two batches in flight then keep four transactions going).</summary>
+    private const int ChunksInFlight = 2;
+
     private readonly MartenEventStreamStore _streams = new(documents);
 
     public async Task<Result<IReadOnlyList<BulkRegistrationOutcome>>> Register(CommandContext context, MunicipalityCode municipality, IReadOnlyList<BulkRegistrationLine> lines)
@@ -53,12 +56,24 @@ public sealed class BulkRegistrationGrain(IDocumentStore documents, INumberRegis
             return Result<IReadOnlyList<BulkRegistrationOutcome>>.Ok(invalid.Select((e, i) => new BulkRegistrationOutcome(PersonOf(lines[i].CommandId), false,
                 e ?? DomainError.Validation(IBulkRegistrationGrain.BatchRefused, "Another line of this batch is invalid; nothing was written."))).ToList());
         }
-        var outcomes = new List<BulkRegistrationOutcome>(lines.Count);
-        foreach (var chunk in lines.Chunk(ChunkSize))
+        // Chunks overlap (up to ChunksInFlight transactions at once), so one chunk's commit waits beside another's
+        // work rather than before it; the outcomes keep the lines' order.
+        var chunks = lines.Chunk(ChunkSize).ToArray();
+        var results = new IReadOnlyList<BulkRegistrationOutcome>[chunks.Length];
+        using var slots = new SemaphoreSlim(ChunksInFlight);
+        await Task.WhenAll(chunks.Select(async (chunk, i) =>
         {
-            outcomes.AddRange(await RegisterChunkAsync(context, municipality, chunk, now));
-        }
-        return Result<IReadOnlyList<BulkRegistrationOutcome>>.Ok(outcomes);
+            await slots.WaitAsync();
+            try
+            {
+                results[i] = await RegisterChunkAsync(context, municipality, chunk, now);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+        return Result<IReadOnlyList<BulkRegistrationOutcome>>.Ok(results.SelectMany(r => r).ToList());
     }
 
     private async Task<IReadOnlyList<BulkRegistrationOutcome>> RegisterChunkAsync(CommandContext context, MunicipalityCode municipality, BulkRegistrationLine[] chunk, DateTimeOffset now)
