@@ -36,7 +36,7 @@ public sealed record BenchSizes(
         AuditLength: 1_000,
         RegistrationsPerRound: 10_000,
         RawRegistrationsPerRound: 10_000,
-        MemoryGrains: 30_000,
+        MemoryGrains: 100_000,
         ScaleOutStep: TimeSpan.FromSeconds(5));
 
     public static BenchSizes QuickRun { get; } = new(
