@@ -23,13 +23,15 @@ public static class F6ScaleOut
         var streamsThree = Enumerable.Range(0, 1_000).Select(_ => Guid.NewGuid()).ToArray();
         Func<Deployment, Func<int, Task<bool>>> checks = d => i => ClinicWorld.CheckWithPinAsync(d.Http, world.Receptions[i % world.Receptions.Count], world.Patients[zipf.Next()]);
 
-        // Warm both deployments' activations (the patients' grains are cold in both new clusters).
-        var warm = TimeSpan.FromSeconds(ctx.Sizes.Quick ? 2 : 8);
+        // Warm both deployments (the patients' grains are cold in both new clusters, as F1's were warm in the
+        // in-process silo before): one check per patient, then one event per ledger stream.
         foreach (var (name, d, streams) in new[] { ("1 silo", one, streamsOne), ("3 silos", three, streamsThree) })
         {
-            var w = await Load.ClosedLoopAsync(32, warm, checks(d));
+            var (elapsed, failed) = await Load.BatchAsync(world.Patients.Count, 32,
+                i => ClinicWorld.CheckWithPinAsync(d.Http, world.Receptions[i % world.Receptions.Count], world.Patients[i]),
+                Progress.Bar($"F6: warming the patients' grains on {name}", world.Patients.Count));
             await Load.BatchAsync(streams.Length, 64, i => F2DurableEvents.RecordAsync(d.Client, streams[i]), Progress.Bar($"F6: warming 1,000 ledger grains on {name}", streams.Length));
-            Progress.Line($"F6: warm-up on {name}: {w.Succeeded} checks ({w.Failed} failed)");
+            Progress.Line($"F6: warm-up on {name}: {world.Patients.Count:N0} checks in {elapsed.TotalSeconds:0} s ({failed} failed)");
         }
 
         var f1One = new List<double>();
