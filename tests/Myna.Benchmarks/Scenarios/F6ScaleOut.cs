@@ -24,8 +24,8 @@ public static class F6ScaleOut
         Func<Deployment, Func<int, Task<bool>>> checks = d => i => ClinicWorld.CheckWithPinAsync(d.Http, world.Receptions[i % world.Receptions.Count], world.Patients[zipf.Next()]);
 
         // Warm both deployments (the patients' grains are cold in both new clusters): one check for each of the
-        // 1,000 most drawn patients (Zipf rank = index; about 80% of the draws at 2,500 patients), then one event per
-        // ledger stream. A first check in a new cluster is slow (every grain of the patient activates), so not all.
+        // 1,000 most drawn patients (Zipf rank = index; all of them at the full run's 1,000), then one event per
+        // ledger stream. A first check in a new cluster is slow (every grain of the patient activates): no more.
         var warmPatients = Math.Min(world.Patients.Count, 1_000);
         foreach (var (name, d, streams) in new[] { ("1 silo", one, streamsOne), ("3 silos", three, streamsThree) })
         {
