@@ -38,7 +38,7 @@ public static class BenchmarkProgram
             if (Runs("F1") || Runs("F6") || Runs("F7"))
             {
                 ctx.World = new ClinicWorld(ctx.Main);
-                await ctx.World.CreateAsync(sizes.Patients, sizes.Receptions, concurrency: 24);
+                await ctx.World.CreateAsync(sizes.Patients, sizes.Receptions, concurrency: 48);
             }
             if (Argument(args, "--hold") is { } hold)
             {

@@ -40,6 +40,11 @@ public sealed class ClinicWorld(Deployment api)
 
     public string InsurerNumber { get; private set; } = string.Empty;
 
+    /// <summary>How the patients were seeded (for F1's description): patients per second and requests in flight.</summary>
+    public double SeedRate { get; private set; }
+
+    public int SeedConcurrency { get; private set; }
+
     private AuthenticationHeaderValue _insurer = null!;
 
     public async Task CreateAsync(int patients, int receptions, int concurrency)
@@ -65,7 +70,9 @@ public sealed class ClinicWorld(Deployment api)
             return true;
         }, Progress.Bar("seed: insured patients through the API", patients));
         Patients.AddRange(made.Where(p => p is not null)!);
-        Progress.Line($"seed: {Patients.Count} patients in {elapsed.TotalSeconds:0.0} s ({Patients.Count / elapsed.TotalSeconds:0.0}/s), {failed} failed");
+        SeedRate = Patients.Count / elapsed.TotalSeconds;
+        SeedConcurrency = concurrency;
+        Progress.Line($"seed: {Patients.Count:N0} patients in {elapsed.TotalSeconds:0.0} s ({SeedRate:0.0}/s, {concurrency} in flight), {failed} failed; 100,000 would take {100_000 / SeedRate / 60:0} min at this rate");
     }
 
     public static async Task<HttpResponseMessage> PostAsync(HttpClient http, AuthenticationHeaderValue token, string url, object body, string? idempotencyKey = null)

@@ -56,13 +56,14 @@ public sealed record BenchStores(string Postgres, string AzureStorage)
 public sealed class Deployment : IAsyncDisposable
 {
     private readonly List<IHost> _silos = [];
+    private readonly List<SiloProcess> _processes = [];
     private WebApplication? _api;
 
     private Deployment(string clusterId) => ClusterId = clusterId;
 
     public string ClusterId { get; }
 
-    public int SiloCount => _silos.Count;
+    public int SiloCount => _silos.Count + _processes.Count;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -79,23 +80,7 @@ public sealed class Deployment : IAsyncDisposable
         for (var i = 0; i < siloCount; i++)
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = false });
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = stores.Postgres,
-                ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
-                ["EventStore:Schema"] = BenchStores.Schema,
-                ["EventStore:NumberKey"] = BenchStores.NumberKey,
-                ["EventStore:AgencyCodeKey"] = BenchStores.NumberKey + "-agency-codes",
-                ["Challenges:Key"] = BenchStores.NumberKey + "-challenges",
-                ["PersonalData:KeyEncryptionKey"] = BenchStores.KeyEncryptionKey,
-                ["PersonalData:KeyEncryptionKeyVersion"] = BenchStores.PersonalData.KeyEncryptionKeyVersion,
-                ["Snapshots:Every"] = snapshotEvery.ToString(CultureInfo.InvariantCulture),
-                ["Cluster:Clustering"] = "AzureTable",
-                ["Cluster:ClusterId"] = deployment.ClusterId,
-                ["Cluster:ServiceId"] = "myna-bench",
-                ["Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-                ["Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            });
+            builder.Configuration.AddInMemoryCollection(SiloSettings(stores, deployment.ClusterId, snapshotEvery));
             if (overrides is not null)
             {
                 builder.Configuration.AddInMemoryCollection(overrides);
@@ -106,14 +91,63 @@ public sealed class Deployment : IAsyncDisposable
             await silo.StartAsync();
             deployment._silos.Add(silo);
         }
+        await deployment.StartApiAsync(stores);
+        return deployment;
+    }
 
+    /// <summary>
+    /// <paramref name="siloCount"/> silo PROCESSES (the silo's own build, <c>dotnet Myna.Silo.dll</c>, as deploy/cluster.sh
+    /// and the failure tests start them) with the same settings as the in-process hosts, and the API in this process
+    /// reaching them through their gateways, as the production API does.
+    /// </summary>
+    public static async Task<Deployment> StartProcessesAsync(BenchStores stores, int siloCount, int snapshotEvery = 100)
+    {
+        var deployment = new Deployment("bench-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var started = Enumerable.Range(1, siloCount).Select(i => SiloProcess.Start(i, SiloSettings(stores, deployment.ClusterId, snapshotEvery))).ToList();
+            deployment._processes.AddRange(started);
+            await Task.WhenAll(started.Select(p => p.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120))));
+            await deployment.StartApiAsync(stores);
+            return deployment;
+        }
+        catch
+        {
+            await deployment.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Silo processes of this deployment (empty for in-process hosts): their ids, for the report.</summary>
+    public IReadOnlyList<int> SiloProcessIds => _processes.Select(p => p.Pid).ToList();
+
+    private static Dictionary<string, string?> SiloSettings(BenchStores stores, string clusterId, int snapshotEvery) => new()
+    {
+        ["ConnectionStrings:Postgres"] = stores.Postgres,
+        ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
+        ["EventStore:Schema"] = BenchStores.Schema,
+        ["EventStore:NumberKey"] = BenchStores.NumberKey,
+        ["EventStore:AgencyCodeKey"] = BenchStores.NumberKey + "-agency-codes",
+        ["Challenges:Key"] = BenchStores.NumberKey + "-challenges",
+        ["PersonalData:KeyEncryptionKey"] = BenchStores.KeyEncryptionKey,
+        ["PersonalData:KeyEncryptionKeyVersion"] = BenchStores.PersonalData.KeyEncryptionKeyVersion,
+        ["Snapshots:Every"] = snapshotEvery.ToString(CultureInfo.InvariantCulture),
+        ["Cluster:Clustering"] = "AzureTable",
+        ["Cluster:ClusterId"] = clusterId,
+        ["Cluster:ServiceId"] = "myna-bench",
+        ["Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+    };
+
+    private async Task StartApiAsync(BenchStores stores)
+    {
         var port = FreePort();
         var api = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         api.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:AzureStorage"] = stores.AzureStorage,
             ["Cluster:Clustering"] = "AzureTable",
-            ["Cluster:ClusterId"] = deployment.ClusterId,
+            ["Cluster:ClusterId"] = ClusterId,
             ["Cluster:ServiceId"] = "myna-bench",
             ["Auth:SigningKey"] = BenchStores.SigningKey,
             // A closed rig: staff tokens on the shared key, not from an OpenID Connect provider.
@@ -123,6 +157,8 @@ public sealed class Deployment : IAsyncDisposable
             ["RateLimits:AnonymousPerIp"] = "1000000",
             ["RateLimits:ExpensivePerToken"] = "1000000",
             ["RateLimits:BulkRegistrationsPerMunicipality"] = "1000000",
+            // The seed enrols thousands of patients a minute with one insurer's token (an enrolment is a lookup by number).
+            ["RateLimits:LookupsPerToken"] = "1000000",
             ["Auth:Issuer"] = "myna",
             ["Auth:Audience"] = "myna-api",
         });
@@ -132,19 +168,18 @@ public sealed class Deployment : IAsyncDisposable
         var app = api.Build();
         app.UseMynaApi();
         await app.StartAsync();
-        deployment._api = app;
-        deployment.BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        deployment.Http = new HttpClient(new SocketsHttpHandler
+        _api = app;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             MaxConnectionsPerServer = 512,
         })
         {
-            BaseAddress = deployment.BaseAddress,
+            BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(90),
         };
-        await deployment.WaitReadyAsync();
-        return deployment;
+        await WaitReadyAsync();
     }
 
     /// <summary>A bearer token for a role and scope, minted with the API's own issuer.</summary>
@@ -168,6 +203,7 @@ public sealed class Deployment : IAsyncDisposable
             await silo.StopAsync();
             silo.Dispose();
         }
+        await Task.WhenAll(_processes.Select(p => p.StopAsync()));
     }
 
     private async Task WaitReadyAsync()
@@ -203,5 +239,125 @@ public sealed class Deployment : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// One silo process started by the benchmark (stopped by its PID: SIGTERM, then SIGKILL after 20 s). Its output
+/// goes to a log file under the temp directory, errors only unless MYNA_BENCH_LOG says otherwise.
+/// </summary>
+public sealed class SiloProcess
+{
+    private readonly System.Diagnostics.Process _process;
+
+    private SiloProcess(int index, System.Diagnostics.Process process, int httpPort, string logFile)
+    {
+        Index = index;
+        _process = process;
+        HttpPort = httpPort;
+        LogFile = logFile;
+    }
+
+    public int Index { get; }
+
+    public int HttpPort { get; }
+
+    public string LogFile { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>The silo's build beside this harness's (same configuration): silo/Myna.Silo/bin/CONFIG/net10.0.</summary>
+    public static string Directory
+    {
+        get
+        {
+            // tests/Myna.Benchmarks/bin/<Configuration>/net10.0/
+            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = bin.Parent!.Name;
+            var root = bin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "silo", "Myna.Silo", "bin", configuration, bin.Name);
+        }
+    }
+
+    public static SiloProcess Start(int index, IReadOnlyDictionary<string, string?> settings)
+    {
+        var dll = Path.Combine(Directory, "Myna.Silo.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"The silo's build is missing: {dll}");
+        }
+        var httpPort = Deployment.FreePort();
+        var logFile = Path.Combine(Path.GetTempPath(), $"myna-bench-silo-{index}-{Environment.ProcessId}.log");
+        // exec keeps the PID: SIGTERM reaches the silo itself.
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/bash") { WorkingDirectory = Directory, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec dotnet Myna.Silo.dll --urls http://127.0.0.1:{httpPort} >'{logFile}' 2>&1 </dev/null");
+        var env = start.Environment;
+        env["DOTNET_ENVIRONMENT"] = "Production";
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        var level = Environment.GetEnvironmentVariable("MYNA_BENCH_LOG") ?? "Error";
+        env["Logging__LogLevel__Default"] = level;
+        env["Logging__LogLevel__Microsoft"] = level;
+        env["Logging__LogLevel__Orleans"] = level;
+        var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        return new SiloProcess(index, process, httpPort, logFile);
+    }
+
+    public async Task WaitUntilHealthyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Silo process {Index} exited with {_process.ExitCode}; see {LogFile}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HttpPort}/health"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // busy starting
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"Silo process {Index} was not healthy within {within.TotalSeconds:0} s; see {LogFile}");
+    }
+
+    /// <summary>SIGTERM (the silo leaves the cluster and deactivates its grains), SIGKILL if it has not exited in 20 s.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+        }
+        _process.Dispose();
     }
 }

@@ -127,16 +127,30 @@ public static class Progress
     public static void Line(string text) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{(DateTimeOffset.UtcNow - Start).TotalSeconds,6:0}s] {text}"));
 
-    /// <summary>A progress bar as lines: prints at every tenth of the way.</summary>
+    /// <summary>
+    /// A progress bar as lines: prints at every tenth of the way (done may jump, e.g. by a batch), with the
+    /// percentage, the rate so far and the time left at that rate.
+    /// </summary>
     public static Action<int> Bar(string what, int total)
     {
-        var step = Math.Max(1, total / 10);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var printed = 0;
+        var gate = new object();
         return done =>
         {
-            if (done % step == 0 || done == total)
+            var tenth = total == 0 ? 10 : (int)(10L * Math.Min(done, total) / total);
+            lock (gate)
             {
-                var filled = (int)Math.Round(10.0 * done / total);
-                Line($"{what} [{new string('#', filled)}{new string('.', 10 - filled)}] {done}/{total}");
+                if (tenth <= printed && done != total)
+                {
+                    return;
+                }
+                printed = Math.Max(printed, tenth);
+                var seconds = clock.Elapsed.TotalSeconds;
+                var rate = done / Math.Max(seconds, 1e-3);
+                var left = rate > 0 ? (total - done) / rate : double.NaN;
+                Line(string.Create(CultureInfo.InvariantCulture,
+                    $"{what} [{new string('#', tenth)}{new string('.', 10 - tenth)}] {done:N0}/{total:N0} ({100.0 * done / Math.Max(total, 1):0}%, {Report.Format(rate)}/s, {seconds:0} s, ~{left:0} s left)"));
             }
         };
     }

@@ -54,7 +54,9 @@ public static class F1EligibilityChecks
         var sustainedBaseline = new List<double>();
         var lines = new List<string>
         {
-            $"{world.Patients.Count:N0} enrolled patients (each: person with number, active card with chip keys, insurer enrolment, card registered for insurance), "
+            $"{world.Patients.Count:N0} enrolled patients (each: person with number, active card with chip keys, insurer enrolment, card registered for insurance; "
+            + $"seeded through the public API, ten requests per patient, {world.SeedConcurrency} patients in flight, at {world.SeedRate:0} patients/s in this run, so the issue's 100,000 would take "
+            + $"{100_000 / Math.Max(world.SeedRate, 1e-9) / 60:0} minutes and the patient count is the largest that fits the 30-minute run (BenchSizes.Patients)), "
             + $"{world.Receptions.Count} reception terminals (20 per institution, each under the production limit of 120 challenges a minute); patients drawn Zipf(s = {ZipfExponent}); PIN method (challenge → chip signature → check: two HTTP requests per check, "
             + $"latency measured from the check's scheduled start over both). Steps of {ctx.Sizes.RateStep.TotalSeconds:0} s. A step meets the SLO with p99 ≤ {SloMs} ms and no error; "
             + $"it is sustained with no error and p99 ≤ {SustainedP99Ms:0} ms (latency counts from the scheduled start, so a growing backlog shows in p99). The ladder climbs until a step is not sustained.",

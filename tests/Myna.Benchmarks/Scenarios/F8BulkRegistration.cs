@@ -23,6 +23,9 @@ public static class F8BulkRegistration
     private static readonly MunicipalityCode Chiyoda = new("131016");
     private static readonly Actor Clerk = new("clerk-bench", "municipality", "131016");
 
+    /// <summary>Numbers the persons' names and addresses across rounds and the persons F5 seeds.</summary>
+    private static int _sequence;
+
     public static RegisterPerson Command(int i) => new(
         new BasicFourItems($"登録 太郎{i:D7}", $"東京都千代田区千代田1-{i % 50 + 1}-{i % 997 + 1} 号{i}", new DateOnly(1950 + i % 60, i % 12 + 1, i % 28 + 1), i % 2 == 0 ? Sex.Male : Sex.Female),
         Chiyoda, RegistrationReason.MoveIn);
@@ -43,7 +46,6 @@ public static class F8BulkRegistration
             "| round | API persons/s | failed | raw persons/s |",
             "|---|---|---|---|",
         };
-        var sequence = 0;
         for (var round = 1; round <= ctx.Sizes.Rounds; round++)
         {
             var batches = (ctx.Sizes.RegistrationsPerRound + Batch - 1) / Batch;
@@ -53,7 +55,7 @@ public static class F8BulkRegistration
             {
                 var body = Enumerable.Range(0, Batch).Select(_ =>
                 {
-                    var i = Interlocked.Increment(ref sequence);
+                    var i = Interlocked.Increment(ref _sequence);
                     var c = Command(i);
                     return new { id = $"bench-{i}", name = c.Items.Name, address = c.Items.Address, dateOfBirth = c.Items.DateOfBirth, sex = c.Items.Sex, reason = c.Reason };
                 }).ToArray();
@@ -71,32 +73,7 @@ public static class F8BulkRegistration
             var failed = batches * Batch - created;
 
             var rawIds = Enumerable.Range(0, ctx.Sizes.RawRegistrationsPerRound).Select(_ => Guid.NewGuid()).ToArray();
-            var rawBatches = (rawIds.Length + RawBatch - 1) / RawBatch;
-            var (rawElapsed, _) = await Load.BatchAsync(rawBatches, 4, async b =>
-            {
-                var chunk = rawIds.Skip(b * RawBatch).Take(RawBatch).ToList();
-                var events = chunk.Select(id => (Id: id, I: Interlocked.Increment(ref sequence), Events: Events(id, Interlocked.Increment(ref sequence)))).ToList();
-                // The same per-person keys the bulk writer creates: the baseline stores the same encrypted bytes.
-                await ctx.Raw.PersonalData().PrepareAppendAsync(events.SelectMany(e => e.Events));
-                await using var session = ctx.Raw.LightweightSession();
-                foreach (var (id, i, personEvents) in events)
-                {
-                    var commandId = Guid.NewGuid().ToString("D");
-                    var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, personEvents);
-                    foreach (var e in action.Events)
-                    {
-                        e.CausationId = commandId;
-                        e.CorrelationId = commandId;
-                    }
-                    session.Insert(new Myna.EventStore.Numbers.NumberReservation
-                    {
-                        Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), PersonId = id, Generation = 0, ReservedAt = DateTimeOffset.UtcNow,
-                    });
-                    session.Store(Myna.EventStore.Insurance.MartenPersonMatchIndex.ToRecord(id, Command(i).Items));
-                }
-                await session.SaveChangesAsync();
-                return true;
-            });
+            var (rawElapsed, _) = await WriteRawAsync(ctx.Raw, rawIds);
             baseline.Add(rawIds.Length / rawElapsed.TotalSeconds);
             ctx.RawRegisteredPersons.AddRange(rawIds);
             Progress.Line($"F8 round {round}: API {subject[^1]:0} persons/s ({failed} failed, {failedBatches} batches failed), raw {baseline[^1]:0} persons/s");
@@ -107,6 +84,42 @@ public static class F8BulkRegistration
         ctx.Report.Section("F8 bulk registration", lines.ToArray());
     }
 
+    /// <summary>
+    /// The raw side: persons with numbers written straight through Marten (the same events from the same deciders,
+    /// their personal-data keys, a reservation row and a match-index row each), <see cref="RawBatch"/> per transaction,
+    /// 4 transactions in flight. F5 seeds its never-activated persons the same way.
+    /// </summary>
+    public static async Task<(TimeSpan Elapsed, int FailedTransactions)> WriteRawAsync(Marten.IDocumentStore store, Guid[] ids, Action<int>? progress = null)
+    {
+        var batches = (ids.Length + RawBatch - 1) / RawBatch;
+        var done = 0;
+        return await Load.BatchAsync(batches, 4, async b =>
+        {
+            var chunk = ids.Skip(b * RawBatch).Take(RawBatch).ToList();
+            var events = chunk.Select(id => (Id: id, I: Interlocked.Increment(ref _sequence), Events: Events(id, Interlocked.Increment(ref _sequence)))).ToList();
+            // The same per-person keys the bulk writer creates: the baseline stores the same encrypted bytes.
+            await store.PersonalData().PrepareAppendAsync(events.SelectMany(e => e.Events));
+            await using var session = store.LightweightSession();
+            foreach (var (id, i, personEvents) in events)
+            {
+                var commandId = Guid.NewGuid().ToString("D");
+                var action = session.Events.StartStream(StreamRef.For(new PersonId(id)).Key, personEvents);
+                foreach (var e in action.Events)
+                {
+                    e.CausationId = commandId;
+                    e.CorrelationId = commandId;
+                }
+                session.Insert(new Myna.EventStore.Numbers.NumberReservation
+                {
+                    Id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), PersonId = id, Generation = 0, ReservedAt = DateTimeOffset.UtcNow,
+                });
+                session.Store(Myna.EventStore.Insurance.MartenPersonMatchIndex.ToRecord(id, Command(i).Items));
+            }
+            await session.SaveChangesAsync();
+            progress?.Invoke(Interlocked.Add(ref done, chunk.Count));
+            return true;
+        });
+    }
 
     /// <summary>The events a registration with a number records, from the pure deciders (number drawn locally).</summary>
     public static object[] Events(Guid id, int i)
