@@ -14,8 +14,7 @@ namespace Myna.EventStore.Streams;
 /// of clinic checks): appends waiting at the same moment go to PostgreSQL in <b>one</b> transaction, one
 /// round trip, each still with its own expected version and metadata. Every caller's task completes only
 /// once its events are durable. If the shared transaction fails (one stale stream refuses it), each append
-/// of that batch is retried on its own, so one conflict never fails or delays the others' outcome. An append
-/// that finds nothing waiting and a transaction free has nothing to share one with: it is written at once.
+/// of that batch is retried on its own, so one conflict never fails or delays the others' outcome.
 /// Reads go straight to Marten.
 /// </summary>
 public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposable
@@ -57,9 +56,6 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
 
     private long _transactions;
     private long _appends;
-    private volatile bool _stopped;
-    // Appends in the queue, not yet taken by the write loop (the single-reader channel keeps no count).
-    private long _queued;
 
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>
         _direct.ReadAsync(streamKey, fromVersion, limit, cancellationToken);
@@ -70,50 +66,16 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
     public Task<long> AppendAsync(string streamKey, long expectedVersion, IReadOnlyList<object> events, AppendMetadata metadata, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
-        if (_stopped)
-        {
-            throw new InvalidOperationException("The event writer has stopped.");
-        }
-        // Nothing is waiting and a transaction is free: there is nothing to batch with, so the append goes out at
-        // once on the caller's own flow, without the hand-offs to the write loop and back (a lone command's latency).
-        if (Volatile.Read(ref _queued) == 0 && _slots.Wait(0, CancellationToken.None))
-        {
-            if (_streamsInFlight.TryAdd(streamKey, 0))
-            {
-                return WriteNowAsync(streamKey, expectedVersion, events, metadata);
-            }
-            _slots.Release();
-        }
         var pending = new PendingAppend(streamKey, expectedVersion, events, metadata);
-        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
         {
-            Interlocked.Decrement(ref _queued);
             throw new InvalidOperationException("The event writer has stopped.");
         }
         return pending.Completion.Task;
     }
 
-    /// <summary>One append in its own transaction, holding a slot and its stream like a batch of one.</summary>
-    private async Task<long> WriteNowAsync(string streamKey, long expectedVersion, IReadOnlyList<object> events, AppendMetadata metadata)
-    {
-        try
-        {
-            var version = await _direct.AppendAsync(streamKey, expectedVersion, events, metadata);
-            Interlocked.Increment(ref _transactions);
-            Interlocked.Increment(ref _appends);
-            return version;
-        }
-        finally
-        {
-            _streamsInFlight.TryRemove(streamKey, out _);
-            _slots.Release();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        _stopped = true;
         _queue.Writer.TryComplete();
         await _writer;
     }
@@ -142,7 +104,6 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
             }
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
-                Interlocked.Decrement(ref _queued);
                 if (!_streamsInFlight.ContainsKey(item.StreamKey) && streams.Add(item.StreamKey))
                 {
                     batch.Add(item);

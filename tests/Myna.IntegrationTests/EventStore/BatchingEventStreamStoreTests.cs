@@ -56,28 +56,6 @@ public sealed class BatchingEventStreamStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lone_append_is_written_in_a_transaction_of_its_own_and_a_stale_one_is_refused()
-    {
-        var person = PersonId.New();
-        var key = StreamRef.LedgerOf(person).Key;
-        var metadata = new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp:lone");
-        var before = _batched.Counters;
-
-        Assert.Equal(1, await _batched.AppendAsync(key, 0, [Checked(person)], metadata));
-        Assert.Equal(2, await _batched.AppendAsync(key, 1, [Checked(person)], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp")));
-        await Assert.ThrowsAsync<StreamConflictException>(() =>
-            _batched.AppendAsync(key, 1, [Checked(person)], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp")));
-
-        var (transactions, appends) = _batched.Counters;
-        Assert.Equal(2, appends - before.Appends);
-        Assert.Equal(2, transactions - before.Transactions);
-        var stored = await _batched.ReadAsync(key, 1);
-        Assert.Equal([1L, 2L], stored.Select(e => e.Version));
-        Assert.Equal(metadata.CommandId, stored[0].CommandId);
-        Assert.Equal("fp:lone", stored[0].Fingerprint);
-    }
-
-    [Fact]
     public async Task A_stale_append_fails_alone_and_the_rest_of_its_batch_is_written()
     {
         var stale = PersonId.New();

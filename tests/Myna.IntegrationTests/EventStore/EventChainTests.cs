@@ -87,25 +87,6 @@ public sealed class EventChainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lone_batched_appends_one_after_another_are_chained()
-    {
-        await using var batched = new BatchingEventStreamStore(_store, NullLogger<BatchingEventStreamStore>.Instance);
-        var person = PersonId.New();
-        var key = StreamRef.LedgerOf(person).Key;
-        for (var version = 0; version < 5; version++)
-        {
-            await batched.AppendAsync(key, version,
-                [new EligibilityChecked(person, Guid.NewGuid(), null, "1311234567", "desk-1", VerificationMethod.Pin, null, true, null, null, null, DateTimeOffset.UtcNow, Clerk)],
-                Metadata());
-        }
-
-        var result = await _verifier.VerifyStreamAsync(key);
-        Assert.True(result!.Intact, result.Detail);
-        Assert.Equal(5, result.Events);
-        Assert.Equal(0, result.LegacyEvents);
-    }
-
-    [Fact]
     public void The_seal_covers_canonical_data_so_key_order_and_spelling_of_numbers_do_not_matter()
     {
         var a = new EventSealInput("person-1", 3, "person_moved_v1", "c", "r", "municipality", "fp", "prev", """{"b": 1E3, "a": "東京"}""");
