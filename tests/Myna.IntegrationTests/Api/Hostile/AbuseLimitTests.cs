@@ -113,7 +113,8 @@ public sealed class AbuseLimitTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.TooManyRequests, secondClerk.StatusCode);
         Assert.Equal("rate-limit.exceeded", (await secondClerk.Json()).Str("code"));
         Assert.NotNull(secondClerk.Headers.RetryAfter);
-        // Another municipality has a budget of its own.
-        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await Clerk(municipality[..2] + "9" + municipality[3..]).PostJson("/v1/persons/bulk-registrations", line)).StatusCode);
+        // Another municipality (its third digit changed, so never the same code) has a budget of its own.
+        var other = municipality[..2] + (municipality[2] == '9' ? "8" : "9") + municipality[3..];
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await Clerk(other).PostJson("/v1/persons/bulk-registrations", line)).StatusCode);
     }
 }
