@@ -8,7 +8,7 @@ namespace Myna.EventStore.Clinics;
 /// The public institution list, a Marten projection of each institution's registration and card-acceptance
 /// changes, folded with <see cref="InstitutionState.Apply"/> as its grain folds them. Inline: written in the
 /// transaction of the institution's append, so the list shows a change when its command returns. Rebuilt by
-/// Marten's projection daemon. Institutions are no persons: nothing here is personal data.
+/// <c>MartenIndexRebuilder</c> with <see cref="Fold"/>. Institutions are no persons: nothing here is personal data.
 /// </summary>
 public sealed partial class InstitutionListingProjection : MultiStreamProjection<InstitutionListing, string>
 {
@@ -30,8 +30,14 @@ public sealed partial class InstitutionListingProjection : MultiStreamProjection
         {
             return snapshot;
         }
-        var state = (snapshot is null ? InstitutionState.Initial : StateOf(snapshot)).Apply(change);
-        return state.IsRegistered ? ListingOf(state) : snapshot;
+        return Fold(snapshot, change);
+    }
+
+    /// <summary>The listing after one change (null while the institution is not registered): the projection's and the rebuild's fold.</summary>
+    public static InstitutionListing? Fold(InstitutionListing? listing, IInstitutionEvent change)
+    {
+        var state = (listing is null ? InstitutionState.Initial : StateOf(listing)).Apply(change);
+        return state.IsRegistered ? ListingOf(state) : listing;
     }
 
     /// <summary>The part of the institution's state the listing holds (the events it follows change nothing else).</summary>

@@ -65,7 +65,7 @@ public static class MartenSetup
         opts.Schema.For<AgencyCodeRecord>().Identity(x => x.Id).Index(x => x.PersonId);
         opts.Schema.For<CertificateRecord>().Identity(x => x.Id);
         // Lookup indexes that are pure functions of events: Marten projections, written in the append's own
-        // transaction (inline: read-after-write holds) and rebuilt by Marten (MartenIndexRebuilder).
+        // transaction (inline: read-after-write holds) and rebuilt from their events (MartenIndexRebuilder).
         opts.Projections.Add(new CertificateProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new QualificationProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ConfirmationDocumentProjection(), ProjectionLifecycle.Inline);

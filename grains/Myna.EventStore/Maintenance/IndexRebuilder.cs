@@ -11,6 +11,7 @@ using Myna.EventStore.Clinics;
 using Myna.EventStore.Devices;
 using Myna.EventStore.Insurance;
 using Myna.EventStore.Numbers;
+using Myna.EventStore.Projections;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Npgsql;
@@ -49,19 +50,16 @@ public interface IIndexRebuilder
 }
 
 /// <summary>
-/// Rebuilds an index from the events that shape it. The indexes that are Marten projections
-/// (<see cref="Projections"/>) are rebuilt by Marten's own projection daemon: it tears the projection's
-/// documents down and replays its events up to the store's high-water mark, while the inline projection
-/// keeps writing the rows of new appends; the events above that mark are then applied once more
-/// (<see cref="ProjectionRebuild"/>). The others are reservations or keyed: they page through their
-/// events (in sequence order), then replace their rows in one transaction, so readers see the old index or
-/// the new one, never half of each. The person-match and devices indexes read their events up to the high-water
-/// sequence there when the rebuild starts (a page cannot grow under concurrent appends), then make their table equal to
-/// the folded rows (bulk COPY into a temporary table, then only the rows that differ deleted, updated or inserted) with
-/// the table locked against writers (not readers), after folding the events committed since their last page
-/// (<see cref="IndexReplacement"/>), so no row written live during the scan is replaced away. The number
-/// index is never replaced: its rebuild upserts reservations up to its own high-water mark, and later assignments
-/// reserve their own rows.
+/// Rebuilds an index from the events that shape it. Every index but the number reservations is rebuilt the same
+/// way: its events are read page by page in sequence order up to the high-water sequence there when the rebuild
+/// starts (a page cannot grow under concurrent appends), folded into rows (the projections' rows by the
+/// projection's own function, the institution list by its fold), and the table is then made equal to the folded
+/// rows (bulk COPY into a temporary table, then only the rows that differ deleted, updated or inserted) in one
+/// transaction with the table locked against writers, not readers, after folding the events committed since the
+/// last page (<see cref="IndexReplacement"/>). Readers see the old index or the new one, never an empty or half
+/// one, so a lookup during a rebuild (a PIN check finding its certificate) is answered as before; no row written
+/// live during the scan is replaced away. The number index is never replaced: its rebuild upserts reservations up
+/// to its own high-water mark, and later assignments reserve their own rows.
 /// </summary>
 public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex matches, INumberRegistry numbers, BackgroundBudget? budget = null) : IIndexRebuilder
 {
@@ -83,32 +81,21 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     public Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) =>
         RebuildAsync(index, null, cancellationToken);
 
-    /// <summary>The indexes that are Marten projections (inline), by the projection's name.</summary>
-    public static IReadOnlyDictionary<RebuildableIndex, ProjectedIndex> Projections { get; } = new Dictionary<RebuildableIndex, ProjectedIndex>
-    {
-        [RebuildableIndex.Certificates] = ProjectedIndex.Of<CertificateRecord>(CertificateProjection.ProjectionName),
-        [RebuildableIndex.Qualifications] = ProjectedIndex.Of<QualificationRecord>(QualificationProjection.ProjectionName),
-        [RebuildableIndex.ConfirmationDocuments] = ProjectedIndex.Of<ConfirmationDocumentRecord>(ConfirmationDocumentProjection.ProjectionName),
-        [RebuildableIndex.Institutions] = ProjectedIndex.Of<InstitutionListing>(InstitutionListingProjection.ProjectionName),
-    };
-
     public async Task<int> RebuildAsync(RebuildableIndex index, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken = default)
     {
         var types = SourceEvents[index];
         var total = await CountAsync(types, cancellationToken);
         progress?.Report(new RebuildProgress(0, total));
-        if (Projections.TryGetValue(index, out var projected))
-        {
-            var rebuilt = await ProjectionRebuild.RunAsync(store, projected, types, total, progress, cancellationToken);
-            progress?.Report(new RebuildProgress(total, total));
-            return rebuilt;
-        }
         var scan = new ScanProgress(progress, total, budget);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = await WithProgress(scan, () => index switch
         {
             RebuildableIndex.PersonMatch => matches.RebuildAsync(cancellationToken),
             RebuildableIndex.Devices => RebuildDevicesAsync(cancellationToken),
+            RebuildableIndex.Certificates => RebuildProjectionAsync(new CertificateProjection(), r => r.Id, cancellationToken),
+            RebuildableIndex.Qualifications => RebuildProjectionAsync(new QualificationProjection(), r => r.Id, cancellationToken),
+            RebuildableIndex.ConfirmationDocuments => RebuildProjectionAsync(new ConfirmationDocumentProjection(), r => r.Id, cancellationToken),
+            RebuildableIndex.Institutions => RebuildInstitutionsAsync(cancellationToken),
             RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         });
@@ -165,8 +152,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     }
 
     /// <summary>
-    /// How long before the rebuild's start a device row counts as written live: a claim's transaction that began
-    /// just before the start, and whose link event commits only after the rows are replaced, keeps its row too.
+    /// How long before the rebuild's start a row counts as written live: a transaction that began just before the
+    /// start (a phone's claim, an append whose event was not yet visible to the scan) keeps its row too.
     /// </summary>
     internal static readonly TimeSpan LiveClaimGrace = TimeSpan.FromSeconds(10);
 
@@ -185,12 +172,10 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// the fold. A phone is claimed (its row written) before its link event is appended, so a link under way while
     /// the events are read has its row and not yet its event: the row, newer than any event read, wins.
     /// </summary>
-    private async Task<int> RebuildDevicesAsync(CancellationToken cancellationToken)
+    private Task<int> RebuildDevicesAsync(CancellationToken cancellationToken)
     {
-        var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
         var holders = new Dictionary<Guid, Guid>();
-        var devices = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
-        void Apply(object e)
+        return RebuildFoldedAsync<DeviceRecord, string>(DeviceEvents, d => d.Id, (e, devices) =>
         {
             switch (e)
             {
@@ -204,17 +189,65 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                     devices.Remove(unlinked.DeviceHash);
                     break;
             }
-        }
-        var reached = await ScanDataAsync(store, DeviceEvents, Apply, cancellationToken, upTo: highWater);
-        return (await IndexReplacement.ReplaceAsync<DeviceRecord, string>(store, d => d.Id, async locked =>
+        }, cancellationToken);
+    }
+
+    /// <summary>A projection whose row is a pure function of one event: each id keeps the row of its last event.</summary>
+    private Task<int> RebuildProjectionAsync<TEvent, TRow, TId>(IndexProjection<TEvent, TRow> projection, Func<TRow, TId> id, CancellationToken cancellationToken)
+        where TEvent : IDomainEvent
+        where TRow : notnull
+        where TId : notnull =>
+        RebuildFoldedAsync<TRow, TId>(new Dictionary<string, Type>(StringComparer.Ordinal) { [EventNames.Of<TEvent>()] = typeof(TEvent) }, id, (e, rows) =>
         {
-            await ScanDataAsync(store, DeviceEvents, Apply, locked, reached, paced: false);
-            await using var query = store.QuerySession();
-            foreach (var live in await query.QueryAsync<DeviceRecord>("where mt_last_modified >= ?", locked, startedAt - LiveClaimGrace))
+            var row = projection.RowFor((TEvent)e);
+            rows[id(row)] = row;
+        }, cancellationToken);
+
+    /// <summary>The events the institution listing folds, by stored name.</summary>
+    private static readonly IReadOnlyDictionary<string, Type> InstitutionEvents = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [EventNames.Of<InstitutionRegistered>()] = typeof(InstitutionRegistered),
+        [EventNames.Of<CardAcceptanceChanged>()] = typeof(CardAcceptanceChanged),
+    };
+
+    /// <summary>The public institution list, each institution folded as its projection (and its grain) folds it.</summary>
+    private Task<int> RebuildInstitutionsAsync(CancellationToken cancellationToken) =>
+        RebuildFoldedAsync<InstitutionListing, string>(InstitutionEvents, l => l.Id, (e, listings) =>
+        {
+            var change = (IInstitutionEvent)e;
+            if (InstitutionListingProjection.Fold(listings.GetValueOrDefault(change.Institution), change) is { } listing)
             {
-                devices[live.Id] = live;
+                listings[change.Institution] = listing;
             }
-            return devices.Values;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Folds the events that shape an index up to the high-water sequence there at the start (paced), then makes the
+    /// table equal to the folded rows in one transaction with the table locked against writers (readers go on and
+    /// see the old rows or the new, never an empty or half-built index: a lookup during a rebuild still finds its
+    /// row). Under the lock the events committed since the last page are folded in, and the rows written live
+    /// since shortly before the start are kept over the fold: an append whose sequence was taken before the
+    /// high-water mark but which committed after its page was read (a gap) has its inline row and not yet its
+    /// event in the fold, and a phone is claimed before its link event is appended; the live row, newer than any
+    /// event read, wins.
+    /// </summary>
+    private async Task<int> RebuildFoldedAsync<TRow, TId>(IReadOnlyDictionary<string, Type> events, Func<TRow, TId> id,
+        Action<object, Dictionary<TId, TRow>> apply, CancellationToken cancellationToken)
+        where TRow : notnull
+        where TId : notnull
+    {
+        var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
+        var rows = new Dictionary<TId, TRow>();
+        var reached = await ScanDataAsync(store, events, e => apply(e, rows), cancellationToken, upTo: highWater);
+        return (await IndexReplacement.ReplaceAsync<TRow, TId>(store, id, async locked =>
+        {
+            await ScanDataAsync(store, events, e => apply(e, rows), locked, reached, paced: false);
+            await using var query = store.QuerySession();
+            foreach (var live in await query.QueryAsync<TRow>("where mt_last_modified >= ?", locked, startedAt - LiveClaimGrace))
+            {
+                rows[id(live)] = live;
+            }
+            return rows.Values;
         }, cancellationToken)).Rows;
     }
 

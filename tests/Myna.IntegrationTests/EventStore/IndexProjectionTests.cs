@@ -23,8 +23,8 @@ namespace Myna.IntegrationTests.EventStore;
 
 /// <summary>
 /// Level 2: the lookup indexes that are Marten projections, against real PostgreSQL. Each is written inline,
-/// in the transaction of the append (on the direct and the group-commit path alike), and rebuilt by Marten's
-/// projection daemon from the events after its rows are lost.
+/// in the transaction of the append (on the direct and the group-commit path alike), and rebuilt from the events
+/// after its rows are lost, without ever emptying the index under its readers.
 /// </summary>
 public sealed class IndexProjectionTests : IAsyncLifetime
 {
@@ -77,6 +77,17 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         await session.SaveChangesAsync();
     }
 
+    /// <summary>Makes a row look written an hour ago (damage from long before, not a live append).</summary>
+    private async Task BackdateAsync<T>(string id)
+    {
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        var table = ((IDocumentStore)_store).Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
+        await using var backdate = new Npgsql.NpgsqlCommand($"update {table} set mt_last_modified = now() - interval '1 hour' where id = @id", connection);
+        backdate.Parameters.AddWithValue("id", id);
+        Assert.Equal(1, await backdate.ExecuteNonQueryAsync());
+    }
+
     /// <summary>Rebuilds through the rebuilder the API's jobs use; returns its rows and the last progress it reported.</summary>
     private async Task<(int Rows, RebuildProgress Last)> RebuildAsync(RebuildableIndex index)
     {
@@ -111,7 +122,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lost_certificate_row_is_rebuilt_by_Marten_and_a_row_no_event_made_is_dropped()
+    public async Task A_lost_certificate_row_is_rebuilt_and_an_old_row_no_event_made_is_dropped()
     {
         var card = new CardId(Guid.NewGuid());
         var issued = Issued(card);
@@ -122,6 +133,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
             s.Delete<CertificateRecord>(issued.Serial);
             s.Store(new CertificateRecord { Id = stray, CardId = Guid.NewGuid() });
         });
+        await BackdateAsync<CertificateRecord>(stray);
         Assert.Null(await LoadAsync<CertificateRecord>(issued.Serial));
 
         var (rows, last) = await RebuildAsync(RebuildableIndex.Certificates);
@@ -171,7 +183,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lost_qualification_and_document_rows_are_rebuilt_by_Marten()
+    public async Task Lost_qualification_and_document_rows_are_rebuilt()
     {
         var (person, qualification, document, _) = await EnrolledAsync();
         await WriteAsync(s =>
@@ -249,7 +261,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lost_institution_listing_is_rebuilt_by_Marten_with_its_latest_acceptance()
+    public async Task A_lost_institution_listing_is_rebuilt_with_its_latest_acceptance()
     {
         var code = InstitutionCode();
         var stream = StreamRef.ForInstitution(code).Key;
@@ -285,40 +297,50 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// After Marten's rebuild the events above the daemon's high-water mark are applied again (an event committed
-    /// between its high-water check and its teardown lost its row to the teardown): through the projection's own
-    /// inline application, leaving rows that were already right as they were.
+    /// A PIN check looks its certificate up while an operator rebuilds the index: the rebuild never empties the
+    /// table (it replaces only the rows that differ, in one transaction), so every lookup finds the serial.
     /// </summary>
     [Fact]
-    public async Task Events_after_a_sequence_are_applied_again_and_restore_rows_a_teardown_took()
+    public async Task A_lookup_during_a_rebuild_always_finds_its_certificate()
     {
         var card = new CardId(Guid.NewGuid());
         var issued = Issued(card);
-        var code = InstitutionCode();
-        var stream = StreamRef.ForInstitution(code).Key;
         await _direct.AppendAsync(StreamRef.For(card).Key, 0, [issued], Metadata());
-        await _direct.AppendAsync(stream, 0, [Registered(code, acceptsCard: true)], Metadata());
-        await _direct.AppendAsync(stream, 1, [Acceptance(code, acceptsCard: false)], Metadata());
-        var first = (await _direct.ReadAsync(StreamRef.For(card).Key, 1)).Single().Sequence;
-        var change = (await _direct.ReadAsync(stream, 2)).Single().Sequence;
-        var live = System.Text.Json.JsonSerializer.Serialize(await LoadAsync<InstitutionListing>(code));
-        await WriteAsync(s =>
+        var index = new MartenCertificateIndex(_store);
+        var misses = 0;
+        var lookups = 0;
+
+        var rebuild = _rebuilder.RebuildAsync(RebuildableIndex.Certificates);
+        do
         {
-            s.Delete<CertificateRecord>(issued.Serial);
-            s.Delete<InstitutionListing>(code);
-        });
+            // A fresh index each time: nothing remembered in memory, every lookup reads the table.
+            misses += await new MartenCertificateIndex(_store).FindAsync(issued.Serial) is null ? 1 : 0;
+            lookups++;
+        }
+        while (!rebuild.IsCompleted);
+        await rebuild;
 
-        await ProjectionRebuild.TopUpAsync(_store, CertificateProjection.ProjectionName,
-            MartenIndexRebuilder.SourceEvents[RebuildableIndex.Certificates], first - 1, default);
-        await ProjectionRebuild.TopUpAsync(_store, InstitutionListingProjection.ProjectionName,
-            MartenIndexRebuilder.SourceEvents[RebuildableIndex.Institutions], first - 1, default);
-        // Only the last change again, onto the listing it already made: the same listing.
-        await ProjectionRebuild.TopUpAsync(_store, InstitutionListingProjection.ProjectionName,
-            MartenIndexRebuilder.SourceEvents[RebuildableIndex.Institutions], change - 1, default);
+        Assert.True(lookups > 0);
+        Assert.Equal(0, misses);
+        Assert.Equal(card, await index.FindAsync(issued.Serial));
+    }
 
-        Assert.Equal(card.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
-        Assert.Equal(live, System.Text.Json.JsonSerializer.Serialize(await LoadAsync<InstitutionListing>(code)));
-        Assert.False((await LoadAsync<InstitutionListing>(code))?.AcceptsCard);
+    /// <summary>
+    /// A row written within seconds before a rebuild started may belong to an append still committing (its event
+    /// not yet visible to the scan): it is kept. A row that no event made and that is older than that is dropped.
+    /// </summary>
+    [Fact]
+    public async Task A_rebuild_keeps_a_row_written_just_before_it_and_drops_an_old_stray_one()
+    {
+        var fresh = new CertificateRecord { Id = "S-fresh-" + Guid.NewGuid().ToString("N"), CardId = Guid.NewGuid() };
+        var old = new CertificateRecord { Id = "S-old-" + Guid.NewGuid().ToString("N"), CardId = Guid.NewGuid() };
+        await WriteAsync(s => s.Store(fresh, old));
+        await BackdateAsync<CertificateRecord>(old.Id);
+
+        await RebuildAsync(RebuildableIndex.Certificates);
+
+        Assert.Equal(fresh.CardId, (await LoadAsync<CertificateRecord>(fresh.Id))?.CardId);
+        Assert.Null(await LoadAsync<CertificateRecord>(old.Id));
     }
 
     /// <summary>The projections' documents are part of what the migration step applies: nothing is created at run time.</summary>
