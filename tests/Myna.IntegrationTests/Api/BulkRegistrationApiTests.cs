@@ -71,6 +71,47 @@ public sealed class BulkRegistrationApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
     }
 
+    /// <summary>
+    /// A batch longer than one chunk (250 lines) is written as several chunks, two at a time. Here 50 lines of the
+    /// second chunk were registered before by a batch of their own, so that chunk cannot be started whole and goes
+    /// line by line through the person grains while the others are written in bulk: every answer still comes in the
+    /// batch's order, each line's person once, every number different.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_of_several_chunks_answers_in_order_when_one_chunk_holds_lines_registered_before()
+    {
+        var clerk = fixture.Municipality();
+        var tag = Tag();
+        var batch = Enumerable.Range(0, 600).Select(i => Line($"{tag}-{i}", i)).ToArray();
+        var earlier = await (await clerk.PostJson(Route, batch[260..310])).Json();
+        var earlierPersons = earlier.GetProperty("lines").EnumerateArray().Select(l => l.Str("personId")).ToList();
+
+        var response = await clerk.PostJson(Route, batch);
+        var retried = await (await clerk.PostJson(Route, batch)).Json();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Json();
+        Assert.Equal(550, body.GetProperty("created").GetInt32());
+        Assert.Equal(50, body.GetProperty("existing").GetInt32());
+        var lines = body.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(batch.Select((_, i) => $"{tag}-{i}"), lines.Select(l => l.Str("id")));
+        Assert.Equal(earlierPersons, lines[260..310].Select(l => l.Str("personId")));
+        Assert.Equal(600, lines.Select(l => l.Str("personId")).Distinct().Count());
+        Assert.Equal(0, retried.GetProperty("created").GetInt32());
+        Assert.Equal(600, retried.GetProperty("existing").GetInt32());
+        Assert.Equal(lines.Select(l => l.Str("personId")), retried.GetProperty("lines").EnumerateArray().Select(l => l.Str("personId")));
+
+        var numbers = new List<string>();
+        foreach (var i in new[] { 0, 249, 250, 260, 309, 310, 499, 500, 599 })
+        {
+            var person = await (await clerk.GetAsync($"/v1/persons/{lines[i].Str("personId")}")).Json();
+            Assert.Equal($"一括 登録{i:D4}", person.Str("name"));
+            numbers.Add(person.Str("individualNumber"));
+        }
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.All(numbers, n => Assert.True(IndividualNumber.TryParse(n, out _, out _)));
+    }
+
     [Fact]
     public async Task A_line_id_sent_again_with_another_person_is_refused_and_the_first_person_is_unchanged()
     {
