@@ -166,11 +166,9 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     };
 
     /// <summary>
-    /// Folds the card events up to the high-water sequence there at the start (paced), then replaces the rows (only
-    /// those that differ are written) in one transaction with the table locked against writers (readers go on): under the lock the
-    /// events committed since the last page are folded, and the rows written live since the start are kept over
-    /// the fold. A phone is claimed (its row written) before its link event is appended, so a link under way while
-    /// the events are read has its row and not yet its event: the row, newer than any event read, wins.
+    /// Phone → person, folded from the card events. A phone is claimed (its row written) before its link event is
+    /// appended, so a link under way while the events are read has its row and not yet its event: the live row is
+    /// kept (RebuildFoldedAsync).
     /// </summary>
     private Task<int> RebuildDevicesAsync(CancellationToken cancellationToken)
     {
