@@ -190,16 +190,54 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         }, cancellationToken);
     }
 
-    /// <summary>A projection whose row is a pure function of one event: each id keeps the row of its last event.</summary>
-    private Task<int> RebuildProjectionAsync<TEvent, TRow, TId>(IndexProjection<TEvent, TRow> projection, Func<TRow, TId> id, CancellationToken cancellationToken)
+    /// <summary>
+    /// A projection whose row is a pure function of one event: nothing needs to be remembered from one event to the
+    /// next, so the rows are not held in memory (an index of hundreds of millions of serials would not fit). Each page's
+    /// rows are bulk-copied into a temporary staging table on one connection (not WAL-logged, no transaction held open
+    /// between pages, dropped with the connection whatever happens), and the replacement takes, per id, the row of its
+    /// last event, with the top-up's and the live rows over them (<see cref="IndexReplacement"/>).
+    /// </summary>
+    private async Task<int> RebuildProjectionAsync<TEvent, TRow, TId>(IndexProjection<TEvent, TRow> projection, Func<TRow, TId> id, CancellationToken cancellationToken)
         where TEvent : IDomainEvent
         where TRow : notnull
-        where TId : notnull =>
-        RebuildFoldedAsync<TRow, TId>(new Dictionary<string, Type>(StringComparer.Ordinal) { [EventNames.Of<TEvent>()] = typeof(TEvent) }, id, (e, rows) =>
+        where TId : notnull
+    {
+        var events = new Dictionary<string, Type>(StringComparer.Ordinal) { [EventNames.Of<TEvent>()] = typeof(TEvent) };
+        var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        var staged = await IndexReplacement.CreateStagingAsync<TRow>(store, connection, cancellationToken);
+        var page = new List<TRow>(Page);
+        var reached = await ScanDataAsync(store, events, e => page.Add(projection.RowFor((TEvent)e)), cancellationToken, upTo: highWater,
+            afterPage: async token =>
+            {
+                await IndexReplacement.CopyAsync(store, connection, staged, id, page, token);
+                page.Clear();
+            });
+        return (await IndexReplacement.ReplaceAsync<TRow, TId>(store, connection, id, async locked =>
         {
-            var row = projection.RowFor((TEvent)e);
-            rows[id(row)] = row;
-        }, cancellationToken);
+            var rows = new Dictionary<TId, TRow>();
+            await ScanDataAsync(store, events, e =>
+            {
+                var row = projection.RowFor((TEvent)e);
+                rows[id(row)] = row;
+            }, locked, reached, paced: false);
+            await KeepLiveRowsAsync(rows, id, startedAt, locked);
+            return rows.Values;
+        }, staged, cancellationToken)).Rows;
+    }
+
+    /// <summary>Puts the rows written since shortly before the rebuild started over the folded ones (see <see cref="RebuildFoldedAsync{TRow, TId}"/>).</summary>
+    private async Task KeepLiveRowsAsync<TRow, TId>(Dictionary<TId, TRow> rows, Func<TRow, TId> id, DateTimeOffset startedAt, CancellationToken cancellationToken)
+        where TRow : notnull
+        where TId : notnull
+    {
+        await using var query = store.QuerySession();
+        foreach (var live in await query.QueryAsync<TRow>("where mt_last_modified >= ?", cancellationToken, startedAt - LiveClaimGrace))
+        {
+            rows[id(live)] = live;
+        }
+    }
 
     /// <summary>The events the institution listing folds, by stored name.</summary>
     private static readonly IReadOnlyDictionary<string, Type> InstitutionEvents = new Dictionary<string, Type>(StringComparer.Ordinal)
@@ -240,11 +278,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         return (await IndexReplacement.ReplaceAsync<TRow, TId>(store, id, async locked =>
         {
             await ScanDataAsync(store, events, e => apply(e, rows), locked, reached, paced: false);
-            await using var query = store.QuerySession();
-            foreach (var live in await query.QueryAsync<TRow>("where mt_last_modified >= ?", locked, startedAt - LiveClaimGrace))
-            {
-                rows[id(live)] = live;
-            }
+            await KeepLiveRowsAsync(rows, id, startedAt, locked);
             return rows.Values;
         }, cancellationToken)).Rows;
     }
@@ -283,7 +317,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// without the metadata and headers a whole <see cref="IEvent"/> carries: for the folds that need no more.
     /// </summary>
     internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken,
-        long after = 0, bool paced = true, long upTo = long.MaxValue)
+        long after = 0, bool paced = true, long upTo = long.MaxValue, Func<CancellationToken, Task>? afterPage = null)
     {
         var names = types.Keys.ToArray();
         var serializer = store.Options.Serializer();
@@ -303,11 +337,11 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 page.Add((reader.GetInt64(0), serializer.FromJson(types[reader.GetString(1)], reader, 2)));
             }
             return (IReadOnlyList<(long Sequence, object Data)>)page;
-        }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken);
+        }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken, afterPage);
     }
 
     private static async Task<long> PagesAsync<T>(Func<long, Task<IReadOnlyList<T>>> read, Func<T, long> sequence, Action<T> visit,
-        long after, bool paced, CancellationToken cancellationToken)
+        long after, bool paced, CancellationToken cancellationToken, Func<CancellationToken, Task>? afterPage = null)
     {
         while (true)
         {
@@ -316,6 +350,10 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             foreach (var e in page)
             {
                 visit(e);
+            }
+            if (afterPage is not null)
+            {
+                await afterPage(cancellationToken);
             }
             Current.Value?.Add(page.Count);
             if (paced && Current.Value?.Budget is { } budget)

@@ -30,27 +30,35 @@ internal static class IndexReplacement
         where T : notnull
         where TId : notnull
     {
-        var table = store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
-        var serializer = store.Options.Serializer();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
+        return await ReplaceAsync(store, connection, id, rowsUnderLock, staged: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same on the caller's connection, where <paramref name="staged"/> (when given) names a temporary table of the
+    /// index's shape with a <c>myna_order</c> column, filled page by page during the scan: the table is made to hold the
+    /// rows asked for under the lock and, for every other id, the staged row written last.
+    /// </summary>
+    public static async Task<Changes> ReplaceAsync<T, TId>(IDocumentStore store, NpgsqlConnection connection, Func<T, TId> id,
+        Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock, string? staged, CancellationToken cancellationToken)
+        where T : notnull
+        where TId : notnull
+    {
+        var table = TableOf<T>(store);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, $"lock table {table} in share row exclusive mode", cancellationToken);
         var rows = await rowsUnderLock(cancellationToken);
         // The folded rows, in a table of the index's own shape that lives only as long as this transaction.
         await ExecuteAsync(connection, $"create temporary table myna_rebuilt (like {table} including defaults) on commit drop", cancellationToken);
-        await using (var copy = await connection.BeginBinaryImportAsync("copy myna_rebuilt (id, data, mt_dotnet_type) from stdin (format binary)", cancellationToken))
+        await CopyAsync(store, connection, "myna_rebuilt", id, rows, cancellationToken);
+        if (staged is not null)
         {
-            var type = typeof(T).FullName;
-            foreach (var row in rows)
-            {
-                await copy.StartRowAsync(cancellationToken);
-                // The id as its CLR type maps (a Guid to uuid, a string to text, which a varchar column takes as is).
-                await copy.WriteAsync(id(row), cancellationToken);
-                await copy.WriteAsync(serializer.ToJson(row), NpgsqlDbType.Jsonb, cancellationToken);
-                await copy.WriteAsync(type, NpgsqlDbType.Varchar, cancellationToken);
-            }
-            await copy.CompleteAsync(cancellationToken);
+            // The rows asked for under the lock are newer than any staged row of theirs; of the staged, the last per id.
+            await ExecuteAsync(connection, $"analyze myna_rebuilt", cancellationToken);
+            await ExecuteAsync(connection,
+                $"insert into myna_rebuilt (id, data, mt_dotnet_type) select distinct on (s.id) s.id, s.data, s.mt_dotnet_type from {staged} s "
+                + "where not exists (select 1 from myna_rebuilt r where r.id = s.id) order by s.id, s.myna_order desc", cancellationToken);
         }
         await ExecuteAsync(connection, "analyze myna_rebuilt", cancellationToken);
         var deleted = await ExecuteAsync(connection,
@@ -63,8 +71,48 @@ internal static class IndexReplacement
         var inserted = await ExecuteAsync(connection,
             $"insert into {table} (id, data, mt_dotnet_type) select r.id, r.data, r.mt_dotnet_type from myna_rebuilt r "
             + $"where not exists (select 1 from {table} t where t.id = r.id)", cancellationToken);
+        var total = staged is null ? rows.Count : await CountAsync(connection, "myna_rebuilt", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new Changes(rows.Count, deleted, updated, inserted);
+        return new Changes(total, deleted, updated, inserted);
+    }
+
+    /// <summary>Creates, on this connection, the session's temporary staging table for an index's rows (see <see cref="ReplaceAsync{T, TId}(IDocumentStore, NpgsqlConnection, Func{T, TId}, Func{CancellationToken, Task{IReadOnlyCollection{T}}}, string?, CancellationToken)"/>).</summary>
+    public static async Task<string> CreateStagingAsync<T>(IDocumentStore store, NpgsqlConnection connection, CancellationToken cancellationToken)
+        where T : notnull
+    {
+        const string staged = "myna_staged";
+        await ExecuteAsync(connection, $"drop table if exists {staged}", cancellationToken);
+        await ExecuteAsync(connection, $"create temporary table {staged} (like {TableOf<T>(store)} including defaults)", cancellationToken);
+        await ExecuteAsync(connection, $"alter table {staged} add column myna_order bigserial", cancellationToken);
+        return staged;
+    }
+
+    /// <summary>Bulk-copies rows into a table of the index's shape (a temporary one: not WAL-logged).</summary>
+    public static async Task CopyAsync<T, TId>(IDocumentStore store, NpgsqlConnection connection, string into, Func<T, TId> id, IEnumerable<T> rows,
+        CancellationToken cancellationToken)
+        where T : notnull
+        where TId : notnull
+    {
+        var serializer = store.Options.Serializer();
+        var type = typeof(T).FullName;
+        await using var copy = await connection.BeginBinaryImportAsync($"copy {into} (id, data, mt_dotnet_type) from stdin (format binary)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            // The id as its CLR type maps (a Guid to uuid, a string to text, which a varchar column takes as is).
+            await copy.WriteAsync(id(row), cancellationToken);
+            await copy.WriteAsync(serializer.ToJson(row), NpgsqlDbType.Jsonb, cancellationToken);
+            await copy.WriteAsync(type, NpgsqlDbType.Varchar, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
+
+    private static async Task<int> CountAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"select count(*) from {table}", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

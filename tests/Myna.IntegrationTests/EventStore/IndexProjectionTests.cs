@@ -326,6 +326,26 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The rebuild stages the projection's rows page by page instead of holding them in memory; where two events
+    /// make the same row, the row of the later event is the one the index keeps, as the inline projection keeps it.
+    /// </summary>
+    [Fact]
+    public async Task Where_two_events_make_one_row_the_rebuild_keeps_the_later_ones()
+    {
+        var (first, second) = (new CardId(Guid.NewGuid()), new CardId(Guid.NewGuid()));
+        var issued = Issued(first);
+        await _direct.AppendAsync(StreamRef.For(first).Key, 0, [issued], Metadata());
+        await _direct.AppendAsync(StreamRef.For(second).Key, 0, [issued with { CardId = second }], Metadata());
+        Assert.Equal(second.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+        await WriteAsync(s => s.Store(new CertificateRecord { Id = issued.Serial, CardId = first.Value }));
+        await BackdateAsync<CertificateRecord>(issued.Serial);
+
+        await RebuildAsync(RebuildableIndex.Certificates);
+
+        Assert.Equal(second.Value, (await LoadAsync<CertificateRecord>(issued.Serial))?.CardId);
+    }
+
+    /// <summary>
     /// A row written within seconds before a rebuild started may belong to an append still committing (its event
     /// not yet visible to the scan): it is kept. A row that no event made and that is older than that is dropped.
     /// </summary>
