@@ -214,6 +214,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 await IndexReplacement.CopyAsync(store, connection, staged, id, page, token);
                 page.Clear();
             });
+        var last = await IndexReplacement.LastPerIdAsync(connection, staged, cancellationToken);
         return (await IndexReplacement.ReplaceAsync<TRow, TId>(store, connection, id, async locked =>
         {
             var rows = new Dictionary<TId, TRow>();
@@ -224,7 +225,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             }, locked, reached, paced: false);
             await KeepLiveRowsAsync(rows, id, startedAt, locked);
             return rows.Values;
-        }, staged, cancellationToken)).Rows;
+        }, last, cancellationToken)).Rows;
     }
 
     /// <summary>Puts the rows written since shortly before the rebuild started over the folded ones (see <see cref="RebuildFoldedAsync{TRow, TId}"/>).</summary>

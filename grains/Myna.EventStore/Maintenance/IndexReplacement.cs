@@ -37,8 +37,8 @@ internal static class IndexReplacement
 
     /// <summary>
     /// The same on the caller's connection, where <paramref name="staged"/> (when given) names a temporary table of the
-    /// index's shape with a <c>myna_order</c> column, filled page by page during the scan: the table is made to hold the
-    /// rows asked for under the lock and, for every other id, the staged row written last.
+    /// index's shape with one row per id (<see cref="LastPerIdAsync"/>), filled during the scan: the table is made to
+    /// hold the rows asked for under the lock and, for every other id, its staged row.
     /// </summary>
     public static async Task<Changes> ReplaceAsync<T, TId>(IDocumentStore store, NpgsqlConnection connection, Func<T, TId> id,
         Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock, string? staged, CancellationToken cancellationToken)
@@ -54,11 +54,11 @@ internal static class IndexReplacement
         await CopyAsync(store, connection, "myna_rebuilt", id, rows, cancellationToken);
         if (staged is not null)
         {
-            // The rows asked for under the lock are newer than any staged row of theirs; of the staged, the last per id.
+            // The rows asked for under the lock are newer than any staged row of theirs.
             await ExecuteAsync(connection, $"analyze myna_rebuilt", cancellationToken);
             await ExecuteAsync(connection,
-                $"insert into myna_rebuilt (id, data, mt_dotnet_type) select distinct on (s.id) s.id, s.data, s.mt_dotnet_type from {staged} s "
-                + "where not exists (select 1 from myna_rebuilt r where r.id = s.id) order by s.id, s.myna_order desc", cancellationToken);
+                $"insert into myna_rebuilt (id, data, mt_dotnet_type) select s.id, s.data, s.mt_dotnet_type from {staged} s "
+                + "where not exists (select 1 from myna_rebuilt r where r.id = s.id)", cancellationToken);
         }
         await ExecuteAsync(connection, "analyze myna_rebuilt", cancellationToken);
         var deleted = await ExecuteAsync(connection,
@@ -85,6 +85,21 @@ internal static class IndexReplacement
         await ExecuteAsync(connection, $"create temporary table {staged} (like {TableOf<T>(store)} including defaults)", cancellationToken);
         await ExecuteAsync(connection, $"alter table {staged} add column myna_order bigserial", cancellationToken);
         return staged;
+    }
+
+    /// <summary>
+    /// After the scan, before the lock: keeps of the staged rows the one written last per id (the row of the id's last
+    /// event), in a temporary table of its own, so that the sort is not paid while writers wait.
+    /// </summary>
+    public static async Task<string> LastPerIdAsync(NpgsqlConnection connection, string staged, CancellationToken cancellationToken)
+    {
+        const string last = "myna_staged_last";
+        await ExecuteAsync(connection, $"drop table if exists {last}", cancellationToken);
+        await ExecuteAsync(connection,
+            $"create temporary table {last} as select distinct on (id) id, data, mt_dotnet_type from {staged} order by id, myna_order desc", cancellationToken);
+        await ExecuteAsync(connection, $"drop table {staged}", cancellationToken);
+        await ExecuteAsync(connection, $"analyze {last}", cancellationToken);
+        return last;
     }
 
     /// <summary>Bulk-copies rows into a table of the index's shape (a temporary one: not WAL-logged).</summary>
