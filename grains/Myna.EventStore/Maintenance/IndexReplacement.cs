@@ -52,11 +52,12 @@ internal static class IndexReplacement
         // The folded rows, in a table of the index's own shape that lives only as long as this transaction.
         await ExecuteAsync(connection, $"create temporary table myna_rebuilt (like {table} including defaults) on commit drop", cancellationToken);
         await CopyAsync(store, connection, "myna_rebuilt", id, rows, cancellationToken);
+        var total = rows.Count;
         if (staged is not null)
         {
             // The rows asked for under the lock are newer than any staged row of theirs.
-            await ExecuteAsync(connection, $"analyze myna_rebuilt", cancellationToken);
-            await ExecuteAsync(connection,
+            await ExecuteAsync(connection, "analyze myna_rebuilt", cancellationToken);
+            total += await ExecuteAsync(connection,
                 $"insert into myna_rebuilt (id, data, mt_dotnet_type) select s.id, s.data, s.mt_dotnet_type from {staged} s "
                 + "where not exists (select 1 from myna_rebuilt r where r.id = s.id)", cancellationToken);
         }
@@ -71,7 +72,6 @@ internal static class IndexReplacement
         var inserted = await ExecuteAsync(connection,
             $"insert into {table} (id, data, mt_dotnet_type) select r.id, r.data, r.mt_dotnet_type from myna_rebuilt r "
             + $"where not exists (select 1 from {table} t where t.id = r.id)", cancellationToken);
-        var total = staged is null ? rows.Count : await CountAsync(connection, "myna_rebuilt", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Changes(total, deleted, updated, inserted);
     }
@@ -123,12 +123,6 @@ internal static class IndexReplacement
     }
 
     private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
-
-    private static async Task<int> CountAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"select count(*) from {table}", connection);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
