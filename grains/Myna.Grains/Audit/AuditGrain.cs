@@ -1,7 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Myna.Domain.EventSourcing;
 using Myna.EventStore.Audit;
 using Myna.EventStore.Integrity;
@@ -23,15 +21,7 @@ public sealed class AuditGrain(
     public const int MaxPageSize = 500;
     private const int ScanChunk = 500;
 
-    // Auditors replay histories; they do not need the numbers themselves, so event data is shown with
-    // every Individual Number and resident record code masked to its last four digits.
-    // The API copies an event's data into its response as written here (it does not parse it again), so the
-    // escaping is the API's own: ASP.NET Core writes JSON with the relaxed encoder.
-    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(), new MaskedConverter<IndividualNumber>(), new MaskedConverter<ResidentRecordCode>() },
-    };
+    private static JsonSerializerOptions AuditJson => AuditEventJson.Options;
 
     private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
 
@@ -50,7 +40,7 @@ public sealed class AuditGrain(
         // Unfiltered, a page is exactly the next `limit` versions (a stream's versions have no gaps): read just those,
         // alongside the stream's version. Filters may skip many events: then chunks are read until a page and one more match.
         var head = store.GetVersionAsync(stream.Key);
-        var first = store.ReadAsync(stream.Key, query.FromVersion, filtered ? ScanChunk : query.Limit);
+        var first = ReadChunkAsync(stream.Key, query.FromVersion, filtered ? ScanChunk : query.Limit);
         await Task.WhenAll(head, first);
         var version = await head;
         var chunk = await first;
@@ -63,12 +53,12 @@ public sealed class AuditGrain(
             long? following = chunk.Count > 0 && chunk[^1].Version < version ? chunk[^1].Version + 1 : null;
             return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, chunk.Select(e => View(stream.Key, e)).ToList(), following));
         }
-        bool Matches(StoredEvent e) =>
+        bool Matches(AuditedEvent e) =>
             (types is null || types.Contains(e.EventTypeName))
             && (query.RecordedFrom is not { } from || e.RecordedAt >= from)
             && (query.RecordedTo is not { } to || e.RecordedAt <= to);
 
-        var matches = new List<StoredEvent>(query.Limit + 1);
+        var matches = new List<AuditedEvent>(query.Limit + 1);
         while (true)
         {
             matches.AddRange(chunk.Where(Matches).Take(query.Limit + 1 - matches.Count));
@@ -77,12 +67,22 @@ public sealed class AuditGrain(
             {
                 break;
             }
-            chunk = await store.ReadAsync(stream.Key, next, ScanChunk);
+            chunk = await ReadChunkAsync(stream.Key, next, ScanChunk);
         }
         var page = matches.Take(query.Limit).Select(e => View(stream.Key, e)).ToList();
         long? nextFrom = matches.Count > query.Limit ? matches[query.Limit].Version : null;
         return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, page, nextFrom));
     }
+
+    /// <summary>
+    /// A chunk of a stream, each event of a type without masked or personal values keeping its stored JSON (never
+    /// deserialised and written again); a chunk with an event this build cannot name is read the ordinary way.
+    /// </summary>
+    private async Task<IReadOnlyList<AuditedEvent>> ReadChunkAsync(string streamKey, long fromVersion, int limit) =>
+        await history.ReadStreamAsync(streamKey, fromVersion, limit, AuditEventJson.ShowsStored)
+        ?? (await store.ReadAsync(streamKey, fromVersion, limit)).Select(e => new AuditedEvent(
+            e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel, e.Data, null,
+            (e.Data as IDomainEvent)?.OccurredAt, (e.Data as IDomainEvent)?.Actor, (e.Data as IRetroactiveEvent)?.EffectiveFrom)).ToList();
 
     public async Task<Result<IReadOnlyList<RecordedEventView>>> ReadCorrelation(Guid correlationId, int limit)
     {
@@ -212,18 +212,12 @@ public sealed class AuditGrain(
         (e.Data as IDomainEvent)?.Actor,
         (e.Data as IRetroactiveEvent)?.EffectiveFrom);
 
+    private static RecordedEventView View(string streamKey, AuditedEvent e) => new(
+        e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel,
+        e.StoredJson ?? JsonSerializer.Serialize(e.Data!, e.Data!.GetType(), AuditJson),
+        streamKey, e.OccurredAt, e.Actor, e.EffectiveFrom);
+
     private static StreamVerificationView View(StreamVerification v, string? checkpoint) => new(
         v.StreamKey, v.Intact, v.Events, v.LegacyEvents, v.FirstBadVersion,
         v.Problem is { } p ? JsonNamingPolicy.KebabCaseLower.ConvertName(p.ToString()) : null, v.Detail, checkpoint);
-
-    /// <summary>Writes a sensitive typed value as its <c>ToString()</c>, which these types keep masked.</summary>
-    private sealed class MaskedConverter<T> : JsonConverter<T>
-        where T : struct
-    {
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            throw new NotSupportedException("Audit views are written, never read back.");
-
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToString());
-    }
 }
