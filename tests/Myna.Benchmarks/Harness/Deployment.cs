@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,6 +12,7 @@ using Myna.Api.Auth;
 using Myna.Api.Hosting;
 using Myna.EventStore.Configuration;
 using Myna.Silo;
+using Myna.TestSupport;
 
 namespace Myna.Benchmarks.Harness;
 
@@ -105,7 +105,11 @@ public sealed class Deployment : IAsyncDisposable
         var deployment = new Deployment("bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var started = Enumerable.Range(1, siloCount).Select(i => SiloProcess.Start(i, SiloSettings(stores, deployment.ClusterId, snapshotEvery))).ToList();
+            var started = Enumerable.Range(1, siloCount).Select(i => SiloProcess.Start(
+                i,
+                ProcessSettings(stores, deployment.ClusterId, snapshotEvery),
+                Path.Combine(Path.GetTempPath(), $"myna-bench-silo-{i}-{Environment.ProcessId}.log"),
+                appendLog: false)).ToList();
             deployment._processes.AddRange(started);
             await Task.WhenAll(started.Select(p => p.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120))));
             await deployment.StartApiAsync(stores);
@@ -135,13 +139,28 @@ public sealed class Deployment : IAsyncDisposable
         ["Cluster:Clustering"] = "AzureTable",
         ["Cluster:ClusterId"] = clusterId,
         ["Cluster:ServiceId"] = "myna-bench",
-        ["Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-        ["Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Cluster:SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Cluster:GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// A silo process's settings: the in-process hosts' and its log level (errors only unless MYNA_BENCH_LOG says
+    /// otherwise); its output goes to a log file under the temp directory. It is stopped by its PID: SIGTERM, then
+    /// SIGKILL after 20 s.
+    /// </summary>
+    private static Dictionary<string, string?> ProcessSettings(BenchStores stores, string clusterId, int snapshotEvery)
+    {
+        var settings = SiloSettings(stores, clusterId, snapshotEvery);
+        var level = Environment.GetEnvironmentVariable("MYNA_BENCH_LOG") ?? "Error";
+        settings["Logging:LogLevel:Default"] = level;
+        settings["Logging:LogLevel:Microsoft"] = level;
+        settings["Logging:LogLevel:Orleans"] = level;
+        return settings;
+    }
 
     private async Task StartApiAsync(BenchStores stores)
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var api = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         api.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -232,132 +251,5 @@ public sealed class Deployment : IAsyncDisposable
         logging.ClearProviders();
         logging.AddSimpleConsole(o => o.SingleLine = true);
         logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("MYNA_BENCH_LOG"), out var level) ? level : LogLevel.Error);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>
-/// One silo process started by the benchmark (stopped by its PID: SIGTERM, then SIGKILL after 20 s). Its output
-/// goes to a log file under the temp directory, errors only unless MYNA_BENCH_LOG says otherwise.
-/// </summary>
-public sealed class SiloProcess
-{
-    private readonly System.Diagnostics.Process _process;
-
-    private SiloProcess(int index, System.Diagnostics.Process process, int httpPort, string logFile)
-    {
-        Index = index;
-        _process = process;
-        HttpPort = httpPort;
-        LogFile = logFile;
-    }
-
-    public int Index { get; }
-
-    public int HttpPort { get; }
-
-    public string LogFile { get; }
-
-    public int Pid => _process.Id;
-
-    /// <summary>The silo's build beside this harness's (same configuration): silo/Myna.Silo/bin/CONFIG/net10.0.</summary>
-    public static string Directory
-    {
-        get
-        {
-            // tests/Myna.Benchmarks/bin/<Configuration>/net10.0/
-            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var configuration = bin.Parent!.Name;
-            var root = bin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(root, "silo", "Myna.Silo", "bin", configuration, bin.Name);
-        }
-    }
-
-    public static SiloProcess Start(int index, IReadOnlyDictionary<string, string?> settings)
-    {
-        var dll = Path.Combine(Directory, "Myna.Silo.dll");
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"The silo's build is missing: {dll}");
-        }
-        var httpPort = Deployment.FreePort();
-        var logFile = Path.Combine(Path.GetTempPath(), $"myna-bench-silo-{index}-{Environment.ProcessId}.log");
-        // exec keeps the PID: SIGTERM reaches the silo itself.
-        var start = new System.Diagnostics.ProcessStartInfo("/bin/bash") { WorkingDirectory = Directory, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"exec dotnet Myna.Silo.dll --urls http://127.0.0.1:{httpPort} >'{logFile}' 2>&1 </dev/null");
-        var env = start.Environment;
-        env["DOTNET_ENVIRONMENT"] = "Production";
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings)
-        {
-            env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-        var level = Environment.GetEnvironmentVariable("MYNA_BENCH_LOG") ?? "Error";
-        env["Logging__LogLevel__Default"] = level;
-        env["Logging__LogLevel__Microsoft"] = level;
-        env["Logging__LogLevel__Orleans"] = level;
-        var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        return new SiloProcess(index, process, httpPort, logFile);
-    }
-
-    public async Task WaitUntilHealthyAsync(TimeSpan within)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Silo process {Index} exited with {_process.ExitCode}; see {LogFile}");
-            }
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HttpPort}/health"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException)
-            {
-                // busy starting
-            }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException($"Silo process {Index} was not healthy within {within.TotalSeconds:0} s; see {LogFile}");
-    }
-
-    /// <summary>SIGTERM (the silo leaves the cluster and deactivates its grains), SIGKILL if it has not exited in 20 s.</summary>
-    public async Task StopAsync()
-    {
-        if (_process.HasExited)
-        {
-            return;
-        }
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill();
-        }
-        _process.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Marten;
 using Myna.Benchmarks.Harness;
+using Myna.TestSupport;
 using Npgsql;
 
 namespace Myna.Benchmarks.Scenarios;
@@ -25,7 +26,7 @@ public static class R1BackupRestore
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var work = Path.Combine("/var/tmp", "myna-bench-restore-" + id);
-        var port = Deployment.FreePort();
+        var port = Loopback.FreePort();
         var postgres = $"Host=127.0.0.1;Port={port};Username=myna;Password=myna;Database=myna_restore";
         var env = new Dictionary<string, string>
         {
@@ -196,7 +197,7 @@ public static class R1BackupRestore
 
     private static async Task<Output> Script(IReadOnlyDictionary<string, string> env, string script, params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepoRoot(), script)) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, script)) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
@@ -216,17 +217,5 @@ public static class R1BackupRestore
             throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {await error}");
         }
         return new Output(await output, await error);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Myna.Orleans.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Myna.Orleans.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -81,8 +81,8 @@ public sealed class ClusterTlsTests : IAsyncLifetime
             ["Cluster:Clustering"] = "AzureTable",
             ["Cluster:ClusterId"] = _clusterId,
             ["Cluster:ServiceId"] = "myna-tls-tests",
-            ["Cluster:SiloPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
         });
         builder.Configuration.AddInMemoryCollection(Tls(_trusted));
         builder.AddMynaSilo();

@@ -11,7 +11,7 @@ namespace Myna.IntegrationTests.Deployment;
 /// </summary>
 public sealed partial class DockerfileTests
 {
-    private static readonly string Root = ProcessClusterFixture.RepoRoot;
+    private static readonly string Root = RepoPaths.Root;
 
     public static TheoryData<string, string> Images => new()
     {

@@ -13,7 +13,7 @@ namespace Myna.IntegrationTests.Deployment;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string K8s = System.IO.Path.Combine(ProcessClusterFixture.RepoRoot, "deploy", "k8s");
+    private static readonly string K8s = System.IO.Path.Combine(RepoPaths.Root, "deploy", "k8s");
 
     [Fact]
     public void The_base_holds_probed_deployments_a_disruption_budget_an_autoscaler_and_pod_rbac()

@@ -37,6 +37,6 @@ public sealed class LayeringTests
         var referenced = typeof(Myna.Domain.EventSourcing.EventNameAttribute).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         Assert.DoesNotContain(referenced, name => name.StartsWith("Orleans", StringComparison.Ordinal));
         Assert.DoesNotContain(referenced, name => name.StartsWith("Marten", StringComparison.Ordinal) || name.StartsWith("JasperFx", StringComparison.Ordinal));
-        Assert.DoesNotContain("Microsoft.Orleans.Sdk", File.ReadAllText(Path.Combine(ProcessClusterFixture.RepoRoot, "grains/Myna.Domain/Myna.Domain.csproj")), StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.Orleans.Sdk", File.ReadAllText(Path.Combine(RepoPaths.Root, "grains/Myna.Domain/Myna.Domain.csproj")), StringComparison.Ordinal);
     }
 }

@@ -183,7 +183,7 @@ public class ProductionSecretsTests
         var output = Directory.CreateTempSubdirectory("myna-publish-").FullName;
         try
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ProcessClusterFixture.RepoRoot };
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
             foreach (var argument in new[] { "publish", "api/Myna.Api/Myna.Api.csproj", "--no-build", "--nologo", "-c", configuration, "-o", output })
             {
                 start.ArgumentList.Add(argument);

@@ -116,8 +116,8 @@ public sealed class ForwardJournalTests : IAsyncLifetime
     [Fact]
     public async Task A_silo_whose_journal_cannot_be_read_refuses_to_start_and_never_opens_its_gateway()
     {
-        var closed = TestInfrastructure.FreePort();
-        var gateway = TestInfrastructure.FreePort();
+        var closed = Loopback.FreePort();
+        var gateway = Loopback.FreePort();
         using var silo = ApiFixture.BuildSilo("journal-" + _id, TimeProvider.System, new Dictionary<string, string?>
         {
             ["ConnectionStrings:Journal"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;",

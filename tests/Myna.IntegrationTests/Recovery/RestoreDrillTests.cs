@@ -45,7 +45,7 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _work = Path.Combine("/var/tmp", "myna-drill-" + _id);
-        var port = TestInfrastructure.FreePort();
+        var port = Loopback.FreePort();
         _postgres = $"Host=127.0.0.1;Port={port};Username=myna;Password=myna;Database={Database}";
         foreach (var (key, value) in new Dictionary<string, string>
         {
@@ -57,7 +57,7 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IAsyncLifetime
             ["MYNA_PG_WAL_ARCHIVE"] = Path.Combine(_work, "wal-archive"),
             ["MYNA_BACKUP_DIR"] = Path.Combine(_work, "backups"),
             ["MYNA_DB"] = Database,
-            ["MYNA_SILO_DIR"] = ProcessClusterFixture.SiloDirectory,
+            ["MYNA_SILO_DIR"] = RepoPaths.SiloDirectory,
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ConnectionStrings__Postgres"] = _postgres,
             ["ConnectionStrings__AzureStorage"] = TestInfrastructure.AzureStorage,

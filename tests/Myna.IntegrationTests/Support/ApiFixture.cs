@@ -57,8 +57,8 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Cluster:Clustering"] = "AzureTable",
             ["Cluster:ClusterId"] = clusterId,
             ["Cluster:ServiceId"] = "myna-tests",
-            ["Cluster:SiloPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
         });
         if (overrides is not null)
         {

@@ -62,7 +62,7 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var port = TestInfrastructure.FreePort();
+        var port = Loopback.FreePort();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate)));
         var app = builder.Build();
         var standIn = new KeyVaultStandIn(app, certificate, new Uri($"https://localhost:{port}/"));

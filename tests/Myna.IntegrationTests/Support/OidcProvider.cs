@@ -39,7 +39,7 @@ public sealed class OidcProvider : IAsyncDisposable
 
     public static async Task<OidcProvider> StartAsync(Dictionary<string, Principal> users, Dictionary<string, Principal> clients)
     {
-        var port = TestInfrastructure.FreePort();
+        var port = Loopback.FreePort();
         var authority = new Uri($"http://127.0.0.1:{port}/");
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Reflection;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -32,8 +30,8 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
 
     public ProcessClusterFixture()
     {
-        PgPort = TestInfrastructure.FreePort();
-        var blob = TestInfrastructure.FreePort();
+        PgPort = Loopback.FreePort();
+        var blob = Loopback.FreePort();
         _storeEnv = new Dictionary<string, string>
         {
             ["MYNA_STATE_DIR"] = Path.Combine(_work, "state"),
@@ -49,9 +47,9 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
     /// <summary>Free ports for the three Azurite services, and the connection string to them.</summary>
     private string AssignAzuritePorts(int? blob = null)
     {
-        _storeEnv["MYNA_AZURITE_BLOB_PORT"] = (blob ?? TestInfrastructure.FreePort()).ToString(CultureInfo.InvariantCulture);
-        _storeEnv["MYNA_AZURITE_QUEUE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture);
-        _storeEnv["MYNA_AZURITE_TABLE_PORT"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture);
+        _storeEnv["MYNA_AZURITE_BLOB_PORT"] = (blob ?? Loopback.FreePort()).ToString(CultureInfo.InvariantCulture);
+        _storeEnv["MYNA_AZURITE_QUEUE_PORT"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
+        _storeEnv["MYNA_AZURITE_TABLE_PORT"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
             + $"BlobEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_BLOB_PORT"]}/devstoreaccount1;"
             + $"QueueEndpoint=http://127.0.0.1:{_storeEnv["MYNA_AZURITE_QUEUE_PORT"]}/devstoreaccount1;"
@@ -126,10 +124,40 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
     /// <summary>Starts silo <paramref name="index"/> (again) on its own ports and waits until its /health is 200.</summary>
     public async Task StartSiloAsync(int index)
     {
-        var silo = SiloProcess.Start(index, this);
+        var silo = SiloProcess.Start(index, SiloSettings(), Path.Combine(LogDirectory, $"silo-{index}-{DateTime.UtcNow:HHmmssfff}.log"), appendLog: true);
         _silos[index] = silo;
         await silo.WaitUntilHealthyAsync(TimeSpan.FromSeconds(120));
     }
+
+    /// <summary>A silo's configuration: this fixture's stores, ports of its own (new ones on each start).</summary>
+    private Dictionary<string, string?> SiloSettings() => new()
+    {
+        ["ConnectionStrings:Postgres"] = Postgres,
+        ["ConnectionStrings:AzureStorage"] = AzureStorage,
+        ["EventStore:Schema"] = TestInfrastructure.Schema,
+        ["EventStore:NumberKey"] = TestInfrastructure.NumberKey,
+        ["EventStore:AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey,
+        ["Challenges:Key"] = TestInfrastructure.ChallengeKey,
+        ["PersonalData:KeyEncryptionKey"] = TestInfrastructure.KeyEncryptionKey,
+        ["PersonalData:KeyEncryptionKeyVersion"] = TestInfrastructure.KeyEncryptionKeyVersion,
+        ["PersonalData:PreviousKeyEncryptionKeys:local-1"] = new Myna.EventStore.Privacy.PersonalDataOptions().KeyEncryptionKey,
+        ["Snapshots:Every"] = SnapshotEvery.ToString(CultureInfo.InvariantCulture),
+        ["Cluster:Clustering"] = "AzureTable",
+        ["Cluster:ClusterId"] = ClusterId,
+        ["Cluster:ServiceId"] = "myna-failure-tests",
+        ["Cluster:SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Cluster:GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
+        // Detect a killed silo in seconds rather than the production default (tens of seconds).
+        ["Cluster:Membership:ProbeTimeout"] = "00:00:01",
+        ["Cluster:Membership:NumMissedProbesLimit"] = "2",
+        ["Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:10",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        // Everything Myna logs, down to Debug, so that the log privacy test sees it all.
+        ["Logging:LogLevel:Myna"] = "Debug",
+        ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+    };
 
     /// <summary>Waits (bounded) until the membership table lists this many Active silos.</summary>
     /// <summary>One silo's row in the membership table.</summary>
@@ -244,158 +272,6 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
 
     private Task RunScriptAsync(string script, params string[] args) =>
         RepoScripts.RunAsync(script, _storeEnv, TimeSpan.FromSeconds(120), args);
-
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Myna.Orleans.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Myna.Orleans.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>The silo build next to this test build (Debug under dotnet test, Release in CI if asked).</summary>
-    public static string SiloDirectory
-    {
-        get
-        {
-            var configuration = typeof(ProcessClusterFixture).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            return Path.Combine(RepoRoot, "silo", "Myna.Silo", "bin", configuration, "net10.0");
-        }
-    }
-
-    /// <summary>One silo process: its ports, its log file, SIGTERM / SIGKILL by PID.</summary>
-    public sealed class SiloProcess
-    {
-        private readonly Process _process;
-
-        private SiloProcess(int index, Process process, int siloPort, int httpPort, string logFile)
-        {
-            Index = index;
-            SiloPort = siloPort;
-            _process = process;
-            HttpPort = httpPort;
-            LogFile = logFile;
-        }
-
-        public int Index { get; }
-        public int SiloPort { get; }
-        public int HttpPort { get; }
-        public string LogFile { get; }
-        public int Pid => _process.Id;
-        public bool HasExited => _process.HasExited;
-
-        internal static SiloProcess Start(int index, ProcessClusterFixture cluster)
-        {
-            var httpPort = TestInfrastructure.FreePort();
-            var siloPort = TestInfrastructure.FreePort();
-            var logFile = Path.Combine(cluster.LogDirectory, $"silo-{index}-{DateTime.UtcNow:HHmmssfff}.log");
-            // exec keeps the PID: SIGTERM and SIGKILL reach the silo itself.
-            var start = new ProcessStartInfo("/bin/bash") { WorkingDirectory = SiloDirectory };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add($"exec dotnet Myna.Silo.dll --urls http://127.0.0.1:{httpPort} >>'{logFile}' 2>&1 </dev/null");
-            var env = start.Environment;
-            env["DOTNET_ENVIRONMENT"] = "Production";
-            env["ASPNETCORE_ENVIRONMENT"] = "Production";
-            env["ConnectionStrings__Postgres"] = cluster.Postgres;
-            env["ConnectionStrings__AzureStorage"] = cluster.AzureStorage;
-            env["EventStore__Schema"] = TestInfrastructure.Schema;
-            env["EventStore__NumberKey"] = TestInfrastructure.NumberKey;
-            env["EventStore__AgencyCodeKey"] = TestInfrastructure.AgencyCodeKey;
-            env["Challenges__Key"] = TestInfrastructure.ChallengeKey;
-            env["PersonalData__KeyEncryptionKey"] = TestInfrastructure.KeyEncryptionKey;
-            env["PersonalData__KeyEncryptionKeyVersion"] = TestInfrastructure.KeyEncryptionKeyVersion;
-            env["PersonalData__PreviousKeyEncryptionKeys__local-1"] = new Myna.EventStore.Privacy.PersonalDataOptions().KeyEncryptionKey;
-            env["Snapshots__Every"] = SnapshotEvery.ToString(CultureInfo.InvariantCulture);
-            env["Cluster__Clustering"] = "AzureTable";
-            env["Cluster__ClusterId"] = cluster.ClusterId;
-            env["Cluster__ServiceId"] = "myna-failure-tests";
-            env["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
-            env["Cluster__GatewayPort"] = TestInfrastructure.FreePort().ToString(CultureInfo.InvariantCulture);
-            // Detect a killed silo in seconds rather than the production default (tens of seconds).
-            env["Cluster__Membership__ProbeTimeout"] = "00:00:01";
-            env["Cluster__Membership__NumMissedProbesLimit"] = "2";
-            env["Cluster__Membership__IAmAliveTablePublishTimeout"] = "00:00:10";
-            env["Logging__LogLevel__Default"] = "Information";
-            env["Logging__LogLevel__Orleans"] = "Warning";
-            env["Logging__LogLevel__Microsoft"] = "Warning";
-            // Everything Myna logs, down to Debug, so that the log privacy test sees it all.
-            env["Logging__LogLevel__Myna"] = "Debug";
-            env["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
-            var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-            return new SiloProcess(index, process, siloPort, httpPort, logFile);
-        }
-
-        public async Task WaitUntilHealthyAsync(TimeSpan within)
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = DateTime.UtcNow + within;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"Silo {Index} exited with {_process.ExitCode}; see {LogFile}");
-                }
-                try
-                {
-                    if ((await http.GetAsync($"http://127.0.0.1:{HttpPort}/health")).IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-                await Task.Delay(500);
-            }
-            throw new TimeoutException($"Silo {Index} not healthy within {within}; see {LogFile}");
-        }
-
-        /// <summary>SIGTERM: the host stops Orleans gracefully (grains deactivate, the silo leaves membership).</summary>
-        public async Task<int> TerminateAsync(TimeSpan within)
-        {
-            using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill!.WaitForExitAsync();
-            }
-            using var timeout = new CancellationTokenSource(within);
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Kill();
-                throw new TimeoutException($"Silo {Index} did not stop within {within} of SIGTERM; see {LogFile}");
-            }
-            return _process.ExitCode;
-        }
-
-        /// <summary>SIGKILL (kill -9): a crash. Idempotent.</summary>
-        public void Kill()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill();
-                    _process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-        }
-    }
 
     private sealed class ClusterApiFactory(ProcessClusterFixture cluster) : WebApplicationFactory<Program>
     {

@@ -9,7 +9,7 @@ public static class RepoScripts
 
     public static async Task<Output> RunAsync(string script, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(ProcessClusterFixture.RepoRoot, script))
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, script))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Marten;
 using Myna.EventStore.Configuration;
 
@@ -79,11 +77,4 @@ public static class TestInfrastructure
         // A journal of the tests' own: deploy/run.sh on the same Azurite never replays the tests' reservations.
         ["Journal:Container"] = JournalContainer,
     };
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

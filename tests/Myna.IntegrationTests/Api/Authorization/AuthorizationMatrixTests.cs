@@ -136,7 +136,7 @@ public sealed partial class AuthorizationMatrixTests(ApiFixture fixture)
     [Fact]
     public void The_readme_prints_the_matrix_from_the_table()
     {
-        var readme = File.ReadAllText(Path.Combine(ProcessClusterFixture.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).ReplaceLineEndings("\n");
         var fresh = RouteTable.Markdown();
         var start = readme.IndexOf(StartMarker, StringComparison.Ordinal);
         var end = readme.IndexOf(EndMarker, StringComparison.Ordinal);
