@@ -24,6 +24,9 @@ internal static class IndexReplacement
     /// <summary>What a replacement changed (an intact index: all zero).</summary>
     public readonly record struct Changes(int Rows, int Deleted, int Updated, int Inserted);
 
+    /// <summary>A temporary table of the index's shape with one row per id (unique on id), and how many rows it holds.</summary>
+    public readonly record struct Staged(string Table, int Rows);
+
     /// <summary>Locks the table, asks for the rows (the top-up runs then), makes the table hold exactly them; says what it changed.</summary>
     public static async Task<Changes> ReplaceAsync<T, TId>(IDocumentStore store, Func<T, TId> id, Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock,
         CancellationToken cancellationToken)
@@ -32,7 +35,7 @@ internal static class IndexReplacement
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        return await ReplaceAsync(store, connection, id, rowsUnderLock, staged: null, cancellationToken);
+        return await ReplaceAsync(store, connection, id, rowsUnderLock, null, cancellationToken);
     }
 
     /// <summary>
@@ -41,7 +44,7 @@ internal static class IndexReplacement
     /// hold the rows asked for under the lock and, for every other id, its staged row.
     /// </summary>
     public static async Task<Changes> ReplaceAsync<T, TId>(IDocumentStore store, NpgsqlConnection connection, Func<T, TId> id,
-        Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock, string? staged, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<IReadOnlyCollection<T>>> rowsUnderLock, Staged? staged, CancellationToken cancellationToken)
         where T : notnull
         where TId : notnull
     {
@@ -52,26 +55,35 @@ internal static class IndexReplacement
         // The folded rows, in a table of the index's own shape that lives only as long as this transaction.
         await ExecuteAsync(connection, $"create temporary table myna_rebuilt (like {table} including defaults) on commit drop", cancellationToken);
         await CopyAsync(store, connection, "myna_rebuilt", id, rows, cancellationToken);
-        var total = rows.Count;
-        if (staged is not null)
-        {
-            // The rows asked for under the lock are newer than any staged row of theirs.
-            await ExecuteAsync(connection, "analyze myna_rebuilt", cancellationToken);
-            total += await ExecuteAsync(connection,
-                $"insert into myna_rebuilt (id, data, mt_dotnet_type) select s.id, s.data, s.mt_dotnet_type from {staged} s "
-                + "where not exists (select 1 from myna_rebuilt r where r.id = s.id)", cancellationToken);
-        }
         await ExecuteAsync(connection, "analyze myna_rebuilt", cancellationToken);
+        var (target, total) = ("myna_rebuilt", rows.Count);
+        if (staged is { } s)
+        {
+            // The rows asked for under the lock are newer than any staged row of theirs. The staged rows are read where
+            // they are (a view over both), not copied again while writers wait: the lock lasts as long as the diff.
+            await ExecuteAsync(connection,
+                "create temporary view myna_target as select id, data, mt_dotnet_type from myna_rebuilt union all "
+                + $"select s.id, s.data, s.mt_dotnet_type from {s.Table} s where not exists (select 1 from myna_rebuilt r where r.id = s.id)",
+                cancellationToken);
+            target = "myna_target";
+            total += s.Rows - await ScalarAsync(connection,
+                $"select count(*)::int from myna_rebuilt r where exists (select 1 from {s.Table} s where s.id = r.id)", cancellationToken);
+        }
         var deleted = await ExecuteAsync(connection,
-            $"delete from {table} t where not exists (select 1 from myna_rebuilt r where r.id = t.id)", cancellationToken);
+            $"delete from {table} t where not exists (select 1 from {target} r where r.id = t.id)", cancellationToken);
         // jsonb compares by content, so a row serialised with other whitespace or key order is not rewritten.
         // The modification time and version take the table's defaults, as a fresh insert's do.
         var updated = await ExecuteAsync(connection,
-            $"update {table} t set data = r.data, mt_dotnet_type = r.mt_dotnet_type, mt_last_modified = default, mt_version = default from myna_rebuilt r "
+            $"update {table} t set data = r.data, mt_dotnet_type = r.mt_dotnet_type, mt_last_modified = default, mt_version = default from {target} r "
             + "where r.id = t.id and (t.data is distinct from r.data or t.mt_dotnet_type is distinct from r.mt_dotnet_type)", cancellationToken);
         var inserted = await ExecuteAsync(connection,
-            $"insert into {table} (id, data, mt_dotnet_type) select r.id, r.data, r.mt_dotnet_type from myna_rebuilt r "
+            $"insert into {table} (id, data, mt_dotnet_type) select r.id, r.data, r.mt_dotnet_type from {target} r "
             + $"where not exists (select 1 from {table} t where t.id = r.id)", cancellationToken);
+        if (staged is not null)
+        {
+            // The view depends on the transaction's own table, which is dropped at the commit.
+            await ExecuteAsync(connection, "drop view myna_target", cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return new Changes(total, deleted, updated, inserted);
     }
@@ -89,17 +101,19 @@ internal static class IndexReplacement
 
     /// <summary>
     /// After the scan, before the lock: keeps of the staged rows the one written last per id (the row of the id's last
-    /// event), in a temporary table of its own, so that the sort is not paid while writers wait.
+    /// event), in a temporary table of its own, unique on id, so that neither the sort nor the index is paid while
+    /// writers wait.
     /// </summary>
-    public static async Task<string> LastPerIdAsync(NpgsqlConnection connection, string staged, CancellationToken cancellationToken)
+    public static async Task<Staged> LastPerIdAsync(NpgsqlConnection connection, string staged, CancellationToken cancellationToken)
     {
         const string last = "myna_staged_last";
         await ExecuteAsync(connection, $"drop table if exists {last}", cancellationToken);
         await ExecuteAsync(connection,
             $"create temporary table {last} as select distinct on (id) id, data, mt_dotnet_type from {staged} order by id, myna_order desc", cancellationToken);
         await ExecuteAsync(connection, $"drop table {staged}", cancellationToken);
+        await ExecuteAsync(connection, $"create unique index on {last} (id)", cancellationToken);
         await ExecuteAsync(connection, $"analyze {last}", cancellationToken);
-        return last;
+        return new Staged(last, await ScalarAsync(connection, $"select count(*)::int from {last}", cancellationToken));
     }
 
     /// <summary>Bulk-copies rows into a table of the index's shape (a temporary one: not WAL-logged).</summary>
@@ -123,6 +137,12 @@ internal static class IndexReplacement
     }
 
     private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
+
+    private static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
