@@ -26,7 +26,8 @@ public static class CliApp
           verify [<kind> <id>]                        one stream, or every stream against the latest checkpoint
           checkpoint                                  write a checkpoint of the stream heads now
           rebuild <index> [--no-wait]                 person-match, certificates, devices, qualifications,
-                                                      confirmation-documents, institutions, numbers
+                                                      confirmation-documents, institutions, numbers,
+                                                      clinic-consents
           import <file> [--key KEY] [--no-wait]       register the persons of an NDJSON or JSON-array file
                                                       (up to 100,000 lines) as a bulk registration job
           dev-resident [--municipality CODE] [--json] Development only: a person with a PIN card ready for its handover

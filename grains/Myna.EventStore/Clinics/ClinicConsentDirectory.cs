@@ -1,4 +1,6 @@
 using Marten;
+using Myna.Domain.Clinics;
+using Myna.EventStore.Projections;
 using Myna.GrainInterfaces.Common;
 
 namespace Myna.EventStore.Clinics;
@@ -15,26 +17,30 @@ public sealed class ClinicConsentRecord
     public string Institution { get; set; } = string.Empty;
 }
 
+/// <summary>
+/// Check id → person, written by <see cref="ClinicConsentProjection"/> in the transaction that appends the patient's
+/// consent to their ledger (a consent is durable with its row or not at all; the shared ledger commit carries both).
+/// </summary>
 public interface IClinicConsentDirectory
 {
-    Task RecordAsync(Guid checkId, PersonId person, string institution, CancellationToken cancellationToken = default);
-
     Task<PersonId?> FindAsync(Guid checkId, CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenClinicConsentDirectory(IDocumentStore store) : IClinicConsentDirectory
 {
-    public async Task RecordAsync(Guid checkId, PersonId person, string institution, CancellationToken cancellationToken = default)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(new ClinicConsentRecord { Id = checkId, PersonId = person.Value, Institution = institution });
-        await session.SaveChangesAsync(cancellationToken);
-    }
-
     public async Task<PersonId?> FindAsync(Guid checkId, CancellationToken cancellationToken = default)
     {
         await using var query = store.QuerySession();
         var record = await query.LoadAsync<ClinicConsentRecord>(checkId, cancellationToken);
         return record is null ? null : new PersonId(record.PersonId);
     }
+}
+
+/// <summary>The consent's row: its id is the check's id (<c>EligibilityRules.Record</c>), the institution it was given to.</summary>
+public sealed class ClinicConsentProjection() : IndexProjection<ClinicConsentGiven, ClinicConsentRecord>(ProjectionName)
+{
+    public const string ProjectionName = "ClinicConsentIndex";
+
+    protected override ClinicConsentRecord RowOf(ClinicConsentGiven e) =>
+        new() { Id = e.ConsentId, PersonId = e.PersonId.Value, Institution = e.Institution };
 }

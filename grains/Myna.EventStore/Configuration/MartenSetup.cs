@@ -70,6 +70,7 @@ public static class MartenSetup
         opts.Projections.Add(new QualificationProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ConfirmationDocumentProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new InstitutionListingProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ClinicConsentProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
         opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id).Index(x => x.ExpiresAt);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);

@@ -35,6 +35,8 @@ public enum RebuildableIndex
     Institutions,
     /// <summary>The number index (keyed hashes of numbers → person), from the person streams.</summary>
     Numbers,
+    /// <summary>Check id → patient for a consent given at reception, for the clinic's later reads.</summary>
+    ClinicConsents,
 }
 
 /// <summary>How far a rebuild is: events read of the events that shape the index.</summary>
@@ -76,6 +78,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         [RebuildableIndex.ConfirmationDocuments] = [EventNames.Of<ConfirmationDocumentIssued>()],
         [RebuildableIndex.Institutions] = [EventNames.Of<InstitutionRegistered>(), EventNames.Of<CardAcceptanceChanged>()],
         [RebuildableIndex.Numbers] = [EventNames.Of<IndividualNumberAssigned>(), EventNames.Of<IndividualNumberReplaced>()],
+        [RebuildableIndex.ClinicConsents] = [EventNames.Of<ClinicConsentGiven>()],
     };
 
     public Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) =>
@@ -97,6 +100,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             RebuildableIndex.ConfirmationDocuments => RebuildProjectionAsync(new ConfirmationDocumentProjection(), r => r.Id, cancellationToken),
             RebuildableIndex.Institutions => RebuildInstitutionsAsync(cancellationToken),
             RebuildableIndex.Numbers => numbers.RebuildIndexAsync(cancellationToken),
+            RebuildableIndex.ClinicConsents => RebuildProjectionAsync(new ClinicConsentProjection(), r => r.Id, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         });
         if (budget is not null)

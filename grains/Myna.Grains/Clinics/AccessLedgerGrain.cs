@@ -9,7 +9,6 @@ using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.GrainInterfaces.Portal;
 using Myna.Grains.EventSourcing;
-using Myna.EventStore.Clinics;
 
 namespace Myna.Grains.Clinics;
 
@@ -21,7 +20,6 @@ namespace Myna.Grains.Clinics;
 public sealed class AccessLedgerGrain(
     BatchingEventStreamStore store,
     IStreamPageReader pages,
-    IClinicConsentDirectory consents,
     TimeProvider clock,
     ILogger<AccessLedgerGrain> logger,
     IOptions<SnapshotOptions> snapshots)
@@ -33,19 +31,15 @@ public sealed class AccessLedgerGrain(
 
     protected override StreamRef Stream => StreamRef.LedgerOf(Id);
 
-    public async Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command)
-    {
-        var result = await Execute(context, command,
+    /// <summary>
+    /// The check and, when the patient was confirmed and consented, the consent: the consent's directory row (the
+    /// clinic's later reads find the patient by check id) is written by its projection in the same shared commit.
+    /// </summary>
+    public Task<Result<LedgerReceipt>> RecordEligibilityCheck(CommandContext context, RecordEligibilityCheck command) =>
+        Execute(context, command,
             _ => Task.FromResult(EligibilityRules.Record(Id, command, Now, context.Actor)),
             state => Result<LedgerReceipt>.Ok(new LedgerReceipt(Version,
                 state.RecentConsents.FindLast(c => c.ConsentId == command.CheckId)?.ValidUntil)));
-        if (result.Value is { ConsentValidUntil: not null })
-        {
-            // After confirmation only, and idempotent: lets the clinic's later reads find the patient by check id.
-            await consents.RecordAsync(command.CheckId, Id, command.Institution);
-        }
-        return result;
-    }
 
     public Task<Result<long>> RecordMedicalRead(CommandContext context, Myna.GrainInterfaces.Medical.RecordMedicalRead command) =>
         Execute(context, command,

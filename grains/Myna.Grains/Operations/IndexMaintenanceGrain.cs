@@ -27,6 +27,7 @@ public sealed class IndexMaintenanceGrain(IIndexRebuilder rebuilder, ILogger<Ind
         "confirmation-documents" => RebuildableIndex.ConfirmationDocuments,
         "institutions" => RebuildableIndex.Institutions,
         "numbers" => RebuildableIndex.Numbers,
+        "clinic-consents" => RebuildableIndex.ClinicConsents,
         _ => throw new ArgumentOutOfRangeException(nameof(index), "Unknown index."),
     };
 }

@@ -70,6 +70,8 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
         var other = await world.Reception(acceptsCard: false);
         (await world.Operator.PutAsync($"/v1/institutions/{other.Institution}/card-acceptance", System.Net.Http.Json.JsonContent.Create(new { acceptsCard = true }))).EnsureSuccessStatusCode();
         var auditor = fixture.ClientFor(Roles.Auditor);
+        await world.RegisterForInsurance(patient);
+        var checkId = (await (await ClinicWorld.CheckWithPin(clinic, patient, ["medication-history"])).Json()).Str("checkId");
 
         var cases = new (string Index, Func<Task<Dictionary<string, string>>> Read, string Mine, Func<Task> Lose)[]
         {
@@ -78,6 +80,7 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
             ("institutions", () => Rows<InstitutionListing>(r => r.Id), other.Institution, () => Delete<InstitutionListing>(other.Institution)),
             ("certificates", () => Rows<CertificateRecord>(r => r.Id), patient.Serial, () => Delete<CertificateRecord>(patient.Serial)),
             ("person-match", () => Rows<PersonMatchRecord>(r => r.Id.ToString()), patient.PersonId, () => Delete<PersonMatchRecord>(Guid.Parse(patient.PersonId))),
+            ("clinic-consents", () => Rows<ClinicConsentRecord>(r => r.Id.ToString()), checkId, () => Delete<ClinicConsentRecord>(Guid.Parse(checkId))),
         };
         foreach (var (index, read, mine, lose) in cases)
         {

@@ -122,6 +122,33 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_consent_finds_its_patient_by_check_id_once_its_shared_ledger_commit_returns_and_a_refused_one_writes_nothing()
+    {
+        var insurer = new InsurerNumber("0613999" + InsurerNumber.ComputeCheckDigit("0613999"));
+        RecordEligibilityCheck Check(Guid checkId) => new(checkId, new CardId(Guid.NewGuid()), "1310000001", "desk-1", VerificationMethod.Pin,
+            null, true, null, insurer, [ClinicConsentScope.MedicationHistory]);
+        var patients = Enumerable.Range(0, 60).Select(_ => (Person: PersonId.New(), CheckId: Guid.NewGuid())).ToList();
+        var directory = new MartenClinicConsentDirectory(_store);
+
+        // Appended at once: the checks of many patients share the ledger's commits, and each consent's row rides in its own.
+        await Task.WhenAll(patients.Select(p => _batched.AppendAsync(StreamRef.LedgerOf(p.Person).Key, 0,
+            EligibilityRules.Record(p.Person, Check(p.CheckId), DateTimeOffset.UtcNow, Clerk).Events.Cast<object>().ToList(), Metadata())));
+
+        foreach (var (person, checkId) in patients)
+        {
+            Assert.Equal(person, await directory.FindAsync(checkId));
+        }
+        Assert.True(_batched.Counters.Transactions < patients.Count, "the ledger appends were not batched");
+
+        // A stale append (the ledger moved on) is refused whole: its consent leads nowhere.
+        var (first, _) = patients[0];
+        var refused = Guid.NewGuid();
+        await Assert.ThrowsAsync<StreamConflictException>(() => _batched.AppendAsync(StreamRef.LedgerOf(first).Key, 0,
+            EligibilityRules.Record(first, Check(refused), DateTimeOffset.UtcNow, Clerk).Events.Cast<object>().ToList(), Metadata()));
+        Assert.Null(await directory.FindAsync(refused));
+    }
+
+    [Fact]
     public async Task A_lost_certificate_row_is_rebuilt_and_an_old_row_no_event_made_is_dropped()
     {
         var card = new CardId(Guid.NewGuid());
