@@ -21,8 +21,6 @@ public sealed class AuditGrain(
     public const int MaxPageSize = 500;
     private const int ScanChunk = 500;
 
-    private static JsonSerializerOptions AuditJson => AuditEventJson.Options;
-
     private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
 
     public async Task<Result<StreamPage>> ReadStream(StreamRef stream, HistoryQuery query)
@@ -176,7 +174,7 @@ public sealed class AuditGrain(
             list.Count > 0 ? list[^1].RecordedAt : null,
             query.Version is null ? query.Timeline : Timeline.Known,
             query.Version is null ? query.At : null,
-            JsonSerializer.Serialize(state, state.GetType(), AuditJson));
+            AuditEventJson.Write(state));
     }
 
     private static void Diff(string path, JsonNode? known, JsonNode? effective, List<StateDifference> differences)
@@ -206,7 +204,7 @@ public sealed class AuditGrain(
 
     private static RecordedEventView View(string streamKey, StoredEvent e) => new(
         e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel,
-        JsonSerializer.Serialize(e.Data, e.Data.GetType(), AuditJson),
+        AuditEventJson.Write(e.Data),
         streamKey,
         (e.Data as IDomainEvent)?.OccurredAt,
         (e.Data as IDomainEvent)?.Actor,
@@ -214,7 +212,7 @@ public sealed class AuditGrain(
 
     private static RecordedEventView View(string streamKey, AuditedEvent e) => new(
         e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel,
-        e.StoredJson ?? JsonSerializer.Serialize(e.Data!, e.Data!.GetType(), AuditJson),
+        e.StoredJson ?? AuditEventJson.Write(e.Data!),
         streamKey, e.OccurredAt, e.Actor, e.EffectiveFrom);
 
     private static StreamVerificationView View(StreamVerification v, string? checkpoint) => new(
