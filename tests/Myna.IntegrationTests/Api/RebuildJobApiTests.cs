@@ -114,6 +114,38 @@ public sealed class RebuildJobApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Only_auditors_and_operators_rebuild_the_clinic_consents_and_a_refused_start_changes_nothing()
+    {
+        var world = new ClinicWorld(fixture);
+        var (insurerNumber, insurer) = await world.Insurer();
+        var patient = await world.Patient();
+        await world.Enrol(insurer, insurerNumber, patient);
+        await world.RegisterForInsurance(patient);
+        var clinic = await world.Reception();
+        var checkId = (await (await ClinicWorld.CheckWithPin(clinic, patient, ["medication-history"])).Json()).Str("checkId");
+        var live = (await Rows<ClinicConsentRecord>(r => r.Id.ToString()))[checkId];
+        await Delete<ClinicConsentRecord>(Guid.Parse(checkId));
+
+        var refused = new (HttpClient Client, HttpStatusCode Status)[]
+        {
+            (fixture.Municipality(), HttpStatusCode.Forbidden),
+            (insurer, HttpStatusCode.Forbidden),
+            (clinic.Client, HttpStatusCode.Forbidden),
+            (world.Holder(patient), HttpStatusCode.Forbidden),
+            (fixture.ClientFor(Roles.Agency), HttpStatusCode.Forbidden),
+            (fixture.Api.CreateClient(), HttpStatusCode.Unauthorized),
+        };
+        foreach (var (client, status) in refused)
+        {
+            Assert.Equal(status, (await client.PostJson("/v1/operations/rebuild-jobs", new { index = "clinic-consents" })).StatusCode);
+        }
+        // Nothing ran: the lost row is still lost until an operator's job restores it as it was.
+        Assert.False((await Rows<ClinicConsentRecord>(r => r.Id.ToString())).ContainsKey(checkId));
+        AssertCompleted(await RunJob(fixture.ClientFor(Roles.Operator), "clinic-consents"), "clinic-consents");
+        Assert.Equal(live, (await Rows<ClinicConsentRecord>(r => r.Id.ToString()))[checkId]);
+    }
+
+    [Fact]
     public async Task One_rebuild_per_index_runs_at_a_time()
     {
         var auditor = fixture.ClientFor(Roles.Auditor);
