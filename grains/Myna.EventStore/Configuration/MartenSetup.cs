@@ -71,6 +71,8 @@ public static class MartenSetup
         opts.Projections.Add(new ConfirmationDocumentProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new InstitutionListingProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ClinicConsentProjection(), ProjectionLifecycle.Inline);
+        // Not an index: its insert is the eligibility check's single-use guard, in the ledger append's commit.
+        opts.Projections.Add(new ConsumedChallengeProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<DeviceRecord>().Identity(x => x.Id);
         opts.Schema.For<ConsumedChallenge>().Identity(x => x.Id).Index(x => x.ExpiresAt);
         opts.Schema.For<PersonMatchRecord>().Identity(x => x.Id).Index(x => x.NameKey).Index(x => x.AddressKey);

@@ -24,6 +24,17 @@ public sealed class StreamConflictException(string streamKey, long expectedVersi
 }
 
 /// <summary>
+/// The append's transaction was refused for a reason the command's author must hear (a projection written in
+/// the same commit found its row taken: a consumed challenge replayed). Nothing of the append was written, and
+/// deciding again would not change that: the command is answered with <see cref="Error"/>.
+/// </summary>
+public sealed class AppendRefusedException(string streamKey, Myna.GrainInterfaces.Common.DomainError error, Exception inner)
+    : Exception($"An append to stream {streamKey} was refused: {error.Code}.", inner)
+{
+    public Myna.GrainInterfaces.Common.DomainError Error { get; } = error;
+}
+
+/// <summary>
 /// The event store as the grains see it: read a stream from a version, append with an expected version.
 /// Each call opens and closes its own short-lived Marten session; nothing is held between calls.
 /// </summary>

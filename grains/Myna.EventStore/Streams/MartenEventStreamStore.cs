@@ -63,6 +63,12 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
         {
             await session.SaveChangesAsync(cancellationToken);
         }
+        catch (Exception ex) when (Cards.ConsumedChallengeProjection.IsReplay(ex))
+        {
+            // Before the conflict test: a taken challenge row is a unique violation too, but reading the stream and
+            // deciding again would only meet it again.
+            throw new AppendRefusedException(streamKey, Myna.Domain.Cards.SealedChallenge.Invalid, ex);
+        }
         catch (Exception ex) when (IsConflict(ex))
         {
             throw new StreamConflictException(streamKey, expectedVersion, ex);

@@ -18,14 +18,15 @@ namespace Myna.Grains.Clinics;
 /// <list type="bullet">
 /// <item>the terminal from the silo's warm <see cref="TerminalRegistry"/>, the certificate's card from the warm
 /// <see cref="ICertificateIndex"/>;</item>
-/// <item>the sealed challenge opened here (HMAC) and consumed durably, once, in a group commit shared with other
-/// checks (<see cref="IConsumedChallengeRegistry"/>);</item>
+/// <item>the sealed challenge opened here (HMAC: purpose, terminal, expiry), its id the check's id;</item>
 /// <item>one call to the card (its view and the chip's signature, verified there), one to the person's insurance,
 /// and one to the patient's ledger, whose batched append is durable before the answer leaves.</item>
 /// </list>
-/// A terminal's retry of the same request (same command id) gets the same check id: the challenge was consumed
-/// by that command and the ledger's receipt answers it once; a retry under another command finds the challenge
-/// used and is refused, never recorded twice.
+/// The challenge is consumed in that one durable commit: the ledger's <c>eligibility_checked_v1</c> event and the
+/// challenge's consumed row (<see cref="Myna.EventStore.Cards.ConsumedChallengeProjection"/>, an insert on its id)
+/// commit together or not at all, so a check is answered only if it was the challenge's one use. A terminal's retry
+/// of the same request (same command id) is answered from the ledger's receipt with the same check id; a second
+/// use under another command, or for another patient, finds the row taken and is refused, never recorded.
 /// </summary>
 // Stateless and reentrant: one activation interleaves every call, so a call awaiting PostgreSQL never holds up
 // the next (a non-reentrant worker caps a silo at one call per core in flight).
@@ -69,8 +70,8 @@ public sealed class EligibilityCheckerGrain(
         {
             return NotAccepting;
         }
-        // Consume the sealed challenge first (durably, once; only this command's retry may consume it again): whatever
-        // happens next, it cannot be used again, and it was issued to this terminal for an eligibility check.
+        // The sealed challenge must have been issued to this terminal for an eligibility check; it is consumed with
+        // the ledger entry (below), once.
         var audience = SealedChallenge.Audiences.Terminal(command.Institution, command.TerminalId);
         if (command.Challenge is not { } sealedPayload)
         {
@@ -85,11 +86,6 @@ public sealed class EligibilityCheckerGrain(
         if (opened.Value!.Id != checkId)
         {
             return SealedChallenge.Invalid;
-        }
-        var consumed = await sealer.ConsumeAsync(opened.Value, context.CommandId);
-        if (!consumed.IsSuccess)
-        {
-            return consumed.Error!;
         }
         var nonce = Result<byte[]>.Ok(sealedPayload);
 
@@ -151,14 +147,15 @@ public sealed class EligibilityCheckerGrain(
             (qualification, reason) = EligibilityRules.Qualification(insurance, Today);
         }
 
-        // Invariant 11: every check, successful or not, is on the patient's ledger before anyone sees the answer.
+        // Invariant 11: every check, successful or not, is on the patient's ledger before anyone sees the answer. The
+        // append consumes the challenge: a replay is refused here (challenge invalid), with nothing recorded.
         var eligible = reason is null;
         var recorded = await GrainFactory.GetLedger(view.PersonId).RecordEligibilityCheck(context.FollowUp("ledger"),
             new RecordEligibilityCheck(checkId, cardId, command.Institution, command.TerminalId, command.Method, command.StaffId,
                 eligible, reason, qualification?.Insurer, command.Consents));
         if (!recorded.IsSuccess)
         {
-            logger.LogWarning("Eligibility check {Check}: the ledger refused the entry ({Code})", checkId, recorded.Error!.Code);
+            logger.LogInformation("Eligibility check {Check}: the ledger refused the entry ({Code})", checkId, recorded.Error!.Code);
             return recorded.Error!;
         }
         if (authentication?.Code == "auth.signature-invalid")

@@ -166,7 +166,18 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
                 return reply(Current);
             }
 
-            switch (await AppendAsync(decision.Events, context, fingerprint))
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await AppendAsync(decision.Events, context, fingerprint);
+            }
+            catch (AppendRefusedException refusal)
+            {
+                // Nothing was written and the state is as it was: the command's answer is the refusal.
+                _logger.LogInformation("Stream {Stream}: an append was refused ({Code})", Stream.Key, refusal.Error.Code);
+                return refusal.Error;
+            }
+            switch (outcome)
             {
                 case AppendOutcome.Written:
                     await SnapshotIfDueAsync();
@@ -198,7 +209,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
             _behind = true;
             return AppendOutcome.Conflict;
         }
-        catch (Exception appendError) when (appendError is not OperationCanceledException)
+        catch (Exception appendError) when (appendError is not OperationCanceledException and not AppendRefusedException)
         {
             // The outcome is unknown: the commit may have happened before the connection failed. Read the
             // tail to learn it; until that succeeds, no command decides on this state.

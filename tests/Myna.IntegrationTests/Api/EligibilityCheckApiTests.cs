@@ -198,6 +198,44 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task One_challenge_used_at_once_for_two_patients_and_under_two_keys_answers_one_check_and_records_one()
+    {
+        // A dishonest terminal has two cards sign the same challenge and sends both checks, each twice under fresh keys,
+        // all at the same moment: the challenge is consumed in the commit of the one ledger entry that wins.
+        var (first, _) = await _world.InsuredPatient();
+        var (second, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var attempts = new[] { first, second, first, second }
+            .Select((patient, i) => (patient, request: ClinicWorld.PinCheck(challenge, patient, ["clinical-information"]), key: $"reuse-{i}-{Guid.NewGuid():N}"))
+            .ToList();
+
+        var responses = await Task.WhenAll(attempts.Select(a => reception.Client.PostJson("/v1/eligibility-checks", a.request, a.key)));
+
+        var answered = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var winner = attempts[Array.IndexOf(responses, answered)].patient;
+        var loser = winner == first ? second : first;
+        foreach (var refused in responses.Where(r => r != answered))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            var raw = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("auth.challenge-invalid", raw, StringComparison.Ordinal);
+            Assert.DoesNotContain(first.Name, raw, StringComparison.Ordinal);
+            Assert.DoesNotContain(second.Name, raw, StringComparison.Ordinal);
+        }
+        Assert.Equal(winner.Name, (await answered.Json()).Str("patientName"));
+        var winnerLedger = await (await _world.Holder(winner).GetAsync($"/v1/persons/{winner.PersonId}/clinic-ledger")).Json();
+        Assert.Equal(["eligibility-check:eligible", "consent:ClinicalInformation"], winnerLedger.EnumerateArray().Select(e => e.Str("what")));
+        var loserLedger = await (await _world.Holder(loser).GetAsync($"/v1/persons/{loser.PersonId}/clinic-ledger")).Json();
+        Assert.Empty(loserLedger.EnumerateArray());
+
+        // The refused patient's ledger took no harm: their next check, with a challenge of its own, is answered and recorded.
+        Assert.Equal(HttpStatusCode.OK, (await ClinicWorld.CheckWithPin(reception, loser)).StatusCode);
+        loserLedger = await (await _world.Holder(loser).GetAsync($"/v1/persons/{loser.PersonId}/clinic-ledger")).Json();
+        Assert.Equal("eligibility-check:eligible", Assert.Single(loserLedger.EnumerateArray()).Str("what"));
+    }
+
+    [Fact]
     public async Task A_wrong_chip_signature_is_refused_and_recorded()
     {
         var (patient, _) = await _world.InsuredPatient();

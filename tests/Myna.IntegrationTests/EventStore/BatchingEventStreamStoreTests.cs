@@ -27,8 +27,8 @@ public sealed class BatchingEventStreamStoreTests : IAsyncLifetime
         _store.Dispose();
     }
 
-    private static EligibilityChecked Checked(PersonId person) =>
-        new(person, Guid.NewGuid(), new CardId(Guid.NewGuid()), "1311234567", "desk-1", VerificationMethod.Pin, null, true, null, null, null, DateTimeOffset.UtcNow, Terminal);
+    private static EligibilityChecked Checked(PersonId person, Guid? checkId = null) =>
+        new(person, checkId ?? Guid.NewGuid(), new CardId(Guid.NewGuid()), "1311234567", "desk-1", VerificationMethod.Pin, null, true, null, null, null, DateTimeOffset.UtcNow, Terminal);
 
     [Fact]
     public async Task Concurrent_appends_to_many_streams_share_transactions_and_keep_their_own_metadata()
@@ -68,5 +68,46 @@ public sealed class BatchingEventStreamStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<StreamConflictException>(() => staleAppend);
         Assert.All(await Task.WhenAll(good), v => Assert.Equal(1, v));
         Assert.Single(await _batched.ReadAsync(StreamRef.LedgerOf(stale).Key, 1));
+    }
+
+    [Fact]
+    public async Task Two_ledgers_naming_one_check_id_consume_its_challenge_once_and_the_rest_of_the_batch_is_written()
+    {
+        var (first, second) = (PersonId.New(), PersonId.New());
+        var checkId = Guid.NewGuid();
+        var others = Enumerable.Range(0, 50).Select(_ => PersonId.New()).ToList();
+
+        // Both uses queued together (one batch, or two): the challenge's row is inserted by whichever commits first.
+        var uses = new[] { first, second }.Select(p =>
+            _batched.AppendAsync(StreamRef.LedgerOf(p).Key, 0, [Checked(p, checkId)], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp"))).ToList();
+        var good = others.Select(p => _batched.AppendAsync(StreamRef.LedgerOf(p).Key, 0, [Checked(p)], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp"))).ToList();
+        var outcomes = await Task.WhenAll(uses.Select(async u =>
+        {
+            try
+            {
+                return (Version: await u, Refusal: (AppendRefusedException?)null);
+            }
+            catch (AppendRefusedException refused)
+            {
+                return (Version: 0L, Refusal: refused);
+            }
+        }));
+
+        Assert.Single(outcomes, o => o.Version == 1);
+        var refusal = Assert.Single(outcomes, o => o.Refusal is not null).Refusal!;
+        Assert.Equal(Myna.Domain.Cards.SealedChallenge.Invalid.Code, refusal.Error.Code);
+        Assert.All(await Task.WhenAll(good), v => Assert.Equal(1, v));
+        var written = await Task.WhenAll(new[] { first, second }.Select(p => _batched.ReadAsync(StreamRef.LedgerOf(p).Key, 1)));
+        Assert.Equal(1, written.Sum(w => w.Count));
+        await using var query = _store.QuerySession();
+        var row = await query.LoadAsync<Myna.EventStore.Cards.ConsumedChallenge>(checkId);
+        Assert.Equal("eligibility-check", row!.Purpose);
+        // A challenge consumed through the registry (another purpose, same table) is taken for a check too.
+        var taken = Guid.NewGuid();
+        Assert.True(await new Myna.EventStore.Cards.MartenConsumedChallengeRegistry(_store).TryConsumeAsync(taken, "portal-login", DateTimeOffset.UtcNow.AddMinutes(5)));
+        var late = PersonId.New();
+        await Assert.ThrowsAsync<AppendRefusedException>(() =>
+            _batched.AppendAsync(StreamRef.LedgerOf(late).Key, 0, [Checked(late, taken)], new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp")));
+        Assert.Empty(await _batched.ReadAsync(StreamRef.LedgerOf(late).Key, 1));
     }
 }
