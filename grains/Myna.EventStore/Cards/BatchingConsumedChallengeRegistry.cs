@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Myna.EventStore.Cards;
 
 /// <summary>
-/// Group commit for consumed challenges, the one durable write of an eligibility check besides its ledger
-/// entry: the consumptions waiting at the same moment go to PostgreSQL in <b>one</b> transaction. Each caller is
+/// Group commit for consumed challenges (portal logins, kiosk bindings, relying parties, counter proofs; an
+/// eligibility check consumes its own in its ledger commit, <see cref="ConsumedChallengeProjection"/>): the
+/// consumptions waiting at the same moment go to PostgreSQL in <b>one</b> transaction. Each caller is
 /// answered only once its row is durable. If the shared transaction is refused (one challenge already consumed:
 /// a replay, or a retry), each consumption of that batch is decided on its own, so a replay never fails or
 /// delays the others. Two consumptions of the same challenge never share a batch.
