@@ -190,15 +190,29 @@ public sealed class PersonalDataKeyRing
 
     private readonly ConcurrentDictionary<Guid, (PersonalDataKey Key, long LoadedAt)> _cache = new();
     private readonly IPersonalDataKeyStore _store;
+    private readonly TimeProvider _clock;
+    private readonly long _timeToLive;
 
-    public PersonalDataKeyRing(IPersonalDataKeyStore store)
+    public PersonalDataKeyRing(IPersonalDataKeyStore store, TimeProvider? clock = null)
     {
         _store = store;
+        _clock = clock ?? TimeProvider.System;
+        _timeToLive = (long)(TimeToLive.TotalSeconds * _clock.TimestampFrequency);
     }
 
-    public bool TryGet(Guid subject, out PersonalDataKey key)
+    /// <summary>Now, on the ring's clock: what a read passes to <see cref="TryGet(Guid, out PersonalDataKey, long)"/> as its start.</summary>
+    public long Timestamp => _clock.GetTimestamp();
+
+    public bool TryGet(Guid subject, out PersonalDataKey key) => TryGet(subject, out key, _clock.GetTimestamp());
+
+    /// <summary>
+    /// The subject's key if it was fresh (loaded within <see cref="TimeToLive"/>) at <paramref name="asOf"/>, or loaded
+    /// since. A read of many events passes its own start: a key that expires while the read is loading others is still
+    /// the key the read began with, so a read that meets many new keys ends instead of chasing expiries pass after pass.
+    /// </summary>
+    public bool TryGet(Guid subject, out PersonalDataKey key, long asOf)
     {
-        if (_cache.TryGetValue(subject, out var entry) && (entry.Key.Erased || Environment.TickCount64 - entry.LoadedAt < TimeToLive.TotalMilliseconds))
+        if (_cache.TryGetValue(subject, out var entry) && (entry.Key.Erased || Math.Min(asOf, _clock.GetTimestamp()) - entry.LoadedAt < _timeToLive))
         {
             key = entry.Key;
             return true;
@@ -261,6 +275,6 @@ public sealed class PersonalDataKeyRing
         {
             _cache.Clear();
         }
-        _cache[key.Subject] = (key, Environment.TickCount64);
+        _cache[key.Subject] = (key, _clock.GetTimestamp());
     }
 }

@@ -34,6 +34,8 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
     private readonly ThreadLocal<Stack<Guid>> _subjects = new(() => new Stack<Guid>());
     // The keys a read found missing, for the read in flight on this async flow.
     private readonly AsyncLocal<ConcurrentBag<Guid>?> _misses = new();
+    // When the read in flight on this async flow began (the ring's clock): keys fresh then stay usable to it.
+    private readonly AsyncLocal<long?> _readStarted = new();
     private static readonly ConcurrentDictionary<Type, bool> Carries = new();
 
     public PersonalDataKeyRing Ring => ring;
@@ -117,11 +119,16 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
             await ring.LoadAsync(knownSubjects, foundInEvents: false, cancellationToken);
         }
         // A read over the whole store may meet new persons' events on every pass (others append meanwhile): each pass
-        // collects the keys it missed, loads them, and reads again; the last pass reads with whatever is loaded.
+        // collects the keys it missed, loads them, and reads again; the last pass reads with whatever is loaded. Every
+        // pass judges a key's freshness as of the read's start: a read that loads many keys (one table read each) is not
+        // sent round again by the keys that expired meanwhile, which a burst of registrations five minutes earlier made
+        // a whole wave of (a rebuild under load failed so after five passes).
+        var started = ring.Timestamp;
         for (var pass = 1; ; pass++)
         {
             var misses = new ConcurrentBag<Guid>();
             _misses.Value = misses;
+            _readStarted.Value = started;
             try
             {
                 var result = await read();
@@ -133,6 +140,7 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
             finally
             {
                 _misses.Value = null;
+                _readStarted.Value = null;
             }
             await ring.LoadAsync(misses, foundInEvents: true, cancellationToken);
             if (pass == MaxReadPasses)
@@ -227,7 +235,7 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
             {
                 return Erased<T>();
             }
-            if (!owner.Ring.TryGet(subject, out var key))
+            if (!(owner._readStarted.Value is { } started ? owner.Ring.TryGet(subject, out var key, started) : owner.Ring.TryGet(subject, out key)))
             {
                 if (owner._misses.Value is { } misses)
                 {
