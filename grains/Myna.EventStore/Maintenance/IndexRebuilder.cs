@@ -68,6 +68,17 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// <summary>Events per query: small enough that one page is a short burst the budget can pace.</summary>
     private const int Page = 2_000;
 
+    /// <summary>
+    /// Events per query while reception desks are busy: a page of 2,000 is a burst of 100 ms or more on two cores, and a
+    /// check arriving during it waits for it however long the scan rests afterwards. Short pages keep the same share
+    /// (the budget's rest is proportional to the page's time) in bursts a check hardly notices.
+    /// </summary>
+    private const int BusyPage = 200;
+
+    /// <summary>The next page's size: short while the foreground is busy and the scan is paced.</summary>
+    private static int PageSize(bool paced) =>
+        paced && Current.Value?.Budget is { ForegroundBusy: true } ? BusyPage : Page;
+
     /// <summary>The events each index is derived from (for the progress total).</summary>
     public static IReadOnlyDictionary<RebuildableIndex, string[]> SourceEvents { get; } = new Dictionary<RebuildableIndex, string[]>
     {
@@ -307,13 +318,13 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// </summary>
     internal static Task<long> ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken,
         long after = 0, bool paced = true, long upTo = long.MaxValue) =>
-        PagesAsync(from => store.PersonalData().ReadAsync(async () =>
+        PagesAsync((from, limit) => store.PersonalData().ReadAsync(async () =>
         {
             await using var query = store.QuerySession();
             return (IReadOnlyList<IEvent>)await query.Events.QueryAllRawEvents()
                 .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from && e.Sequence <= upTo)
                 .OrderBy(e => e.Sequence)
-                .Take(Page)
+                .Take(limit)
                 .ToListAsync(cancellationToken);
         }, cancellationToken: cancellationToken), e => e.Sequence, visit, after, paced, cancellationToken);
 
@@ -326,8 +337,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     {
         var names = types.Keys.ToArray();
         var serializer = store.Options.Serializer();
-        var sql = $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(@types) and seq_id > @after and seq_id <= @upTo order by seq_id limit {Page}";
-        return PagesAsync(from => store.PersonalData().ReadAsync(async () =>
+        var sql = $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(@types) and seq_id > @after and seq_id <= @upTo order by seq_id limit @limit";
+        return PagesAsync((from, limit) => store.PersonalData().ReadAsync(async () =>
         {
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
@@ -335,8 +346,9 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             command.Parameters.AddWithValue("types", names);
             command.Parameters.AddWithValue("after", from);
             command.Parameters.AddWithValue("upTo", upTo);
+            command.Parameters.AddWithValue("limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var page = new List<(long Sequence, object Data)>(Page);
+            var page = new List<(long Sequence, object Data)>(limit);
             while (await reader.ReadAsync(cancellationToken))
             {
                 page.Add((reader.GetInt64(0), serializer.FromJson(types[reader.GetString(1)], reader, 2)));
@@ -345,13 +357,14 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken, afterPage);
     }
 
-    private static async Task<long> PagesAsync<T>(Func<long, Task<IReadOnlyList<T>>> read, Func<T, long> sequence, Action<T> visit,
+    private static async Task<long> PagesAsync<T>(Func<long, int, Task<IReadOnlyList<T>>> read, Func<T, long> sequence, Action<T> visit,
         long after, bool paced, CancellationToken cancellationToken, Func<CancellationToken, Task>? afterPage = null)
     {
         while (true)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var page = await read(after);
+            var limit = PageSize(paced);
+            var page = await read(after, limit);
             foreach (var e in page)
             {
                 visit(e);
@@ -370,7 +383,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             {
                 after = sequence(page[^1]);
             }
-            if (page.Count < Page)
+            if (page.Count < limit)
             {
                 return after;
             }
