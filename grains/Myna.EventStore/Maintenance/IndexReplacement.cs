@@ -55,6 +55,11 @@ internal static class IndexReplacement
         // The folded rows, in a table of the index's own shape that lives only as long as this transaction.
         await ExecuteAsync(connection, $"create temporary table myna_rebuilt (like {table} including defaults) on commit drop", cancellationToken);
         await CopyAsync(store, connection, "myna_rebuilt", id, rows, cancellationToken);
+        // Indexed on id, so the anti-joins below are cheap whatever plan they get. Without it, an index table whose
+        // statistics still said "empty" (it was emptied, analysed, then filled again) got a nested loop that scanned all
+        // the folded rows once per index row: the delete of an intact person-match rebuild (61,000 rows) ran past the
+        // 30 s command timeout, writers waiting on the lock all the while, and the rebuild failed.
+        await ExecuteAsync(connection, "create index on myna_rebuilt (id)", cancellationToken);
         await ExecuteAsync(connection, "analyze myna_rebuilt", cancellationToken);
         var (target, total) = ("myna_rebuilt", rows.Count);
         if (staged is { } s)
