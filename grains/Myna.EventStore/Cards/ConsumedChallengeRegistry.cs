@@ -1,7 +1,4 @@
-using JasperFx;
 using Marten;
-using Marten.Exceptions;
-using Npgsql;
 
 namespace Myna.EventStore.Cards;
 
@@ -63,8 +60,7 @@ public sealed class MartenConsumedChallengeRegistry(IDocumentStore store) : ICon
             await session.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (Exception ex) when (ex is DocumentAlreadyExistsException
-            or MartenCommandException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+        catch (Exception ex) when (ConsumedChallengeProjection.IsReplay(ex))
         {
             return false;
         }
