@@ -235,7 +235,7 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
             {
                 return Erased<T>();
             }
-            if (!(owner._readStarted.Value is { } started ? owner.Ring.TryGet(subject, out var key, started) : owner.Ring.TryGet(subject, out key)))
+            if (!owner.Ring.TryGet(subject, out var key, owner._readStarted.Value ?? owner.Ring.Timestamp))
             {
                 if (owner._misses.Value is { } misses)
                 {
