@@ -102,5 +102,8 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         var raw = await replayed.Content.ReadAsStringAsync();
         Assert.DoesNotContain(patient.Name, raw, StringComparison.Ordinal);
         Assert.DoesNotContain("insured", raw, StringComparison.OrdinalIgnoreCase);
+        // Nothing recorded for the replay: the patient's clinic ledger holds the one answered check.
+        var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
+        Assert.Equal("eligibility-check:eligible", Assert.Single(ledger.EnumerateArray()).Str("what"));
     }
 }
