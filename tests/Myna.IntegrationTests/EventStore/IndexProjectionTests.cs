@@ -33,14 +33,15 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     private readonly MartenEventStreamStore _direct;
     private readonly BatchingEventStreamStore _batched;
     private readonly MartenIndexRebuilder _rebuilder;
+    private readonly MartenNumberRegistry _numbers;
 
     /// <summary>The direct and the group-commit writer, and the rebuilder the API's jobs use, over one store.</summary>
     public IndexProjectionTests()
     {
         _store = TestInfrastructure.CreateStore();
         (_direct, _batched) = (new MartenEventStreamStore(_store), new BatchingEventStreamStore(_store, NullLogger<BatchingEventStreamStore>.Instance));
-        var numbers = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System, TestInfrastructure.Journal());
-        _rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store), numbers);
+        _numbers = new MartenNumberRegistry(_store, Options.Create(TestInfrastructure.EventStoreOptions), TimeProvider.System, TestInfrastructure.Journal());
+        _rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store), _numbers);
     }
 
     public Task InitializeAsync() => TestInfrastructure.EnsureSchemaAsync();
@@ -146,6 +147,39 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         await Assert.ThrowsAsync<StreamConflictException>(() => _batched.AppendAsync(StreamRef.LedgerOf(first).Key, 0,
             EligibilityRules.Record(first, Check(refused), DateTimeOffset.UtcNow, Clerk).Events.Cast<object>().ToList(), Metadata()));
         Assert.Null(await directory.FindAsync(refused));
+    }
+
+    /// <summary>The events each progress report added: one entry per page the rebuild read.</summary>
+    private static async Task<List<long>> PagesOfRebuildAsync(MartenIndexRebuilder rebuilder, RebuildableIndex index)
+    {
+        var reports = new ConcurrentQueue<RebuildProgress>();
+        await rebuilder.RebuildAsync(index, new Collect(reports));
+        var processed = reports.Select(r => r.Processed).ToList();
+        return processed.Zip(processed.Skip(1), (before, after) => after - before).Where(added => added > 0).ToList();
+    }
+
+    [Fact]
+    public async Task A_paced_rebuild_reads_short_pages_while_reception_desks_are_busy_and_long_ones_while_they_are_quiet()
+    {
+        // More certificate events than two short pages hold, whatever else the database has.
+        await Task.WhenAll(Enumerable.Range(0, 450).Select(_ =>
+        {
+            var card = new CardId(Guid.NewGuid());
+            return _batched.AppendAsync(StreamRef.For(card).Key, 0, [Issued(card)], Metadata());
+        }));
+        // A share of 1.0 never rests, so only the page size tells a busy foreground from a quiet one.
+        var budget = new BackgroundBudget(Options.Create(new BackgroundOptions { ShareWhileBusy = 1.0, QuietMilliseconds = 60_000 }), TimeProvider.System);
+        var rebuilder = new MartenIndexRebuilder(_store, new MartenPersonMatchIndex(_store), _numbers, budget);
+
+        var quiet = await PagesOfRebuildAsync(rebuilder, RebuildableIndex.Certificates);
+        budget.ForegroundActive();
+        var busy = await PagesOfRebuildAsync(rebuilder, RebuildableIndex.Certificates);
+
+        Assert.True(quiet[0] > 200, $"quiet pages: {string.Join(", ", quiet)}");
+        // The last entry may be the locked top-up of events appended by others meanwhile, which is not paced.
+        Assert.All(busy.SkipLast(1), added => Assert.True(added <= 200, $"busy pages: {string.Join(", ", busy)}"));
+        Assert.True(busy.Count(added => added == 200) >= 2, $"busy pages: {string.Join(", ", busy)}");
+        Assert.True(busy.Count > quiet.Count, $"busy pages: {string.Join(", ", busy)}; quiet pages: {string.Join(", ", quiet)}");
     }
 
     [Fact]
