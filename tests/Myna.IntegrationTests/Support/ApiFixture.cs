@@ -30,6 +30,10 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>The silo's own grain factory, for what only the silo does (reminder callbacks) in tests.</summary>
     public IGrainFactory Grains => (_silo ?? throw new InvalidOperationException("Not initialised.")).Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The clock Orleans' activation collection in the silo runs on (kept real whatever <see cref="SiloClock"/> says).</summary>
+    public TimeProvider SiloCollectionClock =>
+        (_silo ?? throw new InvalidOperationException("Not initialised.")).Services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.ActivationManagement);
+
     /// <summary>The silo's clock. Tests in this collection run one at a time; a test that moves it puts it back.</summary>
     public TestClock SiloClock { get; } = new();
 
@@ -43,6 +47,13 @@ public sealed class ApiFixture : IAsyncLifetime
         // Force the host (and its Orleans client) to start now, not in the first test.
         _ = _api.Server;
     }
+
+    /// <summary>The areas of Orleans' runtime that take their clock by key (the unkeyed one is Myna's).</summary>
+    private static readonly string[] OrleansClocks =
+    [
+        TimeProviderNames.Grains, TimeProviderNames.Messaging, TimeProviderNames.SystemTimers, TimeProviderNames.Membership,
+        TimeProviderNames.ActivationManagement, TimeProviderNames.GrainDirectory, Orleans.Reminders.ReminderTimeProviderNames.Reminders,
+    ];
 
     /// <summary>
     /// A silo host as Myna.Silo composes it (Development), clustered in Azurite under <paramref name="clusterId"/>, on the
@@ -65,6 +76,13 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(overrides);
         }
         builder.Services.AddSingleton(clock);
+        // Tests move Myna's clock (what grains decide with) days or years ahead. Orleans' own clocks stay real: with the
+        // moved clock, an activation-collection tick taken while a test had it 151 years ahead scheduled the silo's
+        // next collection there, and every later activation in the shared silo was refused.
+        foreach (var area in OrleansClocks)
+        {
+            builder.Services.AddKeyedSingleton(area, TimeProvider.System);
+        }
         builder.AddMynaSilo();
         return builder.Build();
     }
