@@ -32,10 +32,15 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
 
     // The subjects of the events being serialised on this thread (serialisation is synchronous), innermost on top.
     private readonly ThreadLocal<Stack<Guid>> _subjects = new(() => new Stack<Guid>());
-    // The keys a read found missing, for the read in flight on this async flow.
-    private readonly AsyncLocal<ConcurrentBag<Guid>?> _misses = new();
-    // When the read in flight on this async flow began (the ring's clock): keys fresh then stay usable to it.
-    private readonly AsyncLocal<long?> _readStarted = new();
+    // The read in flight on this async flow: when it began (the ring's clock; keys fresh then stay usable to it) and
+    // the keys its current pass found missing.
+    private readonly AsyncLocal<ReadPass?> _read = new();
+
+    private sealed record ReadPass(long Started)
+    {
+        public ConcurrentBag<Guid> Misses { get; } = new();
+    }
+
     private static readonly ConcurrentDictionary<Type, bool> Carries = new();
 
     public PersonalDataKeyRing Ring => ring;
@@ -126,9 +131,9 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
         var started = ring.Timestamp;
         for (var pass = 1; ; pass++)
         {
-            var misses = new ConcurrentBag<Guid>();
-            _misses.Value = misses;
-            _readStarted.Value = started;
+            var current = new ReadPass(started);
+            _read.Value = current;
+            var misses = current.Misses;
             try
             {
                 var result = await read();
@@ -139,8 +144,7 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
             }
             finally
             {
-                _misses.Value = null;
-                _readStarted.Value = null;
+                _read.Value = null;
             }
             await ring.LoadAsync(misses, foundInEvents: true, cancellationToken);
             if (pass == MaxReadPasses)
@@ -235,11 +239,12 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
             {
                 return Erased<T>();
             }
-            if (!owner.Ring.TryGet(subject, out var key, owner._readStarted.Value ?? owner.Ring.Timestamp))
+            var read = owner._read.Value;
+            if (!owner.Ring.TryGet(subject, out var key, read?.Started ?? owner.Ring.Timestamp))
             {
-                if (owner._misses.Value is { } misses)
+                if (read is not null)
                 {
-                    misses.Add(subject);
+                    read.Misses.Add(subject);
                     return Erased<T>();
                 }
                 throw new InvalidOperationException("A person's data key was not loaded before their events were read.");
