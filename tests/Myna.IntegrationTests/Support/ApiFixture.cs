@@ -48,13 +48,6 @@ public sealed class ApiFixture : IAsyncLifetime
         _ = _api.Server;
     }
 
-    /// <summary>The areas of Orleans' runtime that take their clock by key (the unkeyed one is Myna's).</summary>
-    private static readonly string[] OrleansClocks =
-    [
-        TimeProviderNames.Grains, TimeProviderNames.Messaging, TimeProviderNames.SystemTimers, TimeProviderNames.Membership,
-        TimeProviderNames.ActivationManagement, TimeProviderNames.GrainDirectory, Orleans.Reminders.ReminderTimeProviderNames.Reminders,
-    ];
-
     /// <summary>
     /// A silo host as Myna.Silo composes it (Development), clustered in Azurite under <paramref name="clusterId"/>, on the
     /// tests' stores unless <paramref name="overrides"/> says otherwise (another database, key table or container).
@@ -78,11 +71,9 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.Services.AddSingleton(clock);
         // Tests move Myna's clock (what grains decide with) days or years ahead. Orleans' own clocks stay real: with the
         // moved clock, an activation-collection tick taken while a test had it 151 years ahead scheduled the silo's
-        // next collection there, and every later activation in the shared silo was refused.
-        foreach (var area in OrleansClocks)
-        {
-            builder.Services.AddKeyedSingleton(area, TimeProvider.System);
-        }
+        // next collection there, and every later activation in the shared silo was refused. Orleans resolves each of
+        // its areas' clocks by key, through one catch-all it adds only if none is there: this one answers them all.
+        builder.Services.AddKeyedSingleton(KeyedService.AnyKey, TimeProvider.System);
         builder.AddMynaSilo();
         return builder.Build();
     }
