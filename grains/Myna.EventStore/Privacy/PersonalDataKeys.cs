@@ -28,7 +28,7 @@ public interface IPersonalDataKeyStore
 }
 
 /// <summary>
-/// Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digits), each wrapped by
+/// Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digit), each wrapped by
 /// the key-encryption key (envelope encryption): the row holds <c>WrappedKey</c> and the <c>KekVersion</c> it is
 /// wrapped under, never the key itself. Destroying a key replaces the row with a tombstone, after the destruction is
 /// in the forward-only journal (invariant 23: a key table restored from a backup is destroyed again). A store built
@@ -41,16 +41,28 @@ public sealed class AzureTablePersonalDataKeyStore(
     public const string DefaultTable = "mynapersonaldatakeys";
 
     private readonly TableClient _table = tables.GetTableClient(tableName);
-    private volatile bool _created;
+    private volatile bool _opened;
+    private volatile bool _legacyRows;
 
     internal TableClient Table => _table;
 
-    internal static string Partition(Guid subject) => subject.ToString("N")[..3];
+    /// <summary>
+    /// Where a row is written: one of 16 partitions, <c>p0</c> to <c>pf</c> (the id's first hex digit), so that a
+    /// bulk registration's new keys share partitions and go in table transactions of up to 100 rows. At 4,096
+    /// partitions a chunk of 250 new persons met about one row per partition, and every key was a request of its own.
+    /// </summary>
+    internal static string Partition(Guid subject) => "p" + subject.ToString("N")[0];
+
+    /// <summary>Where rows were written before: the id's first three hex digits. They sort below every <see cref="Partition"/>.</summary>
+    internal static string LegacyPartition(Guid subject) => subject.ToString("N")[..3];
+
+    private const string LegacyRowsFilter = "PartitionKey lt 'p'";
 
     private static string Row(Guid subject) => subject.ToString("N");
 
     public async Task<PersonalDataKey> GetOrCreateAsync(Guid subject, CancellationToken cancellationToken = default)
     {
+        // Asks both layouts first: a subject with a row in the legacy one must never get a second key.
         if (await FindAsync(subject, cancellationToken) is { } existing)
         {
             return existing;
@@ -72,13 +84,21 @@ public sealed class AzureTablePersonalDataKeyStore(
     /// <summary>
     /// New subjects' keys in batched table writes: one transaction per partition for the subjects that share
     /// one (up to 100 rows), the rest concurrently, each created without asking first (they are new). A subject
-    /// that already has a row (a retry, or a tombstone) is answered as <see cref="GetOrCreateAsync"/> does.
+    /// that already has a row (a retry, or a tombstone) is answered as <see cref="GetOrCreateAsync"/> does. A table
+    /// that held rows of the legacy layout when this store opened it is not written blind: a row there would not
+    /// refuse the add, so each subject is asked first.
     /// </summary>
     public async Task<IReadOnlyList<PersonalDataKey>> GetOrCreateManyAsync(IReadOnlyList<Guid> subjects, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var kek = await keks.CurrentAsync(cancellationToken);
         var made = new System.Collections.Concurrent.ConcurrentDictionary<Guid, PersonalDataKey>();
+        if (_legacyRows)
+        {
+            await Parallel.ForEachAsync(subjects.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                async (subject, token) => made[subject] = await GetOrCreateAsync(subject, token));
+            return subjects.Select(s => made[s]).ToList();
+        }
+        var kek = await keks.CurrentAsync(cancellationToken);
         var groups = subjects.Distinct().GroupBy(Partition).SelectMany(p => p.Chunk(100)).ToList();
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (group, token) =>
         {
@@ -119,12 +139,23 @@ public sealed class AzureTablePersonalDataKeyStore(
     public async Task<PersonalDataKey?> FindAsync(Guid subject, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
+        var rows = await RowsAsync(subject, cancellationToken);
+        return rows.Count == 0 ? null : new PersonalDataKey(subject, await UnwrapAsync(subject, rows[0], cancellationToken));
+    }
+
+    /// <summary>
+    /// The subject's row: in this layout's partition, or else in the legacy one (asked on a miss only, so a row
+    /// written before the layout changed, or brought back by an import, is still found).
+    /// </summary>
+    private async Task<IReadOnlyList<TableEntity>> RowsAsync(Guid subject, CancellationToken cancellationToken)
+    {
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken);
-        if (!row.HasValue || row.Value is null)
+        if (row.HasValue && row.Value is not null)
         {
-            return null;
+            return [row.Value];
         }
-        return new PersonalDataKey(subject, await UnwrapAsync(subject, row.Value, cancellationToken));
+        var legacy = await _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(subject), Row(subject), cancellationToken: cancellationToken);
+        return legacy.HasValue && legacy.Value is not null ? [legacy.Value] : [];
     }
 
     /// <summary>The row's key: unwrapped under its version; a key stored before envelope encryption as it is; null for a tombstone.</summary>
@@ -153,9 +184,9 @@ public sealed class AzureTablePersonalDataKeyStore(
     internal async Task<bool> TombstoneAsync(Guid subject, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken);
-        var wasLive = row.HasValue && row.Value is not null && (row.Value.ContainsKey("WrappedKey") || row.Value.ContainsKey("Key"));
-        if (row.HasValue && row.Value is not null && !wasLive)
+        var rows = await BothRowsAsync(subject, cancellationToken);
+        var wasLive = rows.Any(IsLive);
+        if (rows.Count > 0 && !wasLive)
         {
             return false;
         }
@@ -163,17 +194,43 @@ public sealed class AzureTablePersonalDataKeyStore(
         return wasLive;
     }
 
-    /// <summary>Replace drops the key columns: what is left is a tombstone saying when.</summary>
-    private Task WriteTombstoneAsync(Guid subject, CancellationToken cancellationToken) =>
-        _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = DateTimeOffset.UtcNow },
-            TableUpdateMode.Replace, cancellationToken);
+    private static bool IsLive(TableEntity row) => row.ContainsKey("WrappedKey") || row.ContainsKey("Key");
 
+    private async Task<IReadOnlyList<TableEntity>> BothRowsAsync(Guid subject, CancellationToken cancellationToken)
+    {
+        var rows = await Task.WhenAll(
+            _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken),
+            _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(subject), Row(subject), cancellationToken: cancellationToken));
+        return rows.Where(r => r.HasValue && r.Value is not null).Select(r => r.Value!).ToList();
+    }
+
+    /// <summary>
+    /// Replace drops the key columns: what is left is a tombstone saying when. Written in this layout's partition,
+    /// and over a legacy row too where one is live, so that no layout keeps a key the person's erasure destroyed.
+    /// </summary>
+    private async Task WriteTombstoneAsync(Guid subject, CancellationToken cancellationToken)
+    {
+        var erasedAt = DateTimeOffset.UtcNow;
+        await _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = erasedAt }, TableUpdateMode.Replace, cancellationToken);
+        var legacy = await _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(subject), Row(subject), cancellationToken: cancellationToken);
+        if (legacy.HasValue && legacy.Value is { } row && IsLive(row))
+        {
+            await _table.UpsertEntityAsync(new TableEntity(LegacyPartition(subject), Row(subject)) { ["ErasedAt"] = erasedAt }, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    /// <summary>Creates the table, and notes once whether it holds rows of the legacy layout (they sort below <c>p</c>).</summary>
     internal async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (!_created)
+        if (!_opened)
         {
             await _table.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
+            await foreach (var _ in _table.QueryAsync<TableEntity>(LegacyRowsFilter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                _legacyRows = true;
+                break;
+            }
+            _opened = true;
         }
     }
 }
