@@ -113,6 +113,10 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
     public Task PrepareAppendAsync(IEnumerable<object> events, CancellationToken cancellationToken = default) =>
         ring.EnsureForWriteAsync(SubjectsOf(events), cancellationToken);
 
+    /// <summary>The keys of persons about to be written, ahead of their events (a bulk registration fetches them while its numbers are reserved).</summary>
+    public Task PrepareSubjectsAsync(IEnumerable<Guid> subjects, CancellationToken cancellationToken = default) =>
+        ring.EnsureForWriteAsync(subjects, cancellationToken);
+
     /// <summary>
     /// Runs a read of stored events with the keys it needs: <paramref name="knownSubjects"/> are loaded first;
     /// a value under a key this process has not loaded makes the read load it and run once more.

@@ -77,6 +77,13 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
         return newVersion;
     }
 
+    /// <summary>
+    /// The personal-data keys of new persons, before their streams are started: whatever else the caller does
+    /// meanwhile overlaps the key table's writes, and <see cref="TryStartStreamsAsync"/> then finds them loaded.
+    /// </summary>
+    public Task PrepareKeysAsync(IEnumerable<Guid> persons, CancellationToken cancellationToken = default) =>
+        store.PersonalData().PrepareSubjectsAsync(persons, cancellationToken);
+
     /// <summary>A new stream for <see cref="TryStartStreamsAsync"/>: its events and the one command that caused them.</summary>
     public sealed record NewStream(string StreamKey, IReadOnlyList<object> Events, AppendMetadata Metadata);
 

@@ -81,7 +81,11 @@ public sealed class BulkRegistrationGrain(IDocumentStore documents, INumberRegis
         var persons = chunk.Select(l => PersonOf(l.CommandId)).ToList();
         var commands = chunk.Select(l => new RegisterPersonWithNumber(l.Items, municipality, l.Reason)).ToList();
 
-        var reserved = await numbers.ReserveManyAsync(persons, generation: 0);
+        // The persons' keys are written while their numbers are reserved: two stores, neither waiting on the other.
+        var keys = _streams.PrepareKeysAsync(persons.Select(p => p.Value));
+        var reservation = numbers.ReserveManyAsync(persons, generation: 0);
+        await Task.WhenAll(keys, reservation);
+        var reserved = await reservation;
         var streams = new List<MartenEventStreamStore.NewStream>(chunk.Length);
         var matches = new List<object>(chunk.Length);
         for (var i = 0; i < chunk.Length; i++)
