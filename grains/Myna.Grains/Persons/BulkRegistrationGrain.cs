@@ -30,7 +30,7 @@ namespace Myna.Grains.Persons;
 public sealed class BulkRegistrationGrain(IDocumentStore documents, INumberRegistry numbers, TimeProvider clock, ILogger<BulkRegistrationGrain> logger)
     : Grain, IBulkRegistrationGrain
 {
-    public const int ChunkSize = 250;
+    public const int ChunkSize = 500;
 
     /// <summary>Chunks of one batch written at once (two batches in flight then keep four transactions going).</summary>
     private const int ChunksInFlight = 2;

@@ -3,6 +3,8 @@ using System.Text;
 using Myna.Api.Auth;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.Grains.Persons;
 using Myna.IntegrationTests.Support;
 
 namespace Myna.IntegrationTests.Api;
@@ -72,18 +74,20 @@ public sealed class BulkRegistrationApiTests(ApiFixture fixture)
     }
 
     /// <summary>
-    /// A batch longer than one chunk (250 lines) is written as several chunks, two at a time. Here 50 lines of the
-    /// second chunk were registered before by a batch of their own, so that chunk cannot be started whole and goes
-    /// line by line through the person grains while the others are written in bulk: every answer still comes in the
-    /// batch's order, each line's person once, every number different.
+    /// A batch longer than one chunk (<see cref="BulkRegistrationGrain.ChunkSize"/> lines) is written as several
+    /// chunks, two at a time. Here 50 lines of the second chunk were registered before by a batch of their own, so
+    /// that chunk cannot be started whole and goes line by line through the person grains while the others are
+    /// written in bulk: every answer still comes in the batch's order, each line's person once, every number different.
     /// </summary>
     [Fact]
     public async Task A_batch_of_several_chunks_answers_in_order_when_one_chunk_holds_lines_registered_before()
     {
+        const int C = BulkRegistrationGrain.ChunkSize;
+        var size = Math.Min(IBulkRegistrationGrain.MaxLines, C + C / 5 * 2);
         var clerk = fixture.Municipality();
         var tag = Tag();
-        var batch = Enumerable.Range(0, 600).Select(i => Line($"{tag}-{i}", i)).ToArray();
-        var earlier = await (await clerk.PostJson(Route, batch[260..310])).Json();
+        var batch = Enumerable.Range(0, size).Select(i => Line($"{tag}-{i}", i)).ToArray();
+        var earlier = await (await clerk.PostJson(Route, batch[(C + 10)..(C + 60)])).Json();
         var earlierPersons = earlier.GetProperty("lines").EnumerateArray().Select(l => l.Str("personId")).ToList();
 
         var response = await clerk.PostJson(Route, batch);
@@ -91,18 +95,18 @@ public sealed class BulkRegistrationApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Json();
-        Assert.Equal(550, body.GetProperty("created").GetInt32());
+        Assert.Equal(size - 50, body.GetProperty("created").GetInt32());
         Assert.Equal(50, body.GetProperty("existing").GetInt32());
         var lines = body.GetProperty("lines").EnumerateArray().ToList();
         Assert.Equal(batch.Select((_, i) => $"{tag}-{i}"), lines.Select(l => l.Str("id")));
-        Assert.Equal(earlierPersons, lines[260..310].Select(l => l.Str("personId")));
-        Assert.Equal(600, lines.Select(l => l.Str("personId")).Distinct().Count());
+        Assert.Equal(earlierPersons, lines[(C + 10)..(C + 60)].Select(l => l.Str("personId")));
+        Assert.Equal(size, lines.Select(l => l.Str("personId")).Distinct().Count());
         Assert.Equal(0, retried.GetProperty("created").GetInt32());
-        Assert.Equal(600, retried.GetProperty("existing").GetInt32());
+        Assert.Equal(size, retried.GetProperty("existing").GetInt32());
         Assert.Equal(lines.Select(l => l.Str("personId")), retried.GetProperty("lines").EnumerateArray().Select(l => l.Str("personId")));
 
         var numbers = new List<string>();
-        foreach (var i in new[] { 0, 249, 250, 260, 309, 310, 499, 500, 599 })
+        foreach (var i in new[] { 0, C - 1, C, C + 10, C + 59, C + 60, size - 1 })
         {
             var person = await (await clerk.GetAsync($"/v1/persons/{lines[i].Str("personId")}")).Json();
             Assert.Equal($"一括 登録{i:D4}", person.Str("name"));
