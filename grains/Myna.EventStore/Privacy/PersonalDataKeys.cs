@@ -139,23 +139,16 @@ public sealed class AzureTablePersonalDataKeyStore(
     public async Task<PersonalDataKey?> FindAsync(Guid subject, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var rows = await RowsAsync(subject, cancellationToken);
-        return rows.Count == 0 ? null : new PersonalDataKey(subject, await UnwrapAsync(subject, rows[0], cancellationToken));
+        // This layout's partition first; the legacy one on a miss only, so a row written before the layout changed,
+        // or brought back by an import, is still found.
+        var row = await RowAsync(Partition(subject), subject, cancellationToken) ?? await RowAsync(LegacyPartition(subject), subject, cancellationToken);
+        return row is null ? null : new PersonalDataKey(subject, await UnwrapAsync(subject, row, cancellationToken));
     }
 
-    /// <summary>
-    /// The subject's row: in this layout's partition, or else in the legacy one (asked on a miss only, so a row
-    /// written before the layout changed, or brought back by an import, is still found).
-    /// </summary>
-    private async Task<IReadOnlyList<TableEntity>> RowsAsync(Guid subject, CancellationToken cancellationToken)
+    private async Task<TableEntity?> RowAsync(string partition, Guid subject, CancellationToken cancellationToken)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken);
-        if (row.HasValue && row.Value is not null)
-        {
-            return [row.Value];
-        }
-        var legacy = await _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(subject), Row(subject), cancellationToken: cancellationToken);
-        return legacy.HasValue && legacy.Value is not null ? [legacy.Value] : [];
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(partition, Row(subject), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>The row's key: unwrapped under its version; a key stored before envelope encryption as it is; null for a tombstone.</summary>
@@ -177,43 +170,37 @@ public sealed class AzureTablePersonalDataKeyStore(
         // Journalled first: a crash between the two leaves a decided erasure that the next reconciliation completes.
         await journal.AppendAsync([Myna.EventStore.Recovery.JournalEntry.Destruction(subject, DateTimeOffset.UtcNow)], cancellationToken);
         await EnsureTableAsync(cancellationToken);
-        await WriteTombstoneAsync(subject, cancellationToken);
+        await WriteTombstoneAsync(subject, await RowAsync(LegacyPartition(subject), subject, cancellationToken), cancellationToken);
     }
 
     /// <summary>The reconciliation's tombstone: reads the row first and says whether a live key was there (idempotent).</summary>
     internal async Task<bool> TombstoneAsync(Guid subject, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var rows = await BothRowsAsync(subject, cancellationToken);
+        var read = RowAsync(Partition(subject), subject, cancellationToken);
+        var legacy = await RowAsync(LegacyPartition(subject), subject, cancellationToken);
+        var rows = new[] { await read, legacy }.OfType<TableEntity>().ToList();
         var wasLive = rows.Any(IsLive);
         if (rows.Count > 0 && !wasLive)
         {
             return false;
         }
-        await WriteTombstoneAsync(subject, cancellationToken);
+        await WriteTombstoneAsync(subject, legacy, cancellationToken);
         return wasLive;
     }
 
     private static bool IsLive(TableEntity row) => row.ContainsKey("WrappedKey") || row.ContainsKey("Key");
 
-    private async Task<IReadOnlyList<TableEntity>> BothRowsAsync(Guid subject, CancellationToken cancellationToken)
-    {
-        var rows = await Task.WhenAll(
-            _table.GetEntityIfExistsAsync<TableEntity>(Partition(subject), Row(subject), cancellationToken: cancellationToken),
-            _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(subject), Row(subject), cancellationToken: cancellationToken));
-        return rows.Where(r => r.HasValue && r.Value is not null).Select(r => r.Value!).ToList();
-    }
-
     /// <summary>
     /// Replace drops the key columns: what is left is a tombstone saying when. Written in this layout's partition,
-    /// and over a legacy row too where one is live, so that no layout keeps a key the person's erasure destroyed.
+    /// and over the subject's <paramref name="legacy"/> row too (as the caller read it) where it is live, so that no
+    /// layout keeps a key the person's erasure destroyed.
     /// </summary>
-    private async Task WriteTombstoneAsync(Guid subject, CancellationToken cancellationToken)
+    private async Task WriteTombstoneAsync(Guid subject, TableEntity? legacy, CancellationToken cancellationToken)
     {
         var erasedAt = DateTimeOffset.UtcNow;
         await _table.UpsertEntityAsync(new TableEntity(Partition(subject), Row(subject)) { ["ErasedAt"] = erasedAt }, TableUpdateMode.Replace, cancellationToken);
-        var legacy = await _table.GetEntityIfExistsAsync<TableEntity>(LegacyPartition(subject), Row(subject), cancellationToken: cancellationToken);
-        if (legacy.HasValue && legacy.Value is { } row && IsLive(row))
+        if (legacy is not null && IsLive(legacy))
         {
             await _table.UpsertEntityAsync(new TableEntity(LegacyPartition(subject), Row(subject)) { ["ErasedAt"] = erasedAt }, TableUpdateMode.Replace, cancellationToken);
         }
