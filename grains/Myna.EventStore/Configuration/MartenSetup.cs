@@ -49,6 +49,9 @@ public static class MartenSetup
         // Rich mode: Marten checks the expected version itself, so a stale writer is refused.
         opts.Events.AppendMode = EventAppendMode.Rich;
         opts.Events.MetadataConfig.EnableAll();
+        // An index on (type, seq_id): rebuilds and their top-ups read the few event types an index is folded from
+        // without walking every ledger entry in between (F7: a rebuild's scans were whole-table reads beside the checks).
+        opts.Events.EnableEventTypeIndex = true;
 
         foreach (var (type, name) in EventCatalogue.All)
         {

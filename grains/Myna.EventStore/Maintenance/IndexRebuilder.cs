@@ -312,32 +312,26 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     }
 
     /// <summary>
-    /// Pages through the events of some types in global order, never loading the whole store at once; returns the
-    /// sequence of the last event visited (<paramref name="after"/> when there was none). Unpaced scans (a top-up
-    /// under a table lock) never rest: they hold the lock while they run.
-    /// </summary>
-    internal static Task<long> ScanAsync(IDocumentStore store, string[] types, Action<IEvent> visit, CancellationToken cancellationToken,
-        long after = 0, bool paced = true, long upTo = long.MaxValue) =>
-        PagesAsync((from, limit) => store.PersonalData().ReadAsync(async () =>
-        {
-            await using var query = store.QuerySession();
-            return (IReadOnlyList<IEvent>)await query.Events.QueryAllRawEvents()
-                .Where(e => types.Contains(e.EventTypeName) && e.Sequence > from && e.Sequence <= upTo)
-                .OrderBy(e => e.Sequence)
-                .Take(limit)
-                .ToListAsync(cancellationToken);
-        }, cancellationToken: cancellationToken), e => e.Sequence, visit, after, paced, cancellationToken);
-
-    /// <summary>
-    /// The same pages, reading only each event's sequence and body (deserialised, and decrypted, as the stored type),
-    /// without the metadata and headers a whole <see cref="IEvent"/> carries: for the folds that need no more.
+    /// Pages through the events of some types in global order, never loading the whole store at once, reading only
+    /// each event's sequence and body (deserialised, and decrypted, as the stored type); returns the sequence of the
+    /// last event visited (<paramref name="after"/> when there was none). Unpaced scans (a top-up under a table lock)
+    /// never rest: they hold the lock while they run.
+    /// <para>
+    /// Each type is read in the order of the event type index (<c>(type, seq_id)</c>, MartenSetup), at most a page of
+    /// each, and the page is the first of their union: a query never walks the events of other types (in a national
+    /// store, almost all of them are ledger entries), so a page costs what it returns, and the last page and the
+    /// top-up under the lock cost no more than the events they find.
+    /// </para>
     /// </summary>
     internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken,
-        long after = 0, bool paced = true, long upTo = long.MaxValue, Func<CancellationToken, Task>? afterPage = null)
+        long after = 0, bool paced = true, long upTo = long.MaxValue, Func<CancellationToken, Task>? afterPage = null, int? pageSize = null)
     {
         var names = types.Keys.ToArray();
         var serializer = store.Options.Serializer();
-        var sql = $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(@types) and seq_id > @after and seq_id <= @upTo order by seq_id limit @limit";
+        var sql = "select e.seq_id, e.type, e.data from unnest(@types) as t(name) cross join lateral ("
+            + $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events "
+            + "where type = t.name and seq_id > @after and seq_id <= @upTo order by seq_id limit @limit) e "
+            + "order by e.seq_id limit @limit";
         return PagesAsync((from, limit) => store.PersonalData().ReadAsync(async () =>
         {
             await using var connection = store.Storage.Database.CreateConnection();
@@ -354,16 +348,16 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 page.Add((reader.GetInt64(0), serializer.FromJson(types[reader.GetString(1)], reader, 2)));
             }
             return (IReadOnlyList<(long Sequence, object Data)>)page;
-        }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken, afterPage);
+        }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken, afterPage, pageSize);
     }
 
     private static async Task<long> PagesAsync<T>(Func<long, int, Task<IReadOnlyList<T>>> read, Func<T, long> sequence, Action<T> visit,
-        long after, bool paced, CancellationToken cancellationToken, Func<CancellationToken, Task>? afterPage = null)
+        long after, bool paced, CancellationToken cancellationToken, Func<CancellationToken, Task>? afterPage = null, int? pageSize = null)
     {
         while (true)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var limit = PageSize(paced);
+            var limit = pageSize ?? PageSize(paced);
             var page = await read(after, limit);
             foreach (var e in page)
             {

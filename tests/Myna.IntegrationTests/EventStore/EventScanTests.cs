@@ -1,0 +1,128 @@
+using Marten;
+using Myna.Domain.EventSourcing;
+using Myna.Domain.Persons;
+using Myna.EventStore.Maintenance;
+using Myna.EventStore.Streams;
+using Myna.GrainInterfaces.Common;
+using Myna.GrainInterfaces.Persons;
+using Myna.IntegrationTests.Support;
+using Npgsql;
+
+namespace Myna.IntegrationTests.EventStore;
+
+/// <summary>
+/// Level 2: the rebuilds' scan against real PostgreSQL. It reads each type along the event type index and takes the
+/// first page of their union, so across page boundaries the events must still come in global order, skip the types
+/// not asked for, and stop at the high-water mark; the index itself must be in the schema (that the planner takes it is a matter of
+/// table statistics, so it is shown by the benchmark, F7, not asserted here).
+/// </summary>
+public sealed class EventScanTests : IAsyncLifetime
+{
+    private static readonly Actor Clerk = new("clerk-1", "municipality");
+    private static readonly MunicipalityCode Chiyoda = new("131016");
+    private readonly DocumentStore _store = TestInfrastructure.CreateStore();
+    private readonly MartenEventStreamStore _streams;
+
+    private static readonly IReadOnlyDictionary<string, Type> Scanned = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [EventNames.Of<PersonRegistered>()] = typeof(PersonRegistered),
+        [EventNames.Of<PersonMoved>()] = typeof(PersonMoved),
+    };
+
+    public EventScanTests() => _streams = new MartenEventStreamStore(_store);
+
+    public Task InitializeAsync() => TestInfrastructure.EnsureSchemaAsync();
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static AppendMetadata Metadata() => new(Guid.NewGuid(), Guid.NewGuid(), "counter", "fp");
+
+    /// <summary>
+    /// Registrations, moves and renames (not scanned) interleaved in global order, one append at a time; returns what
+    /// a scan of registrations and moves must visit, in order.
+    /// </summary>
+    private async Task<List<string>> WriteInterleavedAsync(int persons)
+    {
+        var expected = new List<string>();
+        var versions = new Dictionary<PersonId, long>();
+        var ids = new List<PersonId>();
+        for (var i = 0; i < persons; i++)
+        {
+            var person = new PersonId(Guid.NewGuid());
+            ids.Add(person);
+            await _streams.AppendAsync(StreamRef.For(person).Key, 0,
+                [new PersonRegistered(person, new BasicFourItems("走査 " + i, "東京都千代田区千代田1-1", new DateOnly(1990, 1, 1), Sex.Male), Chiyoda, RegistrationReason.Birth, DateTimeOffset.UtcNow, Clerk)],
+                Metadata());
+            versions[person] = 1;
+            expected.Add($"registered {person.Value}");
+            // Every second person the one before moves, every third renames (a type the scan skips).
+            if (i % 2 == 1)
+            {
+                var mover = ids[i - 1];
+                await _streams.AppendAsync(StreamRef.For(mover).Key, versions[mover],
+                    [new PersonMoved(mover, "大阪府大阪市北区" + i, Chiyoda, new DateOnly(2026, 4, 1), DateTimeOffset.UtcNow, Clerk)], Metadata());
+                versions[mover]++;
+                expected.Add($"moved {mover.Value}");
+            }
+            if (i % 3 == 2)
+            {
+                await _streams.AppendAsync(StreamRef.For(person).Key, versions[person],
+                    [new PersonRenamed(person, "改名 " + i, Chiyoda, DateTimeOffset.UtcNow, Clerk)], Metadata());
+                versions[person]++;
+            }
+        }
+        return expected;
+    }
+
+    private static string Describe(object e) => e switch
+    {
+        PersonRegistered r => $"registered {r.PersonId.Value}",
+        PersonMoved m => $"moved {m.PersonId.Value}",
+        _ => "unexpected " + e.GetType().Name,
+    };
+
+    [Fact]
+    public async Task A_scan_in_small_pages_visits_the_asked_types_in_global_order_up_to_the_high_water_mark()
+    {
+        var (before, _) = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
+        var first = await WriteInterleavedAsync(7);
+        var (highWater, _) = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
+        var later = await WriteInterleavedAsync(3);
+        var ours = first.Concat(later).Select(d => d[(d.IndexOf(' ') + 1)..]).ToHashSet();
+
+        var visited = new List<string>();
+        var reached = await MartenIndexRebuilder.ScanDataAsync(_store, Scanned, e => visited.Add(Describe(e)), CancellationToken.None,
+            after: before, paced: false, upTo: highWater, pageSize: 3);
+
+        // Other tests append meanwhile: their events are in the scan too, in their places; ours must be exactly these.
+        Assert.DoesNotContain(visited, v => v.StartsWith("unexpected", StringComparison.Ordinal));
+        Assert.Equal(first, visited.Where(v => ours.Contains(v[(v.IndexOf(' ') + 1)..])).ToList());
+        Assert.InRange(reached, before + first.Count, highWater);
+
+        var rest = new List<string>();
+        await MartenIndexRebuilder.ScanDataAsync(_store, Scanned, e => rest.Add(Describe(e)), CancellationToken.None,
+            after: reached, paced: false, pageSize: 2);
+        Assert.Equal(later, rest.Where(v => ours.Contains(v[(v.IndexOf(' ') + 1)..])).ToList());
+    }
+
+    [Fact]
+    public async Task The_events_table_has_the_type_index_the_scan_reads_along()
+    {
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var indexes = new NpgsqlCommand(
+            "select indexdef from pg_indexes where schemaname = @schema and tablename = 'mt_events'", connection);
+        indexes.Parameters.AddWithValue("schema", TestInfrastructure.Schema);
+        var definitions = new List<string>();
+        await using var reader = await indexes.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            definitions.Add(reader.GetString(0));
+        }
+        Assert.Contains(definitions, d => d.Contains("(type, seq_id)", StringComparison.Ordinal));
+    }
+}
