@@ -50,6 +50,41 @@ public sealed class SchemaMigrationTests
         }
     }
 
+    [Fact]
+    public async Task The_event_type_index_created_concurrently_ahead_of_the_step_is_the_one_the_schema_expects()
+    {
+        var schema = "migration_" + Guid.NewGuid().ToString("N")[..8];
+        var options = TestInfrastructure.EventStoreOptions;
+        options.Schema = schema;
+        var storeOptions = new StoreOptions();
+        MartenSetup.Configure(storeOptions, options, TestInfrastructure.NewPersonalDataProtection());
+        using var store = new DocumentStore(storeOptions);
+        await using var connection = new NpgsqlConnection(TestInfrastructure.Postgres);
+        await connection.OpenAsync();
+        try
+        {
+            await SchemaMigration.ApplyAsync(store);
+            await SchemaMigration.VerifyAsync(store);
+
+            await ExecuteAsync(connection, $"drop index {schema}.idx_mt_events_event_type_seq_id");
+            await Assert.ThrowsAsync<SchemaNotMigratedException>(() => SchemaMigration.VerifyAsync(store));
+
+            // The README's statement for a store that already holds many events: appends go on while it runs.
+            await ExecuteAsync(connection, $"create index concurrently idx_mt_events_event_type_seq_id on {schema}.mt_events (type, seq_id)");
+            await SchemaMigration.VerifyAsync(store);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"drop schema if exists {schema} cascade");
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task<long> TableCountAsync(string schema)
     {
         await using var connection = new NpgsqlConnection(TestInfrastructure.Postgres);
