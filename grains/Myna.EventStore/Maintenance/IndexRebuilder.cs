@@ -317,10 +317,10 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// last event visited (<paramref name="after"/> when there was none). Unpaced scans (a top-up under a table lock)
     /// never rest: they hold the lock while they run.
     /// <para>
-    /// Each type is read in the order of the event type index (<c>(type, seq_id)</c>, MartenSetup), at most a page of
-    /// each, and the page is the first of their union: a query never walks the events of other types (in a national
-    /// store, almost all of them are ledger entries), so a page costs what it returns, and the last page and the
-    /// top-up under the lock cost no more than the events they find.
+    /// Each type's sequence numbers are read along the event type index (<c>(type, seq_id)</c>, MartenSetup), at most a
+    /// page of each, and the page is the first of their union: a query never walks the events of other types (in a
+    /// national store, almost all of them are ledger entries), so a page costs what it returns, and the last page and
+    /// the top-up under the lock cost no more than the events they find.
     /// </para>
     /// </summary>
     internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken,
@@ -328,10 +328,15 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     {
         var names = types.Keys.ToArray();
         var serializer = store.Options.Serializer();
-        var sql = "select e.seq_id, e.type, e.data from unnest(@types) as t(name) cross join lateral ("
-            + $"select seq_id, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events "
-            + "where type = t.name and seq_id > @after and seq_id <= @upTo order by seq_id limit @limit) e "
-            + "order by e.seq_id limit @limit";
+        // The page's sequence numbers come from the type index alone (an index-only scan per type); only then are
+        // its rows read, by primary key. Asked for the rows directly, the planner may walk the primary key in sequence
+        // order instead, filtering on the type, and for a type with few events that walks the whole rest of the table
+        // on every page (2.6 s a page over 1,000,000 events, where this takes 57 ms).
+        var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+        var sql = $"select seq_id, type, data from {events} where seq_id = any(array("
+            + "select s.seq_id from unnest(@types) as t(name) cross join lateral ("
+            + $"select seq_id from {events} where type = t.name and seq_id > @after and seq_id <= @upTo order by seq_id limit @limit) s "
+            + "order by s.seq_id limit @limit)) order by seq_id";
         return PagesAsync((from, limit) => store.PersonalData().ReadAsync(async () =>
         {
             await using var connection = store.Storage.Database.CreateConnection();
