@@ -1,6 +1,5 @@
 using Myna.EventStore.Configuration;
 using Myna.EventStore.Privacy;
-using JasperFx.Events;
 using Marten;
 using Myna.Domain.Cards;
 using Myna.Domain.Clinics;
