@@ -166,8 +166,8 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     }
 
     /// <summary>
-    /// How long before the rebuild's start a row counts as written live: a transaction that began just before the
-    /// start (a phone's claim, an append whose event was not yet visible to the scan) keeps its row too.
+    /// How long before the rebuild's start a row counts as written live: a phone claimed just before the start, whose
+    /// link event the scan may not hold yet, keeps its row too.
     /// </summary>
     internal static readonly TimeSpan LiveClaimGrace = TimeSpan.FromSeconds(10);
 
@@ -277,10 +277,9 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// table equal to the folded rows in one transaction with the table locked against writers (readers go on and
     /// see the old rows or the new, never an empty or half-built index: a lookup during a rebuild still finds its
     /// row). Under the lock the events committed since the last page are folded in, and the rows written live
-    /// since shortly before the start are kept over the fold: an append whose sequence was taken before the
-    /// high-water mark but which committed after its page was read (a gap) has its inline row and not yet its
-    /// event in the fold, and a phone is claimed before its link event is appended; the live row, newer than any
-    /// event read, wins.
+    /// since shortly before the start are kept over the fold: a phone is claimed (its row written) before its link
+    /// event is appended, so the live row, newer than any event read, wins. No event numbered up to the high-water
+    /// mark can commit after its page was read: the mark is taken once the appends under way have ended.
     /// </summary>
     private async Task<int> RebuildFoldedAsync<TRow, TId>(IReadOnlyDictionary<string, Type> events, Func<TRow, TId> id,
         Action<object, Dictionary<TId, TRow>> apply, CancellationToken cancellationToken)
@@ -298,16 +297,74 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         }, cancellationToken)).Rows;
     }
 
-    /// <summary>The last event sequence the store holds and the database's clock, read together when a rebuild starts.</summary>
+    /// <summary>
+    /// The last event sequence the store holds and the database's clock, read together when a rebuild starts, returned
+    /// once every append under way at that moment has ended (<see cref="SettleAsync"/>): from then on no event numbered
+    /// up to that sequence can still appear, so a scan up to it reads every one of them. Without the wait, an append
+    /// that took its sequence number before the mark but committed after its page was read would be missed by the scan,
+    /// and by the top-up under the lock too (which reads only what follows the last page).
+    /// </summary>
     internal static async Task<(long Sequence, DateTimeOffset At)> HighWaterAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            $"select coalesce(max(seq_id), 0), now() from {store.Options.Events.DatabaseSchemaName}.mt_events", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+        (long Sequence, DateTimeOffset At) mark;
+        await using (var command = new NpgsqlCommand(
+            $"select coalesce(max(seq_id), 0), now() from {store.Options.Events.DatabaseSchemaName}.mt_events", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            mark = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+        }
+        await SettleAsync(connection, SettleLimit, cancellationToken);
+        return mark;
+    }
+
+    /// <summary>How long a rebuild waits for the transactions open at its start (appends take milliseconds).</summary>
+    internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long after taking its sequence numbers an append may begin its write transaction. Marten (rich append mode)
+    /// takes them in a statement of their own and then begins the transaction that writes the events, in the same call:
+    /// microseconds apart, or as long as a pause of the appending process.
+    /// </summary>
+    internal static readonly TimeSpan AppendBeginGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>Marks the wait's query, so that an operator (and a test) can see a rebuild waiting in <c>pg_stat_activity</c>.</summary>
+    internal const string SettleMarker = "/* myna: rebuild waits for the appends under way at its start */";
+
+    /// <summary>
+    /// Waits until every append that may hold a sequence number taken before now has committed or rolled back: every
+    /// other client transaction of this database that began before now plus <see cref="AppendBeginGrace"/> has ended.
+    /// The transactions are told by when they began (<c>xact_start</c>), not by snapshot ids, because an append takes its
+    /// numbers before its transaction has an id. Returns false if some were still open after <paramref name="limit"/> (a
+    /// long export or a stuck session, not an append); the rebuild then goes on, and such a transaction's events, if
+    /// any, are folded by the next rebuild.
+    /// </summary>
+    internal static async Task<bool> SettleAsync(NpgsqlConnection connection, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        await Task.Delay(AppendBeginGrace, cancellationToken);
+        DateTime cutoff;
+        await using (var now = new NpgsqlCommand("select clock_timestamp()", connection))
+        {
+            cutoff = (DateTime)(await now.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await using var open = new NpgsqlCommand(
+            SettleMarker + " select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+            + " and backend_type = 'client backend' and xact_start < @cutoff", connection);
+        open.Parameters.AddWithValue("cutoff", cutoff);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(2);
+        while ((long)(await open.ExecuteScalarAsync(cancellationToken))! > 0)
+        {
+            if (waited.Elapsed >= limit)
+            {
+                return false;
+            }
+            await Task.Delay(pause, cancellationToken);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 50));
+        }
+        return true;
     }
 
     /// <summary>

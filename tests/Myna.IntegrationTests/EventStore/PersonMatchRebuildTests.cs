@@ -3,6 +3,7 @@ using Marten;
 using Myna.Domain.Persons;
 using Myna.EventStore.Configuration;
 using Myna.EventStore.Insurance;
+using Myna.EventStore.Maintenance;
 using Myna.EventStore.Streams;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
@@ -204,5 +205,67 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
             var last = moved.FindLastIndex(p => p == person);
             Assert.Equal(MartenPersonMatchIndex.ToRecord(person.Value, Items("x") with { Address = $"東京都千代田区並行{last}" }).AddressKey, row?.AddressKey);
         }
+    }
+
+    /// <summary>Whether a rebuild started since <paramref name="since"/> is waiting for the appends under way at its start.</summary>
+    private async Task<bool> RebuildIsSettlingAsync(DateTime since)
+    {
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like @marker and query_start >= @since",
+            connection);
+        command.Parameters.AddWithValue("marker", MartenIndexRebuilder.SettleMarker + "%");
+        command.Parameters.AddWithValue("since", since);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    [Fact]
+    public async Task Appends_that_took_their_sequence_before_the_rebuild_started_and_commit_after_it_are_folded()
+    {
+        // A registration and an erasure whose sequence numbers are taken, in a transaction still open, before a later
+        // registration commits: when the rebuild starts, the store's last event lies beyond both, which are not yet
+        // visible. The live path writes their rows once they commit (the erased person's row removed).
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var erased = await RegisterLiveAsync(Items("照合 遅消去 " + suffix));
+        var late = new PersonId(Guid.NewGuid());
+        var lateItems = Items("照合 遅登録 " + suffix);
+        var pending = new object[] { Registered(late, lateItems), new PersonalDataErased(erased, "test", DateTimeOffset.UtcNow, Clerk) };
+        await _store.PersonalData().PrepareAppendAsync(pending);
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var session = _store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false)))
+        {
+            session.Events.StartStream(StreamRef.For(late).Key, pending[0]);
+            session.Events.Append(StreamRef.For(erased).Key, 2, pending[1]);
+            await session.SaveChangesAsync();
+        }
+        var after = await RegisterLiveAsync(Items("照合 後登録 " + suffix));
+        DateTime started;
+        await using (var clock = new NpgsqlCommand("select clock_timestamp()", connection, transaction))
+        {
+            started = (DateTime)(await clock.ExecuteScalarAsync())!;
+        }
+
+        var rebuild = _index.RebuildAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await RebuildIsSettlingAsync(started))
+        {
+            Assert.False(rebuild.IsCompleted, "the rebuild finished without waiting for the appends under way when it started");
+            Assert.True(DateTime.UtcNow < deadline, "the rebuild never waited for the appends under way when it started");
+            await Task.Delay(10);
+        }
+        Assert.False(rebuild.IsCompleted);
+        await transaction.CommitAsync();
+        await _index.RecordAsync(late, lateItems);
+        await _index.RemoveAsync(erased);
+        await _store.PersonalData().Ring.DestroyAsync(erased.Value);
+        await rebuild;
+
+        await using var query = _store.QuerySession();
+        Assert.Equal(MartenPersonMatchIndex.ToRecord(late.Value, lateItems).NameKey, (await query.LoadAsync<PersonMatchRecord>(late.Value))?.NameKey);
+        Assert.Null(await RowAsync(erased));
+        Assert.NotNull(await RowAsync(after));
     }
 }
