@@ -104,8 +104,8 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
         // Up to the events there at the start, every one of them (the mark is taken once the appends under way have ended):
         // a last page cannot grow with concurrent registrations; those are folded under the lock, and a row a registration
         // or an erasure writes after its event waits for the lock and lands after the replacement.
-        var (highWater, _) = await Maintenance.MartenIndexRebuilder.HighWaterAsync(store, cancellationToken);
-        var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken, upTo: highWater);
+        var mark = await Maintenance.MartenIndexRebuilder.HighWaterAsync(store, cancellationToken);
+        var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken, mark: mark);
         return (await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, async locked =>
         {
             await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, locked, reached, paced: false);

@@ -217,12 +217,12 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         where TId : notnull
     {
         var events = new Dictionary<string, Type>(StringComparer.Ordinal) { [EventNames.Of<TEvent>()] = typeof(TEvent) };
-        var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
+        var mark = await HighWaterAsync(store, cancellationToken);
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         var staged = await IndexReplacement.CreateStagingAsync<TRow>(store, connection, cancellationToken);
         var page = new List<TRow>(Page);
-        var reached = await ScanDataAsync(store, events, e => page.Add(projection.RowFor((TEvent)e)), cancellationToken, upTo: highWater,
+        var reached = await ScanDataAsync(store, events, e => page.Add(projection.RowFor((TEvent)e)), cancellationToken, mark: mark,
             afterPage: async token =>
             {
                 await IndexReplacement.CopyAsync(store, connection, staged, id, page, token);
@@ -237,7 +237,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 var row = projection.RowFor((TEvent)e);
                 rows[id(row)] = row;
             }, locked, reached, paced: false);
-            await KeepLiveRowsAsync(rows, id, startedAt, locked);
+            await KeepLiveRowsAsync(rows, id, mark.At, locked);
             return rows.Values;
         }, last, cancellationToken)).Rows;
     }
@@ -286,38 +286,110 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         where TRow : notnull
         where TId : notnull
     {
-        var (highWater, startedAt) = await HighWaterAsync(store, cancellationToken);
+        var mark = await HighWaterAsync(store, cancellationToken);
         var rows = new Dictionary<TId, TRow>();
-        var reached = await ScanDataAsync(store, events, e => apply(e, rows), cancellationToken, upTo: highWater);
+        var reached = await ScanDataAsync(store, events, e => apply(e, rows), cancellationToken, mark: mark);
         return (await IndexReplacement.ReplaceAsync<TRow, TId>(store, id, async locked =>
         {
             await ScanDataAsync(store, events, e => apply(e, rows), locked, reached, paced: false);
-            await KeepLiveRowsAsync(rows, id, startedAt, locked);
+            await KeepLiveRowsAsync(rows, id, mark.At, locked);
             return rows.Values;
         }, cancellationToken)).Rows;
     }
 
     /// <summary>
-    /// The last event sequence the store holds and the database's clock, read together when a rebuild starts, returned
-    /// once every append under way at that moment has ended (<see cref="SettleAsync"/>): from then on no event numbered
-    /// up to that sequence can still appear, so a scan up to it reads every one of them. Without the wait, an append
-    /// that took its sequence number before the mark but committed after its page was read would be missed by the scan,
-    /// and by the top-up under the lock too (which reads only what follows the last page).
+    /// Where a rebuild's scan ends (<paramref name="Sequence"/>, the last event there at the start, read with the
+    /// database's clock <paramref name="At"/>), and until when it must wait: events numbered above
+    /// <paramref name="Settled"/> may belong to appends still under way at the start, so no page reaches beyond it
+    /// before <paramref name="Settling"/> has completed (<see cref="SettleAsync"/>). From then on no event numbered up
+    /// to <paramref name="Sequence"/> can still appear, so the scan reads every one of them. Without the wait, an
+    /// append that took its number below the mark but committed after its page was read would be folded by no page,
+    /// and by no top-up under the lock either (which reads only what follows the last page).
     /// </summary>
-    internal static async Task<(long Sequence, DateTimeOffset At)> HighWaterAsync(IDocumentStore store, CancellationToken cancellationToken)
+    internal sealed record HighWater(long Sequence, DateTimeOffset At, long Settled, Task Settling);
+
+    /// <summary>
+    /// How old an event's own timestamp must be for everything numbered up to it to be settled: an append that took a
+    /// number below it took it before that event did (numbers are handed out in order), so it has been under way for
+    /// longer than this and would not be waited for anyway (<see cref="SettleLimit"/> and <see cref="AppendBeginGrace"/>,
+    /// and 30 s for the clocks of the appending hosts and for queueing).
+    /// </summary>
+    internal static readonly TimeSpan SettledAge = SettleLimit + AppendBeginGrace + TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The rebuild's high-water mark (<see cref="HighWater"/>). The wait for the appends under way runs beside the scan:
+    /// the pages below an event older than <see cref="SettledAge"/> are read meanwhile, so a long rebuild does not wait
+    /// at all and a short one about a second.
+    /// </summary>
+    internal static async Task<HighWater> HighWaterAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        (long Sequence, DateTimeOffset At) mark;
-        await using (var command = new NpgsqlCommand(
-            $"select coalesce(max(seq_id), 0), now() from {store.Options.Events.DatabaseSchemaName}.mt_events", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var connection = store.Storage.Database.CreateConnection();
+        try
         {
-            await reader.ReadAsync(cancellationToken);
-            mark = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+            await connection.OpenAsync(cancellationToken);
+            var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+            long sequence;
+            DateTimeOffset at;
+            await using (var command = new NpgsqlCommand($"select coalesce(max(seq_id), 0), now() from {events}", connection))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                (sequence, at) = (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+            }
+            var settled = await SettledUpToAsync(connection, events, sequence, at - SettledAge, cancellationToken);
+            if (settled >= sequence)
+            {
+                await connection.DisposeAsync();
+                return new HighWater(sequence, at, sequence, Task.CompletedTask);
+            }
+            return new HighWater(sequence, at, settled, SettleThenCloseAsync(connection, cancellationToken));
         }
-        await SettleAsync(connection, SettleLimit, cancellationToken);
-        return mark;
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The number of an event at most <paramref name="upTo"/> whose own timestamp is before <paramref name="before"/>
+    /// (0 if there is none), found by probing back from the mark in growing steps: one index lookup each, a few dozen at
+    /// most however large the store. A lower bound, not the largest such number: the pages beyond it only wait longer.
+    /// </summary>
+    private static async Task<long> SettledUpToAsync(NpgsqlConnection connection, string events, long upTo, DateTimeOffset before,
+        CancellationToken cancellationToken)
+    {
+        await using var probe = new NpgsqlCommand(
+            $"select seq_id, timestamp from {events} where seq_id <= @at order by seq_id desc limit 1", connection);
+        var at = new NpgsqlParameter<long>("at", upTo);
+        probe.Parameters.Add(at);
+        for (var step = 1_024L; ; step *= 4)
+        {
+            await using (var reader = await probe.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return 0;
+                }
+                if (reader.GetFieldValue<DateTimeOffset>(1) < before)
+                {
+                    return reader.GetInt64(0);
+                }
+            }
+            if (at.TypedValue <= 1)
+            {
+                return 0;
+            }
+            at.TypedValue = Math.Max(1, upTo - step);
+        }
+    }
+
+    private static async Task SettleThenCloseAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (connection)
+        {
+            await SettleAsync(connection, SettleLimit, cancellationToken);
+        }
     }
 
     /// <summary>How long a rebuild waits for the transactions open at its start (appends take milliseconds).</summary>
@@ -380,10 +452,12 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// </para>
     /// </summary>
     internal static Task<long> ScanDataAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, CancellationToken cancellationToken,
-        long after = 0, bool paced = true, long upTo = long.MaxValue, Func<CancellationToken, Task>? afterPage = null, int? pageSize = null)
+        long after = 0, bool paced = true, long upTo = long.MaxValue, Func<CancellationToken, Task>? afterPage = null, int? pageSize = null,
+        HighWater? mark = null)
     {
         var names = types.Keys.ToArray();
         var serializer = store.Options.Serializer();
+        upTo = mark?.Sequence ?? upTo;
         // The page's sequence numbers come from the type index alone (an index-only scan per type); only then are
         // its rows read, by primary key. Asked for the rows directly, the planner may walk the primary key in sequence
         // order instead, filtering on the type, and for a type with few events that walks the whole rest of the table
@@ -393,14 +467,14 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
             + "select s.seq_id from unnest(@types) as t(name) cross join lateral ("
             + $"select seq_id from {events} where type = t.name and seq_id > @after and seq_id <= @upTo order by seq_id limit @limit) s "
             + "order by s.seq_id limit @limit)) order by seq_id";
-        return PagesAsync((from, limit) => store.PersonalData().ReadAsync(async () =>
+        Task<IReadOnlyList<(long Sequence, object Data)>> Read(long from, long to, int limit) => store.PersonalData().ReadAsync(async () =>
         {
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.AddWithValue("types", names);
             command.Parameters.AddWithValue("after", from);
-            command.Parameters.AddWithValue("upTo", upTo);
+            command.Parameters.AddWithValue("upTo", to);
             command.Parameters.AddWithValue("limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var page = new List<(long Sequence, object Data)>(limit);
@@ -409,7 +483,29 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
                 page.Add((reader.GetInt64(0), serializer.FromJson(types[reader.GetString(1)], reader, 2)));
             }
             return (IReadOnlyList<(long Sequence, object Data)>)page;
-        }, cancellationToken: cancellationToken), e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken, afterPage, pageSize);
+        }, cancellationToken: cancellationToken);
+
+        // While the appends under way at the mark are being waited for, pages stop at the events settled before it; at
+        // that point the scan waits, then goes on to the mark.
+        async Task<IReadOnlyList<(long Sequence, object Data)>> Page(long from, int limit)
+        {
+            if (mark is { Settling.IsCompleted: false } && mark.Settled < upTo)
+            {
+                var settled = await Read(from, Math.Min(upTo, mark.Settled), limit);
+                if (settled.Count == limit)
+                {
+                    return settled;
+                }
+                await mark.Settling;
+                if (settled.Count > 0)
+                {
+                    return [.. settled, .. await Read(settled[^1].Sequence, upTo, limit - settled.Count)];
+                }
+            }
+            return await Read(from, upTo, limit);
+        }
+
+        return PagesAsync(Page, e => e.Sequence, e => visit(e.Data), after, paced, cancellationToken, afterPage, pageSize);
     }
 
     private static async Task<long> PagesAsync<T>(Func<long, int, Task<IReadOnlyList<T>>> read, Func<T, long> sequence, Action<T> visit,

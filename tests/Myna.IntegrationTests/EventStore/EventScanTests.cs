@@ -87,15 +87,20 @@ public sealed class EventScanTests : IAsyncLifetime
     [Fact]
     public async Task A_scan_in_small_pages_visits_the_asked_types_in_global_order_up_to_the_high_water_mark()
     {
-        var (before, _) = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
+        var start = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
+        await start.Settling;
+        var before = start.Sequence;
         var first = await WriteInterleavedAsync(7);
-        var (highWater, _) = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
+        // The scan stops at the events settled before the mark until the appends under way at it have ended.
+        var mark = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
+        var highWater = mark.Sequence;
         var later = await WriteInterleavedAsync(3);
         var ours = first.Concat(later).Select(d => d[(d.IndexOf(' ') + 1)..]).ToHashSet();
 
         var visited = new List<string>();
         var reached = await MartenIndexRebuilder.ScanDataAsync(_store, Scanned, e => visited.Add(Describe(e)), CancellationToken.None,
-            after: before, paced: false, upTo: highWater, pageSize: 3);
+            after: before, paced: false, pageSize: 3, mark: mark);
+        Assert.True(mark.Settling.IsCompleted);
 
         // Other tests append meanwhile: their events are in the scan too, in their places; ours must be exactly these.
         Assert.DoesNotContain(visited, v => v.StartsWith("unexpected", StringComparison.Ordinal));
