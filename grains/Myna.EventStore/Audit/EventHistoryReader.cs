@@ -40,15 +40,19 @@ public interface IEventHistoryReader
     /// <summary>
     /// Versions <paramref name="fromVersion"/> to <paramref name="fromVersion"/> + <paramref name="limit"/> − 1 of a stream.
     /// An event whose type <paramref name="showsStored"/> accepts keeps its stored JSON and is never deserialised (nor
-    /// written again by the caller); the others are read as their type. Null when the stream holds an event of a type
-    /// this build does not know (the caller reads the page the ordinary way).
+    /// written again by the caller); the others are read as their type. An event of a type this build does not know (a
+    /// newer version wrote it) is given by its name and envelope with its data withheld (<see cref="WithheldJson"/>):
+    /// it may hold a number or personal data that only its own type can mask.
     /// </summary>
-    Task<IReadOnlyList<AuditedEvent>?> ReadStreamAsync(string streamKey, long fromVersion, int limit, Func<Type, bool> showsStored,
+    Task<IReadOnlyList<AuditedEvent>> ReadStreamAsync(string streamKey, long fromVersion, int limit, Func<Type, bool> showsStored,
         CancellationToken cancellationToken = default);
 }
 
 public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHistoryReader
 {
+    /// <summary>The data shown for an event of a type this build does not know.</summary>
+    public const string WithheldJson = "null";
+
     /// <summary>Stored names under which events are shown as stored: current names only (a legacy name is read as its type).</summary>
     private static readonly IReadOnlyDictionary<string, Type> CurrentNames =
         EventCatalogue.All.ToDictionary(e => e.Name, e => e.Type, StringComparer.Ordinal);
@@ -62,16 +66,23 @@ public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHisto
         return await store.PersonalData().ReadAsync(async () =>
         {
             await using var query = store.QuerySession();
-            var events = await query.Events.QueryAllRawEvents()
-                .Where(e => e.CorrelationId == id)
-                .OrderBy(e => e.Sequence)
-                .Take(limit)
-                .ToListAsync(cancellationToken);
-            return (IReadOnlyList<StreamEvent>)events.Select(e => new StreamEvent(e.StreamKey!, MartenEventStreamStore.ToStored(e))).ToList();
+            try
+            {
+                var events = await query.Events.QueryAllRawEvents()
+                    .Where(e => e.CorrelationId == id)
+                    .OrderBy(e => e.Sequence)
+                    .Take(limit)
+                    .ToListAsync(cancellationToken);
+                return (IReadOnlyList<StreamEvent>)events.Select(e => new StreamEvent(e.StreamKey!, MartenEventStreamStore.ToStored(e))).ToList();
+            }
+            catch (Exception ex) when (ex is JasperFx.Events.UnknownEventTypeException or Marten.Exceptions.UnknownEventTypeException)
+            {
+                throw new UnknownEventTypeException($"Correlation {id}", ex);
+            }
         }, cancellationToken: cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AuditedEvent>?> ReadStreamAsync(string streamKey, long fromVersion, int limit, Func<Type, bool> showsStored,
+    public async Task<IReadOnlyList<AuditedEvent>> ReadStreamAsync(string streamKey, long fromVersion, int limit, Func<Type, bool> showsStored,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fromVersion, 1);
@@ -104,7 +115,12 @@ public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHisto
                 var current = CurrentNames.TryGetValue(name, out var type);
                 if (!current && !LegacyNames.TryGetValue(name, out type))
                 {
-                    return null;
+                    page.Add(new AuditedEvent(
+                        reader.GetInt64(0), reader.GetInt64(1), name, reader.GetFieldValue<DateTimeOffset>(3),
+                        Guid.TryParse(Text(reader, 4), out var unknownCommand) ? unknownCommand : null,
+                        Guid.TryParse(Text(reader, 5), out var unknownCorrelation) ? unknownCorrelation : null,
+                        Text(reader, 6), null, WithheldJson, null, null, null));
+                    continue;
                 }
                 var asStored = current && showsStored(type!);
                 var data = asStored ? null : serializer.FromJson(type!, reader, 7);
@@ -124,7 +140,7 @@ public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHisto
                         ? typeof(IRetroactiveEvent).IsAssignableFrom(type) ? Moment(Text(reader, 12)) : null
                         : (data as IRetroactiveEvent)?.EffectiveFrom));
             }
-            return (IReadOnlyList<AuditedEvent>?)page;
+            return (IReadOnlyList<AuditedEvent>)page;
         }, PersonalDataProtection.SubjectOfStream(streamKey), cancellationToken);
     }
 

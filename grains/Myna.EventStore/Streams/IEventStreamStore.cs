@@ -24,6 +24,17 @@ public sealed class StreamConflictException(string streamKey, long expectedVersi
 }
 
 /// <summary>
+/// The stream holds an event of a type this build does not know (a newer version wrote it), so its events cannot be read
+/// as their types. Names the type and where it is, nothing of its data.
+/// </summary>
+public sealed class UnknownEventTypeException(string where, Exception inner)
+    : Exception($"{where} holds an event of a type this version does not know.", inner)
+{
+    /// <summary>What was read: a stream, or the events of one correlation id.</summary>
+    public string Where { get; } = where;
+}
+
+/// <summary>
 /// The append's transaction was refused for a reason the command's author must hear (a projection written in
 /// the same commit found its row taken: a consumed challenge replayed). Nothing of the append was written, and
 /// deciding again would not change that: the command is answered with <see cref="Error"/>.

@@ -30,8 +30,15 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
             // A stream's versions have no gaps, so `limit` events from `fromVersion` end at fromVersion + limit - 1 (0: no
             // upper bound). Marten's stream fetch is a prepared statement: no LINQ query to parse on every read.
             var upTo = limit == int.MaxValue ? 0 : fromVersion + limit - 1;
-            var events = await session.Events.FetchStreamAsync(streamKey, upTo, null, fromVersion, cancellationToken);
-            return (IReadOnlyList<StoredEvent>)events.Select(ToStored).ToList();
+            try
+            {
+                var events = await session.Events.FetchStreamAsync(streamKey, upTo, null, fromVersion, cancellationToken);
+                return (IReadOnlyList<StoredEvent>)events.Select(ToStored).ToList();
+            }
+            catch (Exception ex) when (ex is JasperFx.Events.UnknownEventTypeException or Marten.Exceptions.UnknownEventTypeException)
+            {
+                throw new UnknownEventTypeException($"Stream {streamKey}", ex);
+            }
         }, PersonalDataProtection.SubjectOfStream(streamKey), cancellationToken);
     }
 

@@ -23,6 +23,23 @@ public sealed class AuditGrain(
 
     private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
 
+    private static readonly DomainError UnknownEventType = DomainError.Rule("audit.unknown-event-type",
+        "An event asked for is of a type this version does not know (a newer version wrote it), so it cannot be read as its type here; "
+        + "read the stream's events instead, which name it and withhold its data.");
+
+    /// <summary>The whole stream read as its types; null when it holds an event of a type this build does not know.</summary>
+    private async Task<IReadOnlyList<StoredEvent>?> ReadWholeAsync(string streamKey)
+    {
+        try
+        {
+            return await store.ReadAsync(streamKey, 1);
+        }
+        catch (UnknownEventTypeException)
+        {
+            return null;
+        }
+    }
+
     public async Task<Result<StreamPage>> ReadStream(StreamRef stream, HistoryQuery query)
     {
         if (query.FromVersion < 1 || query.Limit is < 1 or > MaxPageSize)
@@ -74,13 +91,10 @@ public sealed class AuditGrain(
 
     /// <summary>
     /// A chunk of a stream, each event of a type without masked or personal values keeping its stored JSON (never
-    /// deserialised and written again); a chunk with an event this build cannot name is read the ordinary way.
+    /// deserialised and written again); an event this build cannot name is shown with its data withheld.
     /// </summary>
-    private async Task<IReadOnlyList<AuditedEvent>> ReadChunkAsync(string streamKey, long fromVersion, int limit) =>
-        await history.ReadStreamAsync(streamKey, fromVersion, limit, AuditEventJson.ShowsStored)
-        ?? (await store.ReadAsync(streamKey, fromVersion, limit)).Select(e => new AuditedEvent(
-            e.Version, e.Sequence, e.EventTypeName, e.RecordedAt, e.CommandId, e.CorrelationId, e.Channel, e.Data, null,
-            (e.Data as IDomainEvent)?.OccurredAt, (e.Data as IDomainEvent)?.Actor, (e.Data as IRetroactiveEvent)?.EffectiveFrom)).ToList();
+    private Task<IReadOnlyList<AuditedEvent>> ReadChunkAsync(string streamKey, long fromVersion, int limit) =>
+        history.ReadStreamAsync(streamKey, fromVersion, limit, AuditEventJson.ShowsStored);
 
     public async Task<Result<IReadOnlyList<RecordedEventView>>> ReadCorrelation(Guid correlationId, int limit)
     {
@@ -88,7 +102,15 @@ public sealed class AuditGrain(
         {
             return DomainError.Validation("audit.invalid-page", $"limit is 1 to {MaxPageSize}.");
         }
-        var events = await history.ByCorrelationAsync(correlationId, limit);
+        IReadOnlyList<StreamEvent> events;
+        try
+        {
+            events = await history.ByCorrelationAsync(correlationId, limit);
+        }
+        catch (UnknownEventTypeException)
+        {
+            return UnknownEventType;
+        }
         if (events.Count == 0)
         {
             return DomainError.NotFound("audit.correlation-not-found", "No events are recorded under this correlation id.");
@@ -98,7 +120,10 @@ public sealed class AuditGrain(
 
     public async Task<Result<StateView>> StateAsOf(StreamRef stream, AsOfQuery query)
     {
-        var events = await store.ReadAsync(stream.Key, 1);
+        if (await ReadWholeAsync(stream.Key) is not { } events)
+        {
+            return UnknownEventType;
+        }
         if (events.Count == 0)
         {
             return StreamNotFound;
@@ -112,7 +137,10 @@ public sealed class AuditGrain(
 
     public async Task<Result<TimelineComparison>> CompareTimelines(StreamRef stream, DateTimeOffset at)
     {
-        var events = await store.ReadAsync(stream.Key, 1);
+        if (await ReadWholeAsync(stream.Key) is not { } events)
+        {
+            return UnknownEventType;
+        }
         if (events.Count == 0)
         {
             return StreamNotFound;

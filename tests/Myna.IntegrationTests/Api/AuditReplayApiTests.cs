@@ -213,4 +213,60 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         Assert.Equal("audit.invalid-moment", (await (await Auditor.GetAsync($"/v1/audit/streams/person/{patient.PersonId}/timelines")).Json()).Str("code"));
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Municipality().GetAsync($"/v1/audit/streams/person/{patient.PersonId}/state")).StatusCode);
     }
+
+    [Fact]
+    public async Task An_event_of_a_type_this_version_does_not_know_is_named_with_its_data_withheld_and_its_stream_is_not_replayed()
+    {
+        // A newer version wrote an event this build cannot read as its type: here the number's assignment, renamed.
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
+        var before = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
+        var assigned = before.Single(e => e.Str("type") == "individual_number_assigned_v1");
+        var version = assigned.GetProperty("version").GetInt64();
+        await using (var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                $"update {TestInfrastructure.Schema}.mt_events set type = 'individual_number_reissued_v9', mt_dotnet_type = 'Myna.Future.NumberReissued, Myna.Future' where stream_id = @s and version = @v",
+                connection);
+            command.Parameters.AddWithValue("s", $"person-{id}");
+            command.Parameters.AddWithValue("v", version);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var response = await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(number, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("********" + number[^4..], raw, StringComparison.Ordinal);
+        var events = JsonDocument.Parse(raw).RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(before.Select(e => e.GetProperty("version").GetInt64()), events.Select(e => e.GetProperty("version").GetInt64()));
+        var unknown = events.Single(e => e.GetProperty("version").GetInt64() == version);
+        Assert.Equal("individual_number_reissued_v9", unknown.Str("type"));
+        Assert.Equal(JsonValueKind.Null, unknown.GetProperty("data").ValueKind);
+        Assert.Equal(assigned.Str("recordedAt"), unknown.Str("recordedAt"));
+        Assert.Equal(assigned.Str("correlationId"), unknown.Str("correlationId"));
+        // The events around it read as before, filtered or not.
+        Assert.Equal(before.Where(e => e.GetProperty("version").GetInt64() != version).Select(e => e.GetProperty("data").GetRawText()),
+            events.Where(e => e.GetProperty("version").GetInt64() != version).Select(e => e.GetProperty("data").GetRawText()));
+        var moves = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?type=person_moved_v1")).Json();
+        Assert.Equal("東京都千代田区永田町1-7-1", moves.GetProperty("events").EnumerateArray().Single().GetProperty("data").Str("newAddress"));
+
+        // Its state, timelines and correlation trail need every event as its type: refused with a code, not a failure.
+        foreach (var path in new[]
+        {
+            $"/v1/audit/streams/person/{id}/state",
+            $"/v1/audit/streams/person/{id}/timelines?at={At(DateTimeOffset.UtcNow)}",
+            $"/v1/audit/correlations/{assigned.Str("correlationId")}/events",
+        })
+        {
+            var refused = await Auditor.GetAsync(path);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var problem = await refused.Content.ReadAsStringAsync();
+            Assert.Equal("audit.unknown-event-type", JsonDocument.Parse(problem).RootElement.Str("code"));
+            Assert.DoesNotContain(number, problem, StringComparison.Ordinal);
+        }
+    }
 }

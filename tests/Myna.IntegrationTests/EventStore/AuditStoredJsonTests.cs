@@ -39,8 +39,8 @@ public sealed class AuditStoredJsonTests
         Assert.Contains(shown, e => typeof(IRetroactiveEvent).IsAssignableFrom(e.Type));
         await streams.AppendAsync(key, 0, samples, new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "test", "fp:audit"));
 
-        var asStored = (await reader.ReadStreamAsync(key, 1, samples.Count, AuditEventJson.ShowsStored))!;
-        var asTyped = (await reader.ReadStreamAsync(key, 1, samples.Count, _ => false))!;
+        var asStored = (await reader.ReadStreamAsync(key, 1, samples.Count, AuditEventJson.ShowsStored));
+        var asTyped = (await reader.ReadStreamAsync(key, 1, samples.Count, _ => false));
 
         Assert.Equal(samples.Count, asStored.Count);
         for (var i = 0; i < samples.Count; i++)
