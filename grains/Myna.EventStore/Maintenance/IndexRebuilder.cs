@@ -279,7 +279,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// row). Under the lock the events committed since the last page are folded in, and the rows written live
     /// since shortly before the start are kept over the fold: a phone is claimed (its row written) before its link
     /// event is appended, so the live row, newer than any event read, wins. No event numbered up to the high-water
-    /// mark can commit after its page was read: the mark is taken once the appends under way have ended.
+    /// mark can commit after its page was read: the pages wait for the appends under way at the mark (<see cref="HighWater"/>).
     /// </summary>
     private async Task<int> RebuildFoldedAsync<TRow, TId>(IReadOnlyDictionary<string, Type> events, Func<TRow, TId> id,
         Action<object, Dictionary<TId, TRow>> apply, CancellationToken cancellationToken)
