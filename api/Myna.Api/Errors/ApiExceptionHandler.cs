@@ -42,7 +42,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         Myna.GrainInterfaces.Common.StoreUnavailableException =>
             (StatusCodes.Status503ServiceUnavailable, "store.unavailable",
                 "A data store is temporarily unavailable; the outcome is unknown: retry with the same Idempotency-Key."),
-        TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
+        // A newer version wrote the record's stream (a rolling upgrade): a silo of that version serves the retry.
+        TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Myna.GrainInterfaces.Common.StreamFromNewerVersionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
             or OperationCanceledException =>
             (StatusCodes.Status503ServiceUnavailable, "service.unavailable",
                 "The request's outcome is unknown: retry with the same Idempotency-Key."),

@@ -32,6 +32,27 @@ public sealed class StoreUnavailableException : Exception
     public string Store { get; init; } = "postgres";
 }
 
+/// <summary>
+/// A grain's stream holds an event of a type this version does not know: a newer version wrote it, as during a rolling
+/// upgrade. The grain does not decide on a state it cannot fold, so it is not activated here; the API answers 503
+/// <c>service.unavailable</c>, and a retry once the upgrade has finished is served by a silo that knows the type.
+/// </summary>
+[GenerateSerializer, Alias("Myna.StreamFromNewerVersionException")]
+public sealed class StreamFromNewerVersionException : Exception
+{
+    public StreamFromNewerVersionException()
+    {
+    }
+
+    public StreamFromNewerVersionException(string message) : base(message)
+    {
+    }
+
+    public StreamFromNewerVersionException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}
+
 /// <summary>Keys the API puts into Orleans' RequestContext so that silo logs carry the caller's correlation id.</summary>
 public static class RequestContextKeys
 {

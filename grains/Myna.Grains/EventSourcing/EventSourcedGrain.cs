@@ -89,6 +89,12 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
             _logger.LogWarning("Stream {Stream}: not activated, a store is unavailable ({Exception})", Stream.Key, ex.GetType().Name);
             throw new StoreUnavailableException("A store is unavailable; the outcome is unknown, retry with the same Idempotency-Key.");
         }
+        catch (UnknownEventTypeException)
+        {
+            // Not a state to decide on: the caller is told to retry (a silo of the newer version can serve it).
+            _logger.LogWarning("Stream {Stream}: not activated, it holds an event of a type this version does not know", Stream.Key);
+            throw new StreamFromNewerVersionException("The record holds an event written by a newer version; retry once the upgrade has finished.");
+        }
         await base.OnActivateAsync(cancellationToken);
     }
 

@@ -268,5 +268,14 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
             Assert.Equal("audit.unknown-event-type", JsonDocument.Parse(problem).RootElement.Str("code"));
             Assert.DoesNotContain(number, problem, StringComparison.Ordinal);
         }
+
+        // The person's grain, activated afresh, does not decide on a state it cannot fold: retry later, not a failure.
+        await fixture.Grains.GetGrain<Myna.GrainInterfaces.Persons.IPersonGrain>(Guid.Parse(id))
+            .Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        var unserved = await clerk.GetAsync($"/v1/persons/{id}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unserved.StatusCode);
+        var unservedProblem = await unserved.Content.ReadAsStringAsync();
+        Assert.Equal("service.unavailable", JsonDocument.Parse(unservedProblem).RootElement.Str("code"));
+        Assert.DoesNotContain(number, unservedProblem, StringComparison.Ordinal);
     }
 }
