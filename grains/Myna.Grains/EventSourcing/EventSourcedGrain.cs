@@ -256,7 +256,19 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
     /// <summary>Folds every event the stream holds past <see cref="Version"/> (written by another activation, or by an append whose outcome was unknown).</summary>
     private async Task CatchUpAsync()
     {
-        var tail = await _store.ReadAsync(Stream.Key, _version + 1);
+        IReadOnlyList<StoredEvent> tail;
+        try
+        {
+            tail = await _store.ReadAsync(Stream.Key, _version + 1);
+        }
+        catch (UnknownEventTypeException)
+        {
+            // A newer version appended to this stream (a rolling upgrade): this activation cannot fold it, so it goes,
+            // and the caller is told to retry (a silo of the newer version can serve it).
+            _logger.LogWarning("Stream {Stream}: a newer version appended an event of a type this version does not know; deactivating", Stream.Key);
+            DeactivateOnIdle();
+            throw new StreamFromNewerVersionException("The record holds an event written by a newer version; retry once the upgrade has finished.");
+        }
         Fold(tail);
         _behind = false;
     }

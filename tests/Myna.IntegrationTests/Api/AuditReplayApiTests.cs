@@ -269,9 +269,33 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
             Assert.DoesNotContain(number, problem, StringComparison.Ordinal);
         }
 
-        // The person's grain, activated afresh, does not decide on a state it cannot fold: retry later, not a failure.
-        await fixture.Grains.GetGrain<Myna.GrainInterfaces.Persons.IPersonGrain>(Guid.Parse(id))
-            .Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        // The person's grain, still active, learns of an event a newer version appended when its next command finds the
+        // stream moved on; it does not decide on a state it cannot fold: retry later, not a failure, and nothing written.
+        await using (var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var columns = new Npgsql.NpgsqlCommand(
+                "select string_agg(column_name, ',') from information_schema.columns where table_schema = @schema and table_name = 'mt_events' and column_name not in ('seq_id', 'id', 'version', 'type', 'mt_dotnet_type')",
+                connection);
+            columns.Parameters.AddWithValue("schema", TestInfrastructure.Schema);
+            var list = (string)(await columns.ExecuteScalarAsync())!;
+            await using var append = new Npgsql.NpgsqlCommand(
+                $"""
+                insert into {TestInfrastructure.Schema}.mt_events (seq_id, id, version, type, mt_dotnet_type, {list})
+                select nextval('{TestInfrastructure.Schema}.mt_events_sequence'), gen_random_uuid(), version + 1, 'person_relabelled_v9', 'Myna.Future.PersonRelabelled, Myna.Future', {list}
+                from {TestInfrastructure.Schema}.mt_events where stream_id = @s order by version desc limit 1;
+                update {TestInfrastructure.Schema}.mt_streams set version = version + 1 where id = @s;
+                """, connection);
+            append.Parameters.AddWithValue("s", $"person-{id}");
+            await append.ExecuteNonQueryAsync();
+        }
+        var headBefore = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("streamVersion").GetInt64();
+        var refusedMove = await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区丸の内2-2-2", movedOn = "2026-11-01" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedMove.StatusCode);
+        Assert.Equal("service.unavailable", (await refusedMove.Json()).Str("code"));
+        Assert.Equal(headBefore, (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("streamVersion").GetInt64());
+
+        // The activation went away with that refusal; activated afresh, the grain is refused the same way.
         var unserved = await clerk.GetAsync($"/v1/persons/{id}");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unserved.StatusCode);
         var unservedProblem = await unserved.Content.ReadAsStringAsync();
