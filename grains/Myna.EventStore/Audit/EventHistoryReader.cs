@@ -75,7 +75,7 @@ public sealed class MartenEventHistoryReader(IDocumentStore store) : IEventHisto
                     .ToListAsync(cancellationToken);
                 return (IReadOnlyList<StreamEvent>)events.Select(e => new StreamEvent(e.StreamKey!, MartenEventStreamStore.ToStored(e))).ToList();
             }
-            catch (Exception ex) when (ex is JasperFx.Events.UnknownEventTypeException or Marten.Exceptions.UnknownEventTypeException)
+            catch (Exception ex) when (UnknownEventTypeException.IsMartens(ex))
             {
                 throw new UnknownEventTypeException($"Correlation {id}", ex);
             }

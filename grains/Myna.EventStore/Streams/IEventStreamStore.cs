@@ -32,6 +32,10 @@ public sealed class UnknownEventTypeException(string where, Exception inner)
 {
     /// <summary>What was read: a stream, or the events of one correlation id.</summary>
     public string Where { get; } = where;
+
+    /// <summary>Whether Marten refused to read an event as its type because this build does not know the type (it throws either of two).</summary>
+    public static bool IsMartens(Exception exception) =>
+        exception is JasperFx.Events.UnknownEventTypeException or Marten.Exceptions.UnknownEventTypeException;
 }
 
 /// <summary>

@@ -35,7 +35,7 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
                 var events = await session.Events.FetchStreamAsync(streamKey, upTo, null, fromVersion, cancellationToken);
                 return (IReadOnlyList<StoredEvent>)events.Select(ToStored).ToList();
             }
-            catch (Exception ex) when (ex is JasperFx.Events.UnknownEventTypeException or Marten.Exceptions.UnknownEventTypeException)
+            catch (Exception ex) when (UnknownEventTypeException.IsMartens(ex))
             {
                 throw new UnknownEventTypeException($"Stream {streamKey}", ex);
             }

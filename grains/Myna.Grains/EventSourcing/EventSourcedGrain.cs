@@ -93,7 +93,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
         {
             // Not a state to decide on: the caller is told to retry (a silo of the newer version can serve it).
             _logger.LogWarning("Stream {Stream}: not activated, it holds an event of a type this version does not know", Stream.Key);
-            throw new StreamFromNewerVersionException("The record holds an event written by a newer version; retry once the upgrade has finished.");
+            throw FromNewerVersion();
         }
         await base.OnActivateAsync(cancellationToken);
     }
@@ -254,6 +254,9 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
     }
 
     /// <summary>Folds every event the stream holds past <see cref="Version"/> (written by another activation, or by an append whose outcome was unknown).</summary>
+    private static StreamFromNewerVersionException FromNewerVersion() =>
+        new("The record holds an event written by a newer version; retry once the upgrade has finished.");
+
     private async Task CatchUpAsync()
     {
         IReadOnlyList<StoredEvent> tail;
@@ -267,7 +270,7 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
             // and the caller is told to retry (a silo of the newer version can serve it).
             _logger.LogWarning("Stream {Stream}: a newer version appended an event of a type this version does not know; deactivating", Stream.Key);
             DeactivateOnIdle();
-            throw new StreamFromNewerVersionException("The record holds an event written by a newer version; retry once the upgrade has finished.");
+            throw FromNewerVersion();
         }
         Fold(tail);
         _behind = false;
