@@ -77,6 +77,60 @@ public sealed class PersonalDataKeyLayoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rotation_rewraps_keys_in_the_legacy_layout_where_they_are_and_a_store_with_only_the_new_version_reads_them()
+    {
+        var v1 = new ConfiguredKeyEncryptionKeys(new PersonalDataOptions { KeyEncryptionKey = "tests-kek-layout-one-0123456789abcdef", KeyEncryptionKeyVersion = "v1" });
+        var v2 = new ConfiguredKeyEncryptionKeys(new PersonalDataOptions
+        {
+            KeyEncryptionKey = "tests-kek-layout-two-0123456789abcdef",
+            KeyEncryptionKeyVersion = "v2",
+            PreviousKeyEncryptionKeys = new() { ["v1"] = "tests-kek-layout-one-0123456789abcdef" },
+        });
+        var onlyV2 = new ConfiguredKeyEncryptionKeys(new PersonalDataOptions { KeyEncryptionKey = "tests-kek-layout-two-0123456789abcdef", KeyEncryptionKeyVersion = "v2" });
+        AzureTablePersonalDataKeyStore StoreUnder(IKeyEncryptionKeys keks) => new(_tables, keks, _table, TestInfrastructure.Journal());
+
+        // The legacy layout: one key in clear (before envelope encryption), one wrapped under v1, one erased.
+        var clear = Guid.NewGuid();
+        var clearKey = await WriteLegacyRowAsync(clear);
+        var wrapped = Guid.NewGuid();
+        var wrappedKey = RandomNumberGenerator.GetBytes(32);
+        await Table.AddEntityAsync(new TableEntity(AzureTablePersonalDataKeyStore.LegacyPartition(wrapped), wrapped.ToString("N"))
+        {
+            ["WrappedKey"] = KeyWrap.Wrap(await v1.CurrentAsync(), wrapped, wrappedKey),
+            ["KekVersion"] = "v1",
+        });
+        var erased = Guid.NewGuid();
+        await WriteLegacyRowAsync(erased);
+        await StoreUnder(v1).DestroyAsync(erased);
+        // And one key of this layout.
+        var fresh = Guid.NewGuid();
+        var freshKey = (await StoreUnder(v1).GetOrCreateAsync(fresh)).Key!;
+
+        var result = await new PersonalDataKeyRotation(StoreUnder(v2), v2, new PersonalDataOptions { RotationGrace = TimeSpan.Zero }, TimeProvider.System).RotateAsync();
+
+        Assert.Equal("v2", result.Version);
+        Assert.Equal(2, result.Rewrapped);
+        Assert.Equal(1, result.WrappedFromClear);
+        Assert.Equal(["v1"], result.Retired);
+        // Each legacy key is re-wrapped in its own row: no second row, nothing left in clear or under v1.
+        foreach (var subject in new[] { clear, wrapped })
+        {
+            var row = Assert.Single(await RowsOfAsync(subject));
+            Assert.Equal(AzureTablePersonalDataKeyStore.LegacyPartition(subject), row.PartitionKey);
+            Assert.Null(row.GetBinary("Key"));
+            Assert.Equal("v2", row.GetString("KekVersion"));
+        }
+        Assert.All(await RowsOfAsync(erased), r => Assert.False(r.ContainsKey("Key") || r.ContainsKey("WrappedKey")));
+
+        var reader = StoreUnder(onlyV2);
+        Assert.Equal(clearKey, (await reader.FindAsync(clear))!.Key);
+        Assert.Equal(wrappedKey, (await reader.FindAsync(wrapped))!.Key);
+        Assert.Equal(freshKey, (await reader.FindAsync(fresh))!.Key);
+        Assert.True((await reader.FindAsync(erased))!.Erased);
+        Assert.Equal(clearKey, (await reader.GetOrCreateAsync(clear)).Key);
+    }
+
+    [Fact]
     public async Task Destroying_a_key_in_the_legacy_layout_leaves_no_live_row_in_either_layout()
     {
         var old = Guid.NewGuid();
