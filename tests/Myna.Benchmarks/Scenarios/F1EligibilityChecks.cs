@@ -24,10 +24,17 @@ public static class F1EligibilityChecks
         Func<int, Task<bool>> subject = i => ClinicWorld.CheckWithPinAsync(ctx.Main.Http, world.Receptions[i % world.Receptions.Count], world.Patients[zipf.Next()]);
         await Load.OpenLoopAsync(100, TimeSpan.FromSeconds(6), subject);
         Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hold: {rate:0} checks/s for {seconds} s in process {Environment.ProcessId}"));
+        using var disk = new DiskFlushProbe();
         for (var slice = 0; slice < seconds / 5; slice++)
         {
+            disk.Take();
+            var started = DateTime.UtcNow;
             var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), subject);
-            Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hold: slice {slice + 1}: p50 {r.P50:0.0} p99 {r.P99:0.0} ms, {r.Failed} errors, {r.Throughput:0}/s"));
+            // The scheduled moments of the checks over the SLO, to be laid beside PostgreSQL's log or a profile.
+            var slow = r.LatenciesMs.Select((ms, i) => (ms, at: started.AddSeconds(i / rate))).Where(x => x.ms > SloMs)
+                .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.at:HH:mm:ss.fff} {x.ms:0} ms"));
+            Progress.Line(string.Create(CultureInfo.InvariantCulture,
+                $"hold: slice {slice + 1} from {started:HH:mm:ss.fff}: p50 {r.P50:0.0} p99 {r.P99:0.0} max {(r.LatenciesMs.Length > 0 ? r.LatenciesMs.Max() : 0):0.0} ms, {r.Failed} errors, {r.Throughput:0}/s, disk flush {Cell(disk.Take())}; over {SloMs} ms: {string.Join(", ", slow)}"));
         }
     }
 
@@ -59,15 +66,17 @@ public static class F1EligibilityChecks
             + $"{100_000 / Math.Max(world.SeedRate, 1e-9) / 60:0} minutes and the patient count is the largest that fits the 30-minute run (BenchSizes.Patients)), "
             + $"{world.Receptions.Count} reception terminals (20 per institution, each under the production limit of 120 challenges a minute); patients drawn Zipf(s = {ZipfExponent}); PIN method (challenge → chip signature → check: two HTTP requests per check, "
             + $"latency measured from the check's scheduled start over both). Steps of {ctx.Sizes.RateStep.TotalSeconds:0} s, or as long as {MinStepChecks} checks take at the step's rate (so a step's p99 is never the worst or second worst of a hundred). A step meets the SLO with p99 ≤ {SloMs} ms and no error; "
-            + $"it is sustained with no error and p99 ≤ {SustainedP99Ms:0} ms (latency counts from the scheduled start, so a growing backlog shows in p99). The ladder climbs until a step is not sustained.",
+            + $"it is sustained with no error and p99 ≤ {SustainedP99Ms:0} ms (latency counts from the scheduled start, so a growing backlog shows in p99). The ladder climbs until a step is not sustained. "
+            + "Disk flush: what the disk did during the same step, beside the load: an 8 KB write and a flush to disk every 20 ms on the file system of PostgreSQL's WAL, p99 / max ms (a check answers after its commit's WAL flush).",
             string.Empty,
-            "| round | offered /s | API p50 ms | API p99 ms | API errors | API achieved /s | raw p50 ms | raw p99 ms | raw errors | raw achieved /s |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| round | offered /s | API p50 ms | API p99 ms | API errors | API achieved /s | disk flush p99 / max ms (API step) | raw p50 ms | raw p99 ms | raw errors | raw achieved /s | disk flush p99 / max ms (raw step) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         };
+        using var disk = new DiskFlushProbe();
         for (var round = 1; round <= ctx.Sizes.Rounds; round++)
         {
-            var a = new Ladder();
-            var b = new Ladder();
+            var a = new Ladder(disk);
+            var b = new Ladder(disk);
             foreach (var rate in ctx.Sizes.Rates)
             {
                 if (a.Stopped && b.Stopped)
@@ -75,11 +84,11 @@ public static class F1EligibilityChecks
                     break;
                 }
                 var step = TimeSpan.FromSeconds(Math.Max(ctx.Sizes.RateStep.TotalSeconds, MinStepChecks / rate));
-                var s = a.Stopped ? null : await a.StepAsync(rate, step, subject);
-                var r = b.Stopped ? null : await b.StepAsync(rate, step, baseline);
-                Progress.Line($"F1 round {round}: {rate}/s  API {Describe(s)}  raw {Describe(r)}");
+                var (s, sd) = a.Stopped ? (null, null) : await a.StepAsync(rate, step, subject);
+                var (r, rd) = b.Stopped ? (null, null) : await b.StepAsync(rate, step, baseline);
+                Progress.Line($"F1 round {round}: {rate}/s  API {Describe(s)}, disk flush {Cell(sd)}  raw {Describe(r)}, disk flush {Cell(rd)}");
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {round} | {rate:0} | {Cell(s?.P50)} | {Cell(s?.P99)} | {Cell(s?.Failed)} | {Cell(s?.Throughput)} | {Cell(r?.P50)} | {Cell(r?.P99)} | {Cell(r?.Failed)} | {Cell(r?.Throughput)} |"));
+                    $"| {round} | {rate:0} | {Cell(s?.P50)} | {Cell(s?.P99)} | {Cell(s?.Failed)} | {Cell(s?.Throughput)} | {Cell(sd)} | {Cell(r?.P50)} | {Cell(r?.P99)} | {Cell(r?.Failed)} | {Cell(r?.Throughput)} | {Cell(rd)} |"));
             }
             bestSubject.Add(a.BestWithinSlo);
             bestBaseline.Add(b.BestWithinSlo);
@@ -104,7 +113,7 @@ public static class F1EligibilityChecks
     public const int MinStepChecks = 400;
 
     /// <summary>One side's climb: the best rate within the SLO (before the first miss) and the best sustained rate.</summary>
-    private sealed class Ladder
+    private sealed class Ladder(DiskFlushProbe disk)
     {
         private bool _sloMissed;
 
@@ -114,9 +123,11 @@ public static class F1EligibilityChecks
 
         public double BestSustained { get; private set; }
 
-        public async Task<RunResult> StepAsync(double rate, TimeSpan step, Func<int, Task<bool>> operation)
+        public async Task<(RunResult? Result, (double P99, double Max)? Disk)> StepAsync(double rate, TimeSpan step, Func<int, Task<bool>> operation)
         {
+            disk.Take();
             var r = await Load.OpenLoopAsync(rate, step, operation);
+            var flushes = disk.Take();
             if (!_sloMissed && r.Failed == 0 && r.P99 <= SloMs)
             {
                 BestWithinSlo = rate;
@@ -135,7 +146,7 @@ public static class F1EligibilityChecks
                 Stopped = true;
             }
             await Task.Delay(1_000);
-            return r;
+            return (r, flushes);
         }
     }
 
@@ -144,6 +155,8 @@ public static class F1EligibilityChecks
         : string.Create(CultureInfo.InvariantCulture, $"p50 {r.P50:0.0} p99 {r.P99:0.0} ms, {r.Failed} errors, {r.Throughput:0}/s");
 
     private static string Cell(double? v) => v is null ? "–" : Report.Format(v.Value);
+
+    private static string Cell((double P99, double Max)? v) => v is { } d ? $"{Report.Format(d.P99)} / {Report.Format(d.Max)}" : "–";
 
     private static string Cell(int? v) => v is null ? "–" : v.Value.ToString(CultureInfo.InvariantCulture);
 }
