@@ -254,6 +254,12 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         var moves = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?type=person_moved_v1")).Json();
         Assert.Equal("東京都千代田区永田町1-7-1", moves.GetProperty("events").EnumerateArray().Single().GetProperty("data").Str("newAddress"));
 
+        // Only an auditor reads the page: the person's own clerk is refused, an anonymous caller is not let in.
+        var clerkRead = await clerk.GetAsync($"/v1/audit/streams/person/{id}/events");
+        Assert.Equal(HttpStatusCode.Forbidden, clerkRead.StatusCode);
+        Assert.DoesNotContain(number, await clerkRead.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Api.CreateClient().GetAsync($"/v1/audit/streams/person/{id}/events")).StatusCode);
+
         // Its state, timelines and correlation trail need every event as its type: refused with a code, not a failure.
         foreach (var path in new[]
         {
@@ -301,5 +307,15 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         var unservedProblem = await unserved.Content.ReadAsStringAsync();
         Assert.Equal("service.unavailable", JsonDocument.Parse(unservedProblem).RootElement.Str("code"));
         Assert.DoesNotContain(number, unservedProblem, StringComparison.Ordinal);
+        // Whose person it is lives in the state the grain cannot fold, so a clerk of another municipality is refused the
+        // same way (it fails closed: nothing written, nothing of the person shown); an anonymous caller is not let in.
+        var osaka = await fixture.Municipality("272019").PostJson($"/v1/persons/{id}/moves", new { newAddress = "大阪府大阪市北区中之島1-3-20", movedOn = "2026-11-01" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, osaka.StatusCode);
+        var osakaProblem = await osaka.Content.ReadAsStringAsync();
+        Assert.Equal("service.unavailable", JsonDocument.Parse(osakaProblem).RootElement.Str("code"));
+        Assert.DoesNotContain(number, osakaProblem, StringComparison.Ordinal);
+        Assert.DoesNotContain("東京都", osakaProblem, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Api.CreateClient().GetAsync($"/v1/persons/{id}")).StatusCode);
+        Assert.Equal(headBefore, (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("streamVersion").GetInt64());
     }
 }
