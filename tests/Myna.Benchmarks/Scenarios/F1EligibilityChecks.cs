@@ -30,7 +30,8 @@ public static class F1EligibilityChecks
             disk.Take();
             var started = DateTime.UtcNow;
             var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), subject);
-            // The scheduled moments of the checks over the SLO, to be laid beside PostgreSQL's log or a profile.
+            // The scheduled moments of the checks over the SLO, to be laid beside PostgreSQL's log or a profile (exact in a slice
+            // without errors: a failed check has no latency, and the moments after it shift by one check).
             var slow = r.LatenciesMs.Select((ms, i) => (ms, at: started.AddSeconds(i / rate))).Where(x => x.ms > SloMs)
                 .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.at:HH:mm:ss.fff} {x.ms:0} ms"));
             Progress.Line(string.Create(CultureInfo.InvariantCulture,
