@@ -1,3 +1,4 @@
+using Myna.Domain.Text;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
@@ -90,8 +91,8 @@ public static class InsurerDecider
             return InsurerErrors.AlreadyRegistered;
         }
         var name = command.Name?.Trim() ?? string.Empty;
-        return name.Length is 0 or > MaxNameLength
-            ? InsurerErrors.Invalid("name", $"The insurer's name has 1 to {MaxNameLength} characters.")
+        return name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name)
+            ? InsurerErrors.Invalid("name", $"The insurer's name has 1 to {MaxNameLength} printable characters (no control or invisible formatting characters).")
             : Decision<IInsurerEvent>.Accept(new InsurerRegistered(number, name, now, actor));
     }
 

@@ -1,3 +1,4 @@
+using Myna.Domain.Text;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
@@ -13,6 +14,10 @@ public static class PersonDecider
 {
     public const int MaxNameLength = 200;
     public const int MaxAddressLength = 400;
+
+    internal static readonly string NameRule = $"A name is 1 to {MaxNameLength} printable characters (no control or invisible formatting characters).";
+    internal static readonly string AddressRule = $"An address is 1 to {MaxAddressLength} printable characters (no control or invisible formatting characters).";
+    internal const string MovedBeforeBirth = "A move is dated between the person's birth and today.";
     private static readonly DateOnly OldestPlausibleBirth = new(1880, 1, 1);
 
     public static Decision<IPersonEvent> Register(PersonState state, PersonId id, RegisterPerson command, DateTimeOffset now, Actor actor)
@@ -160,9 +165,9 @@ public static class PersonDecider
             return error;
         }
         var name = command.NewName?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxNameLength)
+        if (name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name))
         {
-            return PersonErrors.Invalid("name", $"A name is 1 to {MaxNameLength} characters.");
+            return PersonErrors.Invalid("name", NameRule);
         }
         return name == state.Items!.Name
             ? Decision<IPersonEvent>.Accept()
@@ -198,9 +203,9 @@ public static class PersonDecider
             return PersonErrors.RecordClosed;
         }
         var address = command.NewAddress?.Trim() ?? string.Empty;
-        if (address.Length is 0 or > MaxAddressLength)
+        if (address.Length is 0 or > MaxAddressLength || !DisplayText.IsPrintable(address))
         {
-            return PersonErrors.Invalid("address", $"An address is 1 to {MaxAddressLength} characters.");
+            return PersonErrors.Invalid("address", AddressRule);
         }
         if (command.Municipality != state.Municipality)
         {
@@ -210,6 +215,10 @@ public static class PersonDecider
         if (command.MovedOn > JapanCalendar.DateOf(now).AddDays(1))
         {
             return PersonErrors.Invalid("moved-on", "A move is recorded after it happened, not before.");
+        }
+        if (command.MovedOn < state.Items!.DateOfBirth)
+        {
+            return PersonErrors.Invalid("moved-on", MovedBeforeBirth);
         }
         return Decision<IPersonEvent>.Accept(new PersonMoved(state.Id, address, command.Municipality, command.MovedOn, now, actor));
     }
@@ -221,14 +230,14 @@ public static class PersonDecider
             return PersonErrors.Invalid("basic-four-items", "Name, address, date of birth and sex are required.");
         }
         var name = items.Name?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxNameLength)
+        if (name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name))
         {
-            return PersonErrors.Invalid("name", $"A name is 1 to {MaxNameLength} characters.");
+            return PersonErrors.Invalid("name", NameRule);
         }
         var address = items.Address?.Trim() ?? string.Empty;
-        if (address.Length is 0 or > MaxAddressLength)
+        if (address.Length is 0 or > MaxAddressLength || !DisplayText.IsPrintable(address))
         {
-            return PersonErrors.Invalid("address", $"An address is 1 to {MaxAddressLength} characters.");
+            return PersonErrors.Invalid("address", AddressRule);
         }
         if (items.DateOfBirth < OldestPlausibleBirth || items.DateOfBirth > JapanCalendar.DateOf(now).AddDays(1))
         {

@@ -1,3 +1,4 @@
+using Myna.Domain.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Myna.Domain.Authorization;
@@ -95,13 +96,17 @@ public static class Transfers
             return NotFound;
         }
         var address = command.NewAddress?.Trim() ?? string.Empty;
-        if (address.Length is 0 or > PersonDecider.MaxAddressLength)
+        if (address.Length is 0 or > PersonDecider.MaxAddressLength || !DisplayText.IsPrintable(address))
         {
-            return PersonErrors.Invalid("address", $"An address is 1 to {PersonDecider.MaxAddressLength} characters.");
+            return PersonErrors.Invalid("address", PersonDecider.AddressRule);
         }
         if (command.MovedOn > today.AddDays(1))
         {
             return PersonErrors.Invalid("moved-on", "A move is recorded after it happened, not before.");
+        }
+        if (command.MovedOn < state.Items!.DateOfBirth)
+        {
+            return PersonErrors.Invalid("moved-on", PersonDecider.MovedBeforeBirth);
         }
         var pending = state.PendingMoveOut!;
         // The record passes to the destination; PersonMoved carries the new address, and with it the card's

@@ -1,3 +1,4 @@
+using Myna.Domain.Text;
 using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
@@ -41,9 +42,9 @@ public static class AppDecider
             return DomainError.Validation("app.invalid-id", $"An app id is 1 to {PortalDecider.MaxAppIdLength} lower-case letters, digits and '-', starting with a letter.");
         }
         var name = command.Name?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxNameLength)
+        if (name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name))
         {
-            return DomainError.Validation("app.invalid-name", $"An app name is 1 to {MaxNameLength} characters.");
+            return DomainError.Validation("app.invalid-name", $"An app name is 1 to {MaxNameLength} printable characters (no control or invisible formatting characters).");
         }
         if (command.AllowedItems is null || command.AllowedItems.Count == 0
             || command.AllowedItems.Distinct().Count() != command.AllowedItems.Count || !command.AllowedItems.All(Enum.IsDefined))

@@ -139,6 +139,54 @@ public class PersonSpecs : DeciderSpec<PersonState, IPersonEvent>
     }
 
     [Fact]
+    public void A_move_dated_before_the_persons_birth_is_refused()
+    {
+        var decision = PersonDecider.Move(Given(Registered()), new RecordMove("東京都千代田区永田町1-7-1", Chiyoda, new DateOnly(1, 1, 1)), Now, Clerk);
+
+        Assert.Equal("person.invalid-moved-on", decision.Error?.Code);
+        Assert.Empty(decision.Events);
+        Assert.Null(PersonDecider.Move(Given(Registered()), new RecordMove("東京都千代田区永田町1-7-1", Chiyoda, Taro.DateOfBirth), Now, Clerk).Error);
+    }
+
+    /// <summary>Texts with nothing visible, or that read as something they are not (kept out of theory data, which the test runner serialises).</summary>
+    private static readonly string[] Unprintable =
+    [
+        "\u202E\u200B", // a right-to-left override and a zero-width space: nothing visible
+        "山田\u202E郎太", // reads reversed on screen
+        "山田\u200B太郎",
+        "山田\n太郎",
+        "山田\u0007太郎",
+        "山田\u2028太郎",
+        "\uFEFF山田 太郎",
+        "山田\uD800太郎", // a lone surrogate
+    ];
+
+    [Fact]
+    public void A_name_or_address_with_control_or_invisible_formatting_characters_is_refused_wherever_it_is_written()
+    {
+        var registered = Given(Registered());
+        foreach (var text in Unprintable)
+        {
+            Assert.Equal("person.invalid-name", PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Name = text }, Chiyoda, RegistrationReason.Birth), Now, Clerk).Error?.Code);
+            Assert.Equal("person.invalid-address", PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Address = text }, Chiyoda, RegistrationReason.Birth), Now, Clerk).Error?.Code);
+            Assert.Equal("person.invalid-name", PersonDecider.Rename(registered, new RenamePerson(text, Chiyoda), Now, Clerk).Error?.Code);
+            Assert.Equal("person.invalid-address", PersonDecider.Move(registered, new RecordMove(text, Chiyoda, new DateOnly(2026, 11, 20)), Now, Clerk).Error?.Code);
+        }
+    }
+
+    [Theory]
+    [InlineData("葛\U000E0100城 花子")] // an ideographic variation sequence: the resident record's variant kanji
+    [InlineData("\uE000田 太郎")] // a private-use character: a municipality's own outside-Unicode kanji
+    [InlineData("José Ñúñez-O'Brien")]
+    public void Variant_kanji_private_use_kanji_and_accented_letters_are_names(string name)
+    {
+        var decision = PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Name = name }, Chiyoda, RegistrationReason.Birth), Now, Clerk);
+
+        Assert.Null(decision.Error);
+        Assert.Equal(name, Assert.IsType<PersonRegistered>(Assert.Single(decision.Events)).Items.Name);
+    }
+
+    [Fact]
     public void Apply_is_total_an_event_for_an_unregistered_state_leaves_it_usable()
     {
         var state = Given(new PersonMoved(Id, "x", Chiyoda, new DateOnly(2026, 1, 1), Now, Clerk));

@@ -125,6 +125,29 @@ public sealed class PersonApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_name_or_address_that_hides_what_it_holds_and_a_move_dated_before_birth_are_400s_and_nothing_is_written()
+    {
+        var clerk = fixture.Municipality();
+        var hidden = await clerk.PostJson("/v1/persons", new { name = "\u202E\u200B", address = "東京都千代田区千代田1-1", dateOfBirth = "1985-02-03", sex = "female", reason = "birth" });
+        Assert.Equal(HttpStatusCode.BadRequest, hidden.StatusCode);
+        Assert.Equal("person.invalid-name", (await hidden.Json()).Str("code"));
+
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var before = await (await clerk.GetAsync($"/v1/persons/{id}")).Content.ReadAsStringAsync();
+        var reversed = await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都\u202E1-7-1 町田永", movedOn = "2026-10-01" });
+        var renamed = await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "佐藤\u200B花子" });
+        var beforeBirth = await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "0001-01-01" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+        Assert.Equal("person.invalid-address", (await reversed.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.BadRequest, renamed.StatusCode);
+        Assert.Equal("person.invalid-name", (await renamed.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.BadRequest, beforeBirth.StatusCode);
+        Assert.Equal("person.invalid-moved-on", (await beforeBirth.Json()).Str("code"));
+        Assert.Equal(before, await (await clerk.GetAsync($"/v1/persons/{id}")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_domain_rule_violation_maps_to_its_code()
     {
         var response = await fixture.Municipality().PostJson("/v1/persons", new
