@@ -34,6 +34,10 @@ public static class PersonDecider
         {
             return PersonErrors.Invalid("municipality", "A municipality code has 6 digits.");
         }
+        if (!Enum.IsDefined(command.Reason))
+        {
+            return PersonErrors.Invalid("reason", "The reason is one of the registration reasons (birth, move-in, …).");
+        }
         return Decision<IPersonEvent>.Accept(new PersonRegistered(
             id, Normalise(command.Items), command.Municipality, command.Reason, now, actor));
     }

@@ -139,6 +139,15 @@ public class PersonSpecs : DeciderSpec<PersonState, IPersonEvent>
     }
 
     [Fact]
+    public void A_registration_reason_outside_the_list_is_refused()
+    {
+        var decision = PersonDecider.Register(Given(), Id, new RegisterPerson(Taro, Chiyoda, (RegistrationReason)99), Now, Clerk);
+
+        Assert.Equal("person.invalid-reason", decision.Error?.Code);
+        Assert.Empty(decision.Events);
+    }
+
+    [Fact]
     public void A_move_dated_before_the_persons_birth_is_refused()
     {
         var decision = PersonDecider.Move(Given(Registered()), new RecordMove("東京都千代田区永田町1-7-1", Chiyoda, new DateOnly(1, 1, 1)), Now, Clerk);

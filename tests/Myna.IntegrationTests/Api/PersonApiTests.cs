@@ -148,6 +148,23 @@ public sealed class PersonApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_enum_given_as_a_number_outside_its_list_is_a_400_and_registers_nobody()
+    {
+        var clerk = fixture.Municipality();
+        var key = "enum-" + Guid.NewGuid().ToString("N");
+        var reason = await clerk.PostJson("/v1/persons", new { name = "列挙 太郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = "male", reason = 99 }, key);
+        var sex = await clerk.PostJson("/v1/persons", new { name = "列挙 花子", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = 7, reason = "birth" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, reason.StatusCode);
+        Assert.Equal("person.invalid-reason", (await reason.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.BadRequest, sex.StatusCode);
+        Assert.Equal("person.invalid-sex", (await sex.Json()).Str("code"));
+        // The same key with a valid body is a first registration: the refused one left nothing behind.
+        var valid = await clerk.PostJson("/v1/persons", new { name = "列挙 太郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = "male", reason = "birth" }, key);
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+    }
+
+    [Fact]
     public async Task A_domain_rule_violation_maps_to_its_code()
     {
         var response = await fixture.Municipality().PostJson("/v1/persons", new
