@@ -91,7 +91,7 @@ public static class InsurerDecider
             return InsurerErrors.AlreadyRegistered;
         }
         var name = command.Name?.Trim() ?? string.Empty;
-        return name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name)
+        return !DisplayText.Fits(name, MaxNameLength)
             ? InsurerErrors.Invalid("name", $"The insurer's name has 1 to {MaxNameLength} printable characters (no control or invisible formatting characters).")
             : Decision<IInsurerEvent>.Accept(new InsurerRegistered(number, name, now, actor));
     }

@@ -169,7 +169,7 @@ public static class PersonDecider
             return error;
         }
         var name = command.NewName?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name))
+        if (!DisplayText.Fits(name, MaxNameLength))
         {
             return PersonErrors.Invalid("name", NameRule);
         }
@@ -207,7 +207,7 @@ public static class PersonDecider
             return PersonErrors.RecordClosed;
         }
         var address = command.NewAddress?.Trim() ?? string.Empty;
-        if (address.Length is 0 or > MaxAddressLength || !DisplayText.IsPrintable(address))
+        if (!DisplayText.Fits(address, MaxAddressLength))
         {
             return PersonErrors.Invalid("address", AddressRule);
         }
@@ -234,12 +234,12 @@ public static class PersonDecider
             return PersonErrors.Invalid("basic-four-items", "Name, address, date of birth and sex are required.");
         }
         var name = items.Name?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name))
+        if (!DisplayText.Fits(name, MaxNameLength))
         {
             return PersonErrors.Invalid("name", NameRule);
         }
         var address = items.Address?.Trim() ?? string.Empty;
-        if (address.Length is 0 or > MaxAddressLength || !DisplayText.IsPrintable(address))
+        if (!DisplayText.Fits(address, MaxAddressLength))
         {
             return PersonErrors.Invalid("address", AddressRule);
         }

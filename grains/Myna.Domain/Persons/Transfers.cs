@@ -96,7 +96,7 @@ public static class Transfers
             return NotFound;
         }
         var address = command.NewAddress?.Trim() ?? string.Empty;
-        if (address.Length is 0 or > PersonDecider.MaxAddressLength || !DisplayText.IsPrintable(address))
+        if (!DisplayText.Fits(address, PersonDecider.MaxAddressLength))
         {
             return PersonErrors.Invalid("address", PersonDecider.AddressRule);
         }

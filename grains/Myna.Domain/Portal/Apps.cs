@@ -42,7 +42,7 @@ public static class AppDecider
             return DomainError.Validation("app.invalid-id", $"An app id is 1 to {PortalDecider.MaxAppIdLength} lower-case letters, digits and '-', starting with a letter.");
         }
         var name = command.Name?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > MaxNameLength || !DisplayText.IsPrintable(name))
+        if (!DisplayText.Fits(name, MaxNameLength))
         {
             return DomainError.Validation("app.invalid-name", $"An app name is 1 to {MaxNameLength} printable characters (no control or invisible formatting characters).");
         }

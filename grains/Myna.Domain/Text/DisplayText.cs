@@ -14,6 +14,9 @@ namespace Myna.Domain.Text;
 /// </summary>
 public static class DisplayText
 {
+    /// <summary>1 to <paramref name="maxLength"/> characters, all printable: the one check of every display text.</summary>
+    public static bool Fits(string text, int maxLength) => text.Length > 0 && text.Length <= maxLength && IsPrintable(text);
+
     public static bool IsPrintable(string text)
     {
         var rest = text.AsSpan();
