@@ -99,6 +99,20 @@ public class TransferSpecs : DeciderSpec<PersonState, IPersonEvent>
     }
 
     [Fact]
+    public void A_move_in_to_an_address_that_hides_what_it_holds_or_dated_before_birth_is_refused()
+    {
+        var open = Given(Registered(), MovedOut());
+
+        var hidden = Transfers.MoveIn(open, new RecordMoveIn(Secret, "大阪府\u202E1-1 田梅", Today, Osaka), Today, Now, Clerk);
+        var beforeBirth = Transfers.MoveIn(open, new RecordMoveIn(Secret, "大阪府大阪市北区梅田1-1", new DateOnly(1900, 1, 1), Osaka), Today, Now, Clerk);
+
+        Assert.Equal("person.invalid-address", hidden.Error?.Code);
+        Assert.Equal("person.invalid-moved-on", beforeBirth.Error?.Code);
+        Assert.Empty(hidden.Events);
+        Assert.Empty(beforeBirth.Events);
+    }
+
+    [Fact]
     public void A_move_out_is_cancelled_before_the_move_in_and_the_record_stays()
     {
         var decision = Transfers.CancelMoveOut(Given(Registered(), MovedOut()), Now, Clerk);
