@@ -91,6 +91,12 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         [RebuildableIndex.ClinicConsents] = [EventNames.Of<ClinicConsentGiven>()],
     };
 
+    /// <summary>The indexes whose events carry personal values, each decrypted with its person's key.</summary>
+    private static readonly IReadOnlySet<RebuildableIndex> PersonalValues = new HashSet<RebuildableIndex> { RebuildableIndex.PersonMatch, RebuildableIndex.Numbers };
+
+    /// <summary>Up to how many events a rebuild of personal values reads every key first (<see cref="PersonalDataProtection.PrefetchKeysAsync"/>).</summary>
+    internal const int PrefetchLimit = 100_000;
+
     public Task<int> RebuildAsync(RebuildableIndex index, CancellationToken cancellationToken = default) =>
         RebuildAsync(index, null, cancellationToken);
 
@@ -99,6 +105,12 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         var types = SourceEvents[index];
         var total = await CountAsync(types, cancellationToken);
         progress?.Report(new RebuildProgress(0, total));
+        if (PersonalValues.Contains(index) && total <= PrefetchLimit)
+        {
+            // Nearly every person's key is needed: read the key table once, not one request per person (a store too
+            // large for the ring leaves them to the scan's own loads, sixteen at a time).
+            await store.PersonalData().PrefetchKeysAsync(await StreamsAsync(types, cancellationToken), cancellationToken);
+        }
         var scan = new ScanProgress(progress, total, budget);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = await WithProgress(scan, () => index switch
@@ -154,6 +166,15 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
 
     private Task<long> CountAsync(string[] types, CancellationToken cancellationToken) =>
         CountAsync(store, types, long.MaxValue, cancellationToken);
+
+    /// <summary>How many streams (persons) hold events of these types.</summary>
+    private async Task<int> StreamsAsync(string[] types, CancellationToken cancellationToken)
+    {
+        await using var query = store.QuerySession();
+        var counts = await query.AdvancedSql.QueryAsync<long>(
+            $"select count(distinct stream_id) from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(?)", cancellationToken, new object[] { types });
+        return (int)counts[0];
+    }
 
     /// <summary>How many events of these types the store holds, up to a sequence number.</summary>
     internal static async Task<long> CountAsync(IDocumentStore store, string[] types, long upToSequence, CancellationToken cancellationToken)

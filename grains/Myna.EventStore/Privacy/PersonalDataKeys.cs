@@ -27,6 +27,13 @@ public interface IPersonalDataKeyStore
     Task DestroyAsync(Guid subject, CancellationToken cancellationToken = default);
 }
 
+/// <summary>A key store that can read every key it holds in one pass (a table read of many rows a request).</summary>
+public interface IPersonalDataKeyScan
+{
+    /// <summary>Every key and tombstone: the legacy layout's rows first, then this layout's, so a later row of a subject is the one its lookup finds.</summary>
+    IAsyncEnumerable<PersonalDataKey> ScanAsync(CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// Keys in an Azure Storage table (one row per person, partitioned by the id's first hex digit), each wrapped by
 /// the key-encryption key (envelope encryption): the row holds <c>WrappedKey</c> and the <c>KekVersion</c> it is
@@ -36,7 +43,7 @@ public interface IPersonalDataKeyStore
 /// </summary>
 public sealed class AzureTablePersonalDataKeyStore(
     TableServiceClient tables, IKeyEncryptionKeys keks, string tableName = AzureTablePersonalDataKeyStore.DefaultTable,
-    Myna.EventStore.Recovery.IForwardJournal? journal = null) : IPersonalDataKeyStore
+    Myna.EventStore.Recovery.IForwardJournal? journal = null) : IPersonalDataKeyStore, IPersonalDataKeyScan
 {
     public const string DefaultTable = "mynapersonaldatakeys";
 
@@ -143,6 +150,37 @@ public sealed class AzureTablePersonalDataKeyStore(
         // or brought back by an import, is still found.
         var row = await RowAsync(Partition(subject), subject, cancellationToken) ?? await RowAsync(LegacyPartition(subject), subject, cancellationToken);
         return row is null ? null : new PersonalDataKey(subject, await UnwrapAsync(subject, row, cancellationToken));
+    }
+
+    /// <summary>
+    /// Every row, a thousand a request: the legacy layout's partitions, then this layout's, each as <see cref="FindAsync"/>
+    /// would answer for its subject (this layout's row over a legacy one). A row this process cannot unwrap (a retired
+    /// key-encryption key) is left out: the subject's own lookup then says why.
+    /// </summary>
+    public async IAsyncEnumerable<PersonalDataKey> ScanAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        foreach (var filter in new[] { LegacyRowsFilter, "PartitionKey ge 'p'" })
+        {
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1_000, cancellationToken: cancellationToken))
+            {
+                if (!Guid.TryParseExact(row.RowKey, "N", out var subject)
+                    || (row.PartitionKey != Partition(subject) && row.PartitionKey != LegacyPartition(subject)))
+                {
+                    continue;
+                }
+                byte[]? key;
+                try
+                {
+                    key = await UnwrapAsync(subject, row, cancellationToken);
+                }
+                catch (Exception e) when (e is KeyEncryptionKeyUnavailableException or CryptographicException)
+                {
+                    continue;
+                }
+                yield return new PersonalDataKey(subject, key);
+            }
+        }
     }
 
     private async Task<TableEntity?> RowAsync(string partition, Guid subject, CancellationToken cancellationToken)
@@ -290,20 +328,66 @@ public sealed class PersonalDataKeyRing
     /// </summary>
     public async Task LoadAsync(IEnumerable<Guid> subjects, bool foundInEvents, CancellationToken cancellationToken = default)
     {
-        foreach (var subject in subjects.Distinct())
+        var missing = subjects.Distinct().Where(s => !TryGet(s, out _)).ToList();
+        if (missing.Count == 1)
         {
-            if (TryGet(subject, out _))
+            await LoadOneAsync(missing[0], foundInEvents, cancellationToken);
+        }
+        else if (missing.Count > 1)
+        {
+            // A whole-store read (a rebuild's page, an audit replay) meets thousands of keys it has not loaded: one table
+            // read each, one after another, made a person-match rebuild of a store of test-suite size take minutes.
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken },
+                (subject, token) => new ValueTask(LoadOneAsync(subject, foundInEvents, token)));
+        }
+    }
+
+    /// <summary>
+    /// Before a read of (nearly) every person's events, a rebuild's, that needs about <paramref name="needed"/> keys:
+    /// loads them in one pass over the key table, a thousand rows a request, instead of one request per person as the
+    /// read meets them (a person-match rebuild over 21,000 persons spent 12 of its 14 s so). Nothing when that many keys
+    /// are cached and fresh already; never more than twice as many as needed (the table may hold others), nor more
+    /// than fits beside what is cached: the ring is not emptied for it. Answers how many keys it loaded; the read loads
+    /// any others itself.
+    /// </summary>
+    public async Task<int> PrefetchAsync(int needed, CancellationToken cancellationToken = default)
+    {
+        var room = (int)Math.Min(2L * needed + 1_000, MaxEntries - _cache.Count - 1);
+        if (room <= 0 || _store is not IPersonalDataKeyScan scan || FreshCount() >= needed)
+        {
+            return 0;
+        }
+        var loaded = 0;
+        await foreach (var key in scan.ScanAsync(cancellationToken))
+        {
+            Remember(key);
+            if (++loaded >= room)
             {
-                continue;
+                break;
             }
-            if (await _store.FindAsync(subject, cancellationToken) is { } key)
-            {
-                Remember(key);
-            }
-            else if (foundInEvents)
-            {
-                Remember(new PersonalDataKey(subject, null));
-            }
+        }
+        return loaded;
+    }
+
+    /// <summary>How many keys are cached and fresh now (a rebuild right after another finds them all so, and reads no table).</summary>
+    private int FreshCount()
+    {
+        var now = _clock.GetTimestamp();
+        return _cache.Count(e => e.Value.Key.Erased || now - e.Value.LoadedAt < _timeToLive);
+    }
+
+    /// <summary>How many keys a read loads at once from the key table.</summary>
+    internal const int LoadParallelism = 16;
+
+    private async Task LoadOneAsync(Guid subject, bool foundInEvents, CancellationToken cancellationToken)
+    {
+        if (await _store.FindAsync(subject, cancellationToken) is { } key)
+        {
+            Remember(key);
+        }
+        else if (foundInEvents)
+        {
+            Remember(new PersonalDataKey(subject, null));
         }
     }
 

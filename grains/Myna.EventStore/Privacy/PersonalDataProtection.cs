@@ -118,6 +118,12 @@ public sealed class PersonalDataProtection(PersonalDataKeyRing ring)
         ring.EnsureForWriteAsync(subjects, cancellationToken);
 
     /// <summary>
+    /// Before a whole-store read that needs about <paramref name="needed"/> keys: loaded in one pass over the key table
+    /// unless that many are cached and fresh already (<see cref="PersonalDataKeyRing.PrefetchAsync"/>).
+    /// </summary>
+    public Task<int> PrefetchKeysAsync(int needed, CancellationToken cancellationToken = default) => ring.PrefetchAsync(needed, cancellationToken);
+
+    /// <summary>
     /// Runs a read of stored events with the keys it needs: <paramref name="knownSubjects"/> are loaded first;
     /// a value under a key this process has not loaded makes the read load it and run once more.
     /// </summary>
