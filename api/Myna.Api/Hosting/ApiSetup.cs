@@ -131,8 +131,9 @@ public static class ApiSetup
         app.MapHealthChecks("/alive", new() { Predicate = _ => false });
         app.MapJwks();
 
-        // Every API endpoint behind the one filter that turns a call into a command (Idempotency-Key, correlation, caller).
-        var api = app.MapGroup(string.Empty).WithCommandContext();
+        // Every API endpoint behind the one filter that turns a call into a command (Idempotency-Key, correlation, caller),
+        // and the one that refuses an enumerated value outside its list (JSON enums bind from numbers too).
+        var api = app.MapGroup(string.Empty).WithCommandContext().WithDefinedEnums();
         api.MapPersonEndpoints();
         api.MapBulkRegistrationEndpoints();
         api.MapAuditEndpoints();

@@ -104,6 +104,10 @@ public static class BulkRegistrationEndpoints
             errors.Require(line.DateOfBirth, $"lines[{i}].dateOfBirth");
             errors.Require(line.Sex, $"lines[{i}].sex");
             errors.Require(line.Reason, $"lines[{i}].reason");
+            if (DefinedEnums.FirstUnlisted(line) is { } unlisted)
+            {
+                errors.Add($"lines[{i}].{unlisted}", "One of its listed names.");
+            }
         }
         return lines.ConvertAll(l => l!);
     }

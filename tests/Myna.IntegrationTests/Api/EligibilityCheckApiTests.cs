@@ -13,6 +13,27 @@ public sealed class EligibilityCheckApiTests(ApiFixture fixture)
     private readonly ClinicWorld _world = new(fixture);
 
     [Fact]
+    public async Task A_consent_given_as_a_number_outside_its_list_is_a_400_naming_the_item_and_the_challenge_stays_unused()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(ClinicWorld.PinCheck(challenge, patient, ["medication-history"]))!.AsObject();
+        body["consents"] = new System.Text.Json.Nodes.JsonArray("medication-history", 99);
+
+        var refused = await reception.Client.PostAsync("/v1/eligibility-checks", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Json();
+        Assert.Equal("request.invalid", problem.Str("code"));
+        Assert.Equal(["consents[1]"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        // Refused before the check ran: the same signed challenge still answers once, with the listed consent.
+        body["consents"] = new System.Text.Json.Nodes.JsonArray("medication-history");
+        var checkedOnce = await reception.Client.PostAsync("/v1/eligibility-checks", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, checkedOnce.StatusCode);
+    }
+
+    [Fact]
     public async Task A_pin_check_answers_the_qualification_and_never_the_number_or_person_id()
     {
         var (patient, insurer) = await _world.InsuredPatient();

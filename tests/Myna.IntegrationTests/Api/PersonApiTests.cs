@@ -148,20 +148,35 @@ public sealed class PersonApiTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task An_enum_given_as_a_number_outside_its_list_is_a_400_and_registers_nobody()
+    public async Task An_enum_given_as_a_number_outside_its_list_is_a_400_naming_the_field_and_registers_nobody()
     {
         var clerk = fixture.Municipality();
         var key = "enum-" + Guid.NewGuid().ToString("N");
         var reason = await clerk.PostJson("/v1/persons", new { name = "列挙 太郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = "male", reason = 99 }, key);
         var sex = await clerk.PostJson("/v1/persons", new { name = "列挙 花子", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = 7, reason = "birth" });
+        var bulk = await clerk.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/persons/bulk-registrations")
+        {
+            Content = new StringContent(
+                """{"id":"enum-1","name":"列挙 一郎","address":"東京都千代田区千代田1-1","dateOfBirth":"1980-04-01","sex":"male","reason":"birth"}"""
+                + "\n" + """{"id":"enum-2","name":"列挙 二郎","address":"東京都千代田区千代田1-1","dateOfBirth":"1980-04-01","sex":-1,"reason":"birth"}""",
+                System.Text.Encoding.UTF8, "application/x-ndjson"),
+        });
 
-        Assert.Equal(HttpStatusCode.BadRequest, reason.StatusCode);
-        Assert.Equal("person.invalid-reason", (await reason.Json()).Str("code"));
-        Assert.Equal(HttpStatusCode.BadRequest, sex.StatusCode);
-        Assert.Equal("person.invalid-sex", (await sex.Json()).Str("code"));
-        // The same key with a valid body is a first registration: the refused one left nothing behind.
+        // Refused at the API, before any grain: the field is named, the value is not echoed.
+        foreach (var (response, field) in new[] { (reason, "reason"), (sex, "sex"), (bulk, "lines[1].sex") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Json();
+            Assert.Equal("request.invalid", problem.Str("code"));
+            Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        // The same key with a valid body is a first registration: the refused one left nothing behind. A number that is
+        // a listed value is that value.
         var valid = await clerk.PostJson("/v1/persons", new { name = "列挙 太郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = "male", reason = "birth" }, key);
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+        var listed = await clerk.PostJson("/v1/persons", new { name = "列挙 三郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = 0, reason = "birth" });
+        Assert.Equal(HttpStatusCode.Created, listed.StatusCode);
+        Assert.Equal("male", (await listed.Json()).Str("sex"));
     }
 
     [Fact]
