@@ -108,7 +108,7 @@ public sealed class MartenPersonMatchIndex(IDocumentStore store) : IPersonMatchI
         var reached = await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, cancellationToken, mark: mark);
         return (await Maintenance.IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, async locked =>
         {
-            await Maintenance.MartenIndexRebuilder.ScanDataAsync(store, SourceEvents, Apply, locked, reached, paced: false);
+            await Maintenance.MartenIndexRebuilder.TopUpAsync(store, SourceEvents, Apply, reached, locked);
             return current.Select(p => ToRecord(p.Key, p.Value)).ToArray();
         }, cancellationToken)).Rows;
     }

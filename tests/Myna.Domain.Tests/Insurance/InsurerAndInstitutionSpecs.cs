@@ -35,6 +35,7 @@ public class InsurerAndInstitutionSpecs
         Assert.Equal("insurer.already-registered", InsurerDecider.Register(registered, Kyokai, new RegisterInsurer("x"), Now, Operator).Error?.Code);
         Assert.Equal("insurer.invalid-name", InsurerDecider.Register(Insurer(), Kyokai, new RegisterInsurer(" "), Now, Operator).Error?.Code);
         Assert.Equal("insurer.invalid-name", InsurerDecider.Register(Insurer(), Kyokai, new RegisterInsurer("協会\u202Eけんぽ"), Now, Operator).Error?.Code);
+        Assert.Equal("insurer.invalid-name", InsurerDecider.Register(Insurer(), Kyokai, new RegisterInsurer("協会けんぽ 1234 5678 9018"), Now, Operator).Error?.Code);
         Assert.Equal("insurer.not-suspended", InsurerDecider.Resume(registered, new ResumeInsurer("x"), Now, Operator).Error?.Code);
         Assert.Equal("insurer.invalid-merge", InsurerDecider.Merge(registered, new MergeInsurer(Kyokai), Now, Operator).Error?.Code);
     }

@@ -183,6 +183,33 @@ public class PersonSpecs : DeciderSpec<PersonState, IPersonEvent>
         }
     }
 
+    /// <summary>Texts that hold an Individual Number's shape: twelve digits, grouped or not, in any width.</summary>
+    private static readonly string[] NumberShaped =
+    [
+        "123456789018",
+        "山田 1234 5678 9018",
+        "１２３４－５６７８－９０１８",
+        "東京都千代田区1-2-3-4-5-6-7-8-9-0-1-2",
+    ];
+
+    [Fact]
+    public void A_name_or_address_that_holds_a_number_shaped_run_of_twelve_digits_is_refused_wherever_it_is_written()
+    {
+        var registered = Given(Registered());
+        foreach (var text in NumberShaped)
+        {
+            Assert.Equal("person.invalid-name", PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Name = text }, Chiyoda, RegistrationReason.Birth), Now, Clerk).Error?.Code);
+            Assert.Equal("person.invalid-address", PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Address = text }, Chiyoda, RegistrationReason.Birth), Now, Clerk).Error?.Code);
+            Assert.Equal("person.invalid-name", PersonDecider.Rename(registered, new RenamePerson(text, Chiyoda), Now, Clerk).Error?.Code);
+            Assert.Equal("person.invalid-address", PersonDecider.Move(registered, new RecordMove(text, Chiyoda, new DateOnly(2026, 11, 20)), Now, Clerk).Error?.Code);
+        }
+        // Addresses hold numbers, only never that many in one run: a lot, a building and a room are kept.
+        foreach (var address in new[] { "東京都千代田区千代田1-1-1 101号室", "大阪府大阪市北区梅田３－１－１０００ 2501号", "東京都港区1-2-3-4-5-6-7-8-9-0-1" })
+        {
+            Assert.Null(PersonDecider.Register(Given(), Id, new RegisterPerson(Taro with { Address = address }, Chiyoda, RegistrationReason.Birth), Now, Clerk).Error);
+        }
+    }
+
     [Theory]
     [InlineData("葛\U000E0100城 花子")] // an ideographic variation sequence: the resident record's variant kanji
     [InlineData("\uE000田 太郎")] // a private-use character: a municipality's own outside-Unicode kanji

@@ -212,6 +212,7 @@ public class PortalSpecs : DeciderSpec<PortalState, IPortalEvent>
         Assert.Equal("app.invalid-id", AppDecider.Register(AppState.Initial, "Bad App!", new RegisterApp("x", [AppItem.BasicFourItems]), Now, operatorActor).Error?.Code);
         Assert.Equal("app.invalid-items", AppDecider.Register(AppState.Initial, "ok-app", new RegisterApp("x", []), Now, operatorActor).Error?.Code);
         Assert.Equal("app.invalid-name", AppDecider.Register(AppState.Initial, "ok-app", new RegisterApp("\u200B\u2066", [AppItem.BasicFourItems]), Now, operatorActor).Error?.Code);
+        Assert.Equal("app.invalid-name", AppDecider.Register(AppState.Initial, "ok-app", new RegisterApp("家計簿123456789018", [AppItem.BasicFourItems]), Now, operatorActor).Error?.Code);
         Assert.Equal("app.not-found", AppDecider.ToView(AppState.Initial, 0).Error?.Code);
     }
 

@@ -129,6 +129,55 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rebuild_beside_another_process_that_keeps_registering_new_persons_ends_and_keeps_every_row()
+    {
+        // Another process (its own store and key ring) appends new persons' events all the while, writing no rows: each
+        // is a key this rebuild's ring has never loaded.
+        using var other = TestInfrastructure.CreateStore();
+        var otherStreams = new MartenEventStreamStore(other);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var before = await RegisterLiveAsync(Items("照合 以前 " + suffix));
+        // The keys there now, read in one pass: the scan is then short, and the other process adds few persons during it.
+        await _store.PersonalData().PrefetchKeysAsync(200_000);
+        const int MaxAppends = 5_000;
+        var appended = 0;
+        using var stop = new CancellationTokenSource();
+        // Eight appends at a time: a new person every few milliseconds, faster than one pass of the top-up's read.
+        var appender = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && Volatile.Read(ref appended) < MaxAppends)
+            {
+                var person = new PersonId(Guid.NewGuid());
+                await otherStreams.AppendAsync(StreamRef.For(person).Key, 0, [Registered(person, Items("照合 並行 " + suffix))], Metadata());
+                Interlocked.Increment(ref appended);
+            }
+        })));
+        int rows;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Volatile.Read(ref appended) < 20 && !appender.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+            Assert.True(Volatile.Read(ref appended) >= 20, "the other process appended nothing");
+
+            // Its top-up under the lock folds what was there once the lock was held: it ends, however fast the other
+            // process goes on appending (before, it met new keys on every pass and gave up after five).
+            rows = await _index.RebuildAsync();
+        }
+        finally
+        {
+            stop.Cancel();
+            await appender;
+        }
+
+        Assert.True(rows > 0);
+        Assert.Equal(MartenPersonMatchIndex.ToRecord(before.Value, Items("照合 以前 " + suffix)).NameKey,
+            (await _store.QuerySession().LoadAsync<PersonMatchRecord>(before.Value))?.NameKey);
+    }
+
+    [Fact]
     public async Task A_rebuild_rewrites_only_the_rows_that_differ_and_refills_rows_that_were_lost()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
