@@ -59,17 +59,30 @@ public static class DefinedEnums
         return errors.ToProblem();
     }
 
+    /// <summary>The types whose plans this thread is making (a recursive shape plans nothing at its second visit).</summary>
+    [ThreadStatic]
+    private static HashSet<Type>? _planning;
+
+    /// <summary>A type's plan, published only once it is whole: a request on another thread never meets a half-made one.</summary>
     private static Check? PlanFor(Type type)
     {
         if (Plans.TryGetValue(type, out var known))
         {
             return known;
         }
-        // A type met again while its own plan is made (a recursive shape) is planned as having nothing to check there.
-        Plans[type] = null;
-        var plan = Build(type);
-        Plans[type] = plan;
-        return plan;
+        _planning ??= [];
+        if (!_planning.Add(type))
+        {
+            return null;
+        }
+        try
+        {
+            return Plans.GetOrAdd(type, Build(type));
+        }
+        finally
+        {
+            _planning.Remove(type);
+        }
     }
 
     private static Check? Build(Type type)
