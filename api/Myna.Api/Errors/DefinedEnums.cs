@@ -52,7 +52,7 @@ public static class DefinedEnums
     public static string? FirstUnlisted(object? value) => value is null ? null : PlanFor(value.GetType())?.Invoke(value) is { } field ? field : null;
 
     /// <summary>The problem for an unlisted value: the field, never the value.</summary>
-    public static IResult Refusal(string field)
+    private static IResult Refusal(string field)
     {
         var errors = new RequestErrors();
         errors.Add(field, "One of its listed names.");

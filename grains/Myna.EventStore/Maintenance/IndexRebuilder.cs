@@ -168,22 +168,21 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
         CountAsync(store, types, long.MaxValue, cancellationToken);
 
     /// <summary>How many streams (persons) hold events of these types.</summary>
-    private async Task<int> StreamsAsync(string[] types, CancellationToken cancellationToken)
-    {
-        await using var query = store.QuerySession();
-        var counts = await query.AdvancedSql.QueryAsync<long>(
-            $"select count(distinct stream_id) from {store.Options.Events.DatabaseSchemaName}.mt_events where type = any(?)", cancellationToken, new object[] { types });
-        return (int)counts[0];
-    }
+    private async Task<int> StreamsAsync(string[] types, CancellationToken cancellationToken) =>
+        (int)await EventsScalarAsync(store, "count(distinct stream_id)", "type = any(?)", cancellationToken, new object[] { types });
 
     /// <summary>How many events of these types the store holds, up to a sequence number.</summary>
-    internal static async Task<long> CountAsync(IDocumentStore store, string[] types, long upToSequence, CancellationToken cancellationToken)
+    internal static Task<long> CountAsync(IDocumentStore store, string[] types, long upToSequence, CancellationToken cancellationToken) =>
+        EventsScalarAsync(store, "count(*)", "type = any(?) and seq_id <= ?", cancellationToken, types, upToSequence);
+
+    /// <summary>One figure over the store's events (a count, the highest sequence): <c>select {what} from mt_events where {where}</c>.</summary>
+    private static async Task<long> EventsScalarAsync(IDocumentStore store, string what, string where, CancellationToken cancellationToken,
+        params object[] parameters)
     {
         await using var query = store.QuerySession();
-        var schema = store.Options.Events.DatabaseSchemaName;
-        var counts = await query.AdvancedSql.QueryAsync<long>(
-            $"select count(*) from {schema}.mt_events where type = any(?) and seq_id <= ?", cancellationToken, types, upToSequence);
-        return counts[0];
+        var values = await query.AdvancedSql.QueryAsync<long>(
+            $"select {what} from {store.Options.Events.DatabaseSchemaName}.mt_events where {where}", cancellationToken, parameters);
+        return values[0];
     }
 
     /// <summary>
@@ -472,12 +471,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     internal static async Task<long> TopUpAsync(IDocumentStore store, IReadOnlyDictionary<string, Type> types, Action<object> visit, long after,
         CancellationToken cancellationToken)
     {
-        long upTo;
-        await using (var query = store.QuerySession())
-        {
-            upTo = (await query.AdvancedSql.QueryAsync<long>(
-                $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", cancellationToken))[0];
-        }
+        var upTo = await EventsScalarAsync(store, "coalesce(max(seq_id), 0)", "true", cancellationToken);
         return await ScanDataAsync(store, types, visit, cancellationToken, after, paced: false, upTo: upTo);
     }
 

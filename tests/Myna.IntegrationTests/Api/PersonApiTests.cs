@@ -148,6 +148,23 @@ public sealed class PersonApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_name_shaped_like_an_Individual_Number_is_a_400_at_registration_and_at_a_change_of_name_and_nothing_is_written()
+    {
+        var clerk = fixture.Municipality();
+        var registered = await clerk.PostJson("/v1/persons", new { name = "１２３４ ５６７８ ９０１８", address = "東京都千代田区千代田1-1", dateOfBirth = "1985-02-03", sex = "female", reason = "birth" });
+        Assert.Equal(HttpStatusCode.BadRequest, registered.StatusCode);
+        Assert.Equal("person.invalid-name", (await registered.Json()).Str("code"));
+
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var before = await (await clerk.GetAsync($"/v1/persons/{id}")).Content.ReadAsStringAsync();
+        var renamed = await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "佐藤 1234-5678-9018" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, renamed.StatusCode);
+        Assert.Equal("person.invalid-name", (await renamed.Json()).Str("code"));
+        Assert.Equal(before, await (await clerk.GetAsync($"/v1/persons/{id}")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_enum_given_as_a_number_outside_its_list_is_a_400_naming_the_field_and_registers_nobody()
     {
         var clerk = fixture.Municipality();
