@@ -46,8 +46,10 @@ public static class MartenSetup
 
         // One stream per grain, keyed "{kind}-{id}".
         opts.Events.StreamIdentity = StreamIdentity.AsString;
-        // Rich mode: Marten checks the expected version itself, so a stale writer is refused.
-        opts.Events.AppendMode = EventAppendMode.Rich;
+        // Quick mode: one call of Marten's append function per stream, which checks the expected version in the
+        // database (a stale writer is refused with a concurrency error, before any sequence number is taken). Rich
+        // mode read every stream's version and the sequence numbers in a round trip of their own before the write.
+        opts.Events.AppendMode = EventAppendMode.Quick;
         opts.Events.MetadataConfig.EnableAll();
         // An index on (type, seq_id): rebuilds and their top-ups read the few event types an index is folded from
         // without walking every ledger entry in between (F7: a rebuild's scans were whole-table reads beside the checks).
