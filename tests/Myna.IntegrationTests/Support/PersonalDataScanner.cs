@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Npgsql;
@@ -46,10 +47,17 @@ public static partial class PersonalDataScanner
         foreach (var table in tables)
         {
             await using var rows = new NpgsqlCommand($"select t::text from {TestInfrastructure.Schema}.\"{table}\" t", connection) { CommandTimeout = 600 };
-            await using var reader = await rows.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            try
             {
-                Look(reader.GetString(0), $"postgres {table}", needles, hits);
+                await using var reader = await rows.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    Look(reader.GetString(0), $"postgres {table}", needles, hits);
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Dropped by another test since it was listed: it holds nothing any more.
             }
         }
     }
@@ -59,7 +67,7 @@ public static partial class PersonalDataScanner
         var service = new TableServiceClient(TestInfrastructure.AzureStorage);
         await foreach (var table in service.QueryAsync())
         {
-            await foreach (var entity in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
+            await foreach (var entity in Gone404(service.GetTableClient(table.Name).QueryAsync<TableEntity>()))
             {
                 foreach (var (key, value) in entity)
                 {
@@ -88,13 +96,48 @@ public static partial class PersonalDataScanner
         await foreach (var container in service.GetBlobContainersAsync())
         {
             var client = service.GetBlobContainerClient(container.Name);
-            await foreach (var blob in client.GetBlobsAsync())
+            await foreach (var blob in Gone404(client.GetBlobsAsync()))
             {
                 var where = $"blob {container.Name}/{blob.Name}";
                 Look(blob.Name, where + " (name)", needles, hits);
-                var content = (await client.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+                byte[] content;
+                try
+                {
+                    content = (await client.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    continue; // deleted since it was listed
+                }
                 LookInBytes(content, where, needles, hits);
             }
+        }
+    }
+
+    /// <summary>
+    /// The items of a table or container that other test collections may delete while it is read (a listing that
+    /// meets 404 ends there: what is gone holds nothing to find). Found by a run where a container vanished between
+    /// the account's listing and its own.
+    /// </summary>
+    private static async IAsyncEnumerable<T> Gone404<T>(IAsyncEnumerable<T> items)
+    {
+        await using var e = items.GetAsyncEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await e.MoveNextAsync();
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                yield break;
+            }
+            if (!more)
+            {
+                yield break;
+            }
+            yield return e.Current;
         }
     }
 
