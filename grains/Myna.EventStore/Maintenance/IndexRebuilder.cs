@@ -416,9 +416,11 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long after taking its sequence numbers an append may begin its write transaction. Marten (rich append mode)
-    /// takes them in a statement of their own and then begins the transaction that writes the events, in the same call:
-    /// microseconds apart, or as long as a pause of the appending process.
+    /// How long after taking its sequence numbers an append may begin its write transaction. In Marten's rich append mode
+    /// (this store's until the quick mode replaced it) they are taken in a statement of their own before the transaction
+    /// that writes the events: microseconds apart, or as long as a pause of the appending process. In quick mode they are
+    /// taken inside the append's transaction, after it began, so the grace only covers a process of an older version still
+    /// appending during a rolling upgrade.
     /// </summary>
     internal static readonly TimeSpan AppendBeginGrace = TimeSpan.FromSeconds(1);
 
