@@ -58,18 +58,26 @@ public sealed record LedgerState : IAggregateState<LedgerState, ILedgerEvent>
     public long Checks { get; init; }
     public ImmutableList<ClinicConsentGiven> RecentConsents { get; init; } = [];
 
-    public LedgerState Apply(ILedgerEvent @event) => @event switch
+    /// <summary>The ledger's latest entry when it is a staff read (null after any other entry): a repeat of it is not written again.</summary>
+    public StaffDataRead? LatestStaffRead { get; init; }
+
+    public LedgerState Apply(ILedgerEvent @event)
     {
-        EligibilityChecked => this with { Checks = Checks + 1 },
-        ClinicConsentGiven e => this with
+        var next = @event switch
         {
-            RecentConsents = (RecentConsents.Count >= KeptConsents ? RecentConsents.RemoveAt(0) : RecentConsents).Add(e),
-        },
-        // Each records a look at the person's data; the ledger's entries are read from the stream, not the state.
-        AgencyDataRequested or AppDataRequested or DisasterLookupPerformed or IndividualNumberRevealed
-            or MedicalInformationRead or ProxyAccessed or StaffDataRead => this,
-        _ => this,
-    };
+            EligibilityChecked => this with { Checks = Checks + 1 },
+            ClinicConsentGiven e => this with
+            {
+                RecentConsents = (RecentConsents.Count >= KeptConsents ? RecentConsents.RemoveAt(0) : RecentConsents).Add(e),
+            },
+            // Each records a look at the person's data; the ledger's entries are read from the stream, not the state.
+            AgencyDataRequested or AppDataRequested or DisasterLookupPerformed or IndividualNumberRevealed
+                or MedicalInformationRead or ProxyAccessed or StaffDataRead => this,
+            _ => this,
+        };
+        return @event is StaffDataRead read ? next with { LatestStaffRead = read }
+            : next.LatestStaffRead is null ? next : next with { LatestStaffRead = null };
+    }
 }
 
 /// <summary>The eligibility check's pure rules (flow 5).</summary>

@@ -34,10 +34,31 @@ public static class AccessLedgerEntries
             ? Decision<ILedgerEvent>.Accept(new ProxyAccessed(person, c.Proxy, c.What, now, actor))
             : DomainError.Validation("ledger.invalid-what", "Name what the proxy did (1 to 100 characters).");
 
-    public static Decision<ILedgerEvent> StaffRead(PersonId person, RecordStaffRead c, DateTimeOffset now, Actor actor, ActorScope scope) =>
-        c.What is { Length: > 0 and <= 100 } && c.Purpose is { Length: > 0 and <= 200 }
-            ? Decision<ILedgerEvent>.Accept(new StaffDataRead(person, Office(actor, scope), c.What, c.Purpose, now, actor))
-            : DomainError.Validation("ledger.invalid-what", "Name what was read (1 to 100 characters) and why (1 to 200).");
+    /// <summary>
+    /// How long a staff read stands for the same reader's repeats of it: paging through one history, or reading a record
+    /// again, is one entry while nothing else is recorded between (so an auditor paging through the ledger itself, which
+    /// each recorded read lengthens, reaches its end).
+    /// </summary>
+    public static readonly TimeSpan StaffReadRepeatWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A staff read of the person's data (invariant 22). Not written again when the ledger's latest entry is the same
+    /// reader's same read, for the same purpose, less than <see cref="StaffReadRepeatWindow"/> ago: that entry already
+    /// tells the person who read what and why.
+    /// </summary>
+    public static Decision<ILedgerEvent> StaffRead(PersonId person, RecordStaffRead c, DateTimeOffset now, Actor actor, ActorScope scope,
+        StaffDataRead? latest = null)
+    {
+        if (c.What is not { Length: > 0 and <= 100 } || c.Purpose is not { Length: > 0 and <= 200 })
+        {
+            return DomainError.Validation("ledger.invalid-what", "Name what was read (1 to 100 characters) and why (1 to 200).");
+        }
+        var read = new StaffDataRead(person, Office(actor, scope), c.What, c.Purpose, now, actor);
+        return latest is not null && latest with { OccurredAt = now } == read
+            && now >= latest.OccurredAt && now - latest.OccurredAt < StaffReadRepeatWindow
+            ? Decision<ILedgerEvent>.Accept()
+            : Decision<ILedgerEvent>.Accept(read);
+    }
 
     /// <summary>The office a staff member reads as: the role, with the municipality, insurer or agency it is scoped to.</summary>
     public static string Office(Actor actor, ActorScope scope) =>

@@ -71,7 +71,9 @@ public sealed class AccessLedgerGrain(
         Record(context, command, () => AccessLedgerEntries.ProxyAccess(Id, command, Now, context.Actor));
 
     public Task<Result<LedgerReceipt>> RecordStaffRead(CommandContext context, RecordStaffRead command) =>
-        Record(context, command, () => AccessLedgerEntries.StaffRead(Id, command, Now, context.Actor, context.Scope));
+        Execute(context, command,
+            state => Task.FromResult(AccessLedgerEntries.StaffRead(Id, command, Now, context.Actor, context.Scope, state.LatestStaffRead)),
+            _ => Result<LedgerReceipt>.Ok(new LedgerReceipt(Version, null)));
 
     public Task<Result<LedgerReceipt>> RecordNumberReveal(CommandContext context, RecordNumberReveal command) =>
         Record(context, command, () => AccessLedgerEntries.Reveal(Id, command, Now, context.Actor));

@@ -1,4 +1,5 @@
 using Myna.Domain.Tests.Support;
+using Myna.Domain.Clinics;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Portal;
 using Myna.GrainInterfaces.Cards;
@@ -235,6 +236,37 @@ public class PortalSpecs : DeciderSpec<PortalState, IPortalEvent>
         Assert.Equal(("staff", "municipality 131016 (clerk-7)", "resident-record", "municipality counter"), (staff.AccessorKind, staff.Accessor, staff.What, staff.Purpose));
         Assert.Equal("ledger.invalid-what", AccessLedgerEntries.StaffRead(Me, new RecordStaffRead("", "audit"), Now, clerk, ActorScope.None).Error?.Code);
         Assert.Equal(["institution", "agency", "app", "proxy", "resident", "staff"], AccessLedgerEntries.Kinds.Keys);
+    }
+
+    [Fact]
+    public void A_staff_read_repeated_while_it_is_the_ledgers_latest_entry_is_one_entry_and_anything_else_is_written()
+    {
+        var auditor = new Actor("auditor-3", "auditor");
+        var read = new RecordStaffRead("ledger-history", "audit");
+        var first = Assert.IsType<StaffDataRead>(
+            Assert.Single(AccessLedgerEntries.StaffRead(Me, read, Now, auditor, ActorScope.None).Events));
+        var ledger = LedgerState.Initial.Apply(first);
+        var later = Now + AccessLedgerEntries.StaffReadRepeatWindow - TimeSpan.FromSeconds(1);
+
+        // The same reader, read and purpose, nothing between, within the window: already on the ledger.
+        var repeat = AccessLedgerEntries.StaffRead(Me, read, later, auditor, ActorScope.None, ledger.LatestStaffRead);
+        Assert.Null(repeat.Error);
+        Assert.Empty(repeat.Events);
+
+        // Anything that differs is an entry of its own.
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read, Now + AccessLedgerEntries.StaffReadRepeatWindow, auditor, ActorScope.None, ledger.LatestStaffRead).Events);
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read, Now.AddSeconds(-1), auditor, ActorScope.None, ledger.LatestStaffRead).Events);
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read, later, new Actor("auditor-4", "auditor"), ActorScope.None, ledger.LatestStaffRead).Events);
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read with { What = "medical-history" }, later, auditor, ActorScope.None, ledger.LatestStaffRead).Events);
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read with { Purpose = "complaint 12" }, later, auditor, ActorScope.None, ledger.LatestStaffRead).Events);
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read, later, auditor, new ActorScope(Municipality: "131016"), ledger.LatestStaffRead).Events);
+
+        // Another entry between: the read is written again, so the person sees it came after.
+        var between = ledger.Apply(new IndividualNumberRevealed(Me, Session, Now.AddSeconds(5), Resident));
+        Assert.Null(between.LatestStaffRead);
+        Assert.Single(AccessLedgerEntries.StaffRead(Me, read, later, auditor, ActorScope.None, between.LatestStaffRead).Events);
+        // Refusals are unchanged.
+        Assert.Equal("ledger.invalid-what", AccessLedgerEntries.StaffRead(Me, read with { What = "" }, later, auditor, ActorScope.None, ledger.LatestStaffRead).Error?.Code);
     }
 
     [Fact]

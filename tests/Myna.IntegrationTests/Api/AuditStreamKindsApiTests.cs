@@ -114,6 +114,40 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_auditors_reads_of_a_persons_medical_information_and_ledger_go_on_that_persons_ledger_and_paging_the_ledger_ends()
+    {
+        var auditor = Auditor; // one auditor throughout (each Auditor is another staff member)
+        var history = For("medical");
+        var person = history.Stream.Id;
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
+        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        var medical = $"/v1/audit/streams/medical/{person}";
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{medical}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{medical}/state")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{medical}/timelines?at={AuditReplayApiTests.At(DateTimeOffset.UtcNow)}")).StatusCode);
+
+        // Paging through the ledger one entry at a time: the first page's read is recorded on the ledger itself, its
+        // repeats are that one entry, so the pages end (each page adding an entry, they never would).
+        var pages = new List<JsonElement>();
+        long? from = 1;
+        while (from is not null && pages.Count < 20)
+        {
+            var page = await auditor.GetAsync($"/v1/audit/streams/ledger/{person}/events?fromVersion={from}&limit=1");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var body = await page.Json();
+            pages.Add(Assert.Single(body.GetProperty("events").EnumerateArray()));
+            from = body.GetProperty("nextFromVersion") is { ValueKind: JsonValueKind.Number } next ? next.GetInt64() : null;
+        }
+
+        Assert.Null(from);
+        var reads = (await store.ReadAsync(StreamRef.LedgerOf(new PersonId(Guid.Parse(person))).Key, 1)).Select(e => Assert.IsType<StaffDataRead>(e.Data)).ToList();
+        Assert.Equal(["medical-history", "medical-state-as-of", "medical-timelines", "ledger-history"], reads.Select(r => r.What));
+        Assert.All(reads, r => Assert.Equal(("auditor", "audit"), (r.Office, r.Purpose)));
+        Assert.Equal(reads.Select(r => r.What), pages.Select(p => p.GetProperty("data").Str("what")));
+    }
+
+    [Fact]
     public async Task A_bulk_registration_jobs_state_as_of_each_version_follows_its_checkpoints()
     {
         var clerk = fixture.Municipality();
