@@ -189,21 +189,28 @@ public static class AuditEndpoints
         return TypedResults.Created($"/v1/audit/checkpoints/{checkpoint.Id}", checkpoint);
     }
 
-    /// <summary>An auditor reading a person's own stream: on that person's ledger first (invariant 22). Other streams name nobody directly.</summary>
     /// <summary>
-    /// An auditor's read of a stream that is one person's goes on that person's ledger, so the person sees it: their
-    /// record ("history", "state-as-of", "timelines"), and their access ledger, portal and medical information (the same,
-    /// prefixed with the kind: "medical-history"). Repeats of the same read while nothing else is recorded are one entry
-    /// (<see cref="Myna.Domain.Portal.AccessLedgerEntries.StaffReadRepeatWindow"/>), so paging through the ledger itself ends.
+    /// An auditor's read of a stream that is one person's goes on that person's ledger first (invariant 22), so the
+    /// person sees it: their record ("history", "state-as-of", "timelines"), and their card, access ledger, portal and
+    /// medical information (the same, prefixed with the kind: "card-history", "medical-history"). Repeats of the same
+    /// read while nothing else is recorded are one entry (<see cref="Myna.Domain.Portal.AccessLedgerEntries.StaffReadRepeatWindow"/>),
+    /// so paging through the ledger itself ends.
     /// </summary>
     private static async Task<ProblemHttpResult?> RecordPersonReadAsync(StreamRef stream, string what, HttpContext http, IClusterClient grains) =>
-        PersonKeyed.Contains(stream.Kind) && PersonId.TryParse(stream.Id, out var person)
+        await OwnerAsync(stream, grains) is { } person
             ? await Commands.StaffReads.RecordAsync(http, grains, person,
                 stream.Kind == StreamKind.Person ? what : $"{stream.Kind.ToString().ToLowerInvariant()}-{what}", "audit")
             : null;
 
-    /// <summary>The stream kinds keyed by the person whose data they hold.</summary>
-    private static readonly HashSet<StreamKind> PersonKeyed = [StreamKind.Person, StreamKind.Ledger, StreamKind.Portal, StreamKind.Medical];
+    /// <summary>The person whose data the stream holds: in its key, or (a card) its holder; none for the other kinds.</summary>
+    private static async Task<PersonId?> OwnerAsync(StreamRef stream, IClusterClient grains) => stream.Kind switch
+    {
+        StreamKind.Person or StreamKind.Ledger or StreamKind.Portal or StreamKind.Medical =>
+            PersonId.TryParse(stream.Id, out var person) ? person : null,
+        StreamKind.Card when Guid.TryParse(stream.Id, out var card) =>
+            await grains.GetCard(new CardId(card)).GetCard() is { IsSuccess: true, Value: { } view } ? view.PersonId : null,
+        _ => null,
+    };
 
     /// <summary>Every kind the audit routes accept (each folds as of a version or a time), as the route spells it.</summary>
     private static readonly string StreamKindNames = string.Join('|', Enum.GetNames<StreamKind>().Select(n => n.ToLowerInvariant()));

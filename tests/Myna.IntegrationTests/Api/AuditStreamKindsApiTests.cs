@@ -148,6 +148,25 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_auditors_read_of_a_card_goes_on_its_holders_ledger_and_an_unknown_card_is_a_404_recorded_nowhere()
+    {
+        var auditor = Auditor;
+        var patient = await new ClinicWorld(fixture).Patient();
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        var ledger = StreamRef.LedgerOf(new PersonId(Guid.Parse(patient.PersonId))).Key;
+        var before = await store.GetVersionAsync(ledger);
+
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"/v1/audit/streams/card/{patient.CardId}/events")).StatusCode);
+        var unknown = await auditor.GetAsync($"/v1/audit/streams/card/{Guid.NewGuid()}/events");
+
+        var entries = (await store.ReadAsync(ledger, before + 1)).Select(e => e.Data).ToList();
+        var read = Assert.IsType<StaffDataRead>(Assert.Single(entries));
+        Assert.Equal(("card-history", "auditor", "audit"), (read.What, read.Office, read.Purpose));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("audit.stream-not-found", (await unknown.Json()).Str("code"));
+    }
+
+    [Fact]
     public async Task A_bulk_registration_jobs_state_as_of_each_version_follows_its_checkpoints()
     {
         var clerk = fixture.Municipality();
