@@ -101,7 +101,7 @@ public static class AuditEndpoints
             page.NextFromVersion));
     }
 
-    private static async Task<Results<Ok<CorrelationResponse>, ProblemHttpResult>> ReadCorrelation(Guid correlationId, IClusterClient grains, int? limit)
+    private static async Task<Results<Ok<CorrelationResponse>, ProblemHttpResult>> ReadCorrelation(Guid correlationId, HttpContext http, IClusterClient grains, int? limit)
     {
         var result = await grains.GetAudit().ReadCorrelation(correlationId, limit ?? 100);
         if (!result.IsSuccess)
@@ -109,6 +109,20 @@ public static class AuditEndpoints
             return result.Error!.ToProblem();
         }
         var events = result.Value!;
+        // The trail shows persons' events too: each person whose streams it crosses gets one entry ("correlation").
+        var owners = new HashSet<PersonId>();
+        foreach (var key in events.Select(e => e.StreamKey).Distinct(StringComparer.Ordinal))
+        {
+            if (TryStreamKey(key, out var stream) && await OwnerAsync(stream, grains) is { } owner)
+            {
+                owners.Add(owner);
+            }
+        }
+        var recorded = await Task.WhenAll(owners.Select(person => Commands.StaffReads.RecordAsync(http, grains, person, "correlation", "audit")));
+        if (recorded.FirstOrDefault(r => r is not null) is { } unrecorded)
+        {
+            return unrecorded;
+        }
         return TypedResults.Ok(new CorrelationResponse(
             correlationId, events.Select(e => e.StreamKey).Distinct().ToList(), events.Select(ToResponse).ToList()));
     }
@@ -227,6 +241,19 @@ public static class AuditEndpoints
         stream = new StreamRef(streamKind, id.ToLowerInvariant());
         problem = null!;
         return true;
+    }
+
+    /// <summary>A stored stream key ("{kind}-{id}") as the stream it names.</summary>
+    private static bool TryStreamKey(string key, out StreamRef stream)
+    {
+        var dash = key.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0 && Enum.TryParse<StreamKind>(key[..dash], ignoreCase: true, out var kind) && Enum.IsDefined(kind))
+        {
+            stream = new StreamRef(kind, key[(dash + 1)..]);
+            return true;
+        }
+        stream = default;
+        return false;
     }
 
     private static bool TryTimeline(string? text, out Timeline timeline)

@@ -132,7 +132,15 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         // The server's own correlation id, from the response.
         var correlation = Guid.Parse(handedOver.Headers.GetValues("X-Correlation-Id").Single());
 
+        var ledger = Myna.GrainInterfaces.Common.StreamRef.LedgerOf(new Myna.GrainInterfaces.Common.PersonId(Guid.Parse(person))).Key;
+        var store = new Myna.EventStore.Streams.MartenEventStreamStore(TestInfrastructure.CreateStore());
+        var before = await store.GetVersionAsync(ledger);
+
         var trail = await (await Auditor.GetAsync($"/v1/audit/correlations/{correlation}/events")).Json();
+
+        // The trail shows the person's events (their record and their card's): one entry on their ledger says so.
+        var read = Assert.IsType<Myna.Domain.Portal.StaffDataRead>(Assert.Single(await store.ReadAsync(ledger, before + 1)).Data);
+        Assert.Equal(("correlation", "auditor", "audit"), (read.What, read.Office, read.Purpose));
 
         var streams = trail.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.Contains($"person-{person}", streams);
