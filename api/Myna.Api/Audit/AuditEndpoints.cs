@@ -243,17 +243,12 @@ public static class AuditEndpoints
         return true;
     }
 
-    /// <summary>A stored stream key ("{kind}-{id}") as the stream it names.</summary>
+    /// <summary>A stored stream key ("{kind}-{id}") as the stream it names, read as the routes read a kind and an id.</summary>
     private static bool TryStreamKey(string key, out StreamRef stream)
     {
         var dash = key.IndexOf('-', StringComparison.Ordinal);
-        if (dash > 0 && Enum.TryParse<StreamKind>(key[..dash], ignoreCase: true, out var kind) && Enum.IsDefined(kind))
-        {
-            stream = new StreamRef(kind, key[(dash + 1)..]);
-            return true;
-        }
         stream = default;
-        return false;
+        return dash > 0 && TryStream(key[..dash], key[(dash + 1)..], out stream, out _);
     }
 
     private static bool TryTimeline(string? text, out Timeline timeline)

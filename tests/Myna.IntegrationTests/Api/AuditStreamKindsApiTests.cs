@@ -167,6 +167,56 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_persons_medical_ledger_card_and_correlation_reads_are_refused_to_everyone_but_an_auditor_and_record_nothing()
+    {
+        var patient = await new ClinicWorld(fixture).Patient();
+        var person = new PersonId(Guid.Parse(patient.PersonId));
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        var correlation = Guid.NewGuid();
+        var medical = StreamRef.MedicalOf(person).Key;
+        await store.AppendAsync(medical, 0, [new MedicalRecordsReceived(person, "b-1", new InsurerNumber("138057"),
+            [new MedicalRecord("r-1", MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 9, 1), "薬A", null, null, "薬局")], DateTimeOffset.UtcNow, Operator)],
+            new AppendMetadata(Guid.NewGuid(), correlation, "test", "fp"));
+        var ledger = StreamRef.LedgerOf(person).Key;
+        var (ledgerBefore, medicalBefore) = (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical));
+        string[] routes =
+        [
+            $"/v1/audit/streams/medical/{person}/events", $"/v1/audit/streams/medical/{person}/state",
+            $"/v1/audit/streams/ledger/{person}/events", $"/v1/audit/streams/card/{patient.CardId}/events",
+            $"/v1/audit/streams/card/{patient.CardId}/timelines?at={AuditReplayApiTests.At(DateTimeOffset.UtcNow)}",
+            $"/v1/audit/correlations/{correlation}/events",
+        ];
+        var anonymous = fixture.Api.CreateClient();
+        HttpClient[] others =
+        [
+            fixture.Municipality(), fixture.Municipality("271004"),
+            fixture.ClientFor(Roles.Insurer, new Dictionary<string, string> { [MynaClaims.Insurer] = "138057" }),
+            fixture.ClientFor(Roles.Terminal, new Dictionary<string, string> { [MynaClaims.Institution] = "1310000001", [MynaClaims.Terminal] = "desk-1" }),
+            fixture.ClientFor(Roles.Agency, new Dictionary<string, string> { [MynaClaims.Agency] = "tax-office" }),
+            fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = patient.PersonId }),
+            fixture.ClientFor(Roles.Operator),
+        ];
+
+        foreach (var route in routes)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(route)).StatusCode);
+            foreach (var other in others)
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(route)).StatusCode);
+            }
+        }
+
+        Assert.Equal((ledgerBefore, medicalBefore), (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical)));
+        // The same reads by an auditor are answered, and recorded.
+        var auditor = Auditor;
+        foreach (var route in routes)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(route)).StatusCode);
+        }
+        Assert.True(await store.GetVersionAsync(ledger) > ledgerBefore);
+    }
+
+    [Fact]
     public async Task A_bulk_registration_jobs_state_as_of_each_version_follows_its_checkpoints()
     {
         var clerk = fixture.Municipality();
