@@ -10,6 +10,12 @@ public sealed record RunResult(int Offered, int Succeeded, int Failed, TimeSpan 
     public double P50 => Stats.Percentile(LatenciesMs, 0.50);
 
     public double P99 => Stats.Percentile(LatenciesMs, 0.99);
+
+    /// <summary>Open loop only: when the run started (UTC), to lay its operations beside other probes.</summary>
+    public DateTime StartedUtc { get; init; }
+
+    /// <summary>Open loop only: when each operation of <see cref="LatenciesMs"/> was due, in seconds from <see cref="StartedUtc"/>.</summary>
+    public double[] DueSeconds { get; init; } = [];
 }
 
 public static class Stats
@@ -74,6 +80,7 @@ public static class Load
         var outstanding = 0;
         var failed = 0;
         var tasks = new List<Task>(total);
+        var startedUtc = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < total; i++)
         {
@@ -111,8 +118,12 @@ public static class Load
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;
         var succeeded = ok.Count(o => o);
-        return new RunResult(total, succeeded, total - succeeded, elapsed,
-            latencies.Where((l, i) => ok[i] && !double.IsNaN(l)).ToArray());
+        var kept = Enumerable.Range(0, total).Where(i => ok[i] && !double.IsNaN(latencies[i])).ToArray();
+        return new RunResult(total, succeeded, total - succeeded, elapsed, kept.Select(i => latencies[i]).ToArray())
+        {
+            StartedUtc = startedUtc,
+            DueSeconds = kept.Select(i => i / rate).ToArray(),
+        };
     }
 
     /// <summary>Closed loop: <paramref name="concurrency"/> workers each run the next operation as soon as the last one answered.</summary>

@@ -25,17 +25,18 @@ public static class F1EligibilityChecks
         await Load.OpenLoopAsync(100, TimeSpan.FromSeconds(6), subject);
         Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hold: {rate:0} checks/s for {seconds} s in process {Environment.ProcessId}"));
         using var disk = new DiskFlushProbe();
+        using var gc = new GcPauseProbe();
         for (var slice = 0; slice < seconds / 5; slice++)
         {
             disk.Take();
-            var started = DateTime.UtcNow;
             var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), subject);
-            // The scheduled moments of the checks over the SLO, to be laid beside PostgreSQL's log or a profile (exact in a slice
-            // without errors: a failed check has no latency, and the moments after it shift by one check).
-            var slow = r.LatenciesMs.Select((ms, i) => (ms, at: started.AddSeconds(i / rate))).Where(x => x.ms > SloMs)
+            var flushes = disk.Take();
+            await Task.Delay(200); // the runtime's GC events reach the listener a moment late
+            // The scheduled moments of the checks over the SLO, to be laid beside PostgreSQL's log or a profile.
+            var slow = r.LatenciesMs.Select((ms, i) => (ms, at: r.StartedUtc.AddSeconds(r.DueSeconds[i]))).Where(x => x.ms > SloMs)
                 .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.at:HH:mm:ss.fff} {x.ms:0} ms"));
             Progress.Line(string.Create(CultureInfo.InvariantCulture,
-                $"hold: slice {slice + 1} from {started:HH:mm:ss.fff}: p50 {r.P50:0.0} p99 {r.P99:0.0} max {(r.LatenciesMs.Length > 0 ? r.LatenciesMs.Max() : 0):0.0} ms, {r.Failed} errors, {r.Throughput:0}/s, disk flush {Cell(disk.Take())}; over {SloMs} ms: {string.Join(", ", slow)}"));
+                $"hold: slice {slice + 1} from {r.StartedUtc:HH:mm:ss.fff}: p50 {r.P50:0.0} p99 {r.P99:0.0} max {(r.LatenciesMs.Length > 0 ? r.LatenciesMs.Max() : 0):0.0} ms, {r.Failed} errors, {r.Throughput:0}/s, disk flush {Cell(flushes)}, GC pauses {gc.Beside(r, SloMs)}; over {SloMs} ms: {string.Join(", ", slow)}"));
         }
     }
 
@@ -68,16 +69,18 @@ public static class F1EligibilityChecks
             + $"{world.Receptions.Count} reception terminals (20 per institution, each under the production limit of 120 challenges a minute); patients drawn Zipf(s = {ZipfExponent}); PIN method (challenge → chip signature → check: two HTTP requests per check, "
             + $"latency measured from the check's scheduled start over both). Steps of {ctx.Sizes.RateStep.TotalSeconds:0} s, or as long as {MinStepChecks} checks take at the step's rate (so a step's p99 is never the worst or second worst of a hundred). A step meets the SLO with p99 ≤ {SloMs} ms and no error; "
             + $"it is sustained with no error and p99 ≤ {SustainedP99Ms:0} ms (latency counts from the scheduled start, so a growing backlog shows in p99). The ladder climbs until a step is not sustained. "
-            + "Disk flush: what the disk did during the same step, beside the load: an 8 KB write and a flush to disk every 20 ms on the file system of PostgreSQL's WAL, p99 / max ms (a check answers after its commit's WAL flush).",
+            + "Disk flush: what the disk did during the same step, beside the load: an 8 KB write and a flush to disk every 20 ms on the file system of PostgreSQL's WAL, p99 / max ms (a check answers after its commit's WAL flush). "
+            + $"GC: the garbage collector's pauses in the benchmark process (generator, API and silo) during the step, from the runtime's GC events: how many (of them gen1/2), the longest and their sum, and how many of the step's operations over {SloMs} ms had a pause fall within their own span.",
             string.Empty,
-            "| round | offered /s | API p50 ms | API p99 ms | API errors | API achieved /s | disk flush p99 / max ms (API step) | raw p50 ms | raw p99 ms | raw errors | raw achieved /s | disk flush p99 / max ms (raw step) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| round | offered /s | API p50 ms | API p99 ms | API errors | API achieved /s | disk flush p99 / max ms (API step) | GC pauses (API step) | raw p50 ms | raw p99 ms | raw errors | raw achieved /s | disk flush p99 / max ms (raw step) | GC pauses (raw step) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         };
         using var disk = new DiskFlushProbe();
+        using var gc = new GcPauseProbe();
         for (var round = 1; round <= ctx.Sizes.Rounds; round++)
         {
-            var a = new Ladder(disk);
-            var b = new Ladder(disk);
+            var a = new Ladder(disk, gc);
+            var b = new Ladder(disk, gc);
             foreach (var rate in ctx.Sizes.Rates)
             {
                 if (a.Stopped && b.Stopped)
@@ -85,11 +88,11 @@ public static class F1EligibilityChecks
                     break;
                 }
                 var step = TimeSpan.FromSeconds(Math.Max(ctx.Sizes.RateStep.TotalSeconds, MinStepChecks / rate));
-                var (s, sd) = a.Stopped ? (null, null) : await a.StepAsync(rate, step, subject);
-                var (r, rd) = b.Stopped ? (null, null) : await b.StepAsync(rate, step, baseline);
-                Progress.Line($"F1 round {round}: {rate}/s  API {Describe(s)}, disk flush {Cell(sd)}  raw {Describe(r)}, disk flush {Cell(rd)}");
+                var (s, sd, sg) = a.Stopped ? (null, null, null) : await a.StepAsync(rate, step, subject);
+                var (r, rd, rg) = b.Stopped ? (null, null, null) : await b.StepAsync(rate, step, baseline);
+                Progress.Line($"F1 round {round}: {rate}/s  API {Describe(s)}, disk flush {Cell(sd)}, GC {Cell(sg)}  raw {Describe(r)}, disk flush {Cell(rd)}, GC {Cell(rg)}");
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {round} | {rate:0} | {Cell(s?.P50)} | {Cell(s?.P99)} | {Cell(s?.Failed)} | {Cell(s?.Throughput)} | {Cell(sd)} | {Cell(r?.P50)} | {Cell(r?.P99)} | {Cell(r?.Failed)} | {Cell(r?.Throughput)} | {Cell(rd)} |"));
+                    $"| {round} | {rate:0} | {Cell(s?.P50)} | {Cell(s?.P99)} | {Cell(s?.Failed)} | {Cell(s?.Throughput)} | {Cell(sd)} | {Cell(sg)} | {Cell(r?.P50)} | {Cell(r?.P99)} | {Cell(r?.Failed)} | {Cell(r?.Throughput)} | {Cell(rd)} | {Cell(rg)} |"));
             }
             bestSubject.Add(a.BestWithinSlo);
             bestBaseline.Add(b.BestWithinSlo);
@@ -114,7 +117,7 @@ public static class F1EligibilityChecks
     public const int MinStepChecks = 400;
 
     /// <summary>One side's climb: the best rate within the SLO (before the first miss) and the best sustained rate.</summary>
-    private sealed class Ladder(DiskFlushProbe disk)
+    private sealed class Ladder(DiskFlushProbe disk, GcPauseProbe gc)
     {
         private bool _sloMissed;
 
@@ -124,7 +127,7 @@ public static class F1EligibilityChecks
 
         public double BestSustained { get; private set; }
 
-        public async Task<(RunResult? Result, (double P99, double Max)? Disk)> StepAsync(double rate, TimeSpan step, Func<int, Task<bool>> operation)
+        public async Task<(RunResult? Result, (double P99, double Max)? Disk, GcBeside? Gc)> StepAsync(double rate, TimeSpan step, Func<int, Task<bool>> operation)
         {
             disk.Take();
             var r = await Load.OpenLoopAsync(rate, step, operation);
@@ -147,7 +150,7 @@ public static class F1EligibilityChecks
                 Stopped = true;
             }
             await Task.Delay(1_000);
-            return (r, flushes);
+            return (r, flushes, gc.Beside(r, SloMs));
         }
     }
 
@@ -158,6 +161,8 @@ public static class F1EligibilityChecks
     private static string Cell(double? v) => v is null ? "–" : Report.Format(v.Value);
 
     private static string Cell((double P99, double Max)? v) => v is { } d ? $"{Report.Format(d.P99)} / {Report.Format(d.Max)}" : "–";
+
+    private static string Cell(GcBeside? v) => v is { } g ? g.ToString() : "–";
 
     private static string Cell(int? v) => v is null ? "–" : v.Value.ToString(CultureInfo.InvariantCulture);
 }
