@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -116,10 +117,17 @@ public sealed class ClinicWorld(Deployment api)
     }
 
     /// <summary>The PIN path: a challenge, the chip's signature over it, the check. True when answered eligible.</summary>
-    public static async Task<bool> CheckWithPinAsync(HttpClient http, Reception reception, Patient patient, bool registerCard = false)
+    public static Task<bool> CheckWithPinAsync(HttpClient http, Reception reception, Patient patient, bool registerCard = false) =>
+        CheckWithPinAsync(http, reception, patient, registerCard, phases: null);
+
+    /// <summary>The check, with <paramref name="phases"/> told how long its challenge request took and when its check request began and ended (UTC).</summary>
+    public static async Task<bool> CheckWithPinAsync(HttpClient http, Reception reception, Patient patient, bool registerCard, Action<double, DateTime, DateTime>? phases)
     {
+        var started = Stopwatch.GetTimestamp();
         var challenge = await JsonAsync(await PostAsync(http, reception.Token, "/v1/eligibility-checks/challenges", new { }));
+        var challengeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var nonce = Convert.FromBase64String(challenge.GetProperty("nonce").GetString()!);
+        var checkFrom = DateTime.UtcNow;
         using var response = await PostAsync(http, reception.Token, "/v1/eligibility-checks", new
         {
             challengeId = challenge.GetProperty("challengeId").GetString(),
@@ -130,6 +138,7 @@ public sealed class ClinicWorld(Deployment api)
             consents = Array.Empty<string>(),
             registerCardForInsurance = registerCard,
         });
+        phases?.Invoke(challengeMs, checkFrom, DateTime.UtcNow);
         if (!response.IsSuccessStatusCode)
         {
             return false;

@@ -26,17 +26,35 @@ public static class F1EligibilityChecks
         Progress.Line(string.Create(CultureInfo.InvariantCulture, $"hold: {rate:0} checks/s for {seconds} s in process {Environment.ProcessId}"));
         using var disk = new DiskFlushProbe();
         using var gc = new GcPauseProbe();
+        using var spans = new SpanProbe();
         for (var slice = 0; slice < seconds / 5; slice++)
         {
             disk.Take();
-            var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), subject);
+            // Each check's phases: its challenge request's time, its check request's span (a slice's checks by index).
+            var total = (int)(rate * 5);
+            var challengeMs = new double[total];
+            var checkSpan = new (DateTime From, DateTime To)[total];
+            var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), i => ClinicWorld.CheckWithPinAsync(ctx.Main.Http,
+                world.Receptions[i % world.Receptions.Count], world.Patients[zipf.Next()], registerCard: false,
+                (ms, from, to) => (challengeMs[i], checkSpan[i]) = (ms, (from, to))));
             var flushes = disk.Take();
             await Task.Delay(200); // the runtime's GC events reach the listener a moment late
-            // The scheduled moments of the checks over the SLO, to be laid beside PostgreSQL's log or a profile.
-            var slow = r.LatenciesMs.Select((ms, i) => (ms, at: r.StartedUtc.AddSeconds(r.DueSeconds[i]))).Where(x => x.ms > SloMs)
-                .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.at:HH:mm:ss.fff} {x.ms:0} ms"));
             Progress.Line(string.Create(CultureInfo.InvariantCulture,
-                $"hold: slice {slice + 1} from {r.StartedUtc:HH:mm:ss.fff}: p50 {r.P50:0.0} p99 {r.P99:0.0} max {(r.LatenciesMs.Length > 0 ? r.LatenciesMs.Max() : 0):0.0} ms, {r.Failed} errors, {r.Throughput:0}/s, disk flush {Cell(flushes)}, GC pauses {gc.Beside(r, SloMs)}; over {SloMs} ms: {string.Join(", ", slow)}"));
+                $"hold: slice {slice + 1} from {r.StartedUtc:HH:mm:ss.fff}: p50 {r.P50:0.0} p99 {r.P99:0.0} max {(r.LatenciesMs.Length > 0 ? r.LatenciesMs.Max() : 0):0.0} ms, {r.Failed} errors, {r.Throughput:0}/s, disk flush {Cell(flushes)}, GC pauses {gc.Beside(r, SloMs)}"));
+            // The checks over the SLO, each with where its time went: the generator's lateness (due to sent), the challenge
+            // request, the check request, and the server's and the database's spans within the check request.
+            for (var k = 0; k < r.LatenciesMs.Length; k++)
+            {
+                if (r.LatenciesMs[k] <= SloMs)
+                {
+                    continue;
+                }
+                var i = (int)Math.Round(r.DueSeconds[k] * rate);
+                var due = r.StartedUtc.AddSeconds(r.DueSeconds[k]);
+                var (from, to) = checkSpan[i];
+                Progress.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"hold:   {due:HH:mm:ss.fff} {r.LatenciesMs[k]:0.0} ms: challenge {challengeMs[i]:0.0}, check {(to - from).TotalMilliseconds:0.0} ms; {spans.Describe(from, to)}"));
+            }
         }
     }
 
