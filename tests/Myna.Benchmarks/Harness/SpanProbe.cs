@@ -36,7 +36,7 @@ public sealed class SpanProbe : IDisposable
     private void Stopped(Activity activity)
     {
         var span = new Span(activity.StartTimeUtc, activity.Duration.TotalMilliseconds, activity.Source.Name,
-            activity.Source.Name == "Npgsql" ? First(activity.DisplayName) : activity.GetTagItem("http.route") as string ?? activity.DisplayName);
+            activity.Source.Name == "Npgsql" ? First(activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string ?? activity.DisplayName) : activity.GetTagItem("http.route") as string ?? activity.DisplayName);
         lock (_gate)
         {
             _spans.Add(span);
@@ -47,7 +47,11 @@ public sealed class SpanProbe : IDisposable
         }
     }
 
-    private static string First(string text) => text.Length > 40 ? text[..40] : text;
+    private static string First(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length > 60 ? line[..60] : line;
+    }
 
     /// <summary>The spans within [from, to], longest first.</summary>
     public IReadOnlyList<Span> Within(DateTime fromUtc, DateTime toUtc)
@@ -63,7 +67,7 @@ public sealed class SpanProbe : IDisposable
     {
         var within = Within(fromUtc, toUtc);
         var http = within.Where(s => s.Source != "Npgsql").Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Ms:0.0}"));
-        var db = within.Where(s => s.Source == "Npgsql").Take(2).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Ms:0.0}"));
+        var db = within.Where(s => s.Source == "Npgsql").Take(3).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Ms:0.0}"));
         return $"server [{string.Join("; ", http)}] db [{string.Join("; ", db)}]";
     }
 
