@@ -205,8 +205,9 @@ public static class AuditEndpoints
 
     /// <summary>
     /// An auditor's read of a stream that is one person's goes on that person's ledger first (invariant 22), so the
-    /// person sees it: their record ("history", "state-as-of", "timelines"), and their card, access ledger, portal and
-    /// medical information (the same, prefixed with the kind: "card-history", "medical-history"). Repeats of the same
+    /// person sees it: their record ("history", "state-as-of", "timelines"), and their card, access ledger, portal,
+    /// medical information and online procedures (the same, prefixed with the kind: "card-history", "medical-history",
+    /// "procedure-history"). Repeats of the same
     /// read while nothing else is recorded are one entry (<see cref="Myna.Domain.Portal.AccessLedgerEntries.StaffReadRepeatWindow"/>),
     /// so paging through the ledger itself ends.
     /// </summary>
@@ -216,13 +217,14 @@ public static class AuditEndpoints
                 stream.Kind == StreamKind.Person ? what : $"{stream.Kind.ToString().ToLowerInvariant()}-{what}", "audit")
             : null;
 
-    /// <summary>The person whose data the stream holds: in its key, or (a card) its holder; none for the other kinds.</summary>
+    /// <summary>The person whose data the stream holds: in its key, or a card's holder, or a procedure's submitter; none for the other kinds.</summary>
     private static async Task<PersonId?> OwnerAsync(StreamRef stream, IClusterClient grains) => stream.Kind switch
     {
         StreamKind.Person or StreamKind.Ledger or StreamKind.Portal or StreamKind.Medical =>
             PersonId.TryParse(stream.Id, out var person) ? person : null,
         StreamKind.Card when Guid.TryParse(stream.Id, out var card) =>
             await grains.GetCard(new CardId(card)).GetCard() is { IsSuccess: true, Value: { } view } ? view.PersonId : null,
+        StreamKind.Procedure when Guid.TryParse(stream.Id, out var procedure) => await grains.GetProcedure(procedure).GetSubmitter(),
         _ => null,
     };
 

@@ -100,6 +100,13 @@ public interface IProcedureGrain : IGrainWithGuidKey, IEventSourcedGrain
     /// <summary>The submission for the person who made it only.</summary>
     [Alias("GetForPerson"), Orleans.Concurrency.ReadOnly]
     Task<Result<ProcedureView>> GetForPerson(PersonId person);
+
+    /// <summary>
+    /// Who made the submission (none before one): the audit routes record an auditor's read of this stream on that
+    /// person's ledger. Nothing of the submission itself.
+    /// </summary>
+    [Alias("GetSubmitter"), Orleans.Concurrency.ReadOnly]
+    Task<PersonId?> GetSubmitter();
 }
 
 /// <summary>Lists of submissions: an agency's inbox, a person's own. Stateless worker.</summary>

@@ -94,6 +94,8 @@ public sealed class ProcedureGrain(
             ? Result<ProcedureView>.Ok(ProcedureRules.ToView(Current, Version))
             : Result<ProcedureView>.Fail(ProcedureRules.NotFound));
 
+    public Task<PersonId?> GetSubmitter() => Task.FromResult(Current.IsSubmitted ? Current.Person : (PersonId?)null);
+
     public Task<Result<ProcedureView>> GetForPerson(PersonId person) => Task.FromResult(
         Current.IsSubmitted && Current.Person == person
             ? Result<ProcedureView>.Ok(ProcedureRules.ToView(Current, Version))

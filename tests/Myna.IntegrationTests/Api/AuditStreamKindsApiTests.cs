@@ -167,6 +167,28 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_auditors_read_of_an_online_procedure_goes_on_its_submitters_ledger_and_an_unknown_one_is_a_404_recorded_nowhere()
+    {
+        var auditor = Auditor;
+        var history = For("procedure");
+        var submitter = Assert.IsType<ProcedureSubmitted>(history.First).PersonId;
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
+        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        var route = $"/v1/audit/streams/procedure/{history.Stream.Id}";
+
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{route}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{route}/state?version=1")).StatusCode);
+        var unknown = await auditor.GetAsync($"/v1/audit/streams/procedure/{Guid.NewGuid()}/events");
+
+        var reads = (await store.ReadAsync(StreamRef.LedgerOf(submitter).Key, 1)).Select(e => Assert.IsType<StaffDataRead>(e.Data)).ToList();
+        Assert.Equal(["procedure-history", "procedure-state-as-of"], reads.Select(r => r.What));
+        Assert.All(reads, r => Assert.Equal(("auditor", "audit"), (r.Office, r.Purpose)));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("audit.stream-not-found", (await unknown.Json()).Str("code"));
+    }
+
+    [Fact]
     public async Task A_persons_medical_ledger_card_and_correlation_reads_are_refused_to_everyone_but_an_auditor_and_record_nothing()
     {
         var patient = await new ClinicWorld(fixture).Patient();
