@@ -113,7 +113,8 @@ public sealed class Report
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
             : "unknown";
         yield return $"machine: {Environment.ProcessorCount} cores ({cpu}), {memory} RAM, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}";
-        yield return $".NET {Environment.Version} ({RuntimeInformation.FrameworkDescription}), workstation concurrent GC, Release build";
+        var gc = $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC ({System.Runtime.GCSettings.LatencyMode})";
+        yield return $".NET {Environment.Version} ({RuntimeInformation.FrameworkDescription}), {gc}, Release build";
         yield return $"load average when the report was written (1/5/15 min): {LoadAverage()}; at the start: {StartLoad}";
         yield return $"PostgreSQL: {postgresVersion}; Azurite (Azure Storage emulator) for membership, snapshots and reminders";
         yield return "everything (PostgreSQL, Azurite, silos, API, load generator) on this one machine, which other builds and tests share: absolute numbers are noisy, ratios are the figures to read";
