@@ -49,12 +49,30 @@ public static class F2DurableEvents
                 var baseline = new List<double>();
                 for (var round = 1; round <= ctx.Sizes.Rounds; round++)
                 {
+                    // MYNA_BENCH_SPANS=1: a diagnostic run, not a figure (every grain call and command makes an activity);
+                    // prints where a lone command's time goes, in grain-call and database spans, beside raw appends'.
+                    using var spans = concurrency == 1 && Environment.GetEnvironmentVariable("MYNA_BENCH_SPANS") == "1"
+                        ? new SpanProbe(SpanProbe.GrainsAndDatabase)
+                        : null;
+                    var subjectFrom = DateTime.UtcNow;
                     var s = await Load.ClosedLoopAsync(concurrency, ctx.Sizes.LoopStep, _ => RecordAsync(client, grainStreams[Random.Shared.Next(streams)]));
+                    var rawFrom = DateTime.UtcNow;
                     var b = await Load.ClosedLoopAsync(concurrency, ctx.Sizes.LoopStep, async _ =>
                     {
                         await RawLedger.AppendAsync(ctx.Raw, rawStreams[Random.Shared.Next(streams)]);
                         return true;
                     });
+                    if (spans is not null)
+                    {
+                        foreach (var line in spans.Summary(subjectFrom, rawFrom))
+                        {
+                            Progress.Line($"F2 spans, grains, p50 {s.P50:0.000} ms: {line}");
+                        }
+                        foreach (var line in spans.Summary(rawFrom, DateTime.UtcNow))
+                        {
+                            Progress.Line($"F2 spans, raw, p50 {b.P50:0.000} ms: {line}");
+                        }
+                    }
                     subject.Add(s.Throughput);
                     baseline.Add(b.Throughput);
                     Progress.Line($"F2 round {round}: {streams:N0} streams, c={concurrency}: grains {s.Throughput:0}/s ({s.Failed} failed), raw {b.Throughput:0}/s");
