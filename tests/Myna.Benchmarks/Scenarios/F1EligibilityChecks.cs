@@ -41,8 +41,8 @@ public static class F1EligibilityChecks
             await Task.Delay(200); // the runtime's GC events reach the listener a moment late
             Progress.Line(string.Create(CultureInfo.InvariantCulture,
                 $"hold: slice {slice + 1} from {r.StartedUtc:HH:mm:ss.fff}: p50 {r.P50:0.0} p99 {r.P99:0.0} max {(r.LatenciesMs.Length > 0 ? r.LatenciesMs.Max() : 0):0.0} ms, {r.Failed} errors, {r.Throughput:0}/s, disk flush {Cell(flushes)}, GC pauses {gc.Beside(r, SloMs)}"));
-            // The checks over the SLO, each with where its time went: the generator's lateness (due to sent), the challenge
-            // request, the check request, and the server's and the database's spans within the check request.
+            // The checks over the SLO, each with where its time went: the challenge request, the check request, and the
+            // server's and the database's spans within the check request.
             for (var k = 0; k < r.LatenciesMs.Length; k++)
             {
                 if (r.LatenciesMs[k] <= SloMs)

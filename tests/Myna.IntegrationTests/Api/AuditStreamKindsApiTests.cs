@@ -35,6 +35,15 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     /// <summary>A stream's first two events, and what its state shows after the first and after both.</summary>
     private sealed record History(StreamRef Stream, object First, object Second, Action<JsonElement> AfterFirst, Action<JsonElement> AfterBoth);
 
+    /// <summary>The history's two events written to its stream, and the store that wrote them.</summary>
+    private static async Task<MartenEventStreamStore> StoredAsync(History history)
+    {
+        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
+        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
+        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        return store;
+    }
+
     private static History For(string kind)
     {
         var now = DateTimeOffset.UtcNow;
@@ -89,9 +98,7 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     public async Task A_streams_state_as_of_each_version_and_moment_is_folded_by_its_own_kind(string kind)
     {
         var history = For(kind);
-        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
-        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
-        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        await StoredAsync(history);
         var route = $"/v1/audit/streams/{kind}/{history.Stream.Id}";
         var events = (await (await Auditor.GetAsync($"{route}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
         var firstRecorded = events[0].GetProperty("recordedAt").GetDateTimeOffset();
@@ -119,9 +126,7 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
         var auditor = Auditor; // one auditor throughout (each Auditor is another staff member)
         var history = For("medical");
         var person = history.Stream.Id;
-        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
-        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
-        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        var store = await StoredAsync(history);
         var medical = $"/v1/audit/streams/medical/{person}";
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{medical}/events")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{medical}/state")).StatusCode);
@@ -172,9 +177,7 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
         var auditor = Auditor;
         var history = For("procedure");
         var submitter = Assert.IsType<ProcedureSubmitted>(history.First).PersonId;
-        var store = new MartenEventStreamStore(TestInfrastructure.CreateStore());
-        await store.AppendAsync(history.Stream.Key, 0, [history.First], Metadata());
-        await store.AppendAsync(history.Stream.Key, 1, [history.Second], Metadata());
+        var store = await StoredAsync(history);
         var route = $"/v1/audit/streams/procedure/{history.Stream.Id}";
 
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{route}/events")).StatusCode);
