@@ -31,7 +31,7 @@ public static class F1EligibilityChecks
         {
             disk.Take();
             // Each check's phases: its challenge request's time, its check request's span (a slice's checks by index).
-            var total = (int)(rate * 5);
+            var total = Math.Max(1, (int)(rate * 5)); // as many as the open loop offers in a slice
             var challengeMs = new double[total];
             var checkSpan = new (DateTime From, DateTime To)[total];
             var r = await Load.OpenLoopAsync(rate, TimeSpan.FromSeconds(5), i => ClinicWorld.CheckWithPinAsync(ctx.Main.Http,
