@@ -109,22 +109,17 @@ public static class AuditEndpoints
             return result.Error!.ToProblem();
         }
         var events = result.Value!;
-        // The trail shows persons' events too: each person whose streams it crosses gets one entry ("correlation").
-        var owners = new HashSet<PersonId>();
-        foreach (var key in events.Select(e => e.StreamKey).Distinct(StringComparer.Ordinal))
-        {
-            if (TryStreamKey(key, out var stream) && await OwnerAsync(stream, grains) is { } owner)
-            {
-                owners.Add(owner);
-            }
-        }
+        // The trail shows persons' events too: each person whose streams it crosses gets one entry ("correlation"). The
+        // streams' owners are looked up together (a card's or a procedure's is a grain call each).
+        var streamKeys = events.Select(e => e.StreamKey).Distinct(StringComparer.Ordinal).ToList();
+        var owners = (await Task.WhenAll(streamKeys.Select(key => TryStreamKey(key, out var stream) ? OwnerAsync(stream, grains) : Task.FromResult<PersonId?>(null))))
+            .OfType<PersonId>().Distinct();
         var recorded = await Task.WhenAll(owners.Select(person => Commands.StaffReads.RecordAsync(http, grains, person, "correlation", "audit")));
         if (recorded.FirstOrDefault(r => r is not null) is { } unrecorded)
         {
             return unrecorded;
         }
-        return TypedResults.Ok(new CorrelationResponse(
-            correlationId, events.Select(e => e.StreamKey).Distinct().ToList(), events.Select(ToResponse).ToList()));
+        return TypedResults.Ok(new CorrelationResponse(correlationId, streamKeys, events.Select(ToResponse).ToList()));
     }
 
     /// <summary>The state replayed to a version, or to a moment as known then (default) or as in effect then.</summary>
@@ -207,9 +202,8 @@ public static class AuditEndpoints
     /// An auditor's read of a stream that is one person's goes on that person's ledger first (invariant 22), so the
     /// person sees it: their record ("history", "state-as-of", "timelines"), and their card, access ledger, portal,
     /// medical information and online procedures (the same, prefixed with the kind: "card-history", "medical-history",
-    /// "procedure-history"). Repeats of the same
-    /// read while nothing else is recorded are one entry (<see cref="Myna.Domain.Portal.AccessLedgerEntries.StaffReadRepeatWindow"/>),
-    /// so paging through the ledger itself ends.
+    /// "procedure-history"). Repeats of the same read while nothing else is recorded are one entry
+    /// (<see cref="Myna.Domain.Portal.AccessLedgerEntries.StaffReadRepeatWindow"/>), so paging through the ledger itself ends.
     /// </summary>
     private static async Task<ProblemHttpResult?> RecordPersonReadAsync(StreamRef stream, string what, HttpContext http, IClusterClient grains) =>
         await OwnerAsync(stream, grains) is { } person

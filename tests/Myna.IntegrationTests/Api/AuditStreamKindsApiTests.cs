@@ -192,7 +192,7 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_persons_medical_ledger_card_and_correlation_reads_are_refused_to_everyone_but_an_auditor_and_record_nothing()
+    public async Task A_persons_medical_ledger_card_procedure_and_correlation_reads_are_refused_to_everyone_but_an_auditor_and_record_nothing()
     {
         var patient = await new ClinicWorld(fixture).Patient();
         var person = new PersonId(Guid.Parse(patient.PersonId));
@@ -202,11 +202,15 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
         await store.AppendAsync(medical, 0, [new MedicalRecordsReceived(person, "b-1", new InsurerNumber("138057"),
             [new MedicalRecord("r-1", MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 9, 1), "薬A", null, null, "薬局")], DateTimeOffset.UtcNow, Operator)],
             new AppendMetadata(Guid.NewGuid(), correlation, "test", "fp"));
+        var procedure = StreamRef.ForProcedure(Guid.NewGuid());
+        await store.AppendAsync(procedure.Key, 0, [new ProcedureSubmitted(Guid.Parse(procedure.Id), person, ProcedureKind.ChildAllowance, "welfare",
+            new AgencyCode(new string('a', 32)), [], DateTimeOffset.UtcNow, new Actor(person.ToString(), "resident"))], Metadata());
         var ledger = StreamRef.LedgerOf(person).Key;
         var (ledgerBefore, medicalBefore) = (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical));
         string[] routes =
         [
             $"/v1/audit/streams/medical/{person}/events", $"/v1/audit/streams/medical/{person}/state",
+            $"/v1/audit/streams/procedure/{procedure.Id}/events", $"/v1/audit/streams/procedure/{procedure.Id}/state",
             $"/v1/audit/streams/ledger/{person}/events", $"/v1/audit/streams/card/{patient.CardId}/events",
             $"/v1/audit/streams/card/{patient.CardId}/timelines?at={AuditReplayApiTests.At(DateTimeOffset.UtcNow)}",
             $"/v1/audit/correlations/{correlation}/events",
@@ -231,7 +235,7 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
             }
         }
 
-        Assert.Equal((ledgerBefore, medicalBefore), (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical)));
+        Assert.Equal((ledgerBefore, medicalBefore, 1L), (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical), await store.GetVersionAsync(procedure.Key)));
         // The same reads by an auditor are answered, and recorded.
         var auditor = Auditor;
         foreach (var route in routes)
