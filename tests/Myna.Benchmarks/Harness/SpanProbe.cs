@@ -86,7 +86,7 @@ public sealed class SpanProbe : IDisposable
         Within(fromUtc, toUtc)
             .GroupBy(s => (s.Source, s.Kind, s.Name))
             .OrderByDescending(g => g.Count())
-            .Take(8)
+            .Take(12)
             .Select(g =>
             {
                 var ms = g.Select(s => s.Ms).ToArray();

@@ -34,7 +34,7 @@ public static class F4ReplayAndRebuild
         var person = Guid.NewGuid();
         await RawLedger.SeedStreamAsync(ctx.Raw, person, ctx.Sizes.AuditLength);
 
-        async Task<int> ReplayAsync()
+        async Task<int> ReplayAsync(Action<TimeSpan, TimeSpan, long>? phases = null)
         {
             var read = 0;
             long? from = 1;
@@ -42,9 +42,12 @@ public static class F4ReplayAndRebuild
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/v1/audit/streams/ledger/{person}/events?fromVersion={from}&limit=500", UriKind.Relative));
                 request.Headers.Authorization = auditor;
+                var sent = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 response.EnsureSuccessStatusCode();
+                var received = Stopwatch.GetTimestamp();
                 using var page = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+                phases?.Invoke(Stopwatch.GetElapsedTime(sent, received), Stopwatch.GetElapsedTime(received), response.Content.Headers.ContentLength ?? -1);
                 read += page.RootElement.GetProperty("events").GetArrayLength();
                 from = page.RootElement.TryGetProperty("nextFromVersion", out var next) && next.ValueKind == JsonValueKind.Number ? next.GetInt64() : null;
             }
@@ -79,6 +82,36 @@ public static class F4ReplayAndRebuild
             replay.Add(replayed / replaying.TotalSeconds);
             fetch.Add(fetched / fetching.TotalSeconds);
             Progress.Line($"F4 round {round}: audit replay {replayed} events at {replay[^1]:0}/s, raw FetchStreamAsync {fetch[^1]:0}/s");
+        }
+        if (Environment.GetEnvironmentVariable("MYNA_BENCH_SPANS") == "1")
+        {
+            // A diagnostic, not a figure (every request, grain call and command makes an activity): where a replay's
+            // time goes, in request, grain-call and database spans, beside the fetch's.
+            using var spans = new SpanProbe([.. SpanProbe.HttpAndDatabase, .. SpanProbe.GrainsAndDatabase]);
+            var replayFrom = DateTime.UtcNow;
+            var clock = Stopwatch.StartNew();
+            var pages = new List<string>();
+            for (var i = 0; i < ReplaysPerRound; i++)
+            {
+                await ReplayAsync((send, parse, bytes) => pages.Add(FormattableString.Invariant($"{send.TotalMilliseconds:0.0}+{parse.TotalMilliseconds:0.0} ms")));
+            }
+            Progress.Line($"F4 spans, replay pages (request and response + client's parse): {string.Join(", ", pages)}");
+            var replayMs = clock.Elapsed.TotalMilliseconds / ReplaysPerRound;
+            var fetchFrom = DateTime.UtcNow;
+            clock.Restart();
+            for (var i = 0; i < ReplaysPerRound; i++)
+            {
+                await FetchAsync();
+            }
+            var fetchMs = clock.Elapsed.TotalMilliseconds / ReplaysPerRound;
+            foreach (var line in spans.Summary(replayFrom, fetchFrom))
+            {
+                Progress.Line($"F4 spans, replay {replayMs:0.0} ms each: {line}");
+            }
+            foreach (var line in spans.Summary(fetchFrom, DateTime.UtcNow))
+            {
+                Progress.Line($"F4 spans, fetch {fetchMs:0.0} ms each: {line}");
+            }
         }
         ctx.Report.Add(new Figure("F4", $"audit replay of a {ctx.Sizes.AuditLength:N0}-event stream (HTTP, masked JSON)", "events/s",
             replay.ToArray(), fetch.ToArray(), "≥ 0.8×", (_, r) => r >= 0.8));
