@@ -34,7 +34,51 @@ public sealed class AuditJsonConverter : JsonConverter<AuditJson>
         writer.WriteRawValue(value.Json, skipInputValidation: true);
 }
 
+/// <summary>
+/// A page of a stream's events (the route's documented answer). It is written by <see cref="AuditStreamPageResult"/>,
+/// which copies the events as the audit grain wrote them.
+/// </summary>
 public sealed record AuditStreamResponse(string Stream, long StreamVersion, IReadOnlyList<AuditEventResponse> Events, long? NextFromVersion);
+
+/// <summary>
+/// Writes an <see cref="AuditStreamResponse"/> around a page's events as the audit grain wrote them
+/// (<see cref="AuditEventsJson"/>): the events are copied into the response, not read into objects and serialised again.
+/// </summary>
+public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCodeHttpResult
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, Options))
+        {
+            Write(writer);
+        }
+        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+
+    private void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("stream", page.StreamKey);
+        writer.WriteNumber("streamVersion", page.StreamVersion);
+        writer.WritePropertyName("events");
+        writer.WriteRawValue(page.EventsJson, skipInputValidation: true);
+        if (page.NextFromVersion is { } next)
+        {
+            writer.WriteNumber("nextFromVersion", next);
+        }
+        else
+        {
+            writer.WriteNull("nextFromVersion");
+        }
+        writer.WriteEndObject();
+    }
+}
 
 public sealed record CorrelationResponse(Guid CorrelationId, IReadOnlyList<string> Streams, IReadOnlyList<AuditEventResponse> Events);
 
@@ -65,7 +109,7 @@ public static class AuditEndpoints
         var group = app.MapGroup("/v1/audit")
             .WithTags("Audit")
             .RequireAuthorization(Policies.Auditor);
-        group.MapGet("/streams/{kind}/{id}/events", ReadStream).WithName("ReadStreamEvents");
+        group.MapGet("/streams/{kind}/{id}/events", ReadStream).WithName("ReadStreamEvents").Produces<AuditStreamResponse>();
         group.MapGet("/streams/{kind}/{id}/state", StateAsOf).WithName("GetStreamStateAsOf");
         group.MapGet("/streams/{kind}/{id}/timelines", CompareTimelines).WithName("CompareStreamTimelines");
         group.MapGet("/streams/{kind}/{id}/verification", VerifyStream).WithName("VerifyStream");
@@ -76,7 +120,7 @@ public static class AuditEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<AuditStreamResponse>, ProblemHttpResult>> ReadStream(
+    private static async Task<Results<AuditStreamPageResult, ProblemHttpResult>> ReadStream(
         string kind, string id, HttpContext http, IClusterClient grains, long? fromVersion, int? limit, string? type, DateTimeOffset? from, DateTimeOffset? to)
     {
         if (!TryStream(kind, id, out var stream, out var invalid))
@@ -94,11 +138,7 @@ public static class AuditEndpoints
         {
             return unrecorded;
         }
-        return TypedResults.Ok(new AuditStreamResponse(
-            page.StreamKey,
-            page.StreamVersion,
-            page.Events.Select(ToResponse).ToList(),
-            page.NextFromVersion));
+        return new AuditStreamPageResult(page);
     }
 
     private static async Task<Results<Ok<CorrelationResponse>, ProblemHttpResult>> ReadCorrelation(Guid correlationId, HttpContext http, IClusterClient grains, int? limit)

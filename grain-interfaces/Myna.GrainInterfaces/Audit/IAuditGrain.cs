@@ -22,12 +22,17 @@ public sealed record RecordedEventView(
     [property: Id(10)] Actor? Actor = null,
     [property: Id(11)] DateTimeOffset? EffectiveFrom = null);
 
-[GenerateSerializer, Immutable, Alias("myna.audit.stream-page")]
+/// <summary>
+/// A page of a stream: its events as the API shows them, one JSON array written by <see cref="AuditEventsJson"/>
+/// (<see cref="EventCount"/> of them), so that the API copies it into its response as it is.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("myna.audit.stream-page.v2")]
 public sealed record StreamPage(
     [property: Id(0)] string StreamKey,
     [property: Id(1)] long StreamVersion,
-    [property: Id(2)] IReadOnlyList<RecordedEventView> Events,
-    [property: Id(3)] long? NextFromVersion);
+    [property: Id(2)] int EventCount,
+    [property: Id(3)] byte[] EventsJson,
+    [property: Id(4)] long? NextFromVersion);
 
 /// <summary>Which events of a stream: from a version, at most a page, optionally of some types and recorded in a period.</summary>
 [GenerateSerializer, Immutable, Alias("myna.audit.history-query")]
@@ -110,7 +115,7 @@ public sealed record CheckpointView(
 /// <summary>Read-only access to event histories for auditors. Stateless worker: reads scale with silos.</summary>
 public interface IAuditGrain : IGrainWithIntegerKey
 {
-    [Alias("ReadStream")]
+    [Alias("ReadStream.v2")]
     Task<Result<StreamPage>> ReadStream(StreamRef stream, HistoryQuery query);
 
     /// <summary>Every event recorded under one correlation id (one request), across streams, in global order.</summary>

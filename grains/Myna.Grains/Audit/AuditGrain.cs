@@ -66,7 +66,7 @@ public sealed class AuditGrain(
         if (!filtered)
         {
             long? following = chunk.Count > 0 && chunk[^1].Version < version ? chunk[^1].Version + 1 : null;
-            return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, chunk.Select(e => View(stream.Key, e)).ToList(), following));
+            return Page(stream.Key, version, chunk, following);
         }
         bool Matches(AuditedEvent e) =>
             (types is null || types.Contains(e.EventTypeName))
@@ -84,10 +84,12 @@ public sealed class AuditGrain(
             }
             chunk = await ReadChunkAsync(stream.Key, next, ScanChunk);
         }
-        var page = matches.Take(query.Limit).Select(e => View(stream.Key, e)).ToList();
         long? nextFrom = matches.Count > query.Limit ? matches[query.Limit].Version : null;
-        return Result<StreamPage>.Ok(new StreamPage(stream.Key, version, page, nextFrom));
+        return Page(stream.Key, version, matches.Take(query.Limit).ToList(), nextFrom);
     }
+
+    private static Result<StreamPage> Page(string streamKey, long version, IReadOnlyList<AuditedEvent> events, long? nextFrom) =>
+        Result<StreamPage>.Ok(new StreamPage(streamKey, version, events.Count, AuditEventsJson.WriteArray(events.Select(e => View(streamKey, e))), nextFrom));
 
     /// <summary>
     /// A chunk of a stream, each event of a type without masked or personal values keeping its stored JSON (never

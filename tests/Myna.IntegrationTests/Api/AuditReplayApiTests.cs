@@ -92,6 +92,34 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_stream_pages_events_are_the_bytes_the_apis_serializer_writes_for_them_in_a_correlation_trail()
+    {
+        // A page's events are written by the audit grain and copied into the response; a correlation trail's events go
+        // through the API's serializer. The same event must read the same, byte for byte, on both routes.
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        await clerk.PostJson($"/v1/persons/{id}/individual-number", new { });
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
+        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        var page = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
+        Assert.True(page.Count >= 4, $"the person's stream has {page.Count} events");
+
+        var compared = 0;
+        foreach (var correlation in page.Select(e => e.Str("correlationId")).Distinct())
+        {
+            var trail = (await (await Auditor.GetAsync($"/v1/audit/correlations/{correlation}/events")).Json()).GetProperty("events").EnumerateArray();
+            foreach (var shown in trail.Where(e => e.Str("stream") == $"person-{id}"))
+            {
+                var paged = page.Single(e => e.GetProperty("version").GetInt64() == shown.GetProperty("version").GetInt64());
+                Assert.Equal(shown.GetRawText(), paged.GetRawText());
+                compared++;
+            }
+        }
+        Assert.Equal(page.Count, compared);
+        Assert.Contains(page, e => e.GetProperty("actor").ValueKind == JsonValueKind.Object && e.GetProperty("occurredAt").ValueKind == JsonValueKind.String);
+    }
+
+    [Fact]
     public async Task History_shows_occurred_at_and_actor_and_filters_by_kind_and_period()
     {
         var clerk = fixture.ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" }, subject: "clerk-filter");
