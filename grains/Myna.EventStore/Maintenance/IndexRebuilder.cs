@@ -376,7 +376,7 @@ public sealed class MartenIndexRebuilder(IDocumentStore store, IPersonMatchIndex
     /// (0 if there is none), found by probing back from the mark in growing steps: one index lookup each, a few dozen at
     /// most however large the store. A lower bound, not the largest such number: the pages beyond it only wait longer.
     /// </summary>
-    private static async Task<long> SettledUpToAsync(NpgsqlConnection connection, string events, long upTo, DateTimeOffset before,
+    internal static async Task<long> SettledUpToAsync(NpgsqlConnection connection, string events, long upTo, DateTimeOffset before,
         CancellationToken cancellationToken)
     {
         await using var probe = new NpgsqlCommand(

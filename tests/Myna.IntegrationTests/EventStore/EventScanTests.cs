@@ -85,6 +85,53 @@ public sealed class EventScanTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task The_settled_number_is_an_event_older_than_the_cutoff_and_below_every_younger_one()
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var person = new PersonId(Guid.NewGuid());
+            keys.Add(StreamRef.For(person).Key);
+            await _streams.AppendAsync(keys[^1], 0,
+                [new PersonRegistered(person, new BasicFourItems("確定 " + i, "東京都千代田区千代田1-1", new DateOnly(1990, 1, 1), Sex.Male), Chiyoda, RegistrationReason.Birth, DateTimeOffset.UtcNow, Clerk)],
+                Metadata());
+        }
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        var events = $"{_store.Options.Events.DatabaseSchemaName}.mt_events";
+        async Task<List<(long Sequence, DateTimeOffset At)>> ReadAsync(string where, Action<Npgsql.NpgsqlParameterCollection> bind)
+        {
+            await using var command = new Npgsql.NpgsqlCommand($"select seq_id, timestamp from {events} where {where} order by seq_id", connection);
+            bind(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<(long, DateTimeOffset)>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+            return rows;
+        }
+        var ours = await ReadAsync("stream_id = any(@keys)", p => p.AddWithValue("keys", keys.ToArray()));
+        Assert.Equal(3, ours.Count);
+        var (first, firstAt) = ours[0];
+        var mark = ours[^1].Sequence;
+
+        // Every event up to the mark is older than a cutoff still to come: the mark itself is settled.
+        Assert.Equal(mark, await MartenIndexRebuilder.SettledUpToAsync(connection, events, mark, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+
+        // A cutoff a settled age before our first event: the settled number lies below our events (another test's older
+        // event, or 0 when the store has none that old), so a rebuild whose mark is ours waits before reading them.
+        var cutoff = firstAt - MartenIndexRebuilder.SettledAge;
+        var settled = await MartenIndexRebuilder.SettledUpToAsync(connection, events, mark, cutoff, CancellationToken.None);
+        Assert.InRange(settled, 0, first - 1);
+        if (settled > 0)
+        {
+            var (_, at) = Assert.Single(await ReadAsync("seq_id = @seq", p => p.AddWithValue("seq", settled)));
+            Assert.True(at < cutoff, $"event {settled} at {at:O} is not older than the cutoff {cutoff:O}");
+        }
+    }
+
+    [Fact]
     public async Task A_scan_in_small_pages_visits_the_asked_types_in_global_order_up_to_the_high_water_mark()
     {
         var start = await MartenIndexRebuilder.HighWaterAsync(_store, CancellationToken.None);
