@@ -46,15 +46,13 @@ public sealed record AuditStreamResponse(string Stream, long StreamVersion, IRea
 /// </summary>
 public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCodeHttpResult
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public int? StatusCode => StatusCodes.Status200OK;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
-        using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, Options))
+        using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, AuditEventsJson.WriterOptions))
         {
             Write(writer);
         }

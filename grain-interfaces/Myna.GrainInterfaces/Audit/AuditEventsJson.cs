@@ -13,13 +13,14 @@ namespace Myna.GrainInterfaces.Audit;
 /// </summary>
 public static class AuditEventsJson
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>ASP.NET Core's escaping, for the events and for the answer the API writes around them.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The events as one JSON array.</summary>
     public static byte[] WriteArray(IEnumerable<RecordedEventView> events)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var e in events)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -224,11 +225,18 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
             fixture.ClientFor(Roles.Agency, new Dictionary<string, string> { [MynaClaims.Agency] = "tax-office" }),
             fixture.ClientFor(Roles.Resident, new Dictionary<string, string> { [MynaClaims.PersonId] = patient.PersonId }),
             fixture.ClientFor(Roles.Operator),
+            fixture.ClientFor(Roles.CallCentre),
+            fixture.ClientFor(Roles.App, new Dictionary<string, string> { [MynaClaims.AppId] = "audit-app" }),
+            fixture.ClientFor(Roles.Kiosk, new Dictionary<string, string> { [MynaClaims.Kiosk] = "kiosk-1" }),
         ];
+        // A replay of an auditor's old request: the same call with a token that has since expired.
+        var expired = fixture.Api.CreateClient();
+        expired.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AuditorToken(DateTime.UtcNow.AddHours(-2)));
 
         foreach (var route in routes)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(route)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await expired.GetAsync(route)).StatusCode);
             foreach (var other in others)
             {
                 Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(route)).StatusCode);
@@ -236,13 +244,32 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
         }
 
         Assert.Equal((ledgerBefore, medicalBefore, 1L), (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical), await store.GetVersionAsync(procedure.Key)));
-        // The same reads by an auditor are answered, and recorded.
+        // The same reads by an auditor are answered, and recorded (a token built as the expired one was, but current, too).
+        var current = fixture.Api.CreateClient();
+        current.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AuditorToken(DateTime.UtcNow));
+        Assert.Equal(HttpStatusCode.OK, (await current.GetAsync(routes[0])).StatusCode);
         var auditor = Auditor;
         foreach (var route in routes)
         {
             Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(route)).StatusCode);
         }
         Assert.True(await store.GetVersionAsync(ledger) > ledgerBefore);
+    }
+
+    /// <summary>An auditor's token as the API issues it, issued at <paramref name="issued"/> for 30 minutes.</summary>
+    private string AuditorToken(DateTime issued)
+    {
+        var options = fixture.Api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JwtOptions>>().Value;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = options.Issuer,
+            Audience = options.Audience,
+            Subject = new System.Security.Claims.ClaimsIdentity([new(MynaClaims.Subject, "auditor-old"), new(MynaClaims.Role, Roles.Auditor)]),
+            NotBefore = issued,
+            IssuedAt = issued,
+            Expires = issued.AddMinutes(30),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(TokenIssuer.KeyFrom(options.SigningKey), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
     }
 
     [Fact]
