@@ -1,6 +1,10 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Myna.Api.Auth;
 using Myna.Api.Errors;
 using Myna.GrainInterfaces.Audit;
@@ -78,6 +82,88 @@ public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCod
     }
 }
 
+/// <summary>
+/// A stream's events from one version to another in one answer (an <see cref="AuditStreamResponse"/>), read from the
+/// audit grain a chunk at a time and written out as they come: the next chunk is read while one is written, and no
+/// chunk is held longer than it takes to copy it. The first chunk was read before the answer started (so a refusal
+/// is a problem, not a broken answer). A later chunk that cannot be read aborts the answer: the client sees a broken
+/// transfer, never a document that looks whole but is not.
+/// </summary>
+public sealed class AuditStreamReplayResult(IAuditGrain audit, StreamRef stream, StreamPage first, long fromVersion, long lastVersion, int chunkSize)
+    : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        var body = response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(body, AuditEventsJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("stream", first.StreamKey);
+            writer.WriteNumber("streamVersion", first.StreamVersion);
+            writer.WritePropertyName("events");
+            writer.WriteStartArray();
+        }
+        var (page, from, written) = (first, fromVersion, false);
+        Task<Result<StreamPage>>? pending = null;
+        try
+        {
+            while (true)
+            {
+                var after = from + page.EventCount;
+                pending = page.EventCount > 0 && after <= lastVersion
+                    ? audit.ReadStream(stream, new HistoryQuery(after, (int)Math.Min(chunkSize, lastVersion - after + 1)))
+                    : null;
+                if (page.EventCount > 0)
+                {
+                    if (written)
+                    {
+                        body.Write(","u8);
+                    }
+                    // The chunk's array without its brackets: its events go on in the answer's one array.
+                    body.Write(page.EventsJson.AsSpan(1, page.EventsJson.Length - 2));
+                    written = true;
+                }
+                await body.FlushAsync(httpContext.RequestAborted);
+                if (pending is null)
+                {
+                    break;
+                }
+                var next = await pending;
+                pending = null;
+                if (!next.IsSuccess)
+                {
+                    throw new InvalidOperationException($"A chunk of the replay from version {after} was refused: {next.Error!.Code}.");
+                }
+                (page, from) = (next.Value!, after);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A client that went away ends the replay quietly; anything else breaks the answer off.
+            if (!httpContext.RequestAborted.IsCancellationRequested)
+            {
+                httpContext.RequestServices.GetRequiredService<ILogger<AuditStreamReplayResult>>()
+                    .LogWarning(ex, "The replay of a {Kind} stream broke off after version {Version}; the answer is aborted", stream.Kind, from - 1);
+                httpContext.Abort();
+            }
+            return;
+        }
+        finally
+        {
+            // A chunk still being read when the answer ended early is not waited for; its fault, if any, is observed.
+            _ = pending?.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+        }
+        long? nextFrom = lastVersion < first.StreamVersion && fromVersion <= lastVersion ? lastVersion + 1 : null;
+        body.Write(Encoding.UTF8.GetBytes(FormattableString.Invariant($"],\"nextFromVersion\":{(nextFrom is { } n ? n.ToString(CultureInfo.InvariantCulture) : "null")}}}")));
+        await body.FlushAsync(httpContext.RequestAborted);
+    }
+}
+
 public sealed record CorrelationResponse(Guid CorrelationId, IReadOnlyList<string> Streams, IReadOnlyList<AuditEventResponse> Events);
 
 public sealed record StateResponse(string Stream, long Version, int EventsApplied, DateTimeOffset? LastRecordedAt, string Timeline, DateTimeOffset? At, JsonElement State)
@@ -108,6 +194,7 @@ public static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(Policies.Auditor);
         group.MapGet("/streams/{kind}/{id}/events", ReadStream).WithName("ReadStreamEvents").Produces<AuditStreamResponse>();
+        group.MapGet("/streams/{kind}/{id}/replay", ReplayStream).WithName("ReplayStreamEvents").Produces<AuditStreamResponse>();
         group.MapGet("/streams/{kind}/{id}/state", StateAsOf).WithName("GetStreamStateAsOf");
         group.MapGet("/streams/{kind}/{id}/timelines", CompareTimelines).WithName("CompareStreamTimelines");
         group.MapGet("/streams/{kind}/{id}/verification", VerifyStream).WithName("VerifyStream");
@@ -137,6 +224,38 @@ public static class AuditEndpoints
             return unrecorded;
         }
         return new AuditStreamPageResult(page);
+    }
+
+    /// <summary>
+    /// A stream's events from <paramref name="fromVersion"/> (1) to <paramref name="toVersion"/> (the stream's version
+    /// when the replay starts) in one answer, unfiltered. Events appended meanwhile are not in it:
+    /// <c>streamVersion</c> says where it stopped.
+    /// </summary>
+    private static async Task<Results<AuditStreamReplayResult, ProblemHttpResult>> ReplayStream(
+        string kind, string id, HttpContext http, IClusterClient grains, IOptions<AuditReplayOptions> options, long? fromVersion, long? toVersion)
+    {
+        if (!TryStream(kind, id, out var stream, out var invalid))
+        {
+            return invalid;
+        }
+        var from = fromVersion ?? 1;
+        if (from < 1 || toVersion < from)
+        {
+            return DomainError.Validation("audit.invalid-range", "fromVersion starts at 1 and toVersion is not below it.").ToProblem();
+        }
+        var chunk = options.Value.ChunkSize;
+        var audit = grains.GetAudit();
+        var result = await audit.ReadStream(stream, new HistoryQuery(from, toVersion is { } to ? (int)Math.Min(chunk, to - from + 1) : chunk));
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+        var first = result.Value!;
+        if (await RecordPersonReadAsync(stream, "history", http, grains) is { } unrecorded)
+        {
+            return unrecorded;
+        }
+        return new AuditStreamReplayResult(audit, stream, first, from, Math.Min(toVersion ?? first.StreamVersion, first.StreamVersion), chunk);
     }
 
     private static async Task<Results<Ok<CorrelationResponse>, ProblemHttpResult>> ReadCorrelation(Guid correlationId, HttpContext http, IClusterClient grains, int? limit)

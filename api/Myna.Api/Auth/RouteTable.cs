@@ -154,6 +154,7 @@ public static partial class RouteTable
 
             // Audit.
             Only("GET", "/v1/audit/streams/{kind}/{id}/events", ScopeRule.None, Auditor).Says("Read a stream's events with their hashes"),
+            Only("GET", "/v1/audit/streams/{kind}/{id}/replay", ScopeRule.None, Auditor).Says("Replay a stream's events, version after version, in one answer"),
             Only("GET", "/v1/audit/streams/{kind}/{id}/state", ScopeRule.None, Auditor).Says("A stream's state as of a time or version"),
             Only("GET", "/v1/audit/streams/{kind}/{id}/timelines", ScopeRule.None, Auditor).Says("Compare a stream's recorded and effective timelines"),
             Only("GET", "/v1/audit/streams/{kind}/{id}/verification", ScopeRule.None, Auditor).Says("Verify a stream's hash chain"),

@@ -21,7 +21,7 @@ public sealed class AbuseLimitOptions
     [Range(1, 1_000_000)]
     public int AnonymousPerIp { get; set; } = 60;
 
-    /// <summary>Requests per token to whole-stream and whole-store operations (state as of, timelines, verify-all, checkpoints, rebuilds).</summary>
+    /// <summary>Requests per token to whole-stream and whole-store operations (a whole-stream replay, state as of, timelines, verify-all, checkpoints, rebuilds).</summary>
     [Range(1, 1_000_000)]
     public int ExpensivePerToken { get; set; } = 10;
 
@@ -58,7 +58,7 @@ public static class AbuseLimits
     /// <summary>Method and route pattern of each request that reads a whole stream or the whole store.</summary>
     private static readonly HashSet<string> Expensive = new(StringComparer.Ordinal)
     {
-        "GET /v1/audit/streams/{kind}/{id}/state", "GET /v1/audit/streams/{kind}/{id}/timelines", "GET /v1/audit/verification",
+        "GET /v1/audit/streams/{kind}/{id}/replay", "GET /v1/audit/streams/{kind}/{id}/state", "GET /v1/audit/streams/{kind}/{id}/timelines", "GET /v1/audit/verification",
         "POST /v1/audit/checkpoints", "POST /v1/operations/rebuild-jobs/", "POST /v1/operations/key-rotations/", "POST /v1/operations/index-rebuilds/{index}",
     };
 

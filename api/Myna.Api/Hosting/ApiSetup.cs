@@ -58,6 +58,8 @@ public static class ApiSetup
         services.AddAuthorizationBuilder().AddMynaPolicies();
 
         services.AddOpenApi(o => o.AddExamples().AddMynaDocument());
+        services.AddOptions<Myna.Api.Audit.AuditReplayOptions>().Bind(configuration.GetSection(Myna.Api.Audit.AuditReplayOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddPortalCors();
         services.AddPortalRateLimiting();

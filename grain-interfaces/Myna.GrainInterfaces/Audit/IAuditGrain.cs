@@ -41,7 +41,11 @@ public sealed record HistoryQuery(
     [property: Id(1)] int Limit = 100,
     [property: Id(2)] IReadOnlyList<string>? Types = null,
     [property: Id(3)] DateTimeOffset? RecordedFrom = null,
-    [property: Id(4)] DateTimeOffset? RecordedTo = null);
+    [property: Id(4)] DateTimeOffset? RecordedTo = null)
+{
+    /// <summary>The most events a page holds.</summary>
+    public const int MaxLimit = 500;
+}
 
 /// <summary>The two timelines of a history.</summary>
 public enum Timeline

@@ -18,7 +18,7 @@ public sealed class AuditGrain(
     ChainVerifier verifier,
     CheckpointWriter checkpoints) : Grain, IAuditGrain
 {
-    public const int MaxPageSize = 500;
+    public const int MaxPageSize = HistoryQuery.MaxLimit;
     private const int ScanChunk = 500;
 
     private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");

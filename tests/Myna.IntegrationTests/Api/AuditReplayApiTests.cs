@@ -120,6 +120,71 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_replay_is_the_streams_events_in_one_answer_the_same_bytes_as_its_pages_and_ends_where_it_began()
+    {
+        // The fixture's replay reads two events at a time: this stream of six spans three chunks.
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
+        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区丸の内2-2-2", movedOn = "2026-11-01" });
+        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "佐藤 花子" });
+        var page = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?limit=500")).Json();
+        var paged = page.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()).ToList();
+        Assert.True(paged.Count >= 6, $"the person's stream has {paged.Count} events");
+
+        var response = await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(number, raw, StringComparison.Ordinal);
+        var whole = JsonDocument.Parse(raw).RootElement;
+        Assert.Equal($"person-{id}", whole.Str("stream"));
+        Assert.Equal(page.GetProperty("streamVersion").GetInt64(), whole.GetProperty("streamVersion").GetInt64());
+        Assert.Equal(paged, whole.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()));
+        Assert.Equal(JsonValueKind.Null, whole.GetProperty("nextFromVersion").ValueKind);
+
+        // A range: versions 2 to 4 (two chunks), and the version that follows it.
+        var range = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?fromVersion=2&toVersion=4")).Json();
+        Assert.Equal(paged.Skip(1).Take(3), range.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()));
+        Assert.Equal(5, range.GetProperty("nextFromVersion").GetInt64());
+        var single = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?fromVersion=3&toVersion=3")).Json();
+        Assert.Equal(paged.Skip(2).Take(1), single.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()));
+        // A range past the end stops at the stream's version; a start past it is an empty replay.
+        var past = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?fromVersion=5&toVersion=999")).Json();
+        Assert.Equal(paged.Skip(4), past.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()));
+        Assert.Equal(JsonValueKind.Null, past.GetProperty("nextFromVersion").ValueKind);
+        var beyond = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?fromVersion={paged.Count + 1}")).Json();
+        Assert.Empty(beyond.GetProperty("events").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, beyond.GetProperty("nextFromVersion").ValueKind);
+
+        // A replay ends at the version the stream had when it began; the next one has what was appended since.
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "大阪府大阪市北区中之島1-3-20", movedOn = "2026-12-01" });
+        var later = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay")).Json();
+        Assert.Equal(paged.Count + 1, later.GetProperty("events").GetArrayLength());
+        Assert.Equal(paged.Count + 1, later.GetProperty("streamVersion").GetInt64());
+
+        // Bad ranges and streams are refused with a code; the person's stream is unchanged by every read.
+        foreach (var (query, code) in new[]
+        {
+            ("fromVersion=0", "audit.invalid-range"), ("fromVersion=4&toVersion=3", "audit.invalid-range"), ("toVersion=0", "audit.invalid-range"),
+            ("fromVersion=-5", "audit.invalid-range"),
+        })
+        {
+            var refused = await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal(code, (await refused.Json()).Str("code"));
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?toVersion=last")).StatusCode);
+        Assert.Equal("audit.invalid-stream", (await (await Auditor.GetAsync($"/v1/audit/streams/planet/{id}/replay")).Json()).Str("code"));
+        var unknown = await Auditor.GetAsync($"/v1/audit/streams/person/{Guid.NewGuid()}/replay");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("audit.stream-not-found", (await unknown.Json()).Str("code"));
+        Assert.Equal(paged.Count + 1, (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("streamVersion").GetInt64());
+    }
+
+    [Fact]
     public async Task History_shows_occurred_at_and_actor_and_filters_by_kind_and_period()
     {
         var clerk = fixture.ClientFor(Roles.Municipality, new Dictionary<string, string> { [MynaClaims.Municipality] = "131016" }, subject: "clerk-filter");
@@ -287,6 +352,10 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
         // The events around it read as before, filtered or not.
         Assert.Equal(before.Where(e => e.GetProperty("version").GetInt64() != version).Select(e => e.GetProperty("data").GetRawText()),
             events.Where(e => e.GetProperty("version").GetInt64() != version).Select(e => e.GetProperty("data").GetRawText()));
+        // The whole-stream replay shows it the same way, chunk after chunk.
+        var replayed = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(number, replayed, StringComparison.Ordinal);
+        Assert.Equal(events.Select(e => e.GetRawText()), JsonDocument.Parse(replayed).RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()));
         var moves = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?type=person_moved_v1")).Json();
         Assert.Equal("東京都千代田区永田町1-7-1", moves.GetProperty("events").EnumerateArray().Single().GetProperty("data").Str("newAddress"));
 

@@ -212,7 +212,8 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
         [
             $"/v1/audit/streams/medical/{person}/events", $"/v1/audit/streams/medical/{person}/state",
             $"/v1/audit/streams/procedure/{procedure.Id}/events", $"/v1/audit/streams/procedure/{procedure.Id}/state",
-            $"/v1/audit/streams/ledger/{person}/events", $"/v1/audit/streams/card/{patient.CardId}/events",
+            $"/v1/audit/streams/ledger/{person}/events", $"/v1/audit/streams/ledger/{person}/replay", $"/v1/audit/streams/medical/{person}/replay",
+            $"/v1/audit/streams/card/{patient.CardId}/events",
             $"/v1/audit/streams/card/{patient.CardId}/timelines?at={AuditReplayApiTests.At(DateTimeOffset.UtcNow)}",
             $"/v1/audit/correlations/{correlation}/events",
         ];

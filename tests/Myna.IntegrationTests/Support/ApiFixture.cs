@@ -119,6 +119,8 @@ public sealed class ApiFixture : IAsyncLifetime
             builder.UseSetting("Auth:SigningKey", SigningKey);
             builder.UseSetting("Commands:IdKey", CommandIdKey);
             builder.UseSetting("Auth:DevTokens", "true");
+            // A whole-stream replay reads its stream two events at a time, so a short stream already spans chunks.
+            builder.UseSetting("Audit:Replay:ChunkSize", "2");
             // The suite shares one client IP: portal limits high here, low in the rate-limit test's own host.
             builder.UseSetting("Portal:RateLimits:LoginsPerIp", "100000");
             builder.UseSetting("Portal:RateLimits:ReadsPerToken", "100000");
