@@ -87,9 +87,11 @@ public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCod
 /// audit grain a chunk at a time and written out as they come: the next chunk is read while one is written, and no
 /// chunk is held longer than it takes to copy it. The first chunk was read before the answer started (so a refusal
 /// is a problem, not a broken answer). A later chunk that cannot be read aborts the answer: the client sees a broken
-/// transfer, never a document that looks whole but is not.
+/// transfer, never a document that looks whole but is not. <paramref name="readChunk"/> reads the chunk a query names
+/// (the audit grain's <see cref="IAuditGrain.ReadStream"/>); the answer ends at <paramref name="lastVersion"/>.
 /// </summary>
-public sealed class AuditStreamReplayResult(IAuditGrain audit, StreamRef stream, StreamPage first, long fromVersion, long lastVersion, int chunkSize)
+public sealed class AuditStreamReplayResult(
+    Func<HistoryQuery, Task<Result<StreamPage>>> readChunk, StreamKind kind, StreamPage first, long fromVersion, long lastVersion, int chunkSize)
     : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => StatusCodes.Status200OK;
@@ -108,7 +110,7 @@ public sealed class AuditStreamReplayResult(IAuditGrain audit, StreamRef stream,
             writer.WritePropertyName("events");
             writer.WriteStartArray();
         }
-        var (page, from, written) = (first, fromVersion, false);
+        var (page, from, through) = (first, fromVersion, fromVersion - 1);
         Task<Result<StreamPage>>? pending = null;
         try
         {
@@ -116,21 +118,26 @@ public sealed class AuditStreamReplayResult(IAuditGrain audit, StreamRef stream,
             {
                 var after = from + page.EventCount;
                 pending = page.EventCount > 0 && after <= lastVersion
-                    ? audit.ReadStream(stream, new HistoryQuery(after, (int)Math.Min(chunkSize, lastVersion - after + 1)))
+                    ? readChunk(new HistoryQuery(after, (int)Math.Min(chunkSize, lastVersion - after + 1)))
                     : null;
                 if (page.EventCount > 0)
                 {
-                    if (written)
+                    if (through >= fromVersion)
                     {
                         body.Write(","u8);
                     }
                     // The chunk's array without its brackets: its events go on in the answer's one array.
                     body.Write(page.EventsJson.AsSpan(1, page.EventsJson.Length - 2));
-                    written = true;
+                    through = after - 1;
                 }
                 await body.FlushAsync(httpContext.RequestAborted);
                 if (pending is null)
                 {
+                    // A stream's versions have no gaps: a chunk that came back short of the last version is a fault.
+                    if (fromVersion <= lastVersion && through < lastVersion)
+                    {
+                        throw new InvalidOperationException($"The replay found no events from version {through + 1} on, before version {lastVersion}.");
+                    }
                     break;
                 }
                 var next = await pending;
@@ -148,7 +155,7 @@ public sealed class AuditStreamReplayResult(IAuditGrain audit, StreamRef stream,
             if (!httpContext.RequestAborted.IsCancellationRequested)
             {
                 httpContext.RequestServices.GetRequiredService<ILogger<AuditStreamReplayResult>>()
-                    .LogWarning(ex, "The replay of a {Kind} stream broke off after version {Version}; the answer is aborted", stream.Kind, from - 1);
+                    .LogWarning(ex, "The replay of a {Kind} stream broke off after version {Version}; the answer is aborted", kind, through);
                 httpContext.Abort();
             }
             return;
@@ -255,7 +262,8 @@ public static class AuditEndpoints
         {
             return unrecorded;
         }
-        return new AuditStreamReplayResult(audit, stream, first, from, Math.Min(toVersion ?? first.StreamVersion, first.StreamVersion), chunk);
+        return new AuditStreamReplayResult(query => audit.ReadStream(stream, query), stream.Kind, first, from,
+            Math.Min(toVersion ?? first.StreamVersion, first.StreamVersion), chunk);
     }
 
     private static async Task<Results<Ok<CorrelationResponse>, ProblemHttpResult>> ReadCorrelation(Guid correlationId, HttpContext http, IClusterClient grains, int? limit)
