@@ -25,7 +25,7 @@ public static class F4ReplayAndRebuild
     private static readonly string[] PersonMatchEvents = ["person_registered_v1", "person_moved_v1", "person_renamed_v1"];
 
     /// <summary>Replays (and fetches) timed per round, after one untimed warm-up of each.</summary>
-    private const int ReplaysPerRound = 5;
+    private const int ReplaysPerRound = 20;
 
     public static async Task RunAsync(BenchContext ctx)
     {
