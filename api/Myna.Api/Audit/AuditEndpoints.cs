@@ -56,20 +56,21 @@ public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCod
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
-        using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, AuditEventsJson.WriterOptions))
+        var body = httpContext.Response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(body, AuditEventsJson.WriterOptions))
         {
-            Write(writer);
+            Write(writer, body);
         }
-        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        await body.FlushAsync(httpContext.RequestAborted);
     }
 
-    private void Write(Utf8JsonWriter writer)
+    private void Write(Utf8JsonWriter writer, IBufferWriter<byte> body)
     {
         writer.WriteStartObject();
         writer.WriteString("stream", page.StreamKey);
         writer.WriteNumber("streamVersion", page.StreamVersion);
         writer.WritePropertyName("events");
-        writer.WriteRawValue(page.EventsJson, skipInputValidation: true);
+        AuditEventsJson.WriteArray(writer, body, page.EventBlocks);
         if (page.NextFromVersion is { } next)
         {
             writer.WriteNumber("nextFromVersion", next);
@@ -126,8 +127,8 @@ public sealed class AuditStreamReplayResult(
                     {
                         body.Write(","u8);
                     }
-                    // The chunk's array without its brackets: its events go on in the answer's one array.
-                    body.Write(page.EventsJson.AsSpan(1, page.EventsJson.Length - 2));
+                    // The chunk's events go on in the answer's one array.
+                    AuditEventsJson.WriteContents(body, page.EventBlocks);
                     through = after - 1;
                 }
                 await body.FlushAsync(httpContext.RequestAborted);

@@ -7,7 +7,7 @@ namespace Myna.GrainInterfaces.Audit;
 /// <summary>
 /// Events as the API shows them to auditors: the fields of its audit event response, in its order, camel-cased, with
 /// ASP.NET Core's relaxed escaping, each event's data copied as the audit grain wrote it. A page of a stream is written
-/// here once, by the audit grain, and crosses to the API as one block of UTF-8 that the API copies into its response,
+/// here once, by the audit grain, and crosses to the API as blocks of UTF-8 that the API copies into its response,
 /// instead of hundreds of objects serialised by Orleans, read back, and serialised again as JSON. The correlation trail
 /// and the timelines write the same fields through the API's serializer; a test holds the two to the same bytes.
 /// </summary>
@@ -16,20 +16,65 @@ public static class AuditEventsJson
     /// <summary>ASP.NET Core's escaping, for the events and for the answer the API writes around them.</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The events as one JSON array.</summary>
-    public static byte[] WriteArray(IEnumerable<RecordedEventView> events)
+    /// <summary>
+    /// Bytes after which a block of events is closed and the next one begun: a page of 500 events (200 KB and more)
+    /// in one array would be a large-object-heap allocation in the silo, in the API's copy of it, and in every array
+    /// the writer grew through on the way; blocks this size stay on the small-object heap everywhere.
+    /// </summary>
+    public const int BlockBytes = 32 * 1024;
+
+    /// <summary>
+    /// The events as the contents of one JSON array (the events separated by commas, without the brackets), in blocks
+    /// of about <see cref="BlockBytes"/> each (an event is never split): written one after another they are the array's
+    /// contents. No events, no blocks.
+    /// </summary>
+    public static byte[][] WriteBlocks(IEnumerable<RecordedEventView> events)
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(BlockBytes + 8 * 1024);
+        var blocks = new List<byte[]>();
+        var any = false;
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            writer.WriteStartArray();
             foreach (var e in events)
             {
+                if (any)
+                {
+                    buffer.Write(","u8);
+                }
                 Write(writer, e);
+                writer.Flush();
+                writer.Reset();
+                any = true;
+                if (buffer.WrittenCount >= BlockBytes)
+                {
+                    blocks.Add(buffer.WrittenSpan.ToArray());
+                    buffer.ResetWrittenCount();
+                }
             }
-            writer.WriteEndArray();
         }
-        return buffer.WrittenSpan.ToArray();
+        if (buffer.WrittenCount > 0)
+        {
+            blocks.Add(buffer.WrittenSpan.ToArray());
+        }
+        return [.. blocks];
+    }
+
+    /// <summary>Writes blocks from <see cref="WriteBlocks"/> as one JSON array, to a writer that is where a value goes.</summary>
+    public static void WriteArray(Utf8JsonWriter writer, IBufferWriter<byte> output, IReadOnlyList<byte[]> blocks)
+    {
+        writer.WriteStartArray();
+        writer.Flush();
+        WriteContents(output, blocks);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The blocks' bytes one after another: the array's contents.</summary>
+    public static void WriteContents(IBufferWriter<byte> output, IReadOnlyList<byte[]> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            output.Write(block);
+        }
     }
 
     private static void Write(Utf8JsonWriter writer, RecordedEventView e)

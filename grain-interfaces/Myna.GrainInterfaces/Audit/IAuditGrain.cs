@@ -23,15 +23,16 @@ public sealed record RecordedEventView(
     [property: Id(11)] DateTimeOffset? EffectiveFrom = null);
 
 /// <summary>
-/// A page of a stream: its events as the API shows them, one JSON array written by <see cref="AuditEventsJson"/>
-/// (<see cref="EventCount"/> of them), so that the API copies it into its response as it is.
+/// A page of a stream: its events as the API shows them, the contents of one JSON array written by
+/// <see cref="AuditEventsJson.WriteBlocks"/> (<see cref="EventCount"/> events, in blocks that stay off the large-object
+/// heap), so that the API copies them into its response as they are.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("myna.audit.stream-page.v2")]
+[GenerateSerializer, Immutable, Alias("myna.audit.stream-page.v3")]
 public sealed record StreamPage(
     [property: Id(0)] string StreamKey,
     [property: Id(1)] long StreamVersion,
     [property: Id(2)] int EventCount,
-    [property: Id(3)] byte[] EventsJson,
+    [property: Id(3)] byte[][] EventBlocks,
     [property: Id(4)] long? NextFromVersion);
 
 /// <summary>Which events of a stream: from a version, at most a page, optionally of some types and recorded in a period.</summary>
@@ -119,7 +120,7 @@ public sealed record CheckpointView(
 /// <summary>Read-only access to event histories for auditors. Stateless worker: reads scale with silos.</summary>
 public interface IAuditGrain : IGrainWithIntegerKey
 {
-    [Alias("ReadStream.v2")]
+    [Alias("ReadStream.v3")]
     Task<Result<StreamPage>> ReadStream(StreamRef stream, HistoryQuery query);
 
     /// <summary>Every event recorded under one correlation id (one request), across streams, in global order.</summary>

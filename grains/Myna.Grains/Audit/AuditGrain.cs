@@ -89,7 +89,7 @@ public sealed class AuditGrain(
     }
 
     private static Result<StreamPage> Page(string streamKey, long version, IReadOnlyList<AuditedEvent> events, long? nextFrom) =>
-        Result<StreamPage>.Ok(new StreamPage(streamKey, version, events.Count, AuditEventsJson.WriteArray(events.Select(e => View(streamKey, e))), nextFrom));
+        Result<StreamPage>.Ok(new StreamPage(streamKey, version, events.Count, AuditEventsJson.WriteBlocks(events.Select(e => View(streamKey, e))), nextFrom));
 
     /// <summary>
     /// A chunk of a stream, each event of a type without masked or personal values keeping its stored JSON (never

@@ -101,7 +101,7 @@ public sealed class AuditStreamReplayResultTests
         var events = Enumerable.Range(0, count).Select(i => new RecordedEventView(
             from + i, 100 + from + i, "staff_read_recorded_v1", DateTimeOffset.UnixEpoch, Guid.Empty, Guid.Empty, "api", "{\"n\":1}", Stream)).ToList();
         var next = from + count;
-        return new StreamPage(Stream, head, count, AuditEventsJson.WriteArray(events), count > 0 && next <= head ? next : null);
+        return new StreamPage(Stream, head, count, AuditEventsJson.WriteBlocks(events), count > 0 && next <= head ? next : null);
     }
 
     private static (DefaultHttpContext Context, MemoryStream Body, Lifetime Lifetime) Context()
