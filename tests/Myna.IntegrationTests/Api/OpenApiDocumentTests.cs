@@ -184,19 +184,22 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
     [Fact]
     public async Task A_stream_replay_written_by_its_own_result_still_documents_its_page_and_events()
     {
-        // The route copies the audit grain's JSON into its answer through its own result type; the document must still
-        // describe that answer as a page of events.
+        // The page and the whole-stream replay copy the audit grain's JSON into their answers through result types of
+        // their own; the document must still describe each answer as a page of events.
         var document = await Document();
-        var ok = document.GetProperty("paths").GetProperty("/v1/audit/streams/{kind}/{id}/events").GetProperty("get")
-            .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
-        var name = ok.GetProperty("$ref").GetString()!.Split('/')[^1];
-        var page = document.GetProperty("components").GetProperty("schemas").GetProperty(name).GetProperty("properties");
-        Assert.Equal(["stream", "streamVersion", "events", "nextFromVersion"], page.EnumerateObject().Select(p => p.Name));
-        var events = page.GetProperty("events");
-        var eventSchema = events.GetProperty("items").GetProperty("$ref").GetString()!.Split('/')[^1];
-        Assert.Equal(
-            ["version", "sequence", "type", "recordedAt", "commandId", "correlationId", "channel", "data", "stream", "occurredAt", "actor", "effectiveFrom"],
-            document.GetProperty("components").GetProperty("schemas").GetProperty(eventSchema).GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        foreach (var route in new[] { "/v1/audit/streams/{kind}/{id}/events", "/v1/audit/streams/{kind}/{id}/replay" })
+        {
+            var ok = document.GetProperty("paths").GetProperty(route).GetProperty("get")
+                .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+            var name = ok.GetProperty("$ref").GetString()!.Split('/')[^1];
+            var page = document.GetProperty("components").GetProperty("schemas").GetProperty(name).GetProperty("properties");
+            Assert.Equal(["stream", "streamVersion", "events", "nextFromVersion"], page.EnumerateObject().Select(p => p.Name));
+            var events = page.GetProperty("events");
+            var eventSchema = events.GetProperty("items").GetProperty("$ref").GetString()!.Split('/')[^1];
+            Assert.Equal(
+                ["version", "sequence", "type", "recordedAt", "commandId", "correlationId", "channel", "data", "stream", "occurredAt", "actor", "effectiveFrom"],
+                document.GetProperty("components").GetProperty("schemas").GetProperty(eventSchema).GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        }
     }
 
     [Fact]
