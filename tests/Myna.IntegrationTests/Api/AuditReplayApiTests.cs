@@ -13,6 +13,17 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
 {
     private HttpClient Auditor => fixture.ClientFor(Roles.Auditor);
 
+    /// <summary>A person of the clerk's municipality with a number, one move and one change of name; the clerk, the id and the number.</summary>
+    private async Task<(HttpClient Clerk, string Id, string Number)> MovedAndRenamedAsync()
+    {
+        var clerk = fixture.Municipality();
+        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
+        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
+        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
+        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        return (clerk, id, number);
+    }
+
     internal static string At(DateTimeOffset t) => Uri.EscapeDataString(t.ToString("O", CultureInfo.InvariantCulture));
 
     [Fact]
@@ -57,11 +68,7 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
     [Fact]
     public async Task Event_data_is_written_as_the_api_writes_json_and_unfiltered_pages_follow_on_version_by_version()
     {
-        var clerk = fixture.Municipality();
-        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
-        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
-        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
-        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        var (_, id, number) = await MovedAndRenamedAsync();
         var whole = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json();
         var all = whole.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(JsonValueKind.Null, whole.GetProperty("nextFromVersion").ValueKind);
@@ -96,11 +103,7 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
     {
         // A page's events are written by the audit grain and copied into the response; a correlation trail's events go
         // through the API's serializer. The same event must read the same, byte for byte, on both routes.
-        var clerk = fixture.Municipality();
-        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
-        await clerk.PostJson($"/v1/persons/{id}/individual-number", new { });
-        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
-        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        var (_, id, _) = await MovedAndRenamedAsync();
         var page = (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events")).Json()).GetProperty("events").EnumerateArray().ToList();
         Assert.True(page.Count >= 4, $"the person's stream has {page.Count} events");
 
@@ -123,11 +126,7 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
     public async Task A_replay_is_the_streams_events_in_one_answer_the_same_bytes_as_its_pages_and_ends_where_it_began()
     {
         // The fixture's replay reads two events at a time: this stream of six spans three chunks.
-        var clerk = fixture.Municipality();
-        var id = (await (await clerk.PostJson("/v1/persons", ApiJson.Hanako)).Json()).Str("id");
-        var number = (await (await clerk.PostJson($"/v1/persons/{id}/individual-number", new { })).Json()).Str("individualNumber");
-        await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区永田町1-7-1", movedOn = "2026-10-01" });
-        await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "鈴木 花子" });
+        var (clerk, id, number) = await MovedAndRenamedAsync();
         await clerk.PostJson($"/v1/persons/{id}/moves", new { newAddress = "東京都千代田区丸の内2-2-2", movedOn = "2026-11-01" });
         await clerk.PostJson($"/v1/persons/{id}/name-changes", new { newName = "佐藤 花子" });
         var page = await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/events?limit=500")).Json();
