@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,39 +37,38 @@ public sealed class AuditJsonConverter : JsonConverter<AuditJson>
 }
 
 /// <summary>
-/// A page of a stream's events (the route's documented answer). It is written by <see cref="AuditStreamPageResult"/>,
-/// which copies the events as the audit grain wrote them.
+/// A page of a stream's events (the documented answer of the page and replay routes). It is written by
+/// <see cref="AuditStreamAnswer"/>, which copies the events as the audit grain wrote them.
 /// </summary>
 public sealed record AuditStreamResponse(string Stream, long StreamVersion, IReadOnlyList<AuditEventResponse> Events, long? NextFromVersion);
 
 /// <summary>
-/// Writes an <see cref="AuditStreamResponse"/> around a page's events as the audit grain wrote them
-/// (<see cref="AuditEventsJson"/>): the events are copied into the response, not read into objects and serialised again.
+/// The envelope of an <see cref="AuditStreamResponse"/> written around events that the audit grain wrote
+/// (<see cref="AuditEventsJson"/>), for a page and for a whole-stream replay alike: the events are copied between its
+/// head and its tail, not read into objects and serialised again.
 /// </summary>
-public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCodeHttpResult
+public static class AuditStreamAnswer
 {
-    public int? StatusCode => StatusCodes.Status200OK;
-
-    public async Task ExecuteAsync(HttpContext httpContext)
+    /// <summary>Starts a 200 answer and writes up to the opening of its events' array (flushed into the body).</summary>
+    public static Utf8JsonWriter Begin(HttpContext httpContext, string streamKey, long streamVersion)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
-        var body = httpContext.Response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body, AuditEventsJson.WriterOptions))
-        {
-            Write(writer, body);
-        }
-        await body.FlushAsync(httpContext.RequestAborted);
+        var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, AuditEventsJson.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("stream", streamKey);
+        writer.WriteNumber("streamVersion", streamVersion);
+        writer.WritePropertyName("events");
+        writer.WriteStartArray();
+        writer.Flush();
+        return writer;
     }
 
-    private void Write(Utf8JsonWriter writer, IBufferWriter<byte> body)
+    /// <summary>Closes the events' array and the answer, after the events were copied into the body.</summary>
+    public static void End(Utf8JsonWriter writer, long? nextFromVersion)
     {
-        writer.WriteStartObject();
-        writer.WriteString("stream", page.StreamKey);
-        writer.WriteNumber("streamVersion", page.StreamVersion);
-        writer.WritePropertyName("events");
-        AuditEventsJson.WriteArray(writer, body, page.EventBlocks);
-        if (page.NextFromVersion is { } next)
+        writer.WriteEndArray();
+        if (nextFromVersion is { } next)
         {
             writer.WriteNumber("nextFromVersion", next);
         }
@@ -80,6 +77,23 @@ public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCod
             writer.WriteNull("nextFromVersion");
         }
         writer.WriteEndObject();
+        writer.Flush();
+    }
+}
+
+/// <summary>A page of a stream's events, copied as the audit grain wrote them into an <see cref="AuditStreamAnswer"/>.</summary>
+public sealed class AuditStreamPageResult(StreamPage page) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        using (var writer = AuditStreamAnswer.Begin(httpContext, page.StreamKey, page.StreamVersion))
+        {
+            AuditEventsJson.WriteContents(httpContext.Response.BodyWriter, page.EventBlocks);
+            AuditStreamAnswer.End(writer, page.NextFromVersion);
+        }
+        await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 }
 
@@ -99,18 +113,8 @@ public sealed class AuditStreamReplayResult(
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json; charset=utf-8";
-        var body = response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(body, AuditEventsJson.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("stream", first.StreamKey);
-            writer.WriteNumber("streamVersion", first.StreamVersion);
-            writer.WritePropertyName("events");
-            writer.WriteStartArray();
-        }
+        var body = httpContext.Response.BodyWriter;
+        using var writer = AuditStreamAnswer.Begin(httpContext, first.StreamKey, first.StreamVersion);
         var (page, from, through) = (first, fromVersion, fromVersion - 1);
         Task<Result<StreamPage>>? pending = null;
         try
@@ -166,8 +170,7 @@ public sealed class AuditStreamReplayResult(
             // A chunk still being read when the answer ended early is not waited for; its fault, if any, is observed.
             _ = pending?.ContinueWith(static t => t.Exception, TaskScheduler.Default);
         }
-        long? nextFrom = lastVersion < first.StreamVersion && fromVersion <= lastVersion ? lastVersion + 1 : null;
-        body.Write(Encoding.UTF8.GetBytes(FormattableString.Invariant($"],\"nextFromVersion\":{(nextFrom is { } n ? n.ToString(CultureInfo.InvariantCulture) : "null")}}}")));
+        AuditStreamAnswer.End(writer, lastVersion < first.StreamVersion && fromVersion <= lastVersion ? lastVersion + 1 : null);
         await body.FlushAsync(httpContext.RequestAborted);
     }
 }

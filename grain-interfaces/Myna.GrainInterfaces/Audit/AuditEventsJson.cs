@@ -59,15 +59,6 @@ public static class AuditEventsJson
         return [.. blocks];
     }
 
-    /// <summary>Writes blocks from <see cref="WriteBlocks"/> as one JSON array, to a writer that is where a value goes.</summary>
-    public static void WriteArray(Utf8JsonWriter writer, IBufferWriter<byte> output, IReadOnlyList<byte[]> blocks)
-    {
-        writer.WriteStartArray();
-        writer.Flush();
-        WriteContents(output, blocks);
-        writer.WriteEndArray();
-    }
-
     /// <summary>The blocks' bytes one after another: the array's contents.</summary>
     public static void WriteContents(IBufferWriter<byte> output, IReadOnlyList<byte[]> blocks)
     {

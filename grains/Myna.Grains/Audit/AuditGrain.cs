@@ -18,7 +18,6 @@ public sealed class AuditGrain(
     ChainVerifier verifier,
     CheckpointWriter checkpoints) : Grain, IAuditGrain
 {
-    public const int MaxPageSize = HistoryQuery.MaxLimit;
     private const int ScanChunk = 500;
 
     private static readonly DomainError StreamNotFound = DomainError.NotFound("audit.stream-not-found", "No events are stored for this stream.");
@@ -42,9 +41,9 @@ public sealed class AuditGrain(
 
     public async Task<Result<StreamPage>> ReadStream(StreamRef stream, HistoryQuery query)
     {
-        if (query.FromVersion < 1 || query.Limit is < 1 or > MaxPageSize)
+        if (query.FromVersion < 1 || query.Limit is < 1 or > HistoryQuery.MaxLimit)
         {
-            return DomainError.Validation("audit.invalid-page", $"fromVersion starts at 1 and limit is 1 to {MaxPageSize}.");
+            return DomainError.Validation("audit.invalid-page", $"fromVersion starts at 1 and limit is 1 to {HistoryQuery.MaxLimit}.");
         }
         if (query.RecordedFrom is { } from && query.RecordedTo is { } to && to < from)
         {
@@ -100,9 +99,9 @@ public sealed class AuditGrain(
 
     public async Task<Result<IReadOnlyList<RecordedEventView>>> ReadCorrelation(Guid correlationId, int limit)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (limit is < 1 or > HistoryQuery.MaxLimit)
         {
-            return DomainError.Validation("audit.invalid-page", $"limit is 1 to {MaxPageSize}.");
+            return DomainError.Validation("audit.invalid-page", $"limit is 1 to {HistoryQuery.MaxLimit}.");
         }
         IReadOnlyList<StreamEvent> events;
         try

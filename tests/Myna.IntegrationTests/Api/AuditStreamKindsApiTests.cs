@@ -183,13 +183,17 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{route}/events")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{route}/state?version=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"{route}/replay")).StatusCode);
         var unknown = await auditor.GetAsync($"/v1/audit/streams/procedure/{Guid.NewGuid()}/events");
+        var unknownReplay = await auditor.GetAsync($"/v1/audit/streams/procedure/{Guid.NewGuid()}/replay");
 
         var reads = (await store.ReadAsync(StreamRef.LedgerOf(submitter).Key, 1)).Select(e => Assert.IsType<StaffDataRead>(e.Data)).ToList();
-        Assert.Equal(["procedure-history", "procedure-state-as-of"], reads.Select(r => r.What));
+        Assert.Equal(["procedure-history", "procedure-state-as-of", "procedure-history"], reads.Select(r => r.What));
         Assert.All(reads, r => Assert.Equal(("auditor", "audit"), (r.Office, r.Purpose)));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("audit.stream-not-found", (await unknown.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.NotFound, unknownReplay.StatusCode);
+        Assert.Equal("audit.stream-not-found", (await unknownReplay.Json()).Str("code"));
     }
 
     [Fact]
@@ -207,13 +211,14 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
         await store.AppendAsync(procedure.Key, 0, [new ProcedureSubmitted(Guid.Parse(procedure.Id), person, ProcedureKind.ChildAllowance, "welfare",
             new AgencyCode(new string('a', 32)), [], DateTimeOffset.UtcNow, new Actor(person.ToString(), "resident"))], Metadata());
         var ledger = StreamRef.LedgerOf(person).Key;
-        var (ledgerBefore, medicalBefore) = (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical));
+        var (ledgerBefore, medicalBefore, personBefore) = (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical), await store.GetVersionAsync($"person-{person}"));
         string[] routes =
         [
             $"/v1/audit/streams/medical/{person}/events", $"/v1/audit/streams/medical/{person}/state",
             $"/v1/audit/streams/procedure/{procedure.Id}/events", $"/v1/audit/streams/procedure/{procedure.Id}/state",
             $"/v1/audit/streams/ledger/{person}/events", $"/v1/audit/streams/ledger/{person}/replay", $"/v1/audit/streams/medical/{person}/replay",
-            $"/v1/audit/streams/card/{patient.CardId}/events",
+            $"/v1/audit/streams/card/{patient.CardId}/events", $"/v1/audit/streams/card/{patient.CardId}/replay",
+            $"/v1/audit/streams/procedure/{procedure.Id}/replay", $"/v1/audit/streams/person/{person}/replay",
             $"/v1/audit/streams/card/{patient.CardId}/timelines?at={AuditReplayApiTests.At(DateTimeOffset.UtcNow)}",
             $"/v1/audit/correlations/{correlation}/events",
         ];
@@ -244,7 +249,8 @@ public sealed class AuditStreamKindsApiTests(ApiFixture fixture)
             }
         }
 
-        Assert.Equal((ledgerBefore, medicalBefore, 1L), (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical), await store.GetVersionAsync(procedure.Key)));
+        Assert.Equal((ledgerBefore, medicalBefore, 1L, personBefore),
+            (await store.GetVersionAsync(ledger), await store.GetVersionAsync(medical), await store.GetVersionAsync(procedure.Key), await store.GetVersionAsync($"person-{person}")));
         // The same reads by an auditor are answered, and recorded (a token built as the expired one was, but current, too).
         var current = fixture.Api.CreateClient();
         current.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AuditorToken(DateTime.UtcNow));

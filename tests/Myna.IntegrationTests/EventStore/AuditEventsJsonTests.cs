@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Myna.Api.Audit;
 using Myna.GrainInterfaces.Audit;
 using Myna.GrainInterfaces.Common;
 
@@ -29,24 +32,19 @@ public sealed class AuditEventsJsonTests
     }
 
     [Fact]
-    public void Blocks_written_as_an_answers_array_take_their_place_between_its_other_fields()
+    public async Task Blocks_written_as_an_answers_array_take_their_place_between_its_other_fields()
     {
         var events = Enumerable.Range(1, 300).Select(View).ToList();
         var blocks = AuditEventsJson.WriteBlocks(events);
-        var output = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(output, AuditEventsJson.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("stream", "person-1");
-            writer.WritePropertyName("events");
-            AuditEventsJson.WriteArray(writer, output, blocks);
-            writer.WriteNumber("nextFromVersion", 301);
-            writer.WriteEndObject();
-        }
+        var body = new MemoryStream();
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
 
-        var expected = "{\"stream\":\"person-1\",\"events\":[" + Encoding.UTF8.GetString(blocks.SelectMany(b => b).ToArray()) + "],\"nextFromVersion\":301}";
-        Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
-        var written = JsonDocument.Parse(output.WrittenMemory).RootElement;
+        await new AuditStreamPageResult(new StreamPage("person-1", 400, events.Count, blocks, 301)).ExecuteAsync(context);
+
+        var expected = "{\"stream\":\"person-1\",\"streamVersion\":400,\"events\":[" + Encoding.UTF8.GetString(blocks.SelectMany(b => b).ToArray()) + "],\"nextFromVersion\":301}";
+        Assert.Equal(expected, Encoding.UTF8.GetString(body.ToArray()));
+        var written = JsonDocument.Parse(body.ToArray()).RootElement;
         Assert.Equal(events.Select(e => e.Version), written.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
         Assert.Empty(AuditEventsJson.WriteBlocks([]));
     }
