@@ -55,7 +55,8 @@ public interface IIndexRebuilder
 /// way: its events are read page by page in sequence order up to the high-water sequence there when the rebuild
 /// starts (a page cannot grow under concurrent appends), folded into rows (the projections' rows by the
 /// projection's own function, the institution list by its fold), and the table is then made equal to the folded
-/// rows (bulk COPY into a temporary table, then only the rows that differ deleted, updated or inserted) in one
+/// rows (bulk COPY into a temporary table, then only the rows that differ deleted, updated or inserted; an index found
+/// empty is filled by COPY straight into its table) in one
 /// transaction with the table locked against writers, not readers, after folding the events committed since the
 /// last page (<see cref="IndexReplacement"/>). Readers see the old index or the new one, never an empty or half
 /// one, so a lookup during a rebuild (a PIN check finding its certificate) is answered as before; no row written

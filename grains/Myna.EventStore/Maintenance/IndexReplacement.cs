@@ -9,7 +9,8 @@ namespace Myna.EventStore.Maintenance;
 /// what differs. The folded rows go by bulk COPY into a temporary table (no WAL, no fsync), which PostgreSQL then
 /// compares with the index: rows no longer derived are deleted, changed rows updated, missing rows inserted. An
 /// intact index is rebuilt without rewriting it, so a rebuild's commit does not push tens of megabytes of WAL in
-/// front of the reception desks' own commits (F7); a damaged or empty one is rewritten as far as it differs.
+/// front of the reception desks' own commits (F7); a damaged one is rewritten as far as it differs, and an empty one
+/// (found so under the lock) is filled by COPY straight into the table, with nothing to compare.
 /// Readers see the old rows until the commit and the new ones after it, never an empty or half-written index
 /// (PostgreSQL's snapshots: the delete, updates and inserts become visible together).
 /// <para>
@@ -57,6 +58,15 @@ internal static class IndexReplacement
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, $"lock table {table} in share row exclusive mode", cancellationToken);
         var rows = await rowsUnderLock(cancellationToken);
+        if (staged is null && !await ExistsAsync(connection, $"select exists (select 1 from {table})", cancellationToken))
+        {
+            // An empty index (emptied, or never filled): there is nothing to compare, so the rows go straight in by COPY,
+            // without the temporary table, its index and the anti-join. Readers saw it empty before the lock and see it
+            // empty until the commit, then whole; writers wait on the lock as they would for the comparison.
+            await CopyAsync(store, connection, table, id, rows, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new Changes(rows.Count, 0, 0, rows.Count);
+        }
         // The folded rows, in a table of the index's own shape that lives only as long as this transaction.
         await ExecuteAsync(connection, $"create temporary table myna_rebuilt (like {table} including defaults) on commit drop", cancellationToken);
         await CopyAsync(store, connection, "myna_rebuilt", id, rows, cancellationToken);
@@ -147,6 +157,12 @@ internal static class IndexReplacement
     }
 
     private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     private static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

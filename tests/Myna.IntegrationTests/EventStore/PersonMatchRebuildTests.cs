@@ -56,12 +56,14 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
     }
 
     /// <summary>Many registrations in one session, without rows: the rebuild is what writes them.</summary>
-    private async Task<List<PersonId>> RegisterEventsOnlyAsync(int count)
+    private Task<List<PersonId>> RegisterEventsOnlyAsync(int count) => RegisterEventsOnlyAsync(_store, count);
+
+    private static async Task<List<PersonId>> RegisterEventsOnlyAsync(IDocumentStore store, int count)
     {
         var persons = Enumerable.Range(0, count).Select(_ => new PersonId(Guid.NewGuid())).ToList();
         var events = persons.Select(p => Registered(p, Items("照合 " + p.Value.ToString("N")[..8]))).ToList();
-        await _store.PersonalData().PrepareAppendAsync(events);
-        await using var session = _store.LightweightSession();
+        await store.PersonalData().PrepareAppendAsync(events);
+        await using var session = store.LightweightSession();
         foreach (var e in events)
         {
             session.Events.StartStream(StreamRef.For(e.PersonId).Key, e);
@@ -316,5 +318,66 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
         Assert.Equal(MartenPersonMatchIndex.ToRecord(late.Value, lateItems).NameKey, (await query.LoadAsync<PersonMatchRecord>(late.Value))?.NameKey);
         Assert.Null(await RowAsync(erased));
         Assert.NotNull(await RowAsync(after));
+    }
+    /// <summary>
+    /// An index found empty under the lock is filled by COPY straight into its table: one commit (a reader sees no row or
+    /// every row, never some), every row as the live path writes it and readable as a document; a full index is still
+    /// compared, not filled again.
+    /// </summary>
+    [Fact]
+    public async Task An_empty_index_is_filled_in_one_commit_and_a_full_one_is_compared_not_filled_again()
+    {
+        var options = TestInfrastructure.EventStoreOptions;
+        options.Schema = "match_" + Guid.NewGuid().ToString("N")[..8];
+        var configured = new StoreOptions();
+        MartenSetup.Configure(configured, options, TestInfrastructure.NewPersonalDataProtection());
+        await using var admin = NpgsqlDataSource.Create(TestInfrastructure.Postgres);
+        using var store = new DocumentStore(configured);
+        try
+        {
+            await SchemaMigration.ApplyAsync(store);
+            var registered = await RegisterEventsOnlyAsync(store, 30);
+            var index = new MartenPersonMatchIndex(store);
+
+            Assert.Equal(registered.Count, await index.RebuildAsync());
+            await using (var query = store.QuerySession())
+            {
+                foreach (var person in registered)
+                {
+                    var expected = MartenPersonMatchIndex.ToRecord(person.Value, Items("照合 " + person.Value.ToString("N")[..8]));
+                    var row = await query.LoadAsync<PersonMatchRecord>(person.Value);
+                    Assert.Equal((expected.NameKey, expected.AddressKey, expected.DateOfBirth, expected.Sex), (row?.NameKey, row?.AddressKey, row?.DateOfBirth, row?.Sex));
+                }
+            }
+            var table = $"{options.Schema}.mt_doc_personmatchrecord";
+            Assert.Equal(0L, await admin.CreateCommand(
+                $"select count(*) from {table} where mt_dotnet_type is distinct from '{typeof(PersonMatchRecord).FullName}' or mt_version is null or mt_last_modified is null")
+                .ExecuteScalarAsync());
+
+            // Emptied, then filled with many rows while a reader counts them.
+            await admin.CreateCommand($"delete from {table}").ExecuteNonQueryAsync();
+            var rows = Enumerable.Range(0, 5_000).Select(i => MartenPersonMatchIndex.ToRecord(Guid.NewGuid(), Items($"一括 {i:D5}"))).ToArray();
+            var counts = new ConcurrentBag<long>();
+            var filling = IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, _ => Task.FromResult<IReadOnlyCollection<PersonMatchRecord>>(rows), CancellationToken.None);
+            do
+            {
+                counts.Add((long)(await admin.CreateCommand($"select count(*) from {table}").ExecuteScalarAsync())!);
+            }
+            while (!filling.IsCompleted);
+            var filled = await filling;
+
+            Assert.Equal(new IndexReplacement.Changes(rows.Length, 0, 0, rows.Length), filled);
+            Assert.All(counts, c => Assert.True(c == 0 || c == rows.Length, $"a reader saw {c} rows"));
+            Assert.Equal((long)rows.Length, (long)(await admin.CreateCommand($"select count(*) from {table}").ExecuteScalarAsync())!);
+
+            // Full: one row changed and one dropped are all that is written.
+            var changed = rows.Take(rows.Length - 1).Select((r, i) => i == 0 ? MartenPersonMatchIndex.ToRecord(r.Id, Items("一括 変更")) : r).ToArray();
+            Assert.Equal(new IndexReplacement.Changes(changed.Length, 1, 1, 0),
+                await IndexReplacement.ReplaceAsync<PersonMatchRecord, Guid>(store, r => r.Id, _ => Task.FromResult<IReadOnlyCollection<PersonMatchRecord>>(changed), CancellationToken.None));
+        }
+        finally
+        {
+            await admin.CreateCommand($"drop schema if exists {options.Schema} cascade").ExecuteNonQueryAsync();
+        }
     }
 }
