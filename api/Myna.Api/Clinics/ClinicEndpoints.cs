@@ -157,7 +157,7 @@ public static class ClinicEndpoints
     {
         var context = http.CommandContext();
         // The issuer seals it for this registered terminal only (invariant 18).
-        var issued = await grains.GetChallengeIssuer().IssueForTerminal(context);
+        var issued = await grains.GetChallengeIssuer(http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty).IssueForTerminal(context);
         if (!issued.IsSuccess)
         {
             return issued.Error!.ToProblem();
@@ -194,7 +194,9 @@ public static class ClinicEndpoints
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Method!.Value,
             request.CardId is { } card ? new CardId(card) : null, request.CertificateSerial, chip, attestation, request.StaffId,
             request.Consents ?? [], request.RegisterCardForInsurance ?? false, request.DocumentNumber, sealedChallenge);
-        var result = await grains.GetEligibilityChecker().Check(context, request.ChallengeId!.Value, command);
+        // The patient's card (or document) as the key: their checks enter the cluster through one gateway.
+        var patient = command.CertificateSerial ?? command.Card?.Value.ToString("N") ?? command.DocumentNumber ?? command.TerminalId;
+        var result = await grains.GetEligibilityChecker(patient).Check(context, request.ChallengeId!.Value, command);
         return result.IsSuccess ? TypedResults.Ok(EligibilityCheckResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

@@ -26,6 +26,17 @@ public static class GrainFactoryExtensions
 
     public static IChallengeIssuerGrain GetChallengeIssuer(this IGrainFactory grains) => grains.GetGrain<IChallengeIssuerGrain>(0);
 
+    /// <summary>
+    /// How many keys the clinic check's stateless workers (the challenge issuer and the checker) are called under. An
+    /// Orleans client sends every call to one grain id through one gateway, so under a single key every check of an API
+    /// host would enter the cluster through one silo; spread over these keys, the checks enter through every gateway.
+    /// </summary>
+    public const int ClinicWorkerKeys = 64;
+
+    /// <summary>The challenge issuer for a terminal's challenges: the same terminal, the same key.</summary>
+    public static IChallengeIssuerGrain GetChallengeIssuer(this IGrainFactory grains, string terminal) =>
+        grains.GetGrain<IChallengeIssuerGrain>(WorkerKey(terminal));
+
     public static ICertificateServiceGrain GetCertificateService(this IGrainFactory grains) => grains.GetGrain<ICertificateServiceGrain>(0);
 
     public static ISuspensionCampaignGrain GetSuspensionCampaign(this IGrainFactory grains, Guid id) => grains.GetGrain<ISuspensionCampaignGrain>(id);
@@ -44,7 +55,25 @@ public static class GrainFactoryExtensions
 
     public static IAccessLedgerGrain GetLedger(this IGrainFactory grains, PersonId person) => grains.GetGrain<IAccessLedgerGrain>(person.Value);
 
-    public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains) => grains.GetGrain<IEligibilityCheckerGrain>(0);
+    /// <summary>
+    /// The checker for a check of the card, certificate or document named by <paramref name="patient"/>: a patient's checks
+    /// are called under one key, so from one API host they enter the cluster through one gateway, the silo where the
+    /// patient's card, person and ledger grains are placed when a check activates them (<c>PreferLocalPlacement</c>).
+    /// </summary>
+    public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains, string patient) =>
+        grains.GetGrain<IEligibilityCheckerGrain>(WorkerKey(patient));
+
+    /// <summary>A key in [0, <see cref="ClinicWorkerKeys"/>) that is the same for the same text in every process (32-bit FNV-1a).</summary>
+    public static long WorkerKey(string affinity)
+    {
+        var hash = 2166136261u;
+        foreach (var c in affinity)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        // The hash's high bits (multiply and shift): FNV's low bits depend only on the low bits of each character.
+        return (long)(((ulong)hash * ClinicWorkerKeys) >> 32);
+    }
 
     public static IIndexMaintenanceGrain GetIndexMaintenance(this IGrainFactory grains) => grains.GetGrain<IIndexMaintenanceGrain>(0);
 
