@@ -57,8 +57,9 @@ public static class GrainFactoryExtensions
 
     /// <summary>
     /// The checker for a check of the card, certificate or document named by <paramref name="patient"/>: a patient's checks
-    /// are called under one key, so from one API host they enter the cluster through one gateway, the silo where the
-    /// patient's card, person and ledger grains are placed when a check activates them (<c>PreferLocalPlacement</c>).
+    /// are called under one key, so from one API host they enter the cluster through one gateway, whose silo the default
+    /// placement (resource-optimised, preferring the calling silo when the silos are about as busy) tends to put the
+    /// patient's card, person and ledger grains on when a check activates them.
     /// </summary>
     public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains, string patient) =>
         grains.GetGrain<IEligibilityCheckerGrain>(WorkerKey(patient));

@@ -13,9 +13,6 @@ using Myna.Domain.Calendar;
 
 namespace Myna.Grains.Cards;
 
-// Placed on the silo whose gateway (or stateless worker) first calls it: a patient's check enters through one gateway
-// (GrainFactoryExtensions.GetEligibilityChecker), so the card it asks for is then on the same silo, not one hop away.
-[Orleans.Placement.PreferLocalPlacement]
 public sealed class CardGrain(
     IEventStreamStore store,
     IDeviceRegistry devices,

@@ -17,9 +17,6 @@ namespace Myna.Grains.Clinics;
 /// many persons' checks share one database round trip, and each check is answered only once its ledger
 /// event is durable. Retries are idempotent through the same receipts as every other stream.
 /// </summary>
-// Placed where it is first called from (CardGrain): the check's append, and a client's ledger command, which a client
-// sends through the gateway it keeps for this grain id, are then served without a hop from that silo to another.
-[Orleans.Placement.PreferLocalPlacement]
 public sealed class AccessLedgerGrain(
     BatchingEventStreamStore store,
     IStreamPageReader pages,

@@ -24,8 +24,6 @@ using Myna.GrainInterfaces.Medical;
 
 namespace Myna.Grains.Persons;
 
-// Placed where it is first called from, as the card and the ledger are (CardGrain): a check's calls stay on one silo.
-[Orleans.Placement.PreferLocalPlacement]
 public sealed class PersonGrain(
     IEventStreamStore store,
     INumberRegistry numbers,
