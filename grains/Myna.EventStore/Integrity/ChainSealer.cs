@@ -16,11 +16,9 @@ namespace Myna.EventStore.Integrity;
 /// </summary>
 public sealed class ChainSealer(IDocumentStore store)
 {
-    private const int MaxCachedHeads = 100_000;
-
     private static readonly Dictionary<Type, string> TypeNames = EventCatalogue.All.ToDictionary(e => e.Type, e => e.Name);
 
-    private readonly ConcurrentDictionary<string, (long Version, string Hash)> _heads = new(StringComparer.Ordinal);
+    private readonly HeadCache _heads = new(100_000);
 
     /// <summary>One stream's events of one append, before they are saved.</summary>
     public sealed record PendingSeal(string StreamKey, long ExpectedVersion, IReadOnlyList<IEvent> Events, AppendMetadata Metadata);
@@ -61,13 +59,9 @@ public sealed class ChainSealer(IDocumentStore store)
     /// <summary>Remembers heads once their append is committed.</summary>
     public void Committed(IEnumerable<KeyValuePair<string, (long Version, string Hash)>> heads)
     {
-        if (_heads.Count > MaxCachedHeads)
-        {
-            _heads.Clear();
-        }
         foreach (var (stream, head) in heads)
         {
-            _heads[stream] = head;
+            _heads.Set(stream, head);
         }
     }
 
@@ -108,5 +102,55 @@ public sealed class ChainSealer(IDocumentStore store)
             result[row[..split]] = row[(split + 1)..];
         }
         return result;
+    }
+}
+
+/// <summary>
+/// The heads this process wrote last, bounded in two generations: once the current one holds
+/// <c>generationSize</c> streams it becomes the previous one (the one before is dropped) and a new one starts. A
+/// lookup tries both, and a hit in the previous generation is carried into the current one. So the streams written
+/// within about the last <c>generationSize</c> distinct streams always hit, whatever the number of streams a silo
+/// writes, where clearing one dictionary when full made every stream miss once after each clearing (each miss a
+/// database read in the append's path).
+/// </summary>
+internal sealed class HeadCache(int generationSize)
+{
+    private readonly object _turn = new();
+    private ConcurrentDictionary<string, (long Version, string Hash)> _current = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, (long Version, string Hash)> _previous = new(StringComparer.Ordinal);
+
+    /// <summary>How many heads are held (both generations; a stream in both counts twice).</summary>
+    public int Count => Volatile.Read(ref _current).Count + Volatile.Read(ref _previous).Count;
+
+    public bool TryGetValue(string stream, out (long Version, string Hash) head)
+    {
+        if (Volatile.Read(ref _current).TryGetValue(stream, out head))
+        {
+            return true;
+        }
+        if (Volatile.Read(ref _previous).TryGetValue(stream, out head))
+        {
+            Set(stream, head);
+            return true;
+        }
+        return false;
+    }
+
+    public void Set(string stream, (long Version, string Hash) head)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current.Count >= generationSize && !current.ContainsKey(stream))
+        {
+            lock (_turn)
+            {
+                if (ReferenceEquals(current, _current))
+                {
+                    Volatile.Write(ref _previous, current);
+                    Volatile.Write(ref _current, new ConcurrentDictionary<string, (long Version, string Hash)>(StringComparer.Ordinal));
+                }
+                current = _current;
+            }
+        }
+        current[stream] = head;
     }
 }
