@@ -428,13 +428,9 @@ public sealed class IndexProjectionTests : IAsyncLifetime
     [Fact]
     public async Task The_migration_step_creates_the_projections_documents_and_appends_then_project_into_them()
     {
-        var options = TestInfrastructure.EventStoreOptions;
-        options.Schema = "projections_" + Guid.NewGuid().ToString("N")[..8];
-        var configured = new StoreOptions();
-        MartenSetup.Configure(configured, options, TestInfrastructure.NewPersonalDataProtection());
-        Assert.Equal(JasperFx.AutoCreate.None, configured.AutoCreateSchemaObjects);
+        using var store = TestInfrastructure.CreateStoreInOwnSchema("projections_");
+        Assert.Equal(JasperFx.AutoCreate.None, store.Options.AutoCreateSchemaObjects);
         await using var schema = Npgsql.NpgsqlDataSource.Create(TestInfrastructure.Postgres);
-        using var store = new DocumentStore(configured);
         try
         {
             await SchemaMigration.ApplyAsync(store);
@@ -454,7 +450,7 @@ public sealed class IndexProjectionTests : IAsyncLifetime
         }
         finally
         {
-            await schema.CreateCommand($"drop schema if exists {options.Schema} cascade").ExecuteNonQueryAsync();
+            await schema.CreateCommand($"drop schema if exists {store.Options.DatabaseSchemaName} cascade").ExecuteNonQueryAsync();
         }
     }
 }

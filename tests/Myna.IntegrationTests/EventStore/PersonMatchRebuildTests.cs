@@ -319,6 +319,7 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
         Assert.Null(await RowAsync(erased));
         Assert.NotNull(await RowAsync(after));
     }
+
     /// <summary>
     /// An index found empty under the lock is filled by COPY straight into its table: one commit (a reader sees no row or
     /// every row, never some), every row as the live path writes it and readable as a document; a full index is still
@@ -327,12 +328,9 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_index_is_filled_in_one_commit_and_a_full_one_is_compared_not_filled_again()
     {
-        var options = TestInfrastructure.EventStoreOptions;
-        options.Schema = "match_" + Guid.NewGuid().ToString("N")[..8];
-        var configured = new StoreOptions();
-        MartenSetup.Configure(configured, options, TestInfrastructure.NewPersonalDataProtection());
+        using var store = TestInfrastructure.CreateStoreInOwnSchema("match_");
+        var schema = store.Options.DatabaseSchemaName;
         await using var admin = NpgsqlDataSource.Create(TestInfrastructure.Postgres);
-        using var store = new DocumentStore(configured);
         try
         {
             await SchemaMigration.ApplyAsync(store);
@@ -349,7 +347,7 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
                     Assert.Equal((expected.NameKey, expected.AddressKey, expected.DateOfBirth, expected.Sex), (row?.NameKey, row?.AddressKey, row?.DateOfBirth, row?.Sex));
                 }
             }
-            var table = $"{options.Schema}.mt_doc_personmatchrecord";
+            var table = $"{schema}.mt_doc_personmatchrecord";
             Assert.Equal(0L, await admin.CreateCommand(
                 $"select count(*) from {table} where mt_dotnet_type is distinct from '{typeof(PersonMatchRecord).FullName}' or mt_version is null or mt_last_modified is null")
                 .ExecuteScalarAsync());
@@ -377,7 +375,7 @@ public sealed class PersonMatchRebuildTests : IAsyncLifetime
         }
         finally
         {
-            await admin.CreateCommand($"drop schema if exists {options.Schema} cascade").ExecuteNonQueryAsync();
+            await admin.CreateCommand($"drop schema if exists {schema} cascade").ExecuteNonQueryAsync();
         }
     }
 }

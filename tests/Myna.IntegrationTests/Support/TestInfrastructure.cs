@@ -64,6 +64,19 @@ public static class TestInfrastructure
         return new DocumentStore(options);
     }
 
+    /// <summary>
+    /// A store in a schema of its own, named <paramref name="prefix"/> and a random suffix, with nothing created yet
+    /// (SchemaMigration.ApplyAsync creates it): for a test whose tables no other test may write. The caller drops it.
+    /// </summary>
+    public static DocumentStore CreateStoreInOwnSchema(string prefix)
+    {
+        var eventStore = EventStoreOptions;
+        eventStore.Schema = prefix + Guid.NewGuid().ToString("N")[..8];
+        var options = new StoreOptions();
+        MartenSetup.Configure(options, eventStore, NewPersonalDataProtection());
+        return new DocumentStore(options);
+    }
+
     public static Dictionary<string, string?> Settings(int snapshotEvery = 5) => new()
     {
         ["ConnectionStrings:Postgres"] = Postgres,
