@@ -115,20 +115,27 @@ public sealed class ChainSealer(IDocumentStore store)
 /// </summary>
 internal sealed class HeadCache(int generationSize)
 {
+    /// <summary>One generation and how many streams it holds (ConcurrentDictionary.Count takes every lock of the map).</summary>
+    private sealed class Generation
+    {
+        public readonly ConcurrentDictionary<string, (long Version, string Hash)> Heads = new(StringComparer.Ordinal);
+        public int Count;
+    }
+
     private readonly object _turn = new();
-    private ConcurrentDictionary<string, (long Version, string Hash)> _current = new(StringComparer.Ordinal);
-    private ConcurrentDictionary<string, (long Version, string Hash)> _previous = new(StringComparer.Ordinal);
+    private Generation _current = new();
+    private Generation _previous = new();
 
     /// <summary>How many heads are held (both generations; a stream in both counts twice).</summary>
-    public int Count => Volatile.Read(ref _current).Count + Volatile.Read(ref _previous).Count;
+    public int Count => Volatile.Read(ref Volatile.Read(ref _current).Count) + Volatile.Read(ref Volatile.Read(ref _previous).Count);
 
     public bool TryGetValue(string stream, out (long Version, string Hash) head)
     {
-        if (Volatile.Read(ref _current).TryGetValue(stream, out head))
+        if (Volatile.Read(ref _current).Heads.TryGetValue(stream, out head))
         {
             return true;
         }
-        if (Volatile.Read(ref _previous).TryGetValue(stream, out head))
+        if (Volatile.Read(ref _previous).Heads.TryGetValue(stream, out head))
         {
             Set(stream, head);
             return true;
@@ -139,18 +146,30 @@ internal sealed class HeadCache(int generationSize)
     public void Set(string stream, (long Version, string Hash) head)
     {
         var current = Volatile.Read(ref _current);
-        if (current.Count >= generationSize && !current.ContainsKey(stream))
+        if (current.Heads.ContainsKey(stream))
+        {
+            current.Heads[stream] = head;
+            return;
+        }
+        if (Volatile.Read(ref current.Count) >= generationSize)
         {
             lock (_turn)
             {
                 if (ReferenceEquals(current, _current))
                 {
                     Volatile.Write(ref _previous, current);
-                    Volatile.Write(ref _current, new ConcurrentDictionary<string, (long Version, string Hash)>(StringComparer.Ordinal));
+                    Volatile.Write(ref _current, new Generation());
                 }
                 current = _current;
             }
         }
-        current[stream] = head;
+        if (current.Heads.TryAdd(stream, head))
+        {
+            Interlocked.Increment(ref current.Count);
+        }
+        else
+        {
+            current.Heads[stream] = head;
+        }
     }
 }
