@@ -157,7 +157,7 @@ public static class ClinicEndpoints
     {
         var context = http.CommandContext();
         // The issuer seals it for this registered terminal only (invariant 18).
-        var issued = await grains.GetChallengeIssuer(http.User.FindFirstValue(MynaClaims.Terminal) ?? string.Empty).IssueForTerminal(context);
+        var issued = await grains.GetChallengeIssuer(context.Scope.Terminal ?? string.Empty).IssueForTerminal(context);
         if (!issued.IsSuccess)
         {
             return issued.Error!.ToProblem();

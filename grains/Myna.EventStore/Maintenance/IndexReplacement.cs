@@ -58,7 +58,7 @@ internal static class IndexReplacement
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, $"lock table {table} in share row exclusive mode", cancellationToken);
         var rows = await rowsUnderLock(cancellationToken);
-        if (staged is null && !await ExistsAsync(connection, $"select exists (select 1 from {table})", cancellationToken))
+        if (staged is null && !await ScalarAsync<bool>(connection, $"select exists (select 1 from {table})", cancellationToken))
         {
             // An empty index (emptied, or never filled): there is nothing to compare, so the rows go straight in by COPY,
             // without the temporary table, its index and the anti-join. Readers saw it empty before the lock and see it
@@ -158,16 +158,13 @@ internal static class IndexReplacement
 
     private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
 
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    private static Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken) =>
+        ScalarAsync<int>(connection, sql, cancellationToken);
 
-    private static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

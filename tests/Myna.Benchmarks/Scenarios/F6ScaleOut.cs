@@ -22,6 +22,7 @@ public static class F6ScaleOut
         var streamsOne = Enumerable.Range(0, 1_000).Select(_ => Guid.NewGuid()).ToArray();
         var streamsThree = Enumerable.Range(0, 1_000).Select(_ => Guid.NewGuid()).ToArray();
         Func<Deployment, Func<int, Task<bool>>> checks = d => i => ClinicWorld.CheckWithPinAsync(d.Http, world.Receptions[i % world.Receptions.Count], world.Patients[zipf.Next()]);
+        Func<Deployment, Guid[], Func<int, Task<bool>>> ledger = (d, streams) => _ => F2DurableEvents.RecordAsync(d.Client, streams[Random.Shared.Next(streams.Length)]);
 
         // Warm both deployments (the patients' grains are cold in both new clusters): one check for each of the
         // 1,000 most drawn patients (Zipf rank = index; all of them at the full run's 1,000), then one event per
@@ -41,7 +42,7 @@ public static class F6ScaleOut
         foreach (var (name, d, streams) in new[] { ("1 silo", one, streamsOne), ("3 silos", three, streamsThree) })
         {
             var warmChecks = await Load.ClosedLoopAsync(32, ctx.Sizes.ScaleOutStep, checks(d));
-            var warmLedger = await Load.ClosedLoopAsync(64, ctx.Sizes.ScaleOutStep, _ => F2DurableEvents.RecordAsync(d.Client, streams[Random.Shared.Next(streams.Length)]));
+            var warmLedger = await Load.ClosedLoopAsync(64, ctx.Sizes.ScaleOutStep, ledger(d, streams));
             Progress.Line($"F6: untimed step on {name}: {warmChecks.Throughput:0} checks/s, {warmLedger.Throughput:0} events/s");
         }
 
@@ -58,8 +59,8 @@ public static class F6ScaleOut
         {
             f1One.Add((await Load.ClosedLoopAsync(32, ctx.Sizes.ScaleOutStep, checks(one))).Throughput);
             f1Three.Add((await Load.ClosedLoopAsync(32, ctx.Sizes.ScaleOutStep, checks(three))).Throughput);
-            f2One.Add((await Load.ClosedLoopAsync(64, ctx.Sizes.ScaleOutStep, _ => F2DurableEvents.RecordAsync(one.Client, streamsOne[Random.Shared.Next(streamsOne.Length)]))).Throughput);
-            f2Three.Add((await Load.ClosedLoopAsync(64, ctx.Sizes.ScaleOutStep, _ => F2DurableEvents.RecordAsync(three.Client, streamsThree[Random.Shared.Next(streamsThree.Length)]))).Throughput);
+            f2One.Add((await Load.ClosedLoopAsync(64, ctx.Sizes.ScaleOutStep, ledger(one, streamsOne))).Throughput);
+            f2Three.Add((await Load.ClosedLoopAsync(64, ctx.Sizes.ScaleOutStep, ledger(three, streamsThree))).Throughput);
             Progress.Line($"F6 round {round}: F1 1 silo {f1One[^1]:0}/s, 3 silos {f1Three[^1]:0}/s; F2 1 silo {f2One[^1]:0}/s, 3 silos {f2Three[^1]:0}/s");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"| {round} | {f1One[^1]:0} | {f1Three[^1]:0} | {f2One[^1]:0} | {f2Three[^1]:0} |"));
         }
