@@ -15,6 +15,7 @@ public sealed record BenchSizes(
     int[] Concurrencies,
     int HotBurst,
     int[] HistoryLengths,
+    int ActivationRounds, // F3's rounds: one cold activation per round and length is a single sample of a few ms
     int AuditLength,
     int RegistrationsPerRound,
     int RawRegistrationsPerRound,
@@ -35,6 +36,7 @@ public sealed record BenchSizes(
         Concurrencies: [1, 8, 64],
         HotBurst: 200,
         HistoryLengths: [0, 10, 100, 1_000, 10_000],
+        ActivationRounds: 9,
         AuditLength: 1_000,
         RegistrationsPerRound: 10_000,
         RawRegistrationsPerRound: 10_000,
@@ -53,6 +55,7 @@ public sealed record BenchSizes(
         Concurrencies: [1, 64],
         HotBurst: 100,
         HistoryLengths: [0, 100, 1_000],
+        ActivationRounds: 2,
         AuditLength: 1_000,
         RegistrationsPerRound: 1_000,
         RawRegistrationsPerRound: 1_000,
