@@ -58,6 +58,12 @@ public interface IEventStreamStore
     /// <summary>Events with version ≥ <paramref name="fromVersion"/>, in order, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> events of the stream, oldest of them first (all of them when the stream is
+    /// shorter): what an activation needs beside a snapshot, in one read whose start does not wait for the snapshot.
+    /// </summary>
+    Task<IReadOnlyList<StoredEvent>> ReadNewestAsync(string streamKey, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The stream's current version (0 when it does not exist).</summary>
     Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default);
 

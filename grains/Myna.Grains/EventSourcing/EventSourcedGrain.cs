@@ -297,17 +297,19 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var key = Stream.Key;
-        // The snapshot and the stream's head are read in parallel: a long stream's activation then costs the
-        // slower of the two reads and its tail, not all three one after another. A snapshot is only ever
-        // written once a stream holds Every events, so a shorter stream (most of them, and every new one) is
-        // read whole and the snapshot read, if any came back, is ignored.
+        // The snapshot and the stream's newest events are read in parallel. A snapshot is only ever written once a
+        // stream holds Every events, and then again every Every events, so the newest Every events hold the whole of a
+        // shorter stream (most of them, and every new one: the snapshot, if any came back, is ignored), and for a
+        // longer one they reach back to its latest snapshot: the activation costs the slower of the two reads, with no
+        // third read for the tail. Only a snapshot older than that window (its writes failed for a while) or newer than
+        // the stream (it does not belong to it) needs one more read.
         var snapshotRead = ReadSnapshotAsync();
-        var shortStream = await _store.ReadAsync(key, 1, _snapshotEvery, cancellationToken);
-        if (shortStream.Count < _snapshotEvery)
+        var newest = await _store.ReadNewestAsync(key, _snapshotEvery, cancellationToken);
+        if (newest.Count < _snapshotEvery || newest[0].Version == 1)
         {
             (_state, _version) = (new StreamState<TState, TEvent>(), 0);
-            Fold(shortStream);
-            _replayedOnActivation = shortStream.Count;
+            Fold(newest);
+            _replayedOnActivation = newest.Count;
             return;
         }
 
@@ -316,8 +318,11 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
         IReadOnlyList<StoredEvent> tail;
         if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
         {
-            // Read from the snapshot's own version to prove the stream still holds what the snapshot saw.
-            var events = await _store.ReadAsync(key, snapshot.Version, cancellationToken: cancellationToken);
+            // From the snapshot's own version, to prove the stream still holds what the snapshot saw.
+            // A snapshot newer than the stream's newest event finds nothing here and is not used.
+            var events = snapshot.Version >= newest[0].Version
+                ? newest.SkipWhile(e => e.Version < snapshot.Version).ToList()
+                : await _store.ReadAsync(key, snapshot.Version, cancellationToken: cancellationToken);
             if (events.Count > 0 && events[0].Version == snapshot.Version
                 && events[0].CommandId == snapshot.State.Receipts.LastOrDefault()?.CommandId)
             {

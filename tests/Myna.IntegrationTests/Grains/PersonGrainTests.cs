@@ -81,6 +81,56 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_snapshot_older_than_the_newest_events_is_still_used_and_its_tail_read_from_its_version()
+    {
+        var (id, grain) = await RegisteredPerson();
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.True((await Move(grain, $"東京都千代田区{i}-2")).IsSuccess);
+        }
+        // 11 events, the snapshot at 10. Seven more are appended behind the grain's back (a writer whose snapshot
+        // writes did not keep up): the newest five (14–18) no longer reach back to the snapshot.
+        await fixture.Cluster.DeactivateAsync(grain);
+        var key = StreamRef.For(id).Key;
+        for (var v = 11; v < 18; v++)
+        {
+            await fixture.Store.AppendAsync(key, v,
+                [new PersonMoved(id, $"外部{v}", Chiyoda, new DateOnly(2026, 10, 1), DateTimeOffset.UtcNow, Clerk)],
+                new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "batch", "fp:external"));
+        }
+
+        var profile = await grain.GetProfile();
+        var info = await grain.GetStreamInfo();
+
+        Assert.Equal(10, info.ActivatedFromSnapshotVersion);
+        Assert.Equal(8, info.EventsReplayedOnActivation);
+        Assert.Null(info.SnapshotFallbackReason);
+        Assert.Equal(18, profile.Value!.Version);
+        AssertSame(await FullReplay(id), profile.Value);
+        Assert.Equal("外部17", profile.Value.Items.Address);
+    }
+
+    [Fact]
+    public async Task A_stream_no_longer_than_the_snapshot_interval_is_read_whole_in_one_read()
+    {
+        var (id, grain) = await RegisteredPerson();
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.True((await Move(grain, $"東京都千代田区{i}-3")).IsSuccess);
+        }
+        // Exactly five events: the snapshot written at 5 is not needed, the newest five are the whole stream.
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var profile = await grain.GetProfile();
+        var info = await grain.GetStreamInfo();
+
+        Assert.Null(info.ActivatedFromSnapshotVersion);
+        Assert.Equal(5, info.EventsReplayedOnActivation);
+        Assert.Null(info.SnapshotFallbackReason);
+        AssertSame(await FullReplay(id), profile.Value);
+    }
+
+    [Fact]
     public async Task A_retried_command_id_does_not_append_twice()
     {
         var (id, grain) = await RegisteredPerson();

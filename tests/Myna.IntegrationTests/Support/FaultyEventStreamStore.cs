@@ -24,6 +24,12 @@ public sealed class FaultyEventStreamStore(IEventStreamStore inner) : IEventStre
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
+        ThrowIfReadArmed(streamKey);
+        return await inner.ReadAsync(streamKey, fromVersion, limit, cancellationToken);
+    }
+
+    private static void ThrowIfReadArmed(string streamKey)
+    {
         lock (Armed)
         {
             if (Armed.TryGetValue(streamKey, out var armed) && armed.Append == AppendFault.None && armed.FailingReads > 0)
@@ -32,7 +38,12 @@ public sealed class FaultyEventStreamStore(IEventStreamStore inner) : IEventStre
                 throw new IOException("injected: the database is unreachable");
             }
         }
-        return await inner.ReadAsync(streamKey, fromVersion, limit, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadNewestAsync(string streamKey, int limit, CancellationToken cancellationToken = default)
+    {
+        ThrowIfReadArmed(streamKey);
+        return await inner.ReadNewestAsync(streamKey, limit, cancellationToken);
     }
 
     public Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default) =>
