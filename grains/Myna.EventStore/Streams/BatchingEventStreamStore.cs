@@ -60,8 +60,8 @@ public sealed class BatchingEventStreamStore : IEventStreamStore, IAsyncDisposab
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>
         _direct.ReadAsync(streamKey, fromVersion, limit, cancellationToken);
 
-    public Task<IReadOnlyList<StoredEvent>> ReadNewestAsync(string streamKey, int limit, CancellationToken cancellationToken = default) =>
-        _direct.ReadNewestAsync(streamKey, limit, cancellationToken);
+    public Task<StreamHead> ReadHeadAsync(string streamKey, int limit, CancellationToken cancellationToken = default) =>
+        _direct.ReadHeadAsync(streamKey, limit, cancellationToken);
 
     public Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default) =>
         _direct.GetVersionAsync(streamKey, cancellationToken);

@@ -49,6 +49,9 @@ public sealed class AppendRefusedException(string streamKey, Myna.GrainInterface
     public Myna.GrainInterfaces.Common.DomainError Error { get; } = error;
 }
 
+/// <summary>The first events of a stream and the stream's version when they were read (0: no stream).</summary>
+public sealed record StreamHead(IReadOnlyList<StoredEvent> Events, long Version);
+
 /// <summary>
 /// The event store as the grains see it: read a stream from a version, append with an expected version.
 /// Each call opens and closes its own short-lived Marten session; nothing is held between calls.
@@ -59,10 +62,11 @@ public interface IEventStreamStore
     Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamKey, long fromVersion, int limit = int.MaxValue, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The newest <paramref name="limit"/> events of the stream, oldest of them first (all of them when the stream is
-    /// shorter): what an activation needs beside a snapshot, in one read whose start does not wait for the snapshot.
+    /// The first <paramref name="limit"/> events of the stream and its current version, in one round trip: the whole of
+    /// a stream no longer than that, and for a longer one the version an activation needs to read its newest events
+    /// while the snapshot is still on its way.
     /// </summary>
-    Task<IReadOnlyList<StoredEvent>> ReadNewestAsync(string streamKey, int limit, CancellationToken cancellationToken = default);
+    Task<StreamHead> ReadHeadAsync(string streamKey, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The stream's current version (0 when it does not exist).</summary>
     Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default);

@@ -42,26 +42,21 @@ public sealed class MartenEventStreamStore(IDocumentStore store, ChainSealer sea
         }, PersonalDataProtection.SubjectOfStream(streamKey), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> ReadNewestAsync(string streamKey, int limit, CancellationToken cancellationToken = default)
+    public async Task<StreamHead> ReadHeadAsync(string streamKey, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await store.PersonalData().ReadAsync(async () =>
         {
             await using var session = store.QuerySession();
+            // Both are Marten's prepared stream reads, sent together as one batch.
+            var batch = session.CreateBatchQuery();
+            var events = batch.Events.FetchStream(streamKey, limit, null, 1);
+            var state = batch.Events.FetchStreamState(streamKey);
             try
             {
-                // Along the (stream, version) unique index, backwards: as cheap as the head of the stream.
-                var events = await session.Events.QueryAllRawEvents()
-                    .Where(e => e.StreamKey == streamKey)
-                    .OrderByDescending(e => e.Version)
-                    .Take(limit)
-                    .ToListAsync(cancellationToken);
-                var stored = new StoredEvent[events.Count];
-                for (var i = 0; i < events.Count; i++)
-                {
-                    stored[events.Count - 1 - i] = ToStored(events[i]);
-                }
-                return (IReadOnlyList<StoredEvent>)stored;
+                await batch.Execute(cancellationToken);
+                var head = await events;
+                return new StreamHead(head.Select(ToStored).ToList(), (await state)?.Version ?? 0);
             }
             catch (Exception ex) when (UnknownEventTypeException.IsMartens(ex))
             {

@@ -297,31 +297,34 @@ public abstract class EventSourcedGrain<TState, TEvent> : Grain, IEventSourcedGr
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var key = Stream.Key;
-        // The snapshot and the stream's newest events are read in parallel. A snapshot is only ever written once a
-        // stream holds Every events, and then again every Every events, so the newest Every events hold the whole of a
-        // shorter stream (most of them, and every new one: the snapshot, if any came back, is ignored), and for a
-        // longer one they reach back to its latest snapshot: the activation costs the slower of the two reads, with no
-        // third read for the tail. Only a snapshot older than that window (its writes failed for a while) or newer than
-        // the stream (it does not belong to it) needs one more read.
+        // The snapshot is read in parallel with the stream's head and version (one round trip). A snapshot is only ever
+        // written once a stream holds Every events, so a shorter stream (most of them, and every new one) is read whole
+        // by that first read, and the snapshot, if any came back, is ignored. For a longer one the newest Every events,
+        // which reach back to its latest snapshot (one is written every Every events), are read while the snapshot is
+        // still on its way: the activation then costs the slower of the two, with no third read for the tail after it.
         var snapshotRead = ReadSnapshotAsync();
-        var newest = await _store.ReadNewestAsync(key, _snapshotEvery, cancellationToken);
-        if (newest.Count < _snapshotEvery || newest[0].Version == 1)
+        var head = await _store.ReadHeadAsync(key, _snapshotEvery, cancellationToken);
+        if (head.Version <= _snapshotEvery)
         {
             (_state, _version) = (new StreamState<TState, TEvent>(), 0);
-            Fold(newest);
-            _replayedOnActivation = newest.Count;
+            Fold(head.Events);
+            _replayedOnActivation = head.Events.Count;
             return;
         }
+        var windowStart = head.Version - _snapshotEvery + 1;
+        var windowRead = _store.ReadAsync(key, windowStart, cancellationToken: cancellationToken);
 
         var snapshot = KeepSnapshot(await snapshotRead);
+        var window = await windowRead;
         string? fallback = null;
         IReadOnlyList<StoredEvent> tail;
         if (snapshot is { SchemaVersion: SnapshotSchemaVersion, Version: > 0 })
         {
             // From the snapshot's own version, to prove the stream still holds what the snapshot saw.
-            // A snapshot newer than the stream's newest event finds nothing here and is not used.
-            var events = snapshot.Version >= newest[0].Version
-                ? newest.SkipWhile(e => e.Version < snapshot.Version).ToList()
+            // Only a snapshot older than the window (its writes failed for a while) needs a read of its own; one newer
+            // than the stream's newest event finds nothing and is not used.
+            var events = snapshot.Version >= windowStart
+                ? window.SkipWhile(e => e.Version < snapshot.Version).ToList()
                 : await _store.ReadAsync(key, snapshot.Version, cancellationToken: cancellationToken);
             if (events.Count > 0 && events[0].Version == snapshot.Version
                 && events[0].CommandId == snapshot.State.Receipts.LastOrDefault()?.CommandId)

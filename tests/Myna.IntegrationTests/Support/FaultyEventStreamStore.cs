@@ -40,10 +40,10 @@ public sealed class FaultyEventStreamStore(IEventStreamStore inner) : IEventStre
         }
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> ReadNewestAsync(string streamKey, int limit, CancellationToken cancellationToken = default)
+    public async Task<StreamHead> ReadHeadAsync(string streamKey, int limit, CancellationToken cancellationToken = default)
     {
         ThrowIfReadArmed(streamKey);
-        return await inner.ReadNewestAsync(streamKey, limit, cancellationToken);
+        return await inner.ReadHeadAsync(streamKey, limit, cancellationToken);
     }
 
     public Task<long> GetVersionAsync(string streamKey, CancellationToken cancellationToken = default) =>
