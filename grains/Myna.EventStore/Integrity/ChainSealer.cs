@@ -146,12 +146,8 @@ internal sealed class HeadCache(int generationSize)
     public void Set(string stream, (long Version, string Hash) head)
     {
         var current = Volatile.Read(ref _current);
-        if (current.Heads.ContainsKey(stream))
-        {
-            current.Heads[stream] = head;
-            return;
-        }
-        if (Volatile.Read(ref current.Count) >= generationSize)
+        // Only a stream new to the current generation can fill it; a known one is updated in place below.
+        if (Volatile.Read(ref current.Count) >= generationSize && !current.Heads.ContainsKey(stream))
         {
             lock (_turn)
             {

@@ -86,7 +86,7 @@ internal static class IndexReplacement
                 + $"select s.id, s.data, s.mt_dotnet_type from {s.Table} s where not exists (select 1 from myna_rebuilt r where r.id = s.id)",
                 cancellationToken);
             target = "myna_target";
-            total += s.Rows - await ScalarAsync(connection,
+            total += s.Rows - await ScalarAsync<int>(connection,
                 $"select count(*)::int from myna_rebuilt r where exists (select 1 from {s.Table} s where s.id = r.id)", cancellationToken);
         }
         var deleted = await ExecuteAsync(connection,
@@ -133,7 +133,7 @@ internal static class IndexReplacement
         await ExecuteAsync(connection, $"drop table {staged}", cancellationToken);
         await ExecuteAsync(connection, $"create unique index on {last} (id)", cancellationToken);
         await ExecuteAsync(connection, $"analyze {last}", cancellationToken);
-        return new Staged(last, await ScalarAsync(connection, $"select count(*)::int from {last}", cancellationToken));
+        return new Staged(last, await ScalarAsync<int>(connection, $"select count(*)::int from {last}", cancellationToken));
     }
 
     /// <summary>Bulk-copies rows into a table of the index's shape (a temporary one: not WAL-logged).</summary>
@@ -157,9 +157,6 @@ internal static class IndexReplacement
     }
 
     private static string TableOf<T>(IDocumentStore store) => store.Options.FindOrResolveDocumentType(typeof(T)).TableName.QualifiedName;
-
-    private static Task<int> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken) =>
-        ScalarAsync<int>(connection, sql, cancellationToken);
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -106,4 +106,29 @@ public sealed class PurposeBoundChallengeApiTests(ApiFixture fixture)
         var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
         Assert.Equal("eligibility-check:eligible", Assert.Single(ledger.EnumerateArray()).Str("what"));
     }
+
+    [Fact]
+    public async Task A_challenge_sealed_for_one_desk_is_refused_at_another_desk_of_the_same_institution_and_nothing_is_recorded()
+    {
+        var (patient, _) = await _world.InsuredPatient();
+        var reception = await _world.Reception();
+        using var otherKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        (await _world.Operator.PostJson($"/v1/institutions/{reception.Institution}/terminals",
+            new { terminalId = "desk-2", publicKey = Convert.ToBase64String(otherKey.ExportSubjectPublicKeyInfo()) })).EnsureSuccessStatusCode();
+        var otherDesk = fixture.ClientFor(Myna.Api.Auth.Roles.Terminal, new Dictionary<string, string>
+            { [Myna.Api.Auth.MynaClaims.Institution] = reception.Institution, [Myna.Api.Auth.MynaClaims.Terminal] = "desk-2" });
+        var challenge = await (await reception.Client.PostJson("/v1/eligibility-checks/challenges", new { })).Json();
+        var request = ClinicWorld.PinCheck(challenge, patient);
+
+        var elsewhere = await otherDesk.PostJson("/v1/eligibility-checks", request);
+
+        await AssertUnauthenticated(elsewhere, "auth.challenge-wrong-purpose");
+        Assert.DoesNotContain(patient.Name, await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
+        Assert.Empty(ledger.EnumerateArray());
+        // The desk it was sealed for still uses it, once.
+        Assert.Equal(HttpStatusCode.OK, (await reception.Client.PostJson("/v1/eligibility-checks", request)).StatusCode);
+        ledger = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/clinic-ledger")).Json();
+        Assert.Equal("eligibility-check:eligible", Assert.Single(ledger.EnumerateArray()).Str("what"));
+    }
 }

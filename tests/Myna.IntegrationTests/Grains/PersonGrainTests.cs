@@ -32,6 +32,28 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     private static Task<Result<PersonProfile>> Move(IPersonGrain grain, string address, CommandContext? context = null) =>
         grain.RecordMove(context ?? Command(), new RecordMove(address, Chiyoda, new DateOnly(2026, 11, 1)));
 
+    private static async Task MoveTimes(IPersonGrain grain, int times, string label)
+    {
+        for (var i = 1; i <= times; i++)
+        {
+            Assert.True((await Move(grain, $"東京都千代田区{i}-{label}")).IsSuccess);
+        }
+    }
+
+    /// <summary>The first answers of a fresh activation (the caller deactivated the grain): its profile, and how it was loaded.</summary>
+    private static async Task<(PersonProfile Profile, StreamInfo Info)> Reactivated(IPersonGrain grain)
+    {
+        var profile = await grain.GetProfile();
+        return (profile.Value!, await grain.GetStreamInfo());
+    }
+
+    private static void AssertLoaded(StreamInfo info, long? fromSnapshot, int replayed)
+    {
+        Assert.Equal(fromSnapshot, info.ActivatedFromSnapshotVersion);
+        Assert.Equal(replayed, info.EventsReplayedOnActivation);
+        Assert.Null(info.SnapshotFallbackReason);
+    }
+
     /// <summary>The state a full replay of the stored stream gives, with the grains' own Apply.</summary>
     private async Task<PersonProfile> FullReplay(PersonId id)
     {
@@ -62,32 +84,23 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     {
         var (id, grain) = await RegisteredPerson();
         Assert.True((await grain.AssignIndividualNumber(Command(), new AssignIndividualNumber(Chiyoda))).IsSuccess);
-        for (var i = 1; i <= 10; i++)
-        {
-            Assert.True((await Move(grain, $"東京都千代田区{i}-1")).IsSuccess);
-        }
+        await MoveTimes(grain, 10, "1");
         // 14 events (registration, code + number + letter, 10 moves); snapshots every 5 → the latest at 10, a tail of 4.
         await fixture.Cluster.DeactivateAsync(grain);
 
-        var profile = await grain.GetProfile();
-        var info = await grain.GetStreamInfo();
+        var (profile, info) = await Reactivated(grain);
 
-        Assert.Equal(10, info.ActivatedFromSnapshotVersion);
-        Assert.Equal(4, info.EventsReplayedOnActivation);
-        Assert.Null(info.SnapshotFallbackReason);
-        Assert.Equal(14, profile.Value!.Version);
-        AssertSame(await FullReplay(id), profile.Value);
-        Assert.Equal("東京都千代田区10-1", profile.Value.Items.Address);
+        AssertLoaded(info, fromSnapshot: 10, replayed: 4);
+        Assert.Equal(14, profile.Version);
+        AssertSame(await FullReplay(id), profile);
+        Assert.Equal("東京都千代田区10-1", profile.Items.Address);
     }
 
     [Fact]
     public async Task A_snapshot_older_than_the_newest_events_is_still_used_and_its_tail_read_from_its_version()
     {
         var (id, grain) = await RegisteredPerson();
-        for (var i = 1; i <= 10; i++)
-        {
-            Assert.True((await Move(grain, $"東京都千代田区{i}-2")).IsSuccess);
-        }
+        await MoveTimes(grain, 10, "2");
         // 11 events, the snapshot at 10. Seven more are appended behind the grain's back (a writer whose snapshot
         // writes did not keep up): the newest five (14–18) no longer reach back to the snapshot.
         await fixture.Cluster.DeactivateAsync(grain);
@@ -99,35 +112,26 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
                 new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "batch", "fp:external"));
         }
 
-        var profile = await grain.GetProfile();
-        var info = await grain.GetStreamInfo();
+        var (profile, info) = await Reactivated(grain);
 
-        Assert.Equal(10, info.ActivatedFromSnapshotVersion);
-        Assert.Equal(8, info.EventsReplayedOnActivation);
-        Assert.Null(info.SnapshotFallbackReason);
-        Assert.Equal(18, profile.Value!.Version);
-        AssertSame(await FullReplay(id), profile.Value);
-        Assert.Equal("外部17", profile.Value.Items.Address);
+        AssertLoaded(info, fromSnapshot: 10, replayed: 8);
+        Assert.Equal(18, profile.Version);
+        AssertSame(await FullReplay(id), profile);
+        Assert.Equal("外部17", profile.Items.Address);
     }
 
     [Fact]
     public async Task A_stream_no_longer_than_the_snapshot_interval_is_read_whole_in_one_read()
     {
         var (id, grain) = await RegisteredPerson();
-        for (var i = 1; i <= 4; i++)
-        {
-            Assert.True((await Move(grain, $"東京都千代田区{i}-3")).IsSuccess);
-        }
-        // Exactly five events: the snapshot written at 5 is not needed, the newest five are the whole stream.
+        await MoveTimes(grain, 4, "3");
+        // Exactly five events: the snapshot written at 5 is not needed, the first read (five events and the version) holds the whole stream.
         await fixture.Cluster.DeactivateAsync(grain);
 
-        var profile = await grain.GetProfile();
-        var info = await grain.GetStreamInfo();
+        var (profile, info) = await Reactivated(grain);
 
-        Assert.Null(info.ActivatedFromSnapshotVersion);
-        Assert.Equal(5, info.EventsReplayedOnActivation);
-        Assert.Null(info.SnapshotFallbackReason);
-        AssertSame(await FullReplay(id), profile.Value);
+        AssertLoaded(info, fromSnapshot: null, replayed: 5);
+        AssertSame(await FullReplay(id), profile);
     }
 
     [Fact]
@@ -275,22 +279,18 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     public async Task An_unreadable_snapshot_falls_back_to_full_replay()
     {
         var (id, grain) = await RegisteredPerson();
-        for (var i = 1; i <= 6; i++)
-        {
-            Assert.True((await Move(grain, $"大阪府{i}")).IsSuccess);
-        }
+        await MoveTimes(grain, 6, "4");
         await fixture.Cluster.DeactivateAsync(grain);
         Assert.Equal(5, (await grain.GetStreamInfo()).ActivatedFromSnapshotVersion);
 
         await CorruptSnapshotAsync(id);
         await fixture.Cluster.DeactivateAsync(grain);
 
-        var profile = await grain.GetProfile();
-        var info = await grain.GetStreamInfo();
+        var (profile, info) = await Reactivated(grain);
         Assert.NotNull(info.SnapshotFallbackReason);
         Assert.Null(info.ActivatedFromSnapshotVersion);
         Assert.Equal(7, info.EventsReplayedOnActivation);
-        AssertSame(await FullReplay(id), profile.Value);
+        AssertSame(await FullReplay(id), profile);
     }
 
     [Fact]
