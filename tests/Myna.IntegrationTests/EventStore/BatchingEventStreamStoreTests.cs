@@ -71,6 +71,24 @@ public sealed class BatchingEventStreamStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_committed_check_sent_again_at_its_old_version_is_a_conflict_to_read_not_a_replayed_challenge()
+    {
+        // A transaction whose commit was durable but whose answer was lost is written again one by one (the batch's
+        // fallback): the stream has moved, and that must be what the append reports, so that the grain reads its own
+        // receipt and answers the check, rather than refusing it as a second use of its own challenge.
+        var person = PersonId.New();
+        var check = Checked(person);
+        var metadata = new AppendMetadata(Guid.NewGuid(), Guid.NewGuid(), "terminal", "fp");
+        await _batched.AppendAsync(StreamRef.LedgerOf(person).Key, 0, [check], metadata);
+
+        await Assert.ThrowsAsync<StreamConflictException>(() => _batched.AppendAsync(StreamRef.LedgerOf(person).Key, 0, [check], metadata));
+        await Assert.ThrowsAsync<StreamConflictException>(() => _batched.AppendAsync(StreamRef.LedgerOf(person).Key, 0, [check, Checked(person)], metadata));
+
+        var stored = Assert.Single(await _batched.ReadAsync(StreamRef.LedgerOf(person).Key, 1));
+        Assert.Equal(metadata.CommandId, stored.CommandId);
+    }
+
+    [Fact]
     public async Task Two_ledgers_naming_one_check_id_consume_its_challenge_once_and_the_rest_of_the_batch_is_written()
     {
         var (first, second) = (PersonId.New(), PersonId.New());
