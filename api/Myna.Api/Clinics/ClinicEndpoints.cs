@@ -194,9 +194,7 @@ public static class ClinicEndpoints
             http.User.FindFirstValue(MynaClaims.Institution)!, http.User.FindFirstValue(MynaClaims.Terminal)!, request.Method!.Value,
             request.CardId is { } card ? new CardId(card) : null, request.CertificateSerial, chip, attestation, request.StaffId,
             request.Consents ?? [], request.RegisterCardForInsurance ?? false, request.DocumentNumber, sealedChallenge);
-        // The patient's card (or document) as the key: their checks enter the cluster through one gateway.
-        var patient = command.CertificateSerial ?? command.Card?.Value.ToString("N") ?? command.DocumentNumber ?? command.TerminalId ?? string.Empty;
-        var result = await grains.GetEligibilityChecker(patient).Check(context, request.ChallengeId!.Value, command);
+        var result = await grains.GetEligibilityChecker(command).Check(context, request.ChallengeId!.Value, command);
         return result.IsSuccess ? TypedResults.Ok(EligibilityCheckResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 

@@ -56,13 +56,15 @@ public static class GrainFactoryExtensions
     public static IAccessLedgerGrain GetLedger(this IGrainFactory grains, PersonId person) => grains.GetGrain<IAccessLedgerGrain>(person.Value);
 
     /// <summary>
-    /// The checker for a check of the card, certificate or document named by <paramref name="patient"/>: a patient's checks
-    /// are called under one key, so from one API host they enter the cluster through one gateway, whose silo the default
-    /// placement (resource-optimised, preferring the calling silo when the silos are about as busy) tends to put the
-    /// patient's card, person and ledger grains on when a check activates them.
+    /// The checker for this check, keyed by the patient it names (the certificate, else the card, else the document; a
+    /// check naming none is keyed by its terminal and is refused by the checker): a patient's checks are called under one
+    /// key, so from one API host they enter the cluster through one gateway, whose silo the default placement
+    /// (resource-optimised, preferring the calling silo when the silos are about as busy) tends to put the patient's
+    /// card, person and ledger grains on when a check activates them.
     /// </summary>
-    public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains, string patient) =>
-        grains.GetGrain<IEligibilityCheckerGrain>(WorkerKey(patient));
+    public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains, CheckEligibility check) =>
+        grains.GetGrain<IEligibilityCheckerGrain>(WorkerKey(
+            check.CertificateSerial ?? check.Card?.Value.ToString("N") ?? check.DocumentNumber ?? check.TerminalId));
 
     /// <summary>A key in [0, <see cref="ClinicWorkerKeys"/>) that is the same for the same text in every process (32-bit FNV-1a).</summary>
     public static long WorkerKey(string affinity)
