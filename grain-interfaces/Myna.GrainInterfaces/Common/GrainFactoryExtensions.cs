@@ -57,14 +57,15 @@ public static class GrainFactoryExtensions
 
     /// <summary>
     /// The checker for this check, keyed by the patient it names (the certificate, else the card, else the document; a
-    /// check naming none is keyed by its terminal and is refused by the checker): a patient's checks are called under one
-    /// key, so from one API host they enter the cluster through one gateway, whose silo the default placement
-    /// (resource-optimised, preferring the calling silo when the silos are about as busy) tends to put the patient's
-    /// card, person and ledger grains on when a check activates them.
+    /// check naming none is keyed by its terminal, or by an empty text should a request ever come without the terminal
+    /// claim the route's scope rule requires, so a key is never computed from null; the checker refuses such a check):
+    /// a patient's checks are called under one key, so from one API host they enter the cluster through one gateway,
+    /// whose silo the default placement (resource-optimised, preferring the calling silo when the silos are about as
+    /// busy) tends to put the patient's card, person and ledger grains on when a check activates them.
     /// </summary>
     public static IEligibilityCheckerGrain GetEligibilityChecker(this IGrainFactory grains, CheckEligibility check) =>
         grains.GetGrain<IEligibilityCheckerGrain>(WorkerKey(
-            check.CertificateSerial ?? check.Card?.Value.ToString("N") ?? check.DocumentNumber ?? check.TerminalId));
+            check.CertificateSerial ?? check.Card?.Value.ToString("N") ?? check.DocumentNumber ?? check.TerminalId ?? string.Empty));
 
     /// <summary>A key in [0, <see cref="ClinicWorkerKeys"/>) that is the same for the same text in every process (32-bit FNV-1a).</summary>
     public static long WorkerKey(string affinity)
