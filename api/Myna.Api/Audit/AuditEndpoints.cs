@@ -396,7 +396,7 @@ public static class AuditEndpoints
 
     private static bool TryStream(string kind, string id, out StreamRef stream, out ProblemHttpResult problem)
     {
-        if (!Enum.TryParse<StreamKind>(kind, ignoreCase: true, out var streamKind) || !Enum.IsDefined(streamKind)
+        if (!ListedNames.TryParse<StreamKind>(kind, kebab: false, out var streamKind)
             || string.IsNullOrWhiteSpace(id) || id.Length > 64)
         {
             stream = default;
@@ -419,7 +419,7 @@ public static class AuditEndpoints
     private static bool TryTimeline(string? text, out Timeline timeline)
     {
         timeline = Timeline.Known;
-        return text is null || (Enum.TryParse(text, ignoreCase: true, out timeline) && Enum.IsDefined(timeline));
+        return text is null || ListedNames.TryParse(text, kebab: false, out timeline);
     }
 
     private static VerificationResponse ToResponse(StreamVerificationView v) =>

@@ -29,13 +29,19 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         httpContext.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = ApiProblems.TitleFor(status), Detail = detail };
         problem.Extensions[ApiProblems.CodeExtension] = code;
+        if (exception is BadHttpRequestException && Inner<UnlistedNameException>(exception) is { } unlisted)
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [FieldOf(unlisted.Path)] = [ListedNames.Message] };
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
     private static (int Status, string Code, string Detail) Classify(Exception exception) => exception switch
     {
-        BadHttpRequestException bad when CarriesControlCharacter(bad) =>
+        BadHttpRequestException bad when Inner<ControlCharacterException>(bad) is not null =>
             (StatusCodes.Status400BadRequest, "request.invalid", "Text fields may not contain control characters."),
+        BadHttpRequestException bad when Inner<UnlistedNameException>(bad) is not null =>
+            (StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed."),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
             "The request body or parameters could not be read."),
         // A silo's store (PostgreSQL) is down: outcome unknown, retry later with the same key.
@@ -50,15 +56,24 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         _ => (StatusCodes.Status500InternalServerError, "internal.error", "An unexpected error occurred."),
     };
 
-    private static bool CarriesControlCharacter(Exception exception)
+    private static T? Inner<T>(Exception exception) where T : Exception
     {
         for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
         {
-            if (inner is ControlCharacterException)
+            if (inner is T found)
             {
-                return true;
+                return found;
             }
         }
-        return false;
+        return null;
     }
+
+    /// <summary>The field as the request's JSON names it (<c>$.lines[1].sex</c> is <c>lines[1].sex</c>), the whole body for <c>$</c>.</summary>
+    internal static string FieldOf(string? path) => path switch
+    {
+        null or "" or "$" => "body",
+        _ when path.StartsWith("$.", StringComparison.Ordinal) => path[2..],
+        _ when path.StartsWith('$') => path[1..],
+        _ => path,
+    };
 }

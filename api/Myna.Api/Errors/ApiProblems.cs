@@ -53,8 +53,12 @@ public static class ApiProblems
         401 => "Authentication is required.",
         403 => "This caller may not do this.",
         404 => "Not found.",
+        405 => "This method is not allowed here.",
         409 => "Conflict with the current state.",
+        413 => "The request is too large.",
+        415 => "This media type is not accepted.",
         422 => "A business rule refused the request.",
+        429 => "Too many requests.",
         503 => "Temporarily unavailable; retry with the same Idempotency-Key.",
         _ => "An unexpected error occurred.",
     };

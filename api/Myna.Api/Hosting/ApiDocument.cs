@@ -91,6 +91,7 @@ public static partial class ApiDocument
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = Problem();
+        ReferToListedEnums(document);
         var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
             .Select(t => t.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(used.Order(StringComparer.Ordinal).Select(name => new OpenApiTag
@@ -117,11 +118,51 @@ public static partial class ApiDocument
         {
             schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
         }
+        // Enumerations are read by the API's own converter (ListedNameEnumConverter), which the generator cannot see
+        // into: it is told their names, and a list's items, as it tells them for the framework's string-enum converter.
+        if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) is { IsEnum: true } enumeration
+            && schema.Enum is not { Count: > 0 } && schema.OneOf is not { Count: > 0 })
+        {
+            schema.Enum = EnumNames(enumeration);
+        }
+        if (context.JsonTypeInfo is { Kind: System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable, ElementType: { } element }
+            && (Nullable.GetUnderlyingType(element) ?? element) is { IsEnum: true } items && schema.Items is null)
+        {
+            // Named here, referred to by the document's transformer (Complete), as the framework would: $ref to its component.
+            var listed = new OpenApiSchema { Enum = EnumNames(items) };
+            ListItems.AddOrUpdate(listed, items.Name);
+            schema.Items = listed;
+        }
         if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null || JsonNullSentinel.IsJsonNullSentinel(v)))
         {
             schema.Enum = [.. values.Where(v => v is not null && !JsonNullSentinel.IsJsonNullSentinel(v))];
         }
     }
+
+    /// <summary>The items of enumeration lists as <see cref="Repair"/> wrote them, by the enumeration's name.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OpenApiSchema, string> ListItems = new();
+
+    /// <summary>Each enumeration list's items as a reference to the enumeration's component (added if no property of its own type made one).</summary>
+    private static void ReferToListedEnums(OpenApiDocument document)
+    {
+        foreach (var component in document.Components!.Schemas!.Values.OfType<OpenApiSchema>().ToList())
+        {
+            foreach (var property in component.Properties?.Values.OfType<OpenApiSchema>() ?? [])
+            {
+                if (property.Items is OpenApiSchema items && ListItems.TryGetValue(items, out var name))
+                {
+                    if (!document.Components.Schemas.ContainsKey(name))
+                    {
+                        document.AddComponent<IOpenApiSchema>(name, new OpenApiSchema { Enum = items.Enum });
+                    }
+                    property.Items = new OpenApiSchemaReference(name, document);
+                }
+            }
+        }
+    }
+
+    private static List<JsonNode> EnumNames(Type enumeration) =>
+        [.. Enum.GetNames(enumeration).Select(n => (JsonNode)System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(n))];
 
     private static OpenApiSchema Problem() => new()
     {

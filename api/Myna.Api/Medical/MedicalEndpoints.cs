@@ -95,7 +95,7 @@ public static class MedicalEndpoints
         if (kind is not null)
         {
             // The same kebab-case names as in the JSON bodies (medication-dispensed, …).
-            if (!Enum.TryParse<MedicalRecordKind>(kind.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            if (!ListedNames.TryParse<MedicalRecordKind>(kind, kebab: true, out var parsed))
             {
                 return DomainError.Validation("request.invalid", "kind is medication-dispensed, health-check-result or monthly-medical-expense.").ToProblem();
             }

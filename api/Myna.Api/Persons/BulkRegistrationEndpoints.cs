@@ -136,6 +136,11 @@ public static class BulkRegistrationEndpoints
             {
                 lines = JsonSerializer.Deserialize<List<BulkRegistrationLineRequest?>>(text, options) ?? [];
             }
+            catch (UnlistedNameException e)
+            {
+                errors.Add("lines" + ApiExceptionHandler.FieldOf(e.Path), ListedNames.Message);
+                return lines;
+            }
             catch (JsonException e)
             {
                 errors.Add("body", $"Not a JSON array of lines (near line {(e.LineNumber ?? 0) + 1}).");
@@ -152,9 +157,15 @@ public static class BulkRegistrationEndpoints
                 {
                     continue;
                 }
+                var index = lines.Count;
                 try
                 {
                     lines.Add(JsonSerializer.Deserialize<BulkRegistrationLineRequest>(raw, options));
+                }
+                catch (UnlistedNameException e)
+                {
+                    errors.Add($"lines[{index}].{ApiExceptionHandler.FieldOf(e.Path)}", ListedNames.Message);
+                    lines.Add(null);
                 }
                 catch (JsonException)
                 {

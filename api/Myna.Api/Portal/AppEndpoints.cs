@@ -72,8 +72,7 @@ public static class AppEndpoints
         {
             return DomainError.Validation("app-code.invalid", "An app user code has 32 lower-case letters and digits.").ToProblem();
         }
-        if (!Enum.TryParse<AppItem>(item.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed)
-            || !Enum.IsDefined(parsed) || item.Any(char.IsAsciiDigit))
+        if (!ListedNames.TryParse<AppItem>(item, kebab: true, out var parsed))
         {
             return DomainError.Validation("app.invalid-item", "item is basic-four-items, insurance-qualifications, disability-certificates or income-summary.").ToProblem();
         }

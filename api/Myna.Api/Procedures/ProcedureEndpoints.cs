@@ -114,7 +114,7 @@ public static class ProcedureEndpoints
         ProcedureStatus? wanted = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<ProcedureStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            if (!ListedNames.TryParse<ProcedureStatus>(status, kebab: false, out var parsed))
             {
                 return DomainError.Validation("request.invalid", "status is submitted, accepted, returned or decided.").ToProblem();
             }

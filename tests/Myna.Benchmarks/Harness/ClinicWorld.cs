@@ -76,9 +76,15 @@ public sealed class ClinicWorld(Deployment api)
         Progress.Line($"seed: {Patients.Count:N0} patients in {elapsed.TotalSeconds:0.0} s ({SeedRate:0.0}/s, {concurrency} in flight), {failed} failed; 100,000 would take {100_000 / SeedRate / 60:0} min at this rate");
     }
 
+    /// <summary>Bodies as the API reads them: enumerations by their kebab-case names (the API refuses numbers).</summary>
+    private static readonly JsonSerializerOptions Body = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
     public static async Task<HttpResponseMessage> PostAsync(HttpClient http, AuthenticationHeaderValue token, string url, object body, string? idempotencyKey = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = JsonContent.Create(body, options: Body) };
         request.Headers.Authorization = token;
         if (idempotencyKey is not null)
         {

@@ -176,7 +176,12 @@ public sealed class AuditReplayApiTests(ApiFixture fixture)
             Assert.Equal(code, (await refused.Json()).Str("code"));
         }
         Assert.Equal(HttpStatusCode.BadRequest, (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/replay?toVersion=last")).StatusCode);
-        Assert.Equal("audit.invalid-stream", (await (await Auditor.GetAsync($"/v1/audit/streams/planet/{id}/replay")).Json()).Str("code"));
+        // A kind is one listed name: not a number ("0" was once read as the first kind), a comma list or padding.
+        foreach (var kind in new[] { "planet", "0", "000000000000", "person%2Ccard", "%20person" })
+        {
+            Assert.Equal("audit.invalid-stream", (await (await Auditor.GetAsync($"/v1/audit/streams/{kind}/{id}/replay")).Json()).Str("code"));
+        }
+        Assert.Equal("audit.invalid-timeline", (await (await Auditor.GetAsync($"/v1/audit/streams/person/{id}/state?timeline=1")).Json()).Str("code"));
         var unknown = await Auditor.GetAsync($"/v1/audit/streams/person/{Guid.NewGuid()}/replay");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("audit.stream-not-found", (await unknown.Json()).Str("code"));

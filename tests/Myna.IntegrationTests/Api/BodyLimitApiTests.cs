@@ -17,7 +17,10 @@ public sealed class BodyLimitApiTests(ApiFixture fixture)
     {
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("request.too-large", (await response.Json()).Str("code"));
+        var problem = await response.Json();
+        Assert.Equal("request.too-large", problem.Str("code"));
+        // Its own title, not the one an unexpected error (a 500) has.
+        Assert.Equal("The request is too large.", problem.Str("title"));
     }
 
     [Fact]

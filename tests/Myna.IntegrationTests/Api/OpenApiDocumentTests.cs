@@ -203,6 +203,21 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Enumerations_list_their_names_alone_as_components_and_as_list_items()
+    {
+        // The API reads enumerations with a converter of its own (one listed name, nothing else), which the generator
+        // cannot see into; the document still names every value, and a list of them refers to the component.
+        var schemas = (await Document()).GetProperty("components").GetProperty("schemas");
+        Assert.Equal(["male", "female"], schemas.GetProperty("Sex").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("left-japan", schemas.GetProperty("AbolitionReason").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["view", "card-loss", "manage-consents"], schemas.GetProperty("ProxyRight").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("#/components/schemas/ProxyRight",
+            schemas.GetProperty("AppointProxyRequest").GetProperty("properties").GetProperty("rights").GetProperty("items").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/ClinicConsentScope",
+            schemas.GetProperty("ClinicMedicalReadRequest").GetProperty("properties").GetProperty("items").GetProperty("items").GetProperty("$ref").GetString());
+    }
+
+    [Fact]
     public void Every_resident_facing_route_lists_its_domain_error_codes()
     {
         string[] resident = ["/v1/portal/", "/v1/me", "/v1/residents/", "/v1/auth/"];

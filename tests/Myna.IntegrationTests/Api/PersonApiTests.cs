@@ -187,13 +187,53 @@ public sealed class PersonApiTests(ApiFixture fixture)
             Assert.Equal("request.invalid", problem.Str("code"));
             Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
         }
-        // The same key with a valid body is a first registration: the refused one left nothing behind. A number that is
-        // a listed value is that value.
+        // The same key with a valid body is a first registration: the refused one left nothing behind.
         var valid = await clerk.PostJson("/v1/persons", new { name = "列挙 太郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = "male", reason = "birth" }, key);
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
-        var listed = await clerk.PostJson("/v1/persons", new { name = "列挙 三郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = 0, reason = "birth" });
-        Assert.Equal(HttpStatusCode.Created, listed.StatusCode);
-        Assert.Equal("male", (await listed.Json()).Str("sex"));
+    }
+
+    [Theory]
+    [InlineData("0")]                     // a listed value's number: ISO 5218 says 1 is male, the list's order says female
+    [InlineData("1")]
+    [InlineData("\"1\"")]              // the number as text
+    [InlineData("\"male, female\"")]   // a comma list, which the framework would combine as flags
+    [InlineData("\"male,female\"")]
+    [InlineData("\" male\"")]           // padded
+    [InlineData("\"nonsense\"")]
+    [InlineData("true")]
+    public async Task An_enum_that_is_not_one_listed_name_is_a_400_naming_the_field_and_registers_nobody(string sex)
+    {
+        var clerk = fixture.Municipality();
+        var key = "enum-" + Guid.NewGuid().ToString("N");
+        var body = $$"""{"name":"列挙 四郎","address":"東京都千代田区千代田1-1","dateOfBirth":"1980-04-01","sex":{{sex}},"reason":"birth"}""";
+        var bulkLine = $$"""{"id":"enum-b","name":"列挙 五郎","address":"東京都千代田区千代田1-1","dateOfBirth":"1980-04-01","sex":{{sex}},"reason":"birth"}""";
+
+        var single = await clerk.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/persons")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            Headers = { { "Idempotency-Key", key } },
+        });
+        var array = await clerk.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/persons/bulk-registrations")
+        {
+            Content = new StringContent("[" + bulkLine.Replace("enum-b", "enum-a") + "," + bulkLine + "]", System.Text.Encoding.UTF8, "application/json"),
+        });
+        var ndjson = await clerk.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/persons/bulk-registrations")
+        {
+            Content = new StringContent(bulkLine.Replace("\"sex\":" + sex, "\"sex\":\"male\"").Replace("enum-b", "enum-a") + "\n" + bulkLine,
+                System.Text.Encoding.UTF8, "application/x-ndjson"),
+        });
+
+        foreach (var (response, field) in new[] { (single, "sex"), (array, "lines[0].sex"), (ndjson, "lines[1].sex") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Json();
+            Assert.Equal("request.invalid", problem.Str("code"));
+            Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        // Nothing was registered under the key: the same key with a valid body is a first registration.
+        var valid = await clerk.PostJson("/v1/persons", new { name = "列挙 四郎", address = "東京都千代田区千代田1-1", dateOfBirth = "1980-04-01", sex = "female", reason = "birth" }, key);
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+        Assert.Equal("female", (await valid.Json()).Str("sex"));
     }
 
     [Fact]

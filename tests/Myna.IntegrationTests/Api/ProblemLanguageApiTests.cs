@@ -97,6 +97,11 @@ public sealed class ProblemLanguageApiTests(ApiFixture fixture)
         Assert.Equal("リクエストが多すぎます。", problem.Str("title"));
         Assert.Equal(ProblemLanguages.JapaneseDetails["rate-limit.exceeded"], problem.Str("detail"));
         Assert.Equal("ja", answer.Content.Headers.ContentLanguage.Single());
+
+        using var en = new HttpRequestMessage(HttpMethod.Post, "/v1/portal/sessions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var english = await client.SendAsync(en);
+        Assert.Equal(HttpStatusCode.TooManyRequests, english.StatusCode);
+        Assert.Equal("Too many requests.", (await english.Json()).Str("title"));
     }
 
     [Fact]
