@@ -6,12 +6,12 @@ using System.Text.Json;
 namespace Myna.Api.Errors;
 
 /// <summary>
-/// JSON enumerations bind from numbers as well as from names, so a request could carry a value that no list holds:
-/// <c>reason: 99</c> reached a decider, and a decider that did not check it would store it. Every endpoint's bound
+/// A guard behind the JSON reader: JSON enumerations once bound from numbers as well as from names, so a request could
+/// carry a value that no list holds (<c>reason: 99</c> reached a decider). The reader now takes one listed name only
+/// (<see cref="ListedNameEnumConverter"/>); this check stays for any value bound another way. Every endpoint's bound
 /// arguments are walked for enumerated values (in properties, nested requests, lists and maps) and one outside its
-/// list answers 400 <c>request.invalid</c> naming the field, before any grain is called. A number that is a listed
-/// value (<c>sex: 1</c>) is that value, as before. The walk is planned once per type from its properties; an
-/// endpoint with no enumerated value anywhere in its arguments gets no filter at all.
+/// list answers 400 <c>request.invalid</c> naming the field, before any grain is called. The walk is planned once per
+/// type from its properties; an endpoint with no enumerated value anywhere in its arguments gets no filter at all.
 /// </summary>
 public static class DefinedEnums
 {
