@@ -1,3 +1,4 @@
+using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Clinics;
 
 namespace Myna.GrainInterfaces.Medical;
@@ -15,13 +16,16 @@ public static class MedicalFeeds
     public static bool IsReadableByClinics(ClinicConsentScope scope) =>
         scope is ClinicConsentScope.MedicationHistory or ClinicConsentScope.HealthCheckResults;
 
+    /// <summary>A clinic reads these texts: they are display texts (<see cref="DisplayText"/>), never holding a number-like run.</summary>
+    private const string Readable = "printable characters, without a run of 12 digits";
+
     /// <summary>Why a line is malformed, or null.</summary>
     public static string? Problem(MedicalRecord record) =>
         record.RecordId is not { Length: > 0 and <= 64 } ? "recordId is 1 to 64 characters"
         : !Enum.IsDefined(record.Kind) ? "unknown kind"
-        : record.Item is not { Length: > 0 and <= MaxText } ? "item is 1 to 200 characters"
-        : record.Detail is { Length: > MaxText } ? "detail is at most 200 characters"
-        : record.Provider is { Length: > MaxText } ? "provider is at most 200 characters"
+        : record.Item is null || !DisplayText.Fits(record.Item, MaxText) ? $"item is 1 to 200 {Readable}"
+        : record.Detail is not null && !DisplayText.Fits(record.Detail, MaxText) ? $"detail is at most 200 {Readable}"
+        : record.Provider is not null && !DisplayText.Fits(record.Provider, MaxText) ? $"provider is at most 200 {Readable}"
         : record.AmountYen is < 0 ? "amountYen is not negative"
         : record.Kind == MedicalRecordKind.MonthlyMedicalExpense && record.AmountYen is null ? "a monthly expense needs amountYen"
         : null;

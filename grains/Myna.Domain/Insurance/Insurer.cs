@@ -1,4 +1,3 @@
-using Myna.Domain.Text;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;

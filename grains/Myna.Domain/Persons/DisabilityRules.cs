@@ -92,12 +92,13 @@ public static class DisabilityRules
 
     private static DomainError? Invalid(string? certificateNumber, string? grade)
     {
-        if (string.IsNullOrWhiteSpace(certificateNumber) || certificateNumber.Trim().Length > 40)
+        // Agencies and apps read both back: display texts, never holding a number-like run.
+        if (string.IsNullOrWhiteSpace(certificateNumber) || !DisplayText.Fits(certificateNumber.Trim(), 40))
         {
-            return PersonErrors.Invalid("certificate-number", "A certificate number is 1 to 40 characters.");
+            return PersonErrors.Invalid("certificate-number", "A certificate number is 1 to 40 printable characters, without a run of 12 digits.");
         }
-        return string.IsNullOrWhiteSpace(grade) || grade.Length > 40
-            ? PersonErrors.Invalid("grade", "A grade is 1 to 40 characters (e.g. 1級, A, 2).")
+        return string.IsNullOrWhiteSpace(grade) || !DisplayText.Fits(grade.Trim(), 40)
+            ? PersonErrors.Invalid("grade", "A grade is 1 to 40 printable characters (e.g. 1級, A, 2).")
             : null;
     }
 }

@@ -44,20 +44,24 @@ public static class InsuranceRules
         _ => "sex",
     };
 
-    /// <summary>The shape of the insurer's member id: symbol and number up to 20 characters, a 2-digit branch.</summary>
+    /// <summary>
+    /// The shape of the insurer's member id: symbol and number up to 20 characters, a 2-digit branch. Every clinic
+    /// that checks the member reads symbol and number back, so both are display texts: printable, and never a run of
+    /// twelve digits (an Individual Number keyed into the insured number's field would reach every reception desk).
+    /// </summary>
     public static DomainError? ValidateInsured(InsuredId? insured)
     {
         if (insured is null)
         {
             return Invalid("insured", "Give the member's symbol, number and 2-digit branch number.");
         }
-        if (insured.Symbol is null || insured.Symbol.Trim().Length is 0 or > MaxSymbolLength)
+        if (insured.Symbol is null || !DisplayText.Fits(insured.Symbol.Trim(), MaxSymbolLength))
         {
-            return Invalid("symbol", $"The insured symbol has 1 to {MaxSymbolLength} characters.");
+            return Invalid("symbol", $"The insured symbol has 1 to {MaxSymbolLength} printable characters, without a run of 12 digits.");
         }
-        if (insured.Number is null || insured.Number.Trim().Length is 0 or > MaxInsuredNumberLength)
+        if (insured.Number is null || !DisplayText.Fits(insured.Number.Trim(), MaxInsuredNumberLength))
         {
-            return Invalid("insured-number", $"The insured number has 1 to {MaxInsuredNumberLength} characters.");
+            return Invalid("insured-number", $"The insured number has 1 to {MaxInsuredNumberLength} printable characters, without a run of 12 digits.");
         }
         return insured.Branch is { Length: 2 } branch && branch.All(char.IsAsciiDigit)
             ? null

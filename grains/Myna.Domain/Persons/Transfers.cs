@@ -1,4 +1,3 @@
-using Myna.Domain.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Myna.Domain.Authorization;

@@ -1,4 +1,3 @@
-using Myna.Domain.Text;
 using System.Collections.Immutable;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;

@@ -105,6 +105,11 @@ public class QualificationSpecs
         Assert.Equal("insurance.invalid-branch", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2024, 4, 1)) with { Insured = Member with { Branch = "1" } }, Now, Insurer).Error?.Code);
         Assert.Equal("insurance.invalid-period", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2024, 4, 1), new DateOnly(2024, 3, 31)), Now, Insurer).Error?.Code);
         Assert.Equal("insurance.invalid-period", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(1989, 4, 1)), Now, Insurer).Error?.Code);
+        // Every clinic that checks the member reads symbol and number back: an Individual Number keyed into either
+        // field, or an invisible formatting character, is refused.
+        Assert.Equal("insurance.invalid-insured-number", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2024, 4, 1)) with { Insured = Member with { Number = "1234 5678 9018" } }, Now, Insurer).Error?.Code);
+        Assert.Equal("insurance.invalid-symbol", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2024, 4, 1)) with { Insured = Member with { Symbol = "123456789018" } }, Now, Insurer).Error?.Code);
+        Assert.Equal("insurance.invalid-symbol", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2024, 4, 1)) with { Insured = Member with { Symbol = "記\u200B号" } }, Now, Insurer).Error?.Code);
     }
 
     [Fact]

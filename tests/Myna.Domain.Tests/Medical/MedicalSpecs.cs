@@ -73,11 +73,22 @@ public class MedicalSpecs : DeciderSpec<MedicalState, IMedicalEvent>
     [InlineData("", "item", null, "recordId")]
     [InlineData("r", "", null, "item")]
     [InlineData("r", "item", -1L, "amountYen")]
+    [InlineData("r", "ロキソニン 1234 5678 9018", null, "item")]   // a clinic reads it: never a number-like run
+    [InlineData("r", "ロキソ\u202Eニン", null, "item")]              // nor a right-to-left override
     public void Malformed_lines_are_named(string recordId, string item, long? amount, string field)
     {
         var problem = MedicalFeeds.Problem(new MedicalRecord(recordId, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), item, null, amount, null));
         Assert.Contains(field, problem, StringComparison.Ordinal);
         Assert.Contains("amountYen", MedicalFeeds.Problem(Expense with { AmountYen = null }), StringComparison.Ordinal);
         Assert.Null(MedicalFeeds.Problem(Expense));
+    }
+
+    [Fact]
+    public void A_detail_or_provider_a_clinic_reads_holds_no_number_like_run()
+    {
+        var line = new MedicalRecord("r", MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), "ロキソニン錠60mg", "1日3回 7日分", null, "みどり薬局");
+        Assert.Null(MedicalFeeds.Problem(line));
+        Assert.Contains("detail", MedicalFeeds.Problem(line with { Detail = "番号 123456789018" }), StringComparison.Ordinal);
+        Assert.Contains("provider", MedicalFeeds.Problem(line with { Provider = "薬局 1234-5678-9018" }), StringComparison.Ordinal);
     }
 }

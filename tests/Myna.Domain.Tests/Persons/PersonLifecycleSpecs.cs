@@ -108,6 +108,16 @@ public class PersonLifecycleSpecs : DeciderSpec<PersonState, IPersonEvent>
         Assert.Equal("approval.already-pending", PersonDecider.RequestNumberReplacement(pending, new ReplaceIndividualNumber("LEAK-2", Chiyoda), Now, SecondClerk).Error?.Code);
     }
 
+    [Theory]
+    [InlineData("東京 1234 5678 9018", "2級", "certificate-number")] // agencies and apps read it: never a number-like run
+    [InlineData("東京-123", "2\u202E級", "grade")]                  // nor an invisible formatting character
+    [InlineData("東京-123", "123456789018", "grade")]
+    public void A_disability_certificate_an_agency_reads_back_holds_display_text_only(string number, string grade, string field)
+    {
+        var record = new RecordDisabilityCertificate(number, DisabilityKind.Physical, grade, "東京都", new DateOnly(2024, 4, 1), null, Chiyoda);
+        Assert.Equal($"person.invalid-{field}", DisabilityRules.Record(Given(Registered()), record, Now, Clerk).Error?.Code);
+    }
+
     [Fact]
     public void Disability_certificates_are_recorded_updated_and_expired()
     {

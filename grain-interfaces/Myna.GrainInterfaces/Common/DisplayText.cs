@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Myna.Domain.Text;
+namespace Myna.GrainInterfaces.Common;
 
 /// <summary>
 /// Free text that people read back (a person's name and address, an insurer's or an app's name): printable
