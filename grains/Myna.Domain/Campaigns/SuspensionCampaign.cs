@@ -119,9 +119,11 @@ public static class CampaignRules
         {
             return DomainError.Conflict("campaign.already-started", "This campaign has already started.");
         }
-        if (string.IsNullOrWhiteSpace(command.ChipBatch) || string.IsNullOrWhiteSpace(command.Reason) || command.Reason.Length > 200)
+        // A batch id is what a card's production recorded (1 to 40 characters): a longer one matches no card.
+        if (string.IsNullOrWhiteSpace(command.ChipBatch) || command.ChipBatch.Trim().Length > 40
+            || string.IsNullOrWhiteSpace(command.Reason) || command.Reason.Length > 200)
         {
-            return DomainError.Validation("campaign.invalid", "Name the chip batch and give a reason (at most 200 characters).");
+            return DomainError.Validation("campaign.invalid", "Name the chip batch (1 to 40 characters) and give a reason (at most 200 characters).");
         }
         if (state.Pending is { } pending)
         {
