@@ -150,11 +150,16 @@ public sealed class CardGrain(
         return result;
     }
 
+    private static DomainError? InvalidDevice(string? deviceId) =>
+        string.IsNullOrWhiteSpace(deviceId) || deviceId.Length > 200
+            ? DomainError.Validation("smartphone.invalid-device", "A device id is 1 to 200 characters.")
+            : null;
+
     public async Task<Result<CardView>> LinkSmartphone(CommandContext context, LinkSmartphone command)
     {
-        if (string.IsNullOrWhiteSpace(command.DeviceId) || command.DeviceId.Length > 200)
+        if (InvalidDevice(command.DeviceId) is { } invalid)
         {
-            return DomainError.Validation("smartphone.invalid-device", "A device id is 1 to 200 characters.");
+            return invalid;
         }
         var device = MartenDeviceRegistry.Hash(command.DeviceId);
         if (CardAccess.Smartphone(context, Current) is { } forbidden)
@@ -179,7 +184,12 @@ public sealed class CardGrain(
 
     public async Task<Result<CardView>> UnlinkSmartphone(CommandContext context, UnlinkSmartphone command)
     {
-        var device = MartenDeviceRegistry.Hash(command.DeviceId ?? string.Empty);
+        // The same shape as a link's: an id no link could have carried is refused, not answered as a no-op.
+        if (InvalidDevice(command.DeviceId) is { } invalid)
+        {
+            return invalid;
+        }
+        var device = MartenDeviceRegistry.Hash(command.DeviceId!);
         var result = await Change(context, command, state => CardDecider.UnlinkSmartphone(state, device, Now, context.Actor),
             state => CardAccess.Smartphone(context, state));
         if (result.IsSuccess)

@@ -241,6 +241,10 @@ public sealed class CardGrainTests(GrainClusterFixture fixture)
         var suspended = await card.Suspend(CallCentre(), new SuspendCard("lost"));
         Assert.Equal("suspended", Assert.Single(suspended.Value!.LinkedCredentials).Status);
 
+        // An id no link could have carried is refused, not answered as a no-op; the credential stays.
+        Assert.Equal("smartphone.invalid-device", (await card.UnlinkSmartphone(Holder(holder), new UnlinkSmartphone(new string('a', 201)))).Error?.Code);
+        Assert.Equal("smartphone.invalid-device", (await card.UnlinkSmartphone(Holder(holder), new UnlinkSmartphone(" "))).Error?.Code);
+
         var unlinked = await card.UnlinkSmartphone(Holder(holder), new UnlinkSmartphone(device));
         Assert.Empty(unlinked.Value!.LinkedCredentials);
         Assert.True((await otherPersonsCard.LinkSmartphone(Holder(otherPerson), new LinkSmartphone(device))).IsSuccess);
