@@ -38,6 +38,10 @@ public static class ApiOperations
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Myna.Api.Requests");
         app.Use(async (http, next) =>
         {
+            // Answers carry personal data (a record, a number revealed, an access log): no browser or proxy keeps them,
+            // unless the route says otherwise (the JWKS, the portal's own files); and none is read as another type.
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.OnStarting(NotStoredUnlessSaid, http.Response);
             var given = http.Request.Headers[CommandContextFactory.CorrelationHeader].ToString();
             var client = given.Length is > 0 and <= 100 && given.All(c => c is >= '!' and <= '~') ? given : null;
             var id = Guid.CreateVersion7().ToString("D");
@@ -58,5 +62,15 @@ public static class ApiOperations
         });
         app.MapMynaMetrics();
         return app;
+    }
+
+    private static Task NotStoredUnlessSaid(object state)
+    {
+        var headers = ((HttpResponse)state).Headers;
+        if (string.IsNullOrEmpty(headers.CacheControl))
+        {
+            headers.CacheControl = "no-store";
+        }
+        return Task.CompletedTask;
     }
 }

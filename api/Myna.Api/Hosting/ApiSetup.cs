@@ -34,6 +34,8 @@ public static class ApiSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // The answer does not name the server software.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;

@@ -88,6 +88,26 @@ public sealed class HostApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Answers_with_personal_data_are_never_stored_by_a_browser_or_proxy_and_never_sniffed()
+    {
+        var clerk = fixture.Municipality();
+        var created = await clerk.PostJson("/v1/persons", ApiJson.Hanako);
+        var read = await clerk.GetAsync($"/v1/persons/{(await created.Json()).Str("id")}");
+        var refused = await fixture.Api.CreateClient().GetAsync("/v1/me");
+
+        foreach (var response in new[] { created, read, refused })
+        {
+            Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage?.RequestUri}: {response.Headers.CacheControl}");
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+        // A route that says how long it may be kept keeps its own word: the token keys are public.
+        var keys = await fixture.Api.CreateClient().GetAsync("/.well-known/jwks.json");
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        Assert.False(keys.Headers.CacheControl?.NoStore);
+        Assert.True(keys.Headers.CacheControl?.Public);
+    }
+
+    [Fact]
     public async Task A_name_with_an_ideographic_variation_selector_passes()
     {
         var clerk = fixture.Municipality();
