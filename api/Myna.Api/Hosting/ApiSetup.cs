@@ -136,7 +136,7 @@ public static class ApiSetup
         app.MapJwks();
 
         // Every API endpoint behind the one filter that turns a call into a command (Idempotency-Key, correlation, caller),
-        // and the one that refuses an enumerated value outside its list (JSON enums bind from numbers too).
+        // and the one that refuses an enumerated value outside its list (a guard behind the JSON reader, which takes names only).
         var api = app.MapGroup(string.Empty).WithCommandContext().WithDefinedEnums();
         api.MapPersonEndpoints();
         api.MapBulkRegistrationEndpoints();
