@@ -60,33 +60,24 @@ public sealed class ListedNameEnumConverter(JsonNamingPolicy naming) : JsonConve
         private readonly JsonConverter<T> _names = (JsonConverter<T>)names;
         private readonly JsonConverter<T> _written = (JsonConverter<T>)written;
 
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String || !ListedNames.IsNameShaped(reader.GetString()))
-            {
-                throw new UnlistedNameException();
-            }
-            try
-            {
-                return _names.Read(ref reader, typeToConvert, options);
-            }
-            catch (JsonException)
-            {
-                throw new UnlistedNameException();
-            }
-        }
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ReadName(ref reader, typeToConvert, options, asPropertyName: false);
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => _written.Write(writer, value, options);
 
-        public override T ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override T ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ReadName(ref reader, typeToConvert, options, asPropertyName: true);
+
+        /// <summary>A value or a map key: one name-shaped string the framework's converter knows, or refused.</summary>
+        private T ReadName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options, bool asPropertyName)
         {
-            if (!ListedNames.IsNameShaped(reader.GetString()))
+            if (!asPropertyName && reader.TokenType != JsonTokenType.String || !ListedNames.IsNameShaped(reader.GetString()))
             {
                 throw new UnlistedNameException();
             }
             try
             {
-                return _names.ReadAsPropertyName(ref reader, typeToConvert, options);
+                return asPropertyName ? _names.ReadAsPropertyName(ref reader, typeToConvert, options) : _names.Read(ref reader, typeToConvert, options);
             }
             catch (JsonException)
             {
