@@ -16,7 +16,7 @@ public sealed class SnapshotSerializer : IGrainStorageSerializer
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
     {
-        Converters = { new JsonStringEnumConverter(), new DefaultAsNull() },
+        Converters = { new JsonStringEnumConverter(), new DefaultAsNull(), new ReceiptsJsonConverter() },
     };
 
     public BinaryData Serialize<T>(T? input)

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Myna.Domain.Clinics;
 using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
@@ -37,6 +40,71 @@ public sealed class SnapshotSerializerTests
         var error = Assert.Throws<InvalidOperationException>(() => _serializer.Serialize(new Lossy(5)));
         Assert.Contains("does not read back", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Receipts_are_written_compactly_and_every_fingerprint_reads_back_as_it_was()
+    {
+        var receipts = new List<CommandReceipt>
+        {
+            new(Guid.NewGuid(), Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + ":RecordEligibilityCheck"),
+            new(Guid.NewGuid(), Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + ":RecordEligibilityCheck"),
+            new(Guid.NewGuid(), Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + ":GiveClinicConsent"),
+            new(Guid.Empty, string.Empty), // an event written without a command's metadata
+            new(Guid.NewGuid(), "bench"),
+            new(Guid.NewGuid(), Convert.ToHexString(Guid.NewGuid().ToByteArray()) + ":UpperCaseHex"), // not the hashed form: kept verbatim
+            new(Guid.NewGuid(), "0123456789abcdef0123456789abcdef:"), // a colon and no name: verbatim
+            new(Guid.NewGuid(), "0123456789abcdef0123456789abcdef:名前"),
+        };
+        var snapshot = LedgerSnapshot(receipts);
+
+        var json = _serializer.Serialize(snapshot);
+        var read = _serializer.Deserialize<Snapshot<LedgerState, ILedgerEvent>>(json);
+
+        Assert.Equal(receipts, read.State.Receipts);
+        Assert.Equal(3, read.State.Value.Checks);
+        Assert.StartsWith("r1.", JsonNode.Parse(json.ToString())!["State"]!["Receipts"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_full_receipt_window_is_under_half_of_its_size_as_objects_and_the_older_form_still_reads()
+    {
+        var receipts = Enumerable.Range(0, StreamState<LedgerState, ILedgerEvent>.ReceiptWindow)
+            .Select(_ => new CommandReceipt(Guid.NewGuid(), Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + ":RecordEligibilityCheck"))
+            .ToList();
+        var compact = _serializer.Serialize(LedgerSnapshot(receipts));
+
+        // The form snapshots were written in before: an array of objects.
+        var older = JsonNode.Parse(compact.ToString())!;
+        older["State"]!["Receipts"] = new JsonArray(receipts
+            .Select(r => (JsonNode)new JsonObject { ["CommandId"] = r.CommandId.ToString("D"), ["Fingerprint"] = r.Fingerprint }).ToArray());
+        var olderBytes = Encoding.UTF8.GetBytes(older.ToJsonString());
+        var read = _serializer.Deserialize<Snapshot<LedgerState, ILedgerEvent>>(new BinaryData(olderBytes));
+
+        Assert.Equal(receipts, read.State.Receipts);
+        Assert.True(compact.ToArray().Length * 2 < olderBytes.Length, $"compact {compact.ToArray().Length} bytes, as objects {olderBytes.Length}");
+    }
+
+    [Theory]
+    [InlineData("\"r1.AQ==\"")] // one name, and no bytes for it
+    [InlineData("\"r1.AAH/\"")] // a receipt and no bytes for it
+    [InlineData("\"r1.AAAA\"")] // a byte left over
+    [InlineData("\"r1./////w8=\"")] // a count out of range
+    [InlineData("\"r1.!!\"")] // not base64
+    [InlineData("\"r2.AA==\"")] // a form this version does not know
+    [InlineData("42")]
+    public void Receipts_that_do_not_read_fail_the_snapshot_read_which_the_grain_replays_instead(string receipts)
+    {
+        var json = $"{{\"SchemaVersion\":2,\"Version\":300,\"State\":{{\"Value\":{{\"Checks\":3}},\"Receipts\":{receipts}}}}}";
+
+        Assert.Throws<JsonException>(() => _serializer.Deserialize<Snapshot<LedgerState, ILedgerEvent>>(new BinaryData(Encoding.UTF8.GetBytes(json))));
+    }
+
+    private static Snapshot<LedgerState, ILedgerEvent> LedgerSnapshot(List<CommandReceipt> receipts) => new()
+    {
+        SchemaVersion = 2,
+        Version = 300,
+        State = new StreamState<LedgerState, ILedgerEvent> { Value = LedgerState.Initial with { Checks = 3 }, Receipts = receipts },
+    };
 
     /// <summary>A value only its constructor can set: JSON writes it but cannot read it back.</summary>
     private sealed class Lossy
