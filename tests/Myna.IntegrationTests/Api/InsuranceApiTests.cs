@@ -92,6 +92,41 @@ public sealed class InsuranceApiTests(ApiFixture fixture)
         Assert.Equal("individual-number.invalid-check-digit", (await bad.Json()).Str("code"));
     }
 
+    [Theory]
+    [InlineData("symbol", "plain")]
+    [InlineData("insured-number", "plain")]
+    [InlineData("insured-number", "grouped")]
+    [InlineData("insured-number", "full-width")]
+    public async Task An_individual_number_keyed_into_the_insured_id_is_refused_so_no_desk_is_ever_shown_it(string field, string form)
+    {
+        var (insurerNumber, insurer) = await _world.Insurer();
+        var patient = await _world.Patient();
+        var keyed = form switch
+        {
+            "grouped" => $"{patient.Number[..4]} {patient.Number[4..8]}-{patient.Number[8..]}",
+            "full-width" => string.Concat(patient.Number.Select(c => (char)(c - '0' + '０'))),
+            _ => patient.Number,
+        };
+        var body = new
+        {
+            individualNumber = patient.Number,
+            insured = new { symbol = field == "symbol" ? keyed : "記号12", number = field == "insured-number" ? keyed : "345", branch = "02" },
+            validFrom = "2024-04-01",
+            ceilingCategory = "under-seventy-b",
+        };
+
+        var response = await insurer.PostJson($"/v1/insurers/{insurerNumber}/enrolments", body);
+
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"insurance.invalid-{field}", (await response.Json()).Str("code"));
+        Assert.DoesNotContain(patient.Number, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(keyed, raw, StringComparison.Ordinal);
+        // Nothing was linked: the person's record holds no qualification, so no desk reads one.
+        var own = await (await _world.Holder(patient).GetAsync($"/v1/persons/{patient.PersonId}/insurance")).Json();
+        Assert.Empty(own.GetProperty("qualifications").EnumerateArray());
+    }
+
     [Fact]
     public async Task One_qualification_per_period_until_the_previous_insurer_records_the_loss()
     {
