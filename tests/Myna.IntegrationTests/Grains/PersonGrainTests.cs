@@ -154,6 +154,29 @@ public sealed class PersonGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_whose_receipt_only_the_snapshot_holds_is_answered_from_it_after_reactivation()
+    {
+        var (id, grain) = await RegisteredPerson();
+        var retry = Command();
+        var first = await Move(grain, "東京都港区2-2", retry);
+        await MoveTimes(grain, 8, "r");
+        // 10 events, the snapshot at 10: the retried command's event (2) is not in the tail an activation reads,
+        // so its receipt comes from the snapshot's compact receipts alone.
+        await fixture.Cluster.DeactivateAsync(grain);
+        var (_, info) = await Reactivated(grain);
+
+        var again = await Move(grain, "東京都港区2-2", retry);
+        var reused = await Move(grain, "東京都港区3-3", retry);
+
+        AssertLoaded(info, fromSnapshot: 10, replayed: 0);
+        Assert.True(first.IsSuccess);
+        Assert.True(again.Replayed);
+        Assert.Equal(10, again.Value!.Version);
+        Assert.Equal("idempotency.key-reused", reused.Error?.Code);
+        Assert.Equal(10, (await fixture.Store.ReadAsync(StreamRef.For(id).Key, 1)).Count);
+    }
+
+    [Fact]
     public async Task The_same_command_id_with_a_different_command_is_refused()
     {
         var (_, grain) = await RegisteredPerson();
