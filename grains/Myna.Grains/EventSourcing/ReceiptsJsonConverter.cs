@@ -18,6 +18,9 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
     private const byte Hashed = 0; // "<32 lowercase hex>:<name>"
     private const byte Verbatim = 1; // any other fingerprint ("" for an event written without one)
 
+    /// <summary>Strict both ways: a name that is not valid UTF-16 (a lone surrogate) is refused, never written altered.</summary>
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public override List<CommandReceipt> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.StartArray)
@@ -38,7 +41,7 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
         {
             return Decode(Convert.FromBase64String(text[Prefix.Length..]));
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
         {
             throw new JsonException("The compact receipts do not read.", ex);
         }
@@ -84,7 +87,7 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
         WriteCount(bytes, names.Count);
         foreach (var name in names)
         {
-            var utf8 = Encoding.UTF8.GetBytes(name);
+            var utf8 = Utf8.GetBytes(name);
             WriteCount(bytes, utf8.Length);
             bytes.AddRange(utf8);
         }
@@ -100,7 +103,7 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
         for (var i = 0; i < names.Length; i++)
         {
             var length = ReadCount(bytes, ref at);
-            names[i] = Encoding.UTF8.GetString(bytes.Slice(at, length));
+            names[i] = Utf8.GetString(bytes.Slice(at, length));
             at += length;
         }
         var count = Bounded(ReadCount(bytes, ref at), bytes.Length / 18);

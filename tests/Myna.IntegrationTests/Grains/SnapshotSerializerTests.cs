@@ -99,6 +99,15 @@ public sealed class SnapshotSerializerTests
         Assert.Throws<JsonException>(() => _serializer.Deserialize<Snapshot<LedgerState, ILedgerEvent>>(new BinaryData(Encoding.UTF8.GetBytes(json))));
     }
 
+    [Fact]
+    public void A_receipt_that_would_not_read_back_exactly_is_not_written()
+    {
+        // A lone surrogate cannot be written as UTF-8 unaltered: the snapshot is refused (the grain keeps replaying), never stored changed.
+        var receipts = new List<CommandReceipt> { new(Guid.NewGuid(), "0123456789abcdef0123456789abcdef:\ud800") };
+
+        Assert.ThrowsAny<ArgumentException>(() => _serializer.Serialize(LedgerSnapshot(receipts)));
+    }
+
     private static Snapshot<LedgerState, ILedgerEvent> LedgerSnapshot(List<CommandReceipt> receipts) => new()
     {
         SchemaVersion = 2,
