@@ -13,8 +13,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var failed = httpContext.Features.Get<IExceptionHandlerFeature>();
-        var (status, code, detail) = exception is BadHttpRequestException && RouteIds.Unparsed(failed?.Endpoint, failed?.RouteValues) is { } id
-            ? (StatusCodes.Status400BadRequest, id.Code, id.Detail)
+        var (status, code, detail, field) = exception is BadHttpRequestException && RouteIds.Unparsed(failed?.Endpoint, failed?.RouteValues) is { } id
+            ? (StatusCodes.Status400BadRequest, id.Code, id.Detail, null)
             : Classify(exception);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
@@ -29,31 +29,32 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         httpContext.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = ApiProblems.TitleFor(status), Detail = detail };
         problem.Extensions[ApiProblems.CodeExtension] = code;
-        if (exception is BadHttpRequestException && Inner<UnlistedNameException>(exception) is { } unlisted)
+        if (field is not null)
         {
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { [FieldOf(unlisted.Path)] = [ListedNames.Message] };
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [ListedNames.Message] };
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static (int Status, string Code, string Detail) Classify(Exception exception) => exception switch
+    /// <summary>The answer for an exception; <c>Field</c> names the enumerated field that held no listed name.</summary>
+    private static (int Status, string Code, string Detail, string? Field) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException bad when Inner<ControlCharacterException>(bad) is not null =>
-            (StatusCodes.Status400BadRequest, "request.invalid", "Text fields may not contain control characters."),
-        BadHttpRequestException bad when Inner<UnlistedNameException>(bad) is not null =>
-            (StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed."),
+            (StatusCodes.Status400BadRequest, "request.invalid", "Text fields may not contain control characters.", null),
+        BadHttpRequestException bad when Inner<UnlistedNameException>(bad) is { } unlisted =>
+            (StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed.", FieldOf(unlisted.Path)),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
-            "The request body or parameters could not be read."),
+            "The request body or parameters could not be read.", null),
         // A silo's store (PostgreSQL) is down: outcome unknown, retry later with the same key.
         Myna.GrainInterfaces.Common.StoreUnavailableException =>
             (StatusCodes.Status503ServiceUnavailable, "store.unavailable",
-                "A data store is temporarily unavailable; the outcome is unknown: retry with the same Idempotency-Key."),
+                "A data store is temporarily unavailable; the outcome is unknown: retry with the same Idempotency-Key.", null),
         // A newer version wrote the record's stream (a rolling upgrade): a silo of that version serves the retry.
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Myna.GrainInterfaces.Common.StreamFromNewerVersionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
             or OperationCanceledException =>
             (StatusCodes.Status503ServiceUnavailable, "service.unavailable",
-                "The request's outcome is unknown: retry with the same Idempotency-Key."),
-        _ => (StatusCodes.Status500InternalServerError, "internal.error", "An unexpected error occurred."),
+                "The request's outcome is unknown: retry with the same Idempotency-Key.", null),
+        _ => (StatusCodes.Status500InternalServerError, "internal.error", "An unexpected error occurred.", null),
     };
 
     private static T? Inner<T>(Exception exception) where T : Exception

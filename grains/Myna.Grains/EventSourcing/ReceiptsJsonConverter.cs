@@ -41,7 +41,7 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
         {
             return Decode(Convert.FromBase64String(text[Prefix.Length..]));
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or IndexOutOfRangeException or IOException)
         {
             throw new JsonException("The compact receipts do not read.", ex);
         }
@@ -50,83 +50,80 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
     public override void Write(Utf8JsonWriter writer, List<CommandReceipt> value, JsonSerializerOptions options) =>
         writer.WriteStringValue(Prefix + Convert.ToBase64String(Encode(value)));
 
+    /// <summary>
+    /// The names (each once, UTF-8 with its length), then per receipt its command id, its form, the hash for a hashed
+    /// fingerprint, and its name's index; counts and lengths as <see cref="BinaryWriter"/>'s 7-bit encoded integers.
+    /// </summary>
     internal static byte[] Encode(IReadOnlyList<CommandReceipt> receipts)
     {
         var names = new List<string>();
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var body = new List<byte>(receipts.Count * (16 + 1 + HashBytes + 1));
-        Span<byte> id = stackalloc byte[16];
-        Span<byte> hash = stackalloc byte[HashBytes];
-        foreach (var receipt in receipts)
+        foreach (var name in receipts.Select(r => NameOf(r.Fingerprint)))
         {
-            receipt.CommandId.TryWriteBytes(id);
-            body.AddRange(id);
-            var fingerprint = receipt.Fingerprint;
-            string name;
-            if (IsHashed(fingerprint))
+            if (indexOf.TryAdd(name, names.Count))
             {
-                body.Add(Hashed);
-                Convert.FromHexString(fingerprint.AsSpan(0, HashBytes * 2), hash, out _, out _);
-                body.AddRange(hash);
-                name = fingerprint[(HashBytes * 2 + 1)..];
-            }
-            else
-            {
-                body.Add(Verbatim);
-                name = fingerprint;
-            }
-            if (!indexOf.TryGetValue(name, out var index))
-            {
-                index = names.Count;
-                indexOf[name] = index;
                 names.Add(name);
             }
-            WriteCount(body, index);
         }
-        var bytes = new List<byte>(body.Count + 64);
-        WriteCount(bytes, names.Count);
-        foreach (var name in names)
+        using var stream = new MemoryStream(64 + receipts.Count * (16 + 1 + HashBytes + 1));
+        using (var writer = new BinaryWriter(stream, Utf8, leaveOpen: true))
         {
-            var utf8 = Utf8.GetBytes(name);
-            WriteCount(bytes, utf8.Length);
-            bytes.AddRange(utf8);
+            writer.Write7BitEncodedInt(names.Count);
+            foreach (var name in names)
+            {
+                writer.Write(name);
+            }
+            writer.Write7BitEncodedInt(receipts.Count);
+            Span<byte> bytes = stackalloc byte[16];
+            foreach (var receipt in receipts)
+            {
+                receipt.CommandId.TryWriteBytes(bytes);
+                writer.Write(bytes);
+                var fingerprint = receipt.Fingerprint;
+                if (IsHashed(fingerprint))
+                {
+                    writer.Write(Hashed);
+                    Convert.FromHexString(fingerprint.AsSpan(0, HashBytes * 2), bytes, out _, out _);
+                    writer.Write(bytes[..HashBytes]);
+                }
+                else
+                {
+                    writer.Write(Verbatim);
+                }
+                writer.Write7BitEncodedInt(indexOf[NameOf(fingerprint)]);
+            }
         }
-        WriteCount(bytes, receipts.Count);
-        bytes.AddRange(body);
-        return [.. bytes];
+        return stream.ToArray();
     }
 
-    internal static List<CommandReceipt> Decode(ReadOnlySpan<byte> bytes)
+    internal static List<CommandReceipt> Decode(byte[] bytes)
     {
-        var at = 0;
-        var names = new string[Bounded(ReadCount(bytes, ref at), bytes.Length)];
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Utf8);
+        var names = new string[Bounded(reader.Read7BitEncodedInt(), bytes.Length)];
         for (var i = 0; i < names.Length; i++)
         {
-            var length = ReadCount(bytes, ref at);
-            names[i] = Utf8.GetString(bytes.Slice(at, length));
-            at += length;
+            names[i] = reader.ReadString();
         }
-        var count = Bounded(ReadCount(bytes, ref at), bytes.Length / 18);
+        var count = Bounded(reader.Read7BitEncodedInt(), bytes.Length / 18);
         var receipts = new List<CommandReceipt>(count);
+        Span<byte> id = stackalloc byte[16];
+        Span<byte> hash = stackalloc byte[HashBytes];
         for (var i = 0; i < count; i++)
         {
-            var commandId = new Guid(bytes.Slice(at, 16));
-            at += 16;
-            var tag = bytes[at++];
-            string? hash = null;
-            if (tag == Hashed)
+            reader.BaseStream.ReadExactly(id);
+            var form = reader.ReadByte();
+            if (form == Hashed)
             {
-                hash = Convert.ToHexStringLower(bytes.Slice(at, HashBytes));
-                at += HashBytes;
+                reader.BaseStream.ReadExactly(hash);
             }
-            else if (tag != Verbatim)
+            else if (form != Verbatim)
             {
                 throw new FormatException("An unknown receipt form.");
             }
-            var name = names[ReadCount(bytes, ref at)];
-            receipts.Add(new CommandReceipt(commandId, hash is null ? name : hash + ":" + name));
+            var name = names[reader.Read7BitEncodedInt()];
+            receipts.Add(new CommandReceipt(new Guid(id), form == Hashed ? Convert.ToHexStringLower(hash) + ":" + name : name));
         }
-        if (at != bytes.Length)
+        if (reader.BaseStream.Position != bytes.Length)
         {
             throw new FormatException("Bytes left after the receipts.");
         }
@@ -151,31 +148,7 @@ internal sealed class ReceiptsJsonConverter : JsonConverter<List<CommandReceipt>
     }
 
     private static int Bounded(int count, int most) =>
-        count <= most ? count : throw new FormatException("A count larger than the bytes can hold.");
+        count >= 0 && count <= most ? count : throw new FormatException("A count out of range.");
 
-    private static void WriteCount(List<byte> bytes, int value)
-    {
-        var v = (uint)value;
-        while (v >= 0x80)
-        {
-            bytes.Add((byte)(v | 0x80));
-            v >>= 7;
-        }
-        bytes.Add((byte)v);
-    }
-
-    private static int ReadCount(ReadOnlySpan<byte> bytes, ref int at)
-    {
-        var value = 0;
-        for (var shift = 0; shift < 32; shift += 7)
-        {
-            var b = bytes[at++];
-            value |= (b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value >= 0 ? value : throw new FormatException("A count out of range.");
-            }
-        }
-        throw new FormatException("A count out of range.");
-    }
+    private static string NameOf(string fingerprint) => IsHashed(fingerprint) ? fingerprint[(HashBytes * 2 + 1)..] : fingerprint;
 }
