@@ -5,8 +5,10 @@ using System.Text;
 namespace Myna.GrainInterfaces.Common;
 
 /// <summary>
-/// Free text that people read back (a person's name and address, an insurer's or an app's name): printable
-/// characters only. Control characters, line and paragraph separators, and invisible formatting characters
+/// Free text that people read back: a person's name and address, an insurer's, an app's, an institution's or a
+/// kiosk's store's name, a disaster's name, a procedure's name, and every reason, note, legal basis and reference
+/// a caller keys (a card's suspension, an insurer's, a kiosk's, a campaign's, a disaster's end, a procedure's
+/// return). One rule for all of them: printable characters only. Control characters, line and paragraph separators, and invisible formatting characters
 /// (a right-to-left override, zero-width spaces, a byte-order mark) are refused: they let a record read as something
 /// other than what it holds, on a screen at the counter or in a resident's access log. Ideographic variation
 /// selectors (the variant kanji of the resident record) are marks, not formatting, and private-use characters (a

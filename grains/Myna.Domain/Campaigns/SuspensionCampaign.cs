@@ -121,9 +121,10 @@ public static class CampaignRules
         }
         // A batch id is what a card's production recorded (1 to 40 characters): a longer one matches no card.
         if (string.IsNullOrWhiteSpace(command.ChipBatch) || command.ChipBatch.Trim().Length > 40
-            || string.IsNullOrWhiteSpace(command.Reason) || command.Reason.Length > 200)
+            || command.Reason is null || !DisplayText.Fits(command.Reason.Trim(), 200))
         {
-            return DomainError.Validation("campaign.invalid", "Name the chip batch (1 to 40 characters) and give a reason (at most 200 characters).");
+            return DomainError.Validation("campaign.invalid",
+                "Name the chip batch (1 to 40 characters) and give a reason (1 to 200 printable characters, without a run of 12 digits).");
         }
         if (state.Pending is { } pending)
         {

@@ -100,13 +100,30 @@ public static class CardDecider
         return Decision<ICardEvent>.Accept([.. events]);
     }
 
-    /// <summary>The call centre suspends an active card at any hour; its certificates stop working with it.</summary>
-    public static Decision<ICardEvent> Suspend(CardState state, SuspendCard command, DateTimeOffset now, Actor actor) => state.Status switch
+    /// <summary>The longest reason a card's suspension or cancellation records.</summary>
+    public const int MaxReasonLength = 200;
+
+    private static readonly DomainError InvalidReason =
+        DomainError.Validation("card.invalid-reason", $"Give a reason of 1 to {MaxReasonLength} printable characters, without a run of 12 digits.");
+
+    /// <summary>
+    /// The call centre, or the holder, suspends an active card at any hour; its certificates stop working with it.
+    /// The reason is free text the holder may key: it is a display text like any other (no reason says "lost").
+    /// </summary>
+    public static Decision<ICardEvent> Suspend(CardState state, SuspendCard command, DateTimeOffset now, Actor actor)
     {
-        CardStatus.Active => Decision<ICardEvent>.Accept(new CardSuspended(state.Id, string.IsNullOrWhiteSpace(command.Reason) ? "lost" : command.Reason.Trim(), now, actor)),
-        CardStatus.Suspended => CardErrors.AlreadySuspended,
-        _ => Wrong(state, CardStatus.Active),
-    };
+        var reason = string.IsNullOrWhiteSpace(command.Reason) ? "lost" : command.Reason.Trim();
+        if (!DisplayText.Fits(reason, MaxReasonLength))
+        {
+            return InvalidReason;
+        }
+        return state.Status switch
+        {
+            CardStatus.Active => Decision<ICardEvent>.Accept(new CardSuspended(state.Id, reason, now, actor)),
+            CardStatus.Suspended => CardErrors.AlreadySuspended,
+            _ => Wrong(state, CardStatus.Active),
+        };
+    }
 
     /// <summary>A suspension campaign stops an active card; the campaign id is recorded as data on its own event.</summary>
     public static Decision<ICardEvent> SuspendForCampaign(CardState state, SuspendCardForCampaign command, DateTimeOffset now, Actor actor) => state.Status switch
@@ -423,9 +440,9 @@ public static class CardDecider
             return CardErrors.NotFound;
         }
         var reason = command.Reason?.Trim() ?? string.Empty;
-        if (reason.Length is 0 or > 200)
+        if (!DisplayText.Fits(reason, MaxReasonLength))
         {
-            return DomainError.Validation("card.invalid-reason", "Give a reason of 1 to 200 characters.");
+            return InvalidReason;
         }
         return state.InsuranceRegistration is null
             ? Decision<ICardEvent>.Accept()

@@ -104,9 +104,9 @@ public static class InstitutionDecider
             return Invalid("code", "An institution code has 10 digits and starts with a prefecture 01 to 47.");
         }
         var name = command.Name?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > 200)
+        if (!DisplayText.Fits(name, 200))
         {
-            return Invalid("name", "The name has 1 to 200 characters.");
+            return Invalid("name", "The name has 1 to 200 printable characters, without a run of 12 digits.");
         }
         if (!InstitutionCodes.IsPrefecture(command.Prefecture))
         {

@@ -69,9 +69,9 @@ public static class DisasterRules
     public static Decision<IDisasterEvent> Declare(DisasterState state, Guid id, DeclareDisaster command, DateTimeOffset now, Actor actor)
     {
         var name = command.Name?.Trim() ?? string.Empty;
-        if (name.Length is 0 or > 100)
+        if (!DisplayText.Fits(name, 100))
         {
-            return DomainError.Validation("disaster.invalid-name", "Name the disaster (1 to 100 characters).");
+            return DomainError.Validation("disaster.invalid-name", "Name the disaster (1 to 100 printable characters, without a run of 12 digits).");
         }
         if (command.Municipalities is not { Count: > 0 and <= MaxMunicipalities } || command.Municipalities.Any(m => !MunicipalityCode.IsValid(m.Value)))
         {
@@ -95,9 +95,9 @@ public static class DisasterRules
             return NotFound;
         }
         var reason = command.Reason?.Trim() ?? string.Empty;
-        if (reason.Length is 0 or > 200)
+        if (!DisplayText.Fits(reason, 200))
         {
-            return DomainError.Validation("disaster.invalid-reason", "Give a reason of 1 to 200 characters.");
+            return DomainError.Validation("disaster.invalid-reason", "Give a reason of 1 to 200 printable characters, without a run of 12 digits.");
         }
         return state.EndedAt is not null || now >= state.Until
             ? Decision<IDisasterEvent>.Accept()

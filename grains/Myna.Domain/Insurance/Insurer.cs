@@ -149,8 +149,8 @@ public static class InsurerDecider
     private static (string Reason, DomainError? Invalid) Reason(string? text)
     {
         var reason = text?.Trim() ?? string.Empty;
-        return reason.Length is 0 or > MaxReasonLength
-            ? (reason, InsurerErrors.Invalid("reason", $"Give a reason of 1 to {MaxReasonLength} characters."))
+        return !DisplayText.Fits(reason, MaxReasonLength)
+            ? (reason, InsurerErrors.Invalid("reason", $"Give a reason of 1 to {MaxReasonLength} printable characters, without a run of 12 digits."))
             : (reason, null);
     }
 }

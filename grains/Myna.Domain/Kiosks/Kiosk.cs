@@ -65,10 +65,10 @@ public static class KioskRules
     public static Decision<IKioskEvent> Register(KioskState state, string kiosk, RegisterKiosk command, DateTimeOffset now, Actor actor)
     {
         var store = command.Store?.Trim() ?? string.Empty;
-        if (!IsValidId(kiosk) || store.Length is 0 or > 100 || !InstitutionCodes.IsPrefecture(command.Prefecture))
+        if (!IsValidId(kiosk) || !DisplayText.Fits(store, 100) || !InstitutionCodes.IsPrefecture(command.Prefecture))
         {
             return DomainError.Validation("kiosk.invalid",
-                "A kiosk needs an id (1 to 40 letters, digits, '-' or '_'), a store name (1 to 100 characters) and a prefecture code 01 to 47.");
+                "A kiosk needs an id (1 to 40 letters, digits, '-' or '_'), a store name (1 to 100 printable characters, without a run of 12 digits) and a prefecture code 01 to 47.");
         }
         if (command.Hours is { } hours && hours.Opens == hours.Closes)
         {
@@ -91,9 +91,9 @@ public static class KioskRules
             return NotFound;
         }
         var reason = command.Reason?.Trim() ?? string.Empty;
-        if (reason.Length is 0 or > 200)
+        if (!DisplayText.Fits(reason, 200))
         {
-            return DomainError.Validation("kiosk.invalid-reason", "Give a reason of 1 to 200 characters.");
+            return DomainError.Validation("kiosk.invalid-reason", "Give a reason of 1 to 200 printable characters, without a run of 12 digits.");
         }
         return state.Withdrawn
             ? Decision<IKioskEvent>.Accept()

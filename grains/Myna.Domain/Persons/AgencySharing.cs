@@ -33,9 +33,9 @@ public static class AgencySharing
             return PersonErrors.NotRegistered;
         }
         var procedure = request.Procedure?.Trim() ?? string.Empty;
-        if (procedure.Length is 0 or > 100)
+        if (!DisplayText.Fits(procedure, 100))
         {
-            return DomainError.Validation("agency.invalid-procedure", "Name the procedure the data is for (1 to 100 characters).");
+            return DomainError.Validation("agency.invalid-procedure", "Name the procedure the data is for (1 to 100 printable characters, without a run of 12 digits).");
         }
         if (!Enum.IsDefined(request.Item))
         {

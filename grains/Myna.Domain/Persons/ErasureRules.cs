@@ -44,9 +44,11 @@ public static class ErasureRules
     /// <summary>The request: every rule of the erasure checked now; nothing is erased until a second clerk approves.</summary>
     public static Decision<IPersonEvent> Request(PersonState state, ErasePersonalData command, DateTimeOffset now, Actor actor, RecordRetention retention)
     {
-        if (string.IsNullOrWhiteSpace(command.LegalBasis) || command.LegalBasis.Length > 200)
+        if (command.LegalBasis is null || !DisplayText.Fits(command.LegalBasis.Trim(), 200))
         {
-            return state.IsRegistered ? PersonErrors.Invalid("legal-basis", "The legal basis of the erasure, 1 to 200 characters.") : PersonErrors.NotRegistered;
+            return state.IsRegistered
+                ? PersonErrors.Invalid("legal-basis", "The legal basis of the erasure, 1 to 200 printable characters, without a run of 12 digits.")
+                : PersonErrors.NotRegistered;
         }
         if (Erasable(state, command.Municipality, now, retention) is { } refused)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 
@@ -28,6 +29,35 @@ public static class IdentityVerificationRules
         PresentedDocumentKind.PensionBook,
         PresentedDocumentKind.OtherNonPhotoId,
     ];
+
+    public const int MaxProcedureLength = 100;
+    public const int MaxHelpedByLength = 100;
+    public const int MaxDocuments = 10;
+
+    /// <summary>
+    /// The verification is recorded whatever its outcome, so a retried check answers the same. The procedure and
+    /// the clerk who helped are texts keyed at a counter or by an agency and shown in the resident's history:
+    /// display texts, checked like every other.
+    /// </summary>
+    public static Decision<IPersonEvent> Verify(PersonState state, VerifyIdentity command, DateTimeOffset now, Actor actor)
+    {
+        if (!state.IsRegistered)
+        {
+            return PersonErrors.NotRegistered;
+        }
+        var procedure = command.Procedure?.Trim() ?? string.Empty;
+        var helpedBy = string.IsNullOrWhiteSpace(command.HelpedBy) ? null : command.HelpedBy.Trim();
+        if (!DisplayText.Fits(procedure, MaxProcedureLength) || (helpedBy is not null && !DisplayText.Fits(helpedBy, MaxHelpedByLength))
+            || command.Documents is null || command.Documents.Count is 0 or > MaxDocuments)
+        {
+            return DomainError.Validation("identity.invalid-request",
+                $"Name the procedure (1 to {MaxProcedureLength} printable characters, without a run of 12 digits), name the clerk who helped "
+                + $"the same way or not at all, and list 1 to {MaxDocuments} presented documents.");
+        }
+        var result = Evaluate(state, command);
+        return Decision<IPersonEvent>.Accept(new IdentityVerified(
+            state.Id, procedure, command.Documents.Select(d => d.Kind).ToList(), result.Accepted, result.Reasons, helpedBy, now, actor));
+    }
 
     public static IdentityVerificationResult Evaluate(PersonState state, VerifyIdentity command)
     {

@@ -32,10 +32,10 @@ public static class InsuranceCorrections
             return PersonErrors.NotRegistered;
         }
         var reason = command.Reason?.Trim() ?? string.Empty;
-        if (reason.Length is 0 or > InsuranceRules.MaxReasonLength)
+        if (!DisplayText.Fits(reason, InsuranceRules.MaxReasonLength))
         {
             return DomainError.Validation("insurance.invalid-reason",
-                $"Give the reason for voiding the qualification (1 to {InsuranceRules.MaxReasonLength} characters).");
+                $"Give the reason for voiding the qualification (1 to {InsuranceRules.MaxReasonLength} printable characters, without a run of 12 digits).");
         }
         if (state.Qualifications.Find(q => q.Id == command.QualificationId && q.Insurer == command.Insurer) is not { } qualification)
         {

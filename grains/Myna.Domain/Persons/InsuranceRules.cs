@@ -130,9 +130,9 @@ public static class InsuranceRules
             return QualificationNotFound;
         }
         var reason = command.Reason?.Trim() ?? string.Empty;
-        if (reason.Length is 0 or > MaxReasonLength)
+        if (!DisplayText.Fits(reason, MaxReasonLength))
         {
-            return Invalid("reason", $"Give the reason for the loss of qualification (1 to {MaxReasonLength} characters).");
+            return Invalid("reason", $"Give the reason for the loss of qualification (1 to {MaxReasonLength} printable characters, without a run of 12 digits).");
         }
         if (qualification.EndedOn is { } ended)
         {

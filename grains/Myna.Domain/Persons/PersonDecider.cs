@@ -108,8 +108,8 @@ public static class PersonDecider
             return PersonErrors.NoNumberYet;
         }
         var reference = command.LeakDecisionReference?.Trim() ?? string.Empty;
-        return reference.Length is 0 or > 100
-            ? PersonErrors.Invalid("leak-decision", "A replacement needs the reference of the recorded leak decision (1 to 100 characters).")
+        return !DisplayText.Fits(reference, 100)
+            ? PersonErrors.Invalid("leak-decision", "A replacement needs the reference of the recorded leak decision (1 to 100 printable characters, without a run of 12 digits).")
             : null;
     }
 

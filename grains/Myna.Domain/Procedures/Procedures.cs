@@ -165,9 +165,9 @@ public static class ProcedureRules
             return refused;
         }
         var reason = command.Reason?.Trim() ?? string.Empty;
-        if (reason.Length is 0 or > 500)
+        if (!DisplayText.Fits(reason, 500))
         {
-            return DomainError.Validation("procedure.invalid-reason", "Say why it is returned (1 to 500 characters): the resident reads it.");
+            return DomainError.Validation("procedure.invalid-reason", "Say why it is returned (1 to 500 printable characters, without a run of 12 digits): the resident reads it.");
         }
         return state.Status is ProcedureStatus.Submitted or ProcedureStatus.Accepted
             ? Decision<IProcedureEvent>.Accept(new ProcedureReturned(state.Id, reason, now, actor))
@@ -180,9 +180,10 @@ public static class ProcedureRules
         {
             return refused;
         }
-        if (!Enum.IsDefined(command.Outcome) || command.Note is { Length: > 500 })
+        if (!Enum.IsDefined(command.Outcome) || (!string.IsNullOrWhiteSpace(command.Note) && !DisplayText.Fits(command.Note.Trim(), 500)))
         {
-            return DomainError.Validation("procedure.invalid-decision", "Approved or rejected, with a note of at most 500 characters.");
+            return DomainError.Validation("procedure.invalid-decision",
+                "Approved or rejected, with a note of at most 500 printable characters, without a run of 12 digits.");
         }
         return state.Status == ProcedureStatus.Accepted
             ? Decision<IProcedureEvent>.Accept(new ProcedureDecided(state.Id, command.Outcome, command.Note?.Trim(), now, actor))

@@ -222,23 +222,7 @@ public sealed class PersonGrain(
     {
         // The outcome is a pure function of the state and the documents, so a retried check answers the same.
         return Execute(context, command,
-            state =>
-            {
-                if (!state.IsRegistered)
-                {
-                    return Task.FromResult<Decision<IPersonEvent>>(PersonErrors.NotRegistered);
-                }
-                var procedure = command.Procedure?.Trim() ?? string.Empty;
-                if (procedure.Length is 0 or > 100 || command.Documents is null || command.Documents.Count is 0 or > 10)
-                {
-                    return Task.FromResult<Decision<IPersonEvent>>(DomainError.Validation("identity.invalid-request",
-                        "Name the procedure (1 to 100 characters) and list 1 to 10 presented documents."));
-                }
-                var result = IdentityVerificationRules.Evaluate(state, command);
-                return Task.FromResult(Decision<IPersonEvent>.Accept(new IdentityVerified(
-                    Id, procedure, command.Documents.Select(d => d.Kind).ToList(), result.Accepted, result.Reasons,
-                    command.HelpedBy, Now, context.Actor)));
-            },
+            state => Task.FromResult(IdentityVerificationRules.Verify(state, command, Now, context.Actor)),
             state => Result<IdentityVerificationResult>.Ok(IdentityVerificationRules.Evaluate(state, command)));
     }
 

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.Campaigns;
 using Myna.GrainInterfaces.Campaigns;
 using Myna.GrainInterfaces.Common;
@@ -27,5 +28,14 @@ public sealed class CampaignRulesSpecs
         var requested = Assert.IsType<SuspensionCampaignRequested>(Assert.Single(decision.Events));
         Assert.Equal("BATCH-1", requested.ChipBatch);
         Assert.Equal("chip recall", requested.Reason);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_campaigns_reason_is_a_display_text(string reason)
+    {
+        var refused = CampaignRules.Request(CampaignState.Initial, Guid.NewGuid(), new StartSuspensionCampaign("BATCH-1", reason, []), Now, Operator);
+        Assert.Equal("campaign.invalid", refused.Error?.Code);
+        Assert.Empty(refused.Events);
     }
 }

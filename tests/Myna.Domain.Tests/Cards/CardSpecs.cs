@@ -307,4 +307,21 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         Assert.IsType<PinReset>(Assert.Single(reset.Events));
         Assert.Equal("card.identity-not-verified", CardDecider.ResetPin(checkedIn, new ResetPin(PinKind.UserAuthenticationPin, null), Now + CardRules.IdentityCheckValidity + TimeSpan.FromMinutes(1), Clerk).Error?.Code);
     }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_suspension_or_cancellation_reason_is_a_display_text(string reason)
+    {
+        ThenRefused(CardDecider.Suspend(Active(), new SuspendCard(reason), Now, CallCentre), "card.invalid-reason");
+        ThenRefused(CardDecider.Suspend(Active(), new SuspendCard(new string('x', CardDecider.MaxReasonLength + 1)), Now, CallCentre), "card.invalid-reason");
+        ThenRefused(CardDecider.CancelInsuranceRegistration(Active(), new CancelCardInsuranceRegistration(reason), Now, Clerk), "card.invalid-reason");
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Accepted), MemberType = typeof(HostileText))]
+    public void An_ordinary_suspension_reason_is_recorded_as_keyed(string reason)
+    {
+        Assert.Equal(reason, ThenRecorded<CardSuspended>(CardDecider.Suspend(Active(), new SuspendCard($"  {reason} "), Now, CallCentre)).Reason);
+        Assert.Equal("lost", ThenRecorded<CardSuspended>(CardDecider.Suspend(Active(), new SuspendCard(" "), Now, CallCentre)).Reason);
+    }
 }

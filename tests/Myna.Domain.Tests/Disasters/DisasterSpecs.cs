@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.Domain.Disasters;
@@ -53,5 +54,16 @@ public class DisasterSpecs
         Assert.Equal("disaster.invalid-period", DisasterRules.Declare(DisasterState.Initial, Id, Quake(Now, Now.AddDays(400)), Now, Operator).Error?.Code);
         Assert.Equal("disaster.invalid-area", DisasterRules.Declare(DisasterState.Initial, Id, Quake(Now, Now.AddDays(1)) with { Municipalities = [] }, Now, Operator).Error?.Code);
         Assert.Equal("disaster.invalid-name", DisasterRules.Declare(DisasterState.Initial, Id, Quake(Now, Now.AddDays(1)) with { Name = " " }, Now, Operator).Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_disasters_name_and_end_reason_are_display_texts(string text)
+    {
+        Assert.Equal("disaster.invalid-name", DisasterRules.Declare(DisasterState.Initial, Id, Quake(Now, Now.AddDays(30)) with { Name = text }, Now, Operator).Error?.Code);
+        var state = AggregateState.Fold(DisasterState.Initial, DisasterRules.Declare(DisasterState.Initial, Id, Quake(Now, Now.AddDays(30)), Now, Operator).Events);
+        var refused = DisasterRules.End(state, new EndDisaster(text), Now.AddDays(3), Operator);
+        Assert.Equal("disaster.invalid-reason", refused.Error?.Code);
+        Assert.Empty(refused.Events);
     }
 }

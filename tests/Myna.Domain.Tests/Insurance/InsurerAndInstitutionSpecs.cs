@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.Clinics;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Insurance;
@@ -68,5 +69,17 @@ public class InsurerAndInstitutionSpecs
         Assert.Null(retired.ActiveTerminal("desk-1"));
         Assert.Equal("institution.invalid-prefecture",
             InstitutionDecider.Register(InstitutionState.Initial, "1311234567", new RegisterInstitution("x", InstitutionKind.Clinic, "99", true), Now, Operator).Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void An_insurers_reasons_and_an_institutions_name_are_display_texts(string text)
+    {
+        var registered = Insurer(new InsurerRegistered(Kyokai, "協会けんぽ東京", Now, Operator));
+        var refused = InsurerDecider.Suspend(registered, new SuspendInsurer(text), Now, Operator);
+        Assert.Equal("insurer.invalid-reason", refused.Error?.Code);
+        Assert.Empty(refused.Events);
+        Assert.Equal("institution.invalid-name",
+            InstitutionDecider.Register(InstitutionState.Initial, "1311234567", new RegisterInstitution(text, InstitutionKind.Pharmacy, "13", true), Now, Operator).Error?.Code);
     }
 }

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
@@ -50,5 +51,14 @@ public class QualificationCorrectionSpecs
 
         Assert.Equal("insurance.qualification-not-found", InsuranceCorrections.Void(Given(voided), new VoidQualification(Qualification, Kyokai, "again"), Now, Insurer).Error?.Code);
         Assert.Empty(Given(voided, voided).Qualifications);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_voiding_reason_is_a_display_text(string reason)
+    {
+        var refused = InsuranceCorrections.Void(Given(), new VoidQualification(Qualification, Kyokai, reason), Now, Insurer);
+        Assert.Equal("insurance.invalid-reason", refused.Error?.Code);
+        Assert.Empty(refused.Events);
     }
 }

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
@@ -166,5 +167,16 @@ public class KioskSpecs
     public void A_kiosk_registration_is_validated(string id, string store, string prefecture)
     {
         Assert.Equal("kiosk.invalid", KioskRules.Register(KioskState.Initial, id, new RegisterKiosk(store, prefecture, null), Now, Clerk).Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_kiosks_store_name_and_withdrawal_reason_are_display_texts(string text)
+    {
+        Assert.Equal("kiosk.invalid", KioskRules.Register(KioskState.Initial, "store-0002", new RegisterKiosk(text, "13", null), Now, Clerk).Error?.Code);
+        var state = AggregateState.Fold(KioskState.Initial, KioskRules.Register(KioskState.Initial, "store-0002", new RegisterKiosk("ローソン 霞が関店", "13", null), Now, Clerk).Events);
+        var refused = KioskRules.Withdraw(state, new WithdrawKiosk(text), Now, Clerk);
+        Assert.Equal("kiosk.invalid-reason", refused.Error?.Code);
+        Assert.Empty(refused.Events);
     }
 }

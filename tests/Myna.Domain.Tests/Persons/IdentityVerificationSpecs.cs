@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
@@ -68,5 +69,28 @@ public class IdentityVerificationSpecs
     {
         var closed = Person.Apply(new ResidentRecordClosed(Id, ClosureReason.Death, new DateOnly(2026, 11, 1), Chiyoda, Now, Clerk));
         Assert.False(IdentityVerificationRules.Evaluate(closed, new VerifyIdentity([Doc(K.IndividualNumberCard, Current)], "x", null)).Accepted);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void The_procedure_and_the_helping_clerk_are_display_texts(string text)
+    {
+        PresentedDocument[] card = [Doc(K.IndividualNumberCard, Current)];
+        Assert.Equal("identity.invalid-request", IdentityVerificationRules.Verify(Person, new VerifyIdentity(card, text, null), Now, Clerk).Error?.Code);
+        var refused = IdentityVerificationRules.Verify(Person, new VerifyIdentity(card, "児童手当", text), Now, Clerk);
+        Assert.Equal("identity.invalid-request", refused.Error?.Code);
+        Assert.Empty(refused.Events);
+    }
+
+    [Fact]
+    public void A_verification_records_the_procedure_and_the_helping_clerk_trimmed_and_a_blank_clerk_as_none()
+    {
+        PresentedDocument[] card = [Doc(K.IndividualNumberCard, Current)];
+        var helped = Assert.IsType<IdentityVerified>(Assert.Single(IdentityVerificationRules.Verify(Person, new VerifyIdentity(card, " 児童手当 ", " 窓口 田中 "), Now, Clerk).Events));
+        Assert.Equal(("児童手当", "窓口 田中", true), (helped.Procedure, helped.HelpedBy, helped.Accepted));
+        var alone = Assert.IsType<IdentityVerified>(Assert.Single(IdentityVerificationRules.Verify(Person, new VerifyIdentity(card, "児童手当", "  "), Now, Clerk).Events));
+        Assert.Null(alone.HelpedBy);
+        Assert.Equal("person.not-found", IdentityVerificationRules.Verify(PersonState.Initial, new VerifyIdentity(card, "児童手当", null), Now, Clerk).Error?.Code);
+        Assert.Equal("identity.invalid-request", IdentityVerificationRules.Verify(Person, new VerifyIdentity([], "児童手当", null), Now, Clerk).Error?.Code);
     }
 }

@@ -295,4 +295,17 @@ public class PersonLifecycleSpecs : DeciderSpec<PersonState, IPersonEvent>
         var state = Given(Registered(), Numbered(), Closed());
         Assert.Single(AgencySharing.Provide(state, new ProvideData("pension-service", DataItem.BasicFourItems, "遺族年金"), Now, Clerk).Events);
     }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void The_legal_basis_of_an_erasure_the_leak_decision_and_an_agencys_procedure_are_display_texts(string text)
+    {
+        var refused = ErasureRules.Request(Given(Registered(), Closed()), new ErasePersonalData(text, Chiyoda), Now.AddYears(151), Clerk, new RecordRetention());
+        Assert.Equal("person.invalid-legal-basis", refused.Error?.Code);
+        Assert.Empty(refused.Events);
+        Assert.Equal("person.invalid-leak-decision", PersonDecider.CanReplaceNumber(Given(Registered(), Numbered()), new ReplaceIndividualNumber(text, Chiyoda))?.Code);
+        var unshared = AgencySharing.Provide(Given(Registered()), new ProvideData("welfare-office", DataItem.BasicFourItems, text), Now, Clerk);
+        Assert.Equal("agency.invalid-procedure", unshared.Error?.Code);
+        Assert.Empty(unshared.Events);
+    }
 }

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Support;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
@@ -54,5 +55,17 @@ public class ProcedureSpecs
         var accepted = AggregateState.Fold(again, ProcedureRules.Accept(again, new AcceptProcedure("welfare-office"), Now, Welfare).Events);
         var decided = AggregateState.Fold(accepted, ProcedureRules.Decide(accepted, new DecideProcedure("welfare-office", ProcedureOutcome.Rejected, "over the income limit"), Now, Welfare).Events);
         Assert.Equal((ProcedureStatus.Decided, ProcedureOutcome.Rejected), (decided.Status, decided.Outcome));
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_return_reason_and_a_decision_note_are_display_texts_the_resident_reads(string text)
+    {
+        Assert.Equal("procedure.invalid-reason", ProcedureRules.Return(Submitted(), new ReturnProcedure("welfare-office", text), Now, Welfare).Error?.Code);
+        var accepted = AggregateState.Fold(Submitted(), ProcedureRules.Accept(Submitted(), new AcceptProcedure("welfare-office"), Now, Welfare).Events);
+        var refused = ProcedureRules.Decide(accepted, new DecideProcedure("welfare-office", ProcedureOutcome.Approved, text), Now, Welfare);
+        Assert.Equal("procedure.invalid-decision", refused.Error?.Code);
+        Assert.Empty(refused.Events);
+        Assert.Single(ProcedureRules.Decide(accepted, new DecideProcedure("welfare-office", ProcedureOutcome.Approved, null), Now, Welfare).Events);
     }
 }

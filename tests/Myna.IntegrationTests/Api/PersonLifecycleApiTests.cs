@@ -89,6 +89,28 @@ public sealed class PersonLifecycleApiTests(ApiFixture fixture)
         Assert.True(verified.GetProperty("data").GetProperty("accepted").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("procedure", "児童手当 1234-5678-9018")]
+    [InlineData("helpedBy", "clerk-42 123456789018")]
+    [InlineData("helpedBy", "clerk-42\u200B")]
+    public async Task A_verification_whose_procedure_or_helper_holds_a_number_or_invisible_formatting_is_refused_and_nothing_is_recorded(string field, string text)
+    {
+        var (clerk, id, number) = await NumberedPerson();
+        var before = (await (await clerk.GetAsync($"/v1/persons/{id}")).Json()).GetProperty("version").GetInt64();
+
+        var response = await clerk.PostJson($"/v1/persons/{id}/identity-verifications", new
+        {
+            procedure = field == "procedure" ? text : "児童手当認定請求",
+            helpedBy = field == "helpedBy" ? text : null,
+            documents = new object[] { new { kind = "individual-number-card", individualNumber = number } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("identity.invalid-request", (await response.Json()).Str("code"));
+        Assert.DoesNotContain("9018", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, (await (await clerk.GetAsync($"/v1/persons/{id}")).Json()).GetProperty("version").GetInt64());
+    }
+
     [Fact]
     public async Task A_malformed_number_in_a_presented_document_is_a_400()
     {
