@@ -43,6 +43,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             (StatusCodes.Status400BadRequest, "request.invalid", "Text fields may not contain control characters.", null),
         BadHttpRequestException bad when Inner<UnlistedNameException>(bad) is { } unlisted =>
             (StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed.", FieldOf(unlisted.Path)),
+        // A body without a JSON content type is refused by the framework as 415 (the same code as one with another type).
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            (StatusCodes.Status415UnsupportedMediaType, "request.unsupported-media-type", "This media type is not accepted; send JSON.", null),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
             "The request body or parameters could not be read.", null),
         // A silo's store (PostgreSQL) is down: outcome unknown, retry later with the same key.

@@ -50,6 +50,9 @@ public static class ApiSetup
         {
             o.SerializerOptions.Converters.Add(new ListedNameEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
             o.SerializerOptions.Converters.Add(new ControlCharacterRejectingStringConverter());
+            // One value per field: with duplicates, what one reader (a gateway, a log, a validator) takes for the
+            // field need not be what the binder takes ({"municipality":"131016","municipality":"271004"}).
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
 
         services.AddOptions<Myna.Api.Commands.CommandIdOptions>().Bind(configuration.GetSection(Myna.Api.Commands.CommandIdOptions.Section))
