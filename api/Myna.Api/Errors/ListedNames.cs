@@ -18,6 +18,28 @@ public static class ListedNames
     public static bool IsNameShaped(string? text) =>
         text is { Length: > 0 and <= 64 } && char.IsAsciiLetter(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
+    /// <summary>The same shape, read from the JSON reader's bytes without making a string (an escaped value is unescaped first).</summary>
+    public static bool IsNameShaped(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return IsNameShaped(reader.GetString());
+        }
+        var bytes = reader.ValueSpan;
+        if (bytes.Length is 0 or > 64 || !char.IsAsciiLetter((char)bytes[0]))
+        {
+            return false;
+        }
+        foreach (var b in bytes)
+        {
+            if (!(b < 0x80 && (char.IsAsciiLetterOrDigit((char)b) || b == (byte)'-')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>
     /// A route or query value by its name, case-insensitive. <paramref name="kebab"/>: spelt as the JSON bodies spell it
     /// (<c>medication-dispensed</c>), hyphens dropped; otherwise the name as it is, without hyphens.
@@ -71,7 +93,7 @@ public sealed class ListedNameEnumConverter(JsonNamingPolicy naming) : JsonConve
         /// <summary>A value or a map key: one name-shaped string the framework's converter knows, or refused.</summary>
         private T ReadName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options, bool asPropertyName)
         {
-            if (!asPropertyName && reader.TokenType != JsonTokenType.String || !ListedNames.IsNameShaped(reader.GetString()))
+            if (!asPropertyName && reader.TokenType != JsonTokenType.String || !ListedNames.IsNameShaped(ref reader))
             {
                 throw new UnlistedNameException();
             }

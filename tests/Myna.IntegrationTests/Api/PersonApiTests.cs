@@ -237,6 +237,20 @@ public sealed class PersonApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_listed_name_written_with_json_escapes_is_the_same_name()
+    {
+        var clerk = fixture.Municipality();
+        var registered = await clerk.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/persons")
+        {
+            Content = new StringContent("""{"name":"列挙 六郎","address":"東京都千代田区千代田1-1","dateOfBirth":"1980-04-01","sex":"\u0066emale","reason":"birth"}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        });
+
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.Equal("female", (await registered.Json()).Str("sex"));
+    }
+
+    [Fact]
     public async Task A_domain_rule_violation_maps_to_its_code()
     {
         var response = await fixture.Municipality().PostJson("/v1/persons", new
