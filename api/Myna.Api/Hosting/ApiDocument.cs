@@ -275,7 +275,7 @@ public static partial class ApiDocument
         }
         if (hasBody)
         {
-            invalid.AddRange(["request.malformed", "request.too-large"]);
+            invalid.Add("request.malformed");
         }
         invalid.AddRange(routeIds);
         if (api)
@@ -311,6 +311,11 @@ public static partial class ApiDocument
         if (api && command)
         {
             answers.Add(new("409", "Conflict with the current state, or the Idempotency-Key was used for another request.", ["idempotency.key-reused"]));
+        }
+        if (hasBody)
+        {
+            answers.Add(new("413", "The body is over the route's limit.", ["request.too-large"]));
+            answers.Add(new("415", "The body was not sent as JSON (Content-Type).", ["request.unsupported-media-type"]));
         }
         if (api && command && row.DomainCodes.Any(c => !c.EndsWith("not-found", StringComparison.Ordinal) && !c.Contains(".invalid", StringComparison.Ordinal)))
         {

@@ -157,6 +157,24 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task An_operation_with_a_body_documents_its_413_and_415_under_their_own_statuses()
+    {
+        var paths = (await Document()).GetProperty("paths");
+        var register = paths.GetProperty("/v1/persons").GetProperty("post");
+        var responses = register.GetProperty("responses");
+        var codes = register.GetProperty("x-myna-error-codes").EnumerateArray().Select(c => c.GetString()).ToList();
+
+        Assert.Contains("request.too-large", responses.GetProperty("413").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("request.unsupported-media-type", responses.GetProperty("415").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("request.too-large", responses.GetProperty("400").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("request.unsupported-media-type", codes);
+        // A read without a body has neither.
+        var read = paths.GetProperty("/v1/persons/{personId}").GetProperty("get").GetProperty("responses");
+        Assert.False(read.TryGetProperty("413", out _));
+        Assert.False(read.TryGetProperty("415", out _));
+    }
+
+    [Fact]
     public async Task The_login_and_refresh_examples_are_shaped_as_the_api_reads_them()
     {
         var paths = (await Document()).GetProperty("paths");
