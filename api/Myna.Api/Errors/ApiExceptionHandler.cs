@@ -37,15 +37,15 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     }
 
     /// <summary>The answer for an exception; <c>Field</c> names the enumerated field that held no listed name.</summary>
-    private static (int Status, string Code, string Detail, string? Field) Classify(Exception exception) => exception switch
+    private static (int Status, string Code, string? Detail, string? Field) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException bad when Inner<ControlCharacterException>(bad) is not null =>
             (StatusCodes.Status400BadRequest, "request.invalid", "Text fields may not contain control characters.", null),
         BadHttpRequestException bad when Inner<UnlistedNameException>(bad) is { } unlisted =>
             (StatusCodes.Status400BadRequest, "request.invalid", "Some fields are missing or malformed.", FieldOf(unlisted.Path)),
-        // A body without a JSON content type is refused by the framework as 415 (the same code as one with another type).
+        // A body without a JSON content type is the framework's 415: the code and words a 415 always has (ProblemLanguages).
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
-            (StatusCodes.Status415UnsupportedMediaType, "request.unsupported-media-type", "This media type is not accepted; send JSON.", null),
+            (StatusCodes.Status415UnsupportedMediaType, ApiProblems.DefaultCodeFor(StatusCodes.Status415UnsupportedMediaType), null, null),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request.too-large" : "request.malformed",
             "The request body or parameters could not be read.", null),
         // A silo's store (PostgreSQL) is down: outcome unknown, retry later with the same key.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -14,30 +15,30 @@ public static class ListedNames
 {
     public const string Message = "One of its listed names.";
 
-    /// <summary>Letters, digits and (kebab-case) hyphens, a letter first: the only shape a listed name has.</summary>
-    public static bool IsNameShaped(string? text) =>
-        text is { Length: > 0 and <= 64 } && char.IsAsciiLetter(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+    /// <summary>The longest listed name.</summary>
+    private const int MaxLength = 64;
 
-    /// <summary>The same shape, read from the JSON reader's bytes without making a string (an escaped value is unescaped first).</summary>
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
+    /// <summary>Letters, digits and (kebab-case) hyphens, a letter first: the only shape a listed name has.</summary>
+    public static bool IsNameShaped(ReadOnlySpan<char> text) =>
+        text.Length is > 0 and <= MaxLength && char.IsAsciiLetter(text[0]) && !text.ContainsAnyExcept(NameCharacters);
+
+    public static bool IsNameShaped(string? text) => text is not null && IsNameShaped(text.AsSpan());
+
+    /// <summary>
+    /// The same shape, read from the JSON reader's value without making a string: it is unescaped into a stack buffer
+    /// (a name-shaped value is at most <see cref="MaxLength"/> characters, each at most six bytes as <c>\uXXXX</c>).
+    /// </summary>
     public static bool IsNameShaped(ref Utf8JsonReader reader)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            return IsNameShaped(reader.GetString());
-        }
-        var bytes = reader.ValueSpan;
-        if (bytes.Length is 0 or > 64 || !char.IsAsciiLetter((char)bytes[0]))
+        const int MaxBytes = MaxLength * 6;
+        if ((reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxBytes)
         {
             return false;
         }
-        foreach (var b in bytes)
-        {
-            if (!(b < 0x80 && (char.IsAsciiLetterOrDigit((char)b) || b == (byte)'-')))
-            {
-                return false;
-            }
-        }
-        return true;
+        Span<char> text = stackalloc char[MaxBytes];
+        return IsNameShaped(text[..reader.CopyString(text)]);
     }
 
     /// <summary>

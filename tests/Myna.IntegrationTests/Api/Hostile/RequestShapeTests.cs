@@ -39,7 +39,9 @@ public sealed class RequestShapeTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("request.unsupported-media-type", (await refused.Json()).Str("code"));
+        var problem = await refused.Json();
+        Assert.Equal("request.unsupported-media-type", problem.Str("code"));
+        Assert.Equal("This media type is not accepted; send JSON.", problem.Str("detail"));
         // Nothing was written under the key: the same key with JSON registers a person now, for the first time.
         var accepted = await clerk.SendAsync(Post("/v1/persons", Person, "application/json", key));
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
