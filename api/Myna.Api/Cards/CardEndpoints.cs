@@ -173,22 +173,35 @@ public static class CardEndpoints
             length = 0;
         }
         errors.Require(request.UserAuthenticationPublicKey, "userAuthenticationPublicKey");
+        var userAuthenticationKeySignature = OptionalSignature(request.UserAuthenticationKeySignature, "userAuthenticationKeySignature", errors);
+        var signatureKeySignature = OptionalSignature(request.SignatureKeySignature, "signatureKeySignature", errors);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
         var context = http.CommandContext();
         var result = await grains.GetCertificateService().RemedyAfterCampaign(context, challenge!, request.CertificateSerial!,
-            signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey,
-            OptionalSignature(request.UserAuthenticationKeySignature), OptionalSignature(request.SignatureKeySignature));
+            signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey, userAuthenticationKeySignature, signatureKeySignature);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
     }
 
-    /// <summary>A new key's signature of the challenge (base64, at most 256 bytes); anything else counts as none.</summary>
-    private static byte[]? OptionalSignature(string? text)
+    /// <summary>
+    /// A new key's signature of the challenge: absent, or base64 of at most 256 bytes. Anything else is refused here,
+    /// before the challenge is spent, rather than counted as no signature.
+    /// </summary>
+    private static byte[]? OptionalSignature(string? text, string field, RequestErrors errors)
     {
+        if (text is null)
+        {
+            return null;
+        }
         var bytes = new byte[256];
-        return text is { Length: > 0 } && System.Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : null;
+        if (text.Length == 0 || !System.Convert.TryFromBase64String(text, bytes, out var written))
+        {
+            errors.Add(field, "The new key's signature of the challenge, base64, at most 256 bytes.");
+            return null;
+        }
+        return bytes[..written];
     }
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Produced(CardId cardId, ProducedRequest request, HttpContext http) =>

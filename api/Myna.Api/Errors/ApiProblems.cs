@@ -126,9 +126,9 @@ public sealed class RequestErrors
     /// <summary>The header of a feeder's batch (insurers' medical feeds, the tax agency's income feed): the same batch id is applied once.</summary>
     public void RequireBatch(string? batchId, int? lines, int maxLines)
     {
-        if (batchId is not { Length: > 0 and <= 100 })
+        if (!FeedBatch.IsValidId(batchId))
         {
-            Add("batchId", "The feeder's batch id, 1 to 100 characters: the same batch id is applied once.");
+            Add("batchId", $"The feeder's batch id, 1 to {FeedBatch.MaxIdLength} {ExternalId.Shape}: the same batch id is applied once.");
         }
         if (lines is not { } count || count <= 0 || count > maxLines)
         {

@@ -1,3 +1,5 @@
+using Myna.GrainInterfaces.Common;
+
 namespace Myna.GrainInterfaces.Clinics;
 
 /// <summary>The formats of the codes medical institutions and their terminals are known by (published language).</summary>
@@ -13,5 +15,5 @@ public static class InstitutionCodes
 
     /// <summary>A reception terminal's id: 1 to 40 letters, digits, '-' or '_'.</summary>
     public static bool IsTerminalId(string? id) =>
-        id is { Length: > 0 and <= 40 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        ExternalId.Fits(id, 40);
 }

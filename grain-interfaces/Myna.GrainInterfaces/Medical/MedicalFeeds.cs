@@ -21,7 +21,7 @@ public static class MedicalFeeds
 
     /// <summary>Why a line is malformed, or null.</summary>
     public static string? Problem(MedicalRecord record) =>
-        record.RecordId is not { Length: > 0 and <= 64 } ? "recordId is 1 to 64 characters"
+        !ExternalId.Fits(record.RecordId, 64) ? $"recordId is 1 to 64 {ExternalId.Shape}"
         : !Enum.IsDefined(record.Kind) ? "unknown kind"
         : record.Item is null || !DisplayText.Fits(record.Item, MaxText) ? $"item is 1 to 200 {Readable}"
         : record.Detail is not null && !DisplayText.Fits(record.Detail, MaxText) ? $"detail is at most 200 {Readable}"

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Cards;
 using Myna.GrainInterfaces.Common;
@@ -119,18 +120,18 @@ public static class CampaignRules
         {
             return DomainError.Conflict("campaign.already-started", "This campaign has already started.");
         }
-        // A batch id is what a card's production recorded (1 to 40 characters): a longer one matches no card.
-        if (string.IsNullOrWhiteSpace(command.ChipBatch) || command.ChipBatch.Trim().Length > 40
+        // A batch id is what a card's production recorded: one of another shape matches no card.
+        if (!ExternalId.Fits(command.ChipBatch?.Trim(), CardDecider.MaxChipBatchLength)
             || command.Reason is null || !DisplayText.Fits(command.Reason.Trim(), 200))
         {
             return DomainError.Validation("campaign.invalid",
-                "Name the chip batch (1 to 40 characters) and give a reason (1 to 200 printable characters, without a run of 12 digits).");
+                $"Name the chip batch (1 to {CardDecider.MaxChipBatchLength} {ExternalId.Shape}) and give a reason (1 to 200 printable characters, without a run of 12 digits).");
         }
         if (state.Pending is { } pending)
         {
             return pending.RequestedBy == actor.Subject ? Decision<ICampaignEvent>.Accept() : Myna.Domain.Persons.SecondApproval.AlreadyPending(pending);
         }
-        return Decision<ICampaignEvent>.Accept(new SuspensionCampaignRequested(id, command.ChipBatch.Trim(), command.Reason.Trim(), command.Exemptions, now, actor));
+        return Decision<ICampaignEvent>.Accept(new SuspensionCampaignRequested(id, command.ChipBatch!.Trim(), command.Reason.Trim(), command.Exemptions, now, actor));
     }
 
     /// <summary>The approval by a second operator: the campaign starts with the batch's cards as they are now.</summary>

@@ -36,9 +36,12 @@ public static class CardDecider
 
     public static Decision<ICardEvent> Produce(CardState state, MarkCardProduced command, DateTimeOffset now, Actor actor) =>
         state.Status != CardStatus.Applied ? Wrong(state, CardStatus.Applied)
-        : string.IsNullOrWhiteSpace(command.ChipBatch) || command.ChipBatch.Length > 40
-            ? DomainError.Validation("card.invalid-chip-batch", "A chip batch id is 1 to 40 characters.")
-            : Decision<ICardEvent>.Accept(new CardProduced(state.Id, command.ChipBatch.Trim(), now, actor));
+        : !ExternalId.Fits(command.ChipBatch?.Trim(), MaxChipBatchLength)
+            ? DomainError.Validation("card.invalid-chip-batch", $"A chip batch id is 1 to {MaxChipBatchLength} {ExternalId.Shape}.")
+            : Decision<ICardEvent>.Accept(new CardProduced(state.Id, command.ChipBatch!.Trim(), now, actor));
+
+    /// <summary>The longest chip batch id a card maker keys (a suspension campaign names one).</summary>
+    public const int MaxChipBatchLength = 40;
 
     public static Decision<ICardEvent> ReadyForPickup(CardState state, MarkCardReadyForPickup command, DateTimeOffset now, Actor actor) =>
         state.Status != CardStatus.Produced

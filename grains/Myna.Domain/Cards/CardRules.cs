@@ -6,6 +6,15 @@ namespace Myna.Domain.Cards;
 /// <summary>Read-only rules on a card's state: whether it can be used or presented, certificate and credential status, notices.</summary>
 public static class CardRules
 {
+    /// <summary>The longest device id a phone's app sends when it links or unlinks its credential.</summary>
+    public const int MaxDeviceIdLength = 200;
+
+    /// <summary>A phone's device id (an <see cref="ExternalId"/>, stored only as its hash): null when it fits.</summary>
+    public static DomainError? InvalidDevice(string? deviceId) =>
+        ExternalId.Fits(deviceId, MaxDeviceIdLength)
+            ? null
+            : DomainError.Validation("smartphone.invalid-device", $"A device id is 1 to {MaxDeviceIdLength} {ExternalId.Shape}.");
+
     /// <summary>Invariant 7: no signature certificate under 15, under guardianship, or on a face-authentication card.</summary>
     public static bool MaySign(CardState state, DateOnly on) =>
         !state.FaceAuthentication && !state.UnderGuardianship

@@ -91,7 +91,7 @@ public static class EligibilityRules
     /// <summary>What the terminal must send for each method; null when the request is complete.</summary>
     public static DomainError? ValidateRequest(CheckEligibility command)
     {
-        if (command.StaffId is { } staff && (staff.Length is 0 or > MaxStaffIdLength || !staff.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        if (command.StaffId is { } staff && !ExternalId.Fits(staff, MaxStaffIdLength))
         {
             return Invalid("staff", $"A staff id has 1 to {MaxStaffIdLength} letters, digits, '-' or '_'.");
         }

@@ -60,7 +60,7 @@ public static class KioskRules
         DomainError.Rule("kiosk.outside-service-hours", "The kiosk does not issue certificates at this hour.");
 
     public static bool IsValidId(string? id) =>
-        id is { Length: > 0 and <= MaxIdLength } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        ExternalId.Fits(id, MaxIdLength);
 
     public static Decision<IKioskEvent> Register(KioskState state, string kiosk, RegisterKiosk command, DateTimeOffset now, Actor actor)
     {

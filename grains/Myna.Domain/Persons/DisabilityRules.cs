@@ -17,9 +17,9 @@ public static class DisabilityRules
         {
             return invalid;
         }
-        if (string.IsNullOrWhiteSpace(command.Issuer) || command.Issuer.Length > 100)
+        if (command.Issuer is null || !DisplayText.Fits(command.Issuer.Trim(), 100))
         {
-            return PersonErrors.Invalid("issuer", "The issuing authority is 1 to 100 characters.");
+            return PersonErrors.Invalid("issuer", "The issuing authority is 1 to 100 printable characters, without a run of 12 digits.");
         }
         if (!Enum.IsDefined(command.Kind))
         {

@@ -150,14 +150,9 @@ public sealed class CardGrain(
         return result;
     }
 
-    private static DomainError? InvalidDevice(string? deviceId) =>
-        string.IsNullOrWhiteSpace(deviceId) || deviceId.Length > 200
-            ? DomainError.Validation("smartphone.invalid-device", "A device id is 1 to 200 characters.")
-            : null;
-
     public async Task<Result<CardView>> LinkSmartphone(CommandContext context, LinkSmartphone command)
     {
-        if (InvalidDevice(command.DeviceId) is { } invalid)
+        if (CardRules.InvalidDevice(command.DeviceId) is { } invalid)
         {
             return invalid;
         }
@@ -185,7 +180,7 @@ public sealed class CardGrain(
     public async Task<Result<CardView>> UnlinkSmartphone(CommandContext context, UnlinkSmartphone command)
     {
         // The same shape as a link's: an id no link could have carried is refused, not answered as a no-op.
-        if (InvalidDevice(command.DeviceId) is { } invalid)
+        if (CardRules.InvalidDevice(command.DeviceId) is { } invalid)
         {
             return invalid;
         }

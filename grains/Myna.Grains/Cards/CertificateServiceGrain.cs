@@ -36,6 +36,13 @@ public sealed class CertificateServiceGrain(ICertificateIndex index, ChallengeSe
         CommandContext context, byte[] payload, string oldSerial, byte[] signature, string? userAuthenticationPublicKey, string? signaturePublicKey,
         byte[]? userAuthenticationKeySignature, byte[]? signatureKeySignature)
     {
+        // The new keys' shape first: a key that is no key is the caller's own slip, refused before the challenge is spent
+        // (it says nothing of the card). Whether the card needs a signature key is the card's to decide, after.
+        if (!Myna.Domain.Cards.CertificateAuthentication.IsValidPublicKey(userAuthenticationPublicKey)
+            || (signaturePublicKey is not null && !Myna.Domain.Cards.CertificateAuthentication.IsValidPublicKey(signaturePublicKey)))
+        {
+            return Myna.Domain.Cards.CardErrors.NoPublicKey;
+        }
         // Consumed once, durably; only this command's own retry may present it again (the card answers that once).
         var challenge = await sealer.ConsumeAsync(payload, Myna.Domain.Cards.ChallengePurpose.KeyProof,
             Myna.Domain.Cards.SealedChallenge.Audiences.RemoteReissue, context.CommandId);

@@ -27,6 +27,10 @@ public sealed class IncomeFeedGrain(TimeProvider clock) : Grain, IIncomeFeedGrai
         {
             return notTaxAgency;
         }
+        if (!FeedBatch.IsValidId(batchId))
+        {
+            return FeedBatch.InvalidId;
+        }
         var now = clock.GetUtcNow();
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {

@@ -21,6 +21,10 @@ public sealed class MedicalFeedGrain(IQualificationDirectory qualifications) : G
         {
             return refused;
         }
+        if (!FeedBatch.IsValidId(batchId))
+        {
+            return FeedBatch.InvalidId;
+        }
         var malformed = lines.Select((l, i) => MedicalFeeds.Problem(l.Record) is { } problem ? $"lines[{i}]: {problem}" : null).OfType<string>().ToList();
         if (malformed.Count > 0 || lines.Count is 0 or > MedicalFeeds.MaxBatchLines)
         {

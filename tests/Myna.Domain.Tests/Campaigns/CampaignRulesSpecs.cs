@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Common;
 using Myna.Domain.Tests.Support;
 using Myna.Domain.Campaigns;
 using Myna.GrainInterfaces.Campaigns;
@@ -35,6 +36,15 @@ public sealed class CampaignRulesSpecs
     public void A_campaigns_reason_is_a_display_text(string reason)
     {
         var refused = CampaignRules.Request(CampaignState.Initial, Guid.NewGuid(), new StartSuspensionCampaign("BATCH-1", reason, []), Now, Operator);
+        Assert.Equal("campaign.invalid", refused.Error?.Code);
+        Assert.Empty(refused.Events);
+    }
+
+    [Theory]
+    [MemberData(nameof(ExternalIdSpecs.Refused), MemberType = typeof(ExternalIdSpecs))]
+    public void A_campaigns_chip_batch_is_an_external_id(string batch)
+    {
+        var refused = CampaignRules.Request(CampaignState.Initial, Guid.NewGuid(), new StartSuspensionCampaign(batch, "chip recall", []), Now, Operator);
         Assert.Equal("campaign.invalid", refused.Error?.Code);
         Assert.Empty(refused.Events);
     }

@@ -1,3 +1,4 @@
+using Myna.Domain.Tests.Common;
 using Myna.Domain.Tests.Support;
 using Myna.Domain.Cards;
 using Myna.Domain.EventSourcing;
@@ -59,6 +60,15 @@ public class CardSpecs : DeciderSpec<CardState, ICardEvent>
         Assert.Equal("card.invalid-transition", CardDecider.ReadyForPickup(applied, new MarkCardReadyForPickup(Chiyoda), Now, Clerk).Error?.Code);
         Assert.Equal("card.invalid-transition", CardDecider.HandOver(applied, new HandOverCard(null, true, Key, Key, Proof, Proof), Serials, Now, Clerk).Error?.Code);
         Assert.Equal("card.not-found", CardDecider.Produce(Given(), new MarkCardProduced("B"), Now, Clerk).Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(ExternalIdSpecs.Refused), MemberType = typeof(ExternalIdSpecs))]
+    public void A_chip_batch_is_an_external_id(string batch)
+    {
+        var applied = Given(ReadyFor(new DateOnly(1990, 4, 1))[0]);
+        ThenRefused(CardDecider.Produce(applied, new MarkCardProduced(batch), Now, Clerk), "card.invalid-chip-batch");
+        Assert.Equal("2026-12-D", ThenRecorded<CardProduced>(CardDecider.Produce(applied, new MarkCardProduced(" 2026-12-D "), Now, Clerk)).ChipBatch);
     }
 
     [Fact]

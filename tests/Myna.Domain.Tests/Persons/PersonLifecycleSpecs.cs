@@ -118,6 +118,16 @@ public class PersonLifecycleSpecs : DeciderSpec<PersonState, IPersonEvent>
         Assert.Equal($"person.invalid-{field}", DisabilityRules.Record(Given(Registered()), record, Now, Clerk).Error?.Code);
     }
 
+    [Theory]
+    [MemberData(nameof(HostileText.Refused), MemberType = typeof(HostileText))]
+    public void A_disability_certificates_issuer_is_a_display_text(string issuer)
+    {
+        var record = new RecordDisabilityCertificate("東京-123", DisabilityKind.Physical, "2級", issuer, new DateOnly(2024, 4, 1), null, Chiyoda);
+        var refused = DisabilityRules.Record(Given(Registered()), record, Now, Clerk);
+        Assert.Equal("person.invalid-issuer", refused.Error?.Code);
+        Assert.Empty(refused.Events);
+    }
+
     [Fact]
     public void Disability_certificates_are_recorded_updated_and_expired()
     {

@@ -91,6 +91,31 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
             userAuthenticationPublicKey = oldUserKey,
             signaturePublicKey = chip.PublicKey(ChipKey.Signature),
         });
+        // A slip in the new keys' shape is refused before the one-time challenge is spent: the same challenge serves after.
+        var malformedKey = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+        {
+            challenge = second.Str("challenge"),
+            certificateSerial = oldSerial,
+            signature = Convert.ToBase64String(secondProof),
+            userAuthenticationPublicKey = "not-a-key",
+            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+            userAuthenticationKeySignature = newUserProof,
+            signatureKeySignature = newSignatureProof,
+        });
+        var malformedProof = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+        {
+            challenge = second.Str("challenge"),
+            certificateSerial = oldSerial,
+            signature = Convert.ToBase64String(secondProof),
+            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
+            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+            userAuthenticationKeySignature = "not base64!",
+            signatureKeySignature = newSignatureProof,
+        });
+        Assert.Equal("card.invalid-public-key", (await malformedKey.Json()).Str("code"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformedProof.StatusCode);
+        Assert.True((await malformedProof.Json()).GetProperty("errors").TryGetProperty("userAuthenticationKeySignature", out _));
+
         var remedied = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
         {
             challenge = second.Str("challenge"),

@@ -14,7 +14,7 @@ namespace Myna.IntegrationTests.Api.Authorization;
 /// stream versions re-read to prove the refusal wrote nothing.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class ScopeMatrixTests(ApiFixture fixture)
+public sealed partial class ScopeMatrixTests(ApiFixture fixture)
 {
     private const string Home = "131016";
     private const string Elsewhere = "272019";
