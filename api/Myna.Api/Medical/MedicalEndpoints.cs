@@ -45,7 +45,7 @@ public static class MedicalEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<MedicalFeedResponse>, ProblemHttpResult>> Feed(string insurerNumber, MedicalFeedRequest request, HttpContext http, IClusterClient grains)
+    private static async Task<Results<Ok<MedicalFeedResponse>, ProblemHttpResult>> Feed(string insurerNumber, MedicalFeedRequest request, HttpContext http, IClusterClient grains, TimeProvider clock)
     {
         if (!InsurerNumber.TryParse(insurerNumber, out var insurer, out var why))
         {
@@ -58,6 +58,7 @@ public static class MedicalEndpoints
         var errors = new RequestErrors();
         errors.RequireBatch(request.BatchId, request.Lines?.Count, MedicalFeeds.MaxBatchLines);
         var lines = new List<MedicalFeedLine>();
+        var now = clock.GetUtcNow();
         foreach (var (line, i) in (request.Lines ?? []).Select((l, i) => (l, i)))
         {
             if (line.QualificationId is null || line.Kind is null || line.On is null)
@@ -67,7 +68,7 @@ public static class MedicalEndpoints
             }
             var record = new MedicalRecord(line.RecordId ?? string.Empty, line.Kind.Value, line.On.Value, line.Item?.Trim() ?? string.Empty,
                 line.Detail?.Trim(), line.AmountYen, line.Provider?.Trim());
-            if (MedicalFeeds.Problem(record) is { } problem)
+            if (MedicalFeeds.Problem(record, now) is { } problem)
             {
                 errors.Add($"lines[{i}]", problem);
                 continue;

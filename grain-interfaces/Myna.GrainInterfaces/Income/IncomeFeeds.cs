@@ -17,6 +17,9 @@ public static class IncomeFeeds
     /// <summary>The first fiscal year the number existed in.</summary>
     public const int FirstFiscalYear = 2016;
 
+    /// <summary>Ten trillion yen: above any person's income in a year (the largest are some tens of billions).</summary>
+    public const long MaxIncomeYen = 10_000_000_000_000;
+
     /// <summary>Why one year's figures are malformed, or null.</summary>
     public static DomainError? Problem(int fiscalYear, long totalIncomeYen, long taxableIncomeYen, DateTimeOffset now)
     {
@@ -24,9 +27,9 @@ public static class IncomeFeeds
         {
             return DomainError.Validation("person.invalid-fiscal-year", "A fiscal year from 2016 (the number's first year) to the current year.");
         }
-        if (totalIncomeYen < 0 || taxableIncomeYen < 0 || taxableIncomeYen > totalIncomeYen)
+        if (totalIncomeYen < 0 || taxableIncomeYen < 0 || taxableIncomeYen > totalIncomeYen || totalIncomeYen > MaxIncomeYen)
         {
-            return DomainError.Validation("person.invalid-income", "Incomes are non-negative and taxable income is at most total income.");
+            return DomainError.Validation("person.invalid-income", $"Incomes are 0 to {MaxIncomeYen:N0} yen and taxable income is at most total income.");
         }
         return null;
     }

@@ -19,10 +19,14 @@ public static class MedicalFeeds
     /// <summary>A clinic reads these texts: they are display texts (<see cref="DisplayText"/>), never holding a number-like run.</summary>
     private const string Readable = "printable characters, without a run of 12 digits";
 
-    /// <summary>Why a line is malformed, or null.</summary>
-    public static string? Problem(MedicalRecord record) =>
+    /// <summary>No record predates the Individual Number, whose enrolments link it to a person (January 2016).</summary>
+    public static readonly DateOnly EarliestOn = new(2016, 1, 1);
+
+    /// <summary>Why a line is malformed, or null. A record tells what happened: its day is not after today in Japan.</summary>
+    public static string? Problem(MedicalRecord record, DateTimeOffset now) =>
         !ExternalId.Fits(record.RecordId, 64) ? $"recordId is 1 to 64 {ExternalId.Shape}"
         : !Enum.IsDefined(record.Kind) ? "unknown kind"
+        : record.On < EarliestOn || record.On > JapanDate.LatestPast(now) ? $"on is a day from {EarliestOn:yyyy-MM-dd} to today"
         : record.Item is null || !DisplayText.Fits(record.Item, MaxText) ? $"item is 1 to 200 {Readable}"
         : record.Detail is not null && !DisplayText.Fits(record.Detail, MaxText) ? $"detail is at most 200 {Readable}"
         : record.Provider is not null && !DisplayText.Fits(record.Provider, MaxText) ? $"provider is at most 200 {Readable}"

@@ -1,3 +1,5 @@
+using Myna.GrainInterfaces.Common;
+
 namespace Myna.Domain.Calendar;
 
 /// <summary>
@@ -7,14 +9,20 @@ namespace Myna.Domain.Calendar;
 /// </summary>
 public static class JapanCalendar
 {
-    /// <summary>Asia/Tokyo from the system's time-zone data, or its fixed +09:00 (Japan has kept no daylight saving time since 1951) where a machine has none.</summary>
-    public static TimeZoneInfo Zone { get; } = LoadZone();
+    /// <summary>Asia/Tokyo (<see cref="JapanDate.Zone"/>: the published language holds the zone, so that the API's shape checks date by it too).</summary>
+    public static TimeZoneInfo Zone => JapanDate.Zone;
 
     /// <summary>Today's date in Japan, by the injected clock.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOf(clock.GetUtcNow());
 
     /// <summary>The date in Japan at this instant.</summary>
-    public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
+    public static DateOnly DateOf(DateTimeOffset instant) => JapanDate.Of(instant);
+
+    /// <summary>The furthest ahead a record may name a day that has not come yet (a qualification's first or last day, a certificate's start).</summary>
+    public static DateOnly FurthestAhead(DateTimeOffset now) => JapanDate.FurthestAhead(now);
+
+    /// <summary>The latest day a record may say something already happened on (an expiry, a dispensing).</summary>
+    public static DateOnly LatestPast(DateTimeOffset now) => JapanDate.LatestPast(now);
 
     /// <summary>The time of day in Japan at this instant.</summary>
     public static TimeOnly TimeOf(DateTimeOffset instant) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
@@ -24,17 +32,5 @@ public static class JapanCalendar
     {
         var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, Zone.GetUtcOffset(local));
-    }
-
-    private static TimeZoneInfo LoadZone()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Asia/Tokyo", TimeSpan.FromHours(9), "Japan Standard Time", "JST");
-        }
     }
 }

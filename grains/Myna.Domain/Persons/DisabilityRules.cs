@@ -1,3 +1,4 @@
+using Myna.Domain.Calendar;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
@@ -28,6 +29,10 @@ public static class DisabilityRules
         if (command.ValidUntil is { } until && until < command.ValidFrom)
         {
             return PersonErrors.Invalid("validity", "A certificate cannot end before it starts.");
+        }
+        if (command.ValidFrom < state.Items!.DateOfBirth || command.ValidFrom > JapanCalendar.FurthestAhead(now))
+        {
+            return PersonErrors.Invalid("validity", "A certificate starts after its holder's birth and at most a year from today.");
         }
         if (state.FindCertificate(command.CertificateNumber.Trim()) is not null)
         {
@@ -79,6 +84,10 @@ public static class DisabilityRules
         if (certificate.ExpiredOn is not null)
         {
             return PersonErrors.CertificateAlreadyExpired;
+        }
+        if (command.ExpiredOn < certificate.ValidFrom || command.ExpiredOn > JapanCalendar.LatestPast(now))
+        {
+            return PersonErrors.Invalid("expired-on", "A certificate expires on a day from its start to today (a later end is its valid-until).");
         }
         return Decision<IPersonEvent>.Accept(new DisabilityCertificateExpired(state.Id, certificate.CertificateNumber, command.ExpiredOn, now, actor));
     }

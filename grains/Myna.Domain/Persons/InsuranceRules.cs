@@ -1,3 +1,4 @@
+using Myna.Domain.Calendar;
 using Myna.Domain.EventSourcing;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Insurance;
@@ -89,6 +90,10 @@ public static class InsuranceRules
         {
             return Invalid("period", "A qualification cannot start before the person was born.");
         }
+        if (command.ValidFrom > JapanCalendar.FurthestAhead(now))
+        {
+            return Invalid("period", "A qualification starts at most a year from today.");
+        }
         if (command.LinkedBy == LinkBasis.BasicFourItems)
         {
             if (command.ClaimedItems is null)
@@ -141,6 +146,10 @@ public static class InsuranceRules
         if (command.LastDay < qualification.ValidFrom.AddDays(-1))
         {
             return Invalid("period", "The last day cannot be before the day before the qualification started.");
+        }
+        if (command.LastDay > JapanCalendar.FurthestAhead(now))
+        {
+            return Invalid("period", "The last day is at most a year from today.");
         }
         return Decision<IPersonEvent>.Accept(new InsuranceQualificationEnded(
             state.Id, qualification.Id, qualification.Insurer, command.LastDay, reason, now, actor));

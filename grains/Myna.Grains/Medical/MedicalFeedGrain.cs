@@ -12,7 +12,7 @@ namespace Myna.Grains.Medical;
 /// derived from insurer, batch and person: the same batch sent again is applied once.
 /// </summary>
 [StatelessWorker]
-public sealed class MedicalFeedGrain(IQualificationDirectory qualifications) : Grain, IMedicalFeedGrain
+public sealed class MedicalFeedGrain(IQualificationDirectory qualifications, TimeProvider clock) : Grain, IMedicalFeedGrain
 {
     public async Task<Result<MedicalFeedReceipt>> Accept(CommandContext context, InsurerNumber insurer, string batchId, IReadOnlyList<MedicalFeedLine> lines)
     {
@@ -25,7 +25,8 @@ public sealed class MedicalFeedGrain(IQualificationDirectory qualifications) : G
         {
             return FeedBatch.InvalidId;
         }
-        var malformed = lines.Select((l, i) => MedicalFeeds.Problem(l.Record) is { } problem ? $"lines[{i}]: {problem}" : null).OfType<string>().ToList();
+        var now = clock.GetUtcNow();
+        var malformed = lines.Select((l, i) => MedicalFeeds.Problem(l.Record, now) is { } problem ? $"lines[{i}]: {problem}" : null).OfType<string>().ToList();
         if (malformed.Count > 0 || lines.Count is 0 or > MedicalFeeds.MaxBatchLines)
         {
             return new DomainError(ErrorKind.Validation, "request.invalid", $"1 to {MedicalFeeds.MaxBatchLines} well-formed lines; nothing of the batch was recorded.", malformed);

@@ -57,6 +57,6 @@ public sealed class ExternalIdSpecs
         Assert.False(FeedBatch.IsValidId(id));
         Assert.False(InstitutionCodes.IsTerminalId(id));
         Assert.False(Myna.Domain.Kiosks.KioskRules.IsValidId(id));
-        Assert.Contains("recordId", MedicalFeeds.Problem(new MedicalRecord(id, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), "ロキソニン錠60mg", null, null, null)), StringComparison.Ordinal);
+        Assert.Contains("recordId", MedicalFeeds.Problem(new MedicalRecord(id, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), "ロキソニン錠60mg", null, null, null), DateTimeOffset.UtcNow), StringComparison.Ordinal);
     }
 }

@@ -36,6 +36,20 @@ public class QualificationSpecs
     }
 
     [Fact]
+    public void A_qualification_starts_and_ends_at_most_a_year_from_today()
+    {
+        // Today is 2026-11-26 in Japan: an employer's enrolment for next April is fine, one for a year and a day is not.
+        Assert.Single(InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2027, 11, 26)), Now, Insurer).Events);
+        Assert.Equal("insurance.invalid-period", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2027, 11, 27)), Now, Insurer).Error?.Code);
+        Assert.Equal("insurance.invalid-period", InsuranceRules.Acquire(Given(), Acquire(Guid.NewGuid(), Kyokai, new DateOnly(2999, 12, 31)), Now, Insurer).Error?.Code);
+
+        var id = Guid.NewGuid();
+        var state = AggregateState.Fold(Given(), InsuranceRules.Acquire(Given(), Acquire(id, Kyokai, new DateOnly(2024, 4, 1)), Now, Insurer).Events);
+        Assert.Equal("insurance.invalid-period", InsuranceRules.End(state, new EndQualification(id, Kyokai, new DateOnly(2999, 12, 31), "retirement"), Now, Insurer).Error?.Code);
+        Assert.Single(InsuranceRules.End(state, new EndQualification(id, Kyokai, new DateOnly(2027, 3, 31), "retirement"), Now, Insurer).Events);
+    }
+
+    [Fact]
     public void A_basic_four_link_needs_all_four_items_to_match_the_current_record()
     {
         var full = Taro with { Name = "山田　太郎", Address = "東京都千代田区霞ヶ関１－２－３" };

@@ -77,18 +77,32 @@ public class MedicalSpecs : DeciderSpec<MedicalState, IMedicalEvent>
     [InlineData("r", "ロキソ\u202Eニン", null, "item")]              // nor a right-to-left override
     public void Malformed_lines_are_named(string recordId, string item, long? amount, string field)
     {
-        var problem = MedicalFeeds.Problem(new MedicalRecord(recordId, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), item, null, amount, null));
+        var problem = MedicalFeeds.Problem(new MedicalRecord(recordId, MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), item, null, amount, null), Now);
         Assert.Contains(field, problem, StringComparison.Ordinal);
-        Assert.Contains("amountYen", MedicalFeeds.Problem(Expense with { AmountYen = null }), StringComparison.Ordinal);
-        Assert.Null(MedicalFeeds.Problem(Expense));
+        Assert.Contains("amountYen", MedicalFeeds.Problem(Expense with { AmountYen = null }, Now), StringComparison.Ordinal);
+        Assert.Null(MedicalFeeds.Problem(Expense, Now));
     }
+
+    [Theory]
+    [InlineData("2026-11-27")] // the day after today in Japan is the latest (a day's slack at midnight's edge)
+    [InlineData("2016-01-01")] // the number's first day
+    public void A_records_day_is_one_that_has_happened(string on) =>
+        Assert.Null(MedicalFeeds.Problem(Expense with { On = DateOnly.Parse(on, System.Globalization.CultureInfo.InvariantCulture) }, Now));
+
+    [Theory]
+    [InlineData("2026-11-28")] // not yet: a clinic reads records newest first, and a future one would head the list for good
+    [InlineData("2999-12-31")]
+    [InlineData("2015-12-31")] // before any number linked a record to a person
+    [InlineData("1800-01-01")]
+    public void A_record_dated_in_the_future_or_before_the_number_is_malformed(string on) =>
+        Assert.Contains("on is a day", MedicalFeeds.Problem(Expense with { On = DateOnly.Parse(on, System.Globalization.CultureInfo.InvariantCulture) }, Now), StringComparison.Ordinal);
 
     [Fact]
     public void A_detail_or_provider_a_clinic_reads_holds_no_number_like_run()
     {
         var line = new MedicalRecord("r", MedicalRecordKind.MedicationDispensed, new DateOnly(2026, 1, 1), "ロキソニン錠60mg", "1日3回 7日分", null, "みどり薬局");
-        Assert.Null(MedicalFeeds.Problem(line));
-        Assert.Contains("detail", MedicalFeeds.Problem(line with { Detail = "番号 123456789018" }), StringComparison.Ordinal);
-        Assert.Contains("provider", MedicalFeeds.Problem(line with { Provider = "薬局 1234-5678-9018" }), StringComparison.Ordinal);
+        Assert.Null(MedicalFeeds.Problem(line, Now));
+        Assert.Contains("detail", MedicalFeeds.Problem(line with { Detail = "番号 123456789018" }, Now), StringComparison.Ordinal);
+        Assert.Contains("provider", MedicalFeeds.Problem(line with { Provider = "薬局 1234-5678-9018" }, Now), StringComparison.Ordinal);
     }
 }

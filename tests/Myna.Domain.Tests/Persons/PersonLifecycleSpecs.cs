@@ -4,6 +4,7 @@ using Myna.Domain.Persons;
 using Myna.GrainInterfaces.Common;
 using Myna.GrainInterfaces.Persons;
 using Myna.Domain.Income;
+using Myna.GrainInterfaces.Income;
 
 namespace Myna.Domain.Tests.Persons;
 
@@ -163,7 +164,35 @@ public class PersonLifecycleSpecs : DeciderSpec<PersonState, IPersonEvent>
         Assert.Equal(new IncomeSummaryView(2025, 5_200_000, 3_100_000), Assert.Single(state.IncomeSummaries));
         Assert.Equal("person.invalid-income", IncomeRules.Record(state, new RecordIncomeSummary(2025, 100, 200, Chiyoda), Now, Clerk).Error?.Code);
         Assert.Equal("person.invalid-fiscal-year", IncomeRules.Record(state, new RecordIncomeSummary(2030, 100, 50, Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Equal("person.invalid-income", IncomeRules.Record(state, new RecordIncomeSummary(2025, IncomeFeeds.MaxIncomeYen + 1, 0, Chiyoda), Now, Clerk).Error?.Code);
+        Assert.Null(IncomeRules.Record(state, new RecordIncomeSummary(2025, IncomeFeeds.MaxIncomeYen, 0, Chiyoda), Now, Clerk).Error);
     }
+
+    [Theory]
+    [InlineData("1985-02-02", null)]         // before its holder was born (1985-02-03)
+    [InlineData("2027-11-27", null)]         // more than a year ahead (today is 2026-11-26 in Japan)
+    [InlineData("2999-12-31", null)]
+    [InlineData("2024-04-01", "2024-03-31")] // ends before it starts
+    public void A_disability_certificates_validity_is_a_plausible_period(string from, string? until)
+    {
+        var record = new RecordDisabilityCertificate("東京-123", DisabilityKind.Physical, "2級", "東京都", Day(from), until is null ? null : Day(until), Chiyoda);
+        Assert.Equal("person.invalid-validity", DisabilityRules.Record(Given(Registered()), record, Now, Clerk).Error?.Code);
+        Assert.Null(DisabilityRules.Record(Given(Registered()), record with { ValidFrom = Day("2027-11-26"), ValidUntil = null }, Now, Clerk).Error);
+    }
+
+    [Theory]
+    [InlineData("2024-03-31")] // before the certificate started (2024-04-01)
+    [InlineData("2026-11-28")] // not yet: a later end is the certificate's valid-until
+    [InlineData("2999-12-31")]
+    public void A_disability_certificate_expires_on_a_day_between_its_start_and_today(string expiredOn)
+    {
+        var record = new RecordDisabilityCertificate("東京-123", DisabilityKind.Physical, "2級", "東京都", Day("2024-04-01"), null, Chiyoda);
+        var state = AggregateState.Fold(Given(Registered()), DisabilityRules.Record(Given(Registered()), record, Now, Clerk).Events);
+        Assert.Equal("person.invalid-expired-on", DisabilityRules.Expire(state, new ExpireDisabilityCertificate("東京-123", Day(expiredOn), Chiyoda), Now, Clerk).Error?.Code);
+        Assert.IsType<DisabilityCertificateExpired>(Assert.Single(DisabilityRules.Expire(state, new ExpireDisabilityCertificate("東京-123", Day("2026-11-26"), Chiyoda), Now, Clerk).Events));
+    }
+
+    private static DateOnly Day(string text) => DateOnly.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly Actor TaxAgency = new("nta-feed", "agency", "tax-office");
 
