@@ -91,41 +91,26 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
             userAuthenticationPublicKey = oldUserKey,
             signaturePublicKey = chip.PublicKey(ChipKey.Signature),
         });
+        // The second challenge, signed by the old key, with the new keys and their proofs as given.
+        Task<HttpResponseMessage> Reissue(string userAuthenticationPublicKey, string userAuthenticationKeySignature) =>
+            anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
+            {
+                challenge = second.Str("challenge"),
+                certificateSerial = oldSerial,
+                signature = Convert.ToBase64String(secondProof),
+                userAuthenticationPublicKey,
+                signaturePublicKey = chip.PublicKey(ChipKey.Signature),
+                userAuthenticationKeySignature,
+                signatureKeySignature = newSignatureProof,
+            });
         // A slip in the new keys' shape is refused before the one-time challenge is spent: the same challenge serves after.
-        var malformedKey = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
-        {
-            challenge = second.Str("challenge"),
-            certificateSerial = oldSerial,
-            signature = Convert.ToBase64String(secondProof),
-            userAuthenticationPublicKey = "not-a-key",
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-            userAuthenticationKeySignature = newUserProof,
-            signatureKeySignature = newSignatureProof,
-        });
-        var malformedProof = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
-        {
-            challenge = second.Str("challenge"),
-            certificateSerial = oldSerial,
-            signature = Convert.ToBase64String(secondProof),
-            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-            userAuthenticationKeySignature = "not base64!",
-            signatureKeySignature = newSignatureProof,
-        });
+        var malformedKey = await Reissue("not-a-key", newUserProof);
+        var malformedProof = await Reissue(chip.PublicKey(ChipKey.UserAuthentication), "not base64!");
         Assert.Equal("card.invalid-public-key", (await malformedKey.Json()).Str("code"));
         Assert.Equal(HttpStatusCode.BadRequest, malformedProof.StatusCode);
         Assert.True((await malformedProof.Json()).GetProperty("errors").TryGetProperty("userAuthenticationKeySignature", out _));
 
-        var remedied = await anonymous.PostJson("/v1/cards/remote-certificate-reissues", new
-        {
-            challenge = second.Str("challenge"),
-            certificateSerial = oldSerial,
-            signature = Convert.ToBase64String(secondProof),
-            userAuthenticationPublicKey = chip.PublicKey(ChipKey.UserAuthentication),
-            signaturePublicKey = chip.PublicKey(ChipKey.Signature),
-            userAuthenticationKeySignature = newUserProof,
-            signatureKeySignature = newSignatureProof,
-        });
+        var remedied = await Reissue(chip.PublicKey(ChipKey.UserAuthentication), newUserProof);
 
         Assert.Equal("card.key-reused", (await reused.Json()).Str("code"));
         Assert.Equal(HttpStatusCode.OK, remedied.StatusCode);
