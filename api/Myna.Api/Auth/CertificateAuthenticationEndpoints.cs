@@ -71,7 +71,7 @@ public static class CertificateAuthenticationEndpoints
     private static async Task<Results<Ok<AuthenticatedResponse>, ProblemHttpResult>> VerifyResponse(SignedChallengeRequest request, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        var challenge = SealedPayload(request.Challenge);
+        var challenge = ChipFields.Challenge(request.Challenge);
         if (challenge is null)
         {
             errors.Add("challenge", "The sealed challenge as issued (base64), at most 1,024 bytes.");
@@ -80,22 +80,21 @@ public static class CertificateAuthenticationEndpoints
         {
             errors.Add("audience", "The relying party's own audience, 'relying-party:{name}', as it asked for the challenge.");
         }
-        if (!IsSerial(request.CertificateSerial))
+        if (!ChipFields.IsSerial(request.CertificateSerial))
         {
             errors.Add("certificateSerial", "A certificate serial is 1 to 64 letters and digits.");
         }
-        var signature = new byte[256];
-        if (string.IsNullOrEmpty(request.Signature) || !Convert.TryFromBase64String(request.Signature, signature, out var length))
+        var signature = ChipFields.Signature(request.Signature);
+        if (signature is null)
         {
             errors.Add("signature", "The signature is base64, at most 256 bytes.");
-            length = 0;
         }
         if (errors.Any)
         {
             return errors.ToProblem();
         }
         // Accepted only as a relying-party challenge for this relying party (invariant 18), consumed once, durably.
-        var result = await grains.GetCertificateService().AuthenticateSealed(challenge!, RelyingPartyPurpose, request.Audience!, request.CertificateSerial!, signature[..length]);
+        var result = await grains.GetCertificateService().AuthenticateSealed(challenge!, RelyingPartyPurpose, request.Audience!, request.CertificateSerial!, signature!);
         return result.IsSuccess
             ? TypedResults.Ok(new AuthenticatedResponse(result.Value!.PersonId.Value, result.Value.CardId.Value, result.Value.Serial))
             : result.Error!.ToProblem();
@@ -103,22 +102,11 @@ public static class CertificateAuthenticationEndpoints
 
     private static async Task<Results<Ok<CertificateStatusResponse>, ProblemHttpResult>> Status(string serial, IClusterClient grains)
     {
-        if (!IsSerial(serial))
+        if (!ChipFields.IsSerial(serial))
         {
             return DomainError.Validation("certificate.invalid-serial", "A certificate serial is 1 to 64 letters and digits.").ToProblem();
         }
         var status = await grains.GetCertificateService().Status(serial);
         return TypedResults.Ok(new CertificateStatusResponse(status.Serial, status.Status, status.ValidUntil));
     }
-
-    /// <summary>A sealed challenge as a client sends it back: base64 of at most 1,024 bytes, or null.</summary>
-    public static byte[]? SealedPayload(string? text)
-    {
-        var buffer = new byte[1_536];
-        return text is { Length: > 0 and <= 2_048 } && Convert.TryFromBase64String(text, buffer, out var written) && written <= 1_024
-            ? buffer[..written]
-            : null;
-    }
-
-    private static bool IsSerial(string? serial) => serial is { Length: > 0 and <= 64 } && serial.All(char.IsAsciiLetterOrDigit);
 }

@@ -157,51 +157,31 @@ public static class CardEndpoints
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> RemoteReissue(RemoteReissueRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        var challenge = Auth.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
+        var challenge = ChipFields.Challenge(request.Challenge);
         if (challenge is null)
         {
             errors.Add("challenge", "The sealed key-proof challenge as issued (base64), at most 1,024 bytes.");
         }
-        if (request.CertificateSerial is not { Length: > 0 and <= 64 } serial || !serial.All(char.IsAsciiLetterOrDigit))
+        if (!ChipFields.IsSerial(request.CertificateSerial))
         {
             errors.Add("certificateSerial", "The old user-authentication certificate's serial (1 to 64 letters and digits).");
         }
-        var signature = new byte[256];
-        if (string.IsNullOrEmpty(request.Signature) || !System.Convert.TryFromBase64String(request.Signature, signature, out var length))
+        var signature = ChipFields.Signature(request.Signature);
+        if (signature is null)
         {
             errors.Add("signature", "The chip's signature of the challenge, base64, at most 256 bytes.");
-            length = 0;
         }
         errors.Require(request.UserAuthenticationPublicKey, "userAuthenticationPublicKey");
-        var userAuthenticationKeySignature = OptionalSignature(request.UserAuthenticationKeySignature, "userAuthenticationKeySignature", errors);
-        var signatureKeySignature = OptionalSignature(request.SignatureKeySignature, "signatureKeySignature", errors);
+        var userAuthenticationKeySignature = ChipFields.OptionalSignature(request.UserAuthenticationKeySignature, "userAuthenticationKeySignature", errors);
+        var signatureKeySignature = ChipFields.OptionalSignature(request.SignatureKeySignature, "signatureKeySignature", errors);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
         var context = http.CommandContext();
         var result = await grains.GetCertificateService().RemedyAfterCampaign(context, challenge!, request.CertificateSerial!,
-            signature[..length], request.UserAuthenticationPublicKey, request.SignaturePublicKey, userAuthenticationKeySignature, signatureKeySignature);
+            signature!, request.UserAuthenticationPublicKey, request.SignaturePublicKey, userAuthenticationKeySignature, signatureKeySignature);
         return result.IsSuccess ? TypedResults.Ok(CardResponse.From(result.Value!)) : result.Error!.ToProblem();
-    }
-
-    /// <summary>
-    /// A new key's signature of the challenge: absent, or base64 of at most 256 bytes. Anything else is refused here,
-    /// before the challenge is spent, rather than counted as no signature.
-    /// </summary>
-    private static byte[]? OptionalSignature(string? text, string field, RequestErrors errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        var bytes = new byte[256];
-        if (text.Length == 0 || !System.Convert.TryFromBase64String(text, bytes, out var written))
-        {
-            errors.Add(field, "The new key's signature of the challenge, base64, at most 256 bytes.");
-            return null;
-        }
-        return bytes[..written];
     }
 
     private static Task<Results<Ok<CardResponse>, ProblemHttpResult>> Produced(CardId cardId, ProducedRequest request, HttpContext http) =>
@@ -261,15 +241,12 @@ public static class CardEndpoints
         {
             return null;
         }
-        var challenge = new byte[1_024];
-        var signature = new byte[256];
-        if (string.IsNullOrEmpty(request.Challenge) || !System.Convert.TryFromBase64String(request.Challenge, challenge, out var challengeLength)
-            || string.IsNullOrEmpty(request.Signature) || !System.Convert.TryFromBase64String(request.Signature, signature, out var signatureLength))
+        if (ChipFields.Challenge(request.Challenge) is not { } challenge || ChipFields.Signature(request.Signature) is not { } signature)
         {
             errors?.Add(field, "{challenge, signature}: the challenge payload as issued and the chip's signature, both base64.");
             return null;
         }
-        return new ChipProof(challenge[..challengeLength], signature[..signatureLength]);
+        return new ChipProof(challenge, signature);
     }
 
     private static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> Suspend(CardId cardId, SuspendRequest request, HttpContext http, IClusterClient grains) =>

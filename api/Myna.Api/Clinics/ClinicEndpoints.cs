@@ -178,13 +178,13 @@ public static class ClinicEndpoints
         {
             errors.Add("certificateSerial", "A certificate serial is 1 to 64 letters and digits.");
         }
-        var sealedChallenge = Auth.CertificateAuthenticationEndpoints.SealedPayload(request.Challenge);
+        var sealedChallenge = Auth.ChipFields.Challenge(request.Challenge);
         if (sealedChallenge is null)
         {
             errors.Add("challenge", "The sealed challenge as issued (base64), at most 1,024 bytes.");
         }
-        var chip = Base64(request.ChipSignature, "chipSignature", errors);
-        var attestation = Base64(request.TerminalSignature, "terminalSignature", errors);
+        var chip = Auth.ChipFields.OptionalSignature(request.ChipSignature, "chipSignature", errors);
+        var attestation = Auth.ChipFields.OptionalSignature(request.TerminalSignature, "terminalSignature", errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -282,21 +282,6 @@ public static class ClinicEndpoints
         http.User.FindFirstValue(MynaClaims.PersonId) == personId.ToString()
             ? null
             : DomainError.NotFound("person.not-found", "No record of yours exists under this id.").ToProblem();
-
-    private static byte[]? Base64(string? text, string field, RequestErrors errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        var buffer = new byte[256];
-        if (!Convert.TryFromBase64String(text, buffer, out var length) || length == 0)
-        {
-            errors.Add(field, "Base64, at most 256 bytes.");
-            return null;
-        }
-        return buffer[..length];
-    }
 
     private static ProblemHttpResult InvalidCode() =>
         DomainError.Validation("institution.invalid-code", "An institution code has 10 digits and starts with a prefecture 01 to 47.").ToProblem();

@@ -133,21 +133,20 @@ public static class KioskEndpoints
     private static async Task<Results<Ok<KioskBindingResponse>, ProblemHttpResult>> Bind(Guid sessionId, BindCardRequest request, HttpContext http, IClusterClient grains)
     {
         var errors = new RequestErrors();
-        if (request.CertificateSerial is not { Length: > 0 and <= 64 } serial || !serial.All(char.IsAsciiLetterOrDigit))
+        if (!ChipFields.IsSerial(request.CertificateSerial))
         {
             errors.Add("certificateSerial", "A certificate serial is 1 to 64 letters and digits.");
         }
-        var signature = new byte[256];
-        if (string.IsNullOrEmpty(request.Signature) || !Convert.TryFromBase64String(request.Signature, signature, out var length))
+        var signature = ChipFields.Signature(request.Signature);
+        if (signature is null)
         {
             errors.Add("signature", "The chip's signature over the session nonce, base64, at most 256 bytes.");
-            length = 0;
         }
         if (errors.Any)
         {
             return errors.ToProblem();
         }
-        var bound = await grains.GetKioskSession(sessionId).BindCard(Kiosk(http.User), request.CertificateSerial!, signature[..length]);
+        var bound = await grains.GetKioskSession(sessionId).BindCard(Kiosk(http.User), request.CertificateSerial!, signature!);
         return bound.IsSuccess
             ? TypedResults.Ok(new KioskBindingResponse(bound.Value!.SessionId, bound.Value.Card.Value))
             : bound.Error!.ToProblem();

@@ -66,30 +66,28 @@ public static class PortalSessionEndpoints
             }
         }
         var errors = new RequestErrors();
-        var payload = new byte[2048];
-        if (string.IsNullOrEmpty(request.Challenge) || !Convert.TryFromBase64String(request.Challenge, payload, out var payloadLength))
+        var payload = ChipFields.Challenge(request.Challenge);
+        if (payload is null)
         {
             errors.Add("challenge", "The sealed portal-login challenge, base64, as POST /v1/auth/challenges returned it.");
-            payloadLength = 0;
         }
-        if (request.CertificateSerial is not { Length: > 0 and <= 64 } serial || !serial.All(char.IsAsciiLetterOrDigit))
+        if (!ChipFields.IsSerial(request.CertificateSerial))
         {
             errors.Add("certificateSerial", "The user-authentication certificate's serial (1 to 64 letters and digits).");
         }
-        var signature = new byte[256];
-        if (string.IsNullOrEmpty(request.Signature) || !Convert.TryFromBase64String(request.Signature, signature, out var length))
+        var signature = ChipFields.Signature(request.Signature);
+        if (signature is null)
         {
             errors.Add("signature", "The chip's signature of the challenge, base64, at most 256 bytes.");
-            length = 0;
         }
         if (errors.Any)
         {
             return errors.ToProblem();
         }
         // Invariant 18: only a signature over a portal-login challenge for the portal opens a session.
-        var holder = await grains.GetCertificateService().AuthenticateSealed(payload[..payloadLength],
+        var holder = await grains.GetCertificateService().AuthenticateSealed(payload!,
             Myna.Api.Auth.CertificateAuthenticationEndpoints.PortalLoginPurpose,
-            Myna.Api.Auth.CertificateAuthenticationEndpoints.PortalAudience, request.CertificateSerial!, signature[..length]);
+            Myna.Api.Auth.CertificateAuthenticationEndpoints.PortalAudience, request.CertificateSerial!, signature!);
         if (!holder.IsSuccess)
         {
             return holder.Error!.ToProblem();
