@@ -19,6 +19,9 @@ namespace Myna.GrainInterfaces.Common;
 /// </summary>
 public static class DisplayText
 {
+    /// <summary>What every refusal of a display text says of its shape.</summary>
+    public const string Shape = "printable characters, without a run of 12 digits";
+
     /// <summary>1 to <paramref name="maxLength"/> characters, all printable: the one check of every display text.</summary>
     public static bool Fits(string text, int maxLength) => text.Length > 0 && text.Length <= maxLength && IsPrintable(text) && !HoldsNumberLikeRun(text);
 

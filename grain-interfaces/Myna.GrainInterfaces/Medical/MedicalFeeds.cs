@@ -16,9 +16,6 @@ public static class MedicalFeeds
     public static bool IsReadableByClinics(ClinicConsentScope scope) =>
         scope is ClinicConsentScope.MedicationHistory or ClinicConsentScope.HealthCheckResults;
 
-    /// <summary>A clinic reads these texts: they are display texts (<see cref="DisplayText"/>), never holding a number-like run.</summary>
-    private const string Readable = "printable characters, without a run of 12 digits";
-
     /// <summary>No record predates the Individual Number, whose enrolments link it to a person (January 2016).</summary>
     public static readonly DateOnly EarliestOn = new(2016, 1, 1);
 
@@ -27,9 +24,9 @@ public static class MedicalFeeds
         !ExternalId.Fits(record.RecordId, 64) ? $"recordId is 1 to 64 {ExternalId.Shape}"
         : !Enum.IsDefined(record.Kind) ? "unknown kind"
         : record.On < EarliestOn || record.On > JapanDate.LatestPast(now) ? $"on is a day from {EarliestOn:yyyy-MM-dd} to today"
-        : record.Item is null || !DisplayText.Fits(record.Item, MaxText) ? $"item is 1 to 200 {Readable}"
-        : record.Detail is not null && !DisplayText.Fits(record.Detail, MaxText) ? $"detail is at most 200 {Readable}"
-        : record.Provider is not null && !DisplayText.Fits(record.Provider, MaxText) ? $"provider is at most 200 {Readable}"
+        : record.Item is null || !DisplayText.Fits(record.Item, MaxText) ? $"item is 1 to 200 {DisplayText.Shape}"
+        : record.Detail is not null && !DisplayText.Fits(record.Detail, MaxText) ? $"detail is at most 200 {DisplayText.Shape}"
+        : record.Provider is not null && !DisplayText.Fits(record.Provider, MaxText) ? $"provider is at most 200 {DisplayText.Shape}"
         : record.AmountYen is < 0 ? "amountYen is not negative"
         : record.Kind == MedicalRecordKind.MonthlyMedicalExpense && record.AmountYen is null ? "a monthly expense needs amountYen"
         : null;

@@ -125,7 +125,7 @@ public static class CampaignRules
             || command.Reason is null || !DisplayText.Fits(command.Reason.Trim(), 200))
         {
             return DomainError.Validation("campaign.invalid",
-                $"Name the chip batch (1 to {CardDecider.MaxChipBatchLength} {ExternalId.Shape}) and give a reason (1 to 200 printable characters, without a run of 12 digits).");
+                $"Name the chip batch (1 to {CardDecider.MaxChipBatchLength} {ExternalId.Shape}) and give a reason (1 to 200 {DisplayText.Shape}).");
         }
         if (state.Pending is { } pending)
         {

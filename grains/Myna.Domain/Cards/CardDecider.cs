@@ -107,7 +107,7 @@ public static class CardDecider
     public const int MaxReasonLength = 200;
 
     private static readonly DomainError InvalidReason =
-        DomainError.Validation("card.invalid-reason", $"Give a reason of 1 to {MaxReasonLength} printable characters, without a run of 12 digits.");
+        DomainError.Validation("card.invalid-reason", $"Give a reason of 1 to {MaxReasonLength} {DisplayText.Shape}.");
 
     /// <summary>
     /// The call centre, or the holder, suspends an active card at any hour; its certificates stop working with it.

@@ -106,7 +106,7 @@ public static class InstitutionDecider
         var name = command.Name?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(name, 200))
         {
-            return Invalid("name", "The name has 1 to 200 printable characters, without a run of 12 digits.");
+            return Invalid("name", $"The name has 1 to 200 {DisplayText.Shape}.");
         }
         if (!InstitutionCodes.IsPrefecture(command.Prefecture))
         {

@@ -71,7 +71,7 @@ public static class DisasterRules
         var name = command.Name?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(name, 100))
         {
-            return DomainError.Validation("disaster.invalid-name", "Name the disaster (1 to 100 printable characters, without a run of 12 digits).");
+            return DomainError.Validation("disaster.invalid-name", $"Name the disaster (1 to 100 {DisplayText.Shape}).");
         }
         if (command.Municipalities is not { Count: > 0 and <= MaxMunicipalities } || command.Municipalities.Any(m => !MunicipalityCode.IsValid(m.Value)))
         {
@@ -97,7 +97,7 @@ public static class DisasterRules
         var reason = command.Reason?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(reason, 200))
         {
-            return DomainError.Validation("disaster.invalid-reason", "Give a reason of 1 to 200 printable characters, without a run of 12 digits.");
+            return DomainError.Validation("disaster.invalid-reason", $"Give a reason of 1 to 200 {DisplayText.Shape}.");
         }
         return state.EndedAt is not null || now >= state.Until
             ? Decision<IDisasterEvent>.Accept()

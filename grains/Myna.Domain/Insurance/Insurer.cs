@@ -150,7 +150,7 @@ public static class InsurerDecider
     {
         var reason = text?.Trim() ?? string.Empty;
         return !DisplayText.Fits(reason, MaxReasonLength)
-            ? (reason, InsurerErrors.Invalid("reason", $"Give a reason of 1 to {MaxReasonLength} printable characters, without a run of 12 digits."))
+            ? (reason, InsurerErrors.Invalid("reason", $"Give a reason of 1 to {MaxReasonLength} {DisplayText.Shape}."))
             : (reason, null);
     }
 }

@@ -68,7 +68,7 @@ public static class KioskRules
         if (!IsValidId(kiosk) || !DisplayText.Fits(store, 100) || !InstitutionCodes.IsPrefecture(command.Prefecture))
         {
             return DomainError.Validation("kiosk.invalid",
-                "A kiosk needs an id (1 to 40 letters, digits, '-' or '_'), a store name (1 to 100 printable characters, without a run of 12 digits) and a prefecture code 01 to 47.");
+                $"A kiosk needs an id (1 to 40 letters, digits, '-' or '_'), a store name (1 to 100 {DisplayText.Shape}) and a prefecture code 01 to 47.");
         }
         if (command.Hours is { } hours && hours.Opens == hours.Closes)
         {
@@ -93,7 +93,7 @@ public static class KioskRules
         var reason = command.Reason?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(reason, 200))
         {
-            return DomainError.Validation("kiosk.invalid-reason", "Give a reason of 1 to 200 printable characters, without a run of 12 digits.");
+            return DomainError.Validation("kiosk.invalid-reason", $"Give a reason of 1 to 200 {DisplayText.Shape}.");
         }
         return state.Withdrawn
             ? Decision<IKioskEvent>.Accept()

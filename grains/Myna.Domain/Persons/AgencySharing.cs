@@ -35,7 +35,7 @@ public static class AgencySharing
         var procedure = request.Procedure?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(procedure, 100))
         {
-            return DomainError.Validation("agency.invalid-procedure", "Name the procedure the data is for (1 to 100 printable characters, without a run of 12 digits).");
+            return DomainError.Validation("agency.invalid-procedure", $"Name the procedure the data is for (1 to 100 {DisplayText.Shape}).");
         }
         if (!Enum.IsDefined(request.Item))
         {

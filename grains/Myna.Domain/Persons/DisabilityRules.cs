@@ -20,7 +20,7 @@ public static class DisabilityRules
         }
         if (command.Issuer is null || !DisplayText.Fits(command.Issuer.Trim(), 100))
         {
-            return PersonErrors.Invalid("issuer", "The issuing authority is 1 to 100 printable characters, without a run of 12 digits.");
+            return PersonErrors.Invalid("issuer", $"The issuing authority is 1 to 100 {DisplayText.Shape}.");
         }
         if (!Enum.IsDefined(command.Kind))
         {
@@ -104,7 +104,7 @@ public static class DisabilityRules
         // Agencies and apps read both back: display texts, never holding a number-like run.
         if (string.IsNullOrWhiteSpace(certificateNumber) || !DisplayText.Fits(certificateNumber.Trim(), 40))
         {
-            return PersonErrors.Invalid("certificate-number", "A certificate number is 1 to 40 printable characters, without a run of 12 digits.");
+            return PersonErrors.Invalid("certificate-number", $"A certificate number is 1 to 40 {DisplayText.Shape}.");
         }
         return string.IsNullOrWhiteSpace(grade) || !DisplayText.Fits(grade.Trim(), 40)
             ? PersonErrors.Invalid("grade", "A grade is 1 to 40 printable characters (e.g. 1級, A, 2).")

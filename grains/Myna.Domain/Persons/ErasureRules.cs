@@ -47,7 +47,7 @@ public static class ErasureRules
         if (command.LegalBasis is null || !DisplayText.Fits(command.LegalBasis.Trim(), 200))
         {
             return state.IsRegistered
-                ? PersonErrors.Invalid("legal-basis", "The legal basis of the erasure, 1 to 200 printable characters, without a run of 12 digits.")
+                ? PersonErrors.Invalid("legal-basis", $"The legal basis of the erasure, 1 to 200 {DisplayText.Shape}.")
                 : PersonErrors.NotRegistered;
         }
         if (Erasable(state, command.Municipality, now, retention) is { } refused)

@@ -51,7 +51,7 @@ public static class IdentityVerificationRules
             || command.Documents is null || command.Documents.Count is 0 or > MaxDocuments)
         {
             return DomainError.Validation("identity.invalid-request",
-                $"Name the procedure (1 to {MaxProcedureLength} printable characters, without a run of 12 digits), name the clerk who helped "
+                $"Name the procedure (1 to {MaxProcedureLength} {DisplayText.Shape}), name the clerk who helped "
                 + $"the same way or not at all, and list 1 to {MaxDocuments} presented documents.");
         }
         var result = Evaluate(state, command);

@@ -35,7 +35,7 @@ public static class InsuranceCorrections
         if (!DisplayText.Fits(reason, InsuranceRules.MaxReasonLength))
         {
             return DomainError.Validation("insurance.invalid-reason",
-                $"Give the reason for voiding the qualification (1 to {InsuranceRules.MaxReasonLength} printable characters, without a run of 12 digits).");
+                $"Give the reason for voiding the qualification (1 to {InsuranceRules.MaxReasonLength} {DisplayText.Shape}).");
         }
         if (state.Qualifications.Find(q => q.Id == command.QualificationId && q.Insurer == command.Insurer) is not { } qualification)
         {

@@ -58,11 +58,11 @@ public static class InsuranceRules
         }
         if (insured.Symbol is null || !DisplayText.Fits(insured.Symbol.Trim(), MaxSymbolLength))
         {
-            return Invalid("symbol", $"The insured symbol has 1 to {MaxSymbolLength} printable characters, without a run of 12 digits.");
+            return Invalid("symbol", $"The insured symbol has 1 to {MaxSymbolLength} {DisplayText.Shape}.");
         }
         if (insured.Number is null || !DisplayText.Fits(insured.Number.Trim(), MaxInsuredNumberLength))
         {
-            return Invalid("insured-number", $"The insured number has 1 to {MaxInsuredNumberLength} printable characters, without a run of 12 digits.");
+            return Invalid("insured-number", $"The insured number has 1 to {MaxInsuredNumberLength} {DisplayText.Shape}.");
         }
         return insured.Branch is { Length: 2 } branch && branch.All(char.IsAsciiDigit)
             ? null
@@ -137,7 +137,7 @@ public static class InsuranceRules
         var reason = command.Reason?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(reason, MaxReasonLength))
         {
-            return Invalid("reason", $"Give the reason for the loss of qualification (1 to {MaxReasonLength} printable characters, without a run of 12 digits).");
+            return Invalid("reason", $"Give the reason for the loss of qualification (1 to {MaxReasonLength} {DisplayText.Shape}).");
         }
         if (qualification.EndedOn is { } ended)
         {

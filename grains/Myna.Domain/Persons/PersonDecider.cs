@@ -109,7 +109,7 @@ public static class PersonDecider
         }
         var reference = command.LeakDecisionReference?.Trim() ?? string.Empty;
         return !DisplayText.Fits(reference, 100)
-            ? PersonErrors.Invalid("leak-decision", "A replacement needs the reference of the recorded leak decision (1 to 100 printable characters, without a run of 12 digits).")
+            ? PersonErrors.Invalid("leak-decision", $"A replacement needs the reference of the recorded leak decision (1 to 100 {DisplayText.Shape}).")
             : null;
     }
 

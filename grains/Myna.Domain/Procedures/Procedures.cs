@@ -167,7 +167,7 @@ public static class ProcedureRules
         var reason = command.Reason?.Trim() ?? string.Empty;
         if (!DisplayText.Fits(reason, 500))
         {
-            return DomainError.Validation("procedure.invalid-reason", "Say why it is returned (1 to 500 printable characters, without a run of 12 digits): the resident reads it.");
+            return DomainError.Validation("procedure.invalid-reason", $"Say why it is returned (1 to 500 {DisplayText.Shape}): the resident reads it.");
         }
         return state.Status is ProcedureStatus.Submitted or ProcedureStatus.Accepted
             ? Decision<IProcedureEvent>.Accept(new ProcedureReturned(state.Id, reason, now, actor))
@@ -183,7 +183,7 @@ public static class ProcedureRules
         if (!Enum.IsDefined(command.Outcome) || (!string.IsNullOrWhiteSpace(command.Note) && !DisplayText.Fits(command.Note.Trim(), 500)))
         {
             return DomainError.Validation("procedure.invalid-decision",
-                "Approved or rejected, with a note of at most 500 printable characters, without a run of 12 digits.");
+                $"Approved or rejected, with a note of at most 500 {DisplayText.Shape}.");
         }
         return state.Status == ProcedureStatus.Accepted
             ? Decision<IProcedureEvent>.Accept(new ProcedureDecided(state.Id, command.Outcome, command.Note?.Trim(), now, actor))

@@ -115,6 +115,11 @@ public sealed class CardAftercareApiTests(ApiFixture fixture)
         Assert.Equal("card.key-reused", (await reused.Json()).Str("code"));
         Assert.Equal(HttpStatusCode.OK, remedied.StatusCode);
         var body = await remedied.Json();
+        // The same signed request sent again (a replay, not the command's own retry) finds its challenge spent.
+        var replayed = await Reissue(chip.PublicKey(ChipKey.UserAuthentication), newUserProof);
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+        Assert.Equal("auth.challenge-invalid", (await replayed.Json()).Str("code"));
+        Assert.Equal(body.GetProperty("version").GetInt64(), (await (await clerk.GetAsync(card)).Json()).GetProperty("version").GetInt64());
         Assert.Equal("active", body.Str("status"));
         var certificates = body.GetProperty("certificates").EnumerateArray().ToList();
         Assert.Equal("revoked", certificates.First(c => c.Str("serial") == oldSerial).Str("status"));
